@@ -1,0 +1,62 @@
+/**
+ * @vfx/domain: the vertebral fragility fracture pathway. Pure TypeScript: no I/O, no clock.
+ * Everything time-dependent takes the instant as an argument.
+ */
+export {
+  formatNhsNumber,
+  isValidNhsNumber,
+  nhsNumberProblem,
+  normaliseNhsNumber,
+} from './identifiers/nhs-number.js';
+export { type InputIssue, PathwayInputError } from './inputs/errors.js';
+export { effectiveHistory, type TherapyCourse, therapyCourses, timed } from './inputs/history.js';
+export * from './inputs/schemas.js';
+export {
+  parseEpisode,
+  parseEpisodeRecord,
+  parseEvent,
+  parsePatient,
+  type ValidationContext,
+} from './inputs/validate.js';
+export type * from './pathway/definition.js';
+export {
+  BONE_THERAPY_DRUGS,
+  type BoneTherapyDrug,
+  DRUGS,
+  type DrugClass,
+} from './pathway/drugs.js';
+export {
+  describeCondition,
+  FACTS,
+  type FactName,
+  type PainBand,
+  painBand,
+  type StepStatus,
+} from './pathway/facts.js';
+export { CURRENT_PATHWAY_VERSION, findPathway, pathwayVersions } from './pathway/registry.js';
+export {
+  describeSource,
+  SOURCE_DOCUMENTS,
+  type SourceDocumentId,
+  type SourceRef,
+  type TimingBasis,
+} from './pathway/sources.js';
+export { computePlan, isActive, type PlanInput, timerId } from './plan/compute-plan.js';
+export { diffPlans, type PlanChange, type PlanDiff, type SchedulingCommand } from './plan/diff.js';
+export type * from './plan/types.js';
+export { englandAndWalesBankHolidays, standingBankHolidays } from './time/bank-holidays.js';
+export {
+  type EpochMs,
+  type HolidayCalendar,
+  type LocalDate,
+  ServiceCalendar,
+  toIso,
+} from './time/calendar.js';
+export { describeOffset, type Offset } from './time/offset.js';
+export {
+  DEFAULT_SERVICE_SETTINGS,
+  type ServiceSettings,
+  type ServiceSettingsInput,
+  ServiceSettingsSchema,
+  serviceCalendar,
+} from './time/settings.js';

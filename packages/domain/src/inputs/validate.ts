@@ -1,0 +1,264 @@
+import type { z } from 'zod';
+import { findPathway, pathwayVersions } from '../pathway/registry.js';
+import type { EpochMs, ServiceCalendar } from '../time/calendar.js';
+import {
+  DEFAULT_SERVICE_SETTINGS,
+  type ServiceSettings,
+  serviceCalendar,
+} from '../time/settings.js';
+import { type InputIssue, issuesFromZod, PathwayInputError } from './errors.js';
+import {
+  byRecording,
+  effectiveHistory,
+  type TimedEvent,
+  therapyCourses,
+  timed,
+} from './history.js';
+import {
+  type ClinicalEvent,
+  ClinicalEventSchema,
+  type Episode,
+  EpisodeSchema,
+  type Patient,
+  PatientSchema,
+} from './schemas.js';
+
+export interface ValidationContext {
+  /** The current instant, passed in: validation never reads the clock. */
+  readonly now: string | number;
+  readonly settings?: ServiceSettings;
+}
+
+interface Resolved {
+  readonly now: EpochMs;
+  readonly today: string;
+  readonly calendar: ServiceCalendar;
+}
+
+function resolve(context: ValidationContext): Resolved {
+  const now = typeof context.now === 'number' ? context.now : Date.parse(context.now);
+  if (Number.isNaN(now))
+    throw new PathwayInputError([
+      { path: 'now', message: 'must be an ISO date-time or epoch milliseconds' },
+    ]);
+  const calendar = serviceCalendar(context.settings ?? DEFAULT_SERVICE_SETTINGS);
+  return { now, today: calendar.localDate(now), calendar };
+}
+
+function parseWith<S extends z.ZodType>(schema: S, input: unknown, path: string): z.output<S> {
+  const result = schema.safeParse(input, { reportInput: true });
+  if (!result.success) throw new PathwayInputError(issuesFromZod(path, result.error));
+  return result.data;
+}
+
+/** Validates a patient. */
+export function parsePatient(
+  input: unknown,
+  context: ValidationContext,
+  path = 'patient',
+): Patient {
+  const { today } = resolve(context);
+  const patient = parseWith(PatientSchema, input, path);
+  const issues: InputIssue[] = [];
+  if (patient.dateOfBirth > today)
+    issues.push({
+      path: `${path}.dateOfBirth`,
+      message: `is in the future (${patient.dateOfBirth})`,
+    });
+  if (issues.length > 0) throw new PathwayInputError(issues);
+  return patient;
+}
+
+/** Validates a fracture episode for a patient: fields, then dates against each other and now. */
+export function parseEpisode(
+  input: unknown,
+  context: ValidationContext & { readonly patient: Patient },
+  path = 'episode',
+): Episode {
+  const { now, today, calendar } = resolve(context);
+  const episode = parseWith(EpisodeSchema, input, path);
+  const issues: InputIssue[] = [];
+  const at = (field: string, message: string) => issues.push({ path: `${path}.${field}`, message });
+  if (!findPathway(episode.pathwayVersion)) {
+    at(
+      'pathwayVersion',
+      `names an unknown pathway version "${episode.pathwayVersion}" (known: ${pathwayVersions().join(', ')})`,
+    );
+  }
+  if (episode.patientId !== context.patient.id) {
+    at('patientId', `is "${episode.patientId}" but the patient is "${context.patient.id}"`);
+  }
+  if (episode.fractureDate > today)
+    at('fractureDate', `is in the future (${episode.fractureDate}; today is ${today})`);
+  if (episode.identifiedOn > today)
+    at('identifiedOn', `is in the future (${episode.identifiedOn}; today is ${today})`);
+  if (episode.fractureDate < context.patient.dateOfBirth) {
+    at('fractureDate', `is before the patient's date of birth (${context.patient.dateOfBirth})`);
+  }
+  if (episode.identifiedOn < episode.fractureDate) {
+    at(
+      'identifiedOn',
+      `is before the date of fracture or symptom onset (${episode.fractureDate}); the fracture cannot be identified before it happened`,
+    );
+  }
+  if (episode.careSetting.kind === 'admitted') {
+    const admittedAt = Date.parse(episode.careSetting.admittedAt);
+    if (admittedAt > now) at('careSetting.admittedAt', 'is in the future');
+    if (calendar.localDate(admittedAt) < episode.fractureDate) {
+      at(
+        'careSetting.admittedAt',
+        `is before the date of fracture or symptom onset (${episode.fractureDate}); for a fracture that happened in hospital, give the time it was diagnosed`,
+      );
+    }
+  }
+  const enrolledAt = Date.parse(episode.enrolledAt);
+  if (enrolledAt > now) at('enrolledAt', 'is in the future');
+  if (calendar.localDate(enrolledAt) < episode.identifiedOn) {
+    at('enrolledAt', `is before the date the fracture was identified (${episode.identifiedOn})`);
+  }
+  if (issues.length > 0) throw new PathwayInputError(issues);
+  return episode;
+}
+
+/**
+ * Validates one new event against the episode and the events already recorded: fields, times,
+ * corrections, therapy courses and closure. Nothing is accepted half-checked: either the event
+ * is returned, or every problem is reported.
+ */
+export function parseEvent(
+  input: unknown,
+  context: ValidationContext & {
+    readonly episode: Episode;
+    readonly history: readonly ClinicalEvent[];
+  },
+  path = 'event',
+): ClinicalEvent {
+  const resolved = resolve(context);
+  const event = parseWith(ClinicalEventSchema, input, path);
+  const issues = checkAgainstHistory(
+    event,
+    context.episode,
+    context.history.map(timed),
+    resolved,
+    path,
+  );
+  if (issues.length > 0) throw new PathwayInputError(issues);
+  return event;
+}
+
+/** Validates a whole record (patient, episode, every event in the order they were recorded). */
+export function parseEpisodeRecord(
+  input: {
+    readonly patient: unknown;
+    readonly episode: unknown;
+    readonly events: readonly unknown[];
+  },
+  context: ValidationContext,
+): { patient: Patient; episode: Episode; events: ClinicalEvent[] } {
+  const resolved = resolve(context);
+  const patient = parsePatient(input.patient, context);
+  const episode = parseEpisode(input.episode, { ...context, patient });
+  if (!Array.isArray(input.events))
+    throw new PathwayInputError([{ path: 'events', message: 'must be a list of events' }]);
+  const issues: InputIssue[] = [];
+  const parsed: { item: TimedEvent; index: number }[] = [];
+  input.events.forEach((raw, index) => {
+    const result = ClinicalEventSchema.safeParse(raw, { reportInput: true });
+    if (result.success) parsed.push({ item: timed(result.data), index });
+    else issues.push(...issuesFromZod(`events[${index}]`, result.error));
+  });
+  if (issues.length > 0) throw new PathwayInputError(issues);
+  // Replay the log in the order it was written: each entry must have been valid when made.
+  parsed.sort((a, b) => byRecording(a.item, b.item));
+  const accepted: TimedEvent[] = [];
+  for (const { item, index } of parsed) {
+    const problems = checkAgainstHistory(
+      item.event,
+      episode,
+      accepted,
+      resolved,
+      `events[${index}]`,
+    );
+    if (problems.length > 0) issues.push(...problems);
+    else accepted.push(item);
+  }
+  if (issues.length > 0) throw new PathwayInputError(issues);
+  return { patient, episode, events: accepted.map((item) => item.event) };
+}
+
+function checkAgainstHistory(
+  event: ClinicalEvent,
+  episode: Episode,
+  history: readonly TimedEvent[],
+  { now, calendar }: Resolved,
+  path: string,
+): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const at = (field: string, message: string) => issues.push({ path: `${path}.${field}`, message });
+  const item = timed(event);
+
+  if (history.some((h) => h.event.id === event.id))
+    at('id', `"${event.id}" is already used by another entry in this episode`);
+  if (item.recordedAt > now) at('recordedAt', 'is in the future');
+  if (item.occurredAt > item.recordedAt)
+    at('occurredAt', 'is after recordedAt: an event cannot be recorded before it happens');
+  if (item.occurredAt < calendar.startOfDay(episode.fractureDate)) {
+    at('occurredAt', `is before the date of fracture or symptom onset (${episode.fractureDate})`);
+  }
+  if (item.recordedAt < Date.parse(episode.enrolledAt))
+    at('recordedAt', 'is before the episode was enrolled');
+
+  const effective = effectiveHistory(history);
+  if (event.supersedes !== undefined) {
+    const target = history.find((h) => h.event.id === event.supersedes);
+    if (!target) {
+      at('supersedes', `names "${event.supersedes}", which is not an entry of this episode`);
+    } else if (!effective.includes(target)) {
+      at(
+        'supersedes',
+        `names "${event.supersedes}", which has already been corrected or withdrawn; correct the latest version instead`,
+      );
+    } else if (event.type !== 'retraction' && target.event.type !== event.type) {
+      at(
+        'type',
+        `must match the entry it corrects ("${target.event.type}"); to withdraw an entry use a retraction`,
+      );
+    }
+  }
+
+  const closure = effective.findLast((h) => h.event.type === 'closure');
+  const touchesClosure = event.supersedes !== undefined && event.supersedes === closure?.event.id;
+  if (closure && !touchesClosure) {
+    at(
+      'type',
+      `cannot be recorded: the episode was closed on ${calendar.localDate(closure.occurredAt)}; withdraw or correct the closure first`,
+    );
+  }
+
+  if (event.type === 'step-completed') {
+    const definition = findPathway(episode.pathwayVersion);
+    const stepId = event.stepKey.split('~')[0];
+    if (definition && !definition.steps.some((s) => s.id === stepId)) {
+      at(
+        'stepKey',
+        `names "${event.stepKey}", which is not a step of pathway ${episode.pathwayVersion}`,
+      );
+    }
+  }
+
+  const therapyEvent =
+    event.type === 'bone-therapy-started' ||
+    event.type === 'bone-therapy-dose' ||
+    event.type === 'bone-therapy-stopped';
+  if (therapyEvent || event.supersedes !== undefined) {
+    const known = new Set(therapyCourses(effective).problems.map((p) => p.eventId));
+    for (const problem of therapyCourses(effectiveHistory([...history, item])).problems) {
+      if (problem.eventId === event.id) at('drug', problem.message);
+      // A correction or withdrawal must not leave other entries inconsistent (doses with no start).
+      else if (!known.has(problem.eventId)) {
+        at('supersedes', `would leave entry ${problem.eventId} inconsistent: ${problem.message}`);
+      }
+    }
+  }
+  return issues;
+}

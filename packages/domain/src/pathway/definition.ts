@@ -1,0 +1,173 @@
+import type { EventType } from '../inputs/schemas.js';
+import type { CalendarOffset, ExactOffset } from '../time/offset.js';
+import type { BoneTherapyDrug } from './drugs.js';
+import type { FactName } from './facts.js';
+import type { SourceRef, TimingBasis } from './sources.js';
+
+/**
+ * A pathway definition is data: steps and recommendations with their conditions, anchors,
+ * windows and sources. The engine interprets it; nothing about a particular step is hard-coded
+ * in the engine. A published version is never edited: a change is a new version, and episodes
+ * keep the version they were enrolled under until someone moves them on purpose.
+ */
+export interface PathwayDefinition {
+  /** e.g. "ros-2022.1". */
+  readonly version: string;
+  readonly title: string;
+  readonly publishedOn: string;
+  /** NRS thresholds of the analgesia table: mild <= mildMax < moderate <= moderateMax < severe. */
+  readonly painBands: { readonly mildMax: number; readonly moderateMax: number };
+  /** Phase boundaries in days after the fracture: acute until, subacute until, then chronic. */
+  readonly phases: { readonly acuteUntilDay: number; readonly subacuteUntilDay: number };
+  readonly steps: readonly StepDefinition[];
+  readonly recommendations: readonly RecommendationDefinition[];
+}
+
+export type Scalar = string | number | boolean;
+
+/** A condition over facts; see facts.ts for what each fact means. */
+export type Condition =
+  | { readonly all: readonly Condition[] }
+  | { readonly any: readonly Condition[] }
+  | { readonly not: Condition }
+  | FactTest;
+
+export interface FactTest {
+  readonly fact: FactName;
+  /** For per-step facts (stepStatus): which step. */
+  readonly step?: string;
+  readonly eq?: Scalar;
+  readonly in?: readonly Scalar[];
+  readonly gt?: number;
+  readonly gte?: number;
+  readonly lt?: number;
+  readonly lte?: number;
+}
+
+export type StepCategory =
+  | 'red-flag'
+  | 'acute-care'
+  | 'rehabilitation'
+  | 'holistic-assessment'
+  | 'secondary-prevention'
+  | 'bone-therapy';
+
+/** What starts a step, and so what its window is measured from. */
+export type StepTrigger =
+  /** Once per episode, measured from an episode date or time. */
+  | {
+      readonly kind: 'episode';
+      readonly anchor: 'fracture-date' | 'identified-date' | 'enrolment' | 'admission';
+    }
+  /** Once, from the moment a red-flag finding was first recorded (at enrolment or later). */
+  | {
+      readonly kind: 'finding';
+      readonly finding: 'neurologicalDeficit' | 'suspectedMalignancy' | 'multipleColumnInvolvement';
+    }
+  /** Once, from the first event that matches. */
+  | { readonly kind: 'first-event'; readonly event: EventType; readonly where?: Condition }
+  /** One instance for every event that matches (e.g. each severe pain score). */
+  | { readonly kind: 'each-event'; readonly event: EventType; readonly where?: Condition }
+  /**
+   * One instance per therapy course of these drugs, from the course start. When the course is
+   * stopped the step is cancelled, or (for a follow-on that is needed whenever the course ends)
+   * falls due on the day it stopped.
+   */
+  | {
+      readonly kind: 'therapy-course';
+      readonly drugs: readonly BoneTherapyDrug[];
+      readonly onStop: 'cancel' | 'due-when-stopped';
+    }
+  /** The next dose of each course of these drugs, from the last dose given. */
+  | { readonly kind: 'next-dose'; readonly drugs: readonly BoneTherapyDrug[] };
+
+/**
+ * When a step opens, is due, and becomes overdue, measured from its anchor. Day-level windows
+ * are calendar arithmetic on local dates and their reminders land at the clinic time on a working
+ * day; exact windows are elapsed hours and land at the exact instant (wards work weekends).
+ */
+export type WindowDefinition =
+  | {
+      readonly granularity: 'day';
+      readonly opens: CalendarOffset;
+      readonly due: CalendarOffset;
+      /** Overdue from the day after anchor + this offset ("overdue after 12 weeks"). */
+      readonly overdueAfter: CalendarOffset;
+      readonly timing: TimingBasis;
+    }
+  | {
+      readonly granularity: 'exact';
+      readonly opens: ExactOffset;
+      readonly due: ExactOffset;
+      /** Overdue from exactly anchor + this offset. */
+      readonly overdueAfter: ExactOffset;
+      readonly timing: TimingBasis;
+    };
+
+/** A recorded event that completes a step. */
+export interface CompletionRule {
+  readonly event: EventType;
+  readonly where?: Condition;
+  /**
+   * How early the event may be and still count: from the step's anchor, from when its window
+   * opens, or any time in the episode (a referral made before the step appeared still counts).
+   */
+  readonly from: 'anchor' | 'opens' | 'episode';
+}
+
+export interface StepDefinition {
+  readonly id: string;
+  readonly title: string;
+  /** Why the step exists, in a sentence a nurse can read to a patient. */
+  readonly why: string;
+  readonly category: StepCategory;
+  readonly sources: readonly SourceRef[];
+  /**
+   * "conservative": the routine conservative pathway, which patients with a red flag leave for
+   * specialist care. "all": applies whatever the branch.
+   */
+  readonly branch: 'conservative' | 'all';
+  /** Episode-level condition for the step to apply at all. */
+  readonly appliesWhen?: Condition;
+  /** Shown when the step does not apply because no trigger event has happened yet. */
+  readonly waitingFor?: string;
+  readonly trigger: StepTrigger;
+  readonly window: WindowDefinition;
+  /** Besides these, a step-completed event naming the step always completes it. */
+  readonly completedBy: readonly CompletionRule[];
+  /** Urgent steps go to the top of worklists; "overdue" means urgent only once overdue. */
+  readonly urgency: 'routine' | 'urgent' | 'urgent-when-overdue';
+  /** What to do, shown with the step. */
+  readonly action: string;
+  /** Audit measure this step counts towards (FLS-DB key performance indicator). */
+  readonly kpi?: string;
+  /**
+   * For steps that may be completed before their window opens under a condition (read as of the
+   * completion): the note shown either way, so an early completion is visibly justified or not.
+   */
+  readonly earlyCompletion?: {
+    readonly acceptedWhen: Condition;
+    readonly accepted: string;
+    readonly questioned: string;
+  };
+}
+
+export interface SourcePosition {
+  readonly position: string;
+  readonly source: SourceRef;
+}
+
+export interface RecommendationDefinition {
+  readonly id: string;
+  readonly title: string;
+  readonly text: string;
+  readonly category: StepCategory;
+  readonly priority: 'urgent' | 'high' | 'routine';
+  readonly when: Condition;
+  readonly sources: readonly SourceRef[];
+  readonly cautions?: readonly { readonly text: string; readonly source: SourceRef }[];
+  /** Marked when the evidence or the sources are divided. */
+  readonly contested?: boolean;
+  /** Where sources disagree, each position with its source. */
+  readonly conflicts?: readonly SourcePosition[];
+}

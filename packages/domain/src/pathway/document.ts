@@ -1,0 +1,151 @@
+import { describeOffset } from '../time/offset.js';
+import type {
+  PathwayDefinition,
+  StepDefinition,
+  StepTrigger,
+  WindowDefinition,
+} from './definition.js';
+import { DRUGS } from './drugs.js';
+import { describeCondition } from './facts.js';
+import { describeSource, SOURCE_DOCUMENTS, type SourceRef } from './sources.js';
+
+/**
+ * docs/pathway.md, rendered from the definition so the document cannot drift from what the
+ * engine does (a test compares the two). Regenerate with `npm run docs:pathway`.
+ */
+export function renderPathwayDocument(
+  definition: PathwayDefinition,
+  holidaysDescription: string,
+): string {
+  const lines: string[] = [
+    `# ${definition.title}`,
+    '',
+    '<!-- Generated from packages/domain/src/pathway by `npm run docs:pathway`. Do not edit by hand. -->',
+    '',
+    `Pathway version \`${definition.version}\`, published ${definition.publishedOn}. An episode keeps the`,
+    'version it was enrolled under; a new version never changes plans made under an older one.',
+    '',
+    '## How to read the windows',
+    '',
+    '- **Anchor**: what the window is measured from (fracture date, admission, a dose, an event).',
+    '- **Opens / due / overdue after**: day, week, month and year offsets are calendar arithmetic on',
+    '  local dates in the service time zone (default Europe/London); hour offsets are exact elapsed',
+    '  time. "Overdue after 12 weeks" means overdue from the day after the 12-week date.',
+    '- **Working days**: day-level reminders land at the clinic time (default 09:00) on a working day.',
+    '  Opening and overdue reminders move forward past weekends and bank holidays; the due reminder',
+    '  moves back to the last working day before a deadline (never before the window opens).',
+    `  Holidays: ${holidaysDescription}.`,
+    '- **Timing basis**: *guideline* when the interval is written in the cited guidance; *service',
+    '  standard* when the guidance gives no interval (for example "promptly") or the interval is an',
+    '  FLS audit standard, with the explanation shown.',
+    `- **Pain bands** (analgesia table): mild NRS 0-${definition.painBands.mildMax}, moderate ${definition.painBands.mildMax + 1}-${definition.painBands.moderateMax}, severe ${definition.painBands.moderateMax + 1}-10, taking the worse of rest and activity.`,
+    `- **Phases**: acute until day ${definition.phases.acuteUntilDay} after the fracture, subacute until day ${definition.phases.subacuteUntilDay}, chronic after.`,
+    '- **Branches**: steps marked *conservative* do not apply when a red flag is recorded; the',
+    '  specialist team directs care instead.',
+    '',
+    '## Steps',
+    '',
+    '| Step | Applies when | Anchor | Window (opens / due / overdue after) | Timing basis | Completed by | Source |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const step of definition.steps) lines.push(stepRow(step));
+  lines.push(
+    '',
+    '## Recommendations',
+    '',
+    '| Recommendation | Shown when | Source | Sources disagree |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const rec of definition.recommendations) {
+    const conflicts = (rec.conflicts ?? [])
+      .map((c) => `${c.position} (${SOURCE_DOCUMENTS[c.source.document].short})`)
+      .join('<br>');
+    lines.push(
+      `| ${cell(rec.title)}${rec.contested ? ' *(contested)*' : ''} | ${cell(describeCondition(rec.when))} | ${rec.sources.map(sourceCell).join('<br>')} | ${cell(conflicts) || '-'} |`,
+    );
+  }
+  lines.push('', '## Sources', '', '| File | Document | Weight |', '| --- | --- | --- |');
+  for (const doc of Object.values(SOURCE_DOCUMENTS))
+    lines.push(`| ${doc.file} | ${cell(doc.title)} | ${doc.weight} |`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+function stepRow(step: StepDefinition): string {
+  const applies = [
+    step.branch === 'conservative' ? 'no red flag (conservative branch)' : '',
+    step.appliesWhen ? describeCondition(step.appliesWhen) : '',
+    triggerCondition(step.trigger),
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const completed = [
+    ...step.completedBy.map(
+      (rule) =>
+        `${rule.event}${rule.where ? ` (${describeCondition(rule.where)})` : ''}${rule.from === 'episode' ? '' : ` from ${rule.from}`}`,
+    ),
+    step.trigger.kind === 'next-dose' ? 'the next dose' : '',
+    'or step-completed',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const basis =
+    step.window.timing.kind === 'guideline'
+      ? 'guideline'
+      : `service standard: ${step.window.timing.explanation}`;
+  const urgency =
+    step.urgency === 'urgent'
+      ? ' **urgent**'
+      : step.urgency === 'urgent-when-overdue'
+        ? ' **urgent when overdue**'
+        : '';
+  return `| **${cell(step.title)}**${urgency}<br>\`${step.id}\` | ${cell(applies) || 'all patients'} | ${anchorText(step.trigger)} | ${windowText(step.window)} | ${cell(basis)} | ${cell(completed)} | ${step.sources.map(sourceCell).join('<br>')} |`;
+}
+
+function triggerCondition(trigger: StepTrigger): string {
+  switch (trigger.kind) {
+    case 'first-event':
+    case 'each-event':
+      return `${trigger.kind === 'each-event' ? 'each' : 'first'} ${trigger.event}${trigger.where ? ` with ${describeCondition(trigger.where)}` : ''}`;
+    case 'finding':
+      return `red flag recorded (${trigger.finding})`;
+    case 'therapy-course':
+    case 'next-dose':
+      return `a course of ${trigger.drugs.map((d) => DRUGS[d].label).join(' or ')}`;
+    default:
+      return '';
+  }
+}
+
+function anchorText(trigger: StepTrigger): string {
+  switch (trigger.kind) {
+    case 'episode':
+      return {
+        'fracture-date': 'fracture date',
+        'identified-date': 'date identified',
+        enrolment: 'enrolment',
+        admission: 'admission time',
+      }[trigger.anchor];
+    case 'finding':
+      return 'when the finding was recorded';
+    case 'first-event':
+    case 'each-event':
+      return `the ${trigger.event}`;
+    case 'therapy-course':
+      return `course start${trigger.onStop === 'due-when-stopped' ? ' (due at once if stopped early)' : ''}`;
+    case 'next-dose':
+      return 'the last dose given';
+  }
+}
+
+function windowText(window: WindowDefinition): string {
+  return `${describeOffset(window.opens)} / ${describeOffset(window.due)} / ${describeOffset(window.overdueAfter)}`;
+}
+
+function sourceCell(ref: SourceRef): string {
+  return cell(`${describeSource(ref)}: "${ref.quote}"`);
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}

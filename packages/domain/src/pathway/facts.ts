@@ -1,0 +1,343 @@
+import type { TimedEvent } from '../inputs/history.js';
+import type { ClinicalEvent, EventOf } from '../inputs/schemas.js';
+import type { EpochMs, LocalDate, ServiceCalendar } from '../time/calendar.js';
+import type { Condition, FactTest, Scalar } from './definition.js';
+import { DRUGS } from './drugs.js';
+
+export type PainBand = 'mild' | 'moderate' | 'severe';
+export type StepStatus =
+  | 'upcoming'
+  | 'open'
+  | 'due'
+  | 'overdue'
+  | 'completed'
+  | 'not-applicable'
+  | 'cancelled';
+
+/** The episode as it stands after every finding recorded so far. */
+export interface EpisodeState {
+  readonly fractureDate: LocalDate;
+  readonly careSetting: 'community' | 'admitted';
+  readonly admittedAt: EpochMs | undefined;
+  readonly identification: string;
+  readonly neurologicalDeficit: boolean;
+  readonly suspectedMalignancy: boolean;
+  readonly multipleColumnInvolvement: boolean;
+  readonly mriOedema: 'present' | 'absent' | 'not-imaged';
+  readonly ageAtFracture: number;
+  readonly boneTherapyStarted: boolean;
+}
+
+/** What is true as of the plan's instant; recommendations read these. */
+export interface CurrentState {
+  readonly daysSinceFracture: number;
+  readonly latestPain: TimedEvent<EventOf<'pain-assessment'>> | undefined;
+  readonly latestPsychologicalScreen: TimedEvent<EventOf<'psychological-screen'>> | undefined;
+  readonly latestFractureRisk: TimedEvent<EventOf<'fracture-risk-assessment'>> | undefined;
+  readonly closed: boolean;
+  readonly runningDrugClasses: ReadonlySet<string>;
+  readonly stoppedDenosumab: boolean;
+}
+
+export interface FactContext {
+  readonly calendar: ServiceCalendar;
+  readonly painBands: { readonly mildMax: number; readonly moderateMax: number };
+  readonly episode: EpisodeState;
+  readonly event?: TimedEvent;
+  readonly current?: CurrentState;
+  readonly stepStatuses?: (stepId: string) => ReadonlySet<StepStatus>;
+}
+
+type FactScope = 'episode' | 'event' | 'current';
+interface FactSpec {
+  readonly scope: FactScope;
+  /** Reads naturally after "when": "care setting", "worst pain score (NRS)". */
+  readonly label: string;
+  read(context: FactContext, test: FactTest): Scalar | readonly Scalar[] | undefined;
+}
+
+export function painBand(worstNrs: number, bands: FactContext['painBands']): PainBand {
+  if (worstNrs <= bands.mildMax) return 'mild';
+  if (worstNrs <= bands.moderateMax) return 'moderate';
+  return 'severe';
+}
+
+/** The worse of pain at rest and pain on activity: the table's bands apply to either. */
+export function worstNrs(pain: EventOf<'pain-assessment'>): number {
+  return Math.max(pain.nrsAtRest, pain.nrsOnActivity);
+}
+
+function eventOf<T extends ClinicalEvent['type']>(
+  context: FactContext,
+  type: T,
+): EventOf<T> | undefined {
+  const event = context.event?.event;
+  return event?.type === type ? (event as EventOf<T>) : undefined;
+}
+
+function anyEvent(context: FactContext): ClinicalEvent | undefined {
+  return context.event?.event;
+}
+
+const FACT_SPECS = {
+  // Episode: the fracture and its findings as they now stand.
+  careSetting: { scope: 'episode', label: 'care setting', read: (c) => c.episode.careSetting },
+  identification: {
+    scope: 'episode',
+    label: 'how the fracture was identified',
+    read: (c) => c.episode.identification,
+  },
+  neurologicalDeficit: {
+    scope: 'episode',
+    label: 'neurological deficit recorded',
+    read: (c) => c.episode.neurologicalDeficit,
+  },
+  suspectedMalignancy: {
+    scope: 'episode',
+    label: 'malignancy suspected',
+    read: (c) => c.episode.suspectedMalignancy,
+  },
+  multipleColumnInvolvement: {
+    scope: 'episode',
+    label: 'more than the anterior column involved',
+    read: (c) => c.episode.multipleColumnInvolvement,
+  },
+  redFlag: {
+    scope: 'episode',
+    label: 'a red flag is recorded',
+    read: (c) =>
+      c.episode.neurologicalDeficit ||
+      c.episode.suspectedMalignancy ||
+      c.episode.multipleColumnInvolvement,
+  },
+  mriOedema: {
+    scope: 'episode',
+    label: 'vertebral body oedema on MRI',
+    read: (c) => c.episode.mriOedema,
+  },
+  ageAtFracture: {
+    scope: 'episode',
+    label: 'age at fracture (years)',
+    read: (c) => c.episode.ageAtFracture,
+  },
+  boneTherapyStarted: {
+    scope: 'episode',
+    label: 'bone therapy has been started',
+    read: (c) => c.episode.boneTherapyStarted,
+  },
+
+  // Event: the recorded event being matched by a trigger or a completion rule.
+  painBand: {
+    scope: 'event',
+    label: 'pain band of the assessment (worse of rest and activity)',
+    read: (c) => {
+      const pain = eventOf(c, 'pain-assessment');
+      return pain && painBand(worstNrs(pain), c.painBands);
+    },
+  },
+  worstNrs: {
+    scope: 'event',
+    label: 'worst pain score of the assessment (NRS, rest or activity)',
+    read: (c) => {
+      const pain = eventOf(c, 'pain-assessment');
+      return pain && worstNrs(pain);
+    },
+  },
+  functionalLimitation: {
+    scope: 'event',
+    label: 'functional limitation',
+    read: (c) => eventOf(c, 'pain-assessment')?.functionalLimitation,
+  },
+  mobility: {
+    scope: 'event',
+    label: 'mobility',
+    read: (c) => eventOf(c, 'pain-assessment')?.mobility,
+  },
+  onAnalgesia: {
+    scope: 'event',
+    label: 'analgesia already started',
+    read: (c) => eventOf(c, 'pain-assessment')?.onAnalgesia,
+  },
+  selfCareDifficulty: {
+    scope: 'event',
+    label: 'difficulty with dressing or self-care',
+    read: (c) => eventOf(c, 'pain-assessment')?.selfCareDifficulty,
+  },
+  daysAfterFracture: {
+    scope: 'event',
+    label: 'days from fracture to the event',
+    read: (c) =>
+      c.event &&
+      c.calendar.daysBetween(c.episode.fractureDate, c.calendar.localDate(c.event.occurredAt)),
+  },
+  hoursAfterAdmission: {
+    scope: 'event',
+    label: 'hours from admission to the event',
+    read: (c) =>
+      c.event && c.episode.admittedAt !== undefined
+        ? (c.event.occurredAt - c.episode.admittedAt) / 3_600_000
+        : undefined,
+  },
+  fallsRiskIndicated: {
+    scope: 'event',
+    label: 'at risk of falls or a history of falls',
+    read: (c) => {
+      const falls = eventOf(c, 'falls-risk-assessment');
+      return (
+        falls &&
+        (falls.result === 'at-risk' || falls.fallsInLastYear > 0 || falls.presentedWithFall)
+      );
+    },
+  },
+  referralType: {
+    scope: 'event',
+    label: 'referral made',
+    read: (c) => eventOf(c, 'referral')?.referralType,
+  },
+  startsAntiresorptive: {
+    scope: 'event',
+    label: 'starts an antiresorptive drug',
+    read: (c) => {
+      const started = eventOf(c, 'bone-therapy-started');
+      return started && DRUGS[started.drug].antiresorptive;
+    },
+  },
+  therapyDecision: {
+    scope: 'event',
+    label: 'bone therapy decision at contact',
+    read: (c) => eventOf(c, 'follow-up-contact')?.treatmentStatus,
+  },
+  eventType: { scope: 'event', label: 'event type', read: (c) => anyEvent(c)?.type },
+
+  // Current: what holds at the plan's instant.
+  daysSinceFracture: {
+    scope: 'current',
+    label: 'days since the fracture',
+    read: (c) => c.current?.daysSinceFracture,
+  },
+  latestPainBand: {
+    scope: 'current',
+    label: 'latest pain band',
+    read: (c) => {
+      const latest = c.current?.latestPain?.event;
+      return latest && painBand(worstNrs(latest), c.painBands);
+    },
+  },
+  latestPainDaysAfterFracture: {
+    scope: 'current',
+    label: 'days from fracture to the latest pain assessment',
+    read: (c) => {
+      const latest = c.current?.latestPain;
+      return (
+        latest &&
+        c.calendar.daysBetween(c.episode.fractureDate, c.calendar.localDate(latest.occurredAt))
+      );
+    },
+  },
+  latestFunctionalLimitation: {
+    scope: 'current',
+    label: 'latest functional limitation',
+    read: (c) => c.current?.latestPain?.event.functionalLimitation,
+  },
+  anxietyOrLowMood: {
+    scope: 'current',
+    label: 'anxiety or low mood on the latest screen',
+    read: (c) => c.current?.latestPsychologicalScreen?.event.anxietyOrLowMood,
+  },
+  painCatastrophising: {
+    scope: 'current',
+    label: 'pain catastrophising on the latest screen',
+    read: (c) => c.current?.latestPsychologicalScreen?.event.painCatastrophising,
+  },
+  fearOfFalling: {
+    scope: 'current',
+    label: 'fear of falling on the latest screen',
+    read: (c) => c.current?.latestPsychologicalScreen?.event.fearOfFalling,
+  },
+  fractureRiskCategory: {
+    scope: 'current',
+    label: 'latest fracture-risk category',
+    read: (c) => c.current?.latestFractureRisk?.event.category,
+  },
+  runningDrugClass: {
+    scope: 'current',
+    label: 'bone therapy class currently running',
+    read: (c) => (c.current ? [...c.current.runningDrugClasses] : undefined),
+  },
+  stoppedDenosumab: {
+    scope: 'current',
+    label: 'denosumab has been stopped',
+    read: (c) => c.current?.stoppedDenosumab,
+  },
+  closed: { scope: 'current', label: 'episode closed', read: (c) => c.current?.closed },
+  stepStatus: {
+    scope: 'current',
+    label: 'status of step',
+    read: (c, test) => (test.step && c.stepStatuses ? [...c.stepStatuses(test.step)] : undefined),
+  },
+} satisfies Record<string, FactSpec>;
+
+export type FactName = keyof typeof FACT_SPECS;
+export const FACTS: Readonly<Record<FactName, FactSpec>> = FACT_SPECS;
+
+function isFactTest(condition: Condition): condition is FactTest {
+  return 'fact' in condition;
+}
+
+function compare(value: Scalar, test: FactTest): boolean {
+  if (test.eq !== undefined && value !== test.eq) return false;
+  if (test.in !== undefined && !test.in.includes(value)) return false;
+  if (typeof value === 'number') {
+    if (test.gt !== undefined && !(value > test.gt)) return false;
+    if (test.gte !== undefined && !(value >= test.gte)) return false;
+    if (test.lt !== undefined && !(value < test.lt)) return false;
+    if (test.lte !== undefined && !(value <= test.lte)) return false;
+  } else if (
+    test.gt !== undefined ||
+    test.gte !== undefined ||
+    test.lt !== undefined ||
+    test.lte !== undefined
+  ) {
+    return false;
+  }
+  return true;
+}
+
+/** Evaluates a condition. A fact with no value (no such event yet) makes its test false. */
+export function evaluate(condition: Condition, context: FactContext): boolean {
+  if ('all' in condition) return condition.all.every((c) => evaluate(c, context));
+  if ('any' in condition) return condition.any.some((c) => evaluate(c, context));
+  if ('not' in condition) return !evaluate(condition.not, context);
+  const value = FACTS[condition.fact].read(context, condition);
+  if (value === undefined) return false;
+  // A list-valued fact (running drug classes, step statuses) passes when any member passes.
+  if (Array.isArray(value)) return value.some((v: Scalar) => compare(v, condition));
+  return compare(value as Scalar, condition);
+}
+
+function describeTest(test: FactTest): string {
+  const label = test.step ? `${FACTS[test.fact].label} "${test.step}"` : FACTS[test.fact].label;
+  const parts: string[] = [];
+  if (test.eq !== undefined) {
+    parts.push(typeof test.eq === 'boolean' ? (test.eq ? 'yes' : 'no') : `is ${String(test.eq)}`);
+  }
+  if (test.in !== undefined) parts.push(`is ${test.in.map(String).join(' or ')}`);
+  if (test.gt !== undefined) parts.push(`> ${test.gt}`);
+  if (test.gte !== undefined) parts.push(`>= ${test.gte}`);
+  if (test.lt !== undefined) parts.push(`< ${test.lt}`);
+  if (test.lte !== undefined) parts.push(`<= ${test.lte}`);
+  return `${label}: ${parts.join(' and ')}`;
+}
+
+/** The condition in words, for documents and reasons. */
+export function describeCondition(condition: Condition): string {
+  if (isFactTest(condition)) return describeTest(condition);
+  if ('all' in condition) return condition.all.map(describeNested).join('; and ');
+  if ('any' in condition) return condition.any.map(describeNested).join('; or ');
+  return `not (${describeCondition(condition.not)})`;
+}
+
+function describeNested(condition: Condition): string {
+  const text = describeCondition(condition);
+  return isFactTest(condition) || 'not' in condition ? text : `(${text})`;
+}

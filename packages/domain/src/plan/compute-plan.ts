@@ -1,0 +1,716 @@
+import { PathwayInputError } from '../inputs/errors.js';
+import {
+  effectiveHistory,
+  type TherapyCourse,
+  type TimedEvent,
+  therapyCourses,
+  timed,
+} from '../inputs/history.js';
+import type { ClinicalEvent, Episode, EventOf, Patient } from '../inputs/schemas.js';
+import type {
+  Condition,
+  PathwayDefinition,
+  RecommendationDefinition,
+  StepDefinition,
+} from '../pathway/definition.js';
+import { DRUGS } from '../pathway/drugs.js';
+import {
+  type CurrentState,
+  type EpisodeState,
+  evaluate,
+  FACTS,
+  type FactContext,
+  type StepStatus,
+} from '../pathway/facts.js';
+import { findPathway } from '../pathway/registry.js';
+import { SOURCE_DOCUMENTS, type SourceRef } from '../pathway/sources.js';
+import type { EpochMs, ServiceCalendar } from '../time/calendar.js';
+import { toIso } from '../time/calendar.js';
+import {
+  DEFAULT_SERVICE_SETTINGS,
+  type ServiceSettings,
+  serviceCalendar,
+} from '../time/settings.js';
+import type {
+  Citation,
+  Phase,
+  Plan,
+  PlanCompletion,
+  PlanRecommendation,
+  PlanStep,
+  Timer,
+  Transition,
+} from './types.js';
+import { type Anchor, anchorInstant, type ResolvedWindow, resolveWindow } from './window.js';
+
+export interface PlanInput {
+  readonly patient: Patient;
+  readonly episode: Episode;
+  /** The episode's whole append-only log; events recorded after `asOf` are ignored. */
+  readonly events: readonly ClinicalEvent[];
+  /** The instant the plan is computed for (ISO text or epoch milliseconds). */
+  readonly asOf: string | number;
+  readonly settings?: ServiceSettings;
+}
+
+/**
+ * The care plan for one fracture episode as of one instant: every step of the episode's pathway
+ * version with its window and status, what is recommended now, and the timers that make each
+ * future status change happen. A pure function: the same input always gives the same plan.
+ */
+export function computePlan(input: PlanInput): Plan {
+  const definition = findPathway(input.episode.pathwayVersion);
+  if (!definition) {
+    throw new PathwayInputError([
+      {
+        path: 'episode.pathwayVersion',
+        message: `names pathway version "${input.episode.pathwayVersion}", which does not exist`,
+      },
+    ]);
+  }
+  const asOf = typeof input.asOf === 'number' ? input.asOf : Date.parse(input.asOf);
+  if (Number.isNaN(asOf)) {
+    throw new PathwayInputError([
+      { path: 'asOf', message: 'must be an ISO date-time or epoch milliseconds' },
+    ]);
+  }
+  const calendar = serviceCalendar(input.settings ?? DEFAULT_SERVICE_SETTINGS);
+  const planner = new Planner(definition, calendar, input, asOf);
+  return planner.plan();
+}
+
+interface Instance {
+  readonly key: string;
+  readonly anchor: Anchor;
+  /** The event that created this instance; it never completes its own step. */
+  readonly triggerEventId?: string;
+  /** For dose steps: the next dose, which completes it. */
+  readonly completedByDose?: TimedEvent<EventOf<'bone-therapy-dose'>>;
+  readonly course?: TherapyCourse;
+}
+
+type Completion = { item: TimedEvent; outcome: PlanCompletion['outcome'] };
+
+class Planner {
+  private readonly history: TimedEvent[];
+  private readonly episodeState: EpisodeState;
+  private readonly findingSince: Readonly<
+    Record<
+      'neurologicalDeficit' | 'suspectedMalignancy' | 'multipleColumnInvolvement',
+      EpochMs | undefined
+    >
+  >;
+  private readonly courses: TherapyCourse[];
+  private readonly closure: TimedEvent<EventOf<'closure'>> | undefined;
+  private readonly enrolledAt: EpochMs;
+  private readonly baseContext: Omit<FactContext, 'event'>;
+
+  constructor(
+    private readonly definition: PathwayDefinition,
+    private readonly calendar: ServiceCalendar,
+    private readonly input: PlanInput,
+    private readonly asOf: EpochMs,
+  ) {
+    const known = input.events.map(timed).filter((item) => item.recordedAt <= asOf);
+    this.history = effectiveHistory(known);
+    this.enrolledAt = Date.parse(input.episode.enrolledAt);
+    const findings = this.resolveFindings();
+    this.findingSince = findings.since;
+    this.courses = therapyCourses(this.history).courses;
+    this.closure = this.history.findLast(
+      (item): item is TimedEvent<EventOf<'closure'>> => item.event.type === 'closure',
+    );
+    const { episode, patient } = input;
+    this.episodeState = {
+      fractureDate: episode.fractureDate,
+      careSetting: episode.careSetting.kind,
+      admittedAt:
+        episode.careSetting.kind === 'admitted'
+          ? Date.parse(episode.careSetting.admittedAt)
+          : undefined,
+      identification: episode.identification,
+      neurologicalDeficit: findings.values.neurologicalDeficit,
+      suspectedMalignancy: findings.values.suspectedMalignancy,
+      multipleColumnInvolvement: findings.values.multipleColumnInvolvement,
+      mriOedema: findings.values.mriOedema,
+      ageAtFracture: calendar.yearsBetween(patient.dateOfBirth, episode.fractureDate),
+      boneTherapyStarted: this.courses.length > 0,
+    };
+    this.baseContext = {
+      calendar,
+      painBands: definition.painBands,
+      episode: this.episodeState,
+      current: this.currentState(),
+    };
+  }
+
+  plan(): Plan {
+    const steps = this.definition.steps.flatMap((step) => this.planStep(step));
+    const statuses = new Map<string, Set<StepStatus>>();
+    for (const step of steps) {
+      const set = statuses.get(step.stepId) ?? new Set<StepStatus>();
+      set.add(step.status);
+      statuses.set(step.stepId, set);
+    }
+    const context: FactContext = {
+      ...this.baseContext,
+      stepStatuses: (id) => statuses.get(id) ?? new Set(),
+    };
+    const recommendations = this.closure
+      ? []
+      : this.definition.recommendations
+          .filter((rec) => evaluate(rec.when, context))
+          .map((rec) => this.recommendation(rec, context));
+    const daysSinceFracture = this.baseContext.current?.daysSinceFracture ?? 0;
+    const redFlags = this.redFlags();
+    return {
+      pathwayVersion: this.definition.version,
+      episodeId: this.input.episode.id,
+      patientId: this.input.patient.id,
+      asOf: toIso(this.asOf),
+      timeZone: this.calendar.timeZone,
+      daysSinceFracture,
+      phase: this.phase(daysSinceFracture),
+      branch: redFlags.length > 0 ? 'red-flag' : 'conservative',
+      redFlags,
+      closure: this.closure && {
+        reason: this.closure.event.reason,
+        at: toIso(this.closure.occurredAt),
+      },
+      steps,
+      recommendations,
+      timers: steps.flatMap((step) => this.timers(step)),
+    };
+  }
+
+  // --- Episode state -------------------------------------------------------------------------
+
+  /** Findings at enrolment, updated by later clinical-findings events in clinical order. */
+  private resolveFindings() {
+    const { episode } = this.input;
+    const values = {
+      neurologicalDeficit: episode.neurologicalDeficit,
+      suspectedMalignancy: episode.suspectedMalignancy,
+      multipleColumnInvolvement: episode.columnInvolvement === 'multiple',
+      mriOedema: episode.mriOedema,
+    };
+    const since: Record<
+      'neurologicalDeficit' | 'suspectedMalignancy' | 'multipleColumnInvolvement',
+      EpochMs | undefined
+    > = {
+      neurologicalDeficit: values.neurologicalDeficit ? this.enrolledAt : undefined,
+      suspectedMalignancy: values.suspectedMalignancy ? this.enrolledAt : undefined,
+      multipleColumnInvolvement: values.multipleColumnInvolvement ? this.enrolledAt : undefined,
+    };
+    const update = (flag: keyof typeof since, value: boolean | undefined, at: EpochMs) => {
+      if (value === undefined) return;
+      if (value && !values[flag]) since[flag] = at;
+      if (!value) since[flag] = undefined;
+      values[flag] = value;
+    };
+    for (const item of this.history) {
+      if (item.event.type !== 'clinical-findings') continue;
+      const findings = item.event;
+      update('neurologicalDeficit', findings.neurologicalDeficit, item.occurredAt);
+      update('suspectedMalignancy', findings.suspectedMalignancy, item.occurredAt);
+      update(
+        'multipleColumnInvolvement',
+        findings.columnInvolvement === undefined
+          ? undefined
+          : findings.columnInvolvement === 'multiple',
+        item.occurredAt,
+      );
+      if (findings.mriOedema !== undefined) values.mriOedema = findings.mriOedema;
+    }
+    return { values, since };
+  }
+
+  private currentState(): CurrentState {
+    return this.stateAt(this.asOf);
+  }
+
+  /** What was true at an instant: the latest assessments up to then, running therapy. */
+  private stateAt(instant: EpochMs): CurrentState {
+    const upTo = this.history.filter((item) => item.occurredAt <= instant);
+    const latest = <T extends ClinicalEvent['type']>(type: T) =>
+      upTo.findLast((item): item is TimedEvent<EventOf<T>> => item.event.type === type);
+    const running = new Set<string>();
+    let stoppedDenosumab = false;
+    for (const course of this.courses) {
+      if (course.started.occurredAt > instant) continue;
+      const stopped = course.stopped && course.stopped.occurredAt <= instant;
+      if (stopped && course.drug === 'denosumab') stoppedDenosumab = true;
+      if (!stopped) running.add(DRUGS[course.drug].drugClass);
+    }
+    return {
+      daysSinceFracture: this.calendar.daysBetween(
+        this.input.episode.fractureDate,
+        this.calendar.localDate(instant),
+      ),
+      latestPain: latest('pain-assessment'),
+      latestPsychologicalScreen: latest('psychological-screen'),
+      latestFractureRisk: latest('fracture-risk-assessment'),
+      closed: this.closure !== undefined && this.closure.occurredAt <= instant,
+      runningDrugClasses: running,
+      stoppedDenosumab,
+    };
+  }
+
+  private redFlags(): string[] {
+    const flags: string[] = [];
+    if (this.episodeState.neurologicalDeficit) flags.push('neurological deficit');
+    if (this.episodeState.suspectedMalignancy) flags.push('suspected malignancy');
+    if (this.episodeState.multipleColumnInvolvement) flags.push('multiple-column involvement');
+    return flags;
+  }
+
+  private phase(daysSinceFracture: number): Phase {
+    const { acuteUntilDay, subacuteUntilDay } = this.definition.phases;
+    if (daysSinceFracture < acuteUntilDay) return 'acute';
+    if (daysSinceFracture < subacuteUntilDay) return 'subacute';
+    return 'chronic';
+  }
+
+  // --- Steps ---------------------------------------------------------------------------------
+
+  private planStep(step: StepDefinition): PlanStep[] {
+    const instances = this.instances(step);
+    if (instances.length === 0) {
+      return [
+        this.stepView(step, step.id, {
+          status: 'not-applicable',
+          reason:
+            this.notApplicableReason(step) ?? `Waiting for ${step.waitingFor ?? 'its trigger'}.`,
+        }),
+      ];
+    }
+    return instances.map((instance) => this.planInstance(step, instance));
+  }
+
+  private instances(step: StepDefinition): Instance[] {
+    const { trigger } = step;
+    const { episode } = this.input;
+    switch (trigger.kind) {
+      case 'episode': {
+        if (trigger.anchor === 'fracture-date') {
+          return [
+            {
+              key: step.id,
+              anchor: {
+                kind: 'date',
+                date: episode.fractureDate,
+                label: `fracture date ${episode.fractureDate}`,
+              },
+            },
+          ];
+        }
+        if (trigger.anchor === 'identified-date') {
+          return [
+            {
+              key: step.id,
+              anchor: {
+                kind: 'date',
+                date: episode.identifiedOn,
+                label: `date identified ${episode.identifiedOn}`,
+              },
+            },
+          ];
+        }
+        if (trigger.anchor === 'enrolment') {
+          return [
+            {
+              key: step.id,
+              anchor: {
+                kind: 'instant',
+                at: this.enrolledAt,
+                label: `enrolment ${episode.enrolledAt}`,
+              },
+            },
+          ];
+        }
+        const admittedAt = this.episodeState.admittedAt;
+        return admittedAt === undefined
+          ? []
+          : [
+              {
+                key: step.id,
+                anchor: {
+                  kind: 'instant',
+                  at: admittedAt,
+                  label: `admission ${toIso(admittedAt)}`,
+                },
+              },
+            ];
+      }
+      case 'finding': {
+        const since = this.findingSince[trigger.finding];
+        return since === undefined
+          ? []
+          : [
+              {
+                key: step.id,
+                anchor: {
+                  kind: 'instant',
+                  at: since,
+                  label: `${FACTS[trigger.finding].label} at ${toIso(since)}`,
+                },
+              },
+            ];
+      }
+      case 'first-event': {
+        const match = this.matchingEvents(trigger.event, trigger.where)[0];
+        return match ? [this.eventInstance(step.id, match, false)] : [];
+      }
+      case 'each-event':
+        return this.matchingEvents(trigger.event, trigger.where).map((item) =>
+          this.eventInstance(step.id, item, true),
+        );
+      case 'therapy-course':
+        return this.courses
+          .filter((course) => trigger.drugs.includes(course.drug))
+          .map((course) => ({
+            key: `${step.id}~${course.started.event.id}`,
+            anchor: {
+              kind: 'instant',
+              at: course.started.occurredAt,
+              label: `${DRUGS[course.drug].label} started ${toIso(course.started.occurredAt)}`,
+            },
+            course,
+          }));
+      case 'next-dose':
+        return this.courses
+          .filter((course) => trigger.drugs.includes(course.drug))
+          .flatMap((course) => {
+            // The start of an injected course is its first dose; each dose anchors the next.
+            const given: TimedEvent[] = [course.started, ...course.doses];
+            return given.map((dose, index) => ({
+              key: `${step.id}~${course.started.event.id}~${index + 2}`,
+              anchor: {
+                kind: 'instant',
+                at: dose.occurredAt,
+                label: `${DRUGS[course.drug].label} dose ${index + 1} given ${toIso(dose.occurredAt)}`,
+              },
+              completedByDose: course.doses[index],
+              course,
+            }));
+          });
+    }
+  }
+
+  private eventInstance(stepId: string, item: TimedEvent, perEvent: boolean): Instance {
+    return {
+      key: perEvent ? `${stepId}~${item.event.id}` : stepId,
+      anchor: {
+        kind: 'instant',
+        at: item.occurredAt,
+        label: `${item.event.type} ${toIso(item.occurredAt)}`,
+      },
+      triggerEventId: item.event.id,
+    };
+  }
+
+  private matchingEvents(type: ClinicalEvent['type'], where: Condition | undefined): TimedEvent[] {
+    return this.history.filter(
+      (item) =>
+        item.event.type === type &&
+        (!where || evaluate(where, { ...this.baseContext, event: item })),
+    );
+  }
+
+  /** Why a step does not apply to this episode at all, or undefined when it does. */
+  private notApplicableReason(step: StepDefinition): string | undefined {
+    if (step.branch === 'conservative') {
+      const flags = this.redFlags();
+      if (flags.length > 0) {
+        return `Not on the routine conservative pathway: red flag (${flags.join(', ')}); the specialist team directs care.`;
+      }
+    }
+    if (step.appliesWhen && !evaluate(step.appliesWhen, this.baseContext)) {
+      return `Applies only when ${describeWithValues(step.appliesWhen, this.baseContext)}.`;
+    }
+    return undefined;
+  }
+
+  private planInstance(step: StepDefinition, instance: Instance): PlanStep {
+    const stoppedOn = instance.course?.stopped
+      ? this.calendar.localDate(instance.course.stopped.occurredAt)
+      : undefined;
+    // A follow-on after a course that ended early is needed now, not at the planned end.
+    const endsEarly =
+      step.trigger.kind === 'therapy-course' && step.trigger.onStop === 'due-when-stopped';
+    const window = resolveWindow(
+      step.window,
+      instance.anchor,
+      this.calendar,
+      endsEarly ? stoppedOn : undefined,
+    );
+    const completion = this.completion(step, instance, window);
+    const notes = this.notes(step, window, completion);
+    if (completion) {
+      return this.stepView(step, instance.key, {
+        status: 'completed',
+        reason: describeCompletion(completion, this.calendar),
+        window,
+        completion,
+        notes,
+      });
+    }
+    if (this.closure) {
+      return this.stepView(step, instance.key, {
+        status: 'cancelled',
+        reason: `Cancelled: episode closed (${this.closure.event.reason}) on ${this.calendar.localDate(this.closure.occurredAt)}.`,
+        window,
+        notes,
+      });
+    }
+    const notApplicable = this.notApplicableReason(step);
+    if (notApplicable)
+      return this.stepView(step, instance.key, {
+        status: 'not-applicable',
+        reason: notApplicable,
+        window,
+        notes,
+      });
+    if (instance.course?.stopped && !endsEarly) {
+      return this.stepView(step, instance.key, {
+        status: 'cancelled',
+        reason: `Cancelled: ${DRUGS[instance.course.drug].label} stopped on ${stoppedOn}.`,
+        window,
+        notes,
+      });
+    }
+    const { transitions } = window;
+    const status: StepStatus =
+      this.asOf < transitions.open
+        ? 'upcoming'
+        : this.asOf < transitions.due
+          ? 'open'
+          : this.asOf < transitions.overdue
+            ? 'due'
+            : 'overdue';
+    return this.stepView(step, instance.key, {
+      status,
+      reason: timeReason(status, window),
+      window,
+      notes,
+    });
+  }
+
+  private completion(
+    step: StepDefinition,
+    instance: Instance,
+    window: ResolvedWindow,
+  ): Completion | undefined {
+    if (instance.completedByDose) return { item: instance.completedByDose, outcome: 'done' };
+    const anchorAt = anchorInstant(instance.anchor, this.calendar);
+    for (const item of this.history) {
+      const { event } = item;
+      if (event.type === 'step-completed') {
+        if (event.stepKey === instance.key) return { item, outcome: event.outcome };
+        continue;
+      }
+      if (event.id === instance.triggerEventId) continue;
+      for (const rule of step.completedBy) {
+        if (rule.event !== event.type) continue;
+        const earliest =
+          rule.from === 'anchor'
+            ? anchorAt
+            : rule.from === 'opens'
+              ? window.opensFrom
+              : Number.NEGATIVE_INFINITY;
+        if (item.occurredAt < earliest) continue;
+        if (rule.where && !evaluate(rule.where, { ...this.baseContext, event: item })) continue;
+        return { item, outcome: 'done' };
+      }
+    }
+    return undefined;
+  }
+
+  private notes(
+    step: StepDefinition,
+    window: ResolvedWindow,
+    completion: Completion | undefined,
+  ): string[] {
+    const notes = [...window.view.adjustments];
+    const early = step.earlyCompletion;
+    if (early && completion && completion.item.occurredAt < window.opensFrom) {
+      const then = { ...this.baseContext, current: this.stateAt(completion.item.occurredAt) };
+      notes.push(evaluate(early.acceptedWhen, then) ? early.accepted : early.questioned);
+    }
+    return notes;
+  }
+
+  private stepView(
+    step: StepDefinition,
+    key: string,
+    state: {
+      status: StepStatus;
+      reason: string;
+      window?: ResolvedWindow;
+      completion?: Completion;
+      notes?: string[];
+    },
+  ): PlanStep {
+    const urgent =
+      state.status !== 'completed' &&
+      state.status !== 'cancelled' &&
+      state.status !== 'not-applicable' &&
+      (step.urgency === 'urgent' ||
+        (step.urgency === 'urgent-when-overdue' && state.status === 'overdue'));
+    return {
+      key,
+      stepId: step.id,
+      title: step.title,
+      why: step.why,
+      action: step.action,
+      category: step.category,
+      sources: step.sources.map(cite),
+      kpi: step.kpi,
+      status: state.status,
+      reason: state.reason,
+      urgent,
+      window: state.window?.view,
+      completion: state.completion && {
+        eventId: state.completion.item.event.id,
+        eventType: state.completion.item.event.type,
+        at: toIso(state.completion.item.occurredAt),
+        recordedBy: state.completion.item.event.recordedBy,
+        outcome: state.completion.outcome,
+      },
+      notes: state.notes ?? [],
+    };
+  }
+
+  // --- Timers and recommendations --------------------------------------------------------------
+
+  private timers(step: PlanStep): Timer[] {
+    if (!step.window || !isActive(step.status)) return [];
+    const definition = this.definition.steps.find((s) => s.id === step.stepId);
+    const { transitions } = step.window;
+    const list: Transition[] =
+      transitions.open < transitions.due ? ['open', 'due', 'overdue'] : ['due', 'overdue'];
+    return list.map((transition) => {
+      const fireAt = transitions[transition];
+      return {
+        id: timerId(this.input.episode.id, step.key, transition, fireAt),
+        episodeId: this.input.episode.id,
+        stepKey: step.key,
+        transition,
+        fireAt,
+        urgent:
+          definition?.urgency === 'urgent' ||
+          (definition?.urgency === 'urgent-when-overdue' && transition === 'overdue'),
+      };
+    });
+  }
+
+  private recommendation(rec: RecommendationDefinition, context: FactContext): PlanRecommendation {
+    return {
+      id: rec.id,
+      title: rec.title,
+      text: rec.text,
+      category: rec.category,
+      priority: rec.priority,
+      reason: `Recommended because ${describeWithValues(rec.when, context)}.`,
+      sources: rec.sources.map(cite),
+      cautions: (rec.cautions ?? []).map((c) => ({ text: c.text, source: cite(c.source) })),
+      contested: rec.contested ?? false,
+      conflicts: (rec.conflicts ?? []).map((c) => ({
+        position: c.position,
+        source: cite(c.source),
+      })),
+    };
+  }
+}
+
+export function isActive(status: StepStatus): boolean {
+  return status === 'upcoming' || status === 'open' || status === 'due' || status === 'overdue';
+}
+
+/**
+ * Job ids the queue can use (no ":"), unique per step, transition and time, so that re-planning
+ * the same thing gives the same id and moving a reminder gives a new one.
+ */
+export function timerId(
+  episodeId: string,
+  stepKey: string,
+  transition: Transition,
+  fireAt: string,
+): string {
+  const compact = fireAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${episodeId}_${stepKey}_${transition}_${compact}`;
+}
+
+function cite(ref: SourceRef): Citation {
+  const doc = SOURCE_DOCUMENTS[ref.document];
+  return {
+    document: ref.document,
+    title: doc.title,
+    file: doc.file,
+    section: ref.section,
+    quote: ref.quote,
+  };
+}
+
+function timeReason(status: StepStatus, window: ResolvedWindow): string {
+  const v = window.view;
+  const dueText = v.granularity === 'day' ? `due by ${v.due}` : `due at ${v.due}`;
+  switch (status) {
+    case 'upcoming':
+      return `Opens ${v.granularity === 'day' ? `on ${v.opens}` : `at ${v.opens}`}; ${dueText}.`;
+    case 'open':
+      return `Open since ${v.opens}; ${dueText}.`;
+    case 'due':
+      return `Due now (${dueText}); overdue from ${v.overdueFrom}.`;
+    default:
+      return `Overdue since ${v.overdueFrom} (was ${dueText}).`;
+  }
+}
+
+function describeCompletion(completion: Completion, calendar: ServiceCalendar): string {
+  const { event } = completion.item;
+  const on = calendar.localDate(completion.item.occurredAt);
+  if (event.type === 'step-completed') {
+    const outcome = {
+      done: 'done',
+      declined: 'declined by the patient',
+      'not-indicated': 'not indicated',
+    }[completion.outcome];
+    return `Recorded as ${outcome} on ${on} by ${event.recordedBy}${event.note ? `: ${event.note}` : '.'}`;
+  }
+  const what =
+    event.type === 'referral' ? `${event.referralType} referral` : event.type.replace(/-/g, ' ');
+  return `Completed by ${what} on ${on} (entry ${event.id}, recorded by ${event.recordedBy}).`;
+}
+
+/** The condition in words with the values that decided it: "care setting: is admitted (admitted)". */
+function describeWithValues(condition: Condition, context: FactContext): string {
+  if ('all' in condition)
+    return condition.all.map((c) => describeWithValues(c, context)).join(', and ');
+  if ('any' in condition)
+    return condition.any.map((c) => describeWithValues(c, context)).join(', or ');
+  if ('not' in condition) return `not (${describeWithValues(condition.not, context)})`;
+  const fact = FACTS[condition.fact];
+  const value = fact.read(context, condition);
+  const expected =
+    condition.eq !== undefined
+      ? String(condition.eq)
+      : condition.in !== undefined
+        ? condition.in.join(' or ')
+        : [
+            condition.gt !== undefined ? `> ${condition.gt}` : '',
+            condition.gte !== undefined ? `>= ${condition.gte}` : '',
+            condition.lt !== undefined ? `< ${condition.lt}` : '',
+            condition.lte !== undefined ? `<= ${condition.lte}` : '',
+          ]
+            .filter(Boolean)
+            .join(' and ');
+  const label = condition.step ? `${fact.label} ${condition.step}` : fact.label;
+  const shown =
+    value === undefined
+      ? 'not recorded'
+      : Array.isArray(value)
+        ? value.join(', ') || 'none'
+        : String(value);
+  return `${label} is ${expected} (here: ${shown})`;
+}

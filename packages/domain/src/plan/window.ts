@@ -1,0 +1,131 @@
+import type { WindowDefinition } from '../pathway/definition.js';
+import type { EpochMs, LocalDate, ServiceCalendar } from '../time/calendar.js';
+import { toIso } from '../time/calendar.js';
+import type { PlanWindow, Transition } from './types.js';
+
+/** What a step's window is measured from: a local date, or an exact instant. */
+export type Anchor =
+  | { readonly kind: 'date'; readonly date: LocalDate; readonly label: string }
+  | { readonly kind: 'instant'; readonly at: EpochMs; readonly label: string };
+
+export interface ResolvedWindow {
+  readonly view: PlanWindow;
+  /** Status changes, in order; `open` equals `due` when the window opens when it is due. */
+  readonly transitions: Readonly<Record<Transition, EpochMs>>;
+  /** Earliest instant an event may have for a completion rule counted "from opens". */
+  readonly opensFrom: EpochMs;
+}
+
+export function anchorInstant(anchor: Anchor, calendar: ServiceCalendar): EpochMs {
+  return anchor.kind === 'instant' ? anchor.at : calendar.startOfDay(anchor.date);
+}
+
+function anchorDate(anchor: Anchor, calendar: ServiceCalendar): LocalDate {
+  return anchor.kind === 'date' ? anchor.date : calendar.localDate(anchor.at);
+}
+
+const minDate = (a: LocalDate, b: LocalDate) => (a < b ? a : b);
+const maxDate = (a: LocalDate, b: LocalDate) => (a > b ? a : b);
+
+/**
+ * Resolves a window against its anchor.
+ *
+ * Day windows: edges are local dates. Reminders land at the clinic time on a working day: the
+ * opening and overdue reminders move forward past weekends and bank holidays (never before the
+ * window opens, never overdue early), and the due reminder moves back to the last working day
+ * so a deadline is never reminded after it has passed; it never moves before the opening.
+ *
+ * `endsOn` pulls the window in when the thing it waits for ended early (an anabolic course
+ * stopped before its planned end still needs its follow-on now).
+ */
+export function resolveWindow(
+  definition: WindowDefinition,
+  anchor: Anchor,
+  calendar: ServiceCalendar,
+  endsOn?: LocalDate,
+): ResolvedWindow {
+  if (definition.granularity === 'exact') {
+    const start = anchorInstant(anchor, calendar);
+    const opens = calendar.addExact(start, definition.opens);
+    const due = calendar.addExact(start, definition.due);
+    const overdue = calendar.addExact(start, definition.overdueAfter);
+    return {
+      transitions: { open: opens, due, overdue },
+      opensFrom: opens,
+      view: {
+        granularity: 'exact',
+        anchor: anchor.label,
+        opens: toIso(opens),
+        due: toIso(due),
+        overdueFrom: toIso(overdue),
+        transitions: { open: toIso(opens), due: toIso(due), overdue: toIso(overdue) },
+        adjustments: [],
+        timing: definition.timing,
+      },
+    };
+  }
+
+  const base = anchorDate(anchor, calendar);
+  let opensOn = calendar.addToDate(base, definition.opens);
+  let dueOn = calendar.addToDate(base, definition.due);
+  let overdueOn = calendar.addToDate(calendar.addToDate(base, definition.overdueAfter), {
+    days: 1,
+  });
+  const adjustments: string[] = [];
+  if (endsOn !== undefined && endsOn < dueOn) {
+    opensOn = minDate(opensOn, endsOn);
+    dueOn = endsOn;
+    overdueOn = minDate(overdueOn, calendar.addToDate(endsOn, { days: 1 }));
+    adjustments.push(`brought forward to ${endsOn}, when the course ended early`);
+  }
+
+  const openDay = calendar.workingDayOnOrAfter(opensOn);
+  const dueDay = maxDate(calendar.workingDayOnOrBefore(dueOn), openDay);
+  let overdueDay = calendar.workingDayOnOrAfter(overdueOn);
+  if (overdueDay <= dueDay)
+    overdueDay = calendar.workingDayOnOrAfter(calendar.addToDate(dueDay, { days: 1 }));
+
+  describeMove(calendar, 'opening', opensOn, openDay, adjustments);
+  describeMove(calendar, 'due', dueOn, dueDay, adjustments);
+  describeMove(calendar, 'overdue', overdueOn, overdueDay, adjustments);
+
+  const transitions = {
+    open: calendar.atClinicTime(openDay),
+    due: calendar.atClinicTime(dueDay),
+    overdue: calendar.atClinicTime(overdueDay),
+  };
+  return {
+    transitions,
+    opensFrom: calendar.startOfDay(opensOn),
+    view: {
+      granularity: 'day',
+      anchor: anchor.label,
+      opens: opensOn,
+      due: dueOn,
+      overdueFrom: overdueOn,
+      transitions: {
+        open: toIso(transitions.open),
+        due: toIso(transitions.due),
+        overdue: toIso(transitions.overdue),
+      },
+      adjustments,
+      timing: definition.timing,
+    },
+  };
+}
+
+function describeMove(
+  calendar: ServiceCalendar,
+  edge: string,
+  from: LocalDate,
+  to: LocalDate,
+  adjustments: string[],
+): void {
+  if (from === to) return;
+  const why = calendar.nonWorkingReason(from);
+  adjustments.push(
+    why
+      ? `${edge} reminder moved from ${from} (${why}) to ${to}`
+      : `${edge} reminder moved from ${from} to ${to} to keep the window in order`,
+  );
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { englandAndWalesBankHolidays } from './bank-holidays.js';
+import { isValidTimeZone, ServiceCalendar } from './calendar.js';
+
+/**
+ * Where and when the service works. These are operational settings, not clinical rules: they
+ * decide the local calendar used for day, week and month arithmetic and when day-level reminders
+ * land.
+ */
+export const ServiceSettingsSchema = z.strictObject({
+  timeZone: z
+    .string({ error: 'must be an IANA time zone name, e.g. Europe/London' })
+    .refine(isValidTimeZone, { error: 'is not a time zone this system knows, e.g. Europe/London' })
+    .default('Europe/London'),
+  clinicTime: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a local time HH:MM, e.g. 09:00' })
+    .default('09:00'),
+  bankHolidays: z.enum(['england-and-wales']).default('england-and-wales'),
+});
+export type ServiceSettingsInput = z.input<typeof ServiceSettingsSchema>;
+export type ServiceSettings = z.output<typeof ServiceSettingsSchema>;
+
+export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = ServiceSettingsSchema.parse({});
+
+const calendars = new Map<string, ServiceCalendar>();
+
+/** One calendar per distinct settings (calendars cache date conversions, so share them). */
+export function serviceCalendar(
+  settings: ServiceSettings = DEFAULT_SERVICE_SETTINGS,
+): ServiceCalendar {
+  const key = `${settings.timeZone}|${settings.clinicTime}|${settings.bankHolidays}`;
+  let calendar = calendars.get(key);
+  if (!calendar) {
+    calendar = new ServiceCalendar({
+      timeZone: settings.timeZone,
+      clinicTime: settings.clinicTime,
+      holidays: englandAndWalesBankHolidays(),
+    });
+    calendars.set(key, calendar);
+  }
+  return calendar;
+}
