@@ -33,7 +33,14 @@ export {
   painBand,
   type StepStatus,
 } from './pathway/facts.js';
-export { CURRENT_PATHWAY_VERSION, findPathway, pathwayVersions } from './pathway/registry.js';
+export {
+  CURRENT_PATHWAY_VERSION,
+  createPathwayRegistry,
+  findPathway,
+  type PathwayRegistry,
+  PUBLISHED_PATHWAYS,
+  pathwayVersions,
+} from './pathway/registry.js';
 export {
   describeSource,
   SOURCE_DOCUMENTS,

@@ -7,6 +7,12 @@ export interface TimedEvent<E extends ClinicalEvent = ClinicalEvent> {
   readonly event: E;
   readonly occurredAt: EpochMs;
   readonly recordedAt: EpochMs;
+  /**
+   * The first entry of this event's correction chain (its own id when never a correction). Plan
+   * steps created by an event are keyed by it, so correcting the event moves the step instead of
+   * replacing it.
+   */
+  readonly rootId: string;
 }
 
 export function timed<E extends ClinicalEvent>(event: E): TimedEvent<E> {
@@ -14,6 +20,7 @@ export function timed<E extends ClinicalEvent>(event: E): TimedEvent<E> {
     event,
     occurredAt: Date.parse(event.occurredAt),
     recordedAt: Date.parse(event.recordedAt),
+    rootId: event.id,
   };
 }
 
@@ -41,9 +48,29 @@ export function byRecording(a: TimedEvent, b: TimedEvent): number {
  */
 export function effectiveHistory(events: readonly TimedEvent[]): TimedEvent[] {
   const superseded = new Set<string>();
-  for (const { event } of events) if (event.supersedes) superseded.add(event.supersedes);
+  const supersedesOf = new Map<string, string>();
+  for (const { event } of events) {
+    if (event.supersedes) {
+      superseded.add(event.supersedes);
+      supersedesOf.set(event.id, event.supersedes);
+    }
+  }
+  const rootOf = (id: string): string => {
+    let root = id;
+    const seen = new Set<string>();
+    for (
+      let previous = supersedesOf.get(root);
+      previous && !seen.has(previous);
+      previous = supersedesOf.get(root)
+    ) {
+      seen.add(root);
+      root = previous;
+    }
+    return root;
+  };
   return events
     .filter(({ event }) => !superseded.has(event.id) && event.type !== 'retraction')
+    .map((item) => (item.event.supersedes ? { ...item, rootId: rootOf(item.event.id) } : item))
     .sort(byOccurrence);
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { findPathway, pathwayVersions } from '../pathway/registry.js';
+import { type PathwayRegistry, PUBLISHED_PATHWAYS } from '../pathway/registry.js';
 import type { EpochMs, ServiceCalendar } from '../time/calendar.js';
 import {
   DEFAULT_SERVICE_SETTINGS,
@@ -27,12 +27,15 @@ export interface ValidationContext {
   /** The current instant, passed in: validation never reads the clock. */
   readonly now: string | number;
   readonly settings?: ServiceSettings;
+  /** Where pathway versions are looked up; the published versions unless a test says otherwise. */
+  readonly pathways?: PathwayRegistry;
 }
 
 interface Resolved {
   readonly now: EpochMs;
   readonly today: string;
   readonly calendar: ServiceCalendar;
+  readonly pathways: PathwayRegistry;
 }
 
 function resolve(context: ValidationContext): Resolved {
@@ -42,7 +45,12 @@ function resolve(context: ValidationContext): Resolved {
       { path: 'now', message: 'must be an ISO date-time or epoch milliseconds' },
     ]);
   const calendar = serviceCalendar(context.settings ?? DEFAULT_SERVICE_SETTINGS);
-  return { now, today: calendar.localDate(now), calendar };
+  return {
+    now,
+    today: calendar.localDate(now),
+    calendar,
+    pathways: context.pathways ?? PUBLISHED_PATHWAYS,
+  };
 }
 
 function parseWith<S extends z.ZodType>(schema: S, input: unknown, path: string): z.output<S> {
@@ -75,14 +83,14 @@ export function parseEpisode(
   context: ValidationContext & { readonly patient: Patient },
   path = 'episode',
 ): Episode {
-  const { now, today, calendar } = resolve(context);
+  const { now, today, calendar, pathways } = resolve(context);
   const episode = parseWith(EpisodeSchema, input, path);
   const issues: InputIssue[] = [];
   const at = (field: string, message: string) => issues.push({ path: `${path}.${field}`, message });
-  if (!findPathway(episode.pathwayVersion)) {
+  if (!pathways.find(episode.pathwayVersion)) {
     at(
       'pathwayVersion',
-      `names an unknown pathway version "${episode.pathwayVersion}" (known: ${pathwayVersions().join(', ')})`,
+      `names an unknown pathway version "${episode.pathwayVersion}" (known: ${pathways.versions().join(', ')})`,
     );
   }
   if (episode.patientId !== context.patient.id) {
@@ -190,7 +198,7 @@ function checkAgainstHistory(
   event: ClinicalEvent,
   episode: Episode,
   history: readonly TimedEvent[],
-  { now, calendar }: Resolved,
+  { now, calendar, pathways }: Resolved,
   path: string,
 ): InputIssue[] {
   const issues: InputIssue[] = [];
@@ -236,7 +244,7 @@ function checkAgainstHistory(
   }
 
   if (event.type === 'step-completed') {
-    const definition = findPathway(episode.pathwayVersion);
+    const definition = pathways.find(episode.pathwayVersion);
     const stepId = event.stepKey.split('~')[0];
     if (definition && !definition.steps.some((s) => s.id === stepId)) {
       at(

@@ -22,7 +22,7 @@ import {
   type FactContext,
   type StepStatus,
 } from '../pathway/facts.js';
-import { findPathway } from '../pathway/registry.js';
+import { type PathwayRegistry, PUBLISHED_PATHWAYS } from '../pathway/registry.js';
 import { SOURCE_DOCUMENTS, type SourceRef } from '../pathway/sources.js';
 import type { EpochMs, ServiceCalendar } from '../time/calendar.js';
 import { toIso } from '../time/calendar.js';
@@ -51,6 +51,8 @@ export interface PlanInput {
   /** The instant the plan is computed for (ISO text or epoch milliseconds). */
   readonly asOf: string | number;
   readonly settings?: ServiceSettings;
+  /** Where pathway versions are looked up; the published versions unless a test says otherwise. */
+  readonly pathways?: PathwayRegistry;
 }
 
 /**
@@ -59,7 +61,7 @@ export interface PlanInput {
  * future status change happen. A pure function: the same input always gives the same plan.
  */
 export function computePlan(input: PlanInput): Plan {
-  const definition = findPathway(input.episode.pathwayVersion);
+  const definition = (input.pathways ?? PUBLISHED_PATHWAYS).find(input.episode.pathwayVersion);
   if (!definition) {
     throw new PathwayInputError([
       {
@@ -369,7 +371,7 @@ class Planner {
         return this.courses
           .filter((course) => trigger.drugs.includes(course.drug))
           .map((course) => ({
-            key: `${step.id}~${course.started.event.id}`,
+            key: `${step.id}~${course.started.rootId}`,
             anchor: {
               kind: 'instant',
               at: course.started.occurredAt,
@@ -384,7 +386,7 @@ class Planner {
             // The start of an injected course is its first dose; each dose anchors the next.
             const given: TimedEvent[] = [course.started, ...course.doses];
             return given.map((dose, index) => ({
-              key: `${step.id}~${course.started.event.id}~${index + 2}`,
+              key: `${step.id}~${course.started.rootId}~${index + 2}`,
               anchor: {
                 kind: 'instant',
                 at: dose.occurredAt,
@@ -399,7 +401,7 @@ class Planner {
 
   private eventInstance(stepId: string, item: TimedEvent, perEvent: boolean): Instance {
     return {
-      key: perEvent ? `${stepId}~${item.event.id}` : stepId,
+      key: perEvent ? `${stepId}~${item.rootId}` : stepId,
       anchor: {
         kind: 'instant',
         at: item.occurredAt,

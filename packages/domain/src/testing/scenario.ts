@@ -1,6 +1,6 @@
 import type { ClinicalEventInput, EpisodeInput, PatientInput } from '../inputs/schemas.js';
 import { parseEpisodeRecord } from '../inputs/validate.js';
-import { CURRENT_PATHWAY_VERSION } from '../pathway/registry.js';
+import { CURRENT_PATHWAY_VERSION, type PathwayRegistry } from '../pathway/registry.js';
 import { computePlan } from '../plan/compute-plan.js';
 import type { Plan } from '../plan/types.js';
 import type { ServiceSettings } from '../time/settings.js';
@@ -30,7 +30,15 @@ export class Scenario {
     readonly patient: PatientInput,
     readonly episode: EpisodeInput,
     readonly settings?: ServiceSettings,
+    readonly pathways?: PathwayRegistry,
   ) {}
+
+  private get context() {
+    return {
+      ...(this.settings ? { settings: this.settings } : {}),
+      ...(this.pathways ? { pathways: this.pathways } : {}),
+    };
+  }
 
   /** Adds any event; id, recordedAt (= occurredAt) and recordedBy are filled when missing. */
   add(occurredAt: string, body: EventBody): this {
@@ -56,6 +64,7 @@ export class Scenario {
       selfCareDifficulty?: boolean;
       id?: string;
       supersedes?: string;
+      recordedAt?: string;
     } = {},
   ): this {
     return this.add(at, {
@@ -93,20 +102,14 @@ export class Scenario {
   record(now: string) {
     return parseEpisodeRecord(
       { patient: this.patient, episode: this.episode, events: this.events },
-      { now, ...(this.settings ? { settings: this.settings } : {}) },
+      { now, ...this.context },
     );
   }
 
   /** Validates everything as of `asOf`, then plans as of `asOf`. */
   plan(asOf: string): Plan {
     const { patient, episode, events } = this.record(asOf);
-    return computePlan({
-      patient,
-      episode,
-      events,
-      asOf,
-      ...(this.settings ? { settings: this.settings } : {}),
-    });
+    return computePlan({ patient, episode, events, asOf, ...this.context });
   }
 
   get rawEvents(): readonly ClinicalEventInput[] {
@@ -132,6 +135,7 @@ export interface ScenarioOptions {
   readonly mriOedema?: EpisodeInput['mriOedema'];
   readonly pathwayVersion?: string;
   readonly settings?: ServiceSettings;
+  readonly pathways?: PathwayRegistry;
 }
 
 /** A community patient aged 74 with an anterior-column T12 fracture unless told otherwise. */
@@ -161,5 +165,5 @@ export function scenario(options: ScenarioOptions = {}): Scenario {
     mriOedema: options.mriOedema ?? 'not-imaged',
     enrolledAt: options.enrolledAt ?? options.admittedAt ?? `${identifiedOn}T14:00:00Z`,
   };
-  return new Scenario(patient, episode, options.settings);
+  return new Scenario(patient, episode, options.settings, options.pathways);
 }
