@@ -1159,7 +1159,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
   },
   {
     id: 'calcitonin-acute-phase',
-    title: 'Calcitonin: only in the first 4 weeks, when other options are exhausted (contested)',
+    title: 'Calcitonin: only in the first 4 weeks, when other options are exhausted',
     text: 'Calcitonin may be considered in individual cases within 4 weeks of the fracture when other analgesic options have been exhausted. The evidence is insufficient and the sources disagree.',
     category: 'acute-care',
     priority: 'routine',
