@@ -49,8 +49,38 @@ export function issuesFromZod(prefix: string, error: z.ZodError): InputIssue[] {
         message: `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`,
       };
     }
-    const message =
-      issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    // A missing field is reported as a wrong type, value or union member with no input: say so.
+    const missing =
+      issue.input === undefined &&
+      (issue.code === 'invalid_type' ||
+        issue.code === 'invalid_value' ||
+        issue.code === 'invalid_union');
+    const message = missing ? 'is required' : issue.message;
     return { path: joinPath(prefix, issue.path), message };
   });
+}
+
+const INSTANT_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An instant passed in by the caller (`now`, `asOf`): epoch milliseconds, or ISO text with a zone.
+ * Text without a zone is refused: it would be read in the server's own time zone.
+ */
+export function parseInstant(value: string | number, path: string): number {
+  const ms =
+    typeof value === 'number'
+      ? value
+      : INSTANT_WITH_ZONE.test(value)
+        ? Date.parse(value)
+        : Number.NaN;
+  if (!Number.isFinite(ms)) {
+    throw new PathwayInputError([
+      {
+        path,
+        message:
+          'must be epoch milliseconds or a date and time with a time zone, e.g. 2025-03-14T09:30:00Z',
+      },
+    ]);
+  }
+  return ms;
 }

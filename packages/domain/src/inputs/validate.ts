@@ -6,7 +6,7 @@ import {
   type ServiceSettings,
   serviceCalendar,
 } from '../time/settings.js';
-import { type InputIssue, issuesFromZod, PathwayInputError } from './errors.js';
+import { type InputIssue, issuesFromZod, PathwayInputError, parseInstant } from './errors.js';
 import {
   byRecording,
   effectiveHistory,
@@ -39,11 +39,7 @@ interface Resolved {
 }
 
 function resolve(context: ValidationContext): Resolved {
-  const now = typeof context.now === 'number' ? context.now : Date.parse(context.now);
-  if (Number.isNaN(now))
-    throw new PathwayInputError([
-      { path: 'now', message: 'must be an ISO date-time or epoch milliseconds' },
-    ]);
+  const now = parseInstant(context.now, 'now');
   const calendar = serviceCalendar(context.settings ?? DEFAULT_SERVICE_SETTINGS);
   return {
     now,
@@ -221,7 +217,12 @@ function checkAgainstHistory(
     const target = history.find((h) => h.event.id === event.supersedes);
     if (!target) {
       at('supersedes', `names "${event.supersedes}", which is not an entry of this episode`);
-    } else if (!effective.includes(target)) {
+    } else if (target.event.type === 'retraction') {
+      at(
+        'supersedes',
+        `names "${event.supersedes}", a withdrawal; a withdrawal cannot be undone, so record the entry again instead`,
+      );
+    } else if (!effective.some((h) => h.event.id === target.event.id)) {
       at(
         'supersedes',
         `names "${event.supersedes}", which has already been corrected or withdrawn; correct the latest version instead`,
@@ -264,7 +265,10 @@ function checkAgainstHistory(
       if (problem.eventId === event.id) at('drug', problem.message);
       // A correction or withdrawal must not leave other entries inconsistent (doses with no start).
       else if (!known.has(problem.eventId)) {
-        at('supersedes', `would leave entry ${problem.eventId} inconsistent: ${problem.message}`);
+        at(
+          event.supersedes === undefined ? 'occurredAt' : 'supersedes',
+          `would leave entry ${problem.eventId} inconsistent: ${problem.message}`,
+        );
       }
     }
   }

@@ -1,4 +1,4 @@
-import { PathwayInputError } from '../inputs/errors.js';
+import { PathwayInputError, parseInstant } from '../inputs/errors.js';
 import {
   effectiveHistory,
   type TherapyCourse,
@@ -70,12 +70,7 @@ export function computePlan(input: PlanInput): Plan {
       },
     ]);
   }
-  const asOf = typeof input.asOf === 'number' ? input.asOf : Date.parse(input.asOf);
-  if (Number.isNaN(asOf)) {
-    throw new PathwayInputError([
-      { path: 'asOf', message: 'must be an ISO date-time or epoch milliseconds' },
-    ]);
-  }
+  const asOf = parseInstant(input.asOf, 'asOf');
   const calendar = serviceCalendar(input.settings ?? DEFAULT_SERVICE_SETTINGS);
   const planner = new Planner(definition, calendar, input, asOf);
   return planner.plan();

@@ -162,3 +162,8 @@ export function isValidTimeZone(timeZone: string): boolean {
     return false;
   }
 }
+
+/** The time zone's canonical IANA spelling ("europe/london" -> "Europe/London"). */
+export function canonicalTimeZone(timeZone: string): string {
+  return Temporal.PlainDate.from('2000-01-01').toZonedDateTime({ timeZone }).timeZoneId;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { englandAndWalesBankHolidays } from './bank-holidays.js';
-import { isValidTimeZone, ServiceCalendar } from './calendar.js';
+import { canonicalTimeZone, isValidTimeZone, ServiceCalendar } from './calendar.js';
 
 /**
  * Where and when the service works. These are operational settings, not clinical rules: they
@@ -10,7 +10,11 @@ import { isValidTimeZone, ServiceCalendar } from './calendar.js';
 export const ServiceSettingsSchema = z.strictObject({
   timeZone: z
     .string({ error: 'must be an IANA time zone name, e.g. Europe/London' })
-    .refine(isValidTimeZone, { error: 'is not a time zone this system knows, e.g. Europe/London' })
+    .refine((zone) => /^[A-Za-z]/.test(zone) && isValidTimeZone(zone), {
+      error: 'is not a named time zone this system knows, e.g. Europe/London',
+    })
+    // Canonical spelling, so "europe/london" and "Europe/London" are one service calendar.
+    .transform(canonicalTimeZone)
     .default('Europe/London'),
   clinicTime: z
     .string()
