@@ -4,7 +4,12 @@ import * as domain from './index.js';
 describe('the package entry point', () => {
   it('offers planning, diffing, validation and the calendar to the apps', () => {
     const patient = domain.parsePatient(
-      { id: 'p1', identifier: { kind: 'nhs-number', value: '943 476 5919' }, dateOfBirth: '1948-02-01', sex: 'male' },
+      {
+        id: 'p1',
+        identifier: { kind: 'nhs-number', value: '943 476 5919' },
+        dateOfBirth: '1948-02-01',
+        sex: 'male',
+      },
       { now: '2025-01-07T12:00:00Z' },
     );
     const episode = domain.parseEpisode(
@@ -26,10 +31,14 @@ describe('the package entry point', () => {
       { now: '2025-01-07T12:00:00Z', patient },
     );
     const plan = domain.computePlan({ patient, episode, events: [], asOf: '2025-01-07T12:00:00Z' });
-    expect(plan.steps.length).toBe(domain.findPathway(domain.CURRENT_PATHWAY_VERSION)?.steps.length);
+    expect(plan.steps.length).toBe(
+      domain.findPathway(domain.CURRENT_PATHWAY_VERSION)?.steps.length,
+    );
     expect(domain.diffPlans(plan, plan).commands).toEqual([]);
     expect(domain.formatNhsNumber(patient.identifier.value)).toBe('943 476 5919');
     expect(domain.serviceCalendar(domain.DEFAULT_SERVICE_SETTINGS).timeZone).toBe('Europe/London');
-    expect(() => domain.computePlan({ patient, episode, events: [], asOf: 'not a date' })).toThrow(domain.PathwayInputError);
+    expect(() => domain.computePlan({ patient, episode, events: [], asOf: 'not a date' })).toThrow(
+      domain.PathwayInputError,
+    );
   });
 });

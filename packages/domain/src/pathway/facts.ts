@@ -19,12 +19,10 @@ export interface EpisodeState {
   readonly fractureDate: LocalDate;
   readonly careSetting: 'community' | 'admitted';
   readonly admittedAt: EpochMs | undefined;
-  readonly identification: string;
   readonly neurologicalDeficit: boolean;
   readonly suspectedMalignancy: boolean;
   readonly multipleColumnInvolvement: boolean;
   readonly mriOedema: 'present' | 'absent' | 'not-imaged';
-  readonly ageAtFracture: number;
   readonly boneTherapyStarted: boolean;
 }
 
@@ -75,18 +73,9 @@ function eventOf<T extends ClinicalEvent['type']>(
   return event?.type === type ? (event as EventOf<T>) : undefined;
 }
 
-function anyEvent(context: FactContext): ClinicalEvent | undefined {
-  return context.event?.event;
-}
-
 const FACT_SPECS = {
   // Episode: the fracture and its findings as they now stand.
   careSetting: { scope: 'episode', label: 'care setting', read: (c) => c.episode.careSetting },
-  identification: {
-    scope: 'episode',
-    label: 'how the fracture was identified',
-    read: (c) => c.episode.identification,
-  },
   neurologicalDeficit: {
     scope: 'episode',
     label: 'neurological deficit recorded',
@@ -114,11 +103,6 @@ const FACT_SPECS = {
     scope: 'episode',
     label: 'vertebral body oedema on MRI',
     read: (c) => c.episode.mriOedema,
-  },
-  ageAtFracture: {
-    scope: 'episode',
-    label: 'age at fracture (years)',
-    read: (c) => c.episode.ageAtFracture,
   },
   boneTherapyStarted: {
     scope: 'episode',
@@ -202,12 +186,6 @@ const FACT_SPECS = {
       return started && DRUGS[started.drug].antiresorptive;
     },
   },
-  therapyDecision: {
-    scope: 'event',
-    label: 'bone therapy decision at contact',
-    read: (c) => eventOf(c, 'follow-up-contact')?.treatmentStatus,
-  },
-  eventType: { scope: 'event', label: 'event type', read: (c) => anyEvent(c)?.type },
 
   // Current: what holds at the plan's instant.
   daysSinceFracture: {
@@ -233,11 +211,6 @@ const FACT_SPECS = {
         c.calendar.daysBetween(c.episode.fractureDate, c.calendar.localDate(latest.occurredAt))
       );
     },
-  },
-  latestFunctionalLimitation: {
-    scope: 'current',
-    label: 'latest functional limitation',
-    read: (c) => c.current?.latestPain?.event.functionalLimitation,
   },
   anxietyOrLowMood: {
     scope: 'current',

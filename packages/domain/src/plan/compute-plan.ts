@@ -117,7 +117,7 @@ class Planner {
     this.closure = this.history.findLast(
       (item): item is TimedEvent<EventOf<'closure'>> => item.event.type === 'closure',
     );
-    const { episode, patient } = input;
+    const { episode } = input;
     this.episodeState = {
       fractureDate: episode.fractureDate,
       careSetting: episode.careSetting.kind,
@@ -125,12 +125,10 @@ class Planner {
         episode.careSetting.kind === 'admitted'
           ? Date.parse(episode.careSetting.admittedAt)
           : undefined,
-      identification: episode.identification,
       neurologicalDeficit: findings.values.neurologicalDeficit,
       suspectedMalignancy: findings.values.suspectedMalignancy,
       multipleColumnInvolvement: findings.values.multipleColumnInvolvement,
       mriOedema: findings.values.mriOedema,
-      ageAtFracture: calendar.yearsBetween(patient.dateOfBirth, episode.fractureDate),
       boneTherapyStarted: this.courses.length > 0,
     };
     this.baseContext = {
