@@ -42,6 +42,12 @@ if (values.help) {
   process.exit(0);
 }
 
+// Piping into `head` closes stdout early; that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const now = new Date();
 const asOf = values['as-of'] ?? now.toISOString();
 
