@@ -52,6 +52,12 @@ export type StepCategory =
   | 'secondary-prevention'
   | 'bone-therapy';
 
+/** The findings that take a patient off the routine conservative pathway. */
+export type RedFlagFinding =
+  | 'neurologicalDeficit'
+  | 'suspectedMalignancy'
+  | 'multipleColumnInvolvement';
+
 /** What starts a step, and so what its window is measured from. */
 export type StepTrigger =
   /** Once per episode, measured from an episode date or time. */
@@ -60,10 +66,7 @@ export type StepTrigger =
       readonly anchor: 'fracture-date' | 'identified-date' | 'enrolment' | 'admission';
     }
   /** Once, from the moment a red-flag finding was first recorded (at enrolment or later). */
-  | {
-      readonly kind: 'finding';
-      readonly finding: 'neurologicalDeficit' | 'suspectedMalignancy' | 'multipleColumnInvolvement';
-    }
+  | { readonly kind: 'finding'; readonly finding: RedFlagFinding }
   /** Once, from the first event that matches. */
   | { readonly kind: 'first-event'; readonly event: EventType; readonly where?: Condition }
   /** One instance for every event that matches (e.g. each severe pain score). */

@@ -288,29 +288,44 @@ export function evaluate(condition: Condition, context: FactContext): boolean {
   return compare(value as Scalar, condition);
 }
 
-function describeTest(test: FactTest): string {
-  const label = test.step ? `${FACTS[test.fact].label} "${test.step}"` : FACTS[test.fact].label;
-  const parts: string[] = [];
-  if (test.eq !== undefined) {
-    parts.push(typeof test.eq === 'boolean' ? (test.eq ? 'yes' : 'no') : `is ${String(test.eq)}`);
-  }
-  if (test.in !== undefined) parts.push(`is ${test.in.map(String).join(' or ')}`);
-  if (test.gt !== undefined) parts.push(`> ${test.gt}`);
-  if (test.gte !== undefined) parts.push(`>= ${test.gte}`);
-  if (test.lt !== undefined) parts.push(`< ${test.lt}`);
-  if (test.lte !== undefined) parts.push(`<= ${test.lte}`);
-  return `${label}: ${parts.join(' and ')}`;
+const yesNo = (value: Scalar) =>
+  typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
+
+function describeTest(test: FactTest, context: FactContext | undefined): string {
+  const fact = FACTS[test.fact];
+  const label = test.step ? `${fact.label} "${test.step}"` : fact.label;
+  const expected: string[] = [];
+  if (test.eq !== undefined) expected.push(yesNo(test.eq));
+  if (test.in !== undefined) expected.push(test.in.map(yesNo).join(' or '));
+  if (test.gt !== undefined) expected.push(`> ${test.gt}`);
+  if (test.gte !== undefined) expected.push(`>= ${test.gte}`);
+  if (test.lt !== undefined) expected.push(`< ${test.lt}`);
+  if (test.lte !== undefined) expected.push(`<= ${test.lte}`);
+  const text = `${label}${typeof test.eq === 'boolean' ? ':' : ' is'} ${expected.join(' and ')}`;
+  if (!context) return text;
+  const value = fact.read(context, test);
+  const shown =
+    value === undefined
+      ? 'not recorded'
+      : Array.isArray(value)
+        ? value.map(yesNo).join(', ') || 'none'
+        : yesNo(value as Scalar);
+  return `${text} (here: ${shown})`;
 }
 
-/** The condition in words, for documents and reasons. */
-export function describeCondition(condition: Condition): string {
-  if (isFactTest(condition)) return describeTest(condition);
-  if ('all' in condition) return condition.all.map(describeNested).join('; and ');
-  if ('any' in condition) return condition.any.map(describeNested).join('; or ');
-  return `not (${describeCondition(condition.not)})`;
+/**
+ * The condition in words: for documents without a context, and for a plan's reasons with one,
+ * when each test also shows the value that decided it ("care setting is admitted (here: community)").
+ */
+export function describeCondition(condition: Condition, context?: FactContext): string {
+  if (isFactTest(condition)) return describeTest(condition, context);
+  if ('all' in condition)
+    return condition.all.map((c) => describeNested(c, context)).join('; and ');
+  if ('any' in condition) return condition.any.map((c) => describeNested(c, context)).join('; or ');
+  return `not (${describeCondition(condition.not, context)})`;
 }
 
-function describeNested(condition: Condition): string {
-  const text = describeCondition(condition);
+function describeNested(condition: Condition, context: FactContext | undefined): string {
+  const text = describeCondition(condition, context);
   return isFactTest(condition) || 'not' in condition ? text : `(${text})`;
 }

@@ -11,11 +11,13 @@ import type {
   Condition,
   PathwayDefinition,
   RecommendationDefinition,
+  RedFlagFinding,
   StepDefinition,
 } from '../pathway/definition.js';
 import { DRUGS } from '../pathway/drugs.js';
 import {
   type CurrentState,
+  describeCondition,
   type EpisodeState,
   evaluate,
   FACTS,
@@ -88,15 +90,18 @@ interface Instance {
 
 type Completion = { item: TimedEvent; outcome: PlanCompletion['outcome'] };
 
+const RED_FLAGS: ReadonlyArray<readonly [RedFlagFinding, string]> = [
+  ['neurologicalDeficit', 'neurological deficit'],
+  ['suspectedMalignancy', 'suspected malignancy'],
+  ['multipleColumnInvolvement', 'multiple-column involvement'],
+];
+
 class Planner {
   private readonly history: TimedEvent[];
   private readonly episodeState: EpisodeState;
-  private readonly findingSince: Readonly<
-    Record<
-      'neurologicalDeficit' | 'suspectedMalignancy' | 'multipleColumnInvolvement',
-      EpochMs | undefined
-    >
-  >;
+  private readonly findingSince: Readonly<Record<RedFlagFinding, EpochMs | undefined>>;
+  private readonly redFlags: readonly string[];
+  private readonly stepDefinitions: ReadonlyMap<string, StepDefinition>;
   private readonly courses: TherapyCourse[];
   private readonly closure: TimedEvent<EventOf<'closure'>> | undefined;
   private readonly enrolledAt: EpochMs;
@@ -131,6 +136,10 @@ class Planner {
       mriOedema: findings.values.mriOedema,
       boneTherapyStarted: this.courses.length > 0,
     };
+    this.redFlags = RED_FLAGS.filter(([finding]) => this.episodeState[finding]).map(
+      ([, name]) => name,
+    );
+    this.stepDefinitions = new Map(definition.steps.map((step) => [step.id, step]));
     this.baseContext = {
       calendar,
       painBands: definition.painBands,
@@ -157,7 +166,7 @@ class Planner {
           .filter((rec) => evaluate(rec.when, context))
           .map((rec) => this.recommendation(rec, context));
     const daysSinceFracture = this.baseContext.current?.daysSinceFracture ?? 0;
-    const redFlags = this.redFlags();
+    const { redFlags } = this;
     return {
       pathwayVersion: this.definition.version,
       episodeId: this.input.episode.id,
@@ -189,10 +198,7 @@ class Planner {
       multipleColumnInvolvement: episode.columnInvolvement === 'multiple',
       mriOedema: episode.mriOedema,
     };
-    const since: Record<
-      'neurologicalDeficit' | 'suspectedMalignancy' | 'multipleColumnInvolvement',
-      EpochMs | undefined
-    > = {
+    const since: Record<RedFlagFinding, EpochMs | undefined> = {
       neurologicalDeficit: values.neurologicalDeficit ? this.enrolledAt : undefined,
       suspectedMalignancy: values.suspectedMalignancy ? this.enrolledAt : undefined,
       multipleColumnInvolvement: values.multipleColumnInvolvement ? this.enrolledAt : undefined,
@@ -249,14 +255,6 @@ class Planner {
       runningDrugClasses: running,
       stoppedDenosumab,
     };
-  }
-
-  private redFlags(): string[] {
-    const flags: string[] = [];
-    if (this.episodeState.neurologicalDeficit) flags.push('neurological deficit');
-    if (this.episodeState.suspectedMalignancy) flags.push('suspected malignancy');
-    if (this.episodeState.multipleColumnInvolvement) flags.push('multiple-column involvement');
-    return flags;
   }
 
   private phase(daysSinceFracture: number): Phase {
@@ -415,13 +413,13 @@ class Planner {
   /** Why a step does not apply to this episode at all, or undefined when it does. */
   private notApplicableReason(step: StepDefinition): string | undefined {
     if (step.branch === 'conservative') {
-      const flags = this.redFlags();
+      const flags = this.redFlags;
       if (flags.length > 0) {
         return `Not on the routine conservative pathway: red flag (${flags.join(', ')}); the specialist team directs care.`;
       }
     }
     if (step.appliesWhen && !evaluate(step.appliesWhen, this.baseContext)) {
-      return `Applies only when ${describeWithValues(step.appliesWhen, this.baseContext)}.`;
+      return `Applies only when ${describeCondition(step.appliesWhen, this.baseContext)}.`;
     }
     return undefined;
   }
@@ -580,7 +578,7 @@ class Planner {
 
   private timers(step: PlanStep): Timer[] {
     if (!step.window || !isActive(step.status)) return [];
-    const definition = this.definition.steps.find((s) => s.id === step.stepId);
+    const definition = this.stepDefinitions.get(step.stepId);
     const { transitions } = step.window;
     const list: Transition[] =
       transitions.open < transitions.due ? ['open', 'due', 'overdue'] : ['due', 'overdue'];
@@ -606,7 +604,7 @@ class Planner {
       text: rec.text,
       category: rec.category,
       priority: rec.priority,
-      reason: `Recommended because ${describeWithValues(rec.when, context)}.`,
+      reason: `Recommended because ${describeCondition(rec.when, context)}.`,
       sources: rec.sources.map(cite),
       cautions: (rec.cautions ?? []).map((c) => ({ text: c.text, source: cite(c.source) })),
       contested: rec.contested ?? false,
@@ -676,36 +674,4 @@ function describeCompletion(completion: Completion, calendar: ServiceCalendar): 
   const what =
     event.type === 'referral' ? `${event.referralType} referral` : event.type.replace(/-/g, ' ');
   return `Completed by ${what} on ${on} (entry ${event.id}, recorded by ${event.recordedBy}).`;
-}
-
-/** The condition in words with the values that decided it: "care setting: is admitted (admitted)". */
-function describeWithValues(condition: Condition, context: FactContext): string {
-  if ('all' in condition)
-    return condition.all.map((c) => describeWithValues(c, context)).join(', and ');
-  if ('any' in condition)
-    return condition.any.map((c) => describeWithValues(c, context)).join(', or ');
-  if ('not' in condition) return `not (${describeWithValues(condition.not, context)})`;
-  const fact = FACTS[condition.fact];
-  const value = fact.read(context, condition);
-  const expected =
-    condition.eq !== undefined
-      ? String(condition.eq)
-      : condition.in !== undefined
-        ? condition.in.join(' or ')
-        : [
-            condition.gt !== undefined ? `> ${condition.gt}` : '',
-            condition.gte !== undefined ? `>= ${condition.gte}` : '',
-            condition.lt !== undefined ? `< ${condition.lt}` : '',
-            condition.lte !== undefined ? `<= ${condition.lte}` : '',
-          ]
-            .filter(Boolean)
-            .join(' and ');
-  const label = condition.step ? `${fact.label} ${condition.step}` : fact.label;
-  const shown =
-    value === undefined
-      ? 'not recorded'
-      : Array.isArray(value)
-        ? value.join(', ') || 'none'
-        : String(value);
-  return `${label} is ${expected} (here: ${shown})`;
 }

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ClinicalEvent, ClinicalEventInput } from '../inputs/schemas.js';
+import {
+  type ClinicalEvent,
+  type ClinicalEventInput,
+  EVENT_TYPES,
+  REFERRAL_TYPES,
+} from '../inputs/schemas.js';
 import { parseEpisodeRecord } from '../inputs/validate.js';
 import { BONE_THERAPY_DRUGS } from '../pathway/drugs.js';
 import {
@@ -85,30 +90,8 @@ describe('generated episode records', { timeout: 60_000 }, () => {
       'care:admitted',
       'red-flag:neurological',
       'correction',
-      'pain-assessment',
-      'psychological-screen',
-      'falls-risk-assessment',
-      'fracture-risk-assessment',
-      'dxa-result',
-      'laboratory-screen',
-      'referral',
-      'bone-therapy-started',
-      'bone-therapy-dose',
-      'bone-therapy-stopped',
-      'follow-up-contact',
-      'clinical-findings',
-      'step-completed',
-      'closure',
-      'retraction',
-      ...[
-        'physiotherapy',
-        'individualised-exercise-programme',
-        'occupational-therapy',
-        'falls-service',
-        'pain-clinic',
-        'vertebral-augmentation-mdt',
-        'spinal-surgery',
-      ].map((type) => `referral:${type}`),
+      ...EVENT_TYPES,
+      ...REFERRAL_TYPES.map((type) => `referral:${type}`),
       ...BONE_THERAPY_DRUGS.map((drug) => `drug:${drug}`),
     ];
     expect(expected.filter((item) => !seen.has(item))).toEqual([]);
