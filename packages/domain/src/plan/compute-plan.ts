@@ -634,15 +634,22 @@ export function timerId(
   return `${episodeId}_${stepKey}_${transition}_${compact}`;
 }
 
+// Source references are frozen definition data, so each citation is built once and shared.
+const citations = new WeakMap<SourceRef, Citation>();
 function cite(ref: SourceRef): Citation {
-  const doc = SOURCE_DOCUMENTS[ref.document];
-  return {
-    document: ref.document,
-    title: doc.title,
-    file: doc.file,
-    section: ref.section,
-    quote: ref.quote,
-  };
+  let citation = citations.get(ref);
+  if (!citation) {
+    const doc = SOURCE_DOCUMENTS[ref.document];
+    citation = Object.freeze({
+      document: ref.document,
+      title: doc.title,
+      file: doc.file,
+      section: ref.section,
+      quote: ref.quote,
+    });
+    citations.set(ref, citation);
+  }
+  return citation;
 }
 
 function timeReason(status: StepStatus, window: ResolvedWindow): string {

@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { addToCivilDate, isoDayOfWeek, toEpochDay } from './civil-date.js';
 import { type CalendarOffset, type ExactOffset, isExactOffset, type Offset } from './offset.js';
 
 /** A calendar date in the service's time zone, ISO `YYYY-MM-DD` (sorts as text). */
@@ -22,6 +23,7 @@ export interface CalendarSettings {
 }
 
 const MS_PER_HOUR = 3_600_000;
+const QUARTER_HOUR = 900_000;
 
 /**
  * Calendar arithmetic for one service: its time zone, its clinic hour and its working days.
@@ -35,6 +37,7 @@ export class ServiceCalendar {
   // few thousand dates recur, so remembering them is cheap and keeps planning fast.
   private readonly clinicInstantCache = new Map<LocalDate, EpochMs>();
   private readonly startOfDayCache = new Map<LocalDate, EpochMs>();
+  private readonly localDateCache = new Map<number, LocalDate>();
 
   constructor(settings: CalendarSettings) {
     this.timeZone = settings.timeZone;
@@ -44,6 +47,23 @@ export class ServiceCalendar {
 
   /** The local calendar date of an instant. */
   localDate(instant: EpochMs): LocalDate {
+    // Instants in the same quarter-hour share a local date unless a midnight or a clock change
+    // falls inside it; remember the date per quarter-hour only when both ends of it agree.
+    const bucket = Math.floor(instant / QUARTER_HOUR);
+    const cached = this.localDateCache.get(bucket);
+    if (cached !== undefined) return cached;
+    const date = this.convertToLocalDate(instant);
+    const start = bucket * QUARTER_HOUR;
+    if (
+      this.convertToLocalDate(start) === date &&
+      this.convertToLocalDate(start + QUARTER_HOUR - 1) === date
+    ) {
+      this.localDateCache.set(bucket, date);
+    }
+    return date;
+  }
+
+  private convertToLocalDate(instant: EpochMs): LocalDate {
     return Temporal.Instant.fromEpochMilliseconds(instant)
       .toZonedDateTimeISO(this.timeZone)
       .toPlainDate()
@@ -77,14 +97,7 @@ export class ServiceCalendar {
 
   /** Calendar arithmetic on a local date; month ends clamp (31 Jan + 1 month = 28/29 Feb). */
   addToDate(date: LocalDate, offset: CalendarOffset): LocalDate {
-    return Temporal.PlainDate.from(date)
-      .add({
-        years: offset.years ?? 0,
-        months: offset.months ?? 0,
-        weeks: offset.weeks ?? 0,
-        days: offset.days ?? 0,
-      })
-      .toString();
+    return addToCivilDate(date, offset);
   }
 
   /** Exact elapsed time. */
@@ -107,27 +120,18 @@ export class ServiceCalendar {
 
   /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
   daysBetween(from: LocalDate, to: LocalDate): number {
-    return Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to), { largestUnit: 'days' })
-      .days;
-  }
-
-  /** Completed whole years between two dates (age on a date). */
-  yearsBetween(from: LocalDate, to: LocalDate): number {
-    return Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to), {
-      largestUnit: 'years',
-    }).years;
+    return toEpochDay(to) - toEpochDay(from);
   }
 
   isWorkingDay(date: LocalDate): boolean {
-    const dayOfWeek = Temporal.PlainDate.from(date).dayOfWeek;
-    return dayOfWeek <= 5 && this.holidays.holidayOn(date) === undefined;
+    return isoDayOfWeek(date) <= 5 && this.holidays.holidayOn(date) === undefined;
   }
 
   /** Why a date is not a working day ("Saturday", "Easter Monday"), or undefined. */
   nonWorkingReason(date: LocalDate): string | undefined {
     const holiday = this.holidays.holidayOn(date);
     if (holiday) return holiday;
-    const dayOfWeek = Temporal.PlainDate.from(date).dayOfWeek;
+    const dayOfWeek = isoDayOfWeek(date);
     if (dayOfWeek === 6) return 'Saturday';
     if (dayOfWeek === 7) return 'Sunday';
     return undefined;
