@@ -19,6 +19,7 @@ function conditionsOf(step: StepDefinition): Condition[] {
   if ('where' in step.trigger && step.trigger.where) list.push(step.trigger.where);
   for (const rule of step.completedBy) if (rule.where) list.push(rule.where);
   if (step.earlyCompletion) list.push(step.earlyCompletion.acceptedWhen);
+  for (const note of step.notes ?? []) list.push(note.when);
   return list;
 }
 
@@ -117,7 +118,8 @@ describe('pathway definitions', () => {
       it('uses facts in the scope where they have values', () => {
         for (const step of definition.steps) {
           const triggerWhere = 'where' in step.trigger ? step.trigger.where : undefined;
-          for (const leaf of step.appliesWhen ? leaves(step.appliesWhen) : []) {
+          const episodeLevel = [step.appliesWhen, ...(step.notes ?? []).map((n) => n.when)];
+          for (const leaf of episodeLevel.flatMap((c) => (c ? leaves(c) : []))) {
             expect(FACTS[leaf.fact].scope, `${step.id} appliesWhen ${leaf.fact}`).toBe('episode');
           }
           for (const leaf of triggerWhere ? leaves(triggerWhere) : []) {

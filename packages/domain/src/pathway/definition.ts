@@ -144,6 +144,8 @@ export interface StepDefinition {
   readonly action: string;
   /** Audit measure this step counts towards (FLS-DB key performance indicator). */
   readonly kpi?: string;
+  /** Notes shown on the step when their episode-level condition holds (e.g. where sources differ). */
+  readonly notes?: readonly { readonly when: Condition; readonly text: string }[];
   /**
    * For steps that may be completed before their window opens under a condition (read as of the
    * completion): the note shown either way, so an early completion is visibly justified or not.

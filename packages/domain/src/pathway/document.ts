@@ -99,7 +99,10 @@ function stepRow(step: StepDefinition): string {
       : step.urgency === 'urgent-when-overdue'
         ? ' **urgent when overdue**'
         : '';
-  return `| **${cell(step.title)}**${urgency}<br>\`${step.id}\` | ${cell(applies) || 'all patients'} | ${anchorText(step.trigger)} | ${windowText(step.window)} | ${cell(basis)} | ${cell(completed)} | ${step.sources.map(sourceCell).join('<br>')} |`;
+  const notes = (step.notes ?? [])
+    .map((n) => `<br>*When ${cell(describeCondition(n.when))}:* ${cell(n.text)}`)
+    .join('');
+  return `| **${cell(step.title)}**${urgency}<br>\`${step.id}\`${notes} | ${cell(applies) || 'all patients'} | ${anchorText(step.trigger)} | ${windowText(step.window)} | ${cell(basis)} | ${cell(completed)} | ${step.sources.map(sourceCell).join('<br>')} |`;
 }
 
 function triggerCondition(trigger: StepTrigger): string {

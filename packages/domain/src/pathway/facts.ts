@@ -24,6 +24,8 @@ export interface EpisodeState {
   readonly multipleColumnInvolvement: boolean;
   readonly mriOedema: 'present' | 'absent' | 'not-imaged';
   readonly boneTherapyStarted: boolean;
+  /** Whole years of age on the date of fracture. */
+  readonly ageAtFracture: number;
 }
 
 /** What is true as of the plan's instant; recommendations read these. */
@@ -32,6 +34,7 @@ export interface CurrentState {
   readonly latestPain: TimedEvent<EventOf<'pain-assessment'>> | undefined;
   readonly latestPsychologicalScreen: TimedEvent<EventOf<'psychological-screen'>> | undefined;
   readonly latestFractureRisk: TimedEvent<EventOf<'fracture-risk-assessment'>> | undefined;
+  readonly latestFollowUp: TimedEvent<EventOf<'follow-up-contact'>> | undefined;
   readonly closed: boolean;
   readonly runningDrugClasses: ReadonlySet<string>;
   readonly stoppedDenosumab: boolean;
@@ -103,6 +106,11 @@ const FACT_SPECS = {
     scope: 'episode',
     label: 'vertebral body oedema on MRI',
     read: (c) => c.episode.mriOedema,
+  },
+  ageAtFracture: {
+    scope: 'episode',
+    label: 'age at fracture (years)',
+    read: (c) => c.episode.ageAtFracture,
   },
   boneTherapyStarted: {
     scope: 'episode',
@@ -231,6 +239,21 @@ const FACT_SPECS = {
     scope: 'current',
     label: 'latest fracture-risk category',
     read: (c) => c.current?.latestFractureRisk?.event.category,
+  },
+  followUpTreatmentStatus: {
+    scope: 'current',
+    label: 'bone therapy at the latest follow-up contact',
+    read: (c) => c.current?.latestFollowUp?.event.treatmentStatus,
+  },
+  followUpTakingAsPrescribed: {
+    scope: 'current',
+    label: 'taking bone therapy as prescribed at the latest follow-up contact',
+    read: (c) => c.current?.latestFollowUp?.event.takingAsPrescribed,
+  },
+  followUpFallsReferralActioned: {
+    scope: 'current',
+    label: 'falls referral actioned at the latest follow-up contact',
+    read: (c) => c.current?.latestFollowUp?.event.fallsReferralActioned,
   },
   runningDrugClass: {
     scope: 'current',

@@ -135,6 +135,7 @@ class Planner {
       multipleColumnInvolvement: findings.values.multipleColumnInvolvement,
       mriOedema: findings.values.mriOedema,
       boneTherapyStarted: this.courses.length > 0,
+      ageAtFracture: ageOn(input.patient.dateOfBirth, episode.fractureDate),
     };
     this.redFlags = RED_FLAGS.filter(([finding]) => this.episodeState[finding]).map(
       ([, name]) => name,
@@ -251,6 +252,7 @@ class Planner {
       latestPain: latest('pain-assessment'),
       latestPsychologicalScreen: latest('psychological-screen'),
       latestFractureRisk: latest('fracture-risk-assessment'),
+      latestFollowUp: latest('follow-up-contact'),
       closed: this.closure !== undefined && this.closure.occurredAt <= instant,
       runningDrugClasses: running,
       stoppedDenosumab,
@@ -525,6 +527,9 @@ class Planner {
     completion: Completion | undefined,
   ): string[] {
     const notes = [...window.view.adjustments];
+    for (const note of step.notes ?? []) {
+      if (evaluate(note.when, this.baseContext)) notes.push(note.text);
+    }
     const early = step.earlyCompletion;
     if (early && completion && completion.item.occurredAt < window.opensFrom) {
       const then = { ...this.baseContext, current: this.stateAt(completion.item.occurredAt) };
@@ -681,4 +686,10 @@ function describeCompletion(completion: Completion, calendar: ServiceCalendar): 
   const what =
     event.type === 'referral' ? `${event.referralType} referral` : event.type.replace(/-/g, ' ');
   return `Completed by ${what} on ${on} (entry ${event.id}, recorded by ${event.recordedBy}).`;
+}
+
+/** Completed years of age on a date (a 29 February birthday counts from 1 March). */
+function ageOn(dateOfBirth: string, date: string): number {
+  const years = Number(date.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
+  return date.slice(5) < dateOfBirth.slice(5) ? years - 1 : years;
 }

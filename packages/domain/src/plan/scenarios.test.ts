@@ -464,6 +464,10 @@ const cases: Case[] = [
       }),
     asOf: '2025-01-20T12:00:00Z',
     steps: { 'falls-risk-assessment': 'completed', 'falls-service-referral': 'due' },
+    check: (plan) =>
+      expect(step(plan, 'falls-risk-assessment').notes).toContain(
+        'Aged 65 or over: falls risk assessment is part of the FLS standard (Appendix B) as well as the key practice points.',
+      ),
   },
   {
     name: '31. aged 58, not at risk and no falls: assessed (key practice points: all patients), no referral',
@@ -477,6 +481,10 @@ const cases: Case[] = [
       }),
     asOf: '2025-01-20T12:00:00Z',
     steps: { 'falls-risk-assessment': 'completed', 'falls-service-referral': 'not-applicable' },
+    check: (plan) =>
+      expect(step(plan, 'falls-risk-assessment').notes.join(' ')).toMatch(
+        /^Under 65: the FLS standard/,
+      ),
   },
 
   // --- Secondary fracture prevention ------------------------------------------------------------
@@ -544,6 +552,37 @@ const cases: Case[] = [
     steps: { 'fls-follow-up-16-weeks': 'completed' },
     check: (plan) =>
       expect(step(plan, 'fls-follow-up-16-weeks').completion?.eventId).toBe('contact13w'),
+  },
+
+  {
+    name: '35b. 16-week contact: treatment not started and falls referral not actioned are followed up',
+    build: () =>
+      scenario().add('2025-04-07T10:00:00Z', {
+        type: 'follow-up-contact',
+        mode: 'telephone',
+        treatmentStatus: 'not-started',
+        fallsReferralActioned: 'no',
+      }),
+    asOf: '2025-04-07T12:00:00Z',
+    steps: { 'fls-follow-up-16-weeks': 'completed' },
+    recommends: ['treatment-not-started-at-follow-up', 'falls-referral-not-actioned'],
+    doesNotRecommend: ['not-taking-as-prescribed'],
+  },
+  {
+    name: '35c. 52-week contact: not taking bone therapy as prescribed',
+    build: () =>
+      scenario()
+        .add('2025-01-20T10:00:00Z', { type: 'bone-therapy-started', drug: 'alendronic-acid' })
+        .add('2025-12-15T10:00:00Z', {
+          type: 'follow-up-contact',
+          mode: 'face-to-face',
+          treatmentStatus: 'started',
+          takingAsPrescribed: false,
+        }),
+    asOf: '2025-12-15T12:00:00Z',
+    steps: { 'fls-adherence-52-weeks': 'completed' },
+    recommends: ['not-taking-as-prescribed'],
+    doesNotRecommend: ['treatment-not-started-at-follow-up'],
   },
 
   // --- Bone therapy maintenance -----------------------------------------------------------------

@@ -140,6 +140,14 @@ const ROS_FLS_AUDIT = ros(
   'Appendix B: Secondary fracture prevention',
   'audited by the RCP Falls and Fragility Fracture Audit Programme [FLS-Database]',
 );
+const ROS_FLS_TREATMENT_TAKEN = ros(
+  'Appendix B: Secondary fracture prevention',
+  'Treatment has been started and taken appropriately.',
+);
+const ROS_FLS_FALLS_ACTIONED = ros(
+  'Appendix B: Secondary fracture prevention',
+  'Referral to falls reduction programmes have been actioned.',
+);
 const ROS_FOLLOW_UP_OPTIMISE = ros(
   'Osteoporosis and secondary fracture prevention',
   'Follow-up to ensure optimisation of treatment',
@@ -746,6 +754,16 @@ const steps: StepDefinition[] = [
     urgency: 'routine',
     action: 'Ask about falls in the last year, gait and balance; record the result.',
     kpi: 'Falls assessment',
+    notes: [
+      {
+        when: { fact: 'ageAtFracture', gte: 65 },
+        text: 'Aged 65 or over: falls risk assessment is part of the FLS standard (Appendix B) as well as the key practice points.',
+      },
+      {
+        when: { fact: 'ageAtFracture', lt: 65 },
+        text: 'Under 65: the FLS standard (Appendix B) names people aged 65 or over, but the key practice points ask for a falls risk assessment in every patient with a vertebral fracture, so it applies here too.',
+      },
+    ],
   },
   {
     id: 'falls-service-referral',
@@ -1367,6 +1385,38 @@ const recommendations: PathwayDefinition['recommendations'] = [
     priority: 'routine',
     when: { not: { fact: 'closed', eq: true } },
     sources: [QA_CALCIUM_VITAMIN_D],
+  },
+  {
+    id: 'treatment-not-started-at-follow-up',
+    title: 'Bone therapy not started at follow-up',
+    text: 'The latest follow-up contact found bone therapy recommended but not started: find out why (access, side effects, understanding) and arrange the start with the patient and GP.',
+    category: 'secondary-prevention',
+    priority: 'high',
+    when: {
+      all: [
+        { fact: 'followUpTreatmentStatus', eq: 'not-started' },
+        { not: { fact: 'boneTherapyStarted', eq: true } },
+      ],
+    },
+    sources: [ROS_FLS_TREATMENT_TAKEN],
+  },
+  {
+    id: 'not-taking-as-prescribed',
+    title: 'Bone therapy not taken as prescribed',
+    text: 'The latest follow-up contact found bone therapy is not being taken as prescribed: discuss barriers to adherence and options, and review the treatment.',
+    category: 'secondary-prevention',
+    priority: 'high',
+    when: { fact: 'followUpTakingAsPrescribed', eq: false },
+    sources: [ROS_FLS_TREATMENT_TAKEN, ROS_FOLLOW_UP_OPTIMISE],
+  },
+  {
+    id: 'falls-referral-not-actioned',
+    title: 'Falls referral not actioned',
+    text: 'The latest follow-up contact found the falls prevention referral has not been actioned: chase it or refer again.',
+    category: 'secondary-prevention',
+    priority: 'high',
+    when: { fact: 'followUpFallsReferralActioned', eq: 'no' },
+    sources: [ROS_FLS_FALLS_ACTIONED],
   },
   {
     id: 'denosumab-dose-late',
