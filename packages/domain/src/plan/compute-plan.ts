@@ -145,7 +145,7 @@ class Planner {
       calendar,
       painBands: definition.painBands,
       episode: this.episodeState,
-      current: this.currentState(),
+      current: this.stateAt(asOf),
     };
   }
 
@@ -225,10 +225,6 @@ class Planner {
       if (findings.mriOedema !== undefined) values.mriOedema = findings.mriOedema;
     }
     return { values, since };
-  }
-
-  private currentState(): CurrentState {
-    return this.stateAt(this.asOf);
   }
 
   /** What was true at an instant: the latest assessments up to then, running therapy. */

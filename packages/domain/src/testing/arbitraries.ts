@@ -349,20 +349,14 @@ const findingsBody: fc.Arbitrary<Body> = fc
     });
   });
 
-/** Event types whose corrections carry new content (therapy entries are corrected in place). */
-const CORRECTABLE = [
-  'pain-assessment',
-  'psychological-screen',
-  'falls-risk-assessment',
-  'fracture-risk-assessment',
-  'dxa-result',
-  'laboratory-screen',
-  'referral',
-  'follow-up-contact',
-  'clinical-findings',
-  'step-completed',
-] as const;
-type Correctable = (typeof CORRECTABLE)[number];
+/**
+ * Event types whose corrections carry new content: every type but therapy entries (corrected in
+ * place, so courses stay consistent), closures and retractions.
+ */
+type Correctable = Exclude<
+  EventType,
+  'bone-therapy-started' | 'bone-therapy-dose' | 'bone-therapy-stopped' | 'closure' | 'retraction'
+>;
 
 const bodiesByType = fc.record({
   'pain-assessment': painBody,

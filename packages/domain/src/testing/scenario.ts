@@ -111,10 +111,6 @@ export class Scenario {
     const { patient, episode, events } = this.record(asOf);
     return computePlan({ patient, episode, events, asOf, ...this.context });
   }
-
-  get rawEvents(): readonly ClinicalEventInput[] {
-    return this.events;
-  }
 }
 
 export interface ScenarioOptions {
