@@ -1,0 +1,346 @@
+import { computePlan } from '@vfx/domain';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../client.js';
+import { testEnrolment } from '../testing/enrolment.js';
+import { openTestDatabase } from '../testing/test-database.js';
+import { createUsers } from '../testing/users.js';
+import { RecordError } from './errors.js';
+import { enrolPatient, loadEpisodeRecord, recordEvent } from './write-path.js';
+
+let db: Database;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  ({ db, close } = await openTestDatabase('write_path'));
+  await createUsers(db);
+});
+afterAll(() => close());
+
+const NOW = new Date('2026-11-17T10:00:00Z');
+const actor = { actorId: 'nurse-1', now: NOW };
+let n = 0;
+let current: ReturnType<typeof testEnrolment>;
+let episodeId: string;
+
+beforeEach(() => {
+  n += 1;
+  current = testEnrolment({ n });
+  episodeId = `ep-${n}`;
+});
+
+const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+
+async function counts() {
+  const [patients, episodes, events, steps, followUps, outbox, auditLog] = await Promise.all([
+    db.patient.count(),
+    db.episode.count(),
+    db.clinicalEvent.count(),
+    db.planStep.count(),
+    db.followUp.count(),
+    db.outboxMessage.count(),
+    db.auditEntry.count(),
+  ]);
+  return { patients, episodes, events, steps, followUps, outbox, auditLog };
+}
+
+async function followUpsOf(id: string) {
+  return db.followUp.findMany({ where: { episodeId: id }, orderBy: { fireAt: 'asc' } });
+}
+
+describe('enrolling a patient', () => {
+  it('stores the patient, episode, plan steps, pending follow-ups, outbox commands and audit', async () => {
+    const result = await enrolPatient(db, current, actor);
+    expect(result.plan.steps.length).toBeGreaterThan(20);
+
+    const steps = await db.planStep.findMany({ where: { episodeId } });
+    expect(steps).toHaveLength(result.plan.steps.length);
+    expect(steps.every((step) => step.nurseId === 'nurse-1' && step.planVersion === 1)).toBe(true);
+
+    const followUps = await followUpsOf(episodeId);
+    const pending = followUps.filter((f) => f.state === 'pending');
+    expect(pending.length).toBe(result.scheduled);
+    // Every future timer of the plan must fire; nothing already past except the latest due/overdue.
+    const future = result.plan.timers.filter((t) => Date.parse(t.fireAt) > NOW.getTime());
+    for (const timer of future) expect(pending.map((f) => f.id)).toContain(timer.id);
+
+    const outbox = await db.outboxMessage.findMany({ where: { kind: 'follow-up.enqueue' } });
+    const ids = outbox.map((m) => (m.payload as { followUpId: string }).followUpId);
+    for (const f of pending) expect(ids).toContain(f.id);
+    // Payloads carry ids only.
+    for (const m of outbox) expect(Object.keys(m.payload as object)).toEqual(['followUpId']);
+
+    const entries = await db.auditEntry.findMany({ where: { patientId: `pat-${n}` } });
+    expect(entries.map((e) => e.action).sort()).toEqual(['episode.enrolled', 'patient.registered']);
+  });
+
+  it('a late-identified fracture gets one immediate reminder per overdue step, not one per past transition', async () => {
+    const input = testEnrolment({ n, fractureDate: '2026-05-04' });
+    const result = await enrolPatient(db, input, actor);
+    const followUps = await followUpsOf(episodeId);
+    const firingNow = followUps.filter((f) => f.state === 'pending' && f.fireAt <= NOW);
+    const stepsWithPast = new Set(firingNow.map((f) => f.stepKey));
+    expect(firingNow.length).toBe(stepsWithPast.size);
+    expect(firingNow.every((f) => f.transition !== 'open')).toBe(true);
+    const overdueSteps = result.plan.steps.filter((s) => s.status === 'overdue').map((s) => s.key);
+    expect(overdueSteps.length).toBeGreaterThan(0);
+    for (const key of overdueSteps) expect([...stepsWithPast]).toContain(key);
+    expect(followUps.some((f) => f.state === 'superseded')).toBe(true);
+  });
+
+  it('rejects bad input with every problem named, and stores nothing', async () => {
+    const before = await counts();
+    const bad = {
+      ...current,
+      patient: { ...(current.patient as object), dateOfBirth: '2090-01-01' },
+      demographics: { givenName: '', familyName: 'X' },
+    };
+    const error = await enrolPatient(db, bad, actor).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RecordError);
+    expect((error as RecordError).code).toBe('invalid-input');
+    expect((error as RecordError).issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['patient.dateOfBirth', 'demographics.givenName']),
+    );
+    const badEpisode = {
+      ...current,
+      episode: { ...(current.episode as object), fractureDate: 'soon' },
+    };
+    const episodeError = (await enrolPatient(db, badEpisode, actor).catch((e) => e)) as RecordError;
+    expect(episodeError.issues[0]?.path).toBe('episode.fractureDate');
+    const badNurse = { ...current, nurseId: 'scheduler-1' };
+    const nurseError = (await enrolPatient(db, badNurse, actor).catch((e) => e)) as RecordError;
+    expect(nurseError.message).toMatch(/nurseId is not an active nurse/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses a second patient with the same MRN, and an unknown user', async () => {
+    await enrolPatient(db, current, actor);
+    const before = await counts();
+    const twin = testEnrolment({ n: n + 1000 });
+    const sameMrn = {
+      ...twin,
+      patient: { ...(twin.patient as object), identifier: { kind: 'mrn', value: `TEST-${n}` } },
+    };
+    await expect(enrolPatient(db, sameMrn, actor)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/MRN is already registered/),
+    });
+    await expect(enrolPatient(db, twin, { actorId: 'nobody', now: NOW })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe('recording an event', () => {
+  it('a completion cancels the step’s pending follow-ups and tells the queue to remove them', async () => {
+    await enrolPatient(db, current, actor);
+    const target = (await followUpsOf(episodeId)).find(
+      (f) => f.state === 'pending' && f.fireAt > NOW && f.stepKey === 'self-management-advice',
+    );
+    expect(target).toBeDefined();
+    const result = await recordEvent(
+      db,
+      {
+        episodeId,
+        event: {
+          type: 'step-completed',
+          stepKey: 'self-management-advice',
+          outcome: 'done',
+          occurredAt: later(5).toISOString(),
+        },
+      },
+      { actorId: 'nurse-1', now: later(10) },
+    );
+    expect(result.plan.steps.find((s) => s.key === 'self-management-advice')?.status).toBe(
+      'completed',
+    );
+    const after = await followUpsOf(episodeId);
+    const ofStep = after.filter((f) => f.stepKey === 'self-management-advice');
+    expect(ofStep.every((f) => f.state !== 'pending')).toBe(true);
+    const removes = await db.outboxMessage.findMany({ where: { kind: 'follow-up.remove' } });
+    expect(removes.map((m) => (m.payload as { followUpId: string }).followUpId)).toContain(
+      target?.id,
+    );
+    const step = await db.planStep.findUnique({
+      where: { episodeId_key: { episodeId, key: 'self-management-advice' } },
+    });
+    expect(step).toMatchObject({ status: 'completed', planVersion: 2 });
+    expect((await db.episode.findUnique({ where: { id: episodeId } }))?.version).toBe(2);
+  });
+
+  it('a corrected start date reschedules the next dose: old follow-ups cancelled, new ones pending', async () => {
+    await enrolPatient(db, current, actor);
+    const start = { type: 'bone-therapy-started', drug: 'denosumab', id: `dmab-${n}` };
+    await recordEvent(
+      db,
+      { episodeId, event: { ...start, occurredAt: later(1).toISOString() } },
+      { actorId: 'nurse-1', now: later(2) },
+    );
+    const key = `denosumab-next-dose~dmab-${n}~2`;
+    const first = (await followUpsOf(episodeId)).filter(
+      (f) => f.stepKey === key && f.state === 'pending',
+    );
+    expect(first.length).toBeGreaterThan(0);
+    await recordEvent(
+      db,
+      {
+        episodeId,
+        event: {
+          type: 'bone-therapy-started',
+          drug: 'denosumab',
+          id: `dmab-fix-${n}`,
+          supersedes: `dmab-${n}`,
+          occurredAt: '2026-11-16T12:00:00.000Z',
+        },
+      },
+      { actorId: 'nurse-2', now: later(3) },
+    );
+    const result = await recordEvent(
+      db,
+      {
+        episodeId,
+        event: {
+          type: 'pain-assessment',
+          nrsAtRest: 2,
+          nrsOnActivity: 3,
+          functionalLimitation: 'mild',
+          occurredAt: later(3).toISOString(),
+        },
+      },
+      { actorId: 'nurse-2', now: later(4) },
+    );
+    const all = (await followUpsOf(episodeId)).filter((f) => f.stepKey === key);
+    const cancelled = first.filter(
+      (old) => all.find((f) => f.id === old.id)?.state === 'cancelled',
+    );
+    expect(cancelled.length, 'the moved reminders are cancelled').toBeGreaterThan(0);
+    // What is pending now is exactly what the corrected plan wants to fire.
+    const wanted = result.plan.timers.filter((t) => t.stepKey === key).map((t) => t.id);
+    expect(
+      all
+        .filter((f) => f.state === 'pending')
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual(wanted.sort());
+    const reschedules = await db.outboxMessage.findMany({ where: { kind: 'follow-up.remove' } });
+    const removed = reschedules.map((m) => (m.payload as { followUpId: string }).followUpId);
+    for (const old of cancelled) expect(removed).toContain(old.id);
+  });
+
+  it('a closure cancels every pending follow-up', async () => {
+    await enrolPatient(db, current, actor);
+    await recordEvent(
+      db,
+      {
+        episodeId,
+        event: { type: 'closure', reason: 'transferred', occurredAt: later(1).toISOString() },
+      },
+      { actorId: 'nurse-1', now: later(2) },
+    );
+    const pending = (await followUpsOf(episodeId)).filter((f) => f.state === 'pending');
+    expect(pending).toEqual([]);
+    const episode = await db.episode.findUnique({ where: { id: episodeId } });
+    expect(episode?.closureReason).toBe('transferred');
+  });
+
+  it('rejects bad events with a clear error and stores nothing', async () => {
+    await enrolPatient(db, current, actor);
+    const before = await counts();
+    const attempts: [unknown, RegExp][] = [
+      [
+        {
+          type: 'pain-assessment',
+          nrsAtRest: 11,
+          nrsOnActivity: 3,
+          functionalLimitation: 'mild',
+          occurredAt: later(1).toISOString(),
+        },
+        /event.nrsAtRest/,
+      ],
+      [{ type: 'no-such-thing', occurredAt: later(1).toISOString() }, /must have a type/],
+      [
+        { type: 'closure', reason: 'discharged', occurredAt: later(60 * 24).toISOString() },
+        /event.occurredAt/,
+      ],
+      [
+        {
+          type: 'closure',
+          reason: 'discharged',
+          occurredAt: later(1).toISOString(),
+          recordedBy: 'nurse-2',
+        },
+        /recordedBy is set by the service/,
+      ],
+      ['not an object', /event/],
+    ];
+    for (const [event, message] of attempts) {
+      const error = await recordEvent(
+        db,
+        { episodeId, event },
+        { actorId: 'nurse-1', now: later(2) },
+      ).catch((e) => e);
+      expect(error, JSON.stringify(event)).toBeInstanceOf(RecordError);
+      expect((error as RecordError).code).toBe('invalid-input');
+      expect((error as Error).message).toMatch(message);
+    }
+    await expect(
+      recordEvent(db, { episodeId: 'missing', event: {} }, { actorId: 'nurse-1', now: later(2) }),
+    ).rejects.toMatchObject({ code: 'not-found' });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses the same event id twice', async () => {
+    await enrolPatient(db, current, actor);
+    const event = {
+      id: `dup-${n}`,
+      type: 'closure',
+      reason: 'died',
+      occurredAt: later(1).toISOString(),
+    };
+    await recordEvent(db, { episodeId, event }, { actorId: 'nurse-1', now: later(2) });
+    await expect(
+      recordEvent(db, { episodeId, event }, { actorId: 'nurse-1', now: later(3) }),
+    ).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('two nurses recording on one patient at once: both stored, the plan matches both', async () => {
+    await enrolPatient(db, current, actor);
+    const pain = (i: number, nurse: string) =>
+      recordEvent(
+        db,
+        {
+          episodeId,
+          event: {
+            type: 'pain-assessment',
+            nrsAtRest: 3 + i,
+            nrsOnActivity: 5 + i,
+            functionalLimitation: 'moderate',
+            occurredAt: later(i).toISOString(),
+          },
+        },
+        { actorId: nurse, now: later(30) },
+      );
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => pain(i, i % 2 ? 'nurse-1' : 'nurse-2')),
+    );
+    expect(new Set(results.map((r) => r.version))).toEqual(new Set([2, 3, 4, 5, 6, 7]));
+    const record = await loadEpisodeRecord(db, episodeId);
+    if (!record) throw new Error('the episode is gone');
+    expect(record.events).toHaveLength(6);
+    // The stored plan is the plan of the whole log.
+    const plan = computePlan({
+      patient: record.patient,
+      episode: record.episode,
+      events: record.events,
+      asOf: later(30).getTime(),
+    });
+    const stored = await db.planStep.findMany({ where: { episodeId } });
+    for (const step of plan.steps) {
+      expect(stored.find((s) => s.key === step.key)?.status, step.key).toBe(step.status);
+    }
+    const pending = (await followUpsOf(episodeId)).filter(
+      (f) => f.state === 'pending' && f.fireAt > later(30),
+    );
+    const expected = plan.timers.filter((t) => Date.parse(t.fireAt) > later(30).getTime());
+    expect(pending.map((f) => f.id).sort()).toEqual(expected.map((t) => t.id).sort());
+  });
+});

@@ -1,0 +1,357 @@
+// The one way a clinical change reaches the database. Every writer (dashboard, API, seed) calls
+// these functions. Each runs one transaction: validate with packages/domain, store, recompute
+// the plan, store its steps and follow-ups, and write the queue commands into the outbox. A
+// failure leaves nothing behind.
+import { randomUUID } from 'node:crypto';
+import {
+  type ClinicalEvent,
+  computePlan,
+  DEFAULT_SERVICE_SETTINGS,
+  diffPlans,
+  type Episode,
+  type InputIssue,
+  type Patient,
+  type Plan,
+  type PlanChange,
+  parseEpisode,
+  parseEvent,
+  parsePatient,
+  type ServiceSettings,
+} from '@vfx/domain';
+import { z } from 'zod';
+import type { Database, Transaction } from '../client.js';
+import { isUniqueViolation, withRetries } from '../errors.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { audit } from './audit.js';
+import { collectIssues, RecordError } from './errors.js';
+import { applySchedulingCommands, storePlanSteps } from './plan-store.js';
+
+export interface WriteOptions {
+  /** The signed-in user (or API key's user) making the change. */
+  readonly actorId: string;
+  /** The current instant; passed in so tests and the seed can record at chosen times. */
+  readonly now?: Date;
+  readonly settings?: ServiceSettings;
+}
+
+const json = (value: unknown) => value as Prisma.InputJsonValue;
+
+const name = (what: string) =>
+  z
+    .string({ error: `must be the ${what} as text` })
+    .trim()
+    .min(1, { error: `must not be empty (the ${what})` })
+    .max(100, { error: `must be at most 100 characters (the ${what})` });
+
+/** Names are kept beside the pathway record: the pathway never needs them. */
+export const DemographicsSchema = z.strictObject({
+  givenName: name('given name'),
+  familyName: name('family name'),
+});
+
+export interface EnrolmentInput {
+  readonly patient: unknown;
+  readonly demographics: unknown;
+  /** The episode without `patientId` and `enrolledAt`, which the write path fills in. */
+  readonly episode: unknown;
+  /** The nurse whose caseload the patient joins. */
+  readonly nurseId?: string | null;
+}
+
+export interface EnrolmentResult {
+  readonly patient: Patient;
+  readonly episode: Episode;
+  readonly plan: Plan;
+  readonly scheduled: number;
+}
+
+async function requireActor(tx: Transaction, actorId: string) {
+  const actor = await tx.user.findUnique({ where: { id: actorId } });
+  if (!actor?.active) {
+    throw new RecordError('forbidden', `User "${actorId}" does not exist or is not active`);
+  }
+  return actor;
+}
+
+function runWrite<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  return withRetries(() => db.$transaction(work, { maxWait: 10_000, timeout: 30_000 }));
+}
+
+/** Enrols a patient (new, or known by the same id) with a new fracture episode. */
+export async function enrolPatient(
+  db: Database,
+  input: EnrolmentInput,
+  options: WriteOptions,
+): Promise<EnrolmentResult> {
+  const now = options.now ?? new Date();
+  const settings = options.settings ?? DEFAULT_SERVICE_SETTINGS;
+  const context = { now: now.getTime(), settings };
+  const issues: InputIssue[] = [];
+  const patient = collectIssues(issues, () => parsePatient(input.patient, context));
+  const demographics = DemographicsSchema.safeParse(input.demographics);
+  if (!demographics.success) {
+    for (const issue of demographics.error.issues) {
+      issues.push({ path: ['demographics', ...issue.path].join('.'), message: issue.message });
+    }
+  }
+  const episodeInput =
+    typeof input.episode === 'object' && input.episode !== null
+      ? { enrolledAt: now.toISOString(), ...input.episode, patientId: patient?.id }
+      : input.episode;
+  const episode = patient
+    ? collectIssues(issues, () => parseEpisode(episodeInput, { ...context, patient }))
+    : undefined;
+  if (issues.length > 0 || !patient || !episode || !demographics.success) {
+    throw RecordError.invalid(issues);
+  }
+
+  return runWrite(db, async (tx) => {
+    await requireActor(tx, options.actorId);
+    const nurseId = input.nurseId ?? null;
+    if (nurseId) {
+      const nurse = await tx.user.findUnique({ where: { id: nurseId } });
+      if (!nurse?.active || (nurse.role !== 'nurse' && nurse.role !== 'admin')) {
+        throw RecordError.invalid([
+          { path: 'nurseId', message: `is not an active nurse's user id ("${nurseId}")` },
+        ]);
+      }
+    }
+    const known = await tx.patient.findUnique({ where: { id: patient.id } });
+    if (known) {
+      if (
+        known.identifierKind !== patient.identifier.kind ||
+        known.identifierValue !== patient.identifier.value
+      ) {
+        throw new RecordError(
+          'conflict',
+          `Patient "${patient.id}" is already registered with another identifier`,
+        );
+      }
+    } else {
+      const sameIdentifier = await tx.patient.findUnique({
+        where: {
+          identifierKind_identifierValue: {
+            identifierKind: patient.identifier.kind,
+            identifierValue: patient.identifier.value,
+          },
+        },
+      });
+      if (sameIdentifier) {
+        throw new RecordError(
+          'conflict',
+          `A patient with this ${patient.identifier.kind === 'nhs-number' ? 'NHS number' : 'MRN'} is already registered (patient "${sameIdentifier.id}")`,
+        );
+      }
+      await tx.patient.create({
+        data: {
+          id: patient.id,
+          identifierKind: patient.identifier.kind,
+          identifierValue: patient.identifier.value,
+          givenName: demographics.data.givenName,
+          familyName: demographics.data.familyName,
+          dateOfBirth: new Date(`${patient.dateOfBirth}T00:00:00Z`),
+          sex: patient.sex,
+          record: json(patient),
+          nurseId,
+        },
+      });
+    }
+    if (await tx.episode.findUnique({ where: { id: episode.id } })) {
+      throw new RecordError('conflict', `Episode "${episode.id}" is already enrolled`);
+    }
+    await tx.episode.create({
+      data: {
+        id: episode.id,
+        patientId: patient.id,
+        pathwayVersion: episode.pathwayVersion,
+        record: json(episode),
+        fractureDate: new Date(`${episode.fractureDate}T00:00:00Z`),
+        enrolledAt: new Date(episode.enrolledAt),
+      },
+    });
+    const plan = computePlan({ patient, episode, events: [], asOf: now.getTime(), settings });
+    const { commands } = diffPlans(undefined, plan);
+    const responsible = known ? known.nurseId : nurseId;
+    await storePlanSteps(tx, undefined, plan, responsible, 1);
+    const { scheduled } = await applySchedulingCommands(tx, plan, commands, now);
+    await audit(tx, [
+      ...(known
+        ? []
+        : [
+            {
+              actor: options.actorId,
+              action: 'patient.registered',
+              entityType: 'patient',
+              entityId: patient.id,
+              patientId: patient.id,
+              after: { ...patient, ...demographics.data, nurseId },
+              at: now,
+            },
+          ]),
+      {
+        actor: options.actorId,
+        action: 'episode.enrolled',
+        entityType: 'episode',
+        entityId: episode.id,
+        patientId: patient.id,
+        after: { episode, steps: plan.steps.length, followUpsScheduled: scheduled },
+        at: now,
+      },
+    ]);
+    return { patient, episode, plan, scheduled };
+  });
+}
+
+export interface RecordEventInput {
+  readonly episodeId: string;
+  /**
+   * The event as the domain schema describes it. `id` may be left out (a UUID is assigned);
+   * `recordedAt` and `recordedBy` are stamped by the write path and may not be given otherwise.
+   */
+  readonly event: unknown;
+}
+
+export interface RecordEventResult {
+  readonly event: ClinicalEvent;
+  readonly plan: Plan;
+  readonly changes: readonly PlanChange[];
+  readonly version: number;
+}
+
+/** Loads an episode's record (patient, episode, events in the order they were written). */
+export async function loadEpisodeRecord(tx: Transaction | Database, episodeId: string) {
+  const episode = await tx.episode.findUnique({
+    where: { id: episodeId },
+    include: { patient: true, events: { orderBy: { sequence: 'asc' } } },
+  });
+  if (!episode) return undefined;
+  return {
+    row: episode,
+    patient: episode.patient.record as unknown as Patient,
+    episode: episode.record as unknown as Episode,
+    events: episode.events.map((event) => event.data as unknown as ClinicalEvent),
+    nurseId: episode.patient.nurseId,
+  };
+}
+
+function stampEvent(input: unknown, actorId: string, now: Date): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const given = input as Record<string, unknown>;
+  const issues: InputIssue[] = [];
+  if (given.recordedBy !== undefined && given.recordedBy !== actorId) {
+    issues.push({
+      path: 'event.recordedBy',
+      message: 'is set by the service to the user recording the event; leave it out',
+    });
+  }
+  if (given.recordedAt !== undefined && Date.parse(String(given.recordedAt)) !== now.getTime()) {
+    issues.push({
+      path: 'event.recordedAt',
+      message: 'is set by the service to the time of recording; leave it out',
+    });
+  }
+  if (issues.length > 0) throw RecordError.invalid(issues);
+  return {
+    id: randomUUID(),
+    ...given,
+    recordedAt: now.toISOString(),
+    recordedBy: actorId,
+  };
+}
+
+/** Records one clinical event on an episode and carries the plan's changes to the queue. */
+export async function recordEvent(
+  db: Database,
+  input: RecordEventInput,
+  options: WriteOptions,
+): Promise<RecordEventResult> {
+  const now = options.now ?? new Date();
+  const settings = options.settings ?? DEFAULT_SERVICE_SETTINGS;
+  const stamped = stampEvent(input.event, options.actorId, now);
+
+  return runWrite(db, async (tx) => {
+    await requireActor(tx, options.actorId);
+    // One writer per episode at a time: a second nurse's write waits, then sees the first one's.
+    const locked = await tx.$queryRaw<{ version: number }[]>`
+      SELECT version FROM episodes WHERE id = ${input.episodeId} FOR UPDATE`;
+    if (locked.length === 0) {
+      throw new RecordError('not-found', `Episode "${input.episodeId}" does not exist`);
+    }
+    const record = await loadEpisodeRecord(tx, input.episodeId);
+    if (!record) throw new RecordError('not-found', `Episode "${input.episodeId}" does not exist`);
+    const givenId = (stamped as { id?: unknown } | null)?.id;
+    if (
+      typeof givenId === 'string' &&
+      (await tx.clinicalEvent.findUnique({ where: { id: givenId } }))
+    ) {
+      throw new RecordError('conflict', `Event "${givenId}" is already recorded`);
+    }
+    const context = { now: now.getTime(), settings };
+    const issues: InputIssue[] = [];
+    const event = collectIssues(issues, () =>
+      parseEvent(stamped, { ...context, episode: record.episode, history: record.events }),
+    );
+    if (!event) throw RecordError.invalid(issues);
+
+    const base = {
+      patient: record.patient,
+      episode: record.episode,
+      asOf: now.getTime(),
+      settings,
+    };
+    const before = computePlan({ ...base, events: record.events });
+    const after = computePlan({ ...base, events: [...record.events, event] });
+    const { commands, changes } = diffPlans(before, after);
+    const version = record.row.version + 1;
+
+    try {
+      await tx.clinicalEvent.create({
+        data: {
+          id: event.id,
+          episodeId: input.episodeId,
+          type: event.type,
+          occurredAt: new Date(event.occurredAt),
+          recordedAt: new Date(event.recordedAt),
+          recordedById: event.recordedBy,
+          supersedes: event.supersedes ?? null,
+          data: json(event),
+        },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new RecordError('conflict', `Event "${event.id}" is already recorded`);
+      }
+      throw error;
+    }
+    await tx.episode.update({
+      where: { id: input.episodeId },
+      data: {
+        version,
+        closedAt: after.closure ? new Date(after.closure.at) : null,
+        closureReason: after.closure?.reason ?? null,
+      },
+    });
+    await storePlanSteps(tx, before, after, record.nurseId, version);
+    await applySchedulingCommands(tx, after, commands, now);
+    // A step that stopped needing action closes its open reminders.
+    const settledSteps = after.steps
+      .filter((step) => ['completed', 'cancelled', 'not-applicable'].includes(step.status))
+      .map((step) => step.key);
+    if (settledSteps.length > 0) {
+      await tx.reminder.updateMany({
+        where: { episodeId: input.episodeId, stepKey: { in: settledSteps }, status: 'open' },
+        data: { status: 'resolved', resolvedAt: now },
+      });
+    }
+    await audit(tx, {
+      actor: options.actorId,
+      action: 'event.recorded',
+      entityType: 'clinical-event',
+      entityId: event.id,
+      patientId: record.patient.id,
+      after: { event, planChanges: changes },
+      at: now,
+    });
+    return { event, plan: after, changes, version };
+  });
+}
