@@ -7,7 +7,27 @@ export {
   type Transaction,
 } from './client.js';
 export { isRetriableError, isUniqueViolation, sqlState, withRetries } from './errors.js';
+export {
+  deliveryToSend,
+  markDeliveryAttemptFailed,
+  markDeliverySent,
+} from './follow-ups/deliveries.js';
+export {
+  EARLY_TOLERANCE_MS,
+  type FireOptions,
+  type FireOutcome,
+  fireFollowUp,
+  WORKER_ACTOR,
+} from './follow-ups/fire.js';
+export { overdueStepsByType, pendingAmong, pendingFollowUpsBefore } from './follow-ups/queries.js';
 export * from './generated/prisma/client.js';
+export {
+  type OutboxMessageView,
+  outboxLagSeconds,
+  pruneOutbox,
+  type RelayResult,
+  relayOutbox,
+} from './outbox/outbox.js';
 export { type AuditInput, audit } from './records/audit.js';
 export { RecordError, type RecordErrorCode } from './records/errors.js';
 export { OUTBOX_KINDS, type OutboxKind } from './records/plan-store.js';
@@ -20,5 +40,6 @@ export {
   type RecordEventInput,
   type RecordEventResult,
   recordEvent,
+  runWrite,
   type WriteOptions,
 } from './records/write-path.js';

@@ -73,7 +73,8 @@ async function requireActor(tx: Transaction, actorId: string) {
   return actor;
 }
 
-function runWrite<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
+/** One transaction, run again after a serialisation failure or deadlock. */
+export function runWrite<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
   return withRetries(() => db.$transaction(work, { maxWait: 10_000, timeout: 30_000 }));
 }
 

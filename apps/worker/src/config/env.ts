@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * The worker's configuration, read from the environment once at start-up. Every problem is
+ * reported together, each with the variable to set and what it expects.
+ */
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgresql:// connection URL' });
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const WorkerEnvSchema = z.object({
+  DATABASE_URL: postgresUrl,
+  /** Set: BullMQ runs on this Redis (production). Unset: on PostgreSQL in DATABASE_URL. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { error: 'must be a redis:// or rediss:// URL' })
+    .optional(),
+  /** Keeps queues of separate deployments (or test runs) apart on one Redis or database. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,30}$/, {
+      error: 'must be 1 to 31 lower-case letters, digits, "-" or "_", starting with a letter',
+    })
+    .default('vfx'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  HOST: z.string().default('127.0.0.1'),
+  /** Parallel jobs per worker process. */
+  WORKER_CONCURRENCY: positiveInt(16),
+  /** Follow-ups due within this many hours have queue jobs; later ones wait in the database. */
+  SCHEDULE_HORIZON_HOURS: positiveInt(7 * 24),
+  /** How often every pending follow-up is checked against the queue, in seconds. */
+  RECONCILE_INTERVAL_SECONDS: positiveInt(300),
+  /** How often the outbox is polled when no write has signalled it, in milliseconds. */
+  OUTBOX_POLL_MS: positiveInt(250),
+  /** How long a job stays locked to a worker before another may take it over (ms). */
+  JOB_LOCK_MS: positiveInt(30_000),
+  /** SMTP server for reminder e-mails, e.g. smtp://user:pass@mail.example.nhs.uk:587. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, { error: 'must be an smtp:// or smtps:// URL' })
+    .optional(),
+  /** Without SMTP_URL, e-mails are written here as .eml files and never leave the machine. */
+  MAILBOX_DIR: z.string().min(1).default('.data/mailbox'),
+  MAIL_FROM: z.string().min(3).default('FLS reminders <reminders@fls.localhost>'),
+  /** Also send each reminder to the nurse by e-mail (the in-app worklist always has it). */
+  EMAIL_REMINDERS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('true')
+    .transform((value) => value === 'true'),
+  /** Where links in reminder e-mails point. */
+  DASHBOARD_URL: z
+    .url({ error: 'must be a URL such as http://localhost:3000' })
+    .default('http://localhost:3000'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type WorkerConfig = z.output<typeof WorkerEnvSchema> & {
+  readonly queueBackend: 'redis' | 'postgres';
+};
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and checks the environment; throws one ConfigError that lists every problem. */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  // An empty variable means "not set", as in most .env files.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = WorkerEnvSchema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return issue.code === 'invalid_type' && present[name] === undefined
+        ? `  ${name}: is required (${describe(name)})`
+        : `  ${name}: ${issue.message}`;
+    });
+    throw new ConfigError(`The worker's configuration is not valid:\n${lines.join('\n')}`);
+  }
+  return { ...result.data, queueBackend: result.data.REDIS_URL ? 'redis' : 'postgres' };
+}
+
+function describe(name: string): string {
+  switch (name) {
+    case 'DATABASE_URL':
+      return 'set it to the PostgreSQL URL, e.g. postgresql://user@127.0.0.1:5432/fls';
+    default:
+      return 'see the configuration reference in the README';
+  }
+}

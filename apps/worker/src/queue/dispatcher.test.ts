@@ -1,0 +1,52 @@
+import type { Job } from 'bullmq';
+import { describe, expect, it } from 'vitest';
+import { createDispatcher } from './dispatcher.js';
+import { JOB_CATALOG, jobRequest, jobsOfQueue, QUEUES } from './job-catalog.js';
+
+const job = (name: string, data: unknown) => ({ name, data }) as Job;
+
+describe('job catalog and dispatch', () => {
+  it('refuses to start when a job of the queue has no processor, or two', () => {
+    expect(() => createDispatcher(QUEUES.followUps, [])).toThrow(
+      'Queue "follow-ups" has jobs without a processor: fire-follow-up',
+    );
+    const handler = { 'fire-follow-up': async () => 'ok' };
+    expect(() => createDispatcher(QUEUES.followUps, [handler, handler])).toThrow(
+      'Job "fire-follow-up" has two processors',
+    );
+  });
+
+  it('routes a job to its handler with the payload checked against the catalog', async () => {
+    const seen: unknown[] = [];
+    const dispatch = createDispatcher(QUEUES.followUps, [
+      { 'fire-follow-up': async (payload) => seen.push(payload) },
+      { 'deliver-reminder': async () => undefined },
+    ]);
+    await dispatch(job('fire-follow-up', { followUpId: 'f1' }));
+    expect(seen).toEqual([{ followUpId: 'f1' }]);
+    await expect(
+      dispatch(job('fire-follow-up', { followUpId: 'f1', name: 'Jane' })),
+    ).rejects.toThrow();
+    await expect(dispatch(job('unknown', {}))).rejects.toThrow('No processor for job "unknown"');
+  });
+
+  it('gives every job a deterministic id, its retry policy, and ids only in the payload', () => {
+    const request = jobRequest(
+      'fire-follow-up',
+      { followUpId: 'ep1_step_due_20260101T090000Z' },
+      -5,
+    );
+    expect(request.opts).toMatchObject({
+      jobId: 'ep1_step_due_20260101T090000Z',
+      delay: 0,
+      attempts: JOB_CATALOG['fire-follow-up'].options.attempts,
+      removeOnComplete: true,
+    });
+    expect(jobRequest('deliver-reminder', { deliveryId: 'd1' }).opts.jobId).toBe('delivery_d1');
+    for (const name of Object.keys(JOB_CATALOG) as (keyof typeof JOB_CATALOG)[]) {
+      const shape = JOB_CATALOG[name].payload.shape as Record<string, unknown>;
+      for (const key of Object.keys(shape)) expect(key).toMatch(/Id$/);
+    }
+    expect(jobsOfQueue(QUEUES.reminderDeliveries)).toEqual(['deliver-reminder']);
+  });
+});

@@ -1,0 +1,70 @@
+// Every job the worker runs: its name, queue, payload and retry policy, in one place.
+// Names are constants and are never renamed: jobs already queued under a name must still run.
+// Payloads carry ids only: the processor reloads state, and no patient data sits in the queue.
+// A new payload field must be optional, because queued jobs must still parse.
+import type { JobsOptions } from 'bullmq';
+import { z } from 'zod';
+
+export const QUEUES = {
+  followUps: 'follow-ups',
+  reminderDeliveries: 'reminder-deliveries',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+export const JOB_CATALOG = {
+  /** A plan step's status change is due (open, due or overdue). */
+  'fire-follow-up': {
+    queue: QUEUES.followUps,
+    payload: z.strictObject({ followUpId: z.string().min(1) }),
+    options: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 1_000 },
+      // Removed at once: the follow_ups table keeps the history, and a retained job would block
+      // its id from being queued again.
+      removeOnComplete: true,
+      removeOnFail: { age: 30 * DAY_SECONDS },
+    },
+  },
+  /** Send one reminder by e-mail. */
+  'deliver-reminder': {
+    queue: QUEUES.reminderDeliveries,
+    payload: z.strictObject({ deliveryId: z.string().min(1) }),
+    options: {
+      attempts: 6,
+      backoff: { type: 'exponential', delay: 15_000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 30 * DAY_SECONDS },
+    },
+  },
+} as const satisfies Record<string, { queue: QueueName; payload: z.ZodType; options: JobsOptions }>;
+
+export type JobName = keyof typeof JOB_CATALOG;
+export type JobPayload<N extends JobName> = z.output<(typeof JOB_CATALOG)[N]['payload']>;
+
+/** Job ids are deterministic, so adding the same job twice queues it once. */
+export const jobId = {
+  'fire-follow-up': (payload: JobPayload<'fire-follow-up'>) => payload.followUpId,
+  'deliver-reminder': (payload: JobPayload<'deliver-reminder'>) => `delivery_${payload.deliveryId}`,
+} satisfies { [N in JobName]: (payload: JobPayload<N>) => string };
+
+export function jobsOfQueue(queue: QueueName): JobName[] {
+  return (Object.keys(JOB_CATALOG) as JobName[]).filter(
+    (name) => JOB_CATALOG[name].queue === queue,
+  );
+}
+
+/** The add() arguments for a job: catalogued options, the deterministic id, and a delay. */
+export function jobRequest<N extends JobName>(name: N, payload: JobPayload<N>, delayMs = 0) {
+  const parsed = JOB_CATALOG[name].payload.parse(payload) as JobPayload<N>;
+  return {
+    name,
+    data: parsed,
+    opts: {
+      ...JOB_CATALOG[name].options,
+      jobId: (jobId[name] as (payload: JobPayload<N>) => string)(parsed),
+      delay: Math.max(0, delayMs),
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
+import { type JobName, type JobPayload, jobRequest, QUEUES } from './job-catalog.js';
+
+/** The worker's queues, with adds that always go through the job catalog. */
+@Injectable()
+export class Queues {
+  constructor(
+    @InjectQueue(QUEUES.followUps) readonly followUps: Queue,
+    @InjectQueue(QUEUES.reminderDeliveries) readonly reminderDeliveries: Queue,
+  ) {}
+
+  all(): Queue[] {
+    return [this.followUps, this.reminderDeliveries];
+  }
+
+  private queueOf(name: JobName): Queue {
+    return name === 'fire-follow-up' ? this.followUps : this.reminderDeliveries;
+  }
+
+  /** Adds jobs of one kind in one round trip; ids already queued are left as they are. */
+  async addMany<N extends JobName>(
+    name: N,
+    items: readonly { payload: JobPayload<N>; delayMs: number }[],
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const requests = items.map((item) => jobRequest(name, item.payload, item.delayMs));
+    await this.queueOf(name).addBulk(requests as Parameters<Queue['addBulk']>[0]);
+  }
+
+  /** Removes a job if it is waiting or delayed; a running job is left to finish (it re-checks). */
+  async remove(name: JobName, id: string): Promise<void> {
+    const queue = this.queueOf(name);
+    try {
+      await queue.remove(id);
+    } catch (error) {
+      // BullMQ refuses to remove a locked (running) job; its processor will find nothing to do.
+      const job: Job | undefined = await queue.getJob(id);
+      if (job && (await job.isActive())) return;
+      throw error;
+    }
+  }
+}

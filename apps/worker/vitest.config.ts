@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts'],
+    // Real PostgreSQL and Redis. Files run one at a time: one test empties all of Redis (FLUSHALL).
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      exclude: ['src/**/*.test.ts', 'src/testing/**', 'src/main.ts'],
+      reporter: ['text', 'text-summary', 'json-summary'],
+      thresholds: { lines: 80 },
+    },
+  },
+});
