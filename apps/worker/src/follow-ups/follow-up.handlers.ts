@@ -31,7 +31,12 @@ export class FollowUpHandlers {
           outcome.latenessMs / 1000,
         );
         this.logger.info(
-          { followUpId, step: outcome.stepId, transition: outcome.transition, latenessMs: outcome.latenessMs },
+          {
+            followUpId,
+            step: outcome.stepId,
+            transition: outcome.transition,
+            latenessMs: outcome.latenessMs,
+          },
           'follow-up applied',
         );
       } else {

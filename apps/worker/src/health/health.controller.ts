@@ -8,7 +8,9 @@ import { CONFIG, DATABASE } from '../tokens.js';
 const withTimeout = <T>(work: Promise<T>, ms: number) =>
   Promise.race([
     work,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref(),
+    ),
   ]);
 
 @Controller('health')

@@ -14,21 +14,38 @@ export class StateGauges implements OnModuleInit {
   ) {}
 
   onModuleInit() {
-    this.metrics.gauge('vfx_overdue_steps', 'Plan steps now overdue, by step type.', ['step'], async (set) => {
-      for (const [step, count] of await overdueStepsByType(this.db)) set({ step }, count);
-    });
+    this.metrics.gauge(
+      'vfx_overdue_steps',
+      'Plan steps now overdue, by step type.',
+      ['step'],
+      async (set) => {
+        for (const [step, count] of await overdueStepsByType(this.db)) set({ step }, count);
+      },
+    );
     this.metrics.gauge(
       'vfx_outbox_lag_seconds',
       'Age of the oldest outbox message not yet relayed (0 when the outbox is empty).',
       [],
       async (set) => set({}, await outboxLagSeconds(this.db)),
     );
-    this.metrics.gauge('vfx_queue_jobs', 'Jobs in each queue, by state.', ['queue', 'state'], async (set) => {
-      for (const queue of this.queues.all()) {
-        const counts = await queue.getJobCounts('delayed', 'waiting', 'active', 'failed', 'prioritized');
-        for (const [state, count] of Object.entries(counts)) set({ queue: queue.name, state }, count);
-      }
-    });
+    this.metrics.gauge(
+      'vfx_queue_jobs',
+      'Jobs in each queue, by state.',
+      ['queue', 'state'],
+      async (set) => {
+        for (const queue of this.queues.all()) {
+          const counts = await queue.getJobCounts(
+            'delayed',
+            'waiting',
+            'active',
+            'failed',
+            'prioritized',
+          );
+          for (const [state, count] of Object.entries(counts))
+            set({ queue: queue.name, state }, count);
+        }
+      },
+    );
     this.metrics.gauge(
       'vfx_reminder_deliveries_failed',
       'E-mail reminders that failed after every retry and wait for a scheduler.',

@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import {
   type Database,
   OUTBOX_KINDS,
@@ -74,7 +79,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     for (const message of messages) {
       const payload = message.payload as { followUpId?: string; deliveryId?: string };
       if (
-        (message.kind === OUTBOX_KINDS.enqueueFollowUp || message.kind === OUTBOX_KINDS.removeFollowUp) &&
+        (message.kind === OUTBOX_KINDS.enqueueFollowUp ||
+          message.kind === OUTBOX_KINDS.removeFollowUp) &&
         payload.followUpId
       ) {
         followUpIds.add(payload.followUpId);
@@ -91,7 +97,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       const due = await pendingFollowUpsBefore(this.db, horizon, [...followUpIds]);
       await this.queues.addMany(
         'fire-follow-up',
-        due.map((f) => ({ payload: { followUpId: f.id }, delayMs: f.fireAt.getTime() - now.getTime() })),
+        due.map((f) => ({
+          payload: { followUpId: f.id },
+          delayMs: f.fireAt.getTime() - now.getTime(),
+        })),
       );
       const queued = new Set(due.map((f) => f.id));
       for (const id of followUpIds) {
@@ -115,9 +124,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
     for (const message of messages) {
       if (results.has(message.id)) continue;
-      const result = message.kind === OUTBOX_KINDS.deliverReminder ? deliveryResult : followUpResult;
+      const result =
+        message.kind === OUTBOX_KINDS.deliverReminder ? deliveryResult : followUpResult;
       results.set(message.id, result);
-      this.metrics.outboxRelayed.inc({ kind: message.kind, result: result === 'done' ? 'done' : 'failed' });
+      this.metrics.outboxRelayed.inc({
+        kind: message.kind,
+        result: result === 'done' ? 'done' : 'failed',
+      });
       if (result === 'done') {
         this.metrics.outboxDelay.observe((Date.now() - message.createdAt.getTime()) / 1000);
       }

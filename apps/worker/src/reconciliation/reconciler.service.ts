@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { type Database, pendingAmong, pendingFollowUpsBefore, pruneOutbox } from '@vfx/database';
 import type { Job, JobType, Queue } from 'bullmq';
 import type { WorkerConfig } from '../config/env.js';
@@ -72,12 +77,18 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       this.metrics.reconciliationRepairs.inc({ kind: 'added' }, report.added);
       this.metrics.reconciliationRepairs.inc({ kind: 'retried' }, report.retried);
       this.metrics.reconciliationRepairs.inc({ kind: 'orphan-removed' }, report.orphansRemoved);
-      this.metrics.reconciliationRepairs.inc({ kind: 'delivery-requeued' }, report.deliveriesRequeued);
+      this.metrics.reconciliationRepairs.inc(
+        { kind: 'delivery-requeued' },
+        report.deliveriesRequeued,
+      );
       this.logger.info(report, 'reconciliation done');
       return report;
     } catch (error) {
       this.metrics.reconciliationRuns.inc({ result: 'failed' });
-      this.logger.error({ err: (error as Error).message, ms: Date.now() - started }, 'reconciliation failed');
+      this.logger.error(
+        { err: (error as Error).message, ms: Date.now() - started },
+        'reconciliation failed',
+      );
       throw error;
     }
   }
@@ -153,7 +164,11 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   /** E-mail deliveries still pending with no job (lost with the queue's data) are queued again. */
   private async requeueDeliveries(now: Date): Promise<number> {
     const pending = await this.db.reminderDelivery.findMany({
-      where: { channel: 'email', state: 'pending', createdAt: { lt: new Date(now.getTime() - 60_000) } },
+      where: {
+        channel: 'email',
+        state: 'pending',
+        createdAt: { lt: new Date(now.getTime() - 60_000) },
+      },
       select: { id: true },
       take: 10_000,
     });

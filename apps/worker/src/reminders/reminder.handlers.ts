@@ -31,13 +31,16 @@ export class ReminderHandlers {
   readonly handlers: JobHandlers = {
     'deliver-reminder': async ({ deliveryId }, job) => {
       const delivery = await deliveryToSend(this.db, deliveryId);
-      if (!delivery || delivery.state !== 'pending' || !delivery.recipient) {
+      if (delivery?.state !== 'pending' || !delivery.recipient) {
         this.metrics.deliveries.inc({ result: 'skipped' });
         return { skipped: true };
       }
       const { reminder } = delivery;
       const overdue = reminder.kind === 'overdue';
-      const link = new URL(`/episodes/${encodeURIComponent(reminder.episodeId)}`, this.config.DASHBOARD_URL);
+      const link = new URL(
+        `/episodes/${encodeURIComponent(reminder.episodeId)}`,
+        this.config.DASHBOARD_URL,
+      );
       try {
         await this.mailer.send({
           to: delivery.recipient,
@@ -57,7 +60,10 @@ export class ReminderHandlers {
         const final = job.attemptsMade + 1 >= attempts;
         await markDeliveryAttemptFailed(this.db, deliveryId, (error as Error).message, final);
         this.metrics.deliveries.inc({ result: final ? 'failed' : 'retrying' });
-        this.logger.warn({ deliveryId, attempt: job.attemptsMade + 1, final, err: (error as Error).message }, 'e-mail reminder failed');
+        this.logger.warn(
+          { deliveryId, attempt: job.attemptsMade + 1, final, err: (error as Error).message },
+          'e-mail reminder failed',
+        );
         throw error;
       }
       await markDeliverySent(this.db, deliveryId);

@@ -47,8 +47,7 @@ export function fireFollowUp(
     // The episode row first, as the write path does, so the two never deadlock; then re-read.
     await tx.$queryRaw`SELECT id FROM episodes WHERE id = ${found.episodeId} FOR UPDATE`;
     const followUp = await tx.followUp.findUnique({ where: { id: followUpId } });
-    if (!followUp || followUp.state !== 'pending')
-      return { kind: 'skipped', reason: 'not-pending' };
+    if (followUp?.state !== 'pending') return { kind: 'skipped', reason: 'not-pending' };
     if (followUp.fireAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) {
       return { kind: 'skipped', reason: 'early' };
     }
