@@ -130,6 +130,65 @@ describe('enrolling a patient', () => {
   });
 });
 
+describe('enrolling with earlier history', () => {
+  it('stores the history and plans with it; a bad entry is named by its position', async () => {
+    const withHistory = {
+      ...current,
+      history: [
+        {
+          type: 'pain-assessment',
+          nrsAtRest: 2,
+          nrsOnActivity: 4,
+          functionalLimitation: 'mild',
+          occurredAt: '2026-11-16T15:00:00Z',
+        },
+        {
+          type: 'step-completed',
+          stepKey: 'self-management-advice',
+          outcome: 'done',
+          occurredAt: '2026-11-16T15:10:00Z',
+        },
+      ],
+    };
+    const result = await enrolPatient(db, withHistory, actor);
+    expect(result.plan.steps.find((s) => s.key === 'self-management-advice')?.status).toBe(
+      'completed',
+    );
+    expect(result.plan.steps.find((s) => s.key === 'holistic-assessment')?.status).toBe(
+      'completed',
+    );
+    const events = await db.clinicalEvent.findMany({
+      where: { episodeId },
+      orderBy: { sequence: 'asc' },
+    });
+    expect(events.map((e) => [e.type, e.recordedById])).toEqual([
+      ['pain-assessment', 'nurse-1'],
+      ['step-completed', 'nurse-1'],
+    ]);
+    // Imported now, so recorded now (an entry cannot be recorded before its episode was enrolled).
+    expect(events[0]?.recordedAt.toISOString()).toBe(NOW.toISOString());
+
+    const before = await counts();
+    const next = testEnrolment({ n: n + 2000 });
+    const bad = {
+      ...next,
+      history: [
+        withHistory.history[0],
+        {
+          type: 'step-completed',
+          stepKey: 'no-such-step',
+          outcome: 'done',
+          occurredAt: '2026-11-16T15:10:00Z',
+        },
+      ],
+    };
+    const error = (await enrolPatient(db, bad, actor).catch((e) => e)) as RecordError;
+    expect(error.code).toBe('invalid-input');
+    expect(error.issues[0]?.path).toMatch(/^history\[1\]/);
+    expect(await counts()).toEqual(before);
+  });
+});
+
 describe('recording an event', () => {
   it('a completion cancels the step’s pending follow-ups and tells the queue to remove them', async () => {
     await enrolPatient(db, current, actor);

@@ -56,6 +56,12 @@ export interface EnrolmentInput {
   readonly episode: unknown;
   /** The nurse whose caseload the patient joins. */
   readonly nurseId?: string | null;
+  /**
+   * Events that happened before enrolment (an import from another system, or the seed), oldest
+   * first. Each is validated against the ones before it; `recordedBy` is the actor, and
+   * `recordedAt` may be given (when it was first written down) but not be after now.
+   */
+  readonly history?: readonly unknown[];
 }
 
 export interface EnrolmentResult {
@@ -102,6 +108,19 @@ export async function enrolPatient(
   const episode = patient
     ? collectIssues(issues, () => parseEpisode(episodeInput, { ...context, patient }))
     : undefined;
+  const history: ClinicalEvent[] = [];
+  if (episode) {
+    for (const [index, raw] of (input.history ?? []).entries()) {
+      const stamped =
+        typeof raw === 'object' && raw !== null
+          ? { id: randomUUID(), recordedAt: now.toISOString(), ...raw, recordedBy: options.actorId }
+          : raw;
+      const event = collectIssues(issues, () =>
+        parseEvent(stamped, { ...context, episode, history }, `history[${index}]`),
+      );
+      if (event) history.push(event);
+    }
+  }
   if (issues.length > 0 || !patient || !episode || !demographics.success) {
     throw RecordError.invalid(issues);
   }
@@ -170,7 +189,28 @@ export async function enrolPatient(
         enrolledAt: new Date(episode.enrolledAt),
       },
     });
-    const plan = computePlan({ patient, episode, events: [], asOf: now.getTime(), settings });
+    if (history.length > 0) {
+      const taken = await tx.clinicalEvent.findMany({
+        where: { id: { in: history.map((event) => event.id) } },
+        select: { id: true },
+      });
+      if (taken.length > 0) {
+        throw new RecordError('conflict', `Event "${taken[0]?.id}" is already recorded`);
+      }
+      await tx.clinicalEvent.createMany({
+        data: history.map((event) => ({
+          id: event.id,
+          episodeId: episode.id,
+          type: event.type,
+          occurredAt: new Date(event.occurredAt),
+          recordedAt: new Date(event.recordedAt),
+          recordedById: event.recordedBy,
+          supersedes: event.supersedes ?? null,
+          data: json(event),
+        })),
+      });
+    }
+    const plan = computePlan({ patient, episode, events: history, asOf: now.getTime(), settings });
     const { commands } = diffPlans(undefined, plan);
     const responsible = known ? known.nurseId : nurseId;
     await storePlanSteps(tx, undefined, plan, responsible, 1);
@@ -195,7 +235,12 @@ export async function enrolPatient(
         entityType: 'episode',
         entityId: episode.id,
         patientId: patient.id,
-        after: { episode, steps: plan.steps.length, followUpsScheduled: scheduled },
+        after: {
+          episode,
+          history: history.map((event) => ({ id: event.id, type: event.type })),
+          steps: plan.steps.length,
+          followUpsScheduled: scheduled,
+        },
         at: now,
       },
     ]);

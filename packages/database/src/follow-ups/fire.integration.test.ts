@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../client.js';
+import { outboxLagSeconds, pruneOutbox, relayOutbox } from '../outbox/outbox.js';
+import { enrolPatient, recordEvent } from '../records/write-path.js';
+import { testEnrolment } from '../testing/enrolment.js';
+import { openTestDatabase } from '../testing/test-database.js';
+import { createUsers } from '../testing/users.js';
+import { deliveryToSend, markDeliveryAttemptFailed, markDeliverySent } from './deliveries.js';
+import { fireFollowUp } from './fire.js';
+import { overdueStepsByType, pendingAmong, pendingFollowUpsBefore } from './queries.js';
+
+let db: Database;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  ({ db, close } = await openTestDatabase('fire'));
+  await createUsers(db);
+});
+afterAll(() => close());
+
+const HOUR = 3_600_000;
+const ENROLLED = new Date('2026-11-17T10:00:00Z');
+let n = 100;
+
+/** An admitted patient (48-hour review due 2026-11-18T12:00Z, overdue 2026-11-19T12:00Z). */
+async function admitted() {
+  n += 1;
+  const input = testEnrolment({
+    n,
+    fractureDate: '2026-11-16',
+    admittedAt: '2026-11-16T12:00:00Z',
+  });
+  await enrolPatient(db, input, { actorId: 'nurse-1', now: ENROLLED });
+  const find = (transition: string) =>
+    db.followUp.findFirstOrThrow({
+      where: { episodeId: `ep-${n}`, stepKey: 'pain-review-48h', transition },
+    });
+  return { episodeId: `ep-${n}`, due: await find('due'), overdue: await find('overdue') };
+}
+
+describe('firing a follow-up', () => {
+  it('marks the step due, makes one reminder with in-app and e-mail deliveries, and audits', async () => {
+    const { episodeId, due } = await admitted();
+    const at = new Date(due.fireAt.getTime() + 250);
+    const outcome = await fireFollowUp(db, due.id, { now: at, emailReminders: true });
+    expect(outcome).toMatchObject({
+      kind: 'applied',
+      transition: 'due',
+      stepId: 'pain-review-48h',
+      latenessMs: 250,
+    });
+    const step = await db.planStep.findUniqueOrThrow({
+      where: { episodeId_key: { episodeId, key: 'pain-review-48h' } },
+    });
+    expect(step.status).toBe('due');
+    const reminder = await db.reminder.findUniqueOrThrow({
+      where: { followUpId: due.id },
+      include: { deliveries: true },
+    });
+    expect(reminder.deliveries.map((d) => [d.channel, d.state]).sort()).toEqual([
+      ['email', 'pending'],
+      ['in_app', 'sent'],
+    ]);
+    const outbox = await db.outboxMessage.findMany({ where: { kind: 'reminder.deliver' } });
+    expect(outbox.map((m) => m.payload)).toContainEqual({
+      deliveryId: outcome.kind === 'applied' ? outcome.emailDeliveryId : '',
+    });
+    expect(
+      await db.auditEntry.count({
+        where: { action: 'step.due', entityId: `${episodeId}/pain-review-48h` },
+      }),
+    ).toBe(1);
+    // Twice: nothing more.
+    expect(await fireFollowUp(db, due.id, { now: at })).toEqual({
+      kind: 'skipped',
+      reason: 'not-pending',
+    });
+  });
+
+  it('escalates when overdue: urgent flag kept, the due reminder superseded', async () => {
+    const { due, overdue } = await admitted();
+    await fireFollowUp(db, due.id, { now: due.fireAt });
+    const outcome = await fireFollowUp(db, overdue.id, { now: overdue.fireAt });
+    expect(outcome).toMatchObject({ kind: 'applied', transition: 'overdue' });
+    const reminders = await db.reminder.findMany({
+      where: { episodeId: due.episodeId },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(reminders.map((r) => [r.kind, r.status])).toEqual([
+      ['due', 'superseded'],
+      ['overdue', 'open'],
+    ]);
+    expect(await overdueStepsByType(db)).toEqual(expect.any(Map));
+    expect((await overdueStepsByType(db)).get('pain-review-48h')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('when both are late (worker down), only the later transition acts', async () => {
+    const { due, overdue } = await admitted();
+    const late = new Date(overdue.fireAt.getTime() + HOUR);
+    expect(await fireFollowUp(db, due.id, { now: late })).toEqual({
+      kind: 'skipped',
+      reason: 'superseded',
+    });
+    expect(await fireFollowUp(db, overdue.id, { now: late })).toMatchObject({
+      kind: 'applied',
+      latenessMs: HOUR,
+    });
+    expect(await db.reminder.count({ where: { episodeId: due.episodeId } })).toBe(1);
+  });
+
+  it('does nothing before its time, for an unknown id, or once the step is completed', async () => {
+    const { episodeId, due, overdue } = await admitted();
+    expect(await fireFollowUp(db, due.id, { now: new Date(due.fireAt.getTime() - HOUR) })).toEqual({
+      kind: 'skipped',
+      reason: 'early',
+    });
+    expect(await fireFollowUp(db, 'nope')).toEqual({ kind: 'skipped', reason: 'not-found' });
+    await recordEvent(
+      db,
+      {
+        episodeId,
+        event: {
+          type: 'step-completed',
+          stepKey: 'pain-review-48h',
+          outcome: 'done',
+          occurredAt: '2026-11-17T11:00:00Z',
+        },
+      },
+      { actorId: 'nurse-1', now: new Date('2026-11-17T11:05:00Z') },
+    );
+    expect(await fireFollowUp(db, overdue.id, { now: overdue.fireAt })).toEqual({
+      kind: 'skipped',
+      reason: 'not-pending',
+    });
+  });
+
+  it('finds pending follow-ups by time and by id', async () => {
+    const { due } = await admitted();
+    const soon = await pendingFollowUpsBefore(db, new Date(due.fireAt.getTime() + 1), [
+      due.id,
+      'nope',
+    ]);
+    expect(soon.map((f) => f.id)).toEqual([due.id]);
+    expect(await pendingAmong(db, [due.id, 'nope'])).toEqual(new Set([due.id]));
+    expect(await pendingAmong(db, [])).toEqual(new Set());
+  });
+});
+
+describe('the outbox', () => {
+  it('hands messages to the relay, marks the done ones, and keeps failures with their error', async () => {
+    await db.outboxMessage.updateMany({
+      where: { processedAt: null },
+      data: { processedAt: new Date() },
+    });
+    await db.outboxMessage.createMany({
+      data: [
+        { kind: 'follow-up.enqueue', payload: { followUpId: 'a' } },
+        { kind: 'follow-up.enqueue', payload: { followUpId: 'b' } },
+      ],
+    });
+    expect(await outboxLagSeconds(db)).toBeGreaterThanOrEqual(0);
+    const claimed = await relayOutbox(db, 10, async (messages) => {
+      const results = new Map();
+      for (const m of messages) {
+        results.set(
+          m.id,
+          (m.payload as { followUpId: string }).followUpId === 'a'
+            ? 'done'
+            : { error: 'queue down' },
+        );
+      }
+      return results;
+    });
+    expect(claimed).toBe(2);
+    const left = await db.outboxMessage.findMany({ where: { processedAt: null } });
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatchObject({ attempts: 1, lastError: 'queue down' });
+    expect(await relayOutbox(db, 10, async () => new Map())).toBe(1);
+    expect(await pruneOutbox(db, new Date(Date.now() + HOUR))).toBeGreaterThan(0);
+    expect(await outboxLagSeconds(db, new Date(Date.now() + 1000))).toBeGreaterThan(0);
+  });
+});
+
+describe('e-mail deliveries', () => {
+  it('record success, retries and final failure', async () => {
+    const { due } = await admitted();
+    const outcome = await fireFollowUp(db, due.id, { now: due.fireAt, emailReminders: true });
+    const id = outcome.kind === 'applied' ? (outcome.emailDeliveryId as string) : '';
+    expect((await deliveryToSend(db, id))?.reminder.stepTitle).toMatch(/48-hour/);
+    await markDeliveryAttemptFailed(db, id, 'timeout', false);
+    expect(await db.reminderDelivery.findUnique({ where: { id } })).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      lastError: 'timeout',
+    });
+    await markDeliverySent(db, id);
+    expect(await db.reminderDelivery.findUnique({ where: { id } })).toMatchObject({
+      state: 'sent',
+      attempts: 2,
+      lastError: null,
+    });
+    await markDeliveryAttemptFailed(db, id, 'refused', true);
+    expect((await db.reminderDelivery.findUnique({ where: { id } }))?.state).toBe('failed');
+  });
+});
