@@ -133,6 +133,25 @@ describe('firing a follow-up', () => {
     });
   });
 
+  it('fires at once for a fracture identified late, measuring lateness from when it was planned', async () => {
+    n += 1;
+    const planned = new Date();
+    await enrolPatient(db, testEnrolment({ n, fractureDate: '2025-06-02' }), {
+      actorId: 'nurse-1',
+      now: planned,
+    });
+    const immediate = await db.followUp.findMany({
+      where: { episodeId: `ep-${n}`, state: 'pending', fireAt: { lte: planned } },
+    });
+    expect(immediate.length).toBeGreaterThan(3);
+    for (const followUp of immediate) {
+      const outcome = await fireFollowUp(db, followUp.id, {
+        now: new Date(planned.getTime() + 40),
+      });
+      expect(outcome).toMatchObject({ kind: 'applied', latenessMs: 40 });
+    }
+  });
+
   it('finds pending follow-ups by time and by id', async () => {
     const { due } = await admitted();
     const soon = await pendingFollowUpsBefore(db, new Date(due.fireAt.getTime() + 1), [

@@ -85,7 +85,10 @@ export function fireFollowUp(
       return { kind: 'skipped', reason: 'superseded' };
     }
 
-    const latenessMs = Math.max(0, now.getTime() - followUp.fireAt.getTime());
+    // Measured from when it could first fire: a follow-up planned after its time (a fracture
+    // identified late) is not late by the weeks before anyone knew of it.
+    const firstPossible = Math.max(followUp.fireAt.getTime(), followUp.createdAt.getTime());
+    const latenessMs = Math.min(2 ** 31 - 1, Math.max(0, now.getTime() - firstPossible));
     const stored = await tx.planStep.findUnique({
       where: { episodeId_key: { episodeId: followUp.episodeId, key: followUp.stepKey } },
     });

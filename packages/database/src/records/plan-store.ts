@@ -133,6 +133,7 @@ export async function applySchedulingCommands(
         transition: command.transition,
         fireAt: new Date(command.fireAt),
         urgent: command.urgent,
+        createdAt: now,
         state: fires ? 'pending' : 'superseded',
         outcome: fires ? null : 'Already in effect when it was planned',
         settledAt: fires ? null : now,
