@@ -22,7 +22,7 @@ import {
   type PatientInput,
 } from '@vfx/domain';
 import { createPostgresBackend, Queue, setDefaultBackendFactory, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { deleteRedisPrefix } from '../src/testing/harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -386,16 +386,7 @@ async function benchBackend(backend: 'redis' | 'postgres') {
     worker.kill('SIGTERM');
     await new Promise((resolve) => worker.once('exit', resolve));
     await db.$disconnect();
-    if (backend === 'redis') {
-      const redis = new Redis(REDIS_URL);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-      redis.disconnect();
-    }
+    if (backend === 'redis') await deleteRedisPrefix(prefix, REDIS_URL);
     await database.drop();
   }
 }

@@ -17,13 +17,16 @@ try {
 const logger = createLogger(config.LOG_LEVEL);
 try {
   const worker = await startWorker(config, { logger });
-  let signals = 0;
+  // Ctrl-C reaches this process twice when it runs under tsx (the terminal's signal, and tsx
+  // passing it on), so a repeat within two seconds is the same request. A later one forces exit.
+  let firstSignalAt: number | undefined;
   const stop = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
+    if (firstSignalAt !== undefined) {
+      if (Date.now() - firstSignalAt < 2_000) return;
       logger.warn({ signal }, 'second signal: exiting without waiting for running jobs');
       process.exit(1);
     }
+    firstSignalAt = Date.now();
     logger.info({ signal }, 'shutting down: finishing running jobs');
     worker.close().then(
       () => {

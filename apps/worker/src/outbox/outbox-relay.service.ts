@@ -15,6 +15,7 @@ import {
 import type { WorkerConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
+import { Periodic } from '../periodic.js';
 import { Queues } from '../queue/queues.js';
 import { CLOCK, type Clock, CONFIG, DATABASE, LOGGER, METRICS } from '../tokens.js';
 
@@ -29,9 +30,7 @@ const BATCH = 500;
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly loop: Periodic;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -40,25 +39,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(METRICS) private readonly metrics: WorkerMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.loop = new Periodic(
+      () => this.drain(),
+      config.OUTBOX_POLL_MS,
+      (error) => logger.error({ err: error.message }, 'outbox relay failed'),
+    );
+  }
 
   onApplicationBootstrap() {
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async onModuleDestroy() {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delay: number) {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.drain()
-        .catch((error: Error) => this.logger.error({ err: error.message }, 'outbox relay failed'))
-        .finally(() => this.schedule(this.config.OUTBOX_POLL_MS));
-    }, delay);
+  onModuleDestroy() {
+    return this.loop.stop();
   }
 
   /** Relays until the outbox is empty. Returns how many messages were relayed. */
@@ -67,7 +61,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     for (;;) {
       const claimed = await relayOutbox(this.db, BATCH, (messages) => this.relay(messages));
       total += claimed;
-      if (claimed < BATCH || this.stopped) return total;
+      if (claimed < BATCH || this.loop.isStopped) return total;
     }
   }
 

@@ -9,6 +9,7 @@ import type { Job, JobType, Queue } from 'bullmq';
 import type { WorkerConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
+import { Periodic } from '../periodic.js';
 import { Queues } from '../queue/queues.js';
 import { CLOCK, type Clock, CONFIG, DATABASE, LOGGER, METRICS } from '../tokens.js';
 
@@ -36,9 +37,7 @@ const OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly loop: Periodic;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -47,25 +46,21 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(METRICS) private readonly metrics: WorkerMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    // reconcile() logs and counts its own failures.
+    this.loop = new Periodic(
+      () => this.reconcile(),
+      config.RECONCILE_INTERVAL_SECONDS * 1000,
+      () => undefined,
+    );
+  }
 
   onApplicationBootstrap() {
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async onModuleDestroy() {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delay: number) {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.reconcile()
-        .catch(() => undefined)
-        .finally(() => this.schedule(this.config.RECONCILE_INTERVAL_SECONDS * 1000));
-    }, delay);
+  onModuleDestroy() {
+    return this.loop.stop();
   }
 
   async reconcile(): Promise<ReconciliationReport> {

@@ -80,8 +80,9 @@ export async function testEnvironment(
   };
 }
 
-async function deleteRedisPrefix(prefix: string) {
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+/** Deletes every Redis key of one queue prefix (what a test or benchmark run left behind). */
+export async function deleteRedisPrefix(prefix: string, url = TEST_REDIS_URL) {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';
     do {

@@ -36,6 +36,20 @@ export interface WriteOptions {
 
 const json = (value: unknown) => value as Prisma.InputJsonValue;
 
+/** A validated event as its append-only row. */
+function eventRow(episodeId: string, event: ClinicalEvent) {
+  return {
+    id: event.id,
+    episodeId,
+    type: event.type,
+    occurredAt: new Date(event.occurredAt),
+    recordedAt: new Date(event.recordedAt),
+    recordedById: event.recordedBy,
+    supersedes: event.supersedes ?? null,
+    data: json(event),
+  };
+}
+
 const name = (what: string) =>
   z
     .string({ error: `must be the ${what} as text` })
@@ -198,16 +212,7 @@ export async function enrolPatient(
         throw new RecordError('conflict', `Event "${taken[0]?.id}" is already recorded`);
       }
       await tx.clinicalEvent.createMany({
-        data: history.map((event) => ({
-          id: event.id,
-          episodeId: episode.id,
-          type: event.type,
-          occurredAt: new Date(event.occurredAt),
-          recordedAt: new Date(event.recordedAt),
-          recordedById: event.recordedBy,
-          supersedes: event.supersedes ?? null,
-          data: json(event),
-        })),
+        data: history.map((event) => eventRow(episode.id, event)),
       });
     }
     const plan = computePlan({ patient, episode, events: history, asOf: now.getTime(), settings });
@@ -351,18 +356,7 @@ export async function recordEvent(
     const version = record.row.version + 1;
 
     try {
-      await tx.clinicalEvent.create({
-        data: {
-          id: event.id,
-          episodeId: input.episodeId,
-          type: event.type,
-          occurredAt: new Date(event.occurredAt),
-          recordedAt: new Date(event.recordedAt),
-          recordedById: event.recordedBy,
-          supersedes: event.supersedes ?? null,
-          data: json(event),
-        },
-      });
+      await tx.clinicalEvent.create({ data: eventRow(input.episodeId, event) });
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new RecordError('conflict', `Event "${event.id}" is already recorded`);
