@@ -21,7 +21,9 @@ import {
   type EpisodeInput,
   type PatientInput,
 } from '@vfx/domain';
-import { createPostgresBackend, Queue, setDefaultBackendFactory, Worker } from 'bullmq';
+import { Queue, setDefaultBackendFactory, Worker } from 'bullmq';
+import { loadWorkerConfig } from '../src/config/env.js';
+import { queueBackend, queueConnection } from '../src/queue/connection.js';
 import { deleteRedisPrefix } from '../src/testing/harness.js';
 
 const { values } = parseArgs({
@@ -192,18 +194,14 @@ async function rawBullmq(
   prefix: string,
   jobs: number,
 ) {
-  const connection =
-    backend === 'redis'
-      ? { connection: { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null }, prefix }
-      : {
-          connection: {
-            connectionString: dbUrl,
-            schema: `${prefix}_raw`,
-            migrate: true,
-            max: 4,
-          } as never,
-        };
-  setDefaultBackendFactory(backend === 'redis' ? undefined : createPostgresBackend);
+  // The worker's own connection settings, with a queue prefix (schema) of its own.
+  const config = loadWorkerConfig({
+    DATABASE_URL: dbUrl,
+    QUEUE_PREFIX: `${prefix}raw`,
+    ...(backend === 'redis' ? { REDIS_URL } : {}),
+  });
+  const connection = queueConnection(config);
+  setDefaultBackendFactory(queueBackend(config));
   const queue = new Queue('bench-raw', connection);
   // addBulk throughput, delayed far ahead so nothing runs.
   const started = performance.now();
@@ -386,7 +384,10 @@ async function benchBackend(backend: 'redis' | 'postgres') {
     worker.kill('SIGTERM');
     await new Promise((resolve) => worker.once('exit', resolve));
     await db.$disconnect();
-    if (backend === 'redis') await deleteRedisPrefix(prefix, REDIS_URL);
+    if (backend === 'redis') {
+      await deleteRedisPrefix(prefix, REDIS_URL);
+      await deleteRedisPrefix(`${prefix}raw`, REDIS_URL);
+    }
     await database.drop();
   }
 }

@@ -26,6 +26,23 @@ function admittedDueIn(inMs: number) {
   };
 }
 
+/** A nurse records the 48-hour review as done, now. */
+function completeReview(env: TestEnvironment, episodeId: string) {
+  return recordEvent(
+    env.db,
+    {
+      episodeId,
+      event: {
+        type: 'step-completed',
+        stepKey: 'pain-review-48h',
+        outcome: 'done',
+        occurredAt: new Date().toISOString(),
+      },
+    },
+    { actorId: 'nurse-1' },
+  );
+}
+
 async function queuedIds(worker: WorkerApp) {
   const jobs = await worker.queues.followUps.getJobs(
     ['delayed', 'waiting', 'active', 'prioritized'],
@@ -120,19 +137,7 @@ describe.each(BACKENDS)('worker on %s', (backend) => {
       const queued = await queuedIds(worker);
       return reviewJobs.every((f) => queued.has(f.id));
     });
-    await recordEvent(
-      env.db,
-      {
-        episodeId,
-        event: {
-          type: 'step-completed',
-          stepKey: 'pain-review-48h',
-          outcome: 'done',
-          occurredAt: new Date().toISOString(),
-        },
-      },
-      { actorId: 'nurse-1' },
-    );
+    await completeReview(env, episodeId);
     await waitFor('the review jobs to go', async () => {
       const queued = await queuedIds(worker);
       return reviewJobs.every((f) => !queued.has(f.id));
@@ -226,19 +231,7 @@ describe.each(BACKENDS)('worker on %s', (backend) => {
     const overdue = await env.db.followUp.findFirstOrThrow({
       where: { episodeId, stepKey: 'pain-review-48h', transition: 'overdue' },
     });
-    await recordEvent(
-      env.db,
-      {
-        episodeId,
-        event: {
-          type: 'step-completed',
-          stepKey: 'pain-review-48h',
-          outcome: 'done',
-          occurredAt: new Date().toISOString(),
-        },
-      },
-      { actorId: 'nurse-1' },
-    );
+    await completeReview(env, episodeId);
     expect(
       await fireFollowUp(env.db, overdue.id, { now: new Date(overdue.fireAt.getTime() + 1000) }),
     ).toEqual({

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
-import { type JobName, type JobPayload, jobRequest, QUEUES } from './job-catalog.js';
+import { JOB_CATALOG, type JobName, type JobPayload, jobRequest, QUEUES } from './job-catalog.js';
 
 /** The worker's queues, with adds that always go through the job catalog. */
 @Injectable()
@@ -16,7 +16,9 @@ export class Queues {
   }
 
   private queueOf(name: JobName): Queue {
-    return name === 'fire-follow-up' ? this.followUps : this.reminderDeliveries;
+    const queue = this.all().find((q) => q.name === JOB_CATALOG[name].queue);
+    if (!queue) throw new Error(`No queue "${JOB_CATALOG[name].queue}" for job "${name}"`);
+    return queue;
   }
 
   /** Adds jobs of one kind in one round trip; ids already queued are left as they are. */

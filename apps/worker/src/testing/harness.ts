@@ -111,18 +111,3 @@ export async function waitFor<T>(
     await sleep(intervalMs);
   }
 }
-
-/** Moves every delayed job whose time has come to waiting, so tests need not sleep through delays. */
-export async function promoteDueJobs(worker: WorkerApp, now = Date.now()): Promise<number> {
-  let promoted = 0;
-  for (const queue of worker.queues.all()) {
-    const delayed = await queue.getJobs(['delayed'], 0, -1);
-    for (const job of delayed) {
-      if (job && job.timestamp + (job.delay ?? 0) <= now) {
-        await job.promote();
-        promoted += 1;
-      }
-    }
-  }
-  return promoted;
-}

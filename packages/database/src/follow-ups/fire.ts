@@ -33,8 +33,6 @@ export interface FireOptions {
   readonly settings?: ServiceSettings;
 }
 
-const RANK: Record<string, number> = { upcoming: 0, open: 1, due: 2, overdue: 3 };
-
 export function fireFollowUp(
   db: Database,
   followUpId: string,
@@ -93,7 +91,13 @@ export function fireFollowUp(
       where: { episodeId_key: { episodeId: followUp.episodeId, key: followUp.stepKey } },
     });
     const statusBefore = stored?.status;
-    if (stored && (RANK[stored.status] ?? 0) <= (RANK[step.status] ?? 0)) {
+    // The domain's status at this instant is the truth; the row only carries it.
+    if (
+      stored &&
+      (stored.status !== step.status ||
+        stored.reason !== step.reason ||
+        stored.urgent !== step.urgent)
+    ) {
       await tx.planStep.update({
         where: { episodeId_key: { episodeId: followUp.episodeId, key: followUp.stepKey } },
         data: { status: step.status, reason: step.reason, urgent: step.urgent },

@@ -10,6 +10,7 @@ import {
   diffPlans,
   type Episode,
   type InputIssue,
+  isActive,
   type Patient,
   type Plan,
   type PlanChange,
@@ -375,7 +376,7 @@ export async function recordEvent(
     await applySchedulingCommands(tx, after, commands, now);
     // A step that stopped needing action closes its open reminders.
     const settledSteps = after.steps
-      .filter((step) => ['completed', 'cancelled', 'not-applicable'].includes(step.status))
+      .filter((step) => !isActive(step.status))
       .map((step) => step.key);
     if (settledSteps.length > 0) {
       await tx.reminder.updateMany({
