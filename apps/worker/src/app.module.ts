@@ -10,7 +10,7 @@ import { WorkerMetrics } from './metrics/metrics.js';
 import { StateGauges } from './metrics/state-gauges.js';
 import { OutboxRelay } from './outbox/outbox-relay.service.js';
 import { queueConnection } from './queue/connection.js';
-import { createDispatcher } from './queue/dispatcher.js';
+import { createDispatcher, reportFailures } from './queue/dispatcher.js';
 import { QUEUES, type QueueName } from './queue/job-catalog.js';
 import { Queues } from './queue/queues.js';
 import { Reconciler } from './reconciliation/reconciler.service.js';
@@ -61,16 +61,22 @@ class CoreModule {
 function queue(name: QueueName) {
   return BullModule.registerQueueAsync({
     name,
-    inject: [CONFIG, FollowUpHandlers, ReminderHandlers],
+    inject: [CONFIG, LOGGER, METRICS, FollowUpHandlers, ReminderHandlers],
     useFactory: (
       config: WorkerConfig,
+      logger: Logger,
+      metrics: WorkerMetrics,
       followUps: FollowUpHandlers,
       reminders: ReminderHandlers,
     ) => ({
       ...queueConnection(config),
       processors: [
         {
-          callback: createDispatcher(name, [followUps.handlers, reminders.handlers]),
+          callback: reportFailures(
+            createDispatcher(name, [followUps.handlers, reminders.handlers]),
+            logger,
+            metrics,
+          ),
           concurrency: config.WORKER_CONCURRENCY,
           lockDuration: config.JOB_LOCK_MS,
           stalledInterval: Math.max(1_000, Math.floor(config.JOB_LOCK_MS / 2)),

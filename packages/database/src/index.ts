@@ -17,6 +17,7 @@ export {
   type FireOptions,
   type FireOutcome,
   fireFollowUp,
+  fireFollowUps,
   WORKER_ACTOR,
 } from './follow-ups/fire.js';
 export { overdueStepsByType, pendingAmong, pendingFollowUpsBefore } from './follow-ups/queries.js';
@@ -36,6 +37,7 @@ export {
   type EnrolmentInput,
   type EnrolmentResult,
   enrolPatient,
+  enrolPatients,
   loadEpisodeRecord,
   type RecordEventInput,
   type RecordEventResult,

@@ -48,7 +48,13 @@ export {
   type SourceRef,
   type TimingBasis,
 } from './pathway/sources.js';
-export { computePlan, isActive, type PlanInput, timerId } from './plan/compute-plan.js';
+export {
+  computePlan,
+  isActive,
+  type PlanInput,
+  stepAtTimer,
+  timerId,
+} from './plan/compute-plan.js';
 export { diffPlans, type PlanChange, type PlanDiff, type SchedulingCommand } from './plan/diff.js';
 export type * from './plan/types.js';
 export { englandAndWalesBankHolidays, standingBankHolidays } from './time/bank-holidays.js';

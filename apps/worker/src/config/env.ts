@@ -26,8 +26,11 @@ export const WorkerEnvSchema = z.object({
     .default('vfx'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   HOST: z.string().default('127.0.0.1'),
-  /** Parallel jobs per worker process. */
-  WORKER_CONCURRENCY: positiveInt(16),
+  /**
+   * Jobs each worker process runs at once, per queue. Follow-ups running together are applied
+   * in one transaction, so this is also the largest batch.
+   */
+  WORKER_CONCURRENCY: positiveInt(64),
   /** Follow-ups due within this many hours have queue jobs; later ones wait in the database. */
   SCHEDULE_HORIZON_HOURS: positiveInt(7 * 24),
   /** How often every pending follow-up is checked against the queue, in seconds. */

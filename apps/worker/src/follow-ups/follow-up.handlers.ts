@@ -1,28 +1,39 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Database, fireFollowUp } from '@vfx/database';
+import { type Database, type FireOutcome, fireFollowUps } from '@vfx/database';
 import type { WorkerConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
+import { Batcher } from '../queue/batcher.js';
 import type { JobHandlers } from '../queue/dispatcher.js';
 import { CLOCK, type Clock, CONFIG, DATABASE, LOGGER, METRICS } from '../tokens.js';
 
-/** Carries a fired follow-up to the database (packages/database re-checks every state). */
+/**
+ * Carries fired follow-ups to the database (packages/database re-checks every state). Jobs
+ * running at the same time are applied together, one transaction per batch; each job still
+ * completes only once its batch has committed.
+ */
 @Injectable()
 export class FollowUpHandlers {
+  private readonly batcher: Batcher<string, FireOutcome>;
+
   constructor(
-    @Inject(DATABASE) private readonly db: Database,
-    @Inject(CONFIG) private readonly config: WorkerConfig,
+    @Inject(DATABASE) db: Database,
+    @Inject(CONFIG) config: WorkerConfig,
     @Inject(METRICS) private readonly metrics: WorkerMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(CLOCK) clock: Clock,
+  ) {
+    this.batcher = new Batcher(
+      (ids) => fireFollowUps(db, ids, { now: clock(), emailReminders: config.EMAIL_REMINDERS }),
+      // Batches are bounded by the jobs running at once; two batches overlap so one can be
+      // planned while the other commits.
+      { maxBatch: config.WORKER_CONCURRENCY, maxInFlight: 2 },
+    );
+  }
 
   readonly handlers: JobHandlers = {
     'fire-follow-up': async ({ followUpId }) => {
-      const outcome = await fireFollowUp(this.db, followUpId, {
-        now: this.clock(),
-        emailReminders: this.config.EMAIL_REMINDERS,
-      });
+      const outcome = await this.batcher.submit(followUpId);
       if (outcome.kind === 'applied') {
         this.metrics.jobsProcessed.inc({ job: 'fire-follow-up', outcome: 'applied' });
         this.metrics.followUpsFired.inc({ transition: outcome.transition });

@@ -1,4 +1,6 @@
 import type { Job } from 'bullmq';
+import type { Logger } from '../logger.js';
+import type { WorkerMetrics } from '../metrics/metrics.js';
 import {
   JOB_CATALOG,
   type JobName,
@@ -34,5 +36,33 @@ export function createDispatcher(queue: QueueName, handlers: readonly JobHandler
     if (!handler) throw new Error(`No processor for job "${job.name}" on queue "${queue}"`);
     const payload = JOB_CATALOG[job.name as JobName].payload.parse(job.data);
     return handler(payload as never, job);
+  };
+}
+
+/**
+ * Logs and counts every failed attempt of a job before BullMQ retries it, so a failing job is
+ * seen while it is being retried, not only once it has run out of attempts.
+ */
+export function reportFailures(
+  processor: (job: Job) => Promise<unknown>,
+  logger: Pick<Logger, 'warn'>,
+  metrics: Pick<WorkerMetrics, 'jobsProcessed'>,
+) {
+  return async (job: Job): Promise<unknown> => {
+    try {
+      return await processor(job);
+    } catch (error) {
+      metrics.jobsProcessed.inc({ job: job.name, outcome: 'error' });
+      logger.warn(
+        {
+          job: job.name,
+          jobId: job.id,
+          attempt: job.attemptsMade + 1,
+          err: (error as Error).message,
+        },
+        'job attempt failed; BullMQ retries it with backoff',
+      );
+      throw error;
+    }
   };
 }

@@ -1,12 +1,13 @@
+import { computePlan } from '@vfx/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
 import { outboxLagSeconds, pruneOutbox, relayOutbox } from '../outbox/outbox.js';
-import { enrolPatient, recordEvent } from '../records/write-path.js';
+import { enrolPatient, loadEpisodeRecord, recordEvent } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
 import { deliveryToSend, markDeliveryAttemptFailed, markDeliverySent } from './deliveries.js';
-import { fireFollowUp } from './fire.js';
+import { fireFollowUp, fireFollowUps } from './fire.js';
 import { overdueStepsByType, pendingAmong, pendingFollowUpsBefore } from './queries.js';
 
 let db: Database;
@@ -21,14 +22,13 @@ const HOUR = 3_600_000;
 const ENROLLED = new Date('2026-11-17T10:00:00Z');
 let n = 100;
 
-/** An admitted patient (48-hour review due 2026-11-18T12:00Z, overdue 2026-11-19T12:00Z). */
-async function admitted() {
+/**
+ * An admitted patient (by default the 48-hour review is due 2026-11-18T12:00Z and overdue
+ * 2026-11-19T12:00Z; a day earlier for a fracture a day earlier).
+ */
+async function admitted(fractureDate = '2026-11-16') {
   n += 1;
-  const input = testEnrolment({
-    n,
-    fractureDate: '2026-11-16',
-    admittedAt: '2026-11-16T12:00:00Z',
-  });
+  const input = testEnrolment({ n, fractureDate, admittedAt: `${fractureDate}T12:00:00Z` });
   await enrolPatient(db, input, { actorId: 'nurse-1', now: ENROLLED });
   const find = (transition: string) =>
     db.followUp.findFirstOrThrow({
@@ -150,6 +150,71 @@ describe('firing a follow-up', () => {
       });
       expect(outcome).toMatchObject({ kind: 'applied', latenessMs: 40 });
     }
+  });
+
+  it('applies a batch in one transaction, each follow-up with its own outcome', async () => {
+    const a = await admitted();
+    const b = await admitted('2026-11-15');
+    const c = await admitted();
+    const now = new Date(a.due.fireAt.getTime() + HOUR);
+    // A step row that disagrees with its pending follow-up (it cannot happen through the write
+    // path) is treated as settled rather than trusted.
+    await db.planStep.update({
+      where: { episodeId_key: { episodeId: c.episodeId, key: 'pain-review-48h' } },
+      data: { status: 'completed' },
+    });
+    const ids = [a.due.id, a.overdue.id, b.due.id, b.overdue.id, a.due.id, c.due.id, 'nope'];
+    const outcomes = await fireFollowUps(db, ids, { now });
+    const summary = (id: string) => {
+      const outcome = outcomes.get(id);
+      return outcome?.kind === 'applied' ? outcome.transition : outcome?.reason;
+    };
+    expect(Object.fromEntries([...outcomes.keys()].map((id) => [id, summary(id)]))).toEqual({
+      [a.due.id]: 'due',
+      [a.overdue.id]: 'early',
+      [b.due.id]: 'superseded',
+      [b.overdue.id]: 'overdue',
+      [c.due.id]: 'step-settled',
+      nope: 'not-found',
+    });
+    expect(outcomes.get(a.due.id)).toMatchObject({ latenessMs: HOUR });
+    const states = await db.followUp.findMany({
+      where: { id: { in: [a.due.id, a.overdue.id, b.due.id, b.overdue.id, c.due.id] } },
+    });
+    expect(Object.fromEntries(states.map((f) => [f.id, f.state]))).toEqual({
+      [a.due.id]: 'fired',
+      [a.overdue.id]: 'pending',
+      [b.due.id]: 'superseded',
+      [b.overdue.id]: 'fired',
+      [c.due.id]: 'cancelled',
+    });
+    // The stored step is what the domain's full plan says at that instant.
+    for (const episodeId of [a.episodeId, b.episodeId]) {
+      const record = await loadEpisodeRecord(db, episodeId);
+      const plan = computePlan({ ...(record as NonNullable<typeof record>), asOf: now.getTime() });
+      const expected = plan.steps.find((s) => s.key === 'pain-review-48h');
+      const stored = await db.planStep.findUniqueOrThrow({
+        where: { episodeId_key: { episodeId, key: 'pain-review-48h' } },
+      });
+      expect([stored.status, stored.reason, stored.urgent]).toEqual([
+        expected?.status,
+        expected?.reason,
+        expected?.urgent,
+      ]);
+    }
+    const reminders = await db.reminder.findMany({
+      where: { episodeId: { in: [a.episodeId, b.episodeId, c.episodeId] } },
+    });
+    expect(reminders.map((r) => [r.episodeId, r.kind]).sort()).toEqual([
+      [a.episodeId, 'due'],
+      [b.episodeId, 'overdue'],
+    ]);
+    const patients = [a, b, c].map((x) => x.episodeId.replace('ep-', 'pat-'));
+    expect(
+      await db.auditEntry.count({
+        where: { actor: 'system:worker', patientId: { in: patients } },
+      }),
+    ).toBe(2);
   });
 
   it('finds pending follow-ups by time and by id', async () => {

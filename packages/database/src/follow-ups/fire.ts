@@ -1,11 +1,20 @@
-// What happens when a follow-up's time comes. The job carries only the follow-up's id; this
-// reloads everything, and changes nothing unless the follow-up is still pending and its step still
-// needs action - so a job that fires twice, late, or after the plan moved on has no effect.
-import { computePlan, DEFAULT_SERVICE_SETTINGS, isActive, type ServiceSettings } from '@vfx/domain';
-import type { Database } from '../client.js';
-import { audit } from '../records/audit.js';
+// What happens when follow-ups' times come. Jobs carry only follow-up ids; this reloads every
+// state and changes nothing unless the follow-up is still pending and its step still needs action,
+// so a job that fires twice, late, or after the plan moved on has no effect.
+//
+// Many follow-ups are applied in one transaction with a fixed number of statements, so a burst of
+// steps falling due together costs a few round trips, not a few per step. The step's new status
+// and reason come from the domain (stepAtTimer) without re-planning: a pending follow-up is, by
+// construction, a timer of the current plan, because every write that changes the plan cancels or
+// moves the follow-ups in the same transaction, under the same episode lock taken here.
+import { randomUUID } from 'node:crypto';
+import { isActive, type PlanWindow, type StepStatus, stepAtTimer } from '@vfx/domain';
+import { insertMany } from '../bulk-insert.js';
+import type { Database, Transaction } from '../client.js';
+import type { FollowUp, Prisma } from '../generated/prisma/client.js';
+import { type AuditInput, audit } from '../records/audit.js';
 import { OUTBOX_KINDS } from '../records/plan-store.js';
-import { loadEpisodeRecord, runWrite } from '../records/write-path.js';
+import { runWrite } from '../records/write-path.js';
 
 export const WORKER_ACTOR = 'system:worker';
 
@@ -30,158 +39,295 @@ export interface FireOptions {
   readonly now?: Date;
   /** Also send reminders by e-mail (to the nurse's address). */
   readonly emailReminders?: boolean;
-  readonly settings?: ServiceSettings;
 }
 
-export function fireFollowUp(
+export async function fireFollowUp(
   db: Database,
   followUpId: string,
   options: FireOptions = {},
 ): Promise<FireOutcome> {
-  const now = options.now ?? new Date();
-  return runWrite(db, async (tx): Promise<FireOutcome> => {
-    const found = await tx.followUp.findUnique({ where: { id: followUpId } });
-    if (!found) return { kind: 'skipped', reason: 'not-found' };
-    // The episode row first, as the write path does, so the two never deadlock; then re-read.
-    await tx.$queryRaw`SELECT id FROM episodes WHERE id = ${found.episodeId} FOR UPDATE`;
-    const followUp = await tx.followUp.findUnique({ where: { id: followUpId } });
-    if (followUp?.state !== 'pending') return { kind: 'skipped', reason: 'not-pending' };
-    if (followUp.fireAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) {
-      return { kind: 'skipped', reason: 'early' };
-    }
-    const settle = (state: 'cancelled' | 'superseded', outcome: string) =>
-      tx.followUp.update({
-        where: { id: followUpId },
-        data: { state, outcome, settledAt: now },
-      });
+  const outcomes = await fireFollowUps(db, [followUpId], options);
+  return outcomes.get(followUpId) as FireOutcome;
+}
 
-    // The domain says what the step's status is now.
-    const record = await loadEpisodeRecord(tx, followUp.episodeId);
-    if (!record) return { kind: 'skipped', reason: 'not-found' };
-    const plan = computePlan({
-      patient: record.patient,
-      episode: record.episode,
-      events: record.events,
-      asOf: Math.max(now.getTime(), followUp.fireAt.getTime()),
-      settings: options.settings ?? DEFAULT_SERVICE_SETTINGS,
+type FollowUpRow = FollowUp;
+type StepRow = { episodeId: string; key: string; stepId: string; title: string; status: string } & {
+  reason: string;
+  urgent: boolean;
+  window: Prisma.JsonValue;
+};
+
+const pairKey = (episodeId: string, stepKey: string) => `${episodeId}\u0000${stepKey}`;
+
+/** Applies the follow-ups whose time has come, in one transaction. Every id gets an outcome. */
+export function fireFollowUps(
+  db: Database,
+  followUpIds: readonly string[],
+  options: FireOptions = {},
+): Promise<Map<string, FireOutcome>> {
+  const now = options.now ?? new Date();
+  const ids = [...new Set(followUpIds)];
+  return runWrite(db, async (tx) => {
+    const outcomes = new Map<string, FireOutcome>(
+      ids.map((id) => [id, { kind: 'skipped', reason: 'not-found' }]),
+    );
+    const located = await tx.followUp.findMany({
+      where: { id: { in: ids } },
+      select: { episodeId: true },
     });
-    const step = plan.steps.find((s) => s.key === followUp.stepKey);
-    if (!step || !isActive(step.status)) {
-      await settle('cancelled', `The step no longer needs action (${step?.status ?? 'removed'})`);
-      return { kind: 'skipped', reason: 'step-settled' };
+    const episodeIds = [...new Set(located.map((row) => row.episodeId))].sort();
+    if (episodeIds.length === 0) return outcomes;
+    // The episode rows first, in one order, as the write path does: then nothing is written to
+    // these episodes until this commits, and two batches cannot deadlock each other.
+    const episodes = await tx.$queryRaw<
+      { id: string; patientId: string; nurseId: string | null }[]
+    >`
+      SELECT e.id, e.patient_id AS "patientId", p.nurse_id AS "nurseId"
+      FROM episodes e JOIN patients p ON p.id = e.patient_id
+      WHERE e.id = ANY(${episodeIds}) ORDER BY e.id FOR UPDATE OF e`;
+    const episodeById = new Map(episodes.map((row) => [row.id, row]));
+
+    const candidates: FollowUpRow[] = [];
+    for (const followUp of await tx.followUp.findMany({ where: { id: { in: ids } } })) {
+      if (followUp.state !== 'pending') outcomes.set(followUp.id, skipped('not-pending'));
+      else if (followUp.fireAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) {
+        outcomes.set(followUp.id, skipped('early'));
+      } else candidates.push(followUp);
     }
-    const laterDue = await tx.followUp.findFirst({
-      where: {
-        episodeId: followUp.episodeId,
-        stepKey: followUp.stepKey,
-        state: 'pending',
-        fireAt: { gt: followUp.fireAt, lte: now },
+    if (candidates.length === 0) return outcomes;
+
+    const candidateEpisodes = [...new Set(candidates.map((f) => f.episodeId))];
+    const stepKeys = [...new Set(candidates.map((f) => f.stepKey))];
+    const inPairs = { episodeId: { in: candidateEpisodes }, stepKey: { in: stepKeys } };
+    const wanted = new Set(candidates.map((f) => pairKey(f.episodeId, f.stepKey)));
+    const byPair = <T extends { episodeId: string }>(rows: T[], key: (row: T) => string) => {
+      const map = new Map<string, T[]>();
+      for (const row of rows) {
+        const pair = pairKey(row.episodeId, key(row));
+        if (!wanted.has(pair)) continue;
+        map.set(pair, [...(map.get(pair) ?? []), row]);
+      }
+      return map;
+    };
+    // One query at a time: a transaction is one connection.
+    const steps = await tx.planStep.findMany({
+      where: { episodeId: { in: candidateEpisodes }, key: { in: stepKeys } },
+      select: {
+        episodeId: true,
+        key: true,
+        stepId: true,
+        title: true,
+        status: true,
+        reason: true,
+        urgent: true,
+        window: true,
       },
     });
-    if (laterDue) {
-      await settle('superseded', `A later transition (${laterDue.transition}) was already due`);
-      return { kind: 'skipped', reason: 'superseded' };
+    const dueByNow = await tx.followUp.findMany({
+      where: { ...inPairs, state: 'pending', fireAt: { lte: now } },
+      select: { episodeId: true, stepKey: true, fireAt: true, transition: true },
+    });
+    const openReminders = await tx.reminder.findMany({
+      where: { ...inPairs, status: 'open' },
+      select: { id: true, episodeId: true, stepKey: true, kind: true },
+    });
+    const stepByPair = new Map(
+      (steps as StepRow[]).map((step) => [pairKey(step.episodeId, step.key), step]),
+    );
+    const dueByPair = byPair(dueByNow, (row) => row.stepKey);
+    const remindersByPair = byPair(openReminders, (row) => row.stepKey);
+
+    const settled = new Map<string, { state: 'cancelled' | 'superseded'; ids: string[] }>();
+    const settle = (followUp: FollowUpRow, state: 'cancelled' | 'superseded', why: string) => {
+      const group = settled.get(why) ?? { state, ids: [] };
+      group.ids.push(followUp.id);
+      settled.set(why, group);
+    };
+    const fired: { id: string; outcome: string; latenessMs: number }[] = [];
+    const stepUpdates: {
+      episodeId: string;
+      key: string;
+      status: StepStatus;
+      reason: string;
+      urgent: boolean;
+    }[] = [];
+    const supersededReminders: string[] = [];
+    const reminders: Prisma.ReminderCreateManyInput[] = [];
+    const deliveries: Prisma.ReminderDeliveryCreateManyInput[] = [];
+    const auditEntries: AuditInput[] = [];
+    const emailTo = new Map<string, string>();
+    if (options.emailReminders) {
+      const nurseIds = [...new Set(episodes.map((e) => e.nurseId).filter((id) => id !== null))];
+      const nurses = await tx.user.findMany({ where: { id: { in: nurseIds }, active: true } });
+      for (const nurse of nurses) emailTo.set(nurse.id, nurse.email);
     }
 
-    // Measured from when it could first fire: a follow-up planned after its time (a fracture
-    // identified late) is not late by the weeks before anyone knew of it.
-    const firstPossible = Math.max(followUp.fireAt.getTime(), followUp.createdAt.getTime());
-    const latenessMs = Math.min(2 ** 31 - 1, Math.max(0, now.getTime() - firstPossible));
-    const stored = await tx.planStep.findUnique({
-      where: { episodeId_key: { episodeId: followUp.episodeId, key: followUp.stepKey } },
-    });
-    const statusBefore = stored?.status;
-    // The domain's status at this instant is the truth; the row only carries it.
-    if (
-      stored &&
-      (stored.status !== step.status ||
-        stored.reason !== step.reason ||
-        stored.urgent !== step.urgent)
-    ) {
-      await tx.planStep.update({
-        where: { episodeId_key: { episodeId: followUp.episodeId, key: followUp.stepKey } },
-        data: { status: step.status, reason: step.reason, urgent: step.urgent },
+    for (const followUp of candidates) {
+      const pair = pairKey(followUp.episodeId, followUp.stepKey);
+      const step = stepByPair.get(pair);
+      const episode = episodeById.get(followUp.episodeId);
+      if (!step || !episode || !step.window || !isActive(step.status as StepStatus)) {
+        settle(
+          followUp,
+          'cancelled',
+          `The step no longer needs action (${step?.status ?? 'removed'})`,
+        );
+        outcomes.set(followUp.id, skipped('step-settled'));
+        continue;
+      }
+      const laterDue = dueByPair.get(pair)?.find((other) => other.fireAt > followUp.fireAt);
+      if (laterDue) {
+        settle(
+          followUp,
+          'superseded',
+          `A later transition (${laterDue.transition}) was already due`,
+        );
+        outcomes.set(followUp.id, skipped('superseded'));
+        continue;
+      }
+
+      const after = stepAtTimer(step.window as unknown as PlanWindow, {
+        transition: followUp.transition as 'open' | 'due' | 'overdue',
+        urgent: followUp.urgent,
       });
-    }
-    await tx.followUp.update({
-      where: { id: followUpId },
-      data: { state: 'fired', outcome: `Step ${step.status}`, settledAt: now, latenessMs },
-    });
+      // Measured from when it could first fire: a follow-up planned after its time (a fracture
+      // identified late) is not late by the weeks before anyone knew of it.
+      const firstPossible = Math.max(followUp.fireAt.getTime(), followUp.createdAt.getTime());
+      const latenessMs = Math.min(2 ** 31 - 1, Math.max(0, now.getTime() - firstPossible));
+      fired.push({ id: followUp.id, outcome: `Step ${after.status}`, latenessMs });
+      if (
+        step.status !== after.status ||
+        step.reason !== after.reason ||
+        step.urgent !== after.urgent
+      ) {
+        stepUpdates.push({ episodeId: followUp.episodeId, key: followUp.stepKey, ...after });
+      }
 
-    let reminderId: string | undefined;
-    let emailDeliveryId: string | undefined;
-    if (followUp.transition === 'due' || followUp.transition === 'overdue') {
-      const open = await tx.reminder.findFirst({
-        where: {
+      let reminderId: string | undefined;
+      let emailDeliveryId: string | undefined;
+      const open = remindersByPair.get(pair) ?? [];
+      if (
+        (followUp.transition === 'due' || followUp.transition === 'overdue') &&
+        !open.some((reminder) => reminder.kind === followUp.transition)
+      ) {
+        // The escalation replaces the step's "due" reminder on the worklist.
+        if (followUp.transition === 'overdue') supersededReminders.push(...open.map((r) => r.id));
+        reminderId = randomUUID();
+        reminders.push({
+          id: reminderId,
+          followUpId: followUp.id,
           episodeId: followUp.episodeId,
           stepKey: followUp.stepKey,
+          stepTitle: step.title,
           kind: followUp.transition,
-          status: 'open',
-        },
-      });
-      if (!open) {
-        if (followUp.transition === 'overdue') {
-          // The escalation replaces the step's "due" reminder on the worklist.
-          await tx.reminder.updateMany({
-            where: { episodeId: followUp.episodeId, stepKey: followUp.stepKey, status: 'open' },
-            data: { status: 'superseded', resolvedAt: now },
-          });
-        }
-        const nurse = record.nurseId
-          ? await tx.user.findUnique({ where: { id: record.nurseId } })
-          : null;
-        const reminder = await tx.reminder.create({
-          data: {
-            followUpId,
-            episodeId: followUp.episodeId,
-            stepKey: followUp.stepKey,
-            stepTitle: step.title,
-            kind: followUp.transition,
-            urgent: followUp.urgent || step.urgent,
-            nurseId: record.nurseId,
-            deliveries: {
-              create: [
-                {
-                  channel: 'in_app',
-                  state: 'sent',
-                  attempts: 1,
-                  sentAt: now,
-                  recipient: record.nurseId,
-                },
-                ...(options.emailReminders && nurse?.active
-                  ? [{ channel: 'email' as const, recipient: nurse.email }]
-                  : []),
-              ],
-            },
-          },
-          include: { deliveries: true },
+          urgent: after.urgent,
+          nurseId: episode.nurseId,
+          createdAt: now,
         });
-        reminderId = reminder.id;
-        emailDeliveryId = reminder.deliveries.find((d) => d.channel === 'email')?.id;
-        if (emailDeliveryId) {
-          await tx.outboxMessage.create({
-            data: { kind: OUTBOX_KINDS.deliverReminder, payload: { deliveryId: emailDeliveryId } },
-          });
+        deliveries.push({
+          id: randomUUID(),
+          reminderId,
+          channel: 'in_app',
+          state: 'sent',
+          attempts: 1,
+          sentAt: now,
+          recipient: episode.nurseId,
+        });
+        const email = episode.nurseId ? emailTo.get(episode.nurseId) : undefined;
+        if (email) {
+          emailDeliveryId = randomUUID();
+          deliveries.push({ id: emailDeliveryId, reminderId, channel: 'email', recipient: email });
         }
       }
+      auditEntries.push({
+        actor: WORKER_ACTOR,
+        action: `step.${followUp.transition}`,
+        entityType: 'plan-step',
+        entityId: `${followUp.episodeId}/${followUp.stepKey}`,
+        patientId: episode.patientId,
+        before: { status: step.status },
+        after: { status: after.status, followUpId: followUp.id, latenessMs, reminderId },
+        at: now,
+      });
+      outcomes.set(followUp.id, {
+        kind: 'applied',
+        transition: followUp.transition,
+        stepId: step.stepId,
+        latenessMs,
+        reminderId,
+        emailDeliveryId,
+      });
     }
-    await audit(tx, {
-      actor: WORKER_ACTOR,
-      action: `step.${followUp.transition}`,
-      entityType: 'plan-step',
-      entityId: `${followUp.episodeId}/${followUp.stepKey}`,
-      patientId: record.patient.id,
-      before: { status: statusBefore },
-      after: { status: step.status, followUpId, latenessMs, reminderId },
-      at: now,
-    });
-    return {
-      kind: 'applied',
-      transition: followUp.transition,
-      stepId: step.stepId,
-      latenessMs,
-      reminderId,
-      emailDeliveryId,
-    };
+
+    for (const [why, group] of settled) {
+      await tx.followUp.updateMany({
+        where: { id: { in: group.ids }, state: 'pending' },
+        data: { state: group.state, outcome: why, settledAt: now },
+      });
+    }
+    await markFired(tx, fired, now);
+    await updateStepStatuses(tx, stepUpdates, now);
+    if (supersededReminders.length > 0) {
+      await tx.reminder.updateMany({
+        where: { id: { in: supersededReminders }, status: 'open' },
+        data: { status: 'superseded', resolvedAt: now },
+      });
+    }
+    await insertMany(tx, 'reminders', reminders);
+    await insertMany(tx, 'reminder_deliveries', deliveries);
+    await insertMany(
+      tx,
+      'outbox',
+      deliveries
+        .filter((d) => d.channel === 'email')
+        .map((d) => ({
+          kind: OUTBOX_KINDS.deliverReminder,
+          payload: { deliveryId: d.id as string },
+        })),
+    );
+    if (auditEntries.length > 0) await audit(tx, auditEntries);
+    return outcomes;
   });
+}
+
+const skipped = (reason: Extract<FireOutcome, { kind: 'skipped' }>['reason']): FireOutcome => ({
+  kind: 'skipped',
+  reason,
+});
+
+/** One statement for the whole batch: each row has its own lateness. */
+async function markFired(
+  tx: Transaction,
+  rows: readonly { id: string; outcome: string; latenessMs: number }[],
+  now: Date,
+) {
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE follow_ups AS f
+    SET state = 'fired', outcome = u.outcome, settled_at = ${now}, lateness_ms = u.lateness
+    FROM unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.outcome)}::text[],
+                ${rows.map((r) => r.latenessMs)}::int[]) AS u(id, outcome, lateness)
+    WHERE f.id = u.id AND f.state = 'pending'`;
+}
+
+/** One statement for the whole batch: each step gets the status the domain gave it. */
+async function updateStepStatuses(
+  tx: Transaction,
+  rows: readonly {
+    episodeId: string;
+    key: string;
+    status: string;
+    reason: string;
+    urgent: boolean;
+  }[],
+  now: Date,
+) {
+  if (rows.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE plan_steps AS s
+    SET status = u.status, reason = u.reason, urgent = u.urgent, updated_at = ${now}
+    FROM unnest(${rows.map((r) => r.episodeId)}::text[], ${rows.map((r) => r.key)}::text[],
+                ${rows.map((r) => r.status)}::text[], ${rows.map((r) => r.reason)}::text[],
+                ${rows.map((r) => r.urgent)}::boolean[]) AS u(episode_id, key, status, reason, urgent)
+    WHERE s.episode_id = u.episode_id AND s.key = u.key`;
 }

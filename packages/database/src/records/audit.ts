@@ -1,3 +1,4 @@
+import { insertMany } from '../bulk-insert.js';
 import type { Transaction } from '../client.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
@@ -15,8 +16,10 @@ export interface AuditInput {
 /** Appends to the audit log in the caller's transaction, so the entry and the change agree. */
 export async function audit(tx: Transaction, entries: AuditInput | readonly AuditInput[]) {
   const list = Array.isArray(entries) ? entries : [entries as AuditInput];
-  await tx.auditEntry.createMany({
-    data: list.map((entry) => ({
+  await insertMany(
+    tx,
+    'audit_log',
+    list.map((entry) => ({
       actor: entry.actor,
       action: entry.action,
       entityType: entry.entityType,
@@ -26,5 +29,5 @@ export async function audit(tx: Transaction, entries: AuditInput | readonly Audi
       after: (entry.after ?? undefined) as Prisma.InputJsonValue | undefined,
       ...(entry.at ? { at: entry.at } : {}),
     })),
-  });
+  );
 }

@@ -1,6 +1,7 @@
 // Carries a plan that packages/domain computed into the database: plan-step rows, follow-ups
 // (what must fire) and the outbox (what the queue must do). Decides nothing clinical.
 import type { Plan, PlanStep, SchedulingCommand, Timer } from '@vfx/domain';
+import { insertMany } from '../bulk-insert.js';
 import type { Transaction } from '../client.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
@@ -47,39 +48,44 @@ function sameStep(a: PlanStep, b: PlanStep): boolean {
   );
 }
 
-/** Writes the plan's step rows: all of them for a new plan, only what changed otherwise. */
+export interface PlanStepsChange {
+  readonly before: Plan | undefined;
+  readonly after: Plan;
+  readonly nurseId: string | null;
+  readonly planVersion: number;
+}
+
+/**
+ * Writes plans' step rows: all of them for a new plan, only what changed otherwise. New rows of
+ * every plan go in one statement, so enrolling many patients costs no more round trips than one.
+ */
 export async function storePlanSteps(
   tx: Transaction,
-  before: Plan | undefined,
-  after: Plan,
-  nurseId: string | null,
-  planVersion: number,
+  changes: readonly PlanStepsChange[],
 ): Promise<void> {
-  const previous = new Map((before?.steps ?? []).map((step) => [step.key, step]));
-  const created: PlanStep[] = [];
-  for (const step of after.steps) {
-    const old = previous.get(step.key);
-    previous.delete(step.key);
-    if (!old) created.push(step);
-    else if (!sameStep(old, step)) {
-      const { episodeId: _e, key: _k, ...row } = stepRow(step, after, nurseId, planVersion);
-      await tx.planStep.update({
-        where: { episodeId_key: { episodeId: after.episodeId, key: step.key } },
-        data: { ...row, window: row.window ?? null, completion: row.completion ?? null } as never,
+  const created: ReturnType<typeof stepRow>[] = [];
+  for (const { before, after, nurseId, planVersion } of changes) {
+    const previous = new Map((before?.steps ?? []).map((step) => [step.key, step]));
+    for (const step of after.steps) {
+      const old = previous.get(step.key);
+      previous.delete(step.key);
+      if (!old) created.push(stepRow(step, after, nurseId, planVersion));
+      else if (!sameStep(old, step)) {
+        const { episodeId: _e, key: _k, ...row } = stepRow(step, after, nurseId, planVersion);
+        await tx.planStep.update({
+          where: { episodeId_key: { episodeId: after.episodeId, key: step.key } },
+          data: { ...row, window: row.window ?? null, completion: row.completion ?? null } as never,
+        });
+      }
+    }
+    // Instances that no longer exist (e.g. a retracted severe pain score's review).
+    if (previous.size > 0) {
+      await tx.planStep.deleteMany({
+        where: { episodeId: after.episodeId, key: { in: [...previous.keys()] } },
       });
     }
   }
-  if (created.length > 0) {
-    await tx.planStep.createMany({
-      data: created.map((step) => stepRow(step, after, nurseId, planVersion)),
-    });
-  }
-  // Instances that no longer exist (e.g. a retracted severe pain score's review).
-  if (previous.size > 0) {
-    await tx.planStep.deleteMany({
-      where: { episodeId: after.episodeId, key: { in: [...previous.keys()] } },
-    });
-  }
+  await insertMany(tx, 'plan_steps', created);
 }
 
 /**
@@ -103,71 +109,73 @@ function timersStillToFire(plan: Plan, now: Date): Set<string> {
 
 /**
  * Applies the domain's scheduling commands to the follow-ups and writes what the queue must do
- * into the outbox, in the caller's transaction.
+ * into the outbox, in the caller's transaction: a fixed number of statements however many plans.
  */
 export async function applySchedulingCommands(
   tx: Transaction,
-  plan: Plan,
-  commands: readonly SchedulingCommand[],
+  changes: readonly { readonly plan: Plan; readonly commands: readonly SchedulingCommand[] }[],
   now: Date,
-): Promise<{ scheduled: number; cancelled: number }> {
-  const toFire = timersStillToFire(plan, now);
-  const cancelIds: string[] = [];
-  const cancelReasons = new Map<string, string>();
+): Promise<{ scheduled: Map<string, number>; cancelled: number }> {
+  const cancelsByReason = new Map<string, string[]>();
   const creates: Prisma.FollowUpCreateManyInput[] = [];
-  for (const command of commands) {
-    if (command.kind === 'cancel' || command.kind === 'reschedule') {
-      const id = command.kind === 'cancel' ? command.id : command.replaces;
-      cancelIds.push(id);
-      cancelReasons.set(
-        id,
-        command.kind === 'cancel' ? command.reason : `Moved: ${command.reason}`,
-      );
+  const scheduled = new Map<string, number>();
+  for (const { plan, commands } of changes) {
+    const toFire = timersStillToFire(plan, now);
+    let pending = 0;
+    for (const command of commands) {
+      if (command.kind === 'cancel' || command.kind === 'reschedule') {
+        const id = command.kind === 'cancel' ? command.id : command.replaces;
+        const reason = command.kind === 'cancel' ? command.reason : `Moved: ${command.reason}`;
+        cancelsByReason.set(reason, [...(cancelsByReason.get(reason) ?? []), id]);
+      }
+      if (command.kind === 'schedule' || command.kind === 'reschedule') {
+        const fires = toFire.has(command.id);
+        if (fires) pending += 1;
+        creates.push({
+          id: command.id,
+          episodeId: command.episodeId,
+          stepKey: command.stepKey,
+          transition: command.transition,
+          fireAt: new Date(command.fireAt),
+          urgent: command.urgent,
+          createdAt: now,
+          state: fires ? 'pending' : 'superseded',
+          outcome: fires ? null : 'Already in effect when it was planned',
+          settledAt: fires ? null : now,
+        });
+      }
     }
-    if (command.kind === 'schedule' || command.kind === 'reschedule') {
-      const fires = toFire.has(command.id);
-      creates.push({
-        id: command.id,
-        episodeId: command.episodeId,
-        stepKey: command.stepKey,
-        transition: command.transition,
-        fireAt: new Date(command.fireAt),
-        urgent: command.urgent,
-        createdAt: now,
-        state: fires ? 'pending' : 'superseded',
-        outcome: fires ? null : 'Already in effect when it was planned',
-        settledAt: fires ? null : now,
-      });
-    }
+    scheduled.set(plan.episodeId, pending);
   }
 
   let cancelled = 0;
-  for (const id of cancelIds) {
+  const cancelIds: string[] = [];
+  for (const [reason, ids] of cancelsByReason) {
+    cancelIds.push(...ids);
     const result = await tx.followUp.updateMany({
-      where: { id, state: 'pending' },
-      data: { state: 'cancelled', outcome: cancelReasons.get(id) ?? null, settledAt: now },
+      where: { id: { in: ids }, state: 'pending' },
+      data: { state: 'cancelled', outcome: reason, settledAt: now },
     });
     cancelled += result.count;
   }
-  const pendingCreates = creates.filter((row) => row.state === 'pending');
+  const pendingIds = creates.filter((row) => row.state === 'pending').map((row) => row.id);
   if (creates.length > 0) {
-    await tx.followUp.createMany({ data: creates, skipDuplicates: true });
+    await insertMany(tx, 'follow_ups', creates, { onConflictDoNothing: true });
     // A timer that comes back to an instant it had before (a correction undone) is pending again.
-    const revived = pendingCreates.map((row) => row.id);
-    if (revived.length > 0) {
+    if (pendingIds.length > 0) {
       await tx.followUp.updateMany({
-        where: { id: { in: revived }, state: 'cancelled' },
+        where: { id: { in: pendingIds }, state: 'cancelled' },
         data: { state: 'pending', outcome: null, settledAt: null },
       });
     }
   }
   const outbox = [
     ...cancelIds.map((id) => ({ kind: OUTBOX_KINDS.removeFollowUp, payload: { followUpId: id } })),
-    ...pendingCreates.map((row) => ({
+    ...pendingIds.map((id) => ({
       kind: OUTBOX_KINDS.enqueueFollowUp,
-      payload: { followUpId: row.id },
+      payload: { followUpId: id },
     })),
   ];
-  if (outbox.length > 0) await tx.outboxMessage.createMany({ data: outbox });
-  return { scheduled: pendingCreates.length, cancelled };
+  await insertMany(tx, 'outbox', outbox);
+  return { scheduled, cancelled };
 }

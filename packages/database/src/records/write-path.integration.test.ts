@@ -5,7 +5,7 @@ import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
 import { RecordError } from './errors.js';
-import { enrolPatient, loadEpisodeRecord, recordEvent } from './write-path.js';
+import { enrolPatient, enrolPatients, loadEpisodeRecord, recordEvent } from './write-path.js';
 
 let db: Database;
 let close: () => Promise<void>;
@@ -127,6 +127,110 @@ describe('enrolling a patient', () => {
       code: 'forbidden',
     });
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe('enrolling a batch (an import)', () => {
+  const batchOf = (size: number) => {
+    const first = n;
+    n += size;
+    return Array.from({ length: size }, (_, i) => testEnrolment({ n: first + i }));
+  };
+
+  it('stores every patient as enrolPatient would, in one transaction', async () => {
+    const batch = batchOf(3);
+    const before = await counts();
+    const results = await enrolPatients(db, batch, actor);
+    expect(results.map((r) => r.episode.id)).toEqual(
+      batch.map((b) => (b.episode as { id: string }).id),
+    );
+    const one = testEnrolment({ n: n + 1 });
+    n += 1;
+    const single = await enrolPatient(db, one, actor);
+    const after = await counts();
+    // Each row family grew by the same amount per patient as a single enrolment adds.
+    const perPatient = {
+      patients: 1,
+      episodes: 1,
+      steps: single.plan.steps.length,
+      followUps: (await followUpsOf(single.episode.id)).length,
+    };
+    expect(after.patients - before.patients).toBe(4 * perPatient.patients);
+    expect(after.episodes - before.episodes).toBe(4 * perPatient.episodes);
+    expect(after.steps - before.steps).toBe(4 * perPatient.steps);
+    expect(after.followUps - before.followUps).toBe(4 * perPatient.followUps);
+    expect(after.auditLog - before.auditLog).toBe(8);
+    for (const result of results) {
+      expect(result.scheduled).toBe(single.scheduled);
+      const pending = (await followUpsOf(result.episode.id)).filter((f) => f.state === 'pending');
+      expect(pending).toHaveLength(result.scheduled);
+    }
+    expect(await enrolPatients(db, [], actor)).toEqual([]);
+  });
+
+  it('a known patient with a second episode keeps one row and their nurse', async () => {
+    const [first] = batchOf(1) as [ReturnType<typeof testEnrolment>];
+    const again = {
+      ...first,
+      episode: { ...(first.episode as object), id: `${(first.episode as { id: string }).id}-b` },
+      nurseId: 'nurse-2',
+    };
+    await enrolPatients(db, [first, again], actor);
+    const patientId = (first.patient as { id: string }).id;
+    expect(await db.episode.count({ where: { patientId } })).toBe(2);
+    const steps = await db.planStep.findMany({
+      where: { episode: { patientId } },
+      select: { nurseId: true },
+    });
+    expect(new Set(steps.map((s) => s.nurseId))).toEqual(new Set(['nurse-1']));
+  });
+
+  it('names the entry of each problem and stores nothing, for bad input and for conflicts', async () => {
+    const batch = batchOf(3);
+    const before = await counts();
+    const bad = [
+      batch[0],
+      { ...batch[1], demographics: { givenName: '', familyName: 'X' } },
+      { ...batch[2], nurseId: 'scheduler-1' },
+    ] as ReturnType<typeof testEnrolment>[];
+    const invalid = (await enrolPatients(db, bad, actor).catch((e) => e)) as RecordError;
+    expect(invalid.code).toBe('invalid-input');
+    expect(invalid.issues.map((i) => i.path)).toEqual(['[1].demographics.givenName']);
+    const badNurse = (await enrolPatients(db, [batch[0], bad[2]] as typeof bad, actor).catch(
+      (e) => e,
+    )) as RecordError;
+    expect(badNurse.issues.map((i) => i.path)).toEqual(['[1].nurseId']);
+
+    const twin = {
+      ...batch[1],
+      patient: { ...(batch[1]?.patient as object), identifier: { kind: 'mrn', value: 'SAME' } },
+    } as ReturnType<typeof testEnrolment>;
+    const other = {
+      ...batch[2],
+      patient: { ...(batch[2]?.patient as object), identifier: { kind: 'mrn', value: 'SAME' } },
+    } as ReturnType<typeof testEnrolment>;
+    await expect(
+      enrolPatients(db, [batch[0], twin, other] as typeof bad, actor),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/in the batch have the same MRN/),
+    });
+    await expect(
+      enrolPatients(db, [batch[0], batch[0]] as typeof bad, actor),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/comes twice in the batch/),
+    });
+    expect(await counts()).toEqual(before);
+
+    // A conflict with what is stored already rolls the whole batch back.
+    await enrolPatient(db, batch[2] as ReturnType<typeof testEnrolment>, actor);
+    const stored = await counts();
+    await expect(enrolPatients(db, batch, actor)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/is already enrolled/),
+    });
+    expect(await counts()).toEqual(stored);
   });
 });
 

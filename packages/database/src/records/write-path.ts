@@ -20,6 +20,7 @@ import {
   type ServiceSettings,
 } from '@vfx/domain';
 import { z } from 'zod';
+import { insertMany } from '../bulk-insert.js';
 import type { Database, Transaction } from '../client.js';
 import { isUniqueViolation, withRetries } from '../errors.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -99,21 +100,31 @@ export function runWrite<T>(db: Database, work: (tx: Transaction) => Promise<T>)
   return withRetries(() => db.$transaction(work, { maxWait: 10_000, timeout: 30_000 }));
 }
 
-/** Enrols a patient (new, or known by the same id) with a new fracture episode. */
-export async function enrolPatient(
-  db: Database,
+interface ValidEnrolment {
+  /** Where this entry's problems are reported ("" for one enrolment, "[3]." in a batch). */
+  readonly at: string;
+  readonly patient: Patient;
+  readonly demographics: z.output<typeof DemographicsSchema>;
+  readonly episode: Episode;
+  readonly history: readonly ClinicalEvent[];
+  readonly nurseId: string | null;
+}
+
+/** Validates one enrolment with the domain's schemas; problems go to `issues`, paths after `at`. */
+function validateEnrolment(
   input: EnrolmentInput,
+  at: string,
   options: WriteOptions,
-): Promise<EnrolmentResult> {
-  const now = options.now ?? new Date();
-  const settings = options.settings ?? DEFAULT_SERVICE_SETTINGS;
-  const context = { now: now.getTime(), settings };
-  const issues: InputIssue[] = [];
-  const patient = collectIssues(issues, () => parsePatient(input.patient, context));
+  now: Date,
+  issues: InputIssue[],
+): ValidEnrolment | undefined {
+  const context = { now: now.getTime(), settings: options.settings ?? DEFAULT_SERVICE_SETTINGS };
+  const found: InputIssue[] = [];
+  const patient = collectIssues(found, () => parsePatient(input.patient, context));
   const demographics = DemographicsSchema.safeParse(input.demographics);
   if (!demographics.success) {
     for (const issue of demographics.error.issues) {
-      issues.push({ path: ['demographics', ...issue.path].join('.'), message: issue.message });
+      found.push({ path: ['demographics', ...issue.path].join('.'), message: issue.message });
     }
   }
   const episodeInput =
@@ -121,7 +132,7 @@ export async function enrolPatient(
       ? { enrolledAt: now.toISOString(), ...input.episode, patientId: patient?.id }
       : input.episode;
   const episode = patient
-    ? collectIssues(issues, () => parseEpisode(episodeInput, { ...context, patient }))
+    ? collectIssues(found, () => parseEpisode(episodeInput, { ...context, patient }))
     : undefined;
   const history: ClinicalEvent[] = [];
   if (episode) {
@@ -130,128 +141,276 @@ export async function enrolPatient(
         typeof raw === 'object' && raw !== null
           ? { id: randomUUID(), recordedAt: now.toISOString(), ...raw, recordedBy: options.actorId }
           : raw;
-      const event = collectIssues(issues, () =>
+      const event = collectIssues(found, () =>
         parseEvent(stamped, { ...context, episode, history }, `history[${index}]`),
       );
       if (event) history.push(event);
     }
   }
-  if (issues.length > 0 || !patient || !episode || !demographics.success) {
-    throw RecordError.invalid(issues);
+  issues.push(...found.map((issue) => ({ ...issue, path: `${at}${issue.path}` })));
+  if (found.length > 0 || !patient || !episode || !demographics.success) return undefined;
+  return {
+    at,
+    patient,
+    demographics: demographics.data,
+    episode,
+    history,
+    nurseId: input.nurseId ?? null,
+  };
+}
+
+/** Enrols a patient (new, or known by the same id) with a new fracture episode. */
+export async function enrolPatient(
+  db: Database,
+  input: EnrolmentInput,
+  options: WriteOptions,
+): Promise<EnrolmentResult> {
+  const now = options.now ?? new Date();
+  const issues: InputIssue[] = [];
+  const valid = validateEnrolment(input, '', options, now, issues);
+  if (!valid) throw RecordError.invalid(issues);
+  const [result] = await runWrite(db, (tx) => storeEnrolments(tx, [valid], options, now));
+  return result as EnrolmentResult;
+}
+
+/**
+ * Enrols many patients in one transaction, as an import from another system or the seed does:
+ * all of them or, on any problem, none. Problems name the entry ("[3].patient.identifier.value").
+ * The checks and the stored rows are exactly those of enrolPatient, with one statement per table
+ * for the whole batch.
+ */
+export async function enrolPatients(
+  db: Database,
+  inputs: readonly EnrolmentInput[],
+  options: WriteOptions,
+): Promise<EnrolmentResult[]> {
+  const now = options.now ?? new Date();
+  const issues: InputIssue[] = [];
+  const valid = inputs.map((input, i) => validateEnrolment(input, `[${i}].`, options, now, issues));
+  if (issues.length > 0) throw RecordError.invalid(issues);
+  if (valid.length === 0) return [];
+  return runWrite(db, (tx) => storeEnrolments(tx, valid as ValidEnrolment[], options, now));
+}
+
+/** The first value that appears twice, if any. */
+function repeated<T>(values: Iterable<T>): T | undefined {
+  const seen = new Set<T>();
+  for (const value of values) {
+    if (seen.has(value)) return value;
+    seen.add(value);
+  }
+  return undefined;
+}
+
+const identifierName = (kind: string) => (kind === 'nhs-number' ? 'NHS number' : 'MRN');
+const identifierKey = (patient: Patient) =>
+  `${patient.identifier.kind}\u0000${patient.identifier.value}`;
+
+async function storeEnrolments(
+  tx: Transaction,
+  entries: readonly ValidEnrolment[],
+  options: WriteOptions,
+  now: Date,
+): Promise<EnrolmentResult[]> {
+  const settings = options.settings ?? DEFAULT_SERVICE_SETTINGS;
+  await requireActor(tx, options.actorId);
+
+  const nurseIds = [...new Set(entries.flatMap((e) => (e.nurseId ? [e.nurseId] : [])))];
+  const nurses = new Map(
+    (await tx.user.findMany({ where: { id: { in: nurseIds } } })).map((u) => [u.id, u]),
+  );
+  const badNurse = entries.filter((e) => {
+    const nurse = e.nurseId ? nurses.get(e.nurseId) : undefined;
+    return e.nurseId && (!nurse?.active || (nurse.role !== 'nurse' && nurse.role !== 'admin'));
+  });
+  if (badNurse.length > 0) {
+    throw RecordError.invalid(
+      badNurse.map((e) => ({
+        path: `${e.at}nurseId`,
+        message: `is not an active nurse's user id ("${e.nurseId}")`,
+      })),
+    );
   }
 
-  return runWrite(db, async (tx) => {
-    await requireActor(tx, options.actorId);
-    const nurseId = input.nurseId ?? null;
-    if (nurseId) {
-      const nurse = await tx.user.findUnique({ where: { id: nurseId } });
-      if (!nurse?.active || (nurse.role !== 'nurse' && nurse.role !== 'admin')) {
-        throw RecordError.invalid([
-          { path: 'nurseId', message: `is not an active nurse's user id ("${nurseId}")` },
-        ]);
-      }
+  // The same patient may come twice in a batch (two episodes), always with one identifier.
+  const firstById = new Map<string, ValidEnrolment>();
+  const idByIdentifier = new Map<string, string>();
+  for (const entry of entries) {
+    const { patient } = entry;
+    const first = firstById.get(patient.id);
+    if (first && identifierKey(first.patient) !== identifierKey(patient)) {
+      throw new RecordError(
+        'conflict',
+        `Patient "${patient.id}" comes twice in the batch with different identifiers`,
+      );
     }
-    const known = await tx.patient.findUnique({ where: { id: patient.id } });
-    if (known) {
-      if (
-        known.identifierKind !== patient.identifier.kind ||
-        known.identifierValue !== patient.identifier.value
-      ) {
-        throw new RecordError(
-          'conflict',
-          `Patient "${patient.id}" is already registered with another identifier`,
-        );
-      }
-    } else {
-      const sameIdentifier = await tx.patient.findUnique({
-        where: {
-          identifierKind_identifierValue: {
-            identifierKind: patient.identifier.kind,
-            identifierValue: patient.identifier.value,
-          },
-        },
-      });
-      if (sameIdentifier) {
-        throw new RecordError(
-          'conflict',
-          `A patient with this ${patient.identifier.kind === 'nhs-number' ? 'NHS number' : 'MRN'} is already registered (patient "${sameIdentifier.id}")`,
-        );
-      }
-      await tx.patient.create({
-        data: {
-          id: patient.id,
-          identifierKind: patient.identifier.kind,
-          identifierValue: patient.identifier.value,
-          givenName: demographics.data.givenName,
-          familyName: demographics.data.familyName,
-          dateOfBirth: new Date(`${patient.dateOfBirth}T00:00:00Z`),
-          sex: patient.sex,
-          record: json(patient),
-          nurseId,
-        },
-      });
+    const owner = idByIdentifier.get(identifierKey(patient));
+    if (owner && owner !== patient.id) {
+      throw new RecordError(
+        'conflict',
+        `Patients "${owner}" and "${patient.id}" in the batch have the same ${identifierName(patient.identifier.kind)}`,
+      );
     }
-    if (await tx.episode.findUnique({ where: { id: episode.id } })) {
-      throw new RecordError('conflict', `Episode "${episode.id}" is already enrolled`);
+    if (!first) firstById.set(patient.id, entry);
+    idByIdentifier.set(identifierKey(patient), patient.id);
+  }
+  const twiceEpisode = repeated(entries.map((e) => e.episode.id));
+  if (twiceEpisode) {
+    throw new RecordError('conflict', `Episode "${twiceEpisode}" comes twice in the batch`);
+  }
+  const eventIds = entries.flatMap((e) => e.history.map((event) => event.id));
+  const twiceEvent = repeated(eventIds);
+  if (twiceEvent)
+    throw new RecordError('conflict', `Event "${twiceEvent}" comes twice in the batch`);
+
+  const known = new Map(
+    (await tx.patient.findMany({ where: { id: { in: [...firstById.keys()] } } })).map((p) => [
+      p.id,
+      p,
+    ]),
+  );
+  for (const [id, { patient }] of firstById) {
+    const row = known.get(id);
+    if (
+      row &&
+      (row.identifierKind !== patient.identifier.kind ||
+        row.identifierValue !== patient.identifier.value)
+    ) {
+      throw new RecordError(
+        'conflict',
+        `Patient "${id}" is already registered with another identifier`,
+      );
     }
-    await tx.episode.create({
-      data: {
-        id: episode.id,
-        patientId: patient.id,
-        pathwayVersion: episode.pathwayVersion,
-        record: json(episode),
-        fractureDate: new Date(`${episode.fractureDate}T00:00:00Z`),
-        enrolledAt: new Date(episode.enrolledAt),
-      },
+  }
+  const newPatients = [...firstById.values()].filter((e) => !known.has(e.patient.id));
+  if (newPatients.length > 0) {
+    const sameIdentifier = await tx.patient.findMany({
+      where: { identifierValue: { in: newPatients.map((e) => e.patient.identifier.value) } },
+      select: { id: true, identifierKind: true, identifierValue: true },
     });
-    if (history.length > 0) {
-      const taken = await tx.clinicalEvent.findMany({
-        where: { id: { in: history.map((event) => event.id) } },
-        select: { id: true },
-      });
-      if (taken.length > 0) {
-        throw new RecordError('conflict', `Event "${taken[0]?.id}" is already recorded`);
+    for (const row of sameIdentifier) {
+      const entry = newPatients.find(
+        (e) =>
+          e.patient.identifier.kind === row.identifierKind &&
+          e.patient.identifier.value === row.identifierValue,
+      );
+      if (entry) {
+        throw new RecordError(
+          'conflict',
+          `A patient with this ${identifierName(row.identifierKind)} is already registered (patient "${row.id}")`,
+        );
       }
-      await tx.clinicalEvent.createMany({
-        data: history.map((event) => eventRow(episode.id, event)),
-      });
     }
-    const plan = computePlan({ patient, episode, events: history, asOf: now.getTime(), settings });
-    const { commands } = diffPlans(undefined, plan);
-    const responsible = known ? known.nurseId : nurseId;
-    await storePlanSteps(tx, undefined, plan, responsible, 1);
-    const { scheduled } = await applySchedulingCommands(tx, plan, commands, now);
-    await audit(tx, [
-      ...(known
-        ? []
-        : [
-            {
-              actor: options.actorId,
-              action: 'patient.registered',
-              entityType: 'patient',
-              entityId: patient.id,
-              patientId: patient.id,
-              after: { ...patient, ...demographics.data, nurseId },
-              at: now,
-            },
-          ]),
-      {
-        actor: options.actorId,
-        action: 'episode.enrolled',
-        entityType: 'episode',
-        entityId: episode.id,
-        patientId: patient.id,
-        after: {
-          episode,
-          history: history.map((event) => ({ id: event.id, type: event.type })),
-          steps: plan.steps.length,
-          followUpsScheduled: scheduled,
-        },
-        at: now,
-      },
-    ]);
-    return { patient, episode, plan, scheduled };
+  }
+  const takenEpisode = await tx.episode.findFirst({
+    where: { id: { in: entries.map((e) => e.episode.id) } },
+    select: { id: true },
   });
+  if (takenEpisode) {
+    throw new RecordError('conflict', `Episode "${takenEpisode.id}" is already enrolled`);
+  }
+  if (eventIds.length > 0) {
+    const taken = await tx.clinicalEvent.findFirst({
+      where: { id: { in: eventIds } },
+      select: { id: true },
+    });
+    if (taken) throw new RecordError('conflict', `Event "${taken.id}" is already recorded`);
+  }
+
+  if (newPatients.length > 0) {
+    await insertMany(
+      tx,
+      'patients',
+      newPatients.map(({ patient, demographics, nurseId }) => ({
+        id: patient.id,
+        identifierKind: patient.identifier.kind,
+        identifierValue: patient.identifier.value,
+        givenName: demographics.givenName,
+        familyName: demographics.familyName,
+        dateOfBirth: new Date(`${patient.dateOfBirth}T00:00:00Z`),
+        sex: patient.sex,
+        record: json(patient),
+        nurseId,
+      })),
+    );
+  }
+  await insertMany(
+    tx,
+    'episodes',
+    entries.map(({ patient, episode }) => ({
+      id: episode.id,
+      patientId: patient.id,
+      pathwayVersion: episode.pathwayVersion,
+      record: json(episode),
+      fractureDate: new Date(`${episode.fractureDate}T00:00:00Z`),
+      enrolledAt: new Date(episode.enrolledAt),
+    })),
+  );
+  await insertMany(
+    tx,
+    'clinical_events',
+    entries.flatMap((e) => e.history.map((event) => eventRow(e.episode.id, event))),
+  );
+
+  const plans = entries.map((e) =>
+    computePlan({
+      patient: e.patient,
+      episode: e.episode,
+      events: e.history,
+      asOf: now.getTime(),
+      settings,
+    }),
+  );
+  // The patient's nurse stays responsible for a known patient; a new one joins the given caseload.
+  const responsible = (e: ValidEnrolment) =>
+    known.has(e.patient.id)
+      ? (known.get(e.patient.id)?.nurseId ?? null)
+      : (firstById.get(e.patient.id)?.nurseId ?? null);
+  await storePlanSteps(
+    tx,
+    plans.map((plan, i) => ({
+      before: undefined,
+      after: plan,
+      nurseId: responsible(entries[i] as ValidEnrolment),
+      planVersion: 1,
+    })),
+  );
+  const { scheduled } = await applySchedulingCommands(
+    tx,
+    plans.map((plan) => ({ plan, commands: diffPlans(undefined, plan).commands })),
+    now,
+  );
+  await audit(tx, [
+    ...newPatients.map(({ patient, demographics, nurseId }) => ({
+      actor: options.actorId,
+      action: 'patient.registered',
+      entityType: 'patient',
+      entityId: patient.id,
+      patientId: patient.id,
+      after: { ...patient, ...demographics, nurseId },
+      at: now,
+    })),
+    ...entries.map(({ patient, episode, history }, i) => ({
+      actor: options.actorId,
+      action: 'episode.enrolled',
+      entityType: 'episode',
+      entityId: episode.id,
+      patientId: patient.id,
+      after: {
+        episode,
+        history: history.map((event) => ({ id: event.id, type: event.type })),
+        steps: plans[i]?.steps.length,
+        followUpsScheduled: scheduled.get(episode.id) ?? 0,
+      },
+      at: now,
+    })),
+  ]);
+  return entries.map(({ patient, episode }, i) => ({
+    patient,
+    episode,
+    plan: plans[i] as Plan,
+    scheduled: scheduled.get(episode.id) ?? 0,
+  }));
 }
 
 export interface RecordEventInput {
@@ -372,8 +531,8 @@ export async function recordEvent(
         closureReason: after.closure?.reason ?? null,
       },
     });
-    await storePlanSteps(tx, before, after, record.nurseId, version);
-    await applySchedulingCommands(tx, after, commands, now);
+    await storePlanSteps(tx, [{ before, after, nurseId: record.nurseId, planVersion: version }]);
+    await applySchedulingCommands(tx, [{ plan: after, commands }], now);
     // A step that stopped needing action closes its open reminders.
     const settledSteps = after.steps
       .filter((step) => !isActive(step.status))

@@ -40,6 +40,7 @@ import type {
   PlanCompletion,
   PlanRecommendation,
   PlanStep,
+  PlanWindow,
   Timer,
   Transition,
 } from './types.js';
@@ -481,7 +482,7 @@ class Planner {
             : 'overdue';
     return this.stepView(step, instance.key, {
       status,
-      reason: timeReason(status, window),
+      reason: timeReason(status, window.view),
       window,
       notes,
     });
@@ -653,8 +654,26 @@ function cite(ref: SourceRef): Citation {
   return citation;
 }
 
-function timeReason(status: StepStatus, window: ResolvedWindow): string {
-  const v = window.view;
+/**
+ * What an active step becomes at the instant one of its timers fires: the status, reason and
+ * urgency computePlan gives at that instant (a property test holds the two together). Lets the
+ * worker apply a timer without re-planning, once it has checked that the timer is still current.
+ */
+export function stepAtTimer(
+  window: PlanWindow,
+  timer: Pick<Timer, 'transition' | 'urgent'>,
+): { readonly status: StepStatus; readonly reason: string; readonly urgent: boolean } {
+  const status = STATUS_FROM[timer.transition];
+  return { status, reason: timeReason(status, window), urgent: timer.urgent };
+}
+
+const STATUS_FROM: Readonly<Record<Transition, StepStatus>> = {
+  open: 'open',
+  due: 'due',
+  overdue: 'overdue',
+};
+
+function timeReason(status: StepStatus, v: PlanWindow): string {
   const dueText = v.granularity === 'day' ? `due by ${v.due}` : `due at ${v.due}`;
   switch (status) {
     case 'upcoming':

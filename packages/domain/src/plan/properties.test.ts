@@ -16,7 +16,7 @@ import {
   recordWithAsOfArb,
   scenarioFromRecord,
 } from '../testing/arbitraries.js';
-import { computePlan, isActive } from './compute-plan.js';
+import { computePlan, isActive, stepAtTimer } from './compute-plan.js';
 import { diffPlans } from './diff.js';
 import type { Plan, PlanStep, Transition } from './types.js';
 
@@ -275,6 +275,35 @@ describe('plan invariants', { timeout: 60_000 }, () => {
         }
       }),
       RUNS,
+    );
+  });
+
+  it('g2. applying a timer without re-planning gives what computePlan gives when it is applied', () => {
+    fc.assert(
+      fc.property(recordWithAsOfArb(), ({ record, asOf }) => {
+        const { parsed, plan } = planned(record, asOf);
+        // A timer is applied at its time, or at once if it was planned after its time (the
+        // events that made it were recorded later).
+        const known = Math.max(0, ...parsed.events.map((event) => ms(event.recordedAt)));
+        for (const timer of plan.timers) {
+          const appliedAt = Math.max(ms(timer.fireAt), known);
+          // When a later transition of the step is also due by then, the worker applies that one
+          // and supersedes this one.
+          const later = plan.timers
+            .slice(plan.timers.indexOf(timer) + 1)
+            .some((t) => t.stepKey === timer.stepKey && ms(t.fireAt) <= appliedAt);
+          if (later) continue;
+          const then = planWithEvents(parsed, parsed.events, new Date(appliedAt).toISOString());
+          const step = then.steps.find((s) => s.key === timer.stepKey) as PlanStep;
+          const window = step.window as NonNullable<PlanStep['window']>;
+          expect(stepAtTimer(window, timer), `${timer.id}`).toEqual({
+            status: step.status,
+            reason: step.reason,
+            urgent: step.urgent,
+          });
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 
