@@ -50,13 +50,6 @@ export async function fireFollowUp(
   return outcomes.get(followUpId) as FireOutcome;
 }
 
-type FollowUpRow = FollowUp;
-type StepRow = { episodeId: string; key: string; stepId: string; title: string; status: string } & {
-  reason: string;
-  urgent: boolean;
-  window: Prisma.JsonValue;
-};
-
 const pairKey = (episodeId: string, stepKey: string) => `${episodeId}\u0000${stepKey}`;
 
 /** Applies the follow-ups whose time has come, in one transaction. Every id gets an outcome. */
@@ -87,7 +80,7 @@ export function fireFollowUps(
       WHERE e.id = ANY(${episodeIds}) ORDER BY e.id FOR UPDATE OF e`;
     const episodeById = new Map(episodes.map((row) => [row.id, row]));
 
-    const candidates: FollowUpRow[] = [];
+    const candidates: FollowUp[] = [];
     for (const followUp of await tx.followUp.findMany({ where: { id: { in: ids } } })) {
       if (followUp.state !== 'pending') outcomes.set(followUp.id, skipped('not-pending'));
       else if (followUp.fireAt.getTime() > now.getTime() + EARLY_TOLERANCE_MS) {
@@ -131,14 +124,12 @@ export function fireFollowUps(
       where: { ...inPairs, status: 'open' },
       select: { id: true, episodeId: true, stepKey: true, kind: true },
     });
-    const stepByPair = new Map(
-      (steps as StepRow[]).map((step) => [pairKey(step.episodeId, step.key), step]),
-    );
+    const stepByPair = new Map(steps.map((step) => [pairKey(step.episodeId, step.key), step]));
     const dueByPair = byPair(dueByNow, (row) => row.stepKey);
     const remindersByPair = byPair(openReminders, (row) => row.stepKey);
 
     const settled = new Map<string, { state: 'cancelled' | 'superseded'; ids: string[] }>();
-    const settle = (followUp: FollowUpRow, state: 'cancelled' | 'superseded', why: string) => {
+    const settle = (followUp: FollowUp, state: 'cancelled' | 'superseded', why: string) => {
       const group = settled.get(why) ?? { state, ids: [] };
       group.ids.push(followUp.id);
       settled.set(why, group);
