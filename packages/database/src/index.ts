@@ -1,5 +1,16 @@
 export { hashPassword, verifyPassword } from './auth/password.js';
 export {
+  authenticate,
+  DEFAULT_SESSION_POLICY,
+  revokeSessionsOf,
+  type SessionPolicy,
+  type SessionUser,
+  type SignInInput,
+  type SignInResult,
+  signIn,
+  signOut,
+} from './auth/sessions.js';
+export {
   createDatabase,
   type Database,
   type DatabaseOptions,

@@ -1,0 +1,211 @@
+// Sign-in and sessions for the dashboard (and anything else a person signs in to). The browser
+// holds a random token in an HttpOnly cookie; the database holds only the token's SHA-256, so a
+// leaked copy of the sessions table signs nobody in. Every attempt is recorded, and attempts are
+// refused for a while after too many failures for one account or from one client address.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Database } from '../client.js';
+import type { Role } from '../generated/prisma/client.js';
+import { audit } from '../records/audit.js';
+import { hashPassword, verifyPassword } from './password.js';
+
+export interface SessionPolicy {
+  /** A session ends this long after sign-in, however active. */
+  readonly absoluteMs: number;
+  /** ... or after this long without a request (a shared ward computer left signed in). */
+  readonly idleMs: number;
+  /** lastSeenAt is written at most this often, so reading a page rarely writes. */
+  readonly touchEveryMs: number;
+  /** Failed attempts allowed per account, and per client address, within the window. */
+  readonly maxFailuresPerAccount: number;
+  readonly maxFailuresPerClient: number;
+  readonly failureWindowMs: number;
+}
+
+const MINUTE = 60_000;
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = {
+  absoluteMs: 12 * 60 * MINUTE,
+  idleMs: 60 * MINUTE,
+  touchEveryMs: MINUTE,
+  maxFailuresPerAccount: 5,
+  maxFailuresPerClient: 20,
+  failureWindowMs: 15 * MINUTE,
+};
+
+export interface SessionUser {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: Role;
+}
+
+export interface SignInInput {
+  readonly email: string;
+  readonly password: string;
+  /** The client's address, for per-client limiting; null when unknown. */
+  readonly clientIp?: string | null;
+  readonly userAgent?: string | null;
+}
+
+export type SignInResult =
+  | {
+      readonly ok: true;
+      readonly token: string;
+      readonly user: SessionUser;
+      readonly expiresAt: Date;
+    }
+  | { readonly ok: false; readonly reason: 'invalid-credentials' }
+  | {
+      readonly ok: false;
+      readonly reason: 'too-many-attempts';
+      readonly retryAfterSeconds: number;
+    };
+
+interface AuthOptions {
+  readonly now?: Date;
+  readonly policy?: Partial<SessionPolicy>;
+}
+
+const sessionId = (token: string) => createHash('sha256').update(token).digest('hex');
+// 320 characters is the longest an e-mail address can be; anything longer is not one.
+const normaliseEmail = (email: string) => email.trim().toLowerCase().slice(0, 320);
+
+// Verifying against this when the account does not exist makes an unknown e-mail address take as
+// long to refuse as a wrong password, so timing does not reveal who has an account.
+let decoy: Promise<string> | undefined;
+const decoyHash = () => {
+  decoy ??= hashPassword(randomBytes(16).toString('hex'));
+  return decoy;
+};
+
+/** Checks the password and, if it is right and the account active, starts a session. */
+export async function signIn(
+  db: Database,
+  input: SignInInput,
+  options: AuthOptions = {},
+): Promise<SignInResult> {
+  const now = options.now ?? new Date();
+  const policy = { ...DEFAULT_SESSION_POLICY, ...options.policy };
+  const email = normaliseEmail(input.email);
+  const clientIp = input.clientIp ?? null;
+
+  const since = new Date(now.getTime() - policy.failureWindowMs);
+  const failures = (where: { email: string } | { clientIp: string }) =>
+    db.signInAttempt.findMany({
+      where: { ...where, succeeded: false, at: { gt: since } },
+      orderBy: { at: 'asc' },
+      select: { at: true },
+    });
+  const byAccount = await failures({ email });
+  const byClient = clientIp ? await failures({ clientIp }) : [];
+  const blockedUntil = Math.max(
+    byAccount.length >= policy.maxFailuresPerAccount
+      ? (byAccount[byAccount.length - policy.maxFailuresPerAccount]?.at.getTime() ?? 0) +
+          policy.failureWindowMs
+      : 0,
+    byClient.length >= policy.maxFailuresPerClient
+      ? (byClient[byClient.length - policy.maxFailuresPerClient]?.at.getTime() ?? 0) +
+          policy.failureWindowMs
+      : 0,
+  );
+  if (blockedUntil > now.getTime()) {
+    // Refused attempts are not counted, so waiting is enough to be let in again.
+    return {
+      ok: false,
+      reason: 'too-many-attempts',
+      retryAfterSeconds: Math.ceil((blockedUntil - now.getTime()) / 1000),
+    };
+  }
+
+  const user = email
+    ? await db.user.findFirst({ where: { email: { equals: email, mode: 'insensitive' } } })
+    : null;
+  const passwordRight = await verifyPassword(
+    input.password,
+    user?.passwordHash ?? (await decoyHash()),
+  );
+  const succeeded = Boolean(user?.active && user.passwordHash && passwordRight);
+
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + policy.absoluteMs);
+  await db.$transaction(async (tx) => {
+    await tx.signInAttempt.create({ data: { email, clientIp, succeeded, at: now } });
+    if (succeeded && user) {
+      await tx.session.create({
+        data: {
+          id: sessionId(token),
+          userId: user.id,
+          createdAt: now,
+          lastSeenAt: now,
+          expiresAt,
+          userAgent: input.userAgent?.slice(0, 300) ?? null,
+        },
+      });
+    }
+    await audit(tx, {
+      actor: succeeded && user ? user.id : 'anonymous',
+      action: succeeded ? 'user.signed-in' : 'user.sign-in-refused',
+      entityType: 'user',
+      entityId: user?.id ?? email,
+      after: { clientIp },
+      at: now,
+    });
+  });
+  if (!succeeded || !user) return { ok: false, reason: 'invalid-credentials' };
+  return {
+    ok: true,
+    token,
+    user: { id: user.id, email: user.email, name: user.name, role: user.role },
+    expiresAt,
+  };
+}
+
+/** The signed-in user of a session token, or undefined if it is unknown, ended or revoked. */
+export async function authenticate(
+  db: Database,
+  token: string | undefined,
+  options: AuthOptions = {},
+): Promise<{ readonly user: SessionUser; readonly expiresAt: Date } | undefined> {
+  if (!token) return undefined;
+  const now = options.now ?? new Date();
+  const policy = { ...DEFAULT_SESSION_POLICY, ...options.policy };
+  const session = await db.session.findUnique({
+    where: { id: sessionId(token) },
+    include: { user: true },
+  });
+  if (
+    !session ||
+    session.revokedAt ||
+    !session.user.active ||
+    session.expiresAt.getTime() <= now.getTime() ||
+    now.getTime() - session.lastSeenAt.getTime() >= policy.idleMs
+  ) {
+    return undefined;
+  }
+  if (now.getTime() - session.lastSeenAt.getTime() >= policy.touchEveryMs) {
+    await db.session.update({ where: { id: session.id }, data: { lastSeenAt: now } });
+  }
+  const { user } = session;
+  return {
+    user: { id: user.id, email: user.email, name: user.name, role: user.role },
+    expiresAt: session.expiresAt,
+  };
+}
+
+/** Ends one session (signing out). Unknown tokens are ignored. */
+export async function signOut(db: Database, token: string | undefined, now = new Date()) {
+  if (!token) return;
+  await db.session.updateMany({
+    where: { id: sessionId(token), revokedAt: null },
+    data: { revokedAt: now },
+  });
+}
+
+/** Ends every session of a user (deactivation, a password change, a lost device). */
+export async function revokeSessionsOf(db: Database, userId: string, now = new Date()) {
+  const { count } = await db.session.updateMany({
+    where: { userId, revokedAt: null },
+    data: { revokedAt: now },
+  });
+  return count;
+}
