@@ -1,0 +1,28 @@
+import { authenticate, type Role, type SessionUser } from '@vfx/database';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { db } from './db';
+
+export const SESSION_COOKIE = 'vfx_session';
+
+/** The signed-in user, or undefined. */
+export async function currentUser(): Promise<SessionUser | undefined> {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  return (await authenticate(db(), token))?.user;
+}
+
+/** An administrator may do everything; other roles only what they are given. */
+export function mayAct(user: SessionUser, roles: readonly Role[]): boolean {
+  return user.role === 'admin' || roles.includes(user.role);
+}
+
+/**
+ * The signed-in user, checked on the server for every page, server action and route handler
+ * that calls it: not signed in goes to the sign-in page, a role without access is refused.
+ */
+export async function requireUser(roles?: readonly Role[]): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) redirect('/sign-in');
+  if (roles && !mayAct(user, roles)) redirect('/?refused=1');
+  return user;
+}
