@@ -55,7 +55,13 @@ export {
   stepAtTimer,
   timerId,
 } from './plan/compute-plan.js';
-export { diffPlans, type PlanChange, type PlanDiff, type SchedulingCommand } from './plan/diff.js';
+export {
+  diffPlans,
+  type PlanChange,
+  type PlanDiff,
+  type SchedulingCommand,
+  timersStillToFire,
+} from './plan/diff.js';
 export type * from './plan/types.js';
 export { englandAndWalesBankHolidays, standingBankHolidays } from './time/bank-holidays.js';
 export {

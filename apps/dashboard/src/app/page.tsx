@@ -29,7 +29,7 @@ export default async function Home({
         </p>
       ) : null}
       <h1>Signed in</h1>
-      <p>The caseload, worklists and overdue follow-ups are being built (issue 4).</p>
+      <p>Your caseload, worklists and overdue follow-ups will appear here.</p>
     </main>
   );
 }

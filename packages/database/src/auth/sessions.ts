@@ -78,6 +78,15 @@ const decoyHash = () => {
   return decoy;
 };
 
+/**
+ * When a lock from these failures (oldest first, all within the window) ends: once `max` of them
+ * are in the window, until the oldest of the last `max` leaves it. 0 when not locked.
+ */
+function lockedUntil(failures: readonly { at: Date }[], max: number, windowMs: number): number {
+  const oldestCounted = failures[failures.length - max];
+  return failures.length >= max && oldestCounted ? oldestCounted.at.getTime() + windowMs : 0;
+}
+
 /** Checks the password and, if it is right and the account active, starts a session. */
 export async function signIn(
   db: Database,
@@ -99,14 +108,8 @@ export async function signIn(
   const byAccount = await failures({ email });
   const byClient = clientIp ? await failures({ clientIp }) : [];
   const blockedUntil = Math.max(
-    byAccount.length >= policy.maxFailuresPerAccount
-      ? (byAccount[byAccount.length - policy.maxFailuresPerAccount]?.at.getTime() ?? 0) +
-          policy.failureWindowMs
-      : 0,
-    byClient.length >= policy.maxFailuresPerClient
-      ? (byClient[byClient.length - policy.maxFailuresPerClient]?.at.getTime() ?? 0) +
-          policy.failureWindowMs
-      : 0,
+    lockedUntil(byAccount, policy.maxFailuresPerAccount, policy.failureWindowMs),
+    lockedUntil(byClient, policy.maxFailuresPerClient, policy.failureWindowMs),
   );
   if (blockedUntil > now.getTime()) {
     // Refused attempts are not counted, so waiting is enough to be let in again.
@@ -124,39 +127,44 @@ export async function signIn(
     input.password,
     user?.passwordHash ?? (await decoyHash()),
   );
-  const succeeded = Boolean(user?.active && user.passwordHash && passwordRight);
+  const signedIn = user?.active && user.passwordHash && passwordRight ? user : undefined;
+  const session = signedIn && {
+    token: randomBytes(32).toString('base64url'),
+    expiresAt: new Date(now.getTime() + policy.absoluteMs),
+  };
 
-  const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(now.getTime() + policy.absoluteMs);
   await db.$transaction(async (tx) => {
-    await tx.signInAttempt.create({ data: { email, clientIp, succeeded, at: now } });
-    if (succeeded && user) {
+    await tx.signInAttempt.create({
+      data: { email, clientIp, succeeded: Boolean(signedIn), at: now },
+    });
+    if (signedIn && session) {
       await tx.session.create({
         data: {
-          id: sessionId(token),
-          userId: user.id,
+          id: sessionId(session.token),
+          userId: signedIn.id,
           createdAt: now,
           lastSeenAt: now,
-          expiresAt,
+          expiresAt: session.expiresAt,
           userAgent: input.userAgent?.slice(0, 300) ?? null,
         },
       });
     }
     await audit(tx, {
-      actor: succeeded && user ? user.id : 'anonymous',
-      action: succeeded ? 'user.signed-in' : 'user.sign-in-refused',
+      actor: signedIn?.id ?? 'anonymous',
+      action: signedIn ? 'user.signed-in' : 'user.sign-in-refused',
       entityType: 'user',
       entityId: user?.id ?? email,
       after: { clientIp },
       at: now,
     });
   });
-  if (!succeeded || !user) return { ok: false, reason: 'invalid-credentials' };
+  if (!signedIn || !session) return { ok: false, reason: 'invalid-credentials' };
+  const { id, email: address, name, role } = signedIn;
   return {
     ok: true,
-    token,
-    user: { id: user.id, email: user.email, name: user.name, role: user.role },
-    expiresAt,
+    token: session.token,
+    user: { id, email: address, name, role },
+    expiresAt: session.expiresAt,
   };
 }
 

@@ -1,6 +1,6 @@
 // Carries a plan that packages/domain computed into the database: plan-step rows, follow-ups
 // (what must fire) and the outbox (what the queue must do). Decides nothing clinical.
-import type { Plan, PlanStep, SchedulingCommand, Timer } from '@vfx/domain';
+import { type Plan, type PlanStep, type SchedulingCommand, timersStillToFire } from '@vfx/domain';
 import { insertMany } from '../bulk-insert.js';
 import type { Transaction } from '../client.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -89,25 +89,6 @@ export async function storePlanSteps(
 }
 
 /**
- * Which new timers must still fire. A transition already in the past when it is planned is in
- * effect already (the plan's status shows it); only the latest past due/overdue transition of a
- * step still fires, at once, so its nurse gets the reminder.
- */
-function timersStillToFire(plan: Plan, now: Date): Set<string> {
-  const latestPast = new Map<string, Timer>();
-  const pending = new Set<string>();
-  for (const timer of plan.timers) {
-    if (Date.parse(timer.fireAt) > now.getTime()) pending.add(timer.id);
-    else if (timer.transition !== 'open') {
-      const seen = latestPast.get(timer.stepKey);
-      if (!seen || seen.fireAt < timer.fireAt) latestPast.set(timer.stepKey, timer);
-    }
-  }
-  for (const timer of latestPast.values()) pending.add(timer.id);
-  return pending;
-}
-
-/**
  * Applies the domain's scheduling commands to the follow-ups and writes what the queue must do
  * into the outbox, in the caller's transaction: a fixed number of statements however many plans.
  */
@@ -120,7 +101,7 @@ export async function applySchedulingCommands(
   const creates: Prisma.FollowUpCreateManyInput[] = [];
   const scheduled = new Map<string, number>();
   for (const { plan, commands } of changes) {
-    const toFire = timersStillToFire(plan, now);
+    const toFire = timersStillToFire(plan, now.getTime());
     let pending = 0;
     for (const command of commands) {
       if (command.kind === 'cancel' || command.kind === 'reschedule') {

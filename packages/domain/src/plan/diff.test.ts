@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scenario } from '../testing/scenario.js';
-import { diffPlans } from './diff.js';
+import { diffPlans, timersStillToFire } from './diff.js';
 
 const denosumab = () =>
   scenario()
@@ -111,5 +111,32 @@ describe('diffPlans', () => {
     const a = scenario({ episodeId: 'epA' }).plan('2025-01-06T15:00:00Z');
     const b = scenario({ episodeId: 'epB' }).plan('2025-01-06T15:00:00Z');
     expect(() => diffPlans(a, b)).toThrow(/different episodes/);
+  });
+});
+
+describe('timersStillToFire', () => {
+  it('keeps every future timer, and of past ones only each step’s latest due or overdue', () => {
+    // Identified long after the fracture: many windows have passed already.
+    const now = Date.parse('2025-09-01T10:00:00Z');
+    const plan = scenario().plan('2025-09-01T10:00:00Z');
+    const fires = timersStillToFire(plan, now);
+    const past = plan.timers.filter((t) => Date.parse(t.fireAt) <= now);
+    expect(past.length).toBeGreaterThan(0);
+    for (const timer of plan.timers) {
+      if (Date.parse(timer.fireAt) > now) expect(fires.has(timer.id)).toBe(true);
+    }
+    const firingPast = past.filter((t) => fires.has(t.id));
+    expect(firingPast.every((t) => t.transition !== 'open')).toBe(true);
+    const steps = new Set(firingPast.map((t) => t.stepKey));
+    expect(firingPast).toHaveLength(steps.size);
+    for (const timer of firingPast) {
+      const later = past.filter(
+        (t) => t.stepKey === timer.stepKey && t.transition !== 'open' && t.fireAt > timer.fireAt,
+      );
+      expect(later).toEqual([]);
+    }
+    expect(steps.size).toBe(
+      new Set(past.filter((t) => t.transition !== 'open').map((t) => t.stepKey)).size,
+    );
   });
 });

@@ -186,3 +186,23 @@ const KIND_ORDER = { cancel: 0, reschedule: 1, schedule: 2 } as const;
 function byCommandOrder(a: SchedulingCommand, b: SchedulingCommand): number {
   return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
+
+/**
+ * Which of a new plan's timers must still fire when it is planned at `now`. A transition already
+ * in the past is in effect already (the plan's status shows it); only the latest past due or
+ * overdue transition of each step still fires, at once, so its nurse gets the reminder, and an
+ * "open" in the past needs no reminder at all.
+ */
+export function timersStillToFire(plan: Plan, now: number): Set<string> {
+  const latestPast = new Map<string, Timer>();
+  const pending = new Set<string>();
+  for (const timer of plan.timers) {
+    if (Date.parse(timer.fireAt) > now) pending.add(timer.id);
+    else if (timer.transition !== 'open') {
+      const seen = latestPast.get(timer.stepKey);
+      if (!seen || seen.fireAt < timer.fireAt) latestPast.set(timer.stepKey, timer);
+    }
+  }
+  for (const timer of latestPast.values()) pending.add(timer.id);
+  return pending;
+}

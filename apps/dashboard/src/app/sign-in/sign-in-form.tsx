@@ -3,6 +3,38 @@
 import { useActionState } from 'react';
 import { type SignInState, signInAction } from './actions';
 
+/** A labelled input with its error, tied together for screen readers. */
+function Field(props: {
+  name: 'email' | 'password';
+  label: string;
+  type: string;
+  autoComplete: string;
+  error: string | undefined;
+  defaultValue?: string;
+}) {
+  const errorId = `${props.name}-error`;
+  return (
+    <div className="field">
+      <label htmlFor={props.name}>{props.label}</label>
+      <input
+        id={props.name}
+        name={props.name}
+        type={props.type}
+        autoComplete={props.autoComplete}
+        defaultValue={props.defaultValue}
+        aria-invalid={props.error ? true : undefined}
+        aria-describedby={props.error ? errorId : undefined}
+        required
+      />
+      {props.error ? (
+        <p id={errorId} className="field-error">
+          {props.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 export function SignInForm() {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {
     email: '',
@@ -14,41 +46,21 @@ export function SignInForm() {
           {state.error}
         </p>
       ) : null}
-      <div className="field">
-        <label htmlFor="email">E-mail address</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          defaultValue={state.email}
-          aria-invalid={state.fieldErrors?.email ? true : undefined}
-          aria-describedby={state.fieldErrors?.email ? 'email-error' : undefined}
-          required
-        />
-        {state.fieldErrors?.email ? (
-          <p id="email-error" className="field-error">
-            {state.fieldErrors.email}
-          </p>
-        ) : null}
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          aria-invalid={state.fieldErrors?.password ? true : undefined}
-          aria-describedby={state.fieldErrors?.password ? 'password-error' : undefined}
-          required
-        />
-        {state.fieldErrors?.password ? (
-          <p id="password-error" className="field-error">
-            {state.fieldErrors.password}
-          </p>
-        ) : null}
-      </div>
+      <Field
+        name="email"
+        label="E-mail address"
+        type="email"
+        autoComplete="username"
+        defaultValue={state.email}
+        error={state.fieldErrors?.email}
+      />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        error={state.fieldErrors?.password}
+      />
       <button type="submit" className="button primary" disabled={pending}>
         {pending ? 'Signing in…' : 'Sign in'}
       </button>
