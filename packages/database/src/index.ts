@@ -10,6 +10,7 @@ export {
   signIn,
   signOut,
 } from './auth/sessions.js';
+export { createUser } from './auth/users.js';
 export {
   createDatabase,
   type Database,
