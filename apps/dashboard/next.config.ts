@@ -6,6 +6,8 @@ const config: NextConfig = {
   // Database drivers run as Node modules, not bundled.
   serverExternalPackages: ['pg', '@prisma/adapter-pg', '@prisma/client'],
   poweredByHeader: false,
+  // A second build or dev server beside the first (the browser tests build their own).
+  distDir: process.env.NEXT_DIST_DIR ?? '.next',
   // The workspace packages are ESM TypeScript, whose imports name the compiled ".js" file.
   // Turbopack cannot map those to ".ts" sources yet (vercel/next.js#82945), so the dashboard
   // builds with webpack, which can.

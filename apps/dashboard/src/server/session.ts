@@ -23,6 +23,6 @@ export function mayAct(user: SessionUser, roles: readonly Role[]): boolean {
 export async function requireUser(roles?: readonly Role[]): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) redirect('/sign-in');
-  if (roles && !mayAct(user, roles)) redirect('/?refused=1');
+  if (roles && !mayAct(user, roles)) redirect('/refused');
   return user;
 }

@@ -1,0 +1,36 @@
+import type { ReactNode } from 'react';
+import { navigationFor, ROLE_NAMES } from '@/server/navigation';
+import { requireUser } from '@/server/session';
+import { Nav } from '@/ui/nav';
+import { signOutAction } from '../sign-in/actions';
+
+/** The signed-in shell. Each page and action still checks its own role on the server. */
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const user = await requireUser();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <span className="brand">Fracture liaison</span>
+          <Nav items={navigationFor(user.role)} label="Sections" />
+          <div className="who">
+            <span>
+              {user.name} <span className="muted">· {ROLE_NAMES[user.role]}</span>
+            </span>
+            <form action={signOutAction}>
+              <button type="submit" className="button small">
+                Sign out
+              </button>
+            </form>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="page">
+        {children}
+      </main>
+    </>
+  );
+}

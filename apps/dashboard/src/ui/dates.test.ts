@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import {
+  daysFrom,
+  formatCalendarDate,
+  formatDate,
+  formatDateTime,
+  isTimeZone,
+  localDate,
+  overdueBy,
+  relativeDays,
+} from './dates';
+
+describe('dates as the user reads them', () => {
+  it('takes the calendar date in the user zone, not UTC', () => {
+    // 23:30 UTC on 21 June is 00:30 on 22 June in London (BST) and still 21 June in New York.
+    const instant = '2026-06-21T23:30:00Z';
+    expect(localDate(instant, 'Europe/London')).toBe('2026-06-22');
+    expect(localDate(instant, 'America/New_York')).toBe('2026-06-21');
+    expect(localDate(instant, 'UTC')).toBe('2026-06-21');
+  });
+
+  it('counts calendar days, whatever the hour', () => {
+    const now = new Date('2026-11-21T23:50:00Z');
+    expect(daysFrom(now, '2026-11-22T00:10:00Z', 'Europe/London')).toBe(1);
+    expect(daysFrom(now, '2026-11-21T00:10:00Z', 'Europe/London')).toBe(0);
+    expect(daysFrom(now, '2026-11-16T12:00:00Z', 'Europe/London')).toBe(-5);
+    // Across the clocks going back (25 October 2026): still whole days.
+    expect(daysFrom(new Date('2026-10-24T12:00:00Z'), '2026-10-26T12:00:00Z', 'Europe/London')).toBe(2);
+  });
+
+  it('words relative days and lateness', () => {
+    expect([-4, -1, 0, 1, 3].map(relativeDays)).toEqual([
+      '4 days ago',
+      'yesterday',
+      'today',
+      'tomorrow',
+      'in 3 days',
+    ]);
+    expect([0, 1, 5].map(overdueBy)).toEqual(['overdue today', '1 day overdue', '5 days overdue']);
+  });
+
+  it('formats dates and times in British English', () => {
+    expect(formatCalendarDate('2026-11-23')).toBe('Mon 23 Nov 2026');
+    expect(formatDate('2026-06-21T23:30:00Z', 'Europe/London')).toBe('Mon 22 Jun 2026');
+    expect(formatDateTime('2026-06-21T08:05:00Z', 'Europe/London')).toBe('Sun 21 Jun 2026, 09:05');
+  });
+
+  it('recognises time zones', () => {
+    expect(isTimeZone('Europe/London')).toBe(true);
+    expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+});

@@ -1,0 +1,19 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect } from 'react';
+
+/**
+ * Tells the server the browser's time zone, so dates are rendered as the user's local dates.
+ * Renders nothing; refreshes the page once when the zone was unknown or has changed.
+ */
+export function TimeZoneCookie({ name, current }: { name: string; current: string | undefined }) {
+  const router = useRouter();
+  useEffect(() => {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone || zone === current) return;
+    document.cookie = `${name}=${encodeURIComponent(zone)}; path=/; max-age=31536000; SameSite=Lax`;
+    router.refresh();
+  }, [name, current, router]);
+  return null;
+}
