@@ -8,7 +8,7 @@ export {
   nhsNumberProblem,
   normaliseNhsNumber,
 } from './identifiers/nhs-number.js';
-export { type InputIssue, PathwayInputError } from './inputs/errors.js';
+export { type InputIssue, issuesFromZod, PathwayInputError } from './inputs/errors.js';
 export { effectiveHistory, type TherapyCourse, therapyCourses, timed } from './inputs/history.js';
 export * from './inputs/schemas.js';
 export {
@@ -62,7 +62,40 @@ export {
   type SchedulingCommand,
   timersStillToFire,
 } from './plan/diff.js';
+export {
+  type EpisodeKpiInput,
+  episodeKpis,
+  KPI_DEFINITIONS,
+  KPI_EVENT_TYPES,
+  KPI_IDS,
+  KPI_STEP_IDS,
+  type KpiDefinition,
+  type KpiId,
+  type KpiOutcome,
+  type KpiResult,
+  type KpiStep,
+  type KpiSummary,
+  KpiTally,
+} from './plan/kpis.js';
+export {
+  compareOverdueRisk,
+  OVERDUE_RISK_TIERS,
+  type OverdueRiskTier,
+  type OverdueRiskTierId,
+  type OverdueStepRef,
+  overdueRiskRankOf,
+  overdueRiskRanks,
+  overdueRiskTierOf,
+  overdueRiskTierOfRank,
+  UNKNOWN_STEP_RANK,
+} from './plan/overdue-risk.js';
 export type * from './plan/types.js';
+export {
+  describeTimingBasis,
+  type RescheduleProblem,
+  rescheduleProblem,
+  rescheduleRange,
+} from './plan/window.js';
 export { englandAndWalesBankHolidays, standingBankHolidays } from './time/bank-holidays.js';
 export {
   type EpochMs,
@@ -79,3 +112,9 @@ export {
   ServiceSettingsSchema,
   serviceCalendar,
 } from './time/settings.js';
+export {
+  type PainSummary,
+  painSummary,
+  phaseLabel,
+  phaseOf,
+} from './views/summary.js';

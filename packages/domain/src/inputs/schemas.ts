@@ -306,6 +306,24 @@ const StepCompleted = z.strictObject({
   outcome: oneOf(STEP_OUTCOMES),
 });
 
+/**
+ * A scheduler moves when a step's "due" reminder fires, within the step's own window (not before
+ * it opens, not on or after the day it becomes overdue; the overdue limit is clinical and stays).
+ * The validation and the plan check the window; see window.ts `rescheduleProblem`.
+ */
+const StepRescheduled = z.strictObject({
+  ...eventBase,
+  type: z.literal('step-rescheduled'),
+  /** The plan step's key, as the plan shows it. */
+  stepKey: z
+    .string({ error: 'must be the key of a plan step' })
+    .min(1, { error: 'must be the key of a plan step' }),
+  /** The working day (service time zone) the due reminder now fires on, at the clinic time. */
+  remindOn: isoDate(),
+  /** Why the reminder moved; required, because the change is audited and shown on the plan. */
+  reason: freeText(500).min(1, { error: 'must say why the reminder is moved' }),
+});
+
 const Closure = z.strictObject({
   ...eventBase,
   type: z.literal('closure'),
@@ -333,6 +351,7 @@ export const EVENT_TYPES = [
   'follow-up-contact',
   'clinical-findings',
   'step-completed',
+  'step-rescheduled',
   'closure',
   'retraction',
 ] as const;
@@ -354,6 +373,7 @@ export const ClinicalEventSchema = z.discriminatedUnion(
     FollowUpContact,
     ClinicalFindings,
     StepCompleted,
+    StepRescheduled,
     Closure,
     Retraction,
   ],

@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import { type PathwayRegistry, PUBLISHED_PATHWAYS } from '../pathway/registry.js';
+import { computePlan, isActive } from '../plan/compute-plan.js';
+import type { Plan } from '../plan/types.js';
+import { type RescheduleProblem, rescheduleProblem } from '../plan/window.js';
 import type { EpochMs, ServiceCalendar } from '../time/calendar.js';
 import {
   DEFAULT_SERVICE_SETTINGS,
@@ -19,6 +22,7 @@ import {
   ClinicalEventSchema,
   type Episode,
   EpisodeSchema,
+  type EventOf,
   type Patient,
   PatientSchema,
 } from './schemas.js';
@@ -34,16 +38,19 @@ export interface ValidationContext {
 interface Resolved {
   readonly now: EpochMs;
   readonly today: string;
+  readonly settings: ServiceSettings;
   readonly calendar: ServiceCalendar;
   readonly pathways: PathwayRegistry;
 }
 
 function resolve(context: ValidationContext): Resolved {
   const now = parseInstant(context.now, 'now');
-  const calendar = serviceCalendar(context.settings ?? DEFAULT_SERVICE_SETTINGS);
+  const settings = context.settings ?? DEFAULT_SERVICE_SETTINGS;
+  const calendar = serviceCalendar(settings);
   return {
     now,
     today: calendar.localDate(now),
+    settings,
     calendar,
     pathways: context.pathways ?? PUBLISHED_PATHWAYS,
   };
@@ -134,6 +141,11 @@ export function parseEvent(
   context: ValidationContext & {
     readonly episode: Episode;
     readonly history: readonly ClinicalEvent[];
+    /**
+     * The episode's patient. Needed to check a step-rescheduled entry against the plan (which
+     * steps apply can depend on the patient); other entries are checked without it.
+     */
+    readonly patient?: Patient;
   },
   path = 'event',
 ): ClinicalEvent {
@@ -141,7 +153,7 @@ export function parseEvent(
   const event = parseWith(ClinicalEventSchema, input, path);
   const issues = checkAgainstHistory(
     event,
-    context.episode,
+    { episode: context.episode, patient: context.patient },
     context.history.map(timed),
     resolved,
     path,
@@ -178,7 +190,7 @@ export function parseEpisodeRecord(
   for (const { item, index } of parsed) {
     const problems = checkAgainstHistory(
       item.event,
-      episode,
+      { episode, patient },
       accepted,
       resolved,
       `events[${index}]`,
@@ -192,11 +204,12 @@ export function parseEpisodeRecord(
 
 function checkAgainstHistory(
   event: ClinicalEvent,
-  episode: Episode,
+  { episode, patient }: { readonly episode: Episode; readonly patient: Patient | undefined },
   history: readonly TimedEvent[],
-  { now, calendar, pathways }: Resolved,
+  resolved: Resolved,
   path: string,
 ): InputIssue[] {
+  const { now, calendar, pathways } = resolved;
   const issues: InputIssue[] = [];
   const at = (field: string, message: string) => issues.push({ path: `${path}.${field}`, message });
   const item = timed(event);
@@ -255,6 +268,23 @@ function checkAgainstHistory(
     }
   }
 
+  if (event.type === 'step-rescheduled' && !closure) {
+    if (!patient) {
+      // A programming error, not bad input: the caller must pass the patient (see parseEvent).
+      throw new Error('parseEvent needs context.patient to check a step-rescheduled entry');
+    }
+    const plan = computePlan({
+      patient,
+      episode,
+      events: history.map((h) => h.event),
+      asOf: item.recordedAt,
+      settings: resolved.settings,
+      pathways,
+    });
+    const problem = rescheduleIssue(event, plan, calendar.localDate(item.recordedAt), resolved);
+    if (problem) at(problem.field, problem.message);
+  }
+
   const therapyEvent =
     event.type === 'bone-therapy-started' ||
     event.type === 'bone-therapy-dose' ||
@@ -273,4 +303,55 @@ function checkAgainstHistory(
     }
   }
   return issues;
+}
+
+const SETTLED_STATUS: Readonly<Record<string, string>> = {
+  completed: 'already completed',
+  cancelled: 'cancelled',
+  'not-applicable': 'not applicable to this patient',
+};
+
+/**
+ * Whether a scheduler may move a step's due reminder now: the step must be in the plan as it
+ * stood when the entry was made, still need action, not yet be overdue (the overdue limit is
+ * clinical), and the day must be in the step's window (window.ts rescheduleProblem) and not past.
+ */
+function rescheduleIssue(
+  event: EventOf<'step-rescheduled'>,
+  plan: Plan,
+  today: string,
+  { calendar, pathways }: Resolved,
+): RescheduleProblem | undefined {
+  const step = plan.steps.find((s) => s.key === event.stepKey);
+  if (!step) {
+    const stepId = event.stepKey.split('~')[0];
+    const known = pathways.find(plan.pathwayVersion)?.steps.some((s) => s.id === stepId);
+    return {
+      field: 'stepKey',
+      message: known
+        ? `names "${event.stepKey}", which is not in this episode's plan (nothing has started it yet)`
+        : `names "${event.stepKey}", which is not a step of pathway ${plan.pathwayVersion}`,
+    };
+  }
+  if (!isActive(step.status) || !step.window) {
+    return {
+      field: 'stepKey',
+      message: `names "${step.title}", which is ${SETTLED_STATUS[step.status] ?? step.status}; only a step still to be done has a reminder to move`,
+    };
+  }
+  if (step.status === 'overdue') {
+    return {
+      field: 'stepKey',
+      message: `names "${step.title}", which has been overdue since ${step.window.overdueFrom}; the overdue limit is clinical, so an overdue step cannot be rescheduled`,
+    };
+  }
+  const problem = rescheduleProblem(step.window, event.remindOn, calendar);
+  if (problem) return problem;
+  if (event.remindOn < today) {
+    return {
+      field: 'remindOn',
+      message: `is in the past (today is ${today}); choose today or a later working day before ${step.window.overdueFrom}`,
+    };
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import { PathwayInputError, parseInstant } from '../inputs/errors.js';
 import {
+  byRecording,
   effectiveHistory,
   type TherapyCourse,
   type TimedEvent,
@@ -33,6 +34,7 @@ import {
   type ServiceSettings,
   serviceCalendar,
 } from '../time/settings.js';
+import { phaseOf } from '../views/summary.js';
 import type {
   Citation,
   Phase,
@@ -44,7 +46,14 @@ import type {
   Timer,
   Transition,
 } from './types.js';
-import { type Anchor, anchorInstant, type ResolvedWindow, resolveWindow } from './window.js';
+import {
+  type Anchor,
+  anchorInstant,
+  type ResolvedWindow,
+  rescheduleDue,
+  rescheduleProblem,
+  resolveWindow,
+} from './window.js';
 
 export interface PlanInput {
   readonly patient: Patient;
@@ -105,6 +114,8 @@ class Planner {
   private readonly stepDefinitions: ReadonlyMap<string, StepDefinition>;
   private readonly courses: TherapyCourse[];
   private readonly closure: TimedEvent<EventOf<'closure'>> | undefined;
+  /** The latest reschedule in effect for each step key (the scheduler's last decision). */
+  private readonly reschedules: ReadonlyMap<string, TimedEvent<EventOf<'step-rescheduled'>>>;
   private readonly enrolledAt: EpochMs;
   private readonly baseContext: Omit<FactContext, 'event'>;
 
@@ -123,6 +134,14 @@ class Planner {
     this.closure = this.history.findLast(
       (item): item is TimedEvent<EventOf<'closure'>> => item.event.type === 'closure',
     );
+    const reschedules = new Map<string, TimedEvent<EventOf<'step-rescheduled'>>>();
+    for (const item of this.history) {
+      if (item.event.type !== 'step-rescheduled') continue;
+      const seen = reschedules.get(item.event.stepKey);
+      if (!seen || byRecording(seen, item) < 0)
+        reschedules.set(item.event.stepKey, item as TimedEvent<EventOf<'step-rescheduled'>>);
+    }
+    this.reschedules = reschedules;
     const { episode } = input;
     this.episodeState = {
       fractureDate: episode.fractureDate,
@@ -257,10 +276,7 @@ class Planner {
   }
 
   private phase(daysSinceFracture: number): Phase {
-    const { acuteUntilDay, subacuteUntilDay } = this.definition.phases;
-    if (daysSinceFracture < acuteUntilDay) return 'acute';
-    if (daysSinceFracture < subacuteUntilDay) return 'subacute';
-    return 'chronic';
+    return phaseOf(this.definition.phases, daysSinceFracture);
   }
 
   // --- Steps ---------------------------------------------------------------------------------
@@ -430,11 +446,9 @@ class Planner {
     // A follow-on after a course that ended early is needed now, not at the planned end.
     const endsEarly =
       step.trigger.kind === 'therapy-course' && step.trigger.onStop === 'due-when-stopped';
-    const window = resolveWindow(
-      step.window,
-      instance.anchor,
-      this.calendar,
-      endsEarly ? stoppedOn : undefined,
+    const window = this.rescheduled(
+      instance.key,
+      resolveWindow(step.window, instance.anchor, this.calendar, endsEarly ? stoppedOn : undefined),
     );
     const completion = this.completion(step, instance, window);
     const notes = this.notes(step, window, completion);
@@ -486,6 +500,38 @@ class Planner {
       window,
       notes,
     });
+  }
+
+  /**
+   * Moves the due reminder where a scheduler rescheduled it. The entry was checked against the
+   * window when it was recorded; if a later correction moved the window (a corrected anchor) and
+   * the day no longer fits, the planned reminder applies again and the plan says why.
+   */
+  private rescheduled(key: string, window: ResolvedWindow): ResolvedWindow {
+    const item = this.reschedules.get(key);
+    if (!item) return window;
+    const { event } = item;
+    const decidedOn = this.calendar.localDate(item.recordedAt);
+    const problem = rescheduleProblem(window.view, event.remindOn, this.calendar);
+    if (problem) {
+      return {
+        ...window,
+        view: {
+          ...window.view,
+          adjustments: [
+            ...window.view.adjustments,
+            `due reminder rescheduled on ${decidedOn} to ${event.remindOn} set aside: ${problem.field === 'remindOn' ? 'that day' : 'the step'} ${problem.message}`,
+          ],
+        },
+      };
+    }
+    const plannedOn = this.calendar.localDate(window.transitions.due);
+    return rescheduleDue(
+      window,
+      event.remindOn,
+      this.calendar,
+      `due reminder rescheduled from ${plannedOn} to ${event.remindOn} by ${event.recordedBy} on ${decidedOn}: ${event.reason}`,
+    );
   }
 
   private completion(
@@ -674,7 +720,8 @@ const STATUS_FROM: Readonly<Record<Transition, StepStatus>> = {
 };
 
 function timeReason(status: StepStatus, v: PlanWindow): string {
-  const dueText = v.granularity === 'day' ? `due by ${v.due}` : `due at ${v.due}`;
+  const moved = v.rescheduledTo ? ` (reminder rescheduled to ${v.rescheduledTo})` : '';
+  const dueText = `${v.granularity === 'day' ? `due by ${v.due}` : `due at ${v.due}`}${moved}`;
   switch (status) {
     case 'upcoming':
       return `Opens ${v.granularity === 'day' ? `on ${v.opens}` : `at ${v.opens}`}; ${dueText}.`;

@@ -16,6 +16,7 @@ import {
   recordWithAsOfArb,
   scenarioFromRecord,
 } from '../testing/arbitraries.js';
+import { serviceCalendar } from '../time/settings.js';
 import { computePlan, isActive, stepAtTimer } from './compute-plan.js';
 import { diffPlans } from './diff.js';
 import type { Plan, PlanStep, Transition } from './types.js';
@@ -273,6 +274,55 @@ describe('plan invariants', { timeout: 60_000 }, () => {
             expected.map((transition) => [transition, t[transition]]),
           );
         }
+      }),
+      RUNS,
+    );
+  });
+
+  it('g3. a reschedule moves only the due reminder, to the clinic time of a working day in the window', () => {
+    const calendar = serviceCalendar();
+    fc.assert(
+      fc.property(recordWithAsOfArb(), ({ record, asOf }) => {
+        const { parsed, plan } = planned(record, asOf);
+        const rescheduleIds = new Set(
+          parsed.events.filter((e) => e.type === 'step-rescheduled').map((e) => e.id),
+        );
+        if (rescheduleIds.size === 0) return;
+        // The same log without any reschedule (or the withdrawal of one).
+        const unmoved = planWithEvents(
+          parsed,
+          parsed.events.filter(
+            (e) =>
+              !rescheduleIds.has(e.id) &&
+              !(e.type === 'retraction' && rescheduleIds.has(e.supersedes)),
+          ),
+          asOf,
+        );
+        expect(plan.steps.map((s) => s.key)).toEqual(unmoved.steps.map((s) => s.key));
+        plan.steps.forEach((step, index) => {
+          const moved = step.window;
+          const planned = unmoved.steps[index]?.window;
+          if (!moved || !planned) {
+            expect(moved).toEqual(planned);
+            return;
+          }
+          expect(moved.transitions.open, step.key).toBe(planned.transitions.open);
+          expect(moved.transitions.overdue, step.key).toBe(planned.transitions.overdue);
+          expect([moved.opens, moved.due, moved.overdueFrom]).toEqual([
+            planned.opens,
+            planned.due,
+            planned.overdueFrom,
+          ]);
+          const day = moved.rescheduledTo;
+          if (day === undefined) {
+            expect(moved.transitions.due).toBe(planned.transitions.due);
+            return;
+          }
+          expect(moved.granularity).toBe('day');
+          expect(day >= moved.opens && day < moved.overdueFrom, `${step.key} on ${day}`).toBe(true);
+          expect(calendar.isWorkingDay(day), `${day} is a working day`).toBe(true);
+          expect(ms(moved.transitions.due)).toBe(calendar.atClinicTime(day));
+        });
       }),
       RUNS,
     );

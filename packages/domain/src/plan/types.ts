@@ -28,6 +28,11 @@ export interface PlanWindow {
   readonly transitions: Readonly<Record<Transition, string>>;
   /** Why a reminder moved ("due moved from Sunday 2025-03-30 to Friday 2025-03-28"). */
   readonly adjustments: readonly string[];
+  /**
+   * The day a scheduler moved the due reminder to (step-rescheduled), within the window; the
+   * guidance dates above do not change. Absent when the due reminder is where the plan put it.
+   */
+  readonly rescheduledTo?: string;
   readonly timing: TimingBasis;
 }
 

@@ -1,4 +1,5 @@
 import type { WindowDefinition } from '../pathway/definition.js';
+import { describeSource, type TimingBasis } from '../pathway/sources.js';
 import type { EpochMs, LocalDate, ServiceCalendar } from '../time/calendar.js';
 import { toIso } from '../time/calendar.js';
 import type { PlanWindow, Transition } from './types.js';
@@ -128,4 +129,107 @@ function describeMove(
       ? `${edge} reminder moved from ${from} (${why}) to ${to}`
       : `${edge} reminder moved from ${from} to ${to} to keep the window in order`,
   );
+}
+
+// --- Rescheduling the due reminder ------------------------------------------------------------
+
+/** Which field of a step-rescheduled entry a problem belongs to, and what is wrong with it. */
+export interface RescheduleProblem {
+  readonly field: 'stepKey' | 'remindOn';
+  readonly message: string;
+}
+
+/** Where the window comes from, in words: the step's own timing basis and its citation. */
+export function describeTimingBasis(timing: TimingBasis): string {
+  if (timing.kind === 'guideline') return `as ${describeSource(timing.source)} sets it`;
+  const source = timing.source ? `; ${describeSource(timing.source)}` : '';
+  return `service standard: ${timing.explanation}${source}`;
+}
+
+function describeWindow(window: PlanWindow): string {
+  return `the window opens on ${window.opens}, is due by ${window.due} and is overdue from ${window.overdueFrom} (${describeTimingBasis(window.timing)})`;
+}
+
+/**
+ * Whether a step's due reminder may be moved to `remindOn`: only within the step's own window as
+ * the guidance (or service standard) defines it, never before it opens and never on or after the
+ * day it becomes overdue, because the overdue limit is the clinical one and does not move. The
+ * day must be a working day, as every day-level reminder is. Windows measured in hours (ward
+ * timings such as the 48-hour review) are exact clinical times and are never moved. Returns
+ * undefined when the move is allowed. Whether the step still needs action, and whether the day
+ * has passed, depend on when the move is made: the validation checks those (validate.ts).
+ */
+export function rescheduleProblem(
+  window: PlanWindow,
+  remindOn: LocalDate,
+  calendar: ServiceCalendar,
+): RescheduleProblem | undefined {
+  if (window.granularity !== 'day') {
+    return {
+      field: 'stepKey',
+      message: `has a window measured in hours (due at ${window.due}, overdue from ${window.overdueFrom}); an exact clinical time cannot be rescheduled`,
+    };
+  }
+  if (remindOn < window.opens) {
+    return {
+      field: 'remindOn',
+      message: `is before the step's window opens (${window.opens}): ${describeWindow(window)}`,
+    };
+  }
+  if (remindOn >= window.overdueFrom) {
+    return {
+      field: 'remindOn',
+      message: `is on or after the day the step becomes overdue (${window.overdueFrom}); the overdue limit is clinical and stays: ${describeWindow(window)}`,
+    };
+  }
+  const notWorking = calendar.nonWorkingReason(remindOn);
+  if (notWorking) {
+    return {
+      field: 'remindOn',
+      message: `is not a working day (${notWorking}); reminders go out at the clinic time on working days, so choose another day before ${window.overdueFrom}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The days a due reminder may be moved to, from `today`: the first and last day of the step's
+ * window still ahead (working days only, see rescheduleProblem), or undefined when none is left
+ * or the window cannot be rescheduled. For forms, so the user sees the range before choosing.
+ */
+export function rescheduleRange(
+  window: PlanWindow,
+  today: LocalDate,
+  calendar: ServiceCalendar,
+): { readonly earliest: LocalDate; readonly latest: LocalDate } | undefined {
+  if (window.granularity !== 'day') return undefined;
+  const earliest = calendar.workingDayOnOrAfter(today > window.opens ? today : window.opens);
+  const latest = calendar.workingDayOnOrBefore(
+    calendar.addToDate(window.overdueFrom, { days: -1 }),
+  );
+  return earliest <= latest ? { earliest, latest } : undefined;
+}
+
+/**
+ * The window with its due reminder moved to the clinic time on `remindOn` (checked with
+ * rescheduleProblem first). The opening and overdue reminders stay where they were: `remindOn`
+ * is a working day on or after the opening day, so the window stays in order.
+ */
+export function rescheduleDue(
+  resolved: ResolvedWindow,
+  remindOn: LocalDate,
+  calendar: ServiceCalendar,
+  adjustment: string,
+): ResolvedWindow {
+  const due = calendar.atClinicTime(remindOn);
+  return {
+    ...resolved,
+    transitions: { ...resolved.transitions, due },
+    view: {
+      ...resolved.view,
+      transitions: { ...resolved.view.transitions, due: toIso(due) },
+      rescheduledTo: remindOn,
+      adjustments: [...resolved.view.adjustments, adjustment],
+    },
+  };
 }

@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import {
   CLOSURE_REASONS,
   type ClinicalEventInput,
+  ClinicalEventSchema,
   COLUMN_INVOLVEMENT,
   CONTACT_MODES,
   type EpisodeInput,
+  EpisodeSchema,
   type EventType,
   FRACTURE_RISK_CATEGORIES,
   FRACTURE_RISK_TOOLS,
@@ -13,6 +15,7 @@ import {
   MOBILITY,
   MRI_OEDEMA,
   type PatientInput,
+  PatientSchema,
   REFERRAL_TYPES,
   SEXES,
   STEP_OUTCOMES,
@@ -22,6 +25,10 @@ import {
 import type { StepDefinition } from '../pathway/definition.js';
 import { BONE_THERAPY_DRUGS, type BoneTherapyDrug } from '../pathway/drugs.js';
 import { CURRENT_PATHWAY_VERSION, findPathway } from '../pathway/registry.js';
+import { computePlan, isActive } from '../plan/compute-plan.js';
+import type { Plan } from '../plan/types.js';
+import { rescheduleRange } from '../plan/window.js';
+import { serviceCalendar } from '../time/settings.js';
 import { Scenario } from './scenario.js';
 
 /**
@@ -351,11 +358,17 @@ const findingsBody: fc.Arbitrary<Body> = fc
 
 /**
  * Event types whose corrections carry new content: every type but therapy entries (corrected in
- * place, so courses stay consistent), closures and retractions.
+ * place, so courses stay consistent), closures, retractions and reschedules (a reschedule's
+ * correction needs the plan to pick a day in the window; the reschedule seed makes those).
  */
 type Correctable = Exclude<
   EventType,
-  'bone-therapy-started' | 'bone-therapy-dose' | 'bone-therapy-stopped' | 'closure' | 'retraction'
+  | 'bone-therapy-started'
+  | 'bone-therapy-dose'
+  | 'bone-therapy-stopped'
+  | 'closure'
+  | 'retraction'
+  | 'step-rescheduled'
 >;
 
 const bodiesByType = fc.record({
@@ -439,7 +452,17 @@ type EventSeed =
       readonly bodies: Readonly<Record<Exclude<Correctable, 'step-completed'>, Body>>;
       readonly outcome: (typeof STEP_OUTCOMES)[number];
     }
-  | { readonly kind: 'retraction'; readonly time: TimeSeed; readonly pick: number };
+  | { readonly kind: 'retraction'; readonly time: TimeSeed; readonly pick: number }
+  | {
+      readonly kind: 'reschedule';
+      readonly time: TimeSeed;
+      /** Picks the step among those whose due reminder can still move, and the day in range. */
+      readonly pick: number;
+      readonly dayPick: number;
+      /** Correct the step's reschedule in effect (if there is one) instead of adding another. */
+      readonly correct: boolean;
+      readonly reason: string;
+    };
 
 const drugArb: fc.Arbitrary<BoneTherapyDrug> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('denosumab' as const, 'zoledronic-acid' as const) },
@@ -491,6 +514,17 @@ const eventSeedArb: fc.Arbitrary<EventSeed> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('retraction' as const), time: timeSeedArb, pick }),
   },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('reschedule' as const),
+      time: timeSeedArb,
+      pick,
+      dayPick: pick,
+      correct: fc.boolean(),
+      reason: fc.constantFrom('Patient on holiday', 'Clinic capacity', ' Nurse on leave '),
+    }),
+  },
 );
 
 const closureSeedArb = fc.record({
@@ -534,11 +568,23 @@ const THERAPY_TYPES: ReadonlySet<EventType> = new Set([
   'bone-therapy-stopped',
 ]);
 
+/** Working days from `earliest` to `latest` (both included), in the service calendar. */
+function workingDays(earliest: string, latest: string): string[] {
+  const calendar = serviceCalendar();
+  const days: string[] = [];
+  for (let day = earliest; day <= latest; day = calendar.addToDate(day, { days: 1 })) {
+    if (calendar.isWorkingDay(day)) days.push(day);
+  }
+  return days;
+}
+
 function buildEvents(
   times: EpisodeTimes,
   idPrefix: string,
   seeds: readonly EventSeed[],
   closure: ClosureSeed | undefined,
+  /** The plan of the log so far as of an instant, to place reschedules inside their windows. */
+  planAt: (events: readonly ClinicalEventInput[], asOf: number) => Plan,
 ): ClinicalEventInput[] {
   const built: Built[] = [];
   const out: ClinicalEventInput[] = [];
@@ -547,6 +593,7 @@ function buildEvents(
   const running = new Map<BoneTherapyDrug, string>();
   const courses = new Map<string, { drug: BoneTherapyDrug; doses: number }>();
   let cursor = times.enrolledAt;
+  let previousWasReschedule = false;
 
   const emit = (
     id: string,
@@ -555,13 +602,18 @@ function buildEvents(
     floor = times.floor,
     at?: number,
   ) => {
+    // A reschedule was checked against the plan of the entries before it; an entry sharing its
+    // recordedAt could be replayed before it and change that plan, so nothing shares it.
     const gap =
       body.type === 'step-completed' ||
+      body.type === 'step-rescheduled' ||
+      previousWasReschedule ||
       body.supersedes !== undefined ||
       THERAPY_TYPES.has(body.type) ||
       body.type === 'closure'
         ? Math.max(time.gap, 1)
         : time.gap;
+    previousWasReschedule = body.type === 'step-rescheduled';
     const recordedAt = Math.max(cursor + gap * MINUTE, floor);
     const occurredAt = at ?? Math.max(recordedAt - time.lag * MINUTE, floor);
     cursor = recordedAt;
@@ -589,6 +641,7 @@ function buildEvents(
         !superseded.has(event.id) &&
         event.type !== 'retraction' &&
         event.type !== 'closure' &&
+        (purpose === 'retraction' || event.type !== 'step-rescheduled') &&
         (purpose === 'correction' ||
           !THERAPY_TYPES.has(event.type) ||
           event.type === 'bone-therapy-dose'),
@@ -661,6 +714,40 @@ function buildEvents(
         emit(id, { ...body, supersedes }, seed.time);
         return;
       }
+      case 'reschedule': {
+        // Recorded as emit records it (at least a minute after the previous entry), so the plan
+        // checked here is the one the validation checks against.
+        const recordedAt = Math.max(cursor + Math.max(seed.time.gap, 1) * MINUTE, times.floor);
+        const today = serviceCalendar().localDate(recordedAt);
+        const movable = planAt(out, recordedAt).steps.flatMap((step) => {
+          if (!isActive(step.status) || step.status === 'overdue' || !step.window) return [];
+          const range = rescheduleRange(step.window, today, serviceCalendar());
+          return range ? [{ key: step.key, days: workingDays(range.earliest, range.latest) }] : [];
+        });
+        const chosen = movable[seed.pick % Math.max(movable.length, 1)];
+        if (!chosen) return;
+        const previous = seed.correct
+          ? built.findLast(
+              ({ event }) =>
+                event.type === 'step-rescheduled' &&
+                event.stepKey === chosen.key &&
+                !superseded.has(event.id),
+            )
+          : undefined;
+        if (previous) superseded.add(previous.event.id);
+        emit(
+          id,
+          compact({
+            type: 'step-rescheduled' as const,
+            stepKey: chosen.key,
+            remindOn: chosen.days[seed.dayPick % chosen.days.length],
+            reason: seed.reason,
+            supersedes: previous?.event.id,
+          }),
+          seed.time,
+        );
+        return;
+      }
       case 'retraction': {
         const list = targets('retraction');
         const target = list[seed.pick % Math.max(list.length, 1)];
@@ -712,7 +799,18 @@ export function episodeRecordArb(options: RecordOptions = {}): fc.Arbitrary<Epis
     })
     .map(({ patient, episode: episodeSeed, idPrefix, seeds, closure: closureSeed }) => {
       const { episode, times } = buildEpisode(episodeSeed, patient.id);
-      return { patient, episode, events: buildEvents(times, idPrefix, seeds, closureSeed) };
+      const planAt = (events: readonly ClinicalEventInput[], asOf: number) =>
+        computePlan({
+          patient: PatientSchema.parse(patient),
+          episode: EpisodeSchema.parse(episode),
+          events: events.map((event) => ClinicalEventSchema.parse(event)),
+          asOf,
+        });
+      return {
+        patient,
+        episode,
+        events: buildEvents(times, idPrefix, seeds, closureSeed, planAt),
+      };
     });
 }
 

@@ -1,0 +1,295 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CURRENT_PATHWAY_VERSION, findPathway } from '../pathway/registry.js';
+import { SOURCE_DOCUMENTS } from '../pathway/sources.js';
+import { type Scenario, scenario } from '../testing/scenario.js';
+import {
+  episodeKpis,
+  KPI_DEFINITIONS,
+  KPI_IDS,
+  KPI_STEP_IDS,
+  type KpiId,
+  type KpiOutcome,
+  KpiTally,
+} from './kpis.js';
+
+const SEEDS = fileURLToPath(new URL('../../../../../shared/seeds/', import.meta.url));
+
+// Fracture on Monday 6 January 2025: the 90-day steps are due by 2025-04-06, the follow-up
+// contact opens at week 12 (2025-03-31) and is due by week 16 (2025-04-28), the adherence check
+// opens at week 48 (2025-12-08) and is due by week 52 (2026-01-05).
+const FRACTURE = '2025-01-06';
+const day = (n: number, time = '10:00:00Z') => {
+  const date = new Date(Date.parse(`${FRACTURE}T00:00:00Z`) + n * 86_400_000);
+  return `${date.toISOString().slice(0, 10)}T${time}`;
+};
+
+function measure(s: Scenario, asOf: string): Record<KpiId, KpiOutcome> {
+  const plan = s.plan(asOf);
+  const { events } = s.record(asOf);
+  const outcomes = episodeKpis({ steps: plan.steps, events, closure: plan.closure, asOf });
+  expect(outcomes.map((o) => o.kpi)).toEqual([...KPI_IDS]);
+  return Object.fromEntries(outcomes.map((o) => [o.kpi, o])) as Record<KpiId, KpiOutcome>;
+}
+const results = (m: Record<KpiId, KpiOutcome>) =>
+  Object.fromEntries(Object.entries(m).map(([k, o]) => [k, o.result]));
+
+const frax = {
+  type: 'fracture-risk-assessment',
+  tool: 'FRAX',
+  majorOsteoporoticFractureRisk: 24,
+  category: 'high',
+} as const;
+const dxa = { type: 'dxa-result', lumbarSpineTScore: -2.7 } as const;
+const falls = {
+  type: 'falls-risk-assessment',
+  fallsInLastYear: 0,
+  presentedWithFall: false,
+  gaitOrBalanceDifficulty: false,
+  result: 'not-at-risk',
+} as const;
+const started = { type: 'bone-therapy-started', drug: 'alendronic-acid' } as const;
+const contact = (extra: Record<string, unknown> = {}) =>
+  ({ type: 'follow-up-contact', mode: 'telephone', ...extra }) as never;
+
+describe('KPI definitions', () => {
+  it('take their titles from the pathway steps that name a KPI, and cite sources', () => {
+    const pathway = findPathway(CURRENT_PATHWAY_VERSION);
+    const named = (pathway?.steps ?? []).filter((s) => s.kpi).map((s) => s.kpi);
+    for (const name of named) expect(KPI_DEFINITIONS.map((k) => k.title)).toContain(name);
+    expect(KPI_DEFINITIONS.map((k) => k.title)).toContain('Treatment started by first follow-up');
+    for (const kpi of KPI_DEFINITIONS) {
+      expect(kpi.sources.length, kpi.id).toBeGreaterThan(0);
+      expect(KPI_STEP_IDS).toContain(kpi.stepId);
+      expect(kpi.met.length + kpi.counted.length + kpi.notCounted.length).toBeGreaterThan(60);
+    }
+    expect(KPI_DEFINITIONS.find((k) => k.id === 'fracture-risk-assessment')?.met).toContain(
+      'within 90 days',
+    );
+  });
+
+  it.skipIf(!existsSync(SEEDS))('quote their sources word for word', () => {
+    const words = (t: string) =>
+      t
+        .replace(/[‘’]/g, "'")
+        .replace(/-\s*\n\s*/g, '-')
+        .replace(/\s+/g, ' ')
+        .trim();
+    for (const kpi of KPI_DEFINITIONS) {
+      for (const source of kpi.sources) {
+        const text = readFileSync(`${SEEDS}${SOURCE_DOCUMENTS[source.document].file}`, 'utf8');
+        expect(words(text), source.quote).toContain(words(source.quote));
+      }
+    }
+  });
+});
+
+describe('episodeKpis: the step-based measures', () => {
+  it('a new episode is pending everywhere, and adherence is not counted without therapy', () => {
+    const m = measure(scenario({ fractureDate: FRACTURE }), day(10));
+    expect(results(m)).toEqual({
+      'fracture-risk-assessment': 'pending',
+      dxa: 'pending',
+      'falls-assessment': 'pending',
+      'bone-therapy-recommended': 'pending',
+      'follow-up-16-weeks': 'pending',
+      'treatment-started-by-follow-up': 'pending',
+      'adherence-52-weeks': 'excluded',
+    });
+    expect(m['fracture-risk-assessment'].reason).toBe('Not done yet; due by 2025-04-06.');
+  });
+
+  it('met when done by the due date (the 90th day included), not met when late or never', () => {
+    const s = scenario({ fractureDate: FRACTURE })
+      .add(day(90, '16:00:00Z'), frax)
+      .add(day(91), dxa);
+    const m = measure(s, day(120));
+    expect(m['fracture-risk-assessment']).toMatchObject({
+      result: 'met',
+      reason: 'Done on 2025-04-06, by the due date 2025-04-06.',
+    });
+    expect(m.dxa).toMatchObject({
+      result: 'not-met',
+      reason: 'Done on 2025-04-07, after the due date 2025-04-06.',
+    });
+    expect(m['falls-assessment']).toMatchObject({
+      result: 'not-met',
+      reason: 'Not done by the due date 2025-04-06.',
+    });
+  });
+
+  it('counts a falls assessment made by its due date as met', () => {
+    const m = measure(scenario({ fractureDate: FRACTURE }).add(day(30), falls), day(120));
+    expect(m['falls-assessment']).toMatchObject({ result: 'met' });
+  });
+
+  it('counts the due date in the service time zone (late evening in summer time is the same day)', () => {
+    // 23:30 UTC on 6 April is 00:30 on 7 April in London (BST): a day late.
+    const m = measure(
+      scenario({ fractureDate: FRACTURE }).add(day(90, '23:30:00Z'), frax),
+      day(100),
+    );
+    expect(m['fracture-risk-assessment'].result).toBe('not-met');
+  });
+
+  it('"not indicated" is not counted; "declined" is not met, except for the therapy recommendation', () => {
+    const s = scenario({ fractureDate: FRACTURE })
+      .completeStep(day(20), 'dxa-scan', 'not-indicated')
+      .completeStep(day(21), 'fracture-risk-assessment', 'declined')
+      .completeStep(day(22), 'bone-therapy-decision', 'declined');
+    const m = measure(s, day(30));
+    expect(m.dxa.result).toBe('excluded');
+    expect(m['fracture-risk-assessment']).toMatchObject({
+      result: 'not-met',
+      reason: 'Declined by the patient on 2025-01-27.',
+    });
+    expect(m['bone-therapy-recommended'].result).toBe('met');
+  });
+
+  it('a follow-up contact before week 12 does not count; one in weeks 12 to 16 does', () => {
+    const early = scenario({ fractureDate: FRACTURE }).add(day(60), contact());
+    expect(measure(early, day(100))['follow-up-16-weeks'].result).toBe('pending');
+    expect(measure(early, day(120))['follow-up-16-weeks'].result).toBe('not-met');
+    const onTime = scenario({ fractureDate: FRACTURE }).add(day(100), contact());
+    expect(measure(onTime, day(120))['follow-up-16-weeks'].result).toBe('met');
+  });
+
+  it('a retracted assessment no longer counts', () => {
+    const s = scenario({ fractureDate: FRACTURE })
+      .add(day(20), { ...frax, id: 'frax-1' })
+      .add(day(21), {
+        type: 'retraction',
+        supersedes: 'frax-1',
+        note: 'Entered on the wrong patient',
+      });
+    expect(measure(s, day(100))['fracture-risk-assessment'].result).toBe('not-met');
+  });
+
+  it('closed before the due date: not counted after death or transfer, not met after discharge', () => {
+    const died = scenario({ fractureDate: FRACTURE }).add(day(30), {
+      type: 'closure',
+      reason: 'died',
+    });
+    const m = measure(died, day(200));
+    expect(m['fracture-risk-assessment']).toMatchObject({
+      result: 'excluded',
+      reason: 'Episode closed (died) on 2025-02-05, before it was due.',
+    });
+    expect(m['treatment-started-by-follow-up'].result).toBe('excluded');
+    const discharged = scenario({ fractureDate: FRACTURE })
+      .add(day(20), frax)
+      .add(day(30), { type: 'closure', reason: 'discharged' });
+    const d = measure(discharged, day(200));
+    expect(d['fracture-risk-assessment'].result).toBe('met');
+    expect(d.dxa.result).toBe('not-met');
+  });
+});
+
+describe('episodeKpis: treatment started by first follow-up', () => {
+  it('met when therapy started before the first follow-up contact', () => {
+    const s = scenario({ fractureDate: FRACTURE }).add(day(40), started).add(day(100), contact());
+    expect(measure(s, day(110))['treatment-started-by-follow-up']).toMatchObject({
+      result: 'met',
+      reason: 'Bone therapy started on 2025-02-15; first follow-up on 2025-04-16.',
+    });
+  });
+
+  it('met when the contact reports therapy started (e.g. by the GP)', () => {
+    const s = scenario({ fractureDate: FRACTURE })
+      .completeStep(day(30), 'bone-therapy-decision')
+      .add(day(100), contact({ treatmentStatus: 'started' }));
+    expect(measure(s, day(110))['treatment-started-by-follow-up'].result).toBe('met');
+  });
+
+  it('not met when recommended but started only after the contact', () => {
+    const s = scenario({ fractureDate: FRACTURE })
+      .completeStep(day(30), 'bone-therapy-decision')
+      .add(day(100), contact({ treatmentStatus: 'not-started' }))
+      .add(day(105), started);
+    expect(measure(s, day(110))['treatment-started-by-follow-up']).toMatchObject({
+      result: 'not-met',
+      reason: 'Recommended but not started by the first follow-up on 2025-04-16.',
+    });
+  });
+
+  it('not counted without a recommendation, or when therapy was not recommended', () => {
+    const none = scenario({ fractureDate: FRACTURE }).add(day(100), contact());
+    expect(measure(none, day(110))['treatment-started-by-follow-up'].result).toBe('excluded');
+    const notRecommended = scenario({ fractureDate: FRACTURE })
+      .completeStep(day(30), 'bone-therapy-decision')
+      .add(day(100), contact({ treatmentStatus: 'not-recommended' }));
+    expect(measure(notRecommended, day(110))['treatment-started-by-follow-up'].result).toBe(
+      'excluded',
+    );
+  });
+
+  it('a retracted therapy start does not count', () => {
+    const s = scenario({ fractureDate: FRACTURE })
+      .add(day(40), { ...started, id: 'start-1' })
+      .completeStep(day(41), 'bone-therapy-decision')
+      .add(day(50), { type: 'retraction', supersedes: 'start-1', note: 'Not started after all' })
+      .add(day(100), contact());
+    expect(measure(s, day(110))['treatment-started-by-follow-up'].result).toBe('not-met');
+  });
+});
+
+describe('episodeKpis: adherence at 52 weeks', () => {
+  const onTherapy = () => scenario({ fractureDate: FRACTURE }).add(day(40), started);
+
+  it('pending before week 52, not met when no check was made by then', () => {
+    expect(measure(onTherapy(), day(350))['adherence-52-weeks'].result).toBe('pending');
+    expect(measure(onTherapy(), day(380))['adherence-52-weeks'].result).toBe('not-met');
+  });
+
+  it('met only when the check recorded the patient taking therapy as prescribed', () => {
+    const taking = onTherapy().add(day(345), contact({ takingAsPrescribed: true }));
+    expect(measure(taking, day(380))['adherence-52-weeks']).toMatchObject({
+      result: 'met',
+      reason: 'Taking bone therapy as prescribed at the check on 2025-12-17.',
+    });
+    const notTaking = onTherapy().add(day(345), contact({ takingAsPrescribed: false }));
+    expect(measure(notTaking, day(380))['adherence-52-weeks'].result).toBe('not-met');
+    const unknown = onTherapy().add(day(345), contact());
+    expect(measure(unknown, day(380))['adherence-52-weeks']).toMatchObject({
+      result: 'not-met',
+      reason: 'Checked on 2025-12-17, but adherence was not recorded.',
+    });
+  });
+
+  it('reads the corrected check, not the one it replaced', () => {
+    const s = onTherapy()
+      .add(day(345), contact({ id: 'check-1', takingAsPrescribed: false }))
+      .add(
+        day(345),
+        contact({ supersedes: 'check-1', takingAsPrescribed: true, recordedAt: day(346) }),
+      );
+    expect(measure(s, day(380))['adherence-52-weeks'].result).toBe('met');
+  });
+});
+
+describe('KpiTally', () => {
+  it('adds up outcomes per measure, with the percentage of the eligible', () => {
+    const tally = new KpiTally();
+    const asOf = day(120);
+    const episode = (s: Scenario) => {
+      const plan = s.plan(asOf);
+      return episodeKpis({
+        steps: plan.steps,
+        events: s.record(asOf).events,
+        closure: plan.closure,
+        asOf,
+      });
+    };
+    tally.add(episode(scenario({ fractureDate: FRACTURE }).add(day(10), frax)));
+    tally.add(episode(scenario({ fractureDate: FRACTURE }).add(day(95), frax)));
+    tally.add(episode(scenario({ fractureDate: FRACTURE }).add(day(20), frax)));
+    tally.add(episode(scenario({ fractureDate: '2025-04-01' })));
+    const frs = tally.summaries().find((s) => s.definition.id === 'fracture-risk-assessment');
+    expect(frs).toMatchObject({ met: 2, notMet: 1, pending: 1, excluded: 0, eligible: 3 });
+    expect(frs?.percentMet).toBeCloseTo(66.667, 2);
+    const adherence = tally.summaries().find((s) => s.definition.id === 'adherence-52-weeks');
+    expect(adherence).toMatchObject({ eligible: 0, excluded: 4, percentMet: undefined });
+    expect(tally.episodes).toBe(4);
+  });
+});

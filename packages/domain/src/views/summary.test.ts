@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { ClinicalEvent } from '../inputs/schemas.js';
+import { painSummary, phaseLabel, phaseOf } from './summary.js';
+
+const phases = { acuteUntilDay: 42, subacuteUntilDay: 84 };
+const bands = { painBands: { mildMax: 3, moderateMax: 6 } };
+
+function pain(id: string, day: number, rest: number, activity: number, extra = {}): ClinicalEvent {
+  const at = `2026-01-${String(day).padStart(2, '0')}T10:00:00.000Z`;
+  return {
+    id,
+    type: 'pain-assessment',
+    occurredAt: at,
+    recordedAt: at,
+    recordedBy: 'nurse-1',
+    nrsAtRest: rest,
+    nrsOnActivity: activity,
+    functionalLimitation: 'moderate',
+    ...extra,
+  } as ClinicalEvent;
+}
+
+describe('phase of recovery', () => {
+  it('follows the pathway version day limits', () => {
+    expect([0, 41, 42, 83, 84, 400].map((d) => phaseOf(phases, d))).toEqual([
+      'acute',
+      'acute',
+      'subacute',
+      'subacute',
+      'chronic',
+      'chronic',
+    ]);
+    expect(phaseLabel(phases, 'acute')).toBe('Acute (weeks 0-6)');
+    expect(phaseLabel(phases, 'subacute')).toBe('Subacute (weeks 6-12)');
+    expect(phaseLabel(phases, 'chronic')).toBe('Chronic (after week 12)');
+  });
+});
+
+describe('pain summary', () => {
+  it('is undefined without a pain assessment', () => {
+    expect(painSummary([], bands)).toBeUndefined();
+  });
+
+  it('takes the worse score and compares it with the assessment before', () => {
+    const summary = painSummary([pain('a', 1, 5, 8), pain('b', 3, 3, 6)], bands);
+    expect(summary?.latest).toMatchObject({ eventId: 'b', worst: 6, band: 'moderate' });
+    expect(summary?.trend).toBe('better');
+    expect(summary?.previousWorst).toBe(8);
+    expect(painSummary([pain('a', 1, 2, 2)], bands)?.trend).toBe('first');
+    expect(painSummary([pain('a', 1, 2, 4), pain('b', 2, 7, 3)], bands)?.trend).toBe('worse');
+  });
+
+  it('applies corrections and withdrawals, and orders by when it happened', () => {
+    const events: ClinicalEvent[] = [
+      pain('a', 1, 5, 9),
+      pain('b', 5, 2, 3),
+      // Entered later, but happened between a and b.
+      pain('c', 3, 4, 4),
+      // b was entered wrongly: corrected to 7.
+      pain('b2', 5, 2, 7, { supersedes: 'b' }),
+    ];
+    const summary = painSummary(events, bands);
+    expect(summary?.latest).toMatchObject({ eventId: 'b2', worst: 7, band: 'severe' });
+    expect(summary).toMatchObject({ trend: 'worse', previousWorst: 4 });
+
+    const withdrawn: ClinicalEvent = {
+      id: 'r',
+      type: 'retraction',
+      occurredAt: '2026-01-06T10:00:00.000Z',
+      recordedAt: '2026-01-06T10:00:00.000Z',
+      recordedBy: 'nurse-1',
+      supersedes: 'b2',
+      note: 'Wrong patient',
+    } as ClinicalEvent;
+    expect(painSummary([...events, withdrawn], bands)?.latest.eventId).toBe('c');
+  });
+});
