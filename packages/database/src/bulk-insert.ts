@@ -102,6 +102,7 @@ const TABLES = {
     stepTitle: col('step_title', 'text'),
     kind: col('kind', 'text'),
     urgent: col('urgent', 'boolean'),
+    requestedBy: col('requested_by', 'text'),
     nurseId: col('nurse_id', 'text'),
     status: col('status', '"ReminderStatus"', `'open'`),
     createdAt: col('created_at', 'timestamptz', 'now()'),

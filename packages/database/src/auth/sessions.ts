@@ -3,7 +3,7 @@
 // leaked copy of the sessions table signs nobody in. Every attempt is recorded, and attempts are
 // refused for a while after too many failures for one account or from one client address.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Database } from '../client.js';
+import type { Database, Queryable } from '../client.js';
 import type { Role } from '../generated/prisma/client.js';
 import { audit } from '../records/audit.js';
 import { hashPassword, verifyPassword } from './password.js';
@@ -209,8 +209,11 @@ export async function signOut(db: Database, token: string | undefined, now = new
   });
 }
 
-/** Ends every session of a user (deactivation, a password change, a lost device). */
-export async function revokeSessionsOf(db: Database, userId: string, now = new Date()) {
+/**
+ * Ends every session of a user (deactivation, a password change, a lost device). Takes a
+ * transaction too, so a deactivation and its revocations commit together.
+ */
+export async function revokeSessionsOf(db: Queryable, userId: string, now = new Date()) {
   const { count } = await db.session.updateMany({
     where: { userId, revokedAt: null },
     data: { revokedAt: now },

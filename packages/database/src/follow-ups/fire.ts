@@ -71,13 +71,15 @@ export function fireFollowUps(
     const episodeIds = [...new Set(located.map((row) => row.episodeId))].sort();
     if (episodeIds.length === 0) return outcomes;
     // The episode rows first, in one order, as the write path does: then nothing is written to
-    // these episodes until this commits, and two batches cannot deadlock each other.
+    // these episodes until this commits, and two batches cannot deadlock each other. The patient
+    // row is share-locked too: a caseload reassignment committed while this waited is then read
+    // (PostgreSQL re-reads locked rows that changed), so the reminder goes to the new nurse.
     const episodes = await tx.$queryRaw<
       { id: string; patientId: string; nurseId: string | null }[]
     >`
       SELECT e.id, e.patient_id AS "patientId", p.nurse_id AS "nurseId"
       FROM episodes e JOIN patients p ON p.id = e.patient_id
-      WHERE e.id = ANY(${episodeIds}) ORDER BY e.id FOR UPDATE OF e`;
+      WHERE e.id = ANY(${episodeIds}) ORDER BY e.id FOR UPDATE OF e FOR SHARE OF p`;
     const episodeById = new Map(episodes.map((row) => [row.id, row]));
 
     const candidates: FollowUp[] = [];

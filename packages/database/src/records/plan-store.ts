@@ -12,6 +12,11 @@ export const OUTBOX_KINDS = {
   removeFollowUp: 'follow-up.remove',
   /** Send one reminder delivery (e-mail). */
   deliverReminder: 'reminder.deliver',
+  /**
+   * Send a delivery again that had failed (a scheduler's retry): the worker first clears the
+   * failed job, whose deterministic id would otherwise stop the new one being queued.
+   */
+  retryDelivery: 'reminder.retry',
 } as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[keyof typeof OUTBOX_KINDS];
 

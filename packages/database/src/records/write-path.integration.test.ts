@@ -105,6 +105,18 @@ describe('enrolling a patient', () => {
     };
     const episodeError = (await enrolPatient(db, badEpisode, actor).catch((e) => e)) as RecordError;
     expect(episodeError.issues[0]?.path).toBe('episode.fractureDate');
+    // A bad patient does not hide the episode's problems: a form shows them all at once.
+    const both = {
+      ...current,
+      patient: { ...(current.patient as object), sex: 'unknown' },
+      episode: { ...(current.episode as object), fractureDate: 'soon', vertebralLevels: [] },
+    };
+    const bothError = (await enrolPatient(db, both, actor).catch((e) => e)) as RecordError;
+    expect(bothError.issues.map((i) => i.path).sort()).toEqual([
+      'episode.fractureDate',
+      'episode.vertebralLevels',
+      'patient.sex',
+    ]);
     const badNurse = { ...current, nurseId: 'scheduler-1' };
     const nurseError = (await enrolPatient(db, badNurse, actor).catch((e) => e)) as RecordError;
     expect(nurseError.message).toMatch(/nurseId is not an active nurse/);

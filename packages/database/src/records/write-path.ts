@@ -131,9 +131,27 @@ function validateEnrolment(
     typeof input.episode === 'object' && input.episode !== null
       ? { enrolledAt: now.toISOString(), ...input.episode, patientId: patient?.id }
       : input.episode;
+  // With an invalid patient the episode is still checked, against a stand-in with no date of
+  // birth, so a form shows every problem at once instead of one section per attempt.
   const episode = patient
     ? collectIssues(found, () => parseEpisode(episodeInput, { ...context, patient }))
     : undefined;
+  if (!patient && typeof input.episode === 'object' && input.episode !== null) {
+    const standIn = {
+      id: 'unknown-patient',
+      identifier: { kind: 'mrn', value: 'unknown' },
+      dateOfBirth: '0001-01-01',
+      sex: 'not-known',
+    } as Patient;
+    const episodeIssues: InputIssue[] = [];
+    collectIssues(episodeIssues, () =>
+      parseEpisode(
+        { ...(episodeInput as Record<string, unknown>), patientId: standIn.id },
+        { ...context, patient: standIn },
+      ),
+    );
+    found.push(...episodeIssues.filter((issue) => issue.path !== 'episode.patientId'));
+  }
   const history: ClinicalEvent[] = [];
   if (episode) {
     for (const [index, raw] of (input.history ?? []).entries()) {
@@ -142,7 +160,7 @@ function validateEnrolment(
           ? { id: randomUUID(), recordedAt: now.toISOString(), ...raw, recordedBy: options.actorId }
           : raw;
       const event = collectIssues(found, () =>
-        parseEvent(stamped, { ...context, episode, history }, `history[${index}]`),
+        parseEvent(stamped, { ...context, patient, episode, history }, `history[${index}]`),
       );
       if (event) history.push(event);
     }
@@ -500,7 +518,12 @@ export async function recordEvent(
     const context = { now: now.getTime(), settings };
     const issues: InputIssue[] = [];
     const event = collectIssues(issues, () =>
-      parseEvent(stamped, { ...context, episode: record.episode, history: record.events }),
+      parseEvent(stamped, {
+        ...context,
+        patient: record.patient,
+        episode: record.episode,
+        history: record.events,
+      }),
     );
     if (!event) throw RecordError.invalid(issues);
 

@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../client.js';
+import { fireFollowUp } from '../follow-ups/fire.js';
+import { testEnrolment } from '../testing/enrolment.js';
+import { openTestDatabase } from '../testing/test-database.js';
+import { createUsers } from '../testing/users.js';
+import { previewCaseloadReassignment, reassignCaseload } from './caseload.js';
+import { RecordError } from './errors.js';
+import { enrolPatient } from './write-path.js';
+
+let db: Database;
+let close: () => Promise<void>;
+beforeAll(async () => {
+  ({ db, close } = await openTestDatabase('caseload'));
+  await createUsers(db, [
+    { id: 'nurse-1', role: 'nurse' },
+    { id: 'nurse-2', role: 'nurse' },
+    { id: 'nurse-3', role: 'nurse' },
+    { id: 'nurse-gone', role: 'nurse' },
+    { id: 'scheduler-1', role: 'scheduler' },
+    { id: 'admin-1', role: 'admin' },
+  ]);
+  await db.user.update({ where: { id: 'nurse-gone' }, data: { active: false } });
+});
+afterAll(() => close());
+
+const ENROLLED = new Date('2026-11-17T10:00:00Z');
+let n = 0;
+
+/** An admitted patient on `nurseId`'s caseload whose 48-hour review has fired (a reminder). */
+async function patientWithReminder(nurseId: string) {
+  n += 1;
+  const input = testEnrolment({
+    n,
+    nurseId,
+    fractureDate: '2026-11-16',
+    admittedAt: '2026-11-16T12:00:00Z',
+  });
+  await enrolPatient(db, input, { actorId: 'admin-1', now: ENROLLED });
+  const due = await db.followUp.findFirstOrThrow({
+    where: { episodeId: `ep-${n}`, stepKey: 'pain-review-48h', transition: 'due' },
+  });
+  await fireFollowUp(db, due.id, { now: due.fireAt, emailReminders: true });
+  return { patientId: `pat-${n}`, episodeId: `ep-${n}` };
+}
+
+const refusal = (work: Promise<unknown>) =>
+  work.then(() => undefined).catch((e) => e as RecordError);
+
+describe('reassigning a whole caseload', () => {
+  it('moves patients, plan steps, open reminders and unsent e-mails to the new nurse, and audits', async () => {
+    const first = await patientWithReminder('nurse-1');
+    const second = await patientWithReminder('nurse-1');
+    const other = await patientWithReminder('nurse-3');
+    // A reminder already resolved and an e-mail already sent are history: they stay as they were.
+    const sentDelivery = await db.reminderDelivery.findFirstOrThrow({
+      where: { channel: 'email', reminder: { episodeId: second.episodeId } },
+    });
+    await db.reminderDelivery.update({ where: { id: sentDelivery.id }, data: { state: 'sent' } });
+
+    const preview = await previewCaseloadReassignment(db, { fromNurseId: 'nurse-1' });
+    const stepsOfFirstTwo = await db.planStep.count({
+      where: { episodeId: { in: [first.episodeId, second.episodeId] } },
+    });
+    expect(preview).toEqual({
+      patients: 2,
+      planSteps: stepsOfFirstTwo,
+      openReminders: 2,
+      pendingEmails: 1,
+    });
+
+    const result = await reassignCaseload(
+      db,
+      { fromNurseId: 'nurse-1', toNurseId: 'nurse-2' },
+      'admin-1',
+    );
+    expect(result).toMatchObject({
+      ...preview,
+      before: { from: 2, to: 0 },
+      after: { from: 0, to: 2 },
+    });
+
+    const patients = await db.patient.findMany({ where: { nurseId: 'nurse-2' } });
+    expect(patients.map((p) => p.id).sort()).toEqual([first.patientId, second.patientId]);
+    expect(
+      await db.planStep.count({
+        where: { episodeId: { in: [first.episodeId, second.episodeId] }, nurseId: 'nurse-1' },
+      }),
+    ).toBe(0);
+    const reminders = await db.reminder.findMany({
+      where: { episodeId: { in: [first.episodeId, second.episodeId] } },
+      include: { deliveries: true },
+    });
+    expect(reminders.map((r) => r.nurseId)).toEqual(['nurse-2', 'nurse-2']);
+    const emails = reminders.flatMap((r) => r.deliveries.filter((d) => d.channel === 'email'));
+    expect(emails.map((d) => [d.state, d.recipient]).sort()).toEqual([
+      ['pending', 'nurse-2@fls.test'],
+      ['sent', 'nurse-1@fls.test'],
+    ]);
+
+    // Another nurse's patient is untouched.
+    const untouched = await db.reminder.findFirstOrThrow({
+      where: { episodeId: other.episodeId },
+    });
+    expect(untouched.nurseId).toBe('nurse-3');
+
+    const summary = await db.auditEntry.findFirstOrThrow({
+      where: { action: 'caseload.reassigned', entityId: 'nurse-1' },
+    });
+    expect(summary).toMatchObject({
+      actor: 'admin-1',
+      before: { fromNurseId: 'nurse-1', toNurseId: 'nurse-2', caseloads: { from: 2, to: 0 } },
+      after: {
+        caseloads: { from: 0, to: 2 },
+        moved: { patients: 2, openReminders: 2, pendingEmails: 1 },
+      },
+    });
+    const perPatient = await db.auditEntry.findMany({
+      where: { action: 'patient.nurse-changed' },
+      orderBy: { patientId: 'asc' },
+    });
+    expect(perPatient.map((e) => [e.patientId, e.before, e.after])).toEqual([
+      [
+        first.patientId,
+        { nurseId: 'nurse-1', nurseName: 'nurse-1' },
+        { nurseId: 'nurse-2', nurseName: 'nurse-2' },
+      ],
+      [
+        second.patientId,
+        { nurseId: 'nurse-1', nurseName: 'nurse-1' },
+        { nurseId: 'nurse-2', nurseName: 'nurse-2' },
+      ],
+    ]);
+
+    // A reminder that fires after the move goes to the new nurse.
+    const overdue = await db.followUp.findFirstOrThrow({
+      where: { episodeId: first.episodeId, stepKey: 'pain-review-48h', transition: 'overdue' },
+    });
+    await fireFollowUp(db, overdue.id, { now: overdue.fireAt, emailReminders: true });
+    const escalation = await db.reminder.findUniqueOrThrow({
+      where: { followUpId: overdue.id },
+      include: { deliveries: { where: { channel: 'email' } } },
+    });
+    expect(escalation.nurseId).toBe('nurse-2');
+    expect(escalation.deliveries[0]?.recipient).toBe('nurse-2@fls.test');
+  });
+});
+
+describe('reassigning selected patients', () => {
+  it('moves only the patients named', async () => {
+    const stays = await patientWithReminder('nurse-3');
+    const moves = await patientWithReminder('nurse-3');
+    const result = await reassignCaseload(
+      db,
+      { fromNurseId: 'nurse-3', toNurseId: 'nurse-2', patientIds: [moves.patientId] },
+      'admin-1',
+    );
+    expect(result).toMatchObject({ patients: 1, openReminders: 1 });
+    const nurses = await db.patient.findMany({
+      where: { id: { in: [stays.patientId, moves.patientId] } },
+      select: { id: true, nurseId: true },
+      orderBy: { id: 'asc' },
+    });
+    expect(Object.fromEntries(nurses.map((p) => [p.id, p.nurseId]))).toEqual({
+      [stays.patientId]: 'nurse-3',
+      [moves.patientId]: 'nurse-2',
+    });
+    const reminderOfStaying = await db.reminder.findFirstOrThrow({
+      where: { episodeId: stays.episodeId },
+    });
+    expect(reminderOfStaying.nurseId).toBe('nurse-3');
+  });
+
+  it('refuses unknown patients and patients on another caseload, naming them, and moves nothing', async () => {
+    const mine = await patientWithReminder('nurse-3');
+    const theirs = await patientWithReminder('nurse-2');
+    const error = await refusal(
+      reassignCaseload(
+        db,
+        {
+          fromNurseId: 'nurse-3',
+          toNurseId: 'nurse-2',
+          patientIds: [mine.patientId, 'pat-nobody', theirs.patientId],
+        },
+        'admin-1',
+      ),
+    );
+    expect(error).toBeInstanceOf(RecordError);
+    expect(error?.code).toBe('invalid-input');
+    expect(error?.issues.map((i) => i.message)).toEqual([
+      'names patients that do not exist: pat-nobody',
+      `names patients who are not on nurse-3's caseload: ${theirs.patientId}`,
+    ]);
+    const still = await db.patient.findUniqueOrThrow({ where: { id: mine.patientId } });
+    expect(still.nurseId).toBe('nurse-3');
+    await expect(
+      previewCaseloadReassignment(db, { fromNurseId: 'nurse-3', patientIds: ['pat-nobody'] }),
+    ).rejects.toMatchObject({ code: 'invalid-input' });
+  });
+});
+
+describe('refusing a reassignment', () => {
+  it('to an inactive user, a non-nurse, an unknown user, or the same nurse', async () => {
+    await patientWithReminder('nurse-3');
+    const attempt = (toNurseId: string) =>
+      refusal(reassignCaseload(db, { fromNurseId: 'nurse-3', toNurseId }, 'admin-1'));
+    const cases = {
+      'nurse-gone': /is not active \(nurse-gone's account is deactivated\)/,
+      'scheduler-1': /is not a nurse \(scheduler-1 is a scheduler\)/,
+      'nobody-9': /is not a user \("nobody-9"\)/,
+      'nurse-3': /must be a different nurse/,
+    };
+    for (const [toNurseId, message] of Object.entries(cases)) {
+      const error = await attempt(toNurseId);
+      expect(error?.code, toNurseId).toBe('invalid-input');
+      expect(error?.issues[0]?.path, toNurseId).toBe('toNurseId');
+      expect(error?.issues[0]?.message, toNurseId).toMatch(message);
+    }
+    expect(await db.patient.count({ where: { nurseId: 'nurse-3' } })).toBeGreaterThan(0);
+  });
+
+  it('from an unknown user or an empty caseload, with missing fields, or by a non-administrator', async () => {
+    expect(
+      (await refusal(reassignCaseload(db, { fromNurseId: 'x', toNurseId: 'nurse-2' }, 'admin-1')))
+        ?.code,
+    ).toBe('not-found');
+    const empty = await refusal(
+      reassignCaseload(db, { fromNurseId: 'nurse-gone', toNurseId: 'nurse-2' }, 'admin-1'),
+    );
+    expect(empty?.issues).toEqual([
+      { path: 'fromNurseId', message: 'has no patients on the caseload (nurse-gone)' },
+    ]);
+    const missing = await refusal(reassignCaseload(db, { fromNurseId: ' ' }, 'admin-1'));
+    expect(missing?.issues.map((i) => i.path).sort()).toEqual(['fromNurseId', 'toNurseId']);
+    const forbidden = await refusal(
+      reassignCaseload(db, { fromNurseId: 'nurse-3', toNurseId: 'nurse-2' }, 'nurse-2'),
+    );
+    expect(forbidden?.code).toBe('forbidden');
+    expect(await db.auditEntry.count({ where: { action: 'caseload.reassigned' } })).toBe(2);
+  });
+});

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../client.js';
+import { fireFollowUps } from '../follow-ups/fire.js';
+import { pendingFollowUpsBefore } from '../follow-ups/queries.js';
+import { enrolPatients, recordEvent } from '../records/write-path.js';
+import { testEnrolment } from '../testing/enrolment.js';
+import { openTestDatabase } from '../testing/test-database.js';
+import { createUsers } from '../testing/users.js';
+import { caseload, worklist } from './caseload.js';
+
+let db: Database;
+let close: () => Promise<void>;
+const ENROLLED = new Date('2026-11-02T10:00:00Z');
+const NOW = new Date('2026-11-21T12:00:00Z');
+
+beforeAll(async () => {
+  ({ db, close } = await openTestDatabase('caseload_view'));
+  await createUsers(db);
+  // Fractures 1 (acute), 60 (subacute) and 200 (chronic) days before NOW; patient 4 is nurse-2's.
+  const fractures = ['2026-11-01', '2026-09-22', '2026-05-05', '2026-11-01'];
+  await enrolPatients(
+    db,
+    fractures.map((fractureDate, i) => ({
+      ...testEnrolment({ n: i + 1, fractureDate, nurseId: i === 3 ? 'nurse-2' : 'nurse-1' }),
+      demographics: {
+        givenName: ['Ada', 'Bea', 'Cy', 'Di'][i],
+        familyName: ['Wren', 'Finch', 'Wren-Lark', 'Owl'][i],
+      },
+    })),
+    { actorId: 'nurse-1', now: ENROLLED },
+  );
+  const pain = (id: string, at: string, rest: number, activity: number, extra = {}) => ({
+    id,
+    type: 'pain-assessment',
+    occurredAt: at,
+    nrsAtRest: rest,
+    nrsOnActivity: activity,
+    functionalLimitation: 'moderate',
+    ...extra,
+  });
+  await recordEvent(
+    db,
+    { episodeId: 'ep-1', event: pain('p1', '2026-11-03T09:00:00Z', 5, 8) },
+    { actorId: 'nurse-1', now: new Date('2026-11-03T10:00:00Z') },
+  );
+  await recordEvent(
+    db,
+    { episodeId: 'ep-1', event: pain('p2', '2026-11-10T09:00:00Z', 2, 5) },
+    { actorId: 'nurse-1', now: new Date('2026-11-10T10:00:00Z') },
+  );
+  // The second score was mistyped: corrected upwards, so the trend is "worse".
+  await recordEvent(
+    db,
+    { episodeId: 'ep-1', event: pain('p2b', '2026-11-10T09:00:00Z', 2, 9, { supersedes: 'p2' }) },
+    { actorId: 'nurse-1', now: new Date('2026-11-11T10:00:00Z') },
+  );
+  // What the worker does meanwhile: apply every status change that has come.
+  const due = await pendingFollowUpsBefore(db, NOW);
+  await fireFollowUps(
+    db,
+    due.map((f) => f.id),
+    { now: NOW },
+  );
+});
+afterAll(() => close());
+
+describe('a nurse caseload', () => {
+  it('lists only their patients, with phase, next step, overdue count and pain trend', async () => {
+    const page = await caseload(db, { nurseId: 'nurse-1', now: NOW });
+    expect(page.total).toBe(3);
+    const byName = new Map(page.rows.map((row) => [row.givenName, row]));
+    expect(byName.get('Ada')).toMatchObject({ phase: 'acute', daysSinceFracture: 20 });
+    expect(byName.get('Bea')).toMatchObject({ phase: 'subacute', daysSinceFracture: 60 });
+    expect(byName.get('Cy')).toMatchObject({ phase: 'chronic', daysSinceFracture: 200 });
+    expect(byName.get('Ada')?.pain).toMatchObject({
+      latest: { eventId: 'p2b', worst: 9, band: 'severe' },
+      trend: 'worse',
+      previousWorst: 8,
+    });
+    expect(byName.get('Bea')?.pain).toBeUndefined();
+    // The chronic patient, enrolled late, has steps overdue: listed first.
+    const cy = byName.get('Cy');
+    expect(cy?.overdueSteps).toBeGreaterThan(0);
+    expect(page.rows[0]?.givenName).toBe('Cy');
+    expect(cy?.nextStep?.status).toBe('overdue');
+    // The next step is the active step due soonest, as stored for the plan.
+    const soonest = await db.planStep.findFirst({
+      where: {
+        episodeId: 'ep-2',
+        status: { in: ['upcoming', 'open', 'due', 'overdue'] },
+        dueAt: { not: null },
+      },
+      orderBy: [{ dueAt: 'asc' }, { key: 'asc' }],
+    });
+    expect(byName.get('Bea')?.nextStep?.key).toBe(soonest?.key);
+  });
+
+  it('finds patients by name beginnings, NHS number or MRN, and filters', async () => {
+    const names = async (query: Parameters<typeof caseload>[1]) =>
+      (await caseload(db, query)).rows.map((row) => row.givenName).sort();
+    expect(await names({ nurseId: 'nurse-1', now: NOW, search: 'wren' })).toEqual(['Ada', 'Cy']);
+    expect(await names({ nurseId: 'nurse-1', now: NOW, search: 'lark' })).toEqual(['Cy']);
+    expect(await names({ nurseId: 'nurse-1', now: NOW, search: 'cy wr' })).toEqual(['Cy']);
+    expect(await names({ nurseId: 'nurse-1', now: NOW, search: 'test-2' })).toEqual(['Bea']);
+    expect(await names({ nurseId: 'nurse-1', now: NOW, search: '50%' })).toEqual([]);
+    expect(await names({ nurseId: 'nurse-1', now: NOW, search: 'owl' })).toEqual([]);
+    expect(await names({ now: NOW, search: 'owl' })).toEqual(['Di']);
+    expect(await names({ nurseId: 'nurse-1', now: NOW, phase: 'subacute' })).toEqual(['Bea']);
+    expect(await names({ nurseId: 'nurse-1', now: NOW, phase: 'acute' })).toEqual(['Ada']);
+    expect(await names({ nurseId: 'nurse-1', now: NOW, overdueOnly: true })).toContain('Cy');
+  });
+
+  it('pages through the caseload in a stable order', async () => {
+    const first = await caseload(db, { nurseId: 'nurse-1', now: NOW, sort: 'name', pageSize: 2 });
+    const second = await caseload(db, {
+      nurseId: 'nurse-1',
+      now: NOW,
+      sort: 'name',
+      pageSize: 2,
+      page: 2,
+    });
+    expect(first.total).toBe(3);
+    expect([...first.rows, ...second.rows].map((r) => r.familyName)).toEqual([
+      'Finch',
+      'Wren',
+      'Wren-Lark',
+    ]);
+  });
+});
+
+describe('a nurse worklist', () => {
+  it('has their overdue, due and coming steps, each from the stored plan', async () => {
+    const list = await worklist(db, { nurseId: 'nurse-1', now: NOW });
+    const stored = await db.planStep.findMany({ where: { nurseId: 'nurse-1' } });
+    const statusOf = new Map(stored.map((s) => [`${s.episodeId}/${s.key}`, s.status]));
+    expect(list.overdue.length).toBeGreaterThan(0);
+    for (const item of list.overdue)
+      expect(statusOf.get(`${item.episodeId}/${item.stepKey}`)).toBe('overdue');
+    for (const item of list.due)
+      expect(statusOf.get(`${item.episodeId}/${item.stepKey}`)).toBe('due');
+    const weekEnd = NOW.getTime() + 7 * 86_400_000;
+    for (const item of list.thisWeek) {
+      expect(['upcoming', 'open']).toContain(statusOf.get(`${item.episodeId}/${item.stepKey}`));
+      expect(item.dueAt?.getTime()).toBeLessThan(weekEnd);
+    }
+    const expectedDue = stored.filter((s) => s.status === 'due').length;
+    expect(list.due.length).toBe(expectedDue);
+    expect([...list.overdue, ...list.due].every((item) => item.patientName !== 'Di Owl')).toBe(
+      true,
+    );
+  });
+
+  it('cuts long sections at the limit and says so', async () => {
+    const list = await worklist(db, { nurseId: 'nurse-1', now: NOW, limit: 1 });
+    expect(list.overdue.length).toBe(1);
+    expect(list.more.overdue).toBe(true);
+  });
+});

@@ -1,0 +1,380 @@
+// What a nurse's caseload and worklist pages show, read in a bounded number of index-backed
+// queries whatever the caseload's size. The pathway's own words come from packages/domain: the
+// phase limits, the pain bands and which entries still count after corrections.
+import {
+  type ClinicalEvent,
+  DEFAULT_SERVICE_SETTINGS,
+  findPathway,
+  normaliseNhsNumber,
+  type PainSummary,
+  type Phase,
+  painSummary,
+  pathwayVersions,
+  phaseOf,
+} from '@vfx/domain';
+import type { Database } from '../client.js';
+import { Prisma } from '../generated/prisma/client.js';
+
+const DAY_MS = 86_400_000;
+
+/** Today's date in the service's zone, as the pathway counts days since fracture. */
+function serviceToday(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: DEFAULT_SERVICE_SETTINGS.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+}
+const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+const dateOfDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+export const CASELOAD_SORTS = ['next-due', 'name', 'fracture'] as const;
+export type CaseloadSort = (typeof CASELOAD_SORTS)[number];
+
+export interface CaseloadQuery {
+  /** Whose caseload; undefined for every caseload (administrators). */
+  readonly nurseId?: string;
+  /** Part of a name (each word starts a given or family name) or an NHS number / MRN. */
+  readonly search?: string;
+  readonly phase?: Phase;
+  /** Only patients with at least one overdue step. */
+  readonly overdueOnly?: boolean;
+  /** Include closed episodes (discharged, transferred, died). */
+  readonly includeClosed?: boolean;
+  readonly sort?: CaseloadSort;
+  readonly page?: number;
+  readonly pageSize?: number;
+  readonly now: Date;
+}
+
+export interface CaseloadRow {
+  readonly episodeId: string;
+  readonly patientId: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly identifierKind: string;
+  readonly identifierValue: string;
+  readonly dateOfBirth: string;
+  readonly fractureDate: string;
+  readonly daysSinceFracture: number;
+  readonly phase: Phase;
+  readonly closedAt: Date | null;
+  readonly closureReason: string | null;
+  readonly nurseName: string | null;
+  readonly nextStep:
+    | {
+        readonly key: string;
+        readonly title: string;
+        readonly status: string;
+        readonly urgent: boolean;
+        readonly dueAt: Date;
+        readonly overdueAt: Date | null;
+      }
+    | undefined;
+  readonly overdueSteps: number;
+  readonly pain: PainSummary | undefined;
+}
+
+export interface CaseloadPage {
+  readonly rows: readonly CaseloadRow[];
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+/** SQL that keeps episodes in one phase, using each pathway version's own day limits. */
+function phaseCondition(phase: Phase, today: number): Prisma.Sql {
+  const perVersion = pathwayVersions().flatMap((version) => {
+    const phases = findPathway(version)?.phases;
+    if (!phases) return [];
+    const day = (n: number) => Prisma.sql`${dateOfDay(today - n)}::date`;
+    // daysSinceFracture = today - fracture_date; acute while it is below acuteUntilDay.
+    const range =
+      phase === 'acute'
+        ? Prisma.sql`e.fracture_date > ${day(phases.acuteUntilDay)}`
+        : phase === 'subacute'
+          ? Prisma.sql`e.fracture_date <= ${day(phases.acuteUntilDay)} AND e.fracture_date > ${day(phases.subacuteUntilDay)}`
+          : Prisma.sql`e.fracture_date <= ${day(phases.subacuteUntilDay)}`;
+    return [Prisma.sql`(e.pathway_version = ${version} AND ${range})`];
+  });
+  return Prisma.sql`(${Prisma.join(perVersion, ' OR ')})`;
+}
+
+/** A search term as SQL: an NHS number or MRN matches exactly, words match name beginnings. */
+function searchCondition(search: string): Prisma.Sql | undefined {
+  const term = search.trim();
+  if (!term) return undefined;
+  const digits = term.replace(/[\s-]/g, '');
+  if (/^\d{10}$/.test(digits)) {
+    return Prisma.sql`(p.identifier_kind = 'nhs-number' AND p.identifier_value = ${normaliseNhsNumber(digits)})`;
+  }
+  const words = term.split(/\s+/).filter(Boolean).slice(0, 4);
+  const escapeLike = (word: string) => word.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const byWord = words.map(
+    (word) =>
+      // A word starts a given name, a family name, or a part of one ("Lark" in "Wren-Lark").
+      Prisma.sql`(p.given_name ILIKE ${`${escapeLike(word)}%`} OR p.family_name ILIKE ${`${escapeLike(word)}%`} OR p.family_name ILIKE ${`% ${escapeLike(word)}%`} OR p.family_name ILIKE ${`%-${escapeLike(word)}%`})`,
+  );
+  const identifier = Prisma.sql`upper(p.identifier_value) = ${term.toUpperCase()}`;
+  return Prisma.sql`((${Prisma.join(byWord, ' AND ')}) OR ${identifier})`;
+}
+
+interface CaseloadSqlRow {
+  episode_id: string;
+  patient_id: string;
+  given_name: string;
+  family_name: string;
+  identifier_kind: string;
+  identifier_value: string;
+  date_of_birth: Date;
+  fracture_date: Date;
+  pathway_version: string;
+  closed_at: Date | null;
+  closure_reason: string | null;
+  nurse_name: string | null;
+  next_key: string | null;
+  next_title: string | null;
+  next_status: string | null;
+  next_urgent: boolean | null;
+  next_due_at: Date | null;
+  next_overdue_at: Date | null;
+  overdue_steps: number;
+  total: bigint;
+}
+
+const ACTIVE = Prisma.sql`('upcoming', 'open', 'due', 'overdue')`;
+
+export async function caseload(db: Database, query: CaseloadQuery): Promise<CaseloadPage> {
+  const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 100);
+  const page = Math.max(query.page ?? 1, 1);
+  const today = dayNumber(serviceToday(query.now));
+  const conditions: Prisma.Sql[] = [];
+  if (query.nurseId) conditions.push(Prisma.sql`p.nurse_id = ${query.nurseId}`);
+  if (!query.includeClosed) conditions.push(Prisma.sql`e.closed_at IS NULL`);
+  const search = query.search ? searchCondition(query.search) : undefined;
+  if (search) conditions.push(search);
+  if (query.phase) conditions.push(phaseCondition(query.phase, today));
+  if (query.overdueOnly) {
+    conditions.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM plan_steps o WHERE o.episode_id = e.id AND o.status = 'overdue')`,
+    );
+  }
+  const where =
+    conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
+  const order =
+    query.sort === 'name'
+      ? Prisma.sql`c.family_name, c.given_name, c.episode_id`
+      : query.sort === 'fracture'
+        ? Prisma.sql`c.fracture_date DESC, c.episode_id`
+        : Prisma.sql`(od.overdue_steps > 0) DESC, nxt.due_at NULLS LAST, c.family_name, c.episode_id`;
+
+  // The caseload is filtered first (index on patients.nurse_id), then each episode's next step
+  // and overdue count come from plan_steps (index on episode_id, due_at) for that set only.
+  const rows = await db.$queryRaw<CaseloadSqlRow[]>`
+    WITH c AS (
+      SELECT e.id AS episode_id, p.id AS patient_id, p.given_name, p.family_name,
+             p.identifier_kind, p.identifier_value, p.date_of_birth, e.fracture_date,
+             e.pathway_version, e.closed_at, e.closure_reason, p.nurse_id
+      FROM patients p JOIN episodes e ON e.patient_id = p.id
+      ${where}
+    )
+    SELECT c.*, u.name AS nurse_name,
+           nxt.key AS next_key, nxt.title AS next_title, nxt.status AS next_status,
+           nxt.urgent AS next_urgent, nxt.due_at AS next_due_at, nxt.overdue_at AS next_overdue_at,
+           od.overdue_steps, count(*) OVER () AS total
+    FROM c
+    LEFT JOIN users u ON u.id = c.nurse_id
+    LEFT JOIN LATERAL (
+      SELECT s.key, s.title, s.status, s.urgent, s.due_at, s.overdue_at FROM plan_steps s
+      WHERE s.episode_id = c.episode_id AND s.status IN ${ACTIVE} AND s.due_at IS NOT NULL
+      ORDER BY s.due_at, s.key LIMIT 1
+    ) nxt ON true
+    CROSS JOIN LATERAL (
+      SELECT count(*)::int AS overdue_steps FROM plan_steps s
+      WHERE s.episode_id = c.episode_id AND s.status = 'overdue'
+    ) od
+    ORDER BY ${order}
+    LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
+
+  const pains = await painSummaries(
+    db,
+    rows.map((row) => ({ episodeId: row.episode_id, pathwayVersion: row.pathway_version })),
+  );
+  return {
+    rows: rows.map((row) => {
+      const fractureDate = row.fracture_date.toISOString().slice(0, 10);
+      const daysSinceFracture = today - dayNumber(fractureDate);
+      const definition = findPathway(row.pathway_version);
+      return {
+        episodeId: row.episode_id,
+        patientId: row.patient_id,
+        givenName: row.given_name,
+        familyName: row.family_name,
+        identifierKind: row.identifier_kind,
+        identifierValue: row.identifier_value,
+        dateOfBirth: row.date_of_birth.toISOString().slice(0, 10),
+        fractureDate,
+        daysSinceFracture,
+        phase: definition ? phaseOf(definition.phases, daysSinceFracture) : 'chronic',
+        closedAt: row.closed_at,
+        closureReason: row.closure_reason,
+        nurseName: row.nurse_name,
+        nextStep:
+          row.next_key && row.next_due_at
+            ? {
+                key: row.next_key,
+                title: row.next_title ?? row.next_key,
+                status: row.next_status ?? 'upcoming',
+                urgent: row.next_urgent ?? false,
+                dueAt: row.next_due_at,
+                overdueAt: row.next_overdue_at,
+              }
+            : undefined,
+        overdueSteps: row.overdue_steps,
+        pain: pains.get(row.episode_id),
+      };
+    }),
+    total: Number(rows[0]?.total ?? 0),
+    page,
+    pageSize,
+  };
+}
+
+/**
+ * Latest pain and its trend for a page of episodes: their pain assessments and anything that
+ * could withdraw or correct one, in one query (index on clinical_events episode_id, sequence).
+ */
+async function painSummaries(
+  db: Database,
+  episodes: readonly { episodeId: string; pathwayVersion: string }[],
+): Promise<Map<string, PainSummary>> {
+  if (episodes.length === 0) return new Map();
+  const events = await db.clinicalEvent.findMany({
+    where: {
+      episodeId: { in: episodes.map((e) => e.episodeId) },
+      OR: [{ type: 'pain-assessment' }, { type: 'retraction' }],
+    },
+    select: { episodeId: true, data: true },
+    orderBy: { sequence: 'asc' },
+  });
+  const byEpisode = new Map<string, ClinicalEvent[]>();
+  for (const row of events) {
+    const list = byEpisode.get(row.episodeId) ?? [];
+    list.push(row.data as unknown as ClinicalEvent);
+    byEpisode.set(row.episodeId, list);
+  }
+  const summaries = new Map<string, PainSummary>();
+  for (const { episodeId, pathwayVersion } of episodes) {
+    const definition = findPathway(pathwayVersion);
+    const summary = definition && painSummary(byEpisode.get(episodeId) ?? [], definition);
+    if (summary) summaries.set(episodeId, summary);
+  }
+  return summaries;
+}
+
+export interface WorklistItem {
+  readonly episodeId: string;
+  readonly patientId: string;
+  readonly patientName: string;
+  readonly identifierKind: string;
+  readonly identifierValue: string;
+  readonly stepKey: string;
+  readonly stepId: string;
+  readonly title: string;
+  readonly status: string;
+  readonly urgent: boolean;
+  readonly reason: string;
+  readonly dueAt: Date | null;
+  readonly overdueAt: Date | null;
+}
+
+export interface Worklist {
+  readonly overdue: readonly WorklistItem[];
+  /** Due now: the step's due day has come and it is not overdue yet. */
+  readonly due: readonly WorklistItem[];
+  /** Becoming due within the coming week. */
+  readonly thisWeek: readonly WorklistItem[];
+  /** Whether a section was cut at the limit. */
+  readonly more: { readonly overdue: boolean; readonly due: boolean; readonly thisWeek: boolean };
+}
+
+/**
+ * A nurse's worklist: overdue steps, steps due now and steps becoming due in the next 7 days.
+ * Each section is one range scan of plan_steps (nurse_id, status, due_at).
+ */
+export async function worklist(
+  db: Database,
+  options: { nurseId: string; now: Date; limit?: number },
+): Promise<Worklist> {
+  const limit = options.limit ?? 100;
+  const weekEnd = new Date(options.now.getTime() + 7 * DAY_MS);
+  const section = (statuses: readonly string[], dueBefore?: Date) =>
+    db.planStep.findMany({
+      where: {
+        nurseId: options.nurseId,
+        status: { in: [...statuses] },
+        ...(dueBefore ? { dueAt: { lt: dueBefore } } : {}),
+        episode: { closedAt: null },
+      },
+      orderBy: [{ dueAt: 'asc' }, { episodeId: 'asc' }, { key: 'asc' }],
+      take: limit + 1,
+      select: {
+        episodeId: true,
+        key: true,
+        stepId: true,
+        title: true,
+        status: true,
+        urgent: true,
+        reason: true,
+        dueAt: true,
+        overdueAt: true,
+        episode: {
+          select: {
+            patientId: true,
+            patient: {
+              select: {
+                givenName: true,
+                familyName: true,
+                identifierKind: true,
+                identifierValue: true,
+              },
+            },
+          },
+        },
+      },
+    });
+  const overdue = await section(['overdue']);
+  const due = await section(['due']);
+  const thisWeek = await section(['upcoming', 'open'], weekEnd);
+  const items = (rows: Awaited<ReturnType<typeof section>>) =>
+    rows.slice(0, limit).map(
+      (row): WorklistItem => ({
+        episodeId: row.episodeId,
+        patientId: row.episode.patientId,
+        patientName: `${row.episode.patient.givenName} ${row.episode.patient.familyName}`,
+        identifierKind: row.episode.patient.identifierKind,
+        identifierValue: row.episode.patient.identifierValue,
+        stepKey: row.key,
+        stepId: row.stepId,
+        title: row.title,
+        status: row.status,
+        urgent: row.urgent,
+        reason: row.reason,
+        dueAt: row.dueAt,
+        overdueAt: row.overdueAt,
+      }),
+    );
+  // Urgent overdue steps first: they are escalations.
+  const overdueItems = items(overdue).sort((a, b) => Number(b.urgent) - Number(a.urgent));
+  return {
+    overdue: overdueItems,
+    due: items(due),
+    thisWeek: items(thisWeek).filter((item) => item.dueAt !== null),
+    more: {
+      overdue: overdue.length > limit,
+      due: due.length > limit,
+      thisWeek: thisWeek.length > limit,
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// An episode's plan as it stands now: packages/domain computes it from the stored record at the
+// instant asked for, so the answer is current even between timed status changes.
+import {
+  type ClinicalEvent,
+  computePlan,
+  DEFAULT_SERVICE_SETTINGS,
+  type Plan,
+  type ServiceSettings,
+} from '@vfx/domain';
+import type { Queryable } from '../client.js';
+import { loadEpisodeRecord } from '../records/write-path.js';
+
+export interface CurrentPlan {
+  readonly episodeId: string;
+  readonly patientId: string;
+  /** The episode's record version: it increases with every recorded change. */
+  readonly version: number;
+  readonly plan: Plan;
+  /** The events the plan was computed from, in the order they were recorded. */
+  readonly events: readonly ClinicalEvent[];
+}
+
+/** The plan of an episode at `now`, or undefined when there is no such episode. */
+export async function currentPlan(
+  db: Queryable,
+  episodeId: string,
+  now: Date,
+  settings: ServiceSettings = DEFAULT_SERVICE_SETTINGS,
+): Promise<CurrentPlan | undefined> {
+  const record = await loadEpisodeRecord(db, episodeId);
+  if (!record) return undefined;
+  const plan = computePlan({
+    patient: record.patient,
+    episode: record.episode,
+    events: record.events,
+    asOf: now.getTime(),
+    settings,
+  });
+  return {
+    episodeId,
+    patientId: record.patient.id,
+    version: record.row.version,
+    plan,
+    events: record.events,
+  };
+}
