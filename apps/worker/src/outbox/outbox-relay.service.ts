@@ -16,6 +16,7 @@ import type { WorkerConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
 import { Periodic } from '../periodic.js';
+import { jobId } from '../queue/job-catalog.js';
 import { Queues } from '../queue/queues.js';
 import { CLOCK, type Clock, CONFIG, DATABASE, LOGGER, METRICS } from '../tokens.js';
 
@@ -78,7 +79,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         payload.followUpId
       ) {
         followUpIds.add(payload.followUpId);
-      } else if (message.kind === OUTBOX_KINDS.deliverReminder && payload.deliveryId) {
+      } else if (
+        (message.kind === OUTBOX_KINDS.deliverReminder ||
+          message.kind === OUTBOX_KINDS.retryDelivery) &&
+        payload.deliveryId
+      ) {
         deliveries.push(message);
       } else {
         results.set(message.id, { error: `Unknown outbox message kind "${message.kind}"` });
@@ -105,6 +110,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
     let deliveryResult: RelayResult = 'done';
     try {
+      // A retried delivery's previous job failed and is kept (for the queue board); its id is
+      // the new job's id, so it must go first or the add would be ignored as a duplicate.
+      for (const message of deliveries) {
+        if (message.kind !== OUTBOX_KINDS.retryDelivery) continue;
+        const { deliveryId } = message.payload as { deliveryId: string };
+        await this.queues.removeFailed(
+          'deliver-reminder',
+          jobId['deliver-reminder']({ deliveryId }),
+        );
+      }
       await this.queues.addMany(
         'deliver-reminder',
         deliveries.map((m) => ({
@@ -119,7 +134,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     for (const message of messages) {
       if (results.has(message.id)) continue;
       const result =
-        message.kind === OUTBOX_KINDS.deliverReminder ? deliveryResult : followUpResult;
+        message.kind === OUTBOX_KINDS.deliverReminder || message.kind === OUTBOX_KINDS.retryDelivery
+          ? deliveryResult
+          : followUpResult;
       results.set(message.id, result);
       this.metrics.outboxRelayed.inc({
         kind: message.kind,

@@ -31,6 +31,12 @@ export class Queues {
     await this.queueOf(name).addBulk(requests as Parameters<Queue['addBulk']>[0]);
   }
 
+  /** Removes a job that has failed for good, so a job with the same id can be queued again. */
+  async removeFailed(name: JobName, id: string): Promise<void> {
+    const job: Job | undefined = await this.queueOf(name).getJob(id);
+    if (job && (await job.isFailed())) await job.remove();
+  }
+
   /** Removes a job if it is waiting or delayed; a running job is left to finish (it re-checks). */
   async remove(name: JobName, id: string): Promise<void> {
     const queue = this.queueOf(name);

@@ -36,17 +36,26 @@ export class ReminderHandlers {
         return { skipped: true };
       }
       const { reminder } = delivery;
-      const overdue = reminder.kind === 'overdue';
       const link = new URL(
         `/episodes/${encodeURIComponent(reminder.episodeId)}`,
         this.config.DASHBOARD_URL,
       );
+      // A manual reminder ("send now") may be about a step that is not due yet: say what it is.
+      const headline =
+        reminder.kind === 'manual'
+          ? {
+              subject: 'Reminder',
+              line: 'A scheduler sent you a reminder about a step on your fracture liaison caseload',
+            }
+          : reminder.kind === 'overdue'
+            ? { subject: 'Overdue', line: 'A step on your fracture liaison caseload is overdue' }
+            : { subject: 'Due', line: 'A step on your fracture liaison caseload is due' };
       try {
         await this.mailer.send({
           to: delivery.recipient,
-          subject: `${reminder.urgent ? 'URGENT: ' : ''}${overdue ? 'Overdue' : 'Due'}: ${reminder.stepTitle}`,
+          subject: `${reminder.urgent ? 'URGENT: ' : ''}${headline.subject}: ${reminder.stepTitle}`,
           text: [
-            `A step on your fracture liaison caseload is ${overdue ? 'overdue' : 'due'}: ${reminder.stepTitle}.`,
+            `${headline.line}: ${reminder.stepTitle}.`,
             reminder.urgent ? 'It is marked urgent.' : '',
             `Open it in the dashboard (sign-in required): ${link.toString()}`,
             '',
