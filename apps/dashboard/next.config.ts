@@ -11,11 +11,30 @@ const config: NextConfig = {
   // The workspace packages are ESM TypeScript, whose imports name the compiled ".js" file.
   // Turbopack cannot map those to ".ts" sources yet (vercel/next.js#82945), so the dashboard
   // builds with webpack, which can.
-  webpack: (webpackConfig) => {
+  webpack: (webpackConfig, { isServer }) => {
     webpackConfig.resolve.extensionAlias = {
       ...webpackConfig.resolve.extensionAlias,
       '.js': ['.ts', '.tsx', '.js'],
     };
+    // The generated Prisma client is TypeScript inside @vfx/database, so it is bundled, and so
+    // was the runtime it imports (serverExternalPackages does not reach imports made from
+    // transpiled workspace code). Each page bundle then had its own runtime, and a Prisma.sql
+    // fragment from one was not recognised by a client made by another ("syntax error at $1").
+    // Loading the runtime from node_modules gives every bundle the same one.
+    if (isServer) {
+      webpackConfig.externals = [
+        ...(Array.isArray(webpackConfig.externals)
+          ? webpackConfig.externals
+          : [webpackConfig.externals]),
+        (
+          { request }: { request?: string },
+          callback: (error?: Error | null, result?: string) => void,
+        ) =>
+          request === '@prisma/client/runtime/client'
+            ? callback(null, `commonjs ${request}`)
+            : callback(),
+      ];
+    }
     return webpackConfig;
   },
 };

@@ -20,6 +20,20 @@ const DashboardEnvSchema = z.object({
     .transform((value) =>
       value === undefined ? process.env.NODE_ENV === 'production' : value === 'true',
     ),
+  /**
+   * The worker's HTTP address as this server reaches it (e.g. http://127.0.0.1:3100), for the
+   * queue counts on /admin/queues. Unset: the page shows the database's figures only.
+   */
+  WORKER_URL: z
+    .url({ protocol: /^https?$/, error: 'must be a URL such as http://127.0.0.1:3100' })
+    .optional(),
+  /**
+   * The worker's address as administrators' browsers reach it, for the link to its queue
+   * inspection UI, when that differs from WORKER_URL (a reverse proxy). Defaults to WORKER_URL.
+   */
+  WORKER_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be a URL such as https://fls-worker.example.nhs.uk' })
+    .optional(),
 });
 
 export type DashboardConfig = z.output<typeof DashboardEnvSchema>;
@@ -43,4 +57,17 @@ let loaded: DashboardConfig | undefined;
 export function config(): DashboardConfig {
   loaded ??= loadDashboardConfig(process.env);
   return loaded;
+}
+
+/**
+ * The worker's addresses without a trailing slash: `internal` for this server's requests,
+ * `public` for links in pages. Undefined when the worker's address is not configured.
+ */
+export function workerLinks(
+  settings: DashboardConfig,
+): { readonly internal: string; readonly public: string } | undefined {
+  const internal = settings.WORKER_URL;
+  if (!internal) return undefined;
+  const trim = (url: string) => url.replace(/\/+$/, '');
+  return { internal: trim(internal), public: trim(settings.WORKER_PUBLIC_URL ?? internal) };
 }

@@ -25,7 +25,9 @@ describe('dates as the user reads them', () => {
     expect(daysFrom(now, '2026-11-21T00:10:00Z', 'Europe/London')).toBe(0);
     expect(daysFrom(now, '2026-11-16T12:00:00Z', 'Europe/London')).toBe(-5);
     // Across the clocks going back (25 October 2026): still whole days.
-    expect(daysFrom(new Date('2026-10-24T12:00:00Z'), '2026-10-26T12:00:00Z', 'Europe/London')).toBe(2);
+    expect(
+      daysFrom(new Date('2026-10-24T12:00:00Z'), '2026-10-26T12:00:00Z', 'Europe/London'),
+    ).toBe(2);
   });
 
   it('words relative days and lateness', () => {
@@ -48,5 +50,27 @@ describe('dates as the user reads them', () => {
   it('recognises time zones', () => {
     expect(isTimeZone('Europe/London')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe('wall-clock times from a form', () => {
+  it('reads them in the user zone, across the clock changes', async () => {
+    const { instantFromLocal, localInputValue } = await import('./dates');
+    expect(instantFromLocal('2026-06-21T10:30', 'Europe/London')?.toISOString()).toBe(
+      '2026-06-21T09:30:00.000Z',
+    );
+    expect(instantFromLocal('2026-01-21T10:30', 'Europe/London')?.toISOString()).toBe(
+      '2026-01-21T10:30:00.000Z',
+    );
+    expect(instantFromLocal('2026-01-21T10:30', 'Asia/Kolkata')?.toISOString()).toBe(
+      '2026-01-21T05:00:00.000Z',
+    );
+    // 01:30 on 29 March 2026 does not exist in London; it is read as GMT.
+    expect(instantFromLocal('2026-03-29T01:30', 'Europe/London')?.toISOString()).toBe(
+      '2026-03-29T01:30:00.000Z',
+    );
+    expect(instantFromLocal('2026-02-30T10:00', 'Europe/London')).toBeUndefined();
+    expect(instantFromLocal('yesterday', 'Europe/London')).toBeUndefined();
+    expect(localInputValue('2026-06-21T09:30:00Z', 'Europe/London')).toBe('2026-06-21T10:30');
   });
 });

@@ -87,3 +87,51 @@ export function relativeDays(days: number): string {
 export function overdueBy(days: number): string {
   return days <= 0 ? 'overdue today' : `${plural(days, 'day')} overdue`;
 }
+
+/** The zone's offset from UTC at an instant, in milliseconds (BST is +3,600,000). */
+function offsetMs(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (type: Intl.DateTimeFormatPartTypes) =>
+    Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The instant a wall-clock time ("2026-03-29T10:30", as a datetime-local input gives it) names in
+ * a zone, or undefined when the text is not such a time. In the hour the clocks go forward the
+ * time is read with the offset before the change.
+ */
+export function instantFromLocal(local: string, timeZone: string): Date | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local.trim());
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  if (Number.isNaN(wall) || new Date(wall).getUTCDate() !== d || h > 23 || mi > 59)
+    return undefined;
+  const first = wall - offsetMs(wall, timeZone);
+  const second = wall - offsetMs(first, timeZone);
+  return new Date(second);
+}
+
+/** "2026-03-29T10:30" for an instant in a zone, as a datetime-local input shows it. */
+export function localInputValue(instant: Date | string | number, timeZone: string): string {
+  const ms = new Date(instant).getTime();
+  return new Date(ms + offsetMs(ms, timeZone)).toISOString().slice(0, 16);
+}

@@ -1,0 +1,273 @@
+import { type OverdueRow, overdueSteps } from '@vfx/database';
+import {
+  OVERDUE_RISK_TIERS,
+  type OverdueRiskTierId,
+  SOURCE_DOCUMENTS,
+  type SourceRef,
+} from '@vfx/domain';
+import Link from 'next/link';
+import { db } from '@/server/db';
+import { requireUser } from '@/server/session';
+import { userTimeZone } from '@/server/time-zone';
+import { Citations } from '@/ui/citations';
+import { formatDate, formatDateTime, overdueBy } from '@/ui/dates';
+import { formatIdentifier } from '@/ui/identity';
+import { StatusBadge, Tag } from '@/ui/status';
+import {
+  NO_NURSE,
+  overdueHref,
+  overdueStepChoices,
+  parseOverdueSearch,
+  type Search,
+} from './filters';
+import styles from './overdue.module.css';
+
+export const metadata = { title: 'Overdue steps · Fracture liaison' };
+
+const PATH = '/admin/overdue';
+const number = new Intl.NumberFormat('en-GB');
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${number.format(n)} ${n === 1 ? one : many}`;
+
+const TIER_TAG: Record<OverdueRiskTierId, { text: string; tone?: 'warn' | 'info' }> = {
+  'late-denosumab': { text: 'Late denosumab', tone: 'warn' },
+  urgent: { text: 'Urgent', tone: 'warn' },
+  routine: { text: 'Routine' },
+};
+
+const cite = (ref: SourceRef) => ({
+  ...ref,
+  title: SOURCE_DOCUMENTS[ref.document].title,
+  file: SOURCE_DOCUMENTS[ref.document].file,
+});
+
+/** Steps timed by the hour (red flags) show the time they became overdue; the rest the day. */
+function overdueSince(row: OverdueRow, zone: string): string {
+  return row.granularity === 'exact'
+    ? formatDateTime(row.overdueAt, zone)
+    : formatDate(row.overdueAt, zone);
+}
+
+export default async function OverduePage({ searchParams }: { searchParams: Promise<Search> }) {
+  await requireUser(['admin']);
+  const params = await searchParams;
+  const zone = await userTimeZone();
+  const now = new Date();
+  const nurses = await db().user.findMany({
+    where: { role: { in: ['nurse', 'admin'] }, active: true },
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true },
+  });
+  const steps = overdueStepChoices();
+  const parsed = parseOverdueSearch(params, {
+    nurseIds: new Set(nurses.map((n) => n.id)),
+    stepIds: new Set(steps.map((s) => s.id)),
+  });
+  const { values, problems } = parsed;
+  const invalid = Object.keys(problems).length > 0;
+  const result = invalid
+    ? undefined
+    : await overdueSteps(db(), parsed.filters, { now, timeZone: zone }, { page: parsed.page });
+  const filtered = Boolean(values.step || values.nurse || values.days);
+  const errorProps = (field: keyof typeof problems) =>
+    problems[field] ? { 'aria-invalid': true as const, 'aria-describedby': `${field}-error` } : {};
+
+  return (
+    <>
+      <div className={styles.heading}>
+        <h1>Overdue steps across all caseloads</h1>
+        {result && result.total > 0 ? (
+          <a className="button" href={overdueHref(`${PATH}/export.csv`, values)} download>
+            Download CSV ({plural(result.total, 'row')})
+          </a>
+        ) : null}
+      </div>
+      <p className="lead">
+        Highest risk first: late denosumab doses, then urgent steps, then the longest overdue. Days
+        are counted in your time zone ({zone}).
+      </p>
+
+      <form
+        className={`toolbar card ${styles.filters}`}
+        method="get"
+        aria-label="Filter overdue steps"
+        noValidate
+      >
+        <div className="field">
+          <label htmlFor="step">Step</label>
+          <select id="step" name="step" defaultValue={values.step} {...errorProps('step')}>
+            <option value="">Every step</option>
+            {steps.map((step) => (
+              <option key={step.id} value={step.id}>
+                {step.title}
+              </option>
+            ))}
+          </select>
+          {problems.step ? (
+            <p id="step-error" className="field-error">
+              {problems.step}
+            </p>
+          ) : null}
+        </div>
+        <div className="field">
+          <label htmlFor="nurse">Nurse</label>
+          <select id="nurse" name="nurse" defaultValue={values.nurse} {...errorProps('nurse')}>
+            <option value="">All caseloads</option>
+            <option value={NO_NURSE}>No nurse assigned</option>
+            {nurses.map((nurse) => (
+              <option key={nurse.id} value={nurse.id}>
+                {nurse.name}
+              </option>
+            ))}
+          </select>
+          {problems.nurse ? (
+            <p id="nurse-error" className="field-error">
+              {problems.nurse}
+            </p>
+          ) : null}
+        </div>
+        <div className="field">
+          <label htmlFor="days">At least this many days overdue</label>
+          <input
+            id="days"
+            name="days"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={3650}
+            step={1}
+            defaultValue={values.days}
+            className={styles.days}
+            aria-describedby={problems.days ? 'days-error' : 'days-hint'}
+            {...(problems.days ? { 'aria-invalid': true } : {})}
+          />
+          {problems.days ? (
+            <p id="days-error" className="field-error">
+              {problems.days}
+            </p>
+          ) : (
+            <p id="days-hint" className="hint">
+              Empty for every overdue step.
+            </p>
+          )}
+        </div>
+        <div className={styles.actions}>
+          <button type="submit" className="button primary">
+            Show
+          </button>
+          {filtered ? (
+            <Link className="button" href={PATH}>
+              Clear filters
+            </Link>
+          ) : null}
+        </div>
+      </form>
+
+      {invalid ? (
+        <p className="alert" role="alert">
+          The list is not shown until the filters are corrected: {Object.values(problems).join(' ')}
+        </p>
+      ) : null}
+
+      {result ? (
+        <>
+          <p className={styles.summary} aria-live="polite">
+            {result.total === 0
+              ? filtered
+                ? 'No overdue steps match these filters.'
+                : 'No step is overdue.'
+              : `${plural(result.total, 'overdue step')}: ${plural(result.totalsByTier['late-denosumab'], 'late denosumab dose')}, ${number.format(result.totalsByTier.urgent)} urgent, ${number.format(result.totalsByTier.routine)} routine.`}
+          </p>
+          {result.rows.length > 0 ? (
+            <div className="table-wrap">
+              <table className="data">
+                <caption className="visually-hidden">
+                  Overdue steps, highest risk first, page {result.page} of {result.lastPage}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Risk</th>
+                    <th scope="col">Patient</th>
+                    <th scope="col">Step</th>
+                    <th scope="col">Overdue</th>
+                    <th scope="col">Nurse</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {result.rows.map((row) => {
+                    const tag = TIER_TAG[row.riskTier];
+                    return (
+                      <tr key={`${row.episodeId}/${row.stepKey}`}>
+                        <td>
+                          <Tag {...(tag.tone ? { tone: tag.tone } : {})}>{tag.text}</Tag>
+                        </td>
+                        <td>
+                          <Link href={`/episodes/${encodeURIComponent(row.episodeId)}`}>
+                            {row.familyName}, {row.givenName}
+                          </Link>
+                          <div className="muted">
+                            {formatIdentifier(row.identifierKind, row.identifierValue)}
+                          </div>
+                        </td>
+                        <td>
+                          <div>{row.title}</div>
+                          <StatusBadge status={row.status} urgent={row.urgent} />
+                        </td>
+                        <td>
+                          <strong>{overdueBy(row.daysOverdue)}</strong>
+                          <div className="muted">since {overdueSince(row, zone)}</div>
+                        </td>
+                        <td>{row.nurseName ?? <span className="muted">No nurse assigned</span>}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+          {result.lastPage > 1 ? (
+            <nav className={styles.pages} aria-label="Pages">
+              <span>
+                Page {result.page} of {number.format(result.lastPage)} (rows{' '}
+                {number.format((result.page - 1) * result.pageSize + 1)} to{' '}
+                {number.format((result.page - 1) * result.pageSize + result.rows.length)})
+              </span>
+              {result.page > 1 ? (
+                <>
+                  <Link href={overdueHref(PATH, values, 1)}>First page</Link>
+                  <Link href={overdueHref(PATH, values, result.page - 1)} rel="prev">
+                    Previous page
+                  </Link>
+                </>
+              ) : null}
+              {result.page < result.lastPage ? (
+                <Link href={overdueHref(PATH, values, result.page + 1)} rel="next">
+                  Next page
+                </Link>
+              ) : null}
+            </nav>
+          ) : null}
+          {result.truncated ? (
+            <p className="notice">
+              Only the first {number.format(result.lastPage * result.pageSize)} steps are shown in
+              pages. Narrow the filters, or download the CSV for all {number.format(result.total)}.
+            </p>
+          ) : null}
+        </>
+      ) : null}
+
+      <details className={styles.why}>
+        <summary>Why this order</summary>
+        <ol>
+          {OVERDUE_RISK_TIERS.map((tier) => (
+            <li key={tier.id}>
+              <strong>{tier.label}.</strong> {tier.why}
+              <Citations sources={tier.sources.map(cite)} />
+            </li>
+          ))}
+        </ol>
+        <p className="muted">Listed at {formatDateTime(now, zone)}.</p>
+      </details>
+    </>
+  );
+}

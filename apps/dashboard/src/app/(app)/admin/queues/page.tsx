@@ -1,0 +1,392 @@
+import { LATE_AFTER_MS, queueHealth, STUCK_EMAIL_AFTER_MS } from '@vfx/database';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { db } from '@/server/db';
+import { config } from '@/server/env';
+import { requireUser } from '@/server/session';
+import { userTimeZone } from '@/server/time-zone';
+import { type WorkerStatus, workerStatus } from '@/server/worker-status';
+import { daysFrom, formatDateTime, relativeDays } from '@/ui/dates';
+import { formatDuration } from '@/ui/durations';
+import { Tag } from '@/ui/status';
+import styles from './queues.module.css';
+
+export const metadata = { title: 'Queue health · Fracture liaison' };
+// Figures of this moment: never served from a cache.
+export const dynamic = 'force-dynamic';
+
+/** Relaying usually takes well under a second; a minute means the relay is not running. */
+const OUTBOX_BEHIND_SECONDS = 60;
+
+const FOLLOW_UP_STATES = [
+  ['pending', 'Pending (still to fire)'],
+  ['fired', 'Fired'],
+  ['cancelled', 'Cancelled (plan moved on)'],
+  ['superseded', 'Superseded (a later change was due)'],
+] as const;
+const DELIVERY_STATES = [
+  ['pending', 'Pending'],
+  ['sent', 'Sent'],
+  ['failed', 'Failed after every retry'],
+] as const;
+// The worker's BullMQ states, in the order a job passes through them.
+const JOB_STATES = [
+  ['delayed', 'Delayed (waiting for their time)'],
+  ['prioritized', 'Prioritised'],
+  ['waiting', 'Waiting for a worker'],
+  ['active', 'Running'],
+  ['failed', 'Failed'],
+] as const;
+
+const number = new Intl.NumberFormat('en-GB');
+const plural = (n: number, one: string, many = `${one}s`) =>
+  `${number.format(n)} ${n === 1 ? one : many}`;
+
+function Verdict(props: { ok: boolean; okText: string; problem: string }) {
+  return props.ok ? <Tag tone="info">{props.okText}</Tag> : <Tag tone="warn">{props.problem}</Tag>;
+}
+
+function Card(props: {
+  title: string;
+  id: string;
+  verdict: ReactNode;
+  children: ReactNode;
+  wide?: boolean;
+}) {
+  return (
+    <section className={`card ${props.wide ? styles.wide : ''}`} aria-labelledby={props.id}>
+      <div className={styles.cardHeading}>
+        <h2 id={props.id}>{props.title}</h2>
+        {props.verdict}
+      </div>
+      {props.children}
+    </section>
+  );
+}
+
+function Counts(props: { caption: string; rows: readonly (readonly [string, number])[] }) {
+  return (
+    <table className={`data ${styles.counts}`}>
+      <caption className="visually-hidden">{props.caption}</caption>
+      <tbody>
+        {props.rows.map(([label, value]) => (
+          <tr key={label}>
+            <th scope="row">{label}</th>
+            <td className={styles.number}>{number.format(value)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function WorkerCard({ status }: { status: WorkerStatus }) {
+  if (status.kind === 'not-configured') {
+    return (
+      <Card title="Worker queues" id="worker-heading" verdict={<Tag>Not connected</Tag>}>
+        <p>
+          The dashboard is not told where the worker is, so the queue&rsquo;s own job counts are not
+          shown. Set <code>WORKER_URL</code> (and <code>WORKER_PUBLIC_URL</code> if browsers reach
+          the worker at another address) to show them and link to the worker&rsquo;s queue
+          inspection page.
+        </p>
+      </Card>
+    );
+  }
+  const board = `${status.publicUrl}/admin/queues`;
+  const boardLink = (
+    <p>
+      <a href={board} target="_blank" rel="noreferrer">
+        Open the queue inspection page
+        <span className="visually-hidden"> (opens in a new tab)</span>
+      </a>{' '}
+      <span className="muted small">
+        on the worker; sign in with your e-mail address and password.
+      </span>
+    </p>
+  );
+  if (status.kind === 'unreachable') {
+    return (
+      <Card
+        title="Worker queues"
+        id="worker-heading"
+        verdict={<Tag tone="warn">Worker not answering</Tag>}
+      >
+        <p className="alert" role="alert">
+          The worker at {status.publicUrl} did not answer ({status.error}). Follow-ups will not fire
+          and reminders will not be sent while it is down. The figures on this page come from the
+          database and are still current.
+        </p>
+        {boardLink}
+      </Card>
+    );
+  }
+  const failedJobs = status.queues.reduce((sum, queue) => sum + (queue.counts.failed ?? 0), 0);
+  const ready = status.readiness?.ready ?? true;
+  return (
+    <Card
+      title="Worker queues"
+      id="worker-heading"
+      verdict={
+        <Verdict
+          ok={ready && failedJobs === 0}
+          okText="Worker ready"
+          problem={!ready ? 'Worker not ready' : plural(failedJobs, 'failed job')}
+        />
+      }
+    >
+      {status.readiness && !status.readiness.ready ? (
+        <p className="alert" role="alert">
+          The worker is running but not ready:{' '}
+          {status.readiness.checks
+            .filter((check) => !check.ok)
+            .map((check) => `${check.name}${check.detail ? ` (${check.detail})` : ''}`)
+            .join(', ')}{' '}
+          failed.
+        </p>
+      ) : null}
+      {status.queues.length === 0 ? (
+        <p>The worker reported no queues.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <caption className="visually-hidden">Jobs in each queue, by state</caption>
+            <thead>
+              <tr>
+                <th scope="col">Jobs</th>
+                {status.queues.map((queue) => (
+                  <th scope="col" key={queue.queue} className={styles.number}>
+                    {queue.queue}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {JOB_STATES.map(([state, label]) => (
+                <tr key={state}>
+                  <th scope="row" className={styles.rowLabel}>
+                    {label}
+                  </th>
+                  {status.queues.map((queue) => (
+                    <td key={queue.queue} className={styles.number}>
+                      {queue.counts[state] === undefined ? '–' : number.format(queue.counts[state])}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p className="hint">
+        Failed jobs have used all their retries; the worker&rsquo;s reconciliation retries those
+        whose follow-up is still pending.
+      </p>
+      {boardLink}
+    </Card>
+  );
+}
+
+export default async function QueuesPage() {
+  await requireUser(['admin']);
+  const zone = await userTimeZone();
+  const [health, worker] = await Promise.all([queueHealth(db()), workerStatus(config())]);
+  const { followUps, deliveries, outbox } = health;
+  const now = health.measuredAt;
+
+  return (
+    <>
+      <div className="page-heading">
+        <h1>Queue health</h1>
+        <Link className="button" href="/admin/queues">
+          Refresh
+        </Link>
+      </div>
+      <p className="lead">
+        Whether timed follow-ups fire on time, reminders reach nurses, and changes reach the queue.
+        Measured {formatDateTime(now, zone)}.
+      </p>
+
+      <div className={styles.cards}>
+        <Card
+          title="Follow-ups"
+          id="follow-ups-heading"
+          verdict={
+            <Verdict
+              ok={followUps.late === 0}
+              okText="On time"
+              problem={`${plural(followUps.late, 'follow-up')} late`}
+            />
+          }
+        >
+          <Counts
+            caption="Follow-ups by state"
+            rows={FOLLOW_UP_STATES.map(([state, label]) => [label, followUps.byState[state]])}
+          />
+          <h3 className={styles.subheading}>Late</h3>
+          {followUps.late === 0 ? (
+            <p>
+              None: no pending follow-up is more than {formatDuration(LATE_AFTER_MS)} past its time.
+            </p>
+          ) : (
+            <p className="alert" role="alert">
+              {plural(followUps.late, 'follow-up')} should have fired more than{' '}
+              {formatDuration(LATE_AFTER_MS)} ago and have not
+              {followUps.oldestLateFireAt
+                ? `; the oldest was due ${formatDateTime(followUps.oldestLateFireAt, zone)} (${relativeDays(daysFrom(now, followUps.oldestLateFireAt, zone))})`
+                : ''}
+              . Check that the worker is running.
+            </p>
+          )}
+          <h3 className={styles.subheading}>Lateness in the last hour</h3>
+          {followUps.lastHour.fired === 0 ? (
+            <p>No follow-up fired in the last hour.</p>
+          ) : (
+            <dl className={styles.figures}>
+              <div>
+                <dt>Fired</dt>
+                <dd>{number.format(followUps.lastHour.fired)}</dd>
+              </div>
+              <div>
+                <dt>Median</dt>
+                <dd>{formatDuration(followUps.lastHour.p50Ms ?? Number.NaN)}</dd>
+              </div>
+              <div>
+                <dt>95th percentile</dt>
+                <dd>{formatDuration(followUps.lastHour.p95Ms ?? Number.NaN)}</dd>
+              </div>
+              <div>
+                <dt>Latest</dt>
+                <dd>{formatDuration(followUps.lastHour.maxMs ?? Number.NaN)}</dd>
+              </div>
+            </dl>
+          )}
+        </Card>
+
+        <WorkerCard status={worker} />
+
+        <Card
+          title="Outbox"
+          id="outbox-heading"
+          verdict={
+            <Verdict
+              ok={outbox.failing === 0 && outbox.lagSeconds < OUTBOX_BEHIND_SECONDS}
+              okText="Keeping up"
+              problem={
+                outbox.failing > 0 ? `${plural(outbox.failing, 'message')} failing` : 'Behind'
+              }
+            />
+          }
+        >
+          <p className="hint">
+            Every change writes its queue commands here; the worker relays them to the queue.
+          </p>
+          <dl className={styles.figures}>
+            <div>
+              <dt>Waiting to be relayed</dt>
+              <dd>{number.format(outbox.backlog)}</dd>
+            </div>
+            <div>
+              <dt>Oldest waiting for</dt>
+              <dd>{outbox.backlog === 0 ? '–' : formatDuration(outbox.lagSeconds * 1000)}</dd>
+            </div>
+            <div>
+              <dt>Failed to relay</dt>
+              <dd>{number.format(outbox.failing)}</dd>
+            </div>
+          </dl>
+          {outbox.lagSeconds >= OUTBOX_BEHIND_SECONDS ? (
+            <p className="alert" role="alert">
+              The oldest message has waited {formatDuration(outbox.lagSeconds * 1000)}: the
+              worker&rsquo;s relay is not running or cannot reach the queue.
+            </p>
+          ) : null}
+          {outbox.lastError ? (
+            <p className="alert" role="alert">
+              Last relay error: <code>{outbox.lastError}</code>
+            </p>
+          ) : null}
+        </Card>
+
+        <Card
+          wide
+          title="Reminder deliveries"
+          id="deliveries-heading"
+          verdict={
+            <Verdict
+              ok={deliveries.byState.failed === 0 && deliveries.stuck === 0}
+              okText="Delivering"
+              problem={
+                deliveries.byState.failed > 0
+                  ? `${plural(deliveries.byState.failed, 'delivery', 'deliveries')} failed`
+                  : `${plural(deliveries.stuck, 'e-mail')} stuck`
+              }
+            />
+          }
+        >
+          <Counts
+            caption="Reminder deliveries by state"
+            rows={DELIVERY_STATES.map(([state, label]) => [label, deliveries.byState[state]])}
+          />
+          {deliveries.stuck > 0 ? (
+            <p className="alert" role="alert">
+              {plural(deliveries.stuck, 'e-mail')} still unsent after{' '}
+              {formatDuration(STUCK_EMAIL_AFTER_MS)} or more.
+            </p>
+          ) : null}
+          {deliveries.recentFailures.length > 0 ? (
+            <>
+              <h3 className={styles.subheading}>Latest failures</h3>
+              <div className="table-wrap">
+                <table className="data">
+                  <caption className="visually-hidden">Most recent failed deliveries</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Failed</th>
+                      <th scope="col">Reminder</th>
+                      <th scope="col">Error</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {deliveries.recentFailures.map((failure) => (
+                      <tr key={failure.id}>
+                        <td className={styles.nowrap}>
+                          {formatDateTime(failure.failedAt, zone)}
+                          <br />
+                          <span className="muted small">
+                            {relativeDays(daysFrom(now, failure.failedAt, zone))}
+                          </span>
+                        </td>
+                        <td>
+                          {failure.stepTitle}{' '}
+                          <span className="muted small">
+                            ({failure.reminderKind},{' '}
+                            {failure.channel === 'email' ? 'e-mail' : 'in app'}
+                            {failure.recipient ? ` to ${failure.recipient}` : ''})
+                          </span>
+                        </td>
+                        <td>
+                          <span className={styles.error}>
+                            {failure.lastError ?? 'No error recorded'}
+                          </span>
+                          <br />
+                          <span className="muted small">
+                            after {plural(failure.attempts, 'attempt')}
+                          </span>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <p>
+                <Link href="/deliveries">All failed deliveries</Link>{' '}
+                <span className="muted small">(where schedulers follow them up)</span>
+              </p>
+            </>
+          ) : null}
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,223 @@
+import { CASELOAD_SORTS, type CaseloadSort, caseload } from '@vfx/database';
+import { CURRENT_PATHWAY_VERSION, findPathway, type Phase, phaseLabel } from '@vfx/domain';
+import Link from 'next/link';
+import { db } from '@/server/db';
+import { requireUser } from '@/server/session';
+import { userTimeZone } from '@/server/time-zone';
+import { daysFrom, formatCalendarDate, formatDate, overdueBy, relativeDays } from '@/ui/dates';
+import { formatIdentifier } from '@/ui/identity';
+import { Pagination } from '@/ui/pagination';
+import { PainScore } from '@/ui/pain';
+import { StatusBadge, Tag } from '@/ui/status';
+
+export const metadata = { title: 'Caseload · Fracture liaison' };
+
+const PHASES: readonly Phase[] = ['acute', 'subacute', 'chronic'];
+const SORT_NAMES: Record<CaseloadSort, string> = {
+  'next-due': 'Overdue first, then next due',
+  name: 'Family name',
+  fracture: 'Most recent fracture',
+};
+
+type Search = Record<string, string | string[] | undefined>;
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+export default async function CaseloadPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const user = await requireUser(['nurse']);
+  const params = await searchParams;
+  const zone = await userTimeZone();
+  const now = new Date();
+  const search = one(params.q)?.trim() ?? '';
+  const phase = PHASES.find((p) => p === one(params.phase));
+  const sort = CASELOAD_SORTS.find((s) => s === one(params.sort)) ?? 'next-due';
+  const overdueOnly = one(params.overdue) === '1';
+  const includeClosed = one(params.closed) === '1';
+  // Administrators may look across caseloads; a nurse sees their own.
+  const nurses =
+    user.role === 'admin'
+      ? await db().user.findMany({
+          where: { role: { in: ['nurse', 'admin'] }, active: true },
+          orderBy: { name: 'asc' },
+          select: { id: true, name: true },
+        })
+      : [];
+  const nurseParam = one(params.nurse);
+  const nurseId =
+    user.role === 'admin' ? (nurses.find((n) => n.id === nurseParam)?.id ?? undefined) : user.id;
+  const page = Math.max(1, Number.parseInt(one(params.page) ?? '1', 10) || 1);
+
+  const result = await caseload(db(), {
+    nurseId,
+    search,
+    phase,
+    overdueOnly,
+    includeClosed,
+    sort,
+    page,
+    pageSize: 25,
+    now,
+  });
+  const phases = findPathway(CURRENT_PATHWAY_VERSION)?.phases;
+  const heading = user.role === 'admin' && !nurseId ? 'All caseloads' : 'My caseload';
+
+  return (
+    <>
+      <div className="page-heading">
+        <h1>{heading}</h1>
+        <Link className="button primary" href="/patients/new">
+          Enrol a patient
+        </Link>
+      </div>
+      <search>
+        <form className="toolbar card" method="get" aria-label="Find patients">
+          <div className="field">
+            <label htmlFor="q">Name or NHS number</label>
+            <input id="q" name="q" type="search" defaultValue={search} autoComplete="off" />
+          </div>
+          <div className="field">
+            <label htmlFor="phase">Phase</label>
+            <select id="phase" name="phase" defaultValue={phase ?? ''}>
+              <option value="">Any phase</option>
+              {PHASES.map((p) => (
+                <option key={p} value={p}>
+                  {phases ? phaseLabel(phases, p) : p}
+                </option>
+              ))}
+            </select>
+          </div>
+          {user.role === 'admin' ? (
+            <div className="field">
+              <label htmlFor="nurse">Nurse</label>
+              <select id="nurse" name="nurse" defaultValue={nurseId ?? ''}>
+                <option value="">All caseloads</option>
+                {nurses.map((n) => (
+                  <option key={n.id} value={n.id}>
+                    {n.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
+          <div className="field">
+            <label htmlFor="sort">Order</label>
+            <select id="sort" name="sort" defaultValue={sort}>
+              {CASELOAD_SORTS.map((s) => (
+                <option key={s} value={s}>
+                  {SORT_NAMES[s]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="checks">
+            <label>
+              <input type="checkbox" name="overdue" value="1" defaultChecked={overdueOnly} />{' '}
+              Overdue only
+            </label>
+            <label>
+              <input type="checkbox" name="closed" value="1" defaultChecked={includeClosed} />{' '}
+              Include closed episodes
+            </label>
+          </div>
+          <button type="submit" className="button primary">
+            Show
+          </button>
+        </form>
+      </search>
+
+      {result.rows.length === 0 ? (
+        <p className="notice">
+          {search ? `No patient matches “${search}”.` : 'No patients match these filters.'}
+        </p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <caption className="visually-hidden">
+              {heading}: {result.total} episodes
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Patient</th>
+                <th scope="col">Phase</th>
+                <th scope="col">Next step</th>
+                <th scope="col">Overdue</th>
+                <th scope="col">Latest pain</th>
+                {nurseId ? null : <th scope="col">Nurse</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {result.rows.map((row) => {
+                const next = row.nextStep;
+                const nextDays = next ? daysFrom(now, next.dueAt, zone) : 0;
+                return (
+                  <tr key={row.episodeId}>
+                    <td>
+                      <Link href={`/episodes/${row.episodeId}`} className="strong">
+                        {row.familyName.toUpperCase()}, {row.givenName}
+                      </Link>
+                      <div className="muted small">
+                        {formatIdentifier(row.identifierKind, row.identifierValue)}
+                      </div>
+                    </td>
+                    <td>
+                      {phases ? phaseLabel(phases, row.phase) : row.phase}
+                      <div className="muted small">
+                        Fracture {formatCalendarDate(row.fractureDate)} (day {row.daysSinceFracture}
+                        )
+                      </div>
+                      {row.closedAt ? <Tag>Closed: {row.closureReason}</Tag> : null}
+                    </td>
+                    <td>
+                      {next ? (
+                        <>
+                          {next.title}{' '}
+                          <div className="small">
+                            <StatusBadge status={next.status} urgent={next.urgent} />{' '}
+                            {next.status === 'overdue'
+                              ? `due ${formatDate(next.dueAt, zone)}`
+                              : `${formatDate(next.dueAt, zone)} (${relativeDays(nextDays)})`}
+                          </div>
+                        </>
+                      ) : (
+                        <span className="muted">Nothing scheduled</span>
+                      )}
+                    </td>
+                    <td>
+                      {row.overdueSteps > 0 ? (
+                        <Tag tone="warn">
+                          {row.overdueSteps} overdue
+                          {next?.status === 'overdue' && next.overdueAt
+                            ? ` · ${overdueBy(-daysFrom(now, next.overdueAt, zone))}`
+                            : ''}
+                        </Tag>
+                      ) : (
+                        <span className="muted">None</span>
+                      )}
+                    </td>
+                    <td>
+                      <PainScore pain={row.pain} />
+                    </td>
+                    {nurseId ? null : <td>{row.nurseName ?? 'Unassigned'}</td>}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination
+        path="/caseload"
+        params={{
+          q: search || undefined,
+          phase,
+          sort,
+          overdue: overdueOnly ? '1' : undefined,
+          closed: includeClosed ? '1' : undefined,
+          nurse: user.role === 'admin' ? nurseId : undefined,
+        }}
+        page={result.page}
+        pageSize={result.pageSize}
+        total={result.total}
+      />
+    </>
+  );
+}

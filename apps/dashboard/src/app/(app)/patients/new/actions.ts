@@ -1,0 +1,98 @@
+'use server';
+
+import { randomUUID } from 'node:crypto';
+import { enrolPatient, RecordError } from '@vfx/database';
+import { CURRENT_PATHWAY_VERSION, nhsNumberProblem, normaliseNhsNumber } from '@vfx/domain';
+import { redirect } from 'next/navigation';
+import { type FormState, formValues, placeIssues } from '@/forms/form-state';
+import { db } from '@/server/db';
+import { requireUser } from '@/server/session';
+import { userTimeZone } from '@/server/time-zone';
+import { instantFromLocal } from '@/ui/dates';
+import { ENROLMENT_FIELDS } from './fields';
+
+const yesNo = (value: string | undefined) =>
+  value === 'yes' ? true : value === 'no' ? false : value || undefined;
+const text = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
+
+/**
+ * Enrols a patient (new, or known by their NHS number or MRN) with a new fracture episode through
+ * the shared write path. The domain validates everything; nothing is stored when anything is wrong.
+ */
+export async function enrolAction(_previous: FormState, form: FormData): Promise<FormState> {
+  const user = await requireUser(['nurse']);
+  const values = formValues(form);
+  const zone = await userTimeZone();
+  const kind = values.identifierKind === 'mrn' ? 'mrn' : 'nhs-number';
+  const rawIdentifier = values['patient.identifier.value'] ?? '';
+  const identifier =
+    kind === 'nhs-number' && !nhsNumberProblem(rawIdentifier)
+      ? normaliseNhsNumber(rawIdentifier)
+      : rawIdentifier.trim();
+  // A known patient keeps their record; the new episode joins it.
+  const known = identifier
+    ? await db().patient.findUnique({
+        where: {
+          identifierKind_identifierValue: { identifierKind: kind, identifierValue: identifier },
+        },
+        select: { id: true },
+      })
+    : null;
+  const admitted = values.careSetting === 'admitted';
+  const admittedAt = admitted ? instantFromLocal(values.admittedAt ?? '', zone) : undefined;
+  if (admitted && !admittedAt) {
+    return {
+      values,
+      fieldErrors: { admittedAt: 'Enter the date and time of admission.' },
+    };
+  }
+  const episodeId = randomUUID();
+  try {
+    await enrolPatient(
+      db(),
+      {
+        patient: {
+          id: known?.id ?? randomUUID(),
+          identifier: { kind, value: rawIdentifier },
+          dateOfBirth: text(values['patient.dateOfBirth']),
+          sex: text(values['patient.sex']),
+        },
+        demographics: {
+          givenName: values['demographics.givenName'] ?? '',
+          familyName: values['demographics.familyName'] ?? '',
+        },
+        episode: {
+          id: episodeId,
+          pathwayVersion: CURRENT_PATHWAY_VERSION,
+          vertebralLevels: (values['episode.vertebralLevels'] ?? '').split(',').filter(Boolean),
+          fractureDate: text(values['episode.fractureDate']),
+          fractureDateEstimated: values['episode.fractureDateEstimated'] === 'yes',
+          identifiedOn: text(values['episode.identifiedOn']),
+          identification: text(values['episode.identification']),
+          careSetting: admitted
+            ? { kind: 'admitted', admittedAt: admittedAt?.toISOString() }
+            : { kind: 'community' },
+          columnInvolvement: text(values['episode.columnInvolvement']),
+          neurologicalDeficit: yesNo(values['episode.neurologicalDeficit']),
+          suspectedMalignancy: yesNo(values['episode.suspectedMalignancy']),
+          mriOedema: text(values['episode.mriOedema']),
+        },
+        nurseId: text(values.nurseId) ?? user.id,
+      },
+      { actorId: user.id },
+    );
+  } catch (error) {
+    if (error instanceof RecordError) {
+      if (error.code === 'invalid-input') {
+        const placed = placeIssues(error.issues, [...ENROLMENT_FIELDS, 'admittedAt'], '');
+        // The admission time is asked for in its own field.
+        const admission = error.issues.find((i) => i.path.startsWith('episode.careSetting'));
+        if (admission) placed.fieldErrors.admittedAt ??= admission.message;
+        return { values, ...placed };
+      }
+      return { values, fieldErrors: {}, error: error.message };
+    }
+    throw error;
+  }
+  redirect(`/episodes/${episodeId}`);
+}

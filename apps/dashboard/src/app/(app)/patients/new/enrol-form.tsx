@@ -1,0 +1,270 @@
+'use client';
+
+import Link from 'next/link';
+import { useActionState } from 'react';
+import type { FieldSpec } from '@/forms/event-fields';
+import { FormField } from '@/forms/fields';
+import type { FormState } from '@/forms/form-state';
+import { enrolAction } from './actions';
+
+export interface EnrolChoices {
+  readonly sexes: FieldSpec['options'];
+  readonly levels: readonly string[];
+  readonly identification: FieldSpec['options'];
+  readonly column: FieldSpec['options'];
+  readonly oedema: FieldSpec['options'];
+  readonly nurses: FieldSpec['options'];
+}
+
+const LABELS: Record<string, string> = {
+  'patient.identifier.value': 'NHS number or MRN',
+  'patient.dateOfBirth': 'Date of birth',
+  'patient.sex': 'Sex',
+  'demographics.givenName': 'Given name',
+  'demographics.familyName': 'Family name',
+  'episode.vertebralLevels': 'Fractured levels',
+  'episode.fractureDate': 'Date of fracture',
+  'episode.identifiedOn': 'Identified on',
+  'episode.identification': 'How it was identified',
+  admittedAt: 'Admitted at',
+  'episode.columnInvolvement': 'Column involvement',
+  'episode.neurologicalDeficit': 'Neurological deficit',
+  'episode.suspectedMalignancy': 'Suspected malignancy',
+  'episode.mriOedema': 'MRI oedema',
+  nurseId: 'Nurse',
+};
+
+export function EnrolForm(props: { choices: EnrolChoices; initial: Record<string, string> }) {
+  const [state, action, pending] = useActionState<FormState, FormData>(enrolAction, {
+    values: props.initial,
+    fieldErrors: {},
+  });
+  const v = state.values;
+  const e = state.fieldErrors;
+  const field = (spec: FieldSpec) => (
+    <FormField spec={spec} value={v[spec.name]} error={e[spec.name]} />
+  );
+  const levels = new Set((v['episode.vertebralLevels'] ?? '').split(',').filter(Boolean));
+  const errors = Object.entries(e);
+  return (
+    <form action={action} className="stack" noValidate>
+      {state.error || errors.length > 0 ? (
+        <div className="alert" role="alert">
+          <p className="strong">Nothing was saved. Please check:</p>
+          <ul>
+            {state.error ? <li>{state.error}</li> : null}
+            {errors.map(([name, message]) => (
+              <li key={name}>
+                <a href={`#f-${name}`}>
+                  {LABELS[name] ?? name}: {message}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <fieldset className="card stack">
+        <legend>Patient</legend>
+        <div className="inline-options" role="radiogroup" aria-label="Identifier">
+          <label>
+            <input
+              type="radio"
+              name="identifierKind"
+              value="nhs-number"
+              defaultChecked={v.identifierKind !== 'mrn'}
+            />{' '}
+            NHS number
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="identifierKind"
+              value="mrn"
+              defaultChecked={v.identifierKind === 'mrn'}
+            />{' '}
+            Hospital number (MRN)
+          </label>
+        </div>
+        {field({
+          name: 'patient.identifier.value',
+          label: 'NHS number or MRN',
+          kind: 'text',
+          required: true,
+          hint: 'An NHS number is 10 digits; spaces are fine. A patient already known by this number gets a new episode.',
+        })}
+        <div className="grid-2">
+          {field({
+            name: 'demographics.givenName',
+            label: 'Given name',
+            kind: 'text',
+            required: true,
+          })}
+          {field({
+            name: 'demographics.familyName',
+            label: 'Family name',
+            kind: 'text',
+            required: true,
+          })}
+          {field({
+            name: 'patient.dateOfBirth',
+            label: 'Date of birth',
+            kind: 'date',
+            required: true,
+          })}
+          {field({
+            name: 'patient.sex',
+            label: 'Sex',
+            kind: 'choice',
+            required: true,
+            options: props.choices.sexes,
+          })}
+        </div>
+      </fieldset>
+      <fieldset className="card stack">
+        <legend>Fracture episode</legend>
+        <fieldset
+          className="field"
+          id="f-episode.vertebralLevels"
+          aria-invalid={e['episode.vertebralLevels'] ? true : undefined}
+          aria-describedby={e['episode.vertebralLevels'] ? 'levels-error' : undefined}
+        >
+          <legend>Fractured levels</legend>
+          <div className="levels">
+            {props.choices.levels.map((level) => (
+              <label key={level}>
+                <input
+                  type="checkbox"
+                  name="episode.vertebralLevels"
+                  value={level}
+                  defaultChecked={levels.has(level)}
+                />{' '}
+                {level}
+              </label>
+            ))}
+          </div>
+          {e['episode.vertebralLevels'] ? (
+            <p id="levels-error" className="field-error">
+              {e['episode.vertebralLevels']}
+            </p>
+          ) : null}
+        </fieldset>
+        <div className="grid-2">
+          {field({
+            name: 'episode.fractureDate',
+            label: 'Date of fracture',
+            kind: 'date',
+            required: true,
+            hint: 'Or of symptom onset when the fracture date is not known.',
+          })}
+          {field({
+            name: 'episode.identifiedOn',
+            label: 'Identified on',
+            kind: 'date',
+            required: true,
+          })}
+        </div>
+        <label>
+          <input
+            type="checkbox"
+            name="episode.fractureDateEstimated"
+            value="yes"
+            defaultChecked={v['episode.fractureDateEstimated'] === 'yes'}
+          />{' '}
+          The fracture date is estimated
+        </label>
+        {field({
+          name: 'episode.identification',
+          label: 'How it was identified',
+          kind: 'choice',
+          required: true,
+          options: props.choices.identification,
+        })}
+        <fieldset className="field">
+          <legend>Care setting</legend>
+          <div className="inline-options">
+            <label>
+              <input
+                type="radio"
+                name="careSetting"
+                value="community"
+                defaultChecked={v.careSetting !== 'admitted'}
+              />{' '}
+              Community
+            </label>
+            <label>
+              <input
+                type="radio"
+                name="careSetting"
+                value="admitted"
+                defaultChecked={v.careSetting === 'admitted'}
+              />{' '}
+              Admitted to hospital
+            </label>
+          </div>
+        </fieldset>
+        <div className="field">
+          <label htmlFor="f-admittedAt">
+            Admitted at <span className="muted">(when admitted)</span>
+          </label>
+          <input
+            id="f-admittedAt"
+            name="admittedAt"
+            type="datetime-local"
+            defaultValue={v.admittedAt}
+            aria-invalid={e.admittedAt ? true : undefined}
+            aria-describedby={e.admittedAt ? 'f-admittedAt-error' : undefined}
+          />
+          {e.admittedAt ? (
+            <p id="f-admittedAt-error" className="field-error">
+              {e.admittedAt}
+            </p>
+          ) : null}
+        </div>
+        <div className="grid-2">
+          {field({
+            name: 'episode.columnInvolvement',
+            label: 'Column involvement',
+            kind: 'choice',
+            required: true,
+            options: props.choices.column,
+          })}
+          {field({
+            name: 'episode.mriOedema',
+            label: 'MRI oedema',
+            kind: 'choice',
+            required: true,
+            options: props.choices.oedema,
+          })}
+          {field({
+            name: 'episode.neurologicalDeficit',
+            label: 'Neurological deficit',
+            kind: 'yes-no',
+            required: true,
+          })}
+          {field({
+            name: 'episode.suspectedMalignancy',
+            label: 'Suspected malignancy',
+            kind: 'yes-no',
+            required: true,
+          })}
+        </div>
+      </fieldset>
+      <fieldset className="card stack">
+        <legend>Caseload</legend>
+        {field({
+          name: 'nurseId',
+          label: 'Nurse',
+          kind: 'choice',
+          required: true,
+          options: props.choices.nurses,
+        })}
+      </fieldset>
+      <div className="actions">
+        <button type="submit" className="button primary" disabled={pending}>
+          {pending ? 'Enrolling…' : 'Enrol'}
+        </button>
+        <Link href="/caseload">Cancel</Link>
+      </div>
+    </form>
+  );
+}

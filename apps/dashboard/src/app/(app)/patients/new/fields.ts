@@ -1,0 +1,19 @@
+/** The enrolment form's fields, named by the path the write path reports problems under. */
+export const ENROLMENT_FIELDS = [
+  'patient.identifier.value',
+  'patient.dateOfBirth',
+  'patient.sex',
+  'demographics.givenName',
+  'demographics.familyName',
+  'episode.vertebralLevels',
+  'episode.fractureDate',
+  'episode.fractureDateEstimated',
+  'episode.identifiedOn',
+  'episode.identification',
+  'episode.careSetting',
+  'episode.columnInvolvement',
+  'episode.neurologicalDeficit',
+  'episode.suspectedMalignancy',
+  'episode.mriOedema',
+  'nurseId',
+] as const;

@@ -1,0 +1,266 @@
+import {
+  type ReminderGroup,
+  type UpcomingReminder,
+  upcomingReminderDays,
+  upcomingReminders,
+} from '@vfx/database';
+import {
+  DEFAULT_SERVICE_SETTINGS,
+  isActive,
+  rescheduleRange,
+  type StepStatus,
+  serviceCalendar,
+} from '@vfx/domain';
+import Link from 'next/link';
+import { db } from '@/server/db';
+import { requireUser } from '@/server/session';
+import { userTimeZone } from '@/server/time-zone';
+import {
+  daysBetween,
+  formatCalendarDate,
+  formatDateTime,
+  localDate,
+  relativeDays,
+} from '@/ui/dates';
+import { formatIdentifier } from '@/ui/identity';
+import { StatusBadge, Tag } from '@/ui/status';
+import styles from './reminders.module.css';
+import { SendNowButton } from './send-now-button';
+
+export const metadata = { title: 'Reminders · Fracture liaison' };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/** "/reminders?day=...&nurse=..." keeping what is set. */
+function href(day: string, nurse?: string) {
+  const params = new URLSearchParams({ day });
+  if (nurse) params.set('nurse', nurse);
+  return `/reminders?${params.toString()}`;
+}
+
+const NO_NURSE = 'none';
+
+export default async function RemindersPage({ searchParams }: { searchParams: SearchParams }) {
+  await requireUser(['scheduler']);
+  const params = await searchParams;
+  const zone = await userTimeZone();
+  const now = new Date();
+  const today = localDate(now, zone);
+  const days = await upcomingReminderDays(db(), { now, timeZone: zone });
+  const asked = one(params.day);
+  const selected = days.find((d) => d.day === asked) ?? days.find((d) => d.count > 0) ?? days[0];
+  const nurseParam = one(params.nurse);
+  const nurseId = nurseParam === NO_NURSE ? null : nurseParam || undefined;
+  const { groups, more } = selected
+    ? await upcomingReminders(db(), { now, timeZone: zone, day: selected.day, nurseId })
+    : { groups: [], more: false };
+  const moved = one(params.moved);
+  const total = days.reduce((sum, d) => sum + d.count, 0);
+
+  return (
+    <>
+      <div className="page-heading">
+        <h1>Reminders</h1>
+        <p className="muted">
+          Due and overdue reminders in the next {days.length} days: {total} in all. Times are in{' '}
+          {zone}.
+        </p>
+      </div>
+      {moved && /^\d{4}-\d{2}-\d{2}$/.test(moved) ? (
+        <p className="notice" role="status">
+          Reminder moved to {formatCalendarDate(moved)} ({relativeDays(daysBetween(today, moved))}
+          ). The change is in the plan and the audit log.
+        </p>
+      ) : null}
+
+      <nav aria-label="Days">
+        <ul className={styles.days}>
+          {days.map((d) => (
+            <li key={d.day}>
+              <Link href={href(d.day)} aria-current={d.day === selected?.day ? 'page' : undefined}>
+                {formatCalendarDate(d.day).replace(/ \d{4}$/, '')}
+                <span className={styles.dayCount}>
+                  {relativeDays(daysBetween(today, d.day))} · {d.count}
+                  {d.overdue > 0 ? ` (${d.overdue} overdue)` : ''}
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+
+      {selected ? (
+        <section aria-labelledby="day-heading">
+          <h2 id="day-heading">
+            {formatCalendarDate(selected.day)}{' '}
+            <span className="muted">({relativeDays(daysBetween(today, selected.day))})</span>{' '}
+            <span className="count">{selected.count}</span>
+          </h2>
+          {selected.nurses.length > 1 ? (
+            <nav aria-label="Nurses">
+              <ul className={styles.nurses}>
+                <li>
+                  <Link
+                    href={href(selected.day)}
+                    aria-current={nurseId === undefined ? 'page' : undefined}
+                  >
+                    All nurses
+                  </Link>
+                </li>
+                {selected.nurses.map((n) => {
+                  const value = n.nurse?.id ?? NO_NURSE;
+                  const current = (nurseId === null ? NO_NURSE : nurseId) === value;
+                  return (
+                    <li key={value}>
+                      <Link
+                        href={href(selected.day, value)}
+                        aria-current={current ? 'page' : undefined}
+                      >
+                        {n.nurse?.name ?? 'No nurse'} ({n.count})
+                      </Link>
+                    </li>
+                  );
+                })}
+              </ul>
+            </nav>
+          ) : null}
+          {groups.length === 0 ? (
+            <p className="muted">No reminders go out on this day.</p>
+          ) : (
+            groups.map((group) => (
+              <NurseGroup key={group.nurse?.id ?? NO_NURSE} group={group} zone={zone} now={now} />
+            ))
+          )}
+          {more ? (
+            <p className="hint">
+              Only the first reminders of this day are shown; choose a nurse to see the rest.
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+function NurseGroup({ group, zone, now }: { group: ReminderGroup; zone: string; now: Date }) {
+  const id = `nurse-${group.nurse?.id ?? NO_NURSE}`;
+  return (
+    <section aria-labelledby={id} className={styles.group}>
+      <h3 id={id}>
+        {group.nurse ? group.nurse.name : 'No responsible nurse'}{' '}
+        <span className="count">{group.reminders.length}</span>
+      </h3>
+      {group.nurse ? null : (
+        <p className="hint">
+          These patients are on nobody&apos;s caseload: nobody will be reminded.
+        </p>
+      )}
+      <div className="table-wrap">
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">Patient</th>
+              <th scope="col">Step</th>
+              <th scope="col">Reminder</th>
+              <th scope="col">Time</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {group.reminders.map((reminder) => (
+              <ReminderRow key={reminder.followUpId} reminder={reminder} zone={zone} now={now} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/**
+ * Whether the domain would accept a new day for this due reminder today: the step still to be
+ * done, not overdue, with a working day left in its window (service calendar, as it checks).
+ */
+function mayReschedule(reminder: UpcomingReminder): boolean {
+  const calendar = serviceCalendar(DEFAULT_SERVICE_SETTINGS);
+  return (
+    reminder.window !== null &&
+    isActive(reminder.stepStatus as StepStatus) &&
+    reminder.stepStatus !== 'overdue' &&
+    rescheduleRange(reminder.window, calendar.localDate(Date.now()), calendar) !== undefined
+  );
+}
+
+function ReminderRow({
+  reminder,
+  zone,
+  now,
+}: {
+  reminder: UpcomingReminder;
+  zone: string;
+  now: Date;
+}) {
+  const { patient } = reminder;
+  const name = `${patient.givenName} ${patient.familyName}`;
+  const days = daysBetween(localDate(now, zone), localDate(reminder.fireAt, zone));
+  const label = `${reminder.stepTitle} for ${name}`;
+  return (
+    <tr>
+      <td>
+        <Link href={`/episodes/${encodeURIComponent(reminder.episodeId)}`}>{name}</Link>
+        <div className="muted small">
+          {formatIdentifier(patient.identifierKind, patient.identifierValue)}
+        </div>
+      </td>
+      <td>
+        {reminder.stepTitle}
+        <div className="muted small">
+          Now <StatusBadge status={reminder.stepStatus} />
+        </div>
+      </td>
+      <td>
+        <StatusBadge status={reminder.transition} />
+        {reminder.urgent ? (
+          <>
+            {' '}
+            <Tag tone="warn">Urgent</Tag>
+          </>
+        ) : null}
+        {reminder.window?.rescheduledTo && reminder.transition === 'due' ? (
+          <div className="muted small">Rescheduled</div>
+        ) : null}
+      </td>
+      <td>
+        {formatDateTime(reminder.fireAt, zone)}
+        <div className="muted small">
+          {reminder.fireAt <= now ? 'going out now' : relativeDays(days)}
+        </div>
+      </td>
+      <td>
+        <div className={styles.actions}>
+          {reminder.nurse ? (
+            <SendNowButton
+              episodeId={reminder.episodeId}
+              stepKey={reminder.stepKey}
+              label={label}
+            />
+          ) : (
+            <span className="muted small">No nurse to remind</span>
+          )}
+          {reminder.transition === 'due' && mayReschedule(reminder) ? (
+            <Link
+              className="button small"
+              href={`/reminders/reschedule?episode=${encodeURIComponent(reminder.episodeId)}&step=${encodeURIComponent(reminder.stepKey)}`}
+              aria-label={`Reschedule: ${label}`}
+            >
+              Reschedule
+            </Link>
+          ) : null}
+        </div>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,136 @@
+import { type WorklistItem, worklist } from '@vfx/database';
+import Link from 'next/link';
+import { db } from '@/server/db';
+import { requireUser } from '@/server/session';
+import { userTimeZone } from '@/server/time-zone';
+import { daysFrom, formatDate, overdueBy, relativeDays } from '@/ui/dates';
+import { formatIdentifier } from '@/ui/identity';
+import { StatusBadge } from '@/ui/status';
+
+export const metadata = { title: 'Worklist · Fracture liaison' };
+
+function Section(props: {
+  id: string;
+  title: string;
+  empty: string;
+  items: readonly WorklistItem[];
+  more: boolean;
+  when: (item: WorklistItem) => string;
+}) {
+  return (
+    <section aria-labelledby={props.id} className="worklist-section">
+      <h2 id={props.id}>
+        {props.title}{' '}
+        <span className="count">
+          {props.items.length}
+          {props.more ? '+' : ''}
+        </span>
+      </h2>
+      {props.items.length === 0 ? (
+        <p className="muted">{props.empty}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Patient</th>
+                <th scope="col">Step</th>
+                <th scope="col">Status</th>
+                <th scope="col">When</th>
+                <th scope="col">
+                  <span className="visually-hidden">Action</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.items.map((item) => (
+                <tr key={`${item.episodeId}/${item.stepKey}`}>
+                  <td>
+                    <Link href={`/episodes/${item.episodeId}`}>{item.patientName}</Link>
+                    <div className="muted small">
+                      {formatIdentifier(item.identifierKind, item.identifierValue)}
+                    </div>
+                  </td>
+                  <td>
+                    {item.title}
+                    <div className="muted small">{item.reason}</div>
+                  </td>
+                  <td>
+                    <StatusBadge status={item.status} urgent={item.urgent} />
+                  </td>
+                  <td>{props.when(item)}</td>
+                  <td>
+                    <Link
+                      className="button small"
+                      href={`/episodes/${item.episodeId}/steps/${encodeURIComponent(item.stepKey)}`}
+                      aria-label={`Open ${item.title} for ${item.patientName}`}
+                    >
+                      Open
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {props.more ? (
+        <p className="hint">
+          Only the first {props.items.length} are shown; see the caseload for the rest.
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+export default async function WorklistPage() {
+  const user = await requireUser(['nurse']);
+  const zone = await userTimeZone();
+  const now = new Date();
+  const list = await worklist(db(), { nurseId: user.id, now });
+  const day = (at: Date | null) => (at ? daysFrom(now, at, zone) : 0);
+  return (
+    <>
+      <div className="page-heading">
+        <h1>Worklist</h1>
+        <p className="muted">
+          {formatDate(now, zone)} · {user.name}
+        </p>
+      </div>
+      <Section
+        id="overdue"
+        title="Overdue"
+        empty="Nothing is overdue."
+        items={list.overdue}
+        more={list.more.overdue}
+        when={(item) =>
+          item.overdueAt
+            ? `${overdueBy(-day(item.overdueAt))} (due ${formatDate(item.dueAt ?? item.overdueAt, zone)})`
+            : 'Overdue'
+        }
+      />
+      <Section
+        id="due"
+        title="Due now"
+        empty="Nothing is due today."
+        items={list.due}
+        more={list.more.due}
+        when={(item) =>
+          item.dueAt
+            ? `Due ${day(item.dueAt) === 0 ? 'today' : `since ${formatDate(item.dueAt, zone)} (${relativeDays(day(item.dueAt))})`}${item.overdueAt ? `; overdue from ${formatDate(item.overdueAt, zone)}` : ''}`
+            : 'Due'
+        }
+      />
+      <Section
+        id="week"
+        title="Due this week"
+        empty="Nothing becomes due in the next 7 days."
+        items={list.thisWeek}
+        more={list.more.thisWeek}
+        when={(item) =>
+          item.dueAt ? `${formatDate(item.dueAt, zone)} (${relativeDays(day(item.dueAt))})` : ''
+        }
+      />
+    </>
+  );
+}

@@ -1,0 +1,4 @@
+// GET: the episode's timeline (described in src/server/api/operations.ts).
+import { apiRoute } from '@/server/api/route';
+
+export const { GET, POST, PUT, PATCH, DELETE } = apiRoute('/episodes/{episodeId}/timeline');

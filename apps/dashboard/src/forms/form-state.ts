@@ -1,0 +1,43 @@
+import type { InputIssue } from '@vfx/domain';
+
+/** What a form shows after a refused submission: the values as typed and what is wrong. */
+export interface FormState {
+  readonly values: Record<string, string>;
+  readonly fieldErrors: Record<string, string>;
+  /** A problem that belongs to no one field. */
+  readonly error?: string;
+}
+
+const sentence = (message: string) => {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+};
+
+/**
+ * Puts the domain's problems beside their fields: "event.nrsAtRest" goes to the field
+ * nrsAtRest (after `prefix`); anything else becomes the form's own message.
+ */
+export function placeIssues(
+  issues: readonly InputIssue[],
+  fieldNames: readonly string[],
+  prefix: string,
+): Pick<FormState, 'fieldErrors' | 'error'> {
+  const fieldErrors: Record<string, string> = {};
+  const other: string[] = [];
+  for (const issue of issues) {
+    const path = issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path;
+    const field = fieldNames.find((name) => path === name || path.startsWith(`${name}.`));
+    if (field && !fieldErrors[field]) fieldErrors[field] = sentence(issue.message);
+    else if (!field) other.push(issue.path ? `${issue.path} ${issue.message}` : issue.message);
+  }
+  return { fieldErrors, ...(other.length > 0 ? { error: other.map(sentence).join(' ') } : {}) };
+}
+
+export function formValues(form: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of form.entries()) {
+    if (typeof value !== 'string' || key.startsWith('$')) continue;
+    values[key] = values[key] === undefined ? value : `${values[key]},${value}`;
+  }
+  return values;
+}

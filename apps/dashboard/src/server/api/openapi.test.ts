@@ -1,0 +1,130 @@
+// The OpenAPI document and the route files must describe the same API: every route.ts under
+// src/app/api/v1 and every method it handles is in the document, and every documented operation
+// has its route file and handler.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { API_OPERATIONS } from './catalog';
+import { buildOpenApiDocument } from './openapi';
+import { HTTP_METHODS } from './operation';
+import type { ApiRouteHandler } from './route';
+
+const API_DIR = fileURLToPath(new URL('../../app/api/v1', import.meta.url));
+/** Every method name Next.js routes to an export of a route file. */
+const NEXT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'DELETE', 'PATCH'];
+
+async function routeFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((entry) =>
+      entry.isDirectory()
+        ? routeFiles(path.join(dir, entry.name))
+        : Promise.resolve(entry.name === 'route.ts' ? [path.join(dir, entry.name)] : []),
+    ),
+  );
+  return nested.flat();
+}
+
+/** "episodes/[episodeId]/plan/route.ts" -> "/episodes/{episodeId}/plan". */
+const documentedPathOf = (file: string) =>
+  `/${path.relative(API_DIR, path.dirname(file)).split(path.sep).join('/')}`.replace(
+    /\[([^\]]+)\]/g,
+    '{$1}',
+  );
+
+const document = buildOpenApiDocument(API_OPERATIONS);
+type Paths = Record<string, Record<string, { operationId: string }>>;
+const paths = document.paths as Paths;
+
+async function implemented() {
+  const found: { path: string; method: string; operationId: string }[] = [];
+  for (const file of await routeFiles(API_DIR)) {
+    const route = (await import(file)) as Record<string, ApiRouteHandler>;
+    const routePath = documentedPathOf(file);
+    for (const method of NEXT_METHODS.filter((name) => name in route)) {
+      const handler = route[method] as ApiRouteHandler;
+      // The handler was built for the path its folder serves.
+      expect(handler.path, `${file} ${method}`).toBe(routePath);
+      if (handler.operation) {
+        expect(handler.operation.method).toBe(method);
+        found.push({ path: routePath, method, operationId: handler.operation.operationId });
+      }
+    }
+  }
+  return found;
+}
+
+describe('the OpenAPI document', () => {
+  it('lists exactly the operations the route files handle', async () => {
+    const handled = await implemented();
+    const documented = Object.entries(paths).flatMap(([documentedPath, item]) =>
+      Object.entries(item).map(([method, operation]) => ({
+        path: documentedPath,
+        method: method.toUpperCase(),
+        operationId: operation.operationId,
+      })),
+    );
+    const key = (o: { path: string; method: string; operationId: string }) =>
+      `${o.method} ${o.path} ${o.operationId}`;
+    expect(handled.map(key).sort()).toEqual(documented.map(key).sort());
+    expect(handled.length).toBe(API_OPERATIONS.length);
+  });
+
+  it('has a route file for every documented path, and methods it does not document answer 405 in JSON', async () => {
+    const files = await routeFiles(API_DIR);
+    expect(files.map(documentedPathOf).sort()).toEqual(Object.keys(paths).sort());
+    for (const file of files) {
+      const route = (await import(file)) as Record<string, ApiRouteHandler>;
+      const documentedMethods = Object.keys(paths[documentedPathOf(file)] ?? {}).map((m) =>
+        m.toUpperCase(),
+      );
+      for (const method of HTTP_METHODS.filter((m) => !documentedMethods.includes(m))) {
+        const handler = route[method] as ApiRouteHandler;
+        expect(handler.operation).toBeUndefined();
+        const response = await handler(new Request(`http://test${documentedPathOf(file)}`), {
+          params: Promise.resolve({}),
+        });
+        expect(response.status).toBe(405);
+        expect(response.headers.get('allow')).toBe(documentedMethods.join(', '));
+        expect(await response.json()).toMatchObject({ error: { code: 'method-not-allowed' } });
+      }
+    }
+  });
+
+  it('is OpenAPI 3.1 with unique operation ids, roles and security on every operation', () => {
+    expect(document.openapi).toBe('3.1.0');
+    const operations = Object.values(paths).flatMap((item) => Object.values(item)) as {
+      operationId: string;
+      'x-roles': string[];
+      security: unknown[];
+      responses: Record<string, unknown>;
+      description: string;
+    }[];
+    const ids = operations.map((operation) => operation.operationId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const operation of operations) {
+      const isPublic = operation.operationId === 'getOpenApiDocument';
+      expect(operation.security).toEqual(isPublic ? [] : [{ apiKey: [] }]);
+      if (!isPublic) {
+        expect(operation['x-roles']).toContain('admin');
+        expect(operation.description).toMatch(/API key roles allowed: /);
+        expect(Object.keys(operation.responses)).toEqual(
+          expect.arrayContaining(['401', '403', '500']),
+        );
+      }
+    }
+    // Path parameters are declared for every templated segment.
+    for (const [documentedPath, item] of Object.entries(paths)) {
+      const names = [...documentedPath.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      for (const operation of Object.values(item) as {
+        parameters?: { name: string; in: string }[];
+      }[]) {
+        const declared = (operation.parameters ?? [])
+          .filter((p) => p.in === 'path')
+          .map((p) => p.name);
+        expect(declared.sort()).toEqual(names.sort());
+      }
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import { loadEpisodeRecord } from '@vfx/database';
+import { computePlan, findPathway } from '@vfx/domain';
+import { notFound } from 'next/navigation';
+import { cache } from 'react';
+import { db } from './db';
+
+/**
+ * An episode as its pages show it: the stored record, the plan packages/domain computes from it
+ * now, and the names of everyone who recorded something. One load per request.
+ */
+export const episodeView = cache(async (episodeId: string) => {
+  const record = await loadEpisodeRecord(db(), episodeId);
+  if (!record) notFound();
+  const now = new Date();
+  const plan = computePlan({
+    patient: record.patient,
+    episode: record.episode,
+    events: record.events,
+    asOf: now.getTime(),
+  });
+  const people = new Set([
+    ...record.events.map((e) => e.recordedBy),
+    ...(record.nurseId ? [record.nurseId] : []),
+  ]);
+  const users = await db().user.findMany({
+    where: { id: { in: [...people] } },
+    select: { id: true, name: true, role: true },
+  });
+  const definition = findPathway(record.episode.pathwayVersion);
+  const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? id;
+  /**
+   * The domain's reasons as a colleague reads them: "(entry <id>, recorded by <user id>)"
+   * becomes "(recorded by Nell Nightingale)".
+   */
+  const words = (text: string) =>
+    text.replace(
+      /\(entry [^,()]+, recorded by ([^()]+)\)/g,
+      (_all, who: string) => `(recorded by ${nameOf(who.trim())})`,
+    );
+  return {
+    now,
+    record,
+    patientRow: record.row.patient,
+    plan,
+    definition,
+    nameOf,
+    words,
+    nurseName: record.nurseId ? users.find((u) => u.id === record.nurseId)?.name : undefined,
+  };
+});
