@@ -51,6 +51,9 @@ const TABLES = {
     version: col('version', 'integer', '1'),
     createdAt: col('created_at', 'timestamptz', 'now()'),
     updatedAt: col('updated_at', 'timestamptz', 'now()'),
+    // Set by the plan_steps triggers once the plan is stored.
+    nextDueAt: null,
+    overdueSteps: null,
   } satisfies Columns<Prisma.EpisodeCreateManyInput>,
   clinical_events: {
     id: col('id', 'text'),

@@ -156,3 +156,35 @@ describe('a nurse worklist', () => {
     expect(list.more.overdue).toBe(true);
   });
 });
+
+describe('the episode plan summary', () => {
+  it('follows every write to plan_steps: enrolment, entries, firing and corrections', async () => {
+    const summaries = await db.episode.findMany({
+      select: { id: true, nextDueAt: true, overdueSteps: true },
+      orderBy: { id: 'asc' },
+    });
+    for (const episode of summaries) {
+      const steps = await db.planStep.findMany({ where: { episodeId: episode.id } });
+      const active = steps.filter((s) => ['upcoming', 'open', 'due', 'overdue'].includes(s.status));
+      const soonest = active
+        .map((s) => s.dueAt?.getTime())
+        .filter((t): t is number => t !== undefined)
+        .sort((a, b) => a - b)[0];
+      expect(episode.nextDueAt?.getTime(), episode.id).toBe(soonest);
+      expect(episode.overdueSteps, episode.id).toBe(
+        steps.filter((s) => s.status === 'overdue').length,
+      );
+    }
+    // A closure settles every step: nothing due, nothing overdue.
+    await recordEvent(
+      db,
+      {
+        episodeId: 'ep-3',
+        event: { type: 'closure', reason: 'transferred', occurredAt: '2026-11-21T09:00:00Z' },
+      },
+      { actorId: 'nurse-1', now: NOW },
+    );
+    const closed = await db.episode.findUniqueOrThrow({ where: { id: 'ep-3' } });
+    expect(closed).toMatchObject({ nextDueAt: null, overdueSteps: 0 });
+  });
+});

@@ -140,7 +140,6 @@ interface CaseloadSqlRow {
   next_due_at: Date | null;
   next_overdue_at: Date | null;
   overdue_steps: number;
-  total: bigint;
 }
 
 const ACTIVE = Prisma.sql`('upcoming', 'open', 'due', 'overdue')`;
@@ -155,34 +154,41 @@ export async function caseload(db: Database, query: CaseloadQuery): Promise<Case
   const search = query.search ? searchCondition(query.search) : undefined;
   if (search) conditions.push(search);
   if (query.phase) conditions.push(phaseCondition(query.phase, today));
-  if (query.overdueOnly) {
-    conditions.push(
-      Prisma.sql`EXISTS (SELECT 1 FROM plan_steps o WHERE o.episode_id = e.id AND o.status = 'overdue')`,
-    );
-  }
+  if (query.overdueOnly) conditions.push(Prisma.sql`e.overdue_steps > 0`);
   const where =
     conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
-  const order =
+  // The soonest due step first puts overdue work at the top (it was due longest ago). The same
+  // order twice: choosing the page, then listing it.
+  const [inner, outer] =
     query.sort === 'name'
-      ? Prisma.sql`c.family_name, c.given_name, c.episode_id`
+      ? [
+          Prisma.sql`p.family_name, p.given_name, e.id`,
+          Prisma.sql`c.family_name, c.given_name, c.episode_id`,
+        ]
       : query.sort === 'fracture'
-        ? Prisma.sql`c.fracture_date DESC, c.episode_id`
-        : Prisma.sql`(od.overdue_steps > 0) DESC, nxt.due_at NULLS LAST, c.family_name, c.episode_id`;
+        ? [Prisma.sql`e.fracture_date DESC, e.id`, Prisma.sql`c.fracture_date DESC, c.episode_id`]
+        : [
+            Prisma.sql`e.next_due_at NULLS LAST, p.family_name, e.id`,
+            Prisma.sql`c.summary_due_at NULLS LAST, c.family_name, c.episode_id`,
+          ];
 
-  // The caseload is filtered first (index on patients.nurse_id), then each episode's next step
-  // and overdue count come from plan_steps (index on episode_id, due_at) for that set only.
+  // One page of the caseload is chosen from the episodes' own plan summary (kept by triggers on
+  // plan_steps; index on patients.nurse_id, or episodes.next_due_at across caseloads); only that
+  // page's next steps are then read from plan_steps (index on episode_id, due_at).
   const rows = await db.$queryRaw<CaseloadSqlRow[]>`
     WITH c AS (
       SELECT e.id AS episode_id, p.id AS patient_id, p.given_name, p.family_name,
              p.identifier_kind, p.identifier_value, p.date_of_birth, e.fracture_date,
-             e.pathway_version, e.closed_at, e.closure_reason, p.nurse_id
+             e.pathway_version, e.closed_at, e.closure_reason, p.nurse_id,
+             e.next_due_at AS summary_due_at, e.overdue_steps
       FROM patients p JOIN episodes e ON e.patient_id = p.id
       ${where}
+      ORDER BY ${inner}
+      LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
     )
     SELECT c.*, u.name AS nurse_name,
            nxt.key AS next_key, nxt.title AS next_title, nxt.status AS next_status,
-           nxt.urgent AS next_urgent, nxt.due_at AS next_due_at, nxt.overdue_at AS next_overdue_at,
-           od.overdue_steps, count(*) OVER () AS total
+           nxt.urgent AS next_urgent, nxt.due_at AS next_due_at, nxt.overdue_at AS next_overdue_at
     FROM c
     LEFT JOIN users u ON u.id = c.nurse_id
     LEFT JOIN LATERAL (
@@ -190,12 +196,9 @@ export async function caseload(db: Database, query: CaseloadQuery): Promise<Case
       WHERE s.episode_id = c.episode_id AND s.status IN ${ACTIVE} AND s.due_at IS NOT NULL
       ORDER BY s.due_at, s.key LIMIT 1
     ) nxt ON true
-    CROSS JOIN LATERAL (
-      SELECT count(*)::int AS overdue_steps FROM plan_steps s
-      WHERE s.episode_id = c.episode_id AND s.status = 'overdue'
-    ) od
-    ORDER BY ${order}
-    LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
+    ORDER BY ${outer}`;
+  const [{ total } = { total: 0n }] = await db.$queryRaw<{ total: bigint }[]>`
+    SELECT count(*) AS total FROM patients p JOIN episodes e ON e.patient_id = p.id ${where}`;
 
   const pains = await painSummaries(
     db,
@@ -235,7 +238,7 @@ export async function caseload(db: Database, query: CaseloadQuery): Promise<Case
         pain: pains.get(row.episode_id),
       };
     }),
-    total: Number(rows[0]?.total ?? 0),
+    total: Number(total),
     page,
     pageSize,
   };
