@@ -8,6 +8,12 @@ export {
   nhsNumberProblem,
   normaliseNhsNumber,
 } from './identifiers/nhs-number.js';
+export {
+  changedDetails,
+  EPISODE_DETAILS_EVENT_TYPES,
+  effectiveEpisode,
+  effectiveEpisodeWithout,
+} from './inputs/episode-details.js';
 export { type InputIssue, issuesFromZod, PathwayInputError } from './inputs/errors.js';
 export { effectiveHistory, type TherapyCourse, therapyCourses, timed } from './inputs/history.js';
 export * from './inputs/schemas.js';

@@ -9,6 +9,7 @@ import {
   DEFAULT_SERVICE_SETTINGS,
   diffPlans,
   type Episode,
+  effectiveEpisode,
   type InputIssue,
   isActive,
   type Patient,
@@ -355,12 +356,13 @@ async function storeEnrolments(
   await insertMany(
     tx,
     'episodes',
-    entries.map(({ patient, episode }) => ({
+    entries.map(({ patient, episode, history }) => ({
       id: episode.id,
       patientId: patient.id,
       pathwayVersion: episode.pathwayVersion,
       record: json(episode),
-      fractureDate: new Date(`${episode.fractureDate}T00:00:00Z`),
+      // An imported history may already correct the enrolment's details.
+      fractureDate: fractureDateColumn(effectiveEpisode(episode, history)),
       enrolledAt: new Date(episode.enrolledAt),
     })),
   );
@@ -447,7 +449,20 @@ export interface RecordEventResult {
   readonly version: number;
 }
 
-/** Loads an episode's record (patient, episode, events in the order they were written). */
+/**
+ * The stored copy of the fracture date that lists and counts filter on (the caseload's phase, the
+ * KPI period): the date as the latest correction in effect leaves it, not necessarily the
+ * enrolment's. The episode's `record` stays as enrolled, like every other entry: corrections are
+ * events, and the domain applies them (effectiveEpisode).
+ */
+function fractureDateColumn(episode: Episode): Date {
+  return new Date(`${episode.fractureDate}T00:00:00Z`);
+}
+
+/**
+ * Loads an episode's record (patient, episode, events in the order they were written). The
+ * episode is as enrolled; effectiveEpisode(episode, events) gives it with its details corrected.
+ */
 export async function loadEpisodeRecord(tx: Transaction | Database, episodeId: string) {
   const episode = await tx.episode.findUnique({
     where: { id: episodeId },
@@ -552,6 +567,10 @@ export async function recordEvent(
         version,
         closedAt: after.closure ? new Date(after.closure.at) : null,
         closureReason: after.closure?.reason ?? null,
+        // A correction of the details (or its correction or withdrawal) moves the stored copy.
+        fractureDate: fractureDateColumn(
+          effectiveEpisode(record.episode, [...record.events, event]),
+        ),
       },
     });
     await storePlanSteps(tx, [{ before, after, nurseId: record.nurseId, planVersion: version }]);

@@ -1,18 +1,28 @@
 // A patient and their fracture episodes, for the JSON API and anything else that shows one
-// patient. Found by primary key; episodes by the episodes(patient_id) index.
-import type { Episode, Patient } from '@vfx/domain';
+// patient. Found by primary key; episodes by the episodes(patient_id) index, and the entries that
+// correct their details by the clinical_events(episode_id, sequence) index.
+import {
+  type ClinicalEvent,
+  EPISODE_DETAILS_EVENT_TYPES,
+  type Episode,
+  effectiveEpisode,
+  type Patient,
+} from '@vfx/domain';
 import type { Queryable } from '../client.js';
 
 export interface PatientEpisodeSummary {
   readonly id: string;
   readonly pathwayVersion: string;
+  /** As corrected (the stored copy follows every correction of the episode's details). */
   readonly fractureDate: string;
   readonly enrolledAt: Date;
   readonly closedAt: Date | null;
   readonly closureReason: string | null;
   readonly version: number;
-  /** The episode exactly as packages/domain validated it. */
+  /** The episode exactly as packages/domain validated it at enrolment. */
   readonly record: Episode;
+  /** The episode as it now stands: the enrolment with its details corrected (effectiveEpisode). */
+  readonly episode: Episode;
 }
 
 export interface PatientWithEpisodes {
@@ -41,6 +51,18 @@ export async function patientWithEpisodes(
     },
   });
   if (!row) return undefined;
+  // Only the corrections of details and the withdrawals (which may withdraw one) are needed.
+  const detailEvents = await db.clinicalEvent.findMany({
+    where: {
+      episodeId: { in: row.episodes.map((episode) => episode.id) },
+      type: { in: [...EPISODE_DETAILS_EVENT_TYPES] },
+    },
+    select: { episodeId: true, data: true },
+  });
+  const eventsOf = (episodeId: string) =>
+    detailEvents
+      .filter((event) => event.episodeId === episodeId)
+      .map((event) => event.data as unknown as ClinicalEvent);
   return {
     patient: row.record as unknown as Patient,
     givenName: row.givenName,
@@ -56,6 +78,7 @@ export async function patientWithEpisodes(
       closureReason: episode.closureReason,
       version: episode.version,
       record: episode.record as unknown as Episode,
+      episode: effectiveEpisode(episode.record as unknown as Episode, eventsOf(episode.id)),
     })),
   };
 }

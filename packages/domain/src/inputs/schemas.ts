@@ -92,12 +92,8 @@ const careSetting = z.discriminatedUnion(
   { error: 'must be { kind: "community" } or { kind: "admitted", admittedAt }' },
 );
 
-export const EpisodeSchema = z.strictObject({
-  id: identifier('episode id'),
-  patientId: identifier('patient id'),
-  /** The pathway version this episode is planned under; fixed at enrolment. */
-  pathwayVersion: z.string({ error: 'must name a pathway version, e.g. ros-2022.1' }).min(1),
-  vertebralLevels: z
+const vertebralLevels = () =>
+  z
     .array(
       z.enum(VERTEBRAL_LEVELS, {
         error: (issue) =>
@@ -108,7 +104,14 @@ export const EpisodeSchema = z.strictObject({
     .min(1, { error: 'must name at least one fractured vertebral level (T1 to L5)' })
     .refine((levels) => new Set(levels).size === levels.length, {
       error: 'lists the same vertebral level more than once',
-    }),
+    });
+
+export const EpisodeSchema = z.strictObject({
+  id: identifier('episode id'),
+  patientId: identifier('patient id'),
+  /** The pathway version this episode is planned under; fixed at enrolment. */
+  pathwayVersion: z.string({ error: 'must name a pathway version, e.g. ros-2022.1' }).min(1),
+  vertebralLevels: vertebralLevels(),
   /** Date of fracture, or of symptom onset when the fracture date is not known. */
   fractureDate: isoDate(),
   fractureDateEstimated: yesNo().default(false),
@@ -296,6 +299,40 @@ const ClinicalFindings = z
     },
   );
 
+/**
+ * The episode's own details given at enrolment, as they are corrected later (a mistyped fracture
+ * date, a missed level, an admission not known at the time). The episode record itself is never
+ * edited: the plan reads the episode as the latest corrections in effect leave it (see
+ * episode-details.ts), and a correction of this entry or its withdrawal behaves as for any other.
+ */
+export const EPISODE_DETAIL_FIELDS = [
+  'vertebralLevels',
+  'fractureDate',
+  'fractureDateEstimated',
+  'identifiedOn',
+  'identification',
+  'careSetting',
+] as const;
+export type EpisodeDetailField = (typeof EPISODE_DETAIL_FIELDS)[number];
+
+const EpisodeDetailsCorrected = z
+  .strictObject({
+    ...eventBase,
+    type: z.literal('episode-details-corrected'),
+    vertebralLevels: vertebralLevels().optional(),
+    fractureDate: isoDate().optional(),
+    fractureDateEstimated: yesNo().optional(),
+    identifiedOn: isoDate().optional(),
+    identification: oneOf(IDENTIFICATION_ROUTES).optional(),
+    careSetting: careSetting.optional(),
+    /** Why the details are corrected; required, because every window may move with them. */
+    note: freeText().min(1, { error: 'must say why the enrolment details are corrected' }),
+  })
+  .refine((c) => EPISODE_DETAIL_FIELDS.some((field) => c[field] !== undefined), {
+    error: `must correct at least one detail: ${EPISODE_DETAIL_FIELDS.join(', ')}`,
+    path: ['type'],
+  });
+
 const StepCompleted = z.strictObject({
   ...eventBase,
   type: z.literal('step-completed'),
@@ -350,6 +387,7 @@ export const EVENT_TYPES = [
   'bone-therapy-stopped',
   'follow-up-contact',
   'clinical-findings',
+  'episode-details-corrected',
   'step-completed',
   'step-rescheduled',
   'closure',
@@ -372,6 +410,7 @@ export const ClinicalEventSchema = z.discriminatedUnion(
     BoneTherapyStopped,
     FollowUpContact,
     ClinicalFindings,
+    EpisodeDetailsCorrected,
     StepCompleted,
     StepRescheduled,
     Closure,

@@ -9,6 +9,7 @@ import {
   type ServiceSettings,
   serviceCalendar,
 } from '../time/settings.js';
+import { carriedDetails, changedDetails, correctedEpisode } from './episode-details.js';
 import { type InputIssue, issuesFromZod, PathwayInputError, parseInstant } from './errors.js';
 import {
   byRecording,
@@ -21,6 +22,7 @@ import {
   type ClinicalEvent,
   ClinicalEventSchema,
   type Episode,
+  type EpisodeDetailField,
   EpisodeSchema,
   type EventOf,
   type Patient,
@@ -213,19 +215,20 @@ function checkAgainstHistory(
   const issues: InputIssue[] = [];
   const at = (field: string, message: string) => issues.push({ path: `${path}.${field}`, message });
   const item = timed(event);
+  const effective = effectiveHistory(history);
+  // Entries are checked against the episode as corrected so far, not as first enrolled.
+  const current = correctedEpisode(episode, effective);
 
   if (history.some((h) => h.event.id === event.id))
     at('id', `"${event.id}" is already used by another entry in this episode`);
   if (item.recordedAt > now) at('recordedAt', 'is in the future');
   if (item.occurredAt > item.recordedAt)
     at('occurredAt', 'is after recordedAt: an event cannot be recorded before it happens');
-  if (item.occurredAt < calendar.startOfDay(episode.fractureDate)) {
-    at('occurredAt', `is before the date of fracture or symptom onset (${episode.fractureDate})`);
+  if (item.occurredAt < calendar.startOfDay(current.fractureDate)) {
+    at('occurredAt', `is before the date of fracture or symptom onset (${current.fractureDate})`);
   }
   if (item.recordedAt < Date.parse(episode.enrolledAt))
     at('recordedAt', 'is before the episode was enrolled');
-
-  const effective = effectiveHistory(history);
   if (event.supersedes !== undefined) {
     const target = history.find((h) => h.event.id === event.supersedes);
     if (!target) {
@@ -268,6 +271,12 @@ function checkAgainstHistory(
     }
   }
 
+  if (event.type === 'episode-details-corrected' || event.supersedes !== undefined) {
+    issues.push(
+      ...episodeDetailsIssues(event, item, { episode, current, patient }, history, resolved, path),
+    );
+  }
+
   if (event.type === 'step-rescheduled' && !closure) {
     if (!patient) {
       // A programming error, not bad input: the caller must pass the patient (see parseEvent).
@@ -303,6 +312,141 @@ function checkAgainstHistory(
     }
   }
   return issues;
+}
+
+/** What each episode detail is called in a message that is not beside its own field. */
+const DETAIL_WORDS: Readonly<Record<string, string>> = {
+  fractureDate: 'date of fracture',
+  identifiedOn: 'date identified',
+  'careSetting.admittedAt': 'admission time',
+  enrolledAt: 'enrolment time',
+  vertebralLevels: 'fractured levels',
+};
+
+/**
+ * When a problem found in the corrected episode lies in a detail the correction left alone, the
+ * detail it did change that caused it (a later fracture date puts the unchanged identification
+ * date before it).
+ */
+const CAUSED_BY: Readonly<Record<string, EpisodeDetailField>> = {
+  identifiedOn: 'fractureDate',
+  'careSetting.admittedAt': 'fractureDate',
+  enrolledAt: 'identifiedOn',
+};
+
+/**
+ * Checks an entry that changes the episode's details (a correction of them, or the correction or
+ * withdrawal of one) the way enrolment checks them: the episode it leaves must pass parseEpisode
+ * as of the moment the entry is made, and no entry in effect may then fall before the date of
+ * fracture. A correction must also change something. Problems name the field the entry carries.
+ */
+function episodeDetailsIssues(
+  event: ClinicalEvent,
+  item: TimedEvent,
+  {
+    episode,
+    current,
+    patient,
+  }: {
+    readonly episode: Episode;
+    readonly current: Episode;
+    readonly patient: Patient | undefined;
+  },
+  history: readonly TimedEvent[],
+  resolved: Resolved,
+  path: string,
+): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const effectiveAfter = effectiveHistory([...history, item]);
+  const after = correctedEpisode(episode, effectiveAfter);
+  const carried = new Set<string>(
+    event.type === 'episode-details-corrected' ? Object.keys(carriedDetails(event)) : [],
+  );
+  if (event.type === 'episode-details-corrected') {
+    // Compared with the episode as it would be without this entry (the entry it corrects, if
+    // any, set aside): carrying only the values already in effect changes nothing.
+    const without = correctedEpisode(
+      episode,
+      effectiveAfter.filter((h) => h.event.id !== event.id),
+    );
+    const changed = new Set(changedDetails(without, after));
+    if (![...carried].some((field) => changed.has(field as EpisodeDetailField))) {
+      issues.push({
+        path: `${path}.type`,
+        message: `changes nothing: the episode already has these details (${[...carried].join(', ')}); a correction must change at least one`,
+      });
+      return issues;
+    }
+  } else if (changedDetails(current, after).length === 0) {
+    return issues;
+  }
+  if (!patient) {
+    // A programming error, not bad input: the caller must pass the patient (see parseEvent).
+    throw new Error('parseEvent needs context.patient to check a change of the episode details');
+  }
+  const blame = (field: string): { path: string; prefix: string } => {
+    const top = field.split('.')[0] as string;
+    if (carried.has(top)) return { path: `${path}.${field}`, prefix: '' };
+    const cause = CAUSED_BY[field];
+    const words = `the ${DETAIL_WORDS[field] ?? field} (${detailValue(after, field)}) `;
+    if (cause && carried.has(cause))
+      return { path: `${path}.${cause}`, prefix: `with this correction, ${words}` };
+    // A withdrawal or correction that brings back an earlier version of the details.
+    return {
+      path: `${path}.${event.type === 'episode-details-corrected' ? 'type' : 'supersedes'}`,
+      prefix: `would leave the episode inconsistent: ${words}`,
+    };
+  };
+  try {
+    parseEpisode(
+      after,
+      {
+        now: item.recordedAt,
+        settings: resolved.settings,
+        pathways: resolved.pathways,
+        patient,
+      },
+      'episode',
+    );
+  } catch (error) {
+    if (!(error instanceof PathwayInputError)) throw error;
+    for (const issue of error.issues) {
+      const field = issue.path.replace(/^episode\.?/, '');
+      const { path: where, prefix } = blame(field);
+      issues.push({ path: where, message: `${prefix}${issue.message}` });
+    }
+  }
+  const floor = resolved.calendar.startOfDay(after.fractureDate);
+  for (const entry of effectiveAfter) {
+    if (entry.occurredAt >= floor) continue;
+    if (entry === item) {
+      issues.push({
+        path: `${path}.occurredAt`,
+        message: `is before the corrected date of fracture or symptom onset (${after.fractureDate})`,
+      });
+      continue;
+    }
+    const stranded = `entry ${entry.event.id} (${entry.event.type} of ${resolved.calendar.localDate(entry.occurredAt)})`;
+    issues.push(
+      carried.has('fractureDate')
+        ? {
+            path: `${path}.fractureDate`,
+            message: `would leave ${stranded} before the date of fracture or symptom onset (${after.fractureDate}); correct or withdraw that entry first`,
+          }
+        : {
+            path: blame('fractureDate').path,
+            message: `would bring back the date of fracture ${after.fractureDate}, leaving ${stranded} before it; correct or withdraw that entry first`,
+          },
+    );
+  }
+  return issues;
+}
+
+function detailValue(episode: Episode, field: string): string {
+  if (field === 'careSetting.admittedAt')
+    return episode.careSetting.kind === 'admitted' ? episode.careSetting.admittedAt : 'none';
+  const value = (episode as unknown as Record<string, unknown>)[field];
+  return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
 const SETTLED_STATUS: Readonly<Record<string, string>> = {

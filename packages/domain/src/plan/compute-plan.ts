@@ -1,3 +1,4 @@
+import { correctedEpisode } from '../inputs/episode-details.js';
 import { PathwayInputError, parseInstant } from '../inputs/errors.js';
 import {
   byRecording,
@@ -108,6 +109,8 @@ const RED_FLAGS: ReadonlyArray<readonly [RedFlagFinding, string]> = [
 
 class Planner {
   private readonly history: TimedEvent[];
+  /** The episode as enrolled, with its details as the corrections in effect leave them. */
+  private readonly episode: Episode;
   private readonly episodeState: EpisodeState;
   private readonly findingSince: Readonly<Record<RedFlagFinding, EpochMs | undefined>>;
   private readonly redFlags: readonly string[];
@@ -127,6 +130,7 @@ class Planner {
   ) {
     const known = input.events.map(timed).filter((item) => item.recordedAt <= asOf);
     this.history = effectiveHistory(known);
+    this.episode = correctedEpisode(input.episode, this.history);
     this.enrolledAt = Date.parse(input.episode.enrolledAt);
     const findings = this.resolveFindings();
     this.findingSince = findings.since;
@@ -142,7 +146,7 @@ class Planner {
         reschedules.set(item.event.stepKey, item as TimedEvent<EventOf<'step-rescheduled'>>);
     }
     this.reschedules = reschedules;
-    const { episode } = input;
+    const { episode } = this;
     this.episodeState = {
       fractureDate: episode.fractureDate,
       careSetting: episode.careSetting.kind,
@@ -212,7 +216,7 @@ class Planner {
 
   /** Findings at enrolment, updated by later clinical-findings events in clinical order. */
   private resolveFindings() {
-    const { episode } = this.input;
+    const { episode } = this;
     const values = {
       neurologicalDeficit: episode.neurologicalDeficit,
       suspectedMalignancy: episode.suspectedMalignancy,
@@ -262,7 +266,7 @@ class Planner {
     }
     return {
       daysSinceFracture: this.calendar.daysBetween(
-        this.input.episode.fractureDate,
+        this.episode.fractureDate,
         this.calendar.localDate(instant),
       ),
       latestPain: latest('pain-assessment'),
@@ -297,7 +301,8 @@ class Planner {
 
   private instances(step: StepDefinition): Instance[] {
     const { trigger } = step;
-    const { episode } = this.input;
+    const { episode } = this;
+    const enrolled = this.input.episode;
     switch (trigger.kind) {
       case 'episode': {
         if (trigger.anchor === 'fracture-date') {
@@ -307,7 +312,7 @@ class Planner {
               anchor: {
                 kind: 'date',
                 date: episode.fractureDate,
-                label: `fracture date ${episode.fractureDate}`,
+                label: `fracture date ${episode.fractureDate}${correctedFrom(enrolled.fractureDate, episode.fractureDate)}`,
               },
             },
           ];
@@ -319,7 +324,7 @@ class Planner {
               anchor: {
                 kind: 'date',
                 date: episode.identifiedOn,
-                label: `date identified ${episode.identifiedOn}`,
+                label: `date identified ${episode.identifiedOn}${correctedFrom(enrolled.identifiedOn, episode.identifiedOn)}`,
               },
             },
           ];
@@ -337,6 +342,10 @@ class Planner {
           ];
         }
         const admittedAt = this.episodeState.admittedAt;
+        const enrolledAdmission =
+          enrolled.careSetting.kind === 'admitted'
+            ? toIso(Date.parse(enrolled.careSetting.admittedAt))
+            : 'community care';
         return admittedAt === undefined
           ? []
           : [
@@ -345,7 +354,7 @@ class Planner {
                 anchor: {
                   kind: 'instant',
                   at: admittedAt,
-                  label: `admission ${toIso(admittedAt)}`,
+                  label: `admission ${toIso(admittedAt)}${correctedFrom(enrolledAdmission, toIso(admittedAt))}`,
                 },
               },
             ];
@@ -748,6 +757,11 @@ function describeCompletion(completion: Completion, calendar: ServiceCalendar): 
   const what =
     event.type === 'referral' ? `${event.referralType} referral` : event.type.replace(/-/g, ' ');
   return `Completed by ${what} on ${on} (entry ${event.id}, recorded by ${event.recordedBy}).`;
+}
+
+/** " (corrected; enrolled as ...)" when a correction changed an anchor, so the plan says so. */
+function correctedFrom(enrolled: string, current: string): string {
+  return enrolled === current ? '' : ` (corrected; enrolled as ${enrolled})`;
 }
 
 /** Completed years of age on a date (a 29 February birthday counts from 1 March). */

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
+import { effectiveEpisode, effectiveEpisodeWithout } from '../inputs/episode-details.js';
 import {
   CLOSURE_REASONS,
   type ClinicalEventInput,
   ClinicalEventSchema,
   COLUMN_INVOLVEMENT,
   CONTACT_MODES,
+  type Episode,
   type EpisodeInput,
   EpisodeSchema,
   type EventType,
@@ -204,6 +206,8 @@ const episodeSeedArb: fc.Arbitrary<EpisodeSeed> = fc.record({
 interface EpisodeTimes {
   /** Earliest instant an event may have: 00:00 UTC on the fracture date (never before 00:00 local). */
   readonly floor: number;
+  /** 00:00 UTC on the date identified. */
+  readonly identified: number;
   readonly enrolledAt: number;
   readonly admittedAt: number | undefined;
 }
@@ -240,7 +244,10 @@ function buildEpisode(
     mriOedema: seed.mriOedema,
     enrolledAt: formatInstant(enrolledAt, seed.enrolledOffset),
   }) as EpisodeInput;
-  return { episode, times: { floor: fractureMs, enrolledAt, admittedAt } };
+  return {
+    episode,
+    times: { floor: fractureMs, identified: identifiedMs, enrolledAt, admittedAt },
+  };
 }
 
 // --- Event bodies ---------------------------------------------------------------------------------
@@ -358,8 +365,10 @@ const findingsBody: fc.Arbitrary<Body> = fc
 
 /**
  * Event types whose corrections carry new content: every type but therapy entries (corrected in
- * place, so courses stay consistent), closures, retractions and reschedules (a reschedule's
- * correction needs the plan to pick a day in the window; the reschedule seed makes those).
+ * place, so courses stay consistent), closures, retractions, reschedules (a reschedule's
+ * correction needs the plan to pick a day in the window; the reschedule seed makes those) and
+ * corrections of the episode's details (the details seed makes those, within the dates the log
+ * allows).
  */
 type Correctable = Exclude<
   EventType,
@@ -369,6 +378,7 @@ type Correctable = Exclude<
   | 'closure'
   | 'retraction'
   | 'step-rescheduled'
+  | 'episode-details-corrected'
 >;
 
 const bodiesByType = fc.record({
@@ -454,6 +464,18 @@ type EventSeed =
     }
   | { readonly kind: 'retraction'; readonly time: TimeSeed; readonly pick: number }
   | {
+      readonly kind: 'details';
+      readonly time: TimeSeed;
+      /** Which details to change (at least one; a change that is impossible is skipped). */
+      readonly changes: readonly DetailChange[];
+      /** Picks a value for each change among those the log allows. */
+      readonly picks: readonly number[];
+      readonly levels: EpisodeInput['vertebralLevels'];
+      readonly offset: number;
+      /** Correct the details correction in effect (if there is one) instead of adding another. */
+      readonly correct: boolean;
+    }
+  | {
       readonly kind: 'reschedule';
       readonly time: TimeSeed;
       /** Picks the step among those whose due reminder can still move, and the day in range. */
@@ -463,6 +485,16 @@ type EventSeed =
       readonly correct: boolean;
       readonly reason: string;
     };
+
+const DETAIL_CHANGES = [
+  'vertebralLevels',
+  'fractureDate',
+  'fractureDateEstimated',
+  'identifiedOn',
+  'identification',
+  'careSetting',
+] as const;
+type DetailChange = (typeof DETAIL_CHANGES)[number];
 
 const drugArb: fc.Arbitrary<BoneTherapyDrug> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('denosumab' as const, 'zoledronic-acid' as const) },
@@ -513,6 +545,18 @@ const eventSeedArb: fc.Arbitrary<EventSeed> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('retraction' as const), time: timeSeedArb, pick }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('details' as const),
+      time: timeSeedArb,
+      changes: fc.subarray([...DETAIL_CHANGES], { minLength: 1, maxLength: 3 }),
+      picks: fc.array(pick, { minLength: 3, maxLength: 3 }),
+      levels: fc.subarray([...VERTEBRAL_LEVELS], { minLength: 1, maxLength: 3 }),
+      offset: offsetArb,
+      correct: fc.boolean(),
+    }),
   },
   {
     weight: 2,
@@ -585,6 +629,8 @@ function buildEvents(
   closure: ClosureSeed | undefined,
   /** The plan of the log so far as of an instant, to place reschedules inside their windows. */
   planAt: (events: readonly ClinicalEventInput[], asOf: number) => Plan,
+  /** The episode as the log so far leaves it (its details corrected), one entry set aside. */
+  episodeAt: (events: readonly ClinicalEventInput[], without?: string) => Episode,
 ): ClinicalEventInput[] {
   const built: Built[] = [];
   const out: ClinicalEventInput[] = [];
@@ -594,12 +640,21 @@ function buildEvents(
   const courses = new Map<string, { drug: BoneTherapyDrug; doses: number }>();
   let cursor = times.enrolledAt;
   let previousWasReschedule = false;
+  // Corrections of the episode's details keep every version of them consistent with the log, so
+  // that any of them may later be withdrawn or corrected: every fracture date ever in effect is
+  // on or before every identification date, admission day and entry ever recorded. `floor` is the
+  // start of the latest fracture date ever in effect (no entry may come before it); the earliest
+  // identification date and admission day ever in effect bound how late a fracture date may move.
+  let floor = times.floor;
+  let earliestIdentified = isoDay(times.identified);
+  let earliestAdmissionDay =
+    times.admittedAt === undefined ? undefined : serviceCalendar().localDate(times.admittedAt);
 
   const emit = (
     id: string,
     body: Record<string, unknown> & { type: EventType },
     time: TimeSeed,
-    floor = times.floor,
+    atLeast = floor,
     at?: number,
   ) => {
     // A reschedule was checked against the plan of the entries before it; an entry sharing its
@@ -607,6 +662,7 @@ function buildEvents(
     const gap =
       body.type === 'step-completed' ||
       body.type === 'step-rescheduled' ||
+      body.type === 'episode-details-corrected' ||
       previousWasReschedule ||
       body.supersedes !== undefined ||
       THERAPY_TYPES.has(body.type) ||
@@ -614,8 +670,8 @@ function buildEvents(
         ? Math.max(time.gap, 1)
         : time.gap;
     previousWasReschedule = body.type === 'step-rescheduled';
-    const recordedAt = Math.max(cursor + gap * MINUTE, floor);
-    const occurredAt = at ?? Math.max(recordedAt - time.lag * MINUTE, floor);
+    const recordedAt = Math.max(cursor + gap * MINUTE, atLeast);
+    const occurredAt = at ?? Math.max(recordedAt - time.lag * MINUTE, atLeast);
     cursor = recordedAt;
     const event = { ...body, id };
     built.push({ event, occurredAt });
@@ -641,7 +697,8 @@ function buildEvents(
         !superseded.has(event.id) &&
         event.type !== 'retraction' &&
         event.type !== 'closure' &&
-        (purpose === 'retraction' || event.type !== 'step-rescheduled') &&
+        (purpose === 'retraction' ||
+          (event.type !== 'step-rescheduled' && event.type !== 'episode-details-corrected')) &&
         (purpose === 'correction' ||
           !THERAPY_TYPES.has(event.type) ||
           event.type === 'bone-therapy-dose'),
@@ -661,7 +718,7 @@ function buildEvents(
             : seed.drug;
         // A drug's entries happen in order (start, doses, stop), at least an hour apart.
         const previous = lastTherapyAt.get(drug);
-        const floor = previous === undefined ? times.floor : Math.max(times.floor, previous + HOUR);
+        const earliest = previous === undefined ? floor : Math.max(floor, previous + HOUR);
         const startId = running.get(drug);
         let body: Record<string, unknown> & { type: EventType };
         if (startId === undefined) {
@@ -676,7 +733,7 @@ function buildEvents(
           const course = courses.get(startId);
           if (course) course.doses += 1;
         }
-        lastTherapyAt.set(drug, emit(id, body, seed.time, floor));
+        lastTherapyAt.set(drug, emit(id, body, seed.time, earliest));
         return;
       }
       case 'step': {
@@ -704,7 +761,7 @@ function buildEvents(
         if (THERAPY_TYPES.has(type)) {
           const { drug, reason } = target.event;
           const body = compact({ type, drug, reason, note: 'Corrected entry.', supersedes });
-          emit(id, body, seed.time, times.floor, target.occurredAt);
+          emit(id, body, seed.time, floor, target.occurredAt);
           return;
         }
         const body =
@@ -717,7 +774,7 @@ function buildEvents(
       case 'reschedule': {
         // Recorded as emit records it (at least a minute after the previous entry), so the plan
         // checked here is the one the validation checks against.
-        const recordedAt = Math.max(cursor + Math.max(seed.time.gap, 1) * MINUTE, times.floor);
+        const recordedAt = Math.max(cursor + Math.max(seed.time.gap, 1) * MINUTE, floor);
         const today = serviceCalendar().localDate(recordedAt);
         const movable = planAt(out, recordedAt).steps.flatMap((step) => {
           if (!isActive(step.status) || step.status === 'overdue' || !step.window) return [];
@@ -742,6 +799,114 @@ function buildEvents(
             stepKey: chosen.key,
             remindOn: chosen.days[seed.dayPick % chosen.days.length],
             reason: seed.reason,
+            supersedes: previous?.event.id,
+          }),
+          seed.time,
+        );
+        return;
+      }
+      case 'details': {
+        const calendar = serviceCalendar();
+        const recordedAt = Math.max(cursor + Math.max(seed.time.gap, 1) * MINUTE, floor);
+        const previous = seed.correct
+          ? built.findLast(
+              ({ event }) =>
+                event.type === 'episode-details-corrected' && !superseded.has(event.id),
+            )
+          : undefined;
+        // Compared with the details as they would be without the entry this one corrects.
+        const base = episodeAt(out, previous?.event.id);
+        let newFloor = floor;
+        let newIdentified = earliestIdentified;
+        let newAdmissionDay = earliestAdmissionDay;
+        const entryDays = built.map(({ occurredAt }) => calendar.localDate(occurredAt));
+        const body: Record<string, unknown> = {};
+        seed.changes.forEach((change, i) => {
+          const p = seed.picks[i] ?? 0;
+          const choose = <T>(options: readonly T[]): T | undefined => options[p % options.length];
+          switch (change) {
+            case 'vertebralLevels': {
+              const same =
+                [...seed.levels].sort().join() === [...base.vertebralLevels].sort().join();
+              const other = VERTEBRAL_LEVELS.find((level) => !seed.levels.includes(level));
+              body.vertebralLevels = same ? [...seed.levels.slice(1), other] : seed.levels;
+              return;
+            }
+            case 'fractureDateEstimated':
+              body.fractureDateEstimated = !base.fractureDateEstimated;
+              return;
+            case 'identification':
+              body.identification = choose(
+                IDENTIFICATION_ROUTES.filter((route) => route !== base.identification),
+              );
+              return;
+            case 'fractureDate': {
+              const latest = [newIdentified, calendar.localDate(recordedAt), ...entryDays]
+                .concat(newAdmissionDay === undefined ? [] : [newAdmissionDay])
+                .sort()[0] as string;
+              const earliest = calendar.addToDate(base.fractureDate, { days: -30 });
+              const days: string[] = [];
+              for (let day = earliest; day <= latest; day = calendar.addToDate(day, { days: 1 }))
+                if (day !== base.fractureDate) days.push(day);
+              const day = choose(days);
+              if (day === undefined) return;
+              body.fractureDate = day;
+              newFloor = Math.max(newFloor, Date.parse(`${day}T00:00:00Z`));
+              return;
+            }
+            case 'identifiedOn': {
+              const days: string[] = [];
+              const last = isoDay(times.enrolledAt);
+              for (
+                let day = isoDay(newFloor);
+                day <= last;
+                day = calendar.addToDate(day, { days: 1 })
+              )
+                if (day !== base.identifiedOn) days.push(day);
+              const day = choose(days);
+              if (day === undefined) return;
+              body.identifiedOn = day;
+              if (day < newIdentified) newIdentified = day;
+              return;
+            }
+            case 'careSetting': {
+              if (base.careSetting.kind === 'admitted' && p % 3 === 0) {
+                body.careSetting = { kind: 'community' };
+                return;
+              }
+              // From 06:00 UTC on the latest fracture date (that date in London) to enrolment.
+              const from = newFloor + 6 * HOUR;
+              const admittedAt =
+                from +
+                Math.floor(((times.enrolledAt - from) * (p % 1001)) / 1000 / MINUTE) * MINUTE;
+              if (
+                base.careSetting.kind === 'admitted' &&
+                Date.parse(base.careSetting.admittedAt) === admittedAt
+              ) {
+                body.careSetting = { kind: 'community' };
+                return;
+              }
+              body.careSetting = {
+                kind: 'admitted',
+                admittedAt: formatInstant(admittedAt, seed.offset),
+              };
+              const day = calendar.localDate(admittedAt);
+              if (newAdmissionDay === undefined || day < newAdmissionDay) newAdmissionDay = day;
+              return;
+            }
+          }
+        });
+        if (Object.keys(body).length === 0) return;
+        floor = newFloor;
+        earliestIdentified = newIdentified;
+        earliestAdmissionDay = newAdmissionDay;
+        if (previous) superseded.add(previous.event.id);
+        emit(
+          id,
+          compact({
+            type: 'episode-details-corrected' as const,
+            ...body,
+            note: 'Mistyped at enrolment.',
             supersedes: previous?.event.id,
           }),
           seed.time,
@@ -806,10 +971,17 @@ export function episodeRecordArb(options: RecordOptions = {}): fc.Arbitrary<Epis
           events: events.map((event) => ClinicalEventSchema.parse(event)),
           asOf,
         });
+      const episodeAt = (events: readonly ClinicalEventInput[], without?: string) => {
+        const parsed = events.map((event) => ClinicalEventSchema.parse(event));
+        const enrolled = EpisodeSchema.parse(episode);
+        return without === undefined
+          ? effectiveEpisode(enrolled, parsed)
+          : effectiveEpisodeWithout(enrolled, parsed, without);
+      };
       return {
         patient,
         episode,
-        events: buildEvents(times, idPrefix, seeds, closureSeed, planAt),
+        events: buildEvents(times, idPrefix, seeds, closureSeed, planAt, episodeAt),
       };
     });
 }
