@@ -20,7 +20,8 @@ const config: NextConfig = {
     // was the runtime it imports (serverExternalPackages does not reach imports made from
     // transpiled workspace code). Each page bundle then had its own runtime, and a Prisma.sql
     // fragment from one was not recognised by a client made by another ("syntax error at $1").
-    // Loading the runtime from node_modules gives every bundle the same one.
+    // Loading the runtime from node_modules gives every bundle the same one (which is why the
+    // dashboard depends on @prisma/client itself: `next start` must find it).
     if (isServer) {
       webpackConfig.externals = [
         ...(Array.isArray(webpackConfig.externals)

@@ -10,12 +10,14 @@ import {
   FRACTURE_RISK_CATEGORIES,
   FRACTURE_RISK_TOOLS,
   FUNCTIONAL_LIMITATION,
+  IDENTIFICATION_ROUTES,
   MOBILITY,
   MRI_OEDEMA,
   REFERRAL_TYPES,
   STEP_OUTCOMES,
   TREATMENT_STATUS,
 } from '@vfx/domain';
+import { formatCalendarDate } from '@/ui/dates';
 
 export type FieldKind =
   | 'whole'
@@ -257,6 +259,22 @@ export const EVENT_FORMS: Record<EventType, EventFormSpec> = {
       ),
     ],
   },
+  // Asked for by its own form (a checkbox group for the levels, a radio and a time for the care
+  // setting: record/details-form.tsx); these fields word the entry in the history.
+  'episode-details-corrected': {
+    type: 'episode-details-corrected',
+    title: 'Enrolment details corrected',
+    purpose:
+      'Corrects what was given at enrolment. Windows measured from the fracture date or the admission move with it.',
+    fields: [
+      { name: 'vertebralLevels', label: 'Fractured levels', kind: 'text', required: false },
+      { name: 'fractureDate', label: 'Date of fracture', kind: 'date', required: false },
+      yesNo('fractureDateEstimated', 'Fracture date estimated', false),
+      { name: 'identifiedOn', label: 'Identified on', kind: 'date', required: false },
+      choice('identification', 'How it was identified', IDENTIFICATION_ROUTES, false),
+      { name: 'careSetting', label: 'Care setting', kind: 'text', required: false },
+    ],
+  },
   'clinical-findings': {
     type: 'clinical-findings',
     title: 'New clinical findings',
@@ -366,25 +384,34 @@ export function formFromEvent(spec: EventFormSpec, event: Record<string, unknown
   return values;
 }
 
+/** One stored value in words: a calendar date as a date, levels as a list, a care setting. */
+export function valueWords(
+  field: FieldSpec,
+  value: unknown,
+  formatInstant: (iso: string) => string = (iso) => iso,
+): string {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) return value.join(', ');
+  if (typeof value === 'object' && value !== null && 'kind' in value) {
+    const setting = value as { kind: string; admittedAt?: string };
+    return setting.kind === 'admitted' && setting.admittedAt
+      ? `Admitted ${formatInstant(setting.admittedAt)}`
+      : valueLabel(setting.kind);
+  }
+  if (typeof value === 'string')
+    return field.kind === 'date' ? formatCalendarDate(value) : valueLabel(value);
+  return String(value);
+}
+
 /** The stored values in words, for the history ("Pain at rest 6; Pain on activity 8; ..."). */
 export function describeEvent(
   spec: EventFormSpec | undefined,
   event: Record<string, unknown>,
+  formatInstant?: (iso: string) => string,
 ): string {
   if (!spec) return '';
   return spec.fields
     .filter((field) => field.kind !== 'hidden' && event[field.name] !== undefined)
-    .map((field) => {
-      const value = event[field.name];
-      const words =
-        typeof value === 'boolean'
-          ? value
-            ? 'yes'
-            : 'no'
-          : typeof value === 'string'
-            ? valueLabel(value)
-            : String(value);
-      return `${field.label}: ${words}`;
-    })
+    .map((field) => `${field.label}: ${valueWords(field, event[field.name], formatInstant)}`)
     .join('; ');
 }

@@ -5,6 +5,7 @@ import { useActionState } from 'react';
 import type { EventFormSpec } from './event-fields';
 import { FormField } from './fields';
 import type { FormState } from './form-state';
+import { ErrorSummary } from './parts';
 
 /** The form for one kind of clinical entry; the server validates with the domain's schemas. */
 export function EventForm(props: {
@@ -18,7 +19,6 @@ export function EventForm(props: {
     values: props.initial,
     fieldErrors: {},
   });
-  const errors = Object.entries(state.fieldErrors);
   const when = {
     name: 'occurredAt',
     label: 'When it happened',
@@ -27,22 +27,11 @@ export function EventForm(props: {
   } as const;
   return (
     <form action={action} className="stack event-form" noValidate>
-      {state.error || errors.length > 0 ? (
-        <div className="alert" role="alert">
-          <p className="strong">Nothing was saved. Please check:</p>
-          <ul>
-            {state.error ? <li>{state.error}</li> : null}
-            {errors.map(([field, message]) => (
-              <li key={field}>
-                <a href={`#f-${field}`}>
-                  {[...props.spec.fields, when].find((f) => f.name === field)?.label ?? field}:{' '}
-                  {message}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <ErrorSummary
+        error={state.error}
+        fieldErrors={state.fieldErrors}
+        labelOf={(name) => [...props.spec.fields, when].find((f) => f.name === name)?.label ?? name}
+      />
       <div className="field">
         <label htmlFor="f-occurredAt">When it happened</label>
         <input

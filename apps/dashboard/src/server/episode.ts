@@ -1,12 +1,13 @@
 import { loadEpisodeRecord } from '@vfx/database';
-import { computePlan, findPathway } from '@vfx/domain';
+import { computePlan, effectiveEpisode, findPathway } from '@vfx/domain';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { db } from './db';
 
 /**
- * An episode as its pages show it: the stored record, the plan packages/domain computes from it
- * now, and the names of everyone who recorded something. One load per request.
+ * An episode as its pages show it: the stored record, the episode as its corrections leave it,
+ * the plan packages/domain computes from them now, and the names of everyone who recorded
+ * something. One load per request.
  */
 export const episodeView = cache(async (episodeId: string) => {
   const record = await loadEpisodeRecord(db(), episodeId);
@@ -40,6 +41,8 @@ export const episodeView = cache(async (episodeId: string) => {
   return {
     now,
     record,
+    /** The enrolment details as corrected (record.episode is the enrolment as first given). */
+    episode: effectiveEpisode(record.episode, record.events),
     patientRow: record.row.patient,
     plan,
     definition,

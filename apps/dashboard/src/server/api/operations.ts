@@ -147,7 +147,8 @@ const getPatientOperation = defineOperation({
           closedAt: episode.closedAt?.toISOString() ?? null,
           closureReason: episode.closureReason,
           version: episode.version,
-          episode: episode.record,
+          // As corrected since enrolment, like fractureDate above.
+          episode: episode.episode,
           links: episodeLinks(episode.id),
         })),
       },

@@ -1,12 +1,23 @@
 import {
   type ClinicalEvent,
+  changedDetails,
+  EPISODE_DETAIL_FIELDS,
+  type Episode,
+  type EventOf,
+  effectiveEpisode,
   isActive,
   type PlanChange,
   type PlanStep,
   phaseLabel,
 } from '@vfx/domain';
 import Link from 'next/link';
-import { describeEvent, EVENT_FORMS, RECORDABLE } from '@/forms/event-fields';
+import {
+  describeEvent,
+  EVENT_FORMS,
+  RECORDABLE,
+  valueLabel,
+  valueWords,
+} from '@/forms/event-fields';
 import { db } from '@/server/db';
 import { episodeView } from '@/server/episode';
 import { requireUser } from '@/server/session';
@@ -55,7 +66,9 @@ export default async function EpisodePage({
   const view = await episodeView(episodeId);
   const zone = await userTimeZone();
   const { plan, record, patientRow, now, definition } = view;
-  const episode = record.episode;
+  // The details as corrected since enrolment (record.episode is the enrolment as first given).
+  const { episode } = view;
+  const corrected = changedDetails(record.episode, episode).length > 0;
   const base = `/episodes/${encodeURIComponent(episodeId)}`;
   const wide = one(query.span) === 'long';
 
@@ -145,6 +158,12 @@ export default async function EpisodePage({
               <span className="muted small">({plan.pathwayVersion})</span>
             </dd>
           </div>
+          <div>
+            <dt>Identified</dt>
+            <dd>
+              {formatCalendarDate(episode.identifiedOn)} · {valueLabel(episode.identification)}
+            </dd>
+          </div>
           {plan.closure ? (
             <div>
               <dt>Closed</dt>
@@ -156,6 +175,14 @@ export default async function EpisodePage({
             </div>
           ) : null}
         </dl>
+        <p className="small">
+          {corrected ? (
+            <span className="muted">Details corrected since enrolment (see the history). </span>
+          ) : null}
+          {plan.closure ? null : (
+            <Link href={`${base}/record/episode-details-corrected`}>Correct enrolment details</Link>
+          )}
+        </p>
       </header>
 
       {recorded ? (
@@ -364,7 +391,17 @@ export default async function EpisodePage({
                           ? `${plan.steps.find((s) => s.key === event.stepKey)?.title ?? event.stepKey}: ${event.outcome}`
                           : event.type === 'retraction'
                             ? `Withdrew the ${target ? (EVENT_FORMS[target.type]?.title ?? target.type).toLowerCase() : 'entry'} of ${target ? formatDateTime(target.occurredAt, zone) : '?'}`
-                            : describeEvent(spec, event as unknown as Record<string, unknown>)}
+                            : event.type === 'episode-details-corrected'
+                              ? describeDetailsCorrection(
+                                  event,
+                                  detailsBefore(record.episode, record.events, event),
+                                  (iso) => formatDateTime(iso, zone),
+                                )
+                              : describeEvent(
+                                  spec,
+                                  event as unknown as Record<string, unknown>,
+                                  (iso) => formatDateTime(iso, zone),
+                                )}
                         {event.note ? <div className="muted small">Note: {event.note}</div> : null}
                       </td>
                       <td>
@@ -401,6 +438,33 @@ export default async function EpisodePage({
       </section>
     </>
   );
+}
+
+/** The details as they stood when a correction was entered (every entry recorded before it). */
+function detailsBefore(
+  enrolled: Episode,
+  events: readonly ClinicalEvent[],
+  correction: ClinicalEvent,
+): Episode {
+  return effectiveEpisode(enrolled, events, Date.parse(correction.recordedAt) - 1);
+}
+
+/** "Date of fracture: Mon 16 Nov 2026 → Mon 2 Nov 2026; ..." for the details it carries. */
+function describeDetailsCorrection(
+  event: EventOf<'episode-details-corrected'>,
+  before: Episode,
+  formatInstant: (iso: string) => string,
+): string {
+  const spec = EVENT_FORMS['episode-details-corrected'];
+  return EPISODE_DETAIL_FIELDS.filter((name) => event[name] !== undefined)
+    .map((name) => {
+      const field = spec.fields.find((f) => f.name === name);
+      if (!field) return '';
+      const was = valueWords(field, before[name], formatInstant);
+      const now = valueWords(field, event[name], formatInstant);
+      return was === now ? `${field.label}: ${now}` : `${field.label}: ${was} → ${now}`;
+    })
+    .join('; ');
 }
 
 function StepItem(props: {

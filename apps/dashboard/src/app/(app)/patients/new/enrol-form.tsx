@@ -5,6 +5,7 @@ import { useActionState } from 'react';
 import type { FieldSpec } from '@/forms/event-fields';
 import { FormField } from '@/forms/fields';
 import type { FormState } from '@/forms/form-state';
+import { CareSettingFields, ErrorSummary, LevelsField } from '@/forms/parts';
 import { enrolAction } from './actions';
 
 export interface EnrolChoices {
@@ -44,25 +45,9 @@ export function EnrolForm(props: { choices: EnrolChoices; initial: Record<string
   const field = (spec: FieldSpec) => (
     <FormField spec={spec} value={v[spec.name]} error={e[spec.name]} />
   );
-  const levels = new Set((v['episode.vertebralLevels'] ?? '').split(',').filter(Boolean));
-  const errors = Object.entries(e);
   return (
     <form action={action} className="stack" noValidate>
-      {state.error || errors.length > 0 ? (
-        <div className="alert" role="alert">
-          <p className="strong">Nothing was saved. Please check:</p>
-          <ul>
-            {state.error ? <li>{state.error}</li> : null}
-            {errors.map(([name, message]) => (
-              <li key={name}>
-                <a href={`#f-${name}`}>
-                  {LABELS[name] ?? name}: {message}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <ErrorSummary error={state.error} fieldErrors={e} labelOf={(name) => LABELS[name] ?? name} />
       <fieldset className="card stack">
         <legend>Patient</legend>
         <div className="inline-options" role="radiogroup" aria-label="Identifier">
@@ -122,32 +107,12 @@ export function EnrolForm(props: { choices: EnrolChoices; initial: Record<string
       </fieldset>
       <fieldset className="card stack">
         <legend>Fracture episode</legend>
-        <fieldset
-          className="field"
-          id="f-episode.vertebralLevels"
-          aria-invalid={e['episode.vertebralLevels'] ? true : undefined}
-          aria-describedby={e['episode.vertebralLevels'] ? 'levels-error' : undefined}
-        >
-          <legend>Fractured levels</legend>
-          <div className="levels">
-            {props.choices.levels.map((level) => (
-              <label key={level}>
-                <input
-                  type="checkbox"
-                  name="episode.vertebralLevels"
-                  value={level}
-                  defaultChecked={levels.has(level)}
-                />{' '}
-                {level}
-              </label>
-            ))}
-          </div>
-          {e['episode.vertebralLevels'] ? (
-            <p id="levels-error" className="field-error">
-              {e['episode.vertebralLevels']}
-            </p>
-          ) : null}
-        </fieldset>
+        <LevelsField
+          name="episode.vertebralLevels"
+          levels={props.choices.levels}
+          value={v['episode.vertebralLevels']}
+          error={e['episode.vertebralLevels']}
+        />
         <div className="grid-2">
           {field({
             name: 'episode.fractureDate',
@@ -179,47 +144,12 @@ export function EnrolForm(props: { choices: EnrolChoices; initial: Record<string
           required: true,
           options: props.choices.identification,
         })}
-        <fieldset className="field">
-          <legend>Care setting</legend>
-          <div className="inline-options">
-            <label>
-              <input
-                type="radio"
-                name="careSetting"
-                value="community"
-                defaultChecked={v.careSetting !== 'admitted'}
-              />{' '}
-              Community
-            </label>
-            <label>
-              <input
-                type="radio"
-                name="careSetting"
-                value="admitted"
-                defaultChecked={v.careSetting === 'admitted'}
-              />{' '}
-              Admitted to hospital
-            </label>
-          </div>
-        </fieldset>
-        <div className="field">
-          <label htmlFor="f-admittedAt">
-            Admitted at <span className="muted">(when admitted)</span>
-          </label>
-          <input
-            id="f-admittedAt"
-            name="admittedAt"
-            type="datetime-local"
-            defaultValue={v.admittedAt}
-            aria-invalid={e.admittedAt ? true : undefined}
-            aria-describedby={e.admittedAt ? 'f-admittedAt-error' : undefined}
-          />
-          {e.admittedAt ? (
-            <p id="f-admittedAt-error" className="field-error">
-              {e.admittedAt}
-            </p>
-          ) : null}
-        </div>
+        <CareSettingFields
+          setting={v.careSetting}
+          admittedAt={v.admittedAt}
+          settingError={e['episode.careSetting']}
+          admittedAtError={e.admittedAt}
+        />
         <div className="grid-2">
           {field({
             name: 'episode.columnInvolvement',

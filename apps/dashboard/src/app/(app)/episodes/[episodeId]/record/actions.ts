@@ -1,8 +1,14 @@
 'use server';
 
-import { RecordError, recordEvent } from '@vfx/database';
-import { EVENT_TYPES, type EventType } from '@vfx/domain';
+import { loadEpisodeRecord, RecordError, recordEvent } from '@vfx/database';
+import {
+  EVENT_TYPES,
+  type EventType,
+  effectiveEpisode,
+  effectiveEpisodeWithout,
+} from '@vfx/domain';
 import { redirect } from 'next/navigation';
+import { detailsFromForm } from '@/forms/details-correction';
 import { EVENT_FORMS, eventFromForm } from '@/forms/event-fields';
 import { type FormState, formValues, placeIssues } from '@/forms/form-state';
 import { db } from '@/server/db';
@@ -59,6 +65,102 @@ export async function recordEventAction(
       const fields = [...spec.fields.map((f) => f.name), 'occurredAt', 'note'];
       if (error.code === 'invalid-input') {
         return { values, ...placeIssues(error.issues, fields, 'event.') };
+      }
+      return { values, fieldErrors: {}, error: error.message };
+    }
+    throw error;
+  }
+  redirect(
+    `/episodes/${encodeURIComponent(target.episodeId)}?recorded=${encodeURIComponent(recordedId)}#changes`,
+  );
+}
+
+export interface DetailsTarget {
+  readonly episodeId: string;
+  /** The earlier correction of the details this one corrects. */
+  readonly supersedes?: string;
+}
+
+/** The details fields of the correction form, as the write path names their problems. */
+const DETAIL_FORM_FIELDS = [
+  'vertebralLevels',
+  'fractureDate',
+  'fractureDateEstimated',
+  'identifiedOn',
+  'identification',
+  'careSetting.admittedAt',
+  'careSetting',
+  'note',
+];
+
+/**
+ * Corrects the episode's enrolment details through the shared write path. The form shows every
+ * detail as it stands; only the ones the nurse changed are sent, so the entry says exactly what
+ * was corrected. The domain validates the corrected episode as at enrolment; its problems come
+ * back beside the fields, and nothing is stored.
+ */
+export async function correctEpisodeDetailsAction(
+  target: DetailsTarget,
+  _previous: FormState,
+  form: FormData,
+): Promise<FormState> {
+  const user = await requireUser(['nurse']);
+  const values = formValues(form);
+  const zone = await userTimeZone();
+  const record = await loadEpisodeRecord(db(), target.episodeId);
+  if (!record) {
+    return { values, fieldErrors: {}, error: 'This episode does not exist any more.' };
+  }
+  // Compared with the details as they stand or, when this corrects an earlier correction, as
+  // they would stand without it (what that one changed is sent again if it is kept).
+  const base = target.supersedes
+    ? effectiveEpisodeWithout(record.episode, record.events, target.supersedes)
+    : effectiveEpisode(record.episode, record.events);
+
+  const given = detailsFromForm(values, base, zone);
+  if (given.kind === 'invalid') return { values, fieldErrors: given.fieldErrors };
+  if (given.kind === 'unchanged') {
+    return {
+      values,
+      fieldErrors: {},
+      error: 'Nothing has changed: change at least one detail, or cancel.',
+    };
+  }
+  const event = {
+    type: 'episode-details-corrected',
+    ...given.details,
+    note: values.note ?? '',
+    occurredAt: new Date().toISOString(),
+    ...(target.supersedes ? { supersedes: target.supersedes } : {}),
+  };
+  let recordedId: string;
+  try {
+    const result = await recordEvent(
+      db(),
+      { episodeId: target.episodeId, event },
+      { actorId: user.id },
+    );
+    recordedId = result.event.id;
+  } catch (error) {
+    if (error instanceof RecordError) {
+      if (error.code === 'invalid-input') {
+        // "Changes nothing" and problems with the correction being corrected concern the whole form.
+        // One changed detail can break several rules (a later fracture date after both the
+        // identification date and the admission): each is said beside that field.
+        const byPath = new Map<string, string[]>();
+        for (const issue of error.issues) {
+          const path =
+            issue.path === 'event.type' || issue.path === 'event.supersedes' ? '' : issue.path;
+          byPath.set(path, [...(byPath.get(path) ?? []), issue.message]);
+        }
+        const issues = [...byPath].map(([path, messages]) => ({
+          path,
+          message: messages.join('; '),
+        }));
+        const placed = placeIssues(issues, DETAIL_FORM_FIELDS, 'event.');
+        const { 'careSetting.admittedAt': admission, ...fieldErrors } = placed.fieldErrors;
+        if (admission) fieldErrors.admittedAt = admission;
+        return { values, ...placed, fieldErrors };
       }
       return { values, fieldErrors: {}, error: error.message };
     }

@@ -1,14 +1,15 @@
-import { EVENT_TYPES, type EventType } from '@vfx/domain';
-import Link from 'next/link';
+import { EVENT_TYPES, type EventType, IDENTIFICATION_ROUTES, VERTEBRAL_LEVELS } from '@vfx/domain';
 import { notFound } from 'next/navigation';
-import { EVENT_FORMS, formFromEvent } from '@/forms/event-fields';
+import { detailsFormValues } from '@/forms/details-correction';
+import { EVENT_FORMS, formFromEvent, valueLabel } from '@/forms/event-fields';
 import { EventForm } from '@/forms/event-form';
 import { episodeView } from '@/server/episode';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { formatDateTime, localInputValue } from '@/ui/dates';
-import { formatIdentifier } from '@/ui/identity';
-import { recordEventAction } from '../actions';
+import { PatientBackLink } from '@/ui/patient-back-link';
+import { correctEpisodeDetailsAction, recordEventAction } from '../actions';
+import { DetailsForm } from '../details-form';
 
 export const metadata = { title: 'Record · Fracture liaison' };
 
@@ -51,6 +52,40 @@ export default async function RecordPage({
   const stepTitle = stepKey ? view.plan.steps.find((s) => s.key === stepKey)?.title : undefined;
   if (eventType === 'step-completed' && !stepTitle) notFound();
 
+  if (eventType === 'episode-details-corrected') {
+    if (corrected && corrected.type !== eventType) notFound();
+    return (
+      <>
+        <PatientBackLink href={back} patient={view.patientRow} />
+        <h1>Correct enrolment details</h1>
+        <p className="lead">{spec.purpose}</p>
+        <p className="notice">
+          {corrected
+            ? `Corrects the correction of ${formatDateTime(corrected.occurredAt, zone)} recorded by ${view.nameOf(corrected.recordedBy)}; it stays in the history, marked as corrected. `
+            : ''}
+          The details below are as they stand now. Change what was wrong; only what you change is
+          recorded, and the enrolment stays in the history as first given.
+        </p>
+        <div className="card form-card">
+          <DetailsForm
+            action={correctEpisodeDetailsAction.bind(null, {
+              episodeId,
+              ...(corrected ? { supersedes: corrected.id } : {}),
+            })}
+            initial={detailsFormValues(view.episode, zone)}
+            levels={VERTEBRAL_LEVELS}
+            identification={IDENTIFICATION_ROUTES.map((value) => ({
+              value,
+              label: valueLabel(value),
+            }))}
+            submitLabel="Save the correction"
+            cancelHref={back}
+          />
+        </div>
+      </>
+    );
+  }
+
   const title = withdrawing
     ? `Withdraw: ${corrected ? EVENT_FORMS[corrected.type].title : 'entry'}`
     : corrected
@@ -63,14 +98,7 @@ export default async function RecordPage({
   });
   return (
     <>
-      <p>
-        <Link href={back}>
-          ← {view.patientRow.givenName} {view.patientRow.familyName}
-        </Link>{' '}
-        <span className="muted">
-          {formatIdentifier(view.patientRow.identifierKind, view.patientRow.identifierValue)}
-        </span>
-      </p>
+      <PatientBackLink href={back} patient={view.patientRow} />
       <h1>{title}</h1>
       <p className="lead">
         {stepTitle ? `${stepTitle}. ` : ''}

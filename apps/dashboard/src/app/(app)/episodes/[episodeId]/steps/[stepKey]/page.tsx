@@ -8,7 +8,7 @@ import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
 import { daysFrom, formatDate, localInputValue, overdueBy, relativeDays } from '@/ui/dates';
-import { formatIdentifier } from '@/ui/identity';
+import { PatientBackLink } from '@/ui/patient-back-link';
 import { StatusBadge } from '@/ui/status';
 import { recordEventAction } from '../../record/actions';
 
@@ -46,14 +46,7 @@ export default async function StepPage({
   const open = isActive(step.status) && !view.plan.closure;
   return (
     <>
-      <p>
-        <Link href={base}>
-          ← {view.patientRow.givenName} {view.patientRow.familyName}
-        </Link>{' '}
-        <span className="muted">
-          {formatIdentifier(view.patientRow.identifierKind, view.patientRow.identifierValue)}
-        </span>
-      </p>
+      <PatientBackLink href={base} patient={view.patientRow} />
       <div className="page-heading">
         <h1>{step.title}</h1>
         <StatusBadge status={step.status} urgent={step.urgent} />
