@@ -2,6 +2,8 @@
 # Makes sure the PostgreSQL and Redis that the integration tests use are running on this machine
 # (127.0.0.1:5432 and 127.0.0.1:6379), starting them - or installing them from Debian's packages -
 # when they are missing. Tests can point elsewhere with TEST_POSTGRES_URL and TEST_REDIS_URL.
+# Also installs the Chromium the dashboard's browser tests drive (/usr/bin/chromium, or
+# CHROMIUM_PATH).
 set -euo pipefail
 
 pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
@@ -30,4 +32,12 @@ if [ -z "${TEST_REDIS_URL:-}" ] && ! redis_ready; then
     --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
   for _ in $(seq 1 30); do redis_ready && break; sleep 1; done
   redis_ready || { echo "Redis did not start on 127.0.0.1:6379" >&2; exit 1; }
+fi
+
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Chromium from Debian's packages (for the browser tests)..."
+  # A fresh machine may have no package lists yet: refresh them once if the install needs it.
+  install_chromium() { as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }
+  install_chromium || { as_root apt-get update -q >/dev/null && install_chromium; }
+  [ -x /usr/bin/chromium ] || { echo "Chromium did not install to /usr/bin/chromium" >&2; exit 1; }
 fi
