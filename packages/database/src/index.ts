@@ -85,6 +85,7 @@ export {
   enrolPatient,
   enrolPatients,
   loadEpisodeRecord,
+  mayRecord,
   type RecordEventInput,
   type RecordEventResult,
   recordEvent,
@@ -191,4 +192,9 @@ export {
   upcomingReminderDays,
   upcomingReminders,
 } from './views/reminders.js';
-export { STAFF_LIST_LIMIT, type StaffMember, staffList } from './views/users.js';
+export {
+  caseloadHolders,
+  STAFF_LIST_LIMIT,
+  type StaffMember,
+  staffList,
+} from './views/users.js';

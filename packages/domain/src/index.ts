@@ -119,6 +119,7 @@ export {
   serviceCalendar,
 } from './time/settings.js';
 export {
+  fractureDatesInPhase,
   type PainSummary,
   painSummary,
   phaseLabel,

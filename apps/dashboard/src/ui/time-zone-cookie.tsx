@@ -12,6 +12,9 @@ export function TimeZoneCookie({ name, current }: { name: string; current: strin
   useEffect(() => {
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (!zone || zone === current) return;
+    // Once per browser session: where cookies are blocked, refreshing again would never end.
+    if (sessionStorage.getItem(name) === zone) return;
+    sessionStorage.setItem(name, zone);
     // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is not in every browser the NHS uses (Safari, Firefox).
     document.cookie = `${name}=${encodeURIComponent(zone)}; path=/; max-age=31536000; SameSite=Lax`;
     router.refresh();

@@ -463,6 +463,47 @@ describe('recording an event', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('lets each role record only its own entries, and stores nothing otherwise', async () => {
+    await enrolPatient(db, current, actor);
+    const before = await counts();
+    const pain = {
+      type: 'pain-assessment',
+      occurredAt: later(10).toISOString(),
+      nrsAtRest: 3,
+      nrsOnActivity: 5,
+      functionalLimitation: 'mild',
+    };
+    const asScheduler = { actorId: 'scheduler-1', now: later(20) };
+    const refused = (await recordEvent(db, { episodeId, event: pain }, asScheduler).catch(
+      (e) => e,
+    )) as RecordError;
+    expect(refused.code).toBe('forbidden');
+    expect(refused.message).toMatch(/Only nurses .* "pain-assessment" .* a scheduler/);
+    const move = {
+      type: 'step-rescheduled',
+      stepKey: 'fracture-risk-assessment',
+      remindOn: '2026-12-01',
+      reason: 'Clinic closed',
+      occurredAt: later(10).toISOString(),
+    };
+    const nurseMove = (await recordEvent(
+      db,
+      { episodeId, event: move },
+      { actorId: 'nurse-1', now: later(20) },
+    ).catch((e) => e)) as RecordError;
+    expect(nurseMove.code).toBe('forbidden');
+    expect(nurseMove.message).toMatch(/Only schedulers/);
+    const schedulerEnrols = (await enrolPatient(
+      db,
+      testEnrolment({ n: n + 1000 }),
+      asScheduler,
+    ).catch((e) => e)) as RecordError;
+    expect(schedulerEnrols.code).toBe('forbidden');
+    expect(await counts()).toEqual(before);
+    // An administrator may do either.
+    await recordEvent(db, { episodeId, event: pain }, { actorId: 'admin-1', now: later(30) });
+  });
+
   it('refuses the same event id twice', async () => {
     await enrolPatient(db, current, actor);
     const event = {

@@ -24,7 +24,7 @@ import { z } from 'zod';
 import { insertMany } from '../bulk-insert.js';
 import type { Database, Transaction } from '../client.js';
 import { isUniqueViolation, withRetries } from '../errors.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import type { Prisma, Role } from '../generated/prisma/client.js';
 import { audit } from './audit.js';
 import { collectIssues, RecordError } from './errors.js';
 import { applySchedulingCommands, storePlanSteps } from './plan-store.js';
@@ -94,6 +94,32 @@ async function requireActor(tx: Transaction, actorId: string) {
     throw new RecordError('forbidden', `User "${actorId}" does not exist or is not active`);
   }
   return actor;
+}
+
+/**
+ * Who may record which entries. Clinical entries, and enrolment, are a nurse's; moving a step's
+ * reminder within its window is a scheduler's; an administrator may do everything. Withdrawing
+ * an entry belongs to whoever may record it. Checked here, so the dashboard and the API obey it.
+ */
+const SCHEDULING_ENTRIES: ReadonlySet<string> = new Set(['step-rescheduled']);
+
+export function mayRecord(role: Role, entryType: string): boolean {
+  if (role === 'admin') return true;
+  return SCHEDULING_ENTRIES.has(entryType) ? role === 'scheduler' : role === 'nurse';
+}
+
+const ROLE_WORDS: Record<Role, string> = {
+  nurse: 'a nurse',
+  scheduler: 'a scheduler',
+  admin: 'an administrator',
+};
+
+function refuseEntry(role: Role, entryType: string): RecordError {
+  const who = SCHEDULING_ENTRIES.has(entryType) ? 'schedulers' : 'nurses';
+  return new RecordError(
+    'forbidden',
+    `Only ${who} (and administrators) may record "${entryType}" entries; you are signed in as ${ROLE_WORDS[role]}`,
+  );
 }
 
 /** One transaction, run again after a serialisation failure or deadlock. */
@@ -188,7 +214,7 @@ export async function enrolPatient(
   const issues: InputIssue[] = [];
   const valid = validateEnrolment(input, '', options, now, issues);
   if (!valid) throw RecordError.invalid(issues);
-  const [result] = await runWrite(db, (tx) => storeEnrolments(tx, [valid], options, now));
+  const [result] = await runEnrolment(db, (tx) => storeEnrolments(tx, [valid], options, now));
   return result as EnrolmentResult;
 }
 
@@ -208,7 +234,25 @@ export async function enrolPatients(
   const valid = inputs.map((input, i) => validateEnrolment(input, `[${i}].`, options, now, issues));
   if (issues.length > 0) throw RecordError.invalid(issues);
   if (valid.length === 0) return [];
-  return runWrite(db, (tx) => storeEnrolments(tx, valid as ValidEnrolment[], options, now));
+  return runEnrolment(db, (tx) => storeEnrolments(tx, valid as ValidEnrolment[], options, now));
+}
+
+/**
+ * An enrolment's transaction. The checks above find a patient or episode already registered; one
+ * registered by someone else at the same moment shows up as a unique violation instead.
+ */
+async function runEnrolment<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  try {
+    return await runWrite(db, work);
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new RecordError(
+        'conflict',
+        'This patient or episode was registered by someone else at the same moment; nothing was saved. Find the patient on the caseload and try again.',
+      );
+    }
+    throw error;
+  }
 }
 
 /** The first value that appears twice, if any. */
@@ -232,7 +276,8 @@ async function storeEnrolments(
   now: Date,
 ): Promise<EnrolmentResult[]> {
   const settings = options.settings ?? DEFAULT_SERVICE_SETTINGS;
-  await requireActor(tx, options.actorId);
+  const actor = await requireActor(tx, options.actorId);
+  if (!mayRecord(actor.role, 'enrolment')) throw refuseEntry(actor.role, 'enrolment');
 
   const nurseIds = [...new Set(entries.flatMap((e) => (e.nurseId ? [e.nurseId] : [])))];
   const nurses = new Map(
@@ -372,9 +417,10 @@ async function storeEnrolments(
     entries.flatMap((e) => e.history.map((event) => eventRow(e.episode.id, event))),
   );
 
+  // A known patient is planned as stored: their record is kept, whatever this entry says.
   const plans = entries.map((e) =>
     computePlan({
-      patient: e.patient,
+      patient: (known.get(e.patient.id)?.record as unknown as Patient | undefined) ?? e.patient,
       episode: e.episode,
       events: e.history,
       asOf: now.getTime(),
@@ -514,7 +560,7 @@ export async function recordEvent(
   const stamped = stampEvent(input.event, options.actorId, now);
 
   return runWrite(db, async (tx) => {
-    await requireActor(tx, options.actorId);
+    const actor = await requireActor(tx, options.actorId);
     // One writer per episode at a time: a second nurse's write waits, then sees the first one's.
     const locked = await tx.$queryRaw<{ version: number }[]>`
       SELECT version FROM episodes WHERE id = ${input.episodeId} FOR UPDATE`;
@@ -541,6 +587,12 @@ export async function recordEvent(
       }),
     );
     if (!event) throw RecordError.invalid(issues);
+    const replaced =
+      event.type === 'retraction'
+        ? record.events.find((entry) => entry.id === event.supersedes)?.type
+        : undefined;
+    const entryType = replaced ?? event.type;
+    if (!mayRecord(actor.role, entryType)) throw refuseEntry(actor.role, entryType);
 
     const base = {
       patient: record.patient,

@@ -30,34 +30,38 @@ export const DEMO_USERS = [
   { key: 'admin', email: 'admin@demo.fls.example', name: 'Ada Ledger', role: 'admin' },
 ] as const;
 
-const GIVEN = [
-  'Agatha',
-  'Bertram',
-  'Clementine',
-  'Dorian',
-  'Edwina',
-  'Fergus',
-  'Gwendolyn',
-  'Horace',
-  'Imelda',
-  'Jasper',
-  'Kitty',
-  'Lionel',
-  'Mabel',
-  'Neville',
-  'Ophelia',
-  'Percival',
-  'Queenie',
-  'Rupert',
-  'Sybil',
-  'Tobias',
-  'Ursula',
-  'Vernon',
-  'Winifred',
-  'Xavier',
-  'Yolanda',
-  'Zebedee',
-];
+const GIVEN = {
+  female: [
+    'Agatha',
+    'Clementine',
+    'Edwina',
+    'Gwendolyn',
+    'Imelda',
+    'Kitty',
+    'Mabel',
+    'Ophelia',
+    'Queenie',
+    'Sybil',
+    'Ursula',
+    'Winifred',
+    'Yolanda',
+  ],
+  male: [
+    'Bertram',
+    'Dorian',
+    'Fergus',
+    'Horace',
+    'Jasper',
+    'Lionel',
+    'Neville',
+    'Percival',
+    'Rupert',
+    'Tobias',
+    'Vernon',
+    'Xavier',
+    'Zebedee',
+  ],
+} as const;
 const FAMILY = [
   'Applewhite',
   'Bramblecombe',
@@ -289,14 +293,15 @@ export function demoPatient(
   const birth = Date.UTC(new Date(fracture).getUTCFullYear() - age, rng.int(0, 11), rng.int(1, 28));
   const levels = rng.pick([['T12'], ['L1'], ['T11', 'T12'], ['L2'], ['T8'], ['L1', 'L2'], ['T7']]);
   const episodeId = `demo-episode-${n + 1}`;
+  const sex = rng.chance(0.75) ? 'female' : 'male';
   const enrolment: EnrolmentInput = {
     patient: {
       id: `demo-patient-${n + 1}`,
       identifier: { kind: 'nhs-number', value: numbers.next().value },
       dateOfBirth: isoDay(birth),
-      sex: rng.chance(0.75) ? 'female' : 'male',
+      sex,
     },
-    demographics: { givenName: rng.pick(GIVEN), familyName: FAMILY[n % FAMILY.length] },
+    demographics: { givenName: rng.pick(GIVEN[sex]), familyName: FAMILY[n % FAMILY.length] },
     episode: {
       id: episodeId,
       pathwayVersion: CURRENT_PATHWAY_VERSION,

@@ -1,3 +1,4 @@
+import { isActive, type StepStatus } from '@vfx/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
 import { fireFollowUps } from '../follow-ups/fire.js';
@@ -165,7 +166,8 @@ describe('the episode plan summary', () => {
     });
     for (const episode of summaries) {
       const steps = await db.planStep.findMany({ where: { episodeId: episode.id } });
-      const active = steps.filter((s) => ['upcoming', 'open', 'due', 'overdue'].includes(s.status));
+      // Active as packages/domain says, so the trigger's own list is held to the domain's.
+      const active = steps.filter((s) => isActive(s.status as StepStatus));
       const soonest = active
         .map((s) => s.dueAt?.getTime())
         .filter((t): t is number => t !== undefined)

@@ -5,29 +5,22 @@ import {
   type ClinicalEvent,
   DEFAULT_SERVICE_SETTINGS,
   findPathway,
+  fractureDatesInPhase,
   normaliseNhsNumber,
   type PainSummary,
   type Phase,
   painSummary,
   pathwayVersions,
   phaseOf,
+  serviceCalendar,
 } from '@vfx/domain';
 import type { Database } from '../client.js';
 import { Prisma } from '../generated/prisma/client.js';
 
 const DAY_MS = 86_400_000;
-
-/** Today's date in the service's zone, as the pathway counts days since fracture. */
-function serviceToday(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: DEFAULT_SERVICE_SETTINGS.timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-}
+/** The pathway counts days since fracture on the service's calendar. */
+const calendar = serviceCalendar(DEFAULT_SERVICE_SETTINGS);
 const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
-const dateOfDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 export const CASELOAD_SORTS = ['next-due', 'name', 'fracture'] as const;
 export type CaseloadSort = (typeof CASELOAD_SORTS)[number];
@@ -84,19 +77,17 @@ export interface CaseloadPage {
 }
 
 /** SQL that keeps episodes in one phase, using each pathway version's own day limits. */
-function phaseCondition(phase: Phase, today: number): Prisma.Sql {
+function phaseCondition(phase: Phase, today: string): Prisma.Sql {
   const perVersion = pathwayVersions().flatMap((version) => {
     const phases = findPathway(version)?.phases;
     if (!phases) return [];
-    const day = (n: number) => Prisma.sql`${dateOfDay(today - n)}::date`;
-    // daysSinceFracture = today - fracture_date; acute while it is below acuteUntilDay.
-    const range =
-      phase === 'acute'
-        ? Prisma.sql`e.fracture_date > ${day(phases.acuteUntilDay)}`
-        : phase === 'subacute'
-          ? Prisma.sql`e.fracture_date <= ${day(phases.acuteUntilDay)} AND e.fracture_date > ${day(phases.subacuteUntilDay)}`
-          : Prisma.sql`e.fracture_date <= ${day(phases.subacuteUntilDay)}`;
-    return [Prisma.sql`(e.pathway_version = ${version} AND ${range})`];
+    const { after, onOrBefore } = fractureDatesInPhase(phases, phase, today);
+    const limits = [
+      Prisma.sql`e.pathway_version = ${version}`,
+      ...(after ? [Prisma.sql`e.fracture_date > ${after}::date`] : []),
+      ...(onOrBefore ? [Prisma.sql`e.fracture_date <= ${onOrBefore}::date`] : []),
+    ];
+    return [Prisma.sql`(${Prisma.join(limits, ' AND ')})`];
   });
   return Prisma.sql`(${Prisma.join(perVersion, ' OR ')})`;
 }
@@ -147,13 +138,14 @@ const ACTIVE = Prisma.sql`('upcoming', 'open', 'due', 'overdue')`;
 export async function caseload(db: Database, query: CaseloadQuery): Promise<CaseloadPage> {
   const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 100);
   const page = Math.max(query.page ?? 1, 1);
-  const today = dayNumber(serviceToday(query.now));
+  const todayDate = calendar.localDate(query.now.getTime());
+  const today = dayNumber(todayDate);
   const conditions: Prisma.Sql[] = [];
   if (query.nurseId) conditions.push(Prisma.sql`p.nurse_id = ${query.nurseId}`);
   if (!query.includeClosed) conditions.push(Prisma.sql`e.closed_at IS NULL`);
   const search = query.search ? searchCondition(query.search) : undefined;
   if (search) conditions.push(search);
-  if (query.phase) conditions.push(phaseCondition(query.phase, today));
+  if (query.phase) conditions.push(phaseCondition(query.phase, todayDate));
   if (query.overdueOnly) conditions.push(Prisma.sql`e.overdue_steps > 0`);
   const where =
     conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;

@@ -57,3 +57,15 @@ export async function staffList(
     more: users.length > limit,
   };
 }
+
+/**
+ * Who can hold a caseload, for pickers and filters: active nurses and administrators who are
+ * people (an API key's integration user is never offered), by name.
+ */
+export function caseloadHolders(db: Queryable): Promise<{ id: string; name: string }[]> {
+  return db.user.findMany({
+    where: { role: { in: ['nurse', 'admin'] }, active: true, apiKey: { is: null } },
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true },
+  });
+}

@@ -75,3 +75,20 @@ describe('pain summary', () => {
     expect(painSummary([...events, withdrawn], bands)?.latest.eventId).toBe('c');
   });
 });
+
+describe('fracture dates in a phase', () => {
+  it('agrees with phaseOf for every day around the limits', async () => {
+    const { fractureDatesInPhase } = await import('./summary.js');
+    const today = '2026-11-21';
+    for (let days = 0; days < 120; days++) {
+      const fracture = new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      for (const phase of ['acute', 'subacute', 'chronic'] as const) {
+        const { after, onOrBefore } = fractureDatesInPhase(phases, phase, today);
+        const inRange = (!after || fracture > after) && (!onOrBefore || fracture <= onOrBefore);
+        expect(inRange, `${days} days, ${phase}`).toBe(phaseOf(phases, days) === phase);
+      }
+    }
+  });
+});

@@ -72,3 +72,25 @@ export function painSummary(
     previousWorst,
   };
 }
+
+const DAY_MS = 86_400_000;
+const shiftDate = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * Which fracture dates put an episode in a phase on a given day (both YYYY-MM-DD): after
+ * `after` and on or before `onOrBefore` where given. The same limits as phaseOf, for lists that
+ * filter by phase in a query.
+ */
+export function fractureDatesInPhase(
+  phases: PathwayDefinition['phases'],
+  phase: Phase,
+  today: string,
+): { readonly after?: string; readonly onOrBefore?: string } {
+  // daysSinceFracture = today - fractureDate; a phase holds while it is below its limit.
+  const acuteFrom = shiftDate(today, -phases.acuteUntilDay);
+  const subacuteFrom = shiftDate(today, -phases.subacuteUntilDay);
+  if (phase === 'acute') return { after: acuteFrom };
+  if (phase === 'subacute') return { after: subacuteFrom, onOrBefore: acuteFrom };
+  return { onOrBefore: subacuteFrom };
+}

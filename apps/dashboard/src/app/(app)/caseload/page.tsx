@@ -1,6 +1,7 @@
-import { CASELOAD_SORTS, type CaseloadSort, caseload } from '@vfx/database';
+import { CASELOAD_SORTS, type CaseloadSort, caseload, caseloadHolders } from '@vfx/database';
 import { CURRENT_PATHWAY_VERSION, findPathway, type Phase, phaseLabel } from '@vfx/domain';
 import Link from 'next/link';
+import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
@@ -33,18 +34,11 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
   const overdueOnly = one(params.overdue) === '1';
   const includeClosed = one(params.closed) === '1';
   // Administrators may look across caseloads; a nurse sees their own.
-  const nurses =
-    user.role === 'admin'
-      ? await db().user.findMany({
-          where: { role: { in: ['nurse', 'admin'] }, active: true },
-          orderBy: { name: 'asc' },
-          select: { id: true, name: true },
-        })
-      : [];
+  const nurses = user.role === 'admin' ? await caseloadHolders(db()) : [];
   const nurseParam = one(params.nurse);
   const nurseId =
     user.role === 'admin' ? (nurses.find((n) => n.id === nurseParam)?.id ?? undefined) : user.id;
-  const page = Math.max(1, Number.parseInt(one(params.page) ?? '1', 10) || 1);
+  const page = Math.min(10_000, Math.max(1, Number.parseInt(one(params.page) ?? '1', 10) || 1));
 
   const result = await caseload(db(), {
     nurseId,
@@ -57,6 +51,17 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
     pageSize: 25,
     now,
   });
+  const lastPage = Math.max(1, Math.ceil(result.total / result.pageSize));
+  if (page > lastPage) {
+    // Past the end (an old bookmark, a shrunk caseload): the last page instead.
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) {
+      const text = one(value);
+      if (text && key !== 'page') query.set(key, text);
+    }
+    query.set('page', String(lastPage));
+    redirect(`/caseload?${query}`);
+  }
   const phases = findPathway(CURRENT_PATHWAY_VERSION)?.phases;
   const heading = user.role === 'admin' && !nurseId ? 'All caseloads' : 'My caseload';
 

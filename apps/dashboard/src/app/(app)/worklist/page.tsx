@@ -111,7 +111,7 @@ export default async function WorklistPage() {
       />
       <Section
         id="due"
-        title="Due now"
+        title="Due today"
         empty="Nothing is due today."
         items={list.due}
         more={list.more.due}

@@ -1,4 +1,4 @@
-import { type OverdueRow, overdueSteps } from '@vfx/database';
+import { caseloadHolders, type OverdueRow, overdueSteps } from '@vfx/database';
 import {
   OVERDUE_RISK_TIERS,
   type OverdueRiskTierId,
@@ -53,11 +53,7 @@ export default async function OverduePage({ searchParams }: { searchParams: Prom
   const params = await searchParams;
   const zone = await userTimeZone();
   const now = new Date();
-  const nurses = await db().user.findMany({
-    where: { role: { in: ['nurse', 'admin'] }, active: true },
-    orderBy: { name: 'asc' },
-    select: { id: true, name: true },
-  });
+  const nurses = await caseloadHolders(db());
   const steps = overdueStepChoices();
   const parsed = parseOverdueSearch(params, {
     nurseIds: new Set(nurses.map((n) => n.id)),

@@ -1,3 +1,4 @@
+import { mayRecord } from '@vfx/database';
 import {
   type ClinicalEvent,
   changedDetails,
@@ -28,6 +29,7 @@ import {
   formatCalendarDate,
   formatDate,
   formatDateTime,
+  localDate,
   overdueBy,
   relativeDays,
 } from '@/ui/dates';
@@ -60,7 +62,9 @@ export default async function EpisodePage({
   params: Promise<{ episodeId: string }>;
   searchParams: Promise<Search>;
 }) {
-  await requireUser(['nurse']);
+  // Schedulers read the patient page (their reminders link here); only nurses record on it.
+  const user = await requireUser(['nurse', 'scheduler']);
+  const may = (type: string) => mayRecord(user.role, type);
   const { episodeId } = await params;
   const query = await searchParams;
   const view = await episodeView(episodeId);
@@ -111,7 +115,7 @@ export default async function EpisodePage({
           Date.parse(b.window?.transitions.due ?? '9999'),
     );
   }
-  const today = formatCalendarDate(new Date(now).toISOString().slice(0, 10));
+  const today = formatCalendarDate(localDate(now, zone));
 
   return (
     <>
@@ -123,8 +127,8 @@ export default async function EpisodePage({
           <p className="muted">
             {formatIdentifier(patientRow.identifierKind, patientRow.identifierValue)} · born{' '}
             {formatCalendarDate(record.patient.dateOfBirth)} (
-            {ageOn(record.patient.dateOfBirth, new Date(now).toISOString().slice(0, 10))} years) ·{' '}
-            {record.patient.sex} · nurse {view.nurseName ?? 'unassigned'}
+            {ageOn(record.patient.dateOfBirth, localDate(now, zone))} years) · {record.patient.sex}{' '}
+            · nurse {view.nurseName ?? 'unassigned'}
           </p>
         </div>
         <dl className="facts">
@@ -179,7 +183,7 @@ export default async function EpisodePage({
           {corrected ? (
             <span className="muted">Details corrected since enrolment (see the history). </span>
           ) : null}
-          {plan.closure ? null : (
+          {plan.closure || !may('episode-details-corrected') ? null : (
             <Link href={`${base}/record/episode-details-corrected`}>Correct enrolment details</Link>
           )}
         </p>
@@ -216,7 +220,7 @@ export default async function EpisodePage({
         </section>
       ) : null}
 
-      {plan.closure ? null : (
+      {plan.closure || !may('pain-assessment') ? null : (
         <nav className="record-menu" aria-label="Record an entry">
           <span className="strong">Record:</span>
           {RECORDABLE.map((type) => (
@@ -274,7 +278,7 @@ export default async function EpisodePage({
                       base={base}
                       now={now}
                       zone={zone}
-                      closed={!!plan.closure}
+                      closed={!!plan.closure || !may('step-completed')}
                       words={view.words}
                     />
                   ))}
@@ -409,7 +413,10 @@ export default async function EpisodePage({
                         <div className="muted small">{formatDateTime(event.recordedAt, zone)}</div>
                       </td>
                       <td className="actions-cell">
-                        {replaced || event.type === 'retraction' || plan.closure ? null : (
+                        {replaced ||
+                        event.type === 'retraction' ||
+                        plan.closure ||
+                        !may(event.type) ? null : (
                           <>
                             {event.type === 'step-completed' || event.type === 'closure' ? null : (
                               <Link

@@ -8,7 +8,7 @@ import { type FormState, formValues, placeIssues } from '@/forms/form-state';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
-import { instantFromLocal } from '@/ui/dates';
+import { formatCalendarDate, instantFromLocal } from '@/ui/dates';
 import { ENROLMENT_FIELDS } from './fields';
 
 const yesNo = (value: string | undefined) =>
@@ -35,9 +35,36 @@ export async function enrolAction(_previous: FormState, form: FormData): Promise
         where: {
           identifierKind_identifierValue: { identifierKind: kind, identifierValue: identifier },
         },
-        select: { id: true },
+        select: {
+          id: true,
+          givenName: true,
+          familyName: true,
+          dateOfBirth: true,
+          sex: true,
+        },
       })
     : null;
+  if (known) {
+    // The number names someone already on the service: their stored details stay, so a typing
+    // error in the number must not quietly put this fracture on another person.
+    const stored: Record<string, string> = {
+      'demographics.givenName': known.givenName,
+      'demographics.familyName': known.familyName,
+      'patient.dateOfBirth': known.dateOfBirth.toISOString().slice(0, 10),
+      'patient.sex': known.sex,
+    };
+    const differs = Object.keys(stored).filter(
+      (field) => (values[field] ?? '').trim().toLowerCase() !== stored[field]?.toLowerCase(),
+    );
+    if (differs.length > 0) {
+      const fieldErrors: Record<string, string> = {
+        'patient.identifier.value': `This number belongs to ${known.givenName} ${known.familyName}, born ${formatCalendarDate(stored['patient.dateOfBirth'] as string)}, already on the service. Check the number; to add a new fracture for them, enter their details as recorded.`,
+      };
+      for (const field of differs)
+        fieldErrors[field] = 'Differs from the patient on record with this number.';
+      return { values, fieldErrors };
+    }
+  }
   const admitted = values.careSetting === 'admitted';
   const admittedAt = admitted ? instantFromLocal(values.admittedAt ?? '', zone) : undefined;
   if (admitted && !admittedAt) {

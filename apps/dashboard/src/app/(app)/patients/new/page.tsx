@@ -1,3 +1,4 @@
+import { caseloadHolders } from '@vfx/database';
 import {
   COLUMN_INVOLVEMENT,
   IDENTIFICATION_ROUTES,
@@ -17,11 +18,7 @@ const options = (values: readonly string[]) =>
 
 export default async function EnrolPage() {
   const user = await requireUser(['nurse']);
-  const nurses = await db().user.findMany({
-    where: { role: { in: ['nurse', 'admin'] }, active: true, passwordHash: { not: null } },
-    orderBy: { name: 'asc' },
-    select: { id: true, name: true },
-  });
+  const nurses = await caseloadHolders(db());
   return (
     <>
       <h1>Enrol a patient</h1>

@@ -1,4 +1,4 @@
-import { type OverdueRow, overdueStepBatches } from '@vfx/database';
+import { caseloadHolders, type OverdueRow, overdueStepBatches } from '@vfx/database';
 import { overdueRiskTierOfRank } from '@vfx/domain';
 import type { NextRequest } from 'next/server';
 import { type CsvValue, csvHeaders, csvStream } from '@/server/csv';
@@ -32,10 +32,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   await requireUser(['admin']);
   const zone = await userTimeZone();
   const now = new Date();
-  const nurses = await db().user.findMany({
-    where: { role: { in: ['nurse', 'admin'] }, active: true },
-    select: { id: true },
-  });
+  const nurses = await caseloadHolders(db());
   const parsed = parseOverdueSearch(Object.fromEntries(request.nextUrl.searchParams), {
     nurseIds: new Set(nurses.map((n) => n.id)),
     stepIds: new Set(overdueStepChoices().map((s) => s.id)),

@@ -1,5 +1,6 @@
+import { mayRecord } from '@vfx/database';
 import { EVENT_TYPES, type EventType, IDENTIFICATION_ROUTES, VERTEBRAL_LEVELS } from '@vfx/domain';
-import { notFound } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { detailsFormValues } from '@/forms/details-correction';
 import { EVENT_FORMS, formFromEvent, valueLabel } from '@/forms/event-fields';
 import { EventForm } from '@/forms/event-form';
@@ -23,7 +24,7 @@ export default async function RecordPage({
   params: Promise<{ episodeId: string; type: string }>;
   searchParams: Promise<Search>;
 }) {
-  await requireUser(['nurse']);
+  const user = await requireUser(['nurse']);
   const { episodeId, type } = await params;
   const query = await searchParams;
   if (!EVENT_TYPES.includes(type as EventType)) notFound();
@@ -47,6 +48,10 @@ export default async function RecordPage({
     };
   }
   if (withdrawing && corrected) initial.supersedes = corrected.id;
+  // Who may record it is the write path's rule (a withdrawal is judged by what it withdraws).
+  if (!mayRecord(user.role, withdrawing && corrected ? corrected.type : eventType)) {
+    redirect('/refused');
+  }
   const stepKey = one(query.step);
   if (stepKey) initial.stepKey = stepKey;
   const stepTitle = stepKey ? view.plan.steps.find((s) => s.key === stepKey)?.title : undefined;
