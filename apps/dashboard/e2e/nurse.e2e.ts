@@ -14,6 +14,28 @@ const spaced = (nhsNumber: string) =>
 afterAll(closeDemoData);
 
 describe("the nurse's journey", () => {
+  test('sees a patient mid-pathway on a time axis (the README picture)', async ({ page }) => {
+    // Past the 16-week follow-up, with entries recorded along the way.
+    const patient = await demoPatient({
+      nurse: 'nurse',
+      step: { id: 'fls-follow-up-16-weeks', statuses: ['completed'] },
+    });
+    await signIn(page, 'nurse');
+    await page.goto(`/episodes/${patient.episodeId}`);
+    const timeline = page.locator('figure.timeline');
+    await timeline.waitFor();
+    expect(await timeline.locator('circle.tl-event').count()).toBeGreaterThan(3);
+    expect(await timeline.locator('g.tl-completed').count()).toBeGreaterThan(3);
+    // The header, what can be recorded and the timeline, as the nurse first sees them.
+    const top = await page.locator('.patient-header').boundingBox();
+    const bottom = await timeline.boundingBox();
+    if (!top || !bottom) throw new Error('the patient page has no header or timeline');
+    await screenshot(page, 'patient-timeline', {
+      docsImage: 'patient-timeline',
+      clip: { x: 0, y: top.y - 16, width: 1280, height: bottom.y + bottom.height - top.y + 32 },
+    });
+  });
+
   test('finds a patient by name and by NHS number, records the 48-hour pain review and sees the plan change', async ({
     page,
   }) => {
@@ -72,9 +94,7 @@ describe("the nurse's journey", () => {
     await reviewStep.waitFor();
     const statusBefore = (await reviewStep.locator('.badge').first().textContent())?.trim();
     expect(statusBefore).toBe('Due');
-    // The README's picture: the patient's header, what to record and the timeline, as a
-    // nurse first sees them.
-    await screenshot(page, 'patient-timeline', { docsImage: 'patient-timeline', fullPage: false });
+    await screenshot(page, 'nurse-4-patient-page', { fullPage: false });
 
     // The step's own page carries the pain assessment form that completes it.
     await reviewStep.getByRole('link', { name: 'Open step' }).click();

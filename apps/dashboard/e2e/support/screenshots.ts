@@ -11,6 +11,8 @@ export interface ScreenshotOptions {
   readonly docsImage?: string;
   /** The whole page (the default), or only what the 1280 x 900 window shows. */
   readonly fullPage?: boolean;
+  /** Only this part of the page (page coordinates). */
+  readonly clip?: { x: number; y: number; width: number; height: number };
 }
 
 /** Saves a PNG as e2e/screenshots/<name>.png and returns its path. */
@@ -23,7 +25,8 @@ export async function screenshot(
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   await page.screenshot({
     path: file,
-    fullPage: options.fullPage ?? true,
+    fullPage: options.clip ? true : (options.fullPage ?? true),
+    ...(options.clip ? { clip: options.clip } : {}),
     animations: 'disabled',
   });
   if (options.docsImage && process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
