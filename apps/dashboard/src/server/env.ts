@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 // The dashboard's configuration, read from the environment once. Every problem is reported
-// together, each naming the variable to set.
-const DashboardEnvSchema = z.object({
+// together, each naming the variable to set. Exported for deploy/, whose test holds the compose
+// file's variables to this list.
+export const DashboardEnvSchema = z.object({
   DATABASE_URL: z
     .string({
       error: 'must be set to the PostgreSQL URL, e.g. postgresql://user@127.0.0.1:5432/fls',
