@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['e2e/**/*.e2e.ts'],
-    globalSetup: ['e2e/global-setup.ts'],
+    globalSetup: ['../../packages/database/src/testing/postgres-setup.ts', 'e2e/global-setup.ts'],
     fileParallelism: false,
     // Bounded everywhere: a hung page fails its test instead of the 90-minute CI job.
     testTimeout: 90_000,

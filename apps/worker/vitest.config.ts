@@ -4,6 +4,11 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts'],
+    // PostgreSQL for the tests (the embedded one on a machine without a server).
+    globalSetup: [
+      '../../packages/database/src/testing/postgres-setup.ts',
+      'src/testing/redis-setup.ts',
+    ],
     // Real PostgreSQL and Redis. Files run one at a time: one test empties all of Redis (FLUSHALL).
     fileParallelism: false,
     testTimeout: 60_000,

@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts'],
+    // PostgreSQL for the tests (the embedded one on a machine without a server).
+    globalSetup: ['src/testing/postgres-setup.ts'],
     // Integration tests talk to the real PostgreSQL; each file has its own database.
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -11,9 +11,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, DEMO_PASSWORD, DEMO_USERS, seedDemo, seedState } from '@vfx/database';
+import { EmbeddedPostgres } from '@vfx/database/embedded-postgres';
 import { deployMigrations } from '@vfx/database/migrations';
 import { type LauncherConfig, loadLauncherConfig, StartError } from './config.js';
-import { EmbeddedPostgres } from './embedded-postgres.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DASHBOARD_DIR = path.join(ROOT, 'apps', 'dashboard');

