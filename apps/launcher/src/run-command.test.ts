@@ -8,21 +8,11 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { createDatabase, DEMO_PASSWORD, signIn } from '@vfx/database';
+import { EMBEDDED_PASSWORD, EMBEDDED_USER } from '@vfx/database/embedded-postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -46,7 +36,6 @@ interface Run {
 
 let copy: string;
 let ports: { PORT: string; WORKER_PORT: string; POSTGRES_PORT: string };
-let browser: Browser;
 
 /** `npm start` in its own process group, as a terminal runs it. */
 function start(): Run {
@@ -99,20 +88,31 @@ function leftovers(): string[] {
   return lines.filter((line) => line.includes(copy) && !line.includes('ps -eo'));
 }
 
-/** Signs in as the demo nurse and returns the patients on today's worklist. */
+/**
+ * Signs in as the demo nurse (with the dashboard's own sign-in: password checked, session made)
+ * and returns the patients on today's worklist, read from the page the dashboard serves. The
+ * sign-in form itself is covered by the dashboard's browser tests; this needs no browser.
+ */
 async function worklistAsNurse(): Promise<string[]> {
-  const context = await browser.newContext({ timezoneId: 'Europe/London', locale: 'en-GB' });
+  const db = createDatabase(
+    `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${ports.POSTGRES_PORT}/postgres`,
+  );
   try {
-    const page = await context.newPage();
-    await page.goto(`http://localhost:${ports.PORT}/sign-in`);
-    await page.getByLabel('E-mail address').fill('nurse@demo.fls.example');
-    await page.getByLabel('Password').fill('demo-password-2026');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.pathname === '/worklist');
-    await page.getByRole('heading', { name: 'Worklist', level: 1 }).waitFor();
-    return await page.locator('main table.data tbody tr td:first-child a').allTextContents();
+    const session = await signIn(db, { email: 'nurse@demo.fls.example', password: DEMO_PASSWORD });
+    if (!session.ok) throw new Error(`the demo nurse could not sign in (${session.reason})`);
+    const response = await fetch(`http://localhost:${ports.PORT}/worklist`, {
+      headers: { cookie: `vfx_session=${session.token}` },
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('<h1>Worklist</h1>');
+    // The patient links of the worklist's tables, in order.
+    return [...html.matchAll(/<a href="\/episodes\/[^"]+">([^<]+)<\/a>/g)].map(
+      (m) => m[1] as string,
+    );
   } finally {
-    await context.close();
+    await db.$disconnect();
   }
 }
 
@@ -145,11 +145,9 @@ beforeAll(async () => {
     WORKER_PORT: String(await freePort()),
     POSTGRES_PORT: String(await freePort()),
   };
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 });
 
 afterAll(async () => {
-  await browser?.close();
   for (const line of leftovers()) {
     const pid = Number(line.trim().split(/\s+/)[0]);
     try {
