@@ -95,6 +95,7 @@ export {
   overdueRiskTierOfRank,
   UNKNOWN_STEP_RANK,
 } from './plan/overdue-risk.js';
+export { stepRescheduleRange } from './plan/reschedule-range.js';
 export type * from './plan/types.js';
 export {
   describeTimingBasis,

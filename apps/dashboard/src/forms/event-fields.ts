@@ -6,6 +6,7 @@ import {
   CLOSURE_REASONS,
   COLUMN_INVOLVEMENT,
   CONTACT_MODES,
+  EVENT_TYPES,
   type EventType,
   FRACTURE_RISK_CATEGORIES,
   FRACTURE_RISK_TOOLS,
@@ -322,22 +323,22 @@ export const EVENT_FORMS: Record<EventType, EventFormSpec> = {
   },
 };
 
-/** Entries a nurse records from the patient page, in the order of the pathway. */
-export const RECORDABLE: readonly EventType[] = [
-  'pain-assessment',
-  'psychological-screen',
-  'falls-risk-assessment',
-  'fracture-risk-assessment',
-  'dxa-result',
-  'laboratory-screen',
-  'referral',
-  'bone-therapy-started',
-  'bone-therapy-dose',
-  'bone-therapy-stopped',
-  'follow-up-contact',
-  'clinical-findings',
-  'closure',
-];
+/**
+ * Entries recorded from somewhere other than the patient page's menu: enrolment details from its
+ * header, a step's outcome from the step page, reminder moves by schedulers, withdrawals from the
+ * history.
+ */
+const RECORDED_ELSEWHERE: ReadonlySet<EventType> = new Set([
+  'episode-details-corrected',
+  'step-completed',
+  'step-rescheduled',
+  'retraction',
+]);
+
+/** Entries a nurse records from the patient page, in the domain's order. */
+export const RECORDABLE: readonly EventType[] = EVENT_TYPES.filter(
+  (type) => !RECORDED_ELSEWHERE.has(type),
+);
 
 /** The values as typed, for showing the form again. */
 export type TypedValues = Record<string, string>;

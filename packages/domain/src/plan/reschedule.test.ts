@@ -281,3 +281,38 @@ describe('rescheduleRange', () => {
     expect(rescheduleRange(window, '2025-04-29', calendar)).toBeUndefined();
   });
 });
+
+describe('the days a page may offer for a reschedule', () => {
+  it('are none for a settled, overdue or hour-timed step, and the window ahead otherwise', async () => {
+    const { stepRescheduleRange } = await import('./reschedule-range.js');
+    const { serviceCalendar, DEFAULT_SERVICE_SETTINGS } = await import('../index.js');
+    const calendar = serviceCalendar(DEFAULT_SERVICE_SETTINGS);
+    const window = {
+      granularity: 'day',
+      anchor: 'fracture date 2026-11-02',
+      opens: '2026-11-02',
+      due: '2026-11-23',
+      overdueFrom: '2026-12-07',
+      transitions: { open: '', due: '', overdue: '' },
+      adjustments: [],
+      timing: 'guidance',
+    } as never;
+    expect(stepRescheduleRange({ status: 'open', window }, '2026-11-20', calendar)).toEqual({
+      earliest: '2026-11-20',
+      latest: '2026-12-04',
+    });
+    for (const status of ['overdue', 'completed', 'not-applicable'] as const) {
+      expect(stepRescheduleRange({ status, window }, '2026-11-20', calendar)).toBeUndefined();
+    }
+    expect(
+      stepRescheduleRange({ status: 'due', window: null }, '2026-11-20', calendar),
+    ).toBeUndefined();
+    expect(
+      stepRescheduleRange(
+        { status: 'due', window: { ...(window as object), granularity: 'exact' } as never },
+        '2026-11-20',
+        calendar,
+      ),
+    ).toBeUndefined();
+  });
+});

@@ -6,10 +6,9 @@ import {
 } from '@vfx/database';
 import {
   DEFAULT_SERVICE_SETTINGS,
-  isActive,
-  rescheduleRange,
   type StepStatus,
   serviceCalendar,
+  stepRescheduleRange,
 } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
@@ -180,18 +179,11 @@ function NurseGroup({ group, zone, now }: { group: ReminderGroup; zone: string; 
   );
 }
 
-/**
- * Whether the domain would accept a new day for this due reminder today: the step still to be
- * done, not overdue, with a working day left in its window (service calendar, as it checks).
- */
+/** Whether the domain would accept a new day for this due reminder today (service calendar). */
 function mayReschedule(reminder: UpcomingReminder): boolean {
   const calendar = serviceCalendar(DEFAULT_SERVICE_SETTINGS);
-  return (
-    reminder.window !== null &&
-    isActive(reminder.stepStatus as StepStatus) &&
-    reminder.stepStatus !== 'overdue' &&
-    rescheduleRange(reminder.window, calendar.localDate(Date.now()), calendar) !== undefined
-  );
+  const step = { status: reminder.stepStatus as StepStatus, window: reminder.window };
+  return stepRescheduleRange(step, calendar.localDate(Date.now()), calendar) !== undefined;
 }
 
 function ReminderRow({

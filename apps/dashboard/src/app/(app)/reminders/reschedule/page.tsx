@@ -3,9 +3,9 @@ import {
   DEFAULT_SERVICE_SETTINGS,
   describeTimingBasis,
   isActive,
-  rescheduleRange,
   type StepStatus,
   serviceCalendar,
+  stepRescheduleRange,
 } from '@vfx/domain';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -37,10 +37,7 @@ export default async function ReschedulePage({ searchParams }: { searchParams: S
   const calendar = serviceCalendar(DEFAULT_SERVICE_SETTINGS);
   const today = calendar.localDate(Date.now());
   const window = step.window;
-  const range =
-    window && isActive(step.status as StepStatus) && step.status !== 'overdue'
-      ? rescheduleRange(window, today, calendar)
-      : undefined;
+  const range = stepRescheduleRange({ status: step.status as StepStatus, window }, today, calendar);
   const name = `${step.patient.givenName} ${step.patient.familyName}`;
   const when = (day: string) =>
     `${formatCalendarDate(day)} (${relativeDays(daysBetween(today, day))})`;

@@ -6,6 +6,7 @@ import {
   type EventType,
   effectiveEpisode,
   effectiveEpisodeWithout,
+  type InputIssue,
 } from '@vfx/domain';
 import { redirect } from 'next/navigation';
 import { detailsFromForm } from '@/forms/details-correction';
@@ -21,6 +22,32 @@ export interface RecordTarget {
   readonly type: EventType;
   /** The entry this one corrects or withdraws. */
   readonly supersedes?: string;
+}
+
+/**
+ * Records the entry through the shared write path, then shows the patient page with what it
+ * changed in the plan. Refused input comes back with the values as typed: its problems placed
+ * by `place`, any other refusal as the form's message.
+ */
+async function saveEntry(
+  episodeId: string,
+  event: Record<string, unknown>,
+  actorId: string,
+  values: Record<string, string>,
+  place: (issues: readonly InputIssue[]) => Pick<FormState, 'fieldErrors' | 'error'>,
+): Promise<FormState> {
+  let recordedId: string;
+  try {
+    recordedId = (await recordEvent(db(), { episodeId, event }, { actorId })).event.id;
+  } catch (error) {
+    if (!(error instanceof RecordError)) throw error;
+    return error.code === 'invalid-input'
+      ? { values, ...place(error.issues) }
+      : { values, fieldErrors: {}, error: error.message };
+  }
+  redirect(
+    `/episodes/${encodeURIComponent(episodeId)}?recorded=${encodeURIComponent(recordedId)}#changes`,
+  );
 }
 
 /**
@@ -52,26 +79,9 @@ export async function recordEventAction(
     occurredAt: occurredAt.toISOString(),
     ...(target.supersedes ? { supersedes: target.supersedes } : {}),
   };
-  let recordedId: string;
-  try {
-    const result = await recordEvent(
-      db(),
-      { episodeId: target.episodeId, event },
-      { actorId: user.id },
-    );
-    recordedId = result.event.id;
-  } catch (error) {
-    if (error instanceof RecordError) {
-      const fields = [...spec.fields.map((f) => f.name), 'occurredAt', 'note'];
-      if (error.code === 'invalid-input') {
-        return { values, ...placeIssues(error.issues, fields, 'event.') };
-      }
-      return { values, fieldErrors: {}, error: error.message };
-    }
-    throw error;
-  }
-  redirect(
-    `/episodes/${encodeURIComponent(target.episodeId)}?recorded=${encodeURIComponent(recordedId)}#changes`,
+  const fields = [...spec.fields.map((f) => f.name), 'occurredAt', 'note'];
+  return saveEntry(target.episodeId, event, user.id, values, (issues) =>
+    placeIssues(issues, fields, 'event.'),
   );
 }
 
@@ -133,40 +143,20 @@ export async function correctEpisodeDetailsAction(
     occurredAt: new Date().toISOString(),
     ...(target.supersedes ? { supersedes: target.supersedes } : {}),
   };
-  let recordedId: string;
-  try {
-    const result = await recordEvent(
-      db(),
-      { episodeId: target.episodeId, event },
-      { actorId: user.id },
-    );
-    recordedId = result.event.id;
-  } catch (error) {
-    if (error instanceof RecordError) {
-      if (error.code === 'invalid-input') {
-        // "Changes nothing" and problems with the correction being corrected concern the whole form.
-        // One changed detail can break several rules (a later fracture date after both the
-        // identification date and the admission): each is said beside that field.
-        const byPath = new Map<string, string[]>();
-        for (const issue of error.issues) {
-          const path =
-            issue.path === 'event.type' || issue.path === 'event.supersedes' ? '' : issue.path;
-          byPath.set(path, [...(byPath.get(path) ?? []), issue.message]);
-        }
-        const issues = [...byPath].map(([path, messages]) => ({
-          path,
-          message: messages.join('; '),
-        }));
-        const placed = placeIssues(issues, DETAIL_FORM_FIELDS, 'event.');
-        const { 'careSetting.admittedAt': admission, ...fieldErrors } = placed.fieldErrors;
-        if (admission) fieldErrors.admittedAt = admission;
-        return { values, ...placed, fieldErrors };
-      }
-      return { values, fieldErrors: {}, error: error.message };
+  return saveEntry(target.episodeId, event, user.id, values, (problems) => {
+    // "Changes nothing" and problems with the correction being corrected concern the whole form.
+    // One changed detail can break several rules (a later fracture date after both the
+    // identification date and the admission): each is said beside that field.
+    const byPath = new Map<string, string[]>();
+    for (const issue of problems) {
+      const path =
+        issue.path === 'event.type' || issue.path === 'event.supersedes' ? '' : issue.path;
+      byPath.set(path, [...(byPath.get(path) ?? []), issue.message]);
     }
-    throw error;
-  }
-  redirect(
-    `/episodes/${encodeURIComponent(target.episodeId)}?recorded=${encodeURIComponent(recordedId)}#changes`,
-  );
+    const issues = [...byPath].map(([path, messages]) => ({ path, message: messages.join('; ') }));
+    const placed = placeIssues(issues, DETAIL_FORM_FIELDS, 'event.');
+    const { 'careSetting.admittedAt': admission, ...fieldErrors } = placed.fieldErrors;
+    if (admission) fieldErrors.admittedAt = admission;
+    return { ...placed, fieldErrors };
+  });
 }
