@@ -17,6 +17,7 @@ import {
   createDatabase,
   DEMO_PASSWORD,
   DEMO_USERS,
+  demoDecision,
   seedScale,
   seedState,
   signIn,
@@ -60,11 +61,11 @@ async function prepareDatabase() {
   const db = createDatabase(DATABASE_URL);
   try {
     const state = await seedState(db);
-    if (state === 'complete' && (await db.patient.count()) === PATIENTS) {
+    if (state.demo === 'complete' && (await db.patient.count()) === PATIENTS) {
       log(`Reusing ${DATABASE} (${PATIENTS} patients).`);
       return;
     }
-    if (state !== 'absent')
+    if (demoDecision(state).kind !== 'seed')
       throw new Error(`${DATABASE} holds another or a partial seed: drop it and run again`);
     log(`Seeding ${PATIENTS} patients into ${DATABASE}...`);
     const started = Date.now();

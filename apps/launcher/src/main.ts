@@ -10,10 +10,11 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { createDatabase, DEMO_PASSWORD, DEMO_USERS, seedDemo, seedState } from '@vfx/database';
+import { DEMO_PASSWORD, DEMO_USERS } from '@vfx/database';
 import { EmbeddedPostgres } from '@vfx/database/embedded-postgres';
 import { deployMigrations } from '@vfx/database/migrations';
 import { type LauncherConfig, loadLauncherConfig, StartError } from './config.js';
+import { prepareDemo } from './demo.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DASHBOARD_DIR = path.join(ROOT, 'apps', 'dashboard');
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
       }
       if (postgres) {
         await postgres.stop();
-        say('Stopped PostgreSQL; the data is kept in ' + path.relative(ROOT, config.dataDir) + '.');
+        say(`Stopped PostgreSQL; the data is kept in ${path.relative(ROOT, config.dataDir)}.`);
       }
     })();
     return stopping;
@@ -260,20 +261,7 @@ async function main(): Promise<void> {
         ? `Applied ${applied.length} migration(s).`
         : 'The database schema is up to date.',
     );
-    const db = createDatabase(databaseUrl);
-    try {
-      const state = await seedState(db);
-      if (state === 'absent') {
-        say('First run: recording the demo caseload (about 60 fictional patients)...');
-        await seedDemo(db, { log: (line) => say(`  ${line}`) });
-      } else if (state === 'interrupted') {
-        say(
-          'An earlier first run was stopped while seeding: the demo caseload is partial. Delete the .data folder to start afresh.',
-        );
-      }
-    } finally {
-      await db.$disconnect();
-    }
+    await prepareDemo({ databaseUrl, ownsDatabase: postgres !== undefined, say });
 
     // The dashboard's production build, when anything it is made from changed.
     const hash = await buildInputsHash();

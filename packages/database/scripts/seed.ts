@@ -1,7 +1,7 @@
 // npm run db:seed [-- --patients 60]: the demo accounts and caseload, once per database.
 import { parseArgs } from 'node:util';
 import { createDatabase } from '../src/client.js';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo, seedState } from '../src/seed/demo.js';
+import { DEMO_PASSWORD, DEMO_USERS, demoDecision, seedDemo, seedState } from '../src/seed/demo.js';
 import { seedScale } from '../src/seed/scale.js';
 
 const url = process.env.DATABASE_URL;
@@ -21,15 +21,15 @@ const SCALE_FROM = 500;
 
 const db = createDatabase(url);
 try {
-  const state = await seedState(db);
-  if (state === 'interrupted') {
+  const decision = demoDecision(await seedState(db));
+  if (decision.kind === 'recreate') {
     console.error(
-      'An earlier seed of this database did not finish, so its demo caseload is partial. Recreate the database (drop it, then npm run db:migrate) and seed again.',
+      `${decision.why} Recreate the database (drop it, then npm run db:migrate) and seed again.`,
     );
     process.exit(1);
   }
-  if (state === 'complete') {
-    console.log('The demo caseload is already there; nothing to do.');
+  if (decision.kind === 'keep') {
+    console.log(`${decision.why} Nothing to do.`);
   } else {
     const started = Date.now();
     const log = (line: string) => console.log(line);

@@ -95,8 +95,11 @@ export {
 export {
   DEMO_PASSWORD,
   DEMO_USERS,
+  type DemoDecision,
+  demoDecision,
   type SeedOptions,
   type SeedResult,
+  type SeedState,
   seedDemo,
   seedState,
 } from './seed/demo.js';

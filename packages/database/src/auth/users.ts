@@ -1,7 +1,7 @@
 // Staff accounts. Passwords are stored only as scrypt hashes.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Database, Transaction } from '../client.js';
+import { type Database, inTransaction, type Queryable, type Transaction } from '../client.js';
 import { isUniqueViolation } from '../errors.js';
 import type { Role } from '../generated/prisma/client.js';
 import { audit } from '../records/audit.js';
@@ -26,7 +26,7 @@ const NewUserSchema = z.strictObject({
 
 /** Creates an active account. `actor` is who creates it (a user id, or "system:<tool>"). */
 export async function createUser(
-  db: Database,
+  db: Queryable,
   input: unknown,
   actor: string,
 ): Promise<{ id: string; email: string; role: Role }> {
@@ -36,10 +36,22 @@ export async function createUser(
       parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
     );
   }
-  const { email, name, role, password } = parsed.data;
-  const passwordHash = await hashPassword(password);
+  const { password, ...account } = parsed.data;
+  return createHashedUser(db, { ...account, passwordHash: await hashPassword(password) }, actor);
+}
+
+/**
+ * Creates an active account whose password is already hashed: the demo's accounts, which share
+ * one published password, so one hash (a deliberately slow step) serves them all.
+ */
+export async function createHashedUser(
+  db: Queryable,
+  account: { email: string; name: string; role: Role; passwordHash: string },
+  actor: string,
+): Promise<{ id: string; email: string; role: Role }> {
+  const { email, name, role, passwordHash } = account;
   try {
-    return await db.$transaction(async (tx) => {
+    return await inTransaction(db, async (tx) => {
       const user = await tx.user.create({
         data: { id: randomUUID(), email, name, role, passwordHash },
         select: { id: true, email: true, role: true },

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { isActive, type PlanWindow, type StepStatus, stepAtTimer } from '@vfx/domain';
 import { insertMany } from '../bulk-insert.js';
-import type { Database, Transaction } from '../client.js';
+import type { Queryable, Transaction } from '../client.js';
 import type { FollowUp, Prisma } from '../generated/prisma/client.js';
 import { type AuditInput, audit } from '../records/audit.js';
 import { OUTBOX_KINDS } from '../records/plan-store.js';
@@ -42,7 +42,7 @@ export interface FireOptions {
 }
 
 export async function fireFollowUp(
-  db: Database,
+  db: Queryable,
   followUpId: string,
   options: FireOptions = {},
 ): Promise<FireOutcome> {
@@ -54,7 +54,7 @@ const pairKey = (episodeId: string, stepKey: string) => `${episodeId}\u0000${ste
 
 /** Applies the follow-ups whose time has come, in one transaction. Every id gets an outcome. */
 export function fireFollowUps(
-  db: Database,
+  db: Queryable,
   followUpIds: readonly string[],
   options: FireOptions = {},
 ): Promise<Map<string, FireOutcome>> {

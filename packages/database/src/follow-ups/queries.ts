@@ -1,8 +1,8 @@
-import type { Database } from '../client.js';
+import type { Database, Queryable } from '../client.js';
 
 /** Pending follow-ups that fire before `until`, as the queue needs them: id and time. */
 export async function pendingFollowUpsBefore(
-  db: Database,
+  db: Queryable,
   until: Date,
   ids?: readonly string[],
 ): Promise<{ id: string; fireAt: Date; urgent: boolean }[]> {

@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DiffTarget, MigrationList } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import pg from 'pg';
 import { openSchemaEngine } from './schema-engine.js';
 
 export const PRISMA_DIR = fileURLToPath(new URL('../../../../prisma/', import.meta.url));
@@ -65,6 +66,28 @@ export async function deployMigrations(databaseUrl: string, dir = MIGRATIONS_DIR
     return appliedMigrationNames;
   } finally {
     await engine.close();
+  }
+}
+
+/**
+ * Drops the database named in `databaseUrl`, with everything in it, and creates it again empty
+ * (apply the migrations next). Only for a database the caller owns outright, such as the
+ * launcher's embedded one: it closes other sessions on it first.
+ */
+export async function recreateDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  if (!name) throw new Error(`${databaseUrl} names no database`);
+  // A database cannot be dropped from a session on it: work from another one on the server.
+  url.pathname = name === 'template1' ? '/postgres' : '/template1';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const quoted = `"${name.replaceAll('"', '""')}"`;
+    await client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${quoted}`);
+  } finally {
+    await client.end();
   }
 }
 

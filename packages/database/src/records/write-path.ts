@@ -22,7 +22,7 @@ import {
 } from '@vfx/domain';
 import { z } from 'zod';
 import { insertMany } from '../bulk-insert.js';
-import type { Database, Transaction } from '../client.js';
+import { isClient, type Queryable, type Transaction } from '../client.js';
 import { isUniqueViolation, withRetries } from '../errors.js';
 import type { Prisma, Role } from '../generated/prisma/client.js';
 import { audit } from './audit.js';
@@ -122,8 +122,13 @@ function refuseEntry(role: Role, entryType: string): RecordError {
   );
 }
 
-/** One transaction, run again after a serialisation failure or deadlock. */
-export function runWrite<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
+/**
+ * One transaction, run again after a serialisation failure or deadlock. Given a transaction, the
+ * work joins it instead: the caller's transaction then commits or rolls back the whole, and
+ * retries are the caller's.
+ */
+export function runWrite<T>(db: Queryable, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  if (!isClient(db)) return work(db);
   return withRetries(() => db.$transaction(work, { maxWait: 10_000, timeout: 30_000 }));
 }
 
@@ -206,7 +211,7 @@ function validateEnrolment(
 
 /** Enrols a patient (new, or known by the same id) with a new fracture episode. */
 export async function enrolPatient(
-  db: Database,
+  db: Queryable,
   input: EnrolmentInput,
   options: WriteOptions,
 ): Promise<EnrolmentResult> {
@@ -225,7 +230,7 @@ export async function enrolPatient(
  * for the whole batch.
  */
 export async function enrolPatients(
-  db: Database,
+  db: Queryable,
   inputs: readonly EnrolmentInput[],
   options: WriteOptions,
 ): Promise<EnrolmentResult[]> {
@@ -241,7 +246,7 @@ export async function enrolPatients(
  * An enrolment's transaction. The checks above find a patient or episode already registered; one
  * registered by someone else at the same moment shows up as a unique violation instead.
  */
-async function runEnrolment<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
+async function runEnrolment<T>(db: Queryable, work: (tx: Transaction) => Promise<T>): Promise<T> {
   try {
     return await runWrite(db, work);
   } catch (error) {
@@ -509,7 +514,7 @@ function fractureDateColumn(episode: Episode): Date {
  * Loads an episode's record (patient, episode, events in the order they were written). The
  * episode is as enrolled; effectiveEpisode(episode, events) gives it with its details corrected.
  */
-export async function loadEpisodeRecord(tx: Transaction | Database, episodeId: string) {
+export async function loadEpisodeRecord(tx: Queryable, episodeId: string) {
   const episode = await tx.episode.findUnique({
     where: { id: episodeId },
     include: { patient: true, events: { orderBy: { sequence: 'asc' } } },
@@ -551,7 +556,7 @@ function stampEvent(input: unknown, actorId: string, now: Date): unknown {
 
 /** Records one clinical event on an episode and carries the plan's changes to the queue. */
 export async function recordEvent(
-  db: Database,
+  db: Queryable,
   input: RecordEventInput,
   options: WriteOptions,
 ): Promise<RecordEventResult> {

@@ -1,33 +1,90 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth/sessions.js';
+import { createHashedUser } from '../auth/users.js';
 import type { Database } from '../client.js';
+import { enrolPatient } from '../records/write-path.js';
+import { testEnrolment } from '../testing/enrolment.js';
+import { anyInstant, EDGE_INSTANTS } from '../testing/instants.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { caseload, worklist } from '../views/caseload.js';
-import { DEMO_PASSWORD, DEMO_USERS, type SeedResult, seedDemo, seedState } from './demo.js';
+import {
+  DEMO_PASSWORD,
+  DEMO_USERS,
+  demoDecision,
+  hashedDemoPassword,
+  type SeedResult,
+  seedDemo,
+  seedState,
+  testNhsNumbers,
+} from './demo.js';
 
-let db: Database;
-let close: () => Promise<void>;
-let seeded: SeedResult;
-const NOW = new Date('2026-11-21T12:00:00Z');
+/**
+ * What every demo promises, whenever it is seeded: every phase, the demo nurse's worklist with
+ * something overdue, something due and something coming this week, a late denosumab dose, and
+ * nothing the worker would still have to catch up on.
+ */
+async function expectDemoShape(db: Database, now: Date): Promise<void> {
+  const at = `seeded as of ${now.toISOString()}`;
+  expect(await seedState(db), at).toEqual({
+    demo: 'complete',
+    own: { users: 0, patients: 0, entries: 0 },
+  });
+  const all = await caseload(db, { now, pageSize: 100 });
+  expect(new Set(all.rows.map((row) => row.phase)), at).toEqual(
+    new Set(['acute', 'subacute', 'chronic']),
+  );
+  expect(
+    all.rows.some((row) => row.daysSinceFracture <= 2),
+    at,
+  ).toBe(true);
+  const lateDenosumab = await db.planStep.count({
+    where: { stepId: 'denosumab-next-dose', status: 'overdue' },
+  });
+  expect(lateDenosumab, at).toBeGreaterThanOrEqual(1);
+  const nurse = await db.user.findUniqueOrThrow({ where: { email: DEMO_USERS[0].email } });
+  const list = await worklist(db, { nurseId: nurse.id, now });
+  expect(list.overdue.length, `${at}: overdue`).toBeGreaterThan(0);
+  expect(list.due.length, `${at}: due`).toBeGreaterThan(0);
+  expect(list.thisWeek.length, `${at}: this week`).toBeGreaterThan(0);
+  expect(await db.followUp.count({ where: { state: 'pending', fireAt: { lt: now } } }), at).toBe(0);
+  expect(await db.followUp.count({ where: { state: 'fired', latenessMs: { gt: 0 } } }), at).toBe(0);
+}
 
-beforeAll(async () => {
-  ({ db, close } = await openTestDatabase('seed_demo'));
-  expect(await seedState(db)).toBe('absent');
-  seeded = await seedDemo(db, { now: NOW, patients: 15 });
-}, 120_000);
-afterAll(() => close());
+/** Seeds a small demo (its first six patients give it its shape) in a database of its own. */
+async function seedSmallDemoAt(now: Date): Promise<void> {
+  const { db, close } = await openTestDatabase('seed_any_instant');
+  try {
+    await seedDemo(db, { now, patients: 6 });
+    await expectDemoShape(db, now);
+  } finally {
+    await close();
+  }
+}
 
-describe('the demo seed', () => {
+describe('the full demo seed', () => {
+  let db: Database;
+  let close: () => Promise<void>;
+  let seeded: SeedResult;
+  // 23:30 BST on the day the clocks go forward, a Sunday.
+  const NOW = new Date('2027-03-28T22:30:00Z');
+
+  beforeAll(async () => {
+    ({ db, close } = await openTestDatabase('seed_demo'));
+    expect((await seedState(db)).demo).toBe('absent');
+    seeded = await seedDemo(db, { now: NOW });
+  }, 120_000);
+  afterAll(() => close());
+
   it('creates an account per role that signs in with the documented password', async () => {
     for (const user of DEMO_USERS) {
       const result = await signIn(db, { email: user.email, password: DEMO_PASSWORD });
       expect(result.ok, user.email).toBe(true);
     }
-    expect(await seedState(db)).toBe('complete');
   });
 
   it('records every history through the write path, with who recorded it', async () => {
-    expect(seeded.patients).toBe(15);
+    expect(seeded.patients).toBe(60);
     const events = await db.clinicalEvent.count();
     expect(events).toBe(seeded.events);
     const entries = await db.auditEntry.count({ where: { action: 'event.recorded' } });
@@ -42,29 +99,14 @@ describe('the demo seed', () => {
   });
 
   it('covers every phase, with work overdue, due and coming, and a late denosumab dose', async () => {
-    const all = await caseload(db, { now: NOW, pageSize: 100 });
-    const phases = new Set(all.rows.map((row) => row.phase));
-    expect(phases).toEqual(new Set(['acute', 'subacute', 'chronic']));
-    expect(all.rows.some((row) => row.daysSinceFracture <= 2)).toBe(true);
-    const lateDenosumab = await db.planStep.count({
-      where: { stepId: 'denosumab-next-dose', status: 'overdue' },
-    });
-    expect(lateDenosumab).toBeGreaterThanOrEqual(1);
-    const nurse = await db.user.findUniqueOrThrow({ where: { email: DEMO_USERS[0].email } });
-    const list = await worklist(db, { nurseId: nurse.id, now: NOW });
-    expect(list.overdue.length + list.due.length).toBeGreaterThan(0);
-    expect(list.thisWeek.length).toBeGreaterThan(0);
+    await expectDemoShape(db, NOW);
     expect(await db.reminder.count()).toBeGreaterThan(0);
-    // Nothing owed is left unapplied: the worker would have nothing late to catch up on, and
-    // what the seed applied counts as applied on time (queue health shows no false lateness).
-    expect(await db.followUp.count({ where: { state: 'pending', fireAt: { lt: NOW } } })).toBe(0);
-    expect(await db.followUp.count({ where: { state: 'fired', latenessMs: { gt: 0 } } })).toBe(0);
   });
 
   it('is the same caseload every time for the same instant', async () => {
     const other = await openTestDatabase('seed_demo_again');
     try {
-      await seedDemo(other.db, { now: NOW, patients: 15 });
+      await seedDemo(other.db, { now: NOW });
       const shape = async (d: Database) =>
         (
           await d.planStep.findMany({
@@ -77,4 +119,146 @@ describe('the demo seed', () => {
       await other.close();
     }
   }, 120_000);
+
+  it('is seeded once: a second seed is refused and changes nothing', async () => {
+    expect(demoDecision(await seedState(db))).toMatchObject({ kind: 'keep' });
+    const before = await db.clinicalEvent.count();
+    await expect(seedDemo(db, { now: NOW })).rejects.toThrow(/already exists/);
+    expect(await db.clinicalEvent.count()).toBe(before);
+  });
+});
+
+describe('the demo seed at any instant', () => {
+  it.each(EDGE_INSTANTS)(
+    'keeps its shape at %s',
+    async (_label, iso) => {
+      await seedSmallDemoAt(new Date(iso));
+    },
+    60_000,
+  );
+
+  it('keeps its shape at random instants from 2019 to 2035', async () => {
+    // Each run seeds a database of its own (about a second); the pure property test beside this
+    // one (demo.test.ts) checks the stories at hundreds more instants without a database.
+    await fc.assert(fc.asyncProperty(anyInstant(), seedSmallDemoAt), { numRuns: 12 });
+  }, 300_000);
+});
+
+describe('a seed that fails', () => {
+  it('leaves nothing behind, and keeps what people entered before it', async () => {
+    const { db, close } = await openTestDatabase('seed_fails');
+    try {
+      const now = new Date('2026-12-06T06:30:00Z');
+      // Someone's own patient holds the NHS number the demo gives its fourth patient, with other
+      // details: the write path refuses that enrolment half-way through the seed.
+      const numbers = testNhsNumbers();
+      const taken = [1, 2, 3, 4].map(() => numbers.next().value)[3] as string;
+      const own = await createHashedUser(
+        db,
+        {
+          email: 'real.nurse@trust.nhs.uk',
+          name: 'Real Nurse',
+          role: 'nurse',
+          passwordHash: await hashedDemoPassword(),
+        },
+        'test',
+      );
+      const enrolment = testEnrolment({ n: 1, nurseId: own.id, dateOfBirth: '1940-01-01' });
+      await enrolPatient(
+        db,
+        {
+          ...enrolment,
+          patient: {
+            ...(enrolment.patient as object),
+            identifier: { kind: 'nhs-number', value: taken },
+          },
+        },
+        { actorId: own.id, now },
+      );
+      const before = await seedState(db);
+      expect(before).toEqual({ demo: 'absent', own: { users: 1, patients: 1, entries: 0 } });
+
+      await expect(seedDemo(db, { now, patients: 6 })).rejects.toThrow(/NHS number/);
+      expect(await seedState(db)).toEqual(before);
+      expect(await db.user.count()).toBe(1);
+      expect(await db.planStep.count({ where: { episodeId: { startsWith: 'demo-' } } })).toBe(0);
+      expect(await db.auditEntry.count({ where: { actor: 'system:seed' } })).toBe(0);
+      // A caseload of its own: the demo is not added to it.
+      expect(demoDecision(before)).toMatchObject({ kind: 'keep' });
+    } finally {
+      await close();
+    }
+  }, 60_000);
+});
+
+describe('what to do about the demo in a database', () => {
+  const state = (
+    demo: 'complete' | 'partial' | 'absent',
+    own: { users?: number; patients?: number; entries?: number } = {},
+  ) => ({ demo, own: { users: 0, patients: 0, entries: 0, ...own } });
+
+  it('seeds an empty database, or one with staff accounts only', () => {
+    expect(demoDecision(state('absent'))).toEqual({ kind: 'seed' });
+    expect(demoDecision(state('absent', { users: 3 }))).toEqual({ kind: 'seed' });
+  });
+
+  it('never mixes the demo into a caseload of its own', () => {
+    expect(demoDecision(state('absent', { patients: 1 }))).toMatchObject({
+      kind: 'keep',
+      why: expect.stringContaining('1 patient and 0 entries entered by people'),
+    });
+    expect(demoDecision(state('absent', { entries: 2 })).kind).toBe('keep');
+  });
+
+  it('starts afresh from a partial demo only when nothing beside it was entered by people', () => {
+    expect(demoDecision(state('partial')).kind).toBe('recreate');
+    for (const own of [{ users: 1 }, { patients: 1 }, { entries: 1 }]) {
+      expect(demoDecision(state('partial', own))).toMatchObject({
+        kind: 'keep',
+        why: expect.stringContaining('nothing is dropped'),
+      });
+    }
+  });
+
+  it('leaves a complete demo alone', () => {
+    expect(demoDecision(state('complete', { entries: 5 })).kind).toBe('keep');
+  });
+
+  it('tells a partial demo from people’s own rows by the seed’s ids and addresses', async () => {
+    const { db, close } = await openTestDatabase('seed_partial');
+    try {
+      const now = new Date('2026-12-06T12:00:00Z');
+      // A seed cut off by an older version (not one transaction): an account and a patient.
+      const nurse = await createHashedUser(
+        db,
+        { ...DEMO_USERS[0], passwordHash: await hashedDemoPassword() },
+        'system:seed',
+      );
+      const enrolment = testEnrolment({ n: 1, nurseId: nurse.id });
+      const demoNumber = testNhsNumbers().next().value;
+      await enrolPatient(
+        db,
+        {
+          ...enrolment,
+          patient: {
+            ...(enrolment.patient as object),
+            id: 'demo-patient-1',
+            identifier: { kind: 'nhs-number', value: demoNumber },
+          },
+          episode: { ...(enrolment.episode as object), id: 'demo-episode-1' },
+        },
+        { actorId: nurse.id, now },
+      );
+      expect(await seedState(db)).toEqual(state('partial'));
+      // Then a nurse enrols a patient of her own beside it.
+      await enrolPatient(db, testEnrolment({ n: 2, nurseId: nurse.id }), {
+        actorId: nurse.id,
+        now,
+      });
+      expect(await seedState(db)).toEqual(state('partial', { patients: 1 }));
+      expect(demoDecision(await seedState(db)).kind).toBe('keep');
+    } finally {
+      await close();
+    }
+  });
 });

@@ -1,10 +1,23 @@
 // The demo service: staff accounts for each role and a caseload whose histories are recorded
 // through the same write path as real use, replayed at the times they happened. So on first
-// open there are steps due today, due this week and overdue, reminders, and KPIs with numbers.
-// Deterministic for a given `now`: the same caseload every time. Names are obviously fictional.
-import { CURRENT_PATHWAY_VERSION, computePlan, normaliseNhsNumber } from '@vfx/domain';
-import { createUser } from '../auth/users.js';
-import type { Database } from '../client.js';
+// open there are steps due today, due this week and overdue, reminders, and KPIs with numbers,
+// whatever the instant it is seeded at: every calendar day and wall-clock time in a story is the
+// service's own (Europe/London by default, from the domain's calendar), and every story ends
+// before `now`. Deterministic for a given `now`: the same caseload every time. Names are
+// obviously fictional.
+import {
+  CURRENT_PATHWAY_VERSION,
+  computePlan,
+  DEFAULT_SERVICE_SETTINGS,
+  type LocalDate,
+  normaliseNhsNumber,
+  type ServiceCalendar,
+  type ServiceSettings,
+  serviceCalendar,
+} from '@vfx/domain';
+import { hashPassword } from '../auth/password.js';
+import { createHashedUser } from '../auth/users.js';
+import { inTransaction, type Queryable } from '../client.js';
 import { fireFollowUps } from '../follow-ups/fire.js';
 import { pendingFollowUpsBefore } from '../follow-ups/queries.js';
 import { audit } from '../records/audit.js';
@@ -92,9 +105,6 @@ const FAMILY = [
   'Crumpleton',
 ];
 
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-
 export type Random = ReturnType<typeof random>;
 
 /** A small deterministic generator (mulberry32), so the demo is the same on every machine. */
@@ -129,14 +139,26 @@ export function* testNhsNumbers(): Generator<string, never> {
   }
 }
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const iso = (ms: number) => new Date(ms).toISOString();
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
-/** Where a demo patient is on the pathway, in days since the fracture. */
-type Stage = 'just-admitted' | 'acute' | 'weeks-4-12' | 'past-12-weeks' | 'denosumab-late';
+/** No story step lies closer to `now` than this: the seed never records in the future. */
+const ENROLLED_BEFORE_NOW = 2 * HOUR;
+
+/** Where a demo patient is on the pathway. */
+type Stage =
+  | 'just-admitted'
+  | 'pain-review-due'
+  | 'acute'
+  | 'weeks-4-12'
+  | 'past-12-weeks'
+  | 'denosumab-late';
 
 interface PlannedEvent {
+  /** When it happened. */
   readonly at: number;
+  /** When the nurse wrote it down: a little later, never after `now`. */
+  readonly recordedAt: number;
   readonly event: Record<string, unknown>;
 }
 
@@ -149,6 +171,8 @@ export interface SeedOptions {
   readonly log?: (line: string) => void;
   /** Record that the seed finished (false when a larger seed goes on after this one). */
   readonly markSeeded?: boolean;
+  /** The service's calendar settings (its time zone decides what "today" is). */
+  readonly settings?: ServiceSettings;
 }
 
 export interface SeedResult {
@@ -160,19 +184,95 @@ export interface SeedResult {
 
 const SEEDED = 'demo.seeded';
 
+let demoPasswordHash: Promise<string> | undefined;
 /**
- * Whether the demo is there: 'complete', 'absent', or 'interrupted' (accounts exist but the
- * seed did not finish, so the caseload is partial and the database should be recreated).
+ * The demo password, hashed once per process for every demo account: it is published, so a salt
+ * of its own per account would protect nothing, and each hash takes most of a second.
  */
-export async function seedState(db: Database): Promise<'complete' | 'absent' | 'interrupted'> {
-  if ((await db.auditEntry.count({ where: { action: SEEDED } })) > 0) return 'complete';
-  const accounts = await db.user.count({ where: { email: DEMO_USERS[0].email } });
-  return accounts > 0 ? 'interrupted' : 'absent';
+export const hashedDemoPassword = () => (demoPasswordHash ??= hashPassword(DEMO_PASSWORD));
+
+// What the seed writes is recognisable by its ids and addresses, so a database can say which of
+// its rows people entered themselves (which nothing may drop) and which are the demo's.
+const DEMO_EMAIL_DOMAIN = '@demo.fls.example';
+const DEMO_PATIENT_ID = '^demo-patient-[0-9]+$';
+const DEMO_ENTRY_ID = '^demo-episode-[0-9]+-(entry|catch-up)-[0-9]+$';
+
+export interface SeedState {
+  /**
+   * 'complete': a seed finished here. 'partial': demo rows without a finished seed (left by a
+   * seed that was not one transaction, or cut off mid-way). 'absent': no demo rows.
+   */
+  readonly demo: 'complete' | 'partial' | 'absent';
+  /** What people entered themselves, beside the demo: staff accounts, patients, entries. */
+  readonly own: { readonly users: number; readonly patients: number; readonly entries: number };
+}
+
+/** Whether the demo is there, and whether anything beside it was entered by people. */
+export async function seedState(db: Queryable): Promise<SeedState> {
+  const [row] = await db.$queryRaw<
+    {
+      finished: boolean;
+      demo_rows: number;
+      own_users: number;
+      own_patients: number;
+      own_entries: number;
+    }[]
+  >`
+    SELECT
+      EXISTS (SELECT 1 FROM audit_log WHERE action = ${SEEDED}) AS finished,
+      (SELECT count(*)::int FROM users WHERE email LIKE ${`%${DEMO_EMAIL_DOMAIN}`})
+        + (SELECT count(*)::int FROM patients WHERE id ~ ${DEMO_PATIENT_ID}) AS demo_rows,
+      (SELECT count(*)::int FROM users WHERE email NOT LIKE ${`%${DEMO_EMAIL_DOMAIN}`}) AS own_users,
+      (SELECT count(*)::int FROM patients WHERE id !~ ${DEMO_PATIENT_ID}) AS own_patients,
+      (SELECT count(*)::int FROM clinical_events WHERE id !~ ${DEMO_ENTRY_ID}) AS own_entries`;
+  if (!row) throw new Error('seedState: the database returned no row');
+  return {
+    demo: row.finished ? 'complete' : row.demo_rows > 0 ? 'partial' : 'absent',
+    own: { users: row.own_users, patients: row.own_patients, entries: row.own_entries },
+  };
+}
+
+/**
+ * What to do about the demo in a database: seed it (an empty database, or one with staff accounts
+ * only); nothing (the demo is there, or the database holds a caseload of its own, which the
+ * demo's fictional patients must never join); or start afresh from an empty database (a partial
+ * demo and nothing anyone entered, so nothing is lost). A partial demo beside people's own
+ * entries is kept: nothing they entered is ever dropped.
+ */
+export type DemoDecision =
+  | { readonly kind: 'seed' }
+  | { readonly kind: 'keep'; readonly why: string }
+  | { readonly kind: 'recreate'; readonly why: string };
+
+export function demoDecision(state: SeedState): DemoDecision {
+  const { users, patients, entries } = state.own;
+  const own = `${patients} patient${patients === 1 ? '' : 's'} and ${entries} entr${entries === 1 ? 'y' : 'ies'} entered by people`;
+  switch (state.demo) {
+    case 'complete':
+      return { kind: 'keep', why: 'The demo caseload is already there.' };
+    case 'absent':
+      return patients + entries > 0
+        ? {
+            kind: 'keep',
+            why: `The database holds a caseload of its own (${own}); the demo's fictional patients are not added to it.`,
+          }
+        : { kind: 'seed' };
+    case 'partial':
+      return users + patients + entries > 0
+        ? {
+            kind: 'keep',
+            why: `An earlier seed left a partial demo caseload, beside ${own} and ${users} staff account${users === 1 ? '' : 's'} of their own; nothing is dropped. To start afresh, move those entries elsewhere and recreate the database.`,
+          }
+        : {
+            kind: 'recreate',
+            why: 'An earlier seed was cut off and left a partial demo caseload, with nothing entered by people beside it.',
+          };
+  }
 }
 
 /** Records that a seed finished, so a second run leaves the database alone. */
-export async function markSeeded(db: Database, summary: Record<string, number>): Promise<void> {
-  await db.$transaction((tx) =>
+export async function markSeeded(db: Queryable, summary: Record<string, number>): Promise<void> {
+  await inTransaction(db, (tx) =>
     audit(tx, {
       actor: 'system:seed',
       action: SEEDED,
@@ -183,17 +283,32 @@ export async function markSeeded(db: Database, summary: Record<string, number>):
   );
 }
 
-export async function seedDemo(db: Database, options: SeedOptions = {}): Promise<SeedResult> {
+/**
+ * Seeds the demo accounts and caseload as of `now`, in one transaction: a seed that fails for
+ * any reason leaves nothing behind, so the next attempt starts afresh.
+ */
+export async function seedDemo(db: Queryable, options: SeedOptions = {}): Promise<SeedResult> {
+  // About 10 s for 60 patients here; the limit leaves room for a slow machine.
+  return inTransaction(db, (tx) => seedDemoIn(tx, options), {
+    maxWait: 10_000,
+    timeout: 15 * 60_000,
+  });
+}
+
+async function seedDemoIn(db: Queryable, options: SeedOptions): Promise<SeedResult> {
   const now = (options.now ?? new Date()).getTime();
   const count = options.patients ?? 60;
   const log = options.log ?? (() => {});
+  const settings = options.settings ?? DEFAULT_SERVICE_SETTINGS;
+  const calendar = serviceCalendar(settings);
   const rng = random(20_261_121);
 
   const users = {} as Record<(typeof DEMO_USERS)[number]['key'], string>;
+  const passwordHash = await hashedDemoPassword();
   for (const user of DEMO_USERS) {
-    const created = await createUser(
+    const created = await createHashedUser(
       db,
-      { email: user.email, name: user.name, role: user.role, password: DEMO_PASSWORD },
+      { email: user.email, name: user.name, role: user.role, passwordHash },
       'system:seed',
     );
     users[user.key] = created.id;
@@ -203,26 +318,29 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
   let events = 0;
   const numbers = testNhsNumbers();
   for (let n = 0; n < count; n++) {
-    const nurseId = rng.chance(0.7) ? users.nurse : users.nurse2;
-    const patient = demoPatient(n, now, rng, numbers, nurseId);
+    // The patients that give the demo its shape are the demo nurse's, so her first worklist
+    // has something overdue, something due and something coming this week.
+    const nurseId = n < STAGES.length || rng.chance(0.7) ? users.nurse : users.nurse2;
+    const patient = demoPatient(n, now, rng, numbers, nurseId, calendar);
     const { episodeId } = patient;
     await enrolPatient(db, patient.enrolment, {
       actorId: nurseId,
       now: new Date(patient.enrolledAt),
+      settings,
     });
     // Replayed as it happened: each entry recorded a little after the event, by the nurse.
-    for (const [index, { at, event }] of patient.history.entries()) {
+    for (const [index, { at, recordedAt, event }] of patient.history.entries()) {
       await recordEvent(
         db,
         {
           episodeId,
           event: { id: `${episodeId}-entry-${index + 1}`, ...event, occurredAt: iso(at) },
         },
-        { actorId: nurseId, now: new Date(Math.min(at + rng.int(5, 90) * 60_000, now - 60_000)) },
+        { actorId: nurseId, now: new Date(recordedAt), settings },
       );
       events++;
     }
-    events += await catchUp(db, episodeId, nurseId, now, rng);
+    events += await catchUp(db, episodeId, nurseId, now, rng, settings);
     if ((n + 1) % 10 === 0) log(`Recorded ${n + 1} of ${count} patients (${events} events).`);
   }
 
@@ -248,17 +366,36 @@ export async function seedDemo(db: Database, options: SeedOptions = {}): Promise
   return { users, patients: count, events, remindersFired: fired };
 }
 
+/**
+ * The first patients are one of each stage, in this order, so even a small demo covers every
+ * phase and has work overdue (the late denosumab dose), due (the 48-hour review) and coming this
+ * week (the just-admitted patient's review); the rest follow the weights.
+ */
 const STAGES: readonly Stage[] = [
   'just-admitted',
+  'pain-review-due',
   'acute',
   'weeks-4-12',
   'past-12-weeks',
   'denosumab-late',
 ];
-const STAGE_WEIGHTS = [0.1, 0.3, 0.25, 0.3, 0.05];
+const STAGE_WEIGHTS = [0.08, 0.04, 0.28, 0.25, 0.3, 0.05];
 const STAGE_LIMITS = STAGE_WEIGHTS.map((_, i) =>
   STAGE_WEIGHTS.slice(0, i + 1).reduce((a, b) => a + b, 0),
 );
+
+/** How many days before today the fracture was, by stage (the 48-hour review's is by hours). */
+const DAYS_AGO: Record<Exclude<Stage, 'pain-review-due'>, readonly [number, number]> = {
+  'just-admitted': [0, 1],
+  acute: [3, 40],
+  // Inside the subacute phase (from day 42 to day 84) with a margin at each end.
+  'weeks-4-12': [43, 82],
+  'past-12-weeks': [90, 420],
+  // A dose is overdue from 6 months and 4 weeks after the last (at most 213 days, and a few more
+  // when holidays push the reminder): started 20-30 days after a fracture this long ago, the
+  // second dose is late at every instant.
+  'denosumab-late': [255, 285],
+};
 
 export interface DemoPatient {
   readonly episodeId: string;
@@ -268,6 +405,71 @@ export interface DemoPatient {
   readonly history: readonly PlannedEvent[];
 }
 
+const pad = (n: number) => String(n).padStart(2, '0');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A wall-clock time in working hours, on the quarter hour. */
+const clockTime = (rng: Random, fromHour: number, toHour: number) =>
+  `${pad(rng.int(fromHour, toHour))}:${pad(15 * rng.int(0, 3))}`;
+
+interface Presentation {
+  readonly fractureDay: LocalDate;
+  readonly identifiedDay: LocalDate;
+  readonly admittedAt: number | undefined;
+  readonly enrolledAt: number;
+}
+
+/**
+ * When the fracture happened, was identified, and (if admitted) the patient was admitted, and when
+ * the FLS enrolled them: all in the service's days and hours, and enrolment at least
+ * ENROLLED_BEFORE_NOW before `now`. A presentation the day has not yet reached (an enrolment this
+ * afternoon, seen at 01:00) moves back a day, so the story is believable at any hour.
+ */
+function presentation(
+  stage: Stage,
+  now: number,
+  rng: Random,
+  calendar: ServiceCalendar,
+): Presentation {
+  if (stage === 'pain-review-due') {
+    // Admitted 50-66 hours ago, at whatever hour that was: the 48-hour review is due now.
+    const admittedAt = now - rng.int(50 * 4, 66 * 4) * 15 * MINUTE;
+    const day = calendar.localDate(admittedAt);
+    return {
+      fractureDay: day,
+      identifiedDay: day,
+      admittedAt,
+      enrolledAt: admittedAt + rng.int(1, 3) * HOUR,
+    };
+  }
+  const today = calendar.localDate(now);
+  const [fewest, most] = DAYS_AGO[stage];
+  let fractureDay = calendar.addToDate(today, { days: -rng.int(fewest, most) });
+  const admitted = stage === 'just-admitted' || rng.chance(0.45);
+  const admissionTime = clockTime(rng, 7, 15);
+  const hoursToEnrolment = rng.int(1, 4);
+  let identifiedDay = admitted
+    ? fractureDay
+    : minDate(calendar.addToDate(fractureDay, { days: rng.int(1, 4) }), today);
+  const enrolmentTime = clockTime(rng, 9, 16);
+  for (let moved = 0; ; moved++) {
+    const admittedAt = admitted ? calendar.atLocalTime(fractureDay, admissionTime) : undefined;
+    const enrolledAt =
+      admittedAt !== undefined
+        ? admittedAt + hoursToEnrolment * HOUR
+        : calendar.atLocalTime(identifiedDay, enrolmentTime);
+    if (enrolledAt <= now - ENROLLED_BEFORE_NOW) {
+      return { fractureDay, identifiedDay, admittedAt, enrolledAt };
+    }
+    // Enrolment times lie before 20:00, so one day back always suffices; two is a bug.
+    if (moved > 1) throw new Error(`demo seed: no presentation before ${iso(now)}`);
+    identifiedDay = calendar.addToDate(identifiedDay, { days: -1 });
+    fractureDay = minDate(fractureDay, identifiedDay);
+  }
+}
+
+const minDate = (a: LocalDate, b: LocalDate) => (a < b ? a : b);
+
 /** Patient number n of the demo: where they are on the pathway and what was recorded. */
 export function demoPatient(
   n: number,
@@ -275,35 +477,27 @@ export function demoPatient(
   rng: Random,
   numbers: Iterator<string>,
   nurseId: string,
+  calendar: ServiceCalendar = serviceCalendar(),
 ): DemoPatient {
-  // The first patients cover every stage; the rest follow the weights.
   const r = rng.next();
   const stage: Stage = STAGES[n] ?? STAGES[STAGE_LIMITS.findIndex((limit) => r < limit)] ?? 'acute';
-  const daysAgo = {
-    'just-admitted': rng.int(0, 1),
-    acute: rng.int(3, 40),
-    'weeks-4-12': rng.int(42, 84),
-    'past-12-weeks': rng.int(90, 420),
-    'denosumab-late': rng.int(250, 280),
-  }[stage];
-  const today = new Date(now);
-  const fracture =
-    Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - daysAgo * DAY;
-  const admitted = stage === 'just-admitted' || rng.chance(0.45);
-  const todayStart = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
-  const identified = Math.min(fracture + (admitted ? 0 : rng.int(1, 4) * DAY), todayStart);
-  // Enrolled in working hours, never in the future.
-  const enrolledAt = Math.min(identified + (admitted ? 15 : 10) * HOUR, now - 2 * HOUR);
+  const { fractureDay, identifiedDay, admittedAt, enrolledAt } = presentation(
+    stage,
+    now,
+    rng,
+    calendar,
+  );
   const age = rng.int(58, 92);
-  const birth = Date.UTC(new Date(fracture).getUTCFullYear() - age, rng.int(0, 11), rng.int(1, 28));
+  const dateOfBirth = `${Number(fractureDay.slice(0, 4)) - age}-${pad(rng.int(1, 12))}-${pad(rng.int(1, 28))}`;
   const levels = rng.pick([['T12'], ['L1'], ['T11', 'T12'], ['L2'], ['T8'], ['L1', 'L2'], ['T7']]);
   const episodeId = `demo-episode-${n + 1}`;
   const sex = rng.chance(0.75) ? 'female' : 'male';
+  const admitted = admittedAt !== undefined;
   const enrolment: EnrolmentInput = {
     patient: {
       id: `demo-patient-${n + 1}`,
       identifier: { kind: 'nhs-number', value: numbers.next().value },
-      dateOfBirth: isoDay(birth),
+      dateOfBirth,
       sex,
     },
     demographics: { givenName: rng.pick(GIVEN[sex]), familyName: FAMILY[n % FAMILY.length] },
@@ -311,14 +505,14 @@ export function demoPatient(
       id: episodeId,
       pathwayVersion: CURRENT_PATHWAY_VERSION,
       vertebralLevels: levels,
-      fractureDate: isoDay(fracture),
+      fractureDate: fractureDay,
       fractureDateEstimated: !admitted && rng.chance(0.3),
-      identifiedOn: isoDay(identified),
+      identifiedOn: identifiedDay,
       identification: admitted
         ? 'symptomatic-presentation'
         : rng.pick(['symptomatic-presentation', 'incidental-imaging']),
       careSetting: admitted
-        ? { kind: 'admitted', admittedAt: iso(fracture + 14 * HOUR) }
+        ? { kind: 'admitted', admittedAt: iso(admittedAt) }
         : { kind: 'community' },
       columnInvolvement: 'anterior-only',
       neurologicalDeficit: false,
@@ -331,7 +525,7 @@ export function demoPatient(
     episodeId,
     enrolment,
     enrolledAt,
-    history: historyOf(stage, enrolledAt, fracture, now, rng),
+    history: historyOf(stage, enrolledAt, fractureDay, now, rng, calendar),
   };
 }
 
@@ -341,21 +535,28 @@ export function demoPatient(
  * denosumab dose is left alone: the demo shows one.
  */
 async function catchUp(
-  db: Database,
+  db: Queryable,
   episodeId: string,
   nurseId: string,
   now: number,
   rng: Random,
+  settings: ServiceSettings,
 ): Promise<number> {
+  const calendar = serviceCalendar(settings);
   const record = await loadEpisodeRecord(db, episodeId);
   if (!record) return 0;
-  const plan = computePlan({ ...record, asOf: now });
+  const plan = computePlan({ ...record, asOf: now, settings });
+  const recordedAt = now - 30 * MINUTE;
   let recorded = 0;
   for (const step of plan.steps) {
     const overdueFrom = step.window ? Date.parse(step.window.transitions.overdue) : Number.NaN;
-    if (step.status !== 'overdue' || !(overdueFrom < now - 21 * DAY)) continue;
+    if (step.status !== 'overdue' || !(overdueFrom < calendar.addToInstant(now, { days: -21 })))
+      continue;
     if (step.stepId.startsWith('denosumab') || !rng.chance(0.88)) continue;
     const due = Date.parse(step.window?.transitions.due ?? '');
+    // Done on one of the days it was due, before it became overdue.
+    const daysDue = calendar.daysBetween(calendar.localDate(due), calendar.localDate(overdueFrom));
+    const done = calendar.addToInstant(due, { days: rng.int(0, Math.max(0, daysDue - 1)) });
     await recordEvent(
       db,
       {
@@ -365,12 +566,10 @@ async function catchUp(
           type: 'step-completed',
           stepKey: step.key,
           outcome: rng.chance(0.9) ? 'done' : rng.pick(['declined', 'not-indicated']),
-          occurredAt: iso(
-            due + rng.int(0, Math.max(0, Math.floor((overdueFrom - due) / DAY))) * DAY,
-          ),
+          occurredAt: iso(Math.min(done, recordedAt)),
         },
       },
-      { actorId: nurseId, now: new Date(now - 30 * 60_000) },
+      { actorId: nurseId, now: new Date(recordedAt), settings },
     );
     recorded++;
   }
@@ -381,21 +580,27 @@ async function catchUp(
 function historyOf(
   stage: Stage,
   enrolledAt: number,
-  fracture: number,
+  fractureDay: LocalDate,
   now: number,
   rng: Random,
+  calendar: ServiceCalendar,
 ): PlannedEvent[] {
   const planned: PlannedEvent[] = [];
-  const at = (day: number, hour = 10) => fracture + day * DAY + hour * HOUR;
+  /** A local day after the fracture, at a local time. */
+  const at = (day: number, time = '10:00') =>
+    calendar.atLocalTime(calendar.addToDate(fractureDay, { days: day }), time);
   const add = (when: number, event: Record<string, unknown>) => {
-    if (when > enrolledAt && when < now - HOUR) planned.push({ at: when, event });
+    if (when > enrolledAt && when < now - HOUR) {
+      const recordedAt = Math.min(when + rng.int(5, 90) * MINUTE, now - MINUTE);
+      planned.push({ at: when, recordedAt, event });
+    }
   };
   // Pain settles over weeks for most, stays high for a few.
   let pain = rng.int(6, 9);
   const settles = rng.chance(0.8);
-  const painAt = (day: number) => {
+  const assessPain = (when: number) => {
     pain = Math.max(1, Math.min(10, pain + (settles ? -rng.int(0, 2) : rng.int(-1, 1))));
-    add(at(day, rng.int(9, 16)), {
+    add(when, {
       type: 'pain-assessment',
       nrsAtRest: Math.max(0, pain - 2),
       nrsOnActivity: pain,
@@ -406,11 +611,19 @@ function historyOf(
   };
   const diligent = stage !== 'just-admitted' && rng.chance(0.75);
 
-  painAt(0.5);
-  if (stage === 'just-admitted') return sorted(planned);
-  if (rng.chance(0.85)) painAt(2);
-  add(at(1, 11), { type: 'step-completed', stepKey: 'self-management-advice', outcome: 'done' });
-  for (const day of [7, 14, 21, 35, 56, 84]) if (rng.chance(0.6)) painAt(day);
+  // The first contact: the holistic assessment soon after enrolment, then advice.
+  const firstContact = enrolledAt + rng.int(2, 8) * 15 * MINUTE;
+  assessPain(firstContact);
+  if (stage === 'just-admitted' || stage === 'pain-review-due') return sorted(planned);
+  add(firstContact + 15 * MINUTE, {
+    type: 'step-completed',
+    stepKey: 'self-management-advice',
+    outcome: 'done',
+  });
+  if (rng.chance(0.85)) assessPain(at(2, clockTime(rng, 9, 16)));
+  for (const day of [7, 14, 21, 35, 56, 84]) {
+    if (rng.chance(0.6)) assessPain(at(day, clockTime(rng, 9, 16)));
+  }
   if (diligent || rng.chance(0.5)) {
     add(at(rng.int(8, 16)), {
       type: 'psychological-screen',
@@ -461,7 +674,7 @@ function historyOf(
   const onTherapy = stage === 'denosumab-late' || (diligent && rng.chance(0.8));
   if (onTherapy) add(started, { type: 'bone-therapy-started', drug });
   if (rng.chance(0.75)) {
-    add(at(rng.int(110, 118), 14), {
+    add(at(rng.int(110, 118), '14:00'), {
       type: 'follow-up-contact',
       mode: rng.pick(['telephone', 'face-to-face', 'video']),
       treatmentStatus: 'started',
@@ -470,7 +683,7 @@ function historyOf(
     });
   }
   if (rng.chance(0.7)) {
-    add(at(rng.int(362, 368), 14), {
+    add(at(rng.int(362, 368), '14:00'), {
       type: 'follow-up-contact',
       mode: 'telephone',
       treatmentStatus: 'started',
@@ -479,8 +692,12 @@ function historyOf(
   }
   // Denosumab is every 6 months; the late patient's second dose has not been given.
   if (onTherapy && drug === 'denosumab' && stage !== 'denosumab-late') {
-    for (let dose = 1; dose <= 2; dose++)
-      add(started + dose * 182 * DAY, { type: 'bone-therapy-dose', drug });
+    for (let dose = 1; dose <= 2; dose++) {
+      add(calendar.addToInstant(started, { months: 6 * dose }), {
+        type: 'bone-therapy-dose',
+        drug,
+      });
+    }
   }
   return sorted(planned);
 }

@@ -1,14 +1,14 @@
 // The demo service at scale (100,000 patients for the benchmarks): the same patients as the
 // demo, enrolled as an import from another system would be, in batches through enrolPatients,
 // with their history up to now. Spread over more nurses, as a large service would be.
-import { createUser } from '../auth/users.js';
+import { createHashedUser } from '../auth/users.js';
 import type { Database } from '../client.js';
 import { isUniqueViolation } from '../errors.js';
 import { enrolPatients } from '../records/write-path.js';
 import {
-  DEMO_PASSWORD,
   DEMO_USERS,
   demoPatient,
+  hashedDemoPassword,
   markSeeded,
   random,
   seedDemo,
@@ -44,9 +44,14 @@ export async function seedScale(
   for (let i = 3; nurseIds.length < (options.nurses ?? 25); i++) {
     const email = `nurse${i}@demo.fls.example`;
     try {
-      const user = await createUser(
+      const user = await createHashedUser(
         db,
-        { email, name: `Scale Nurse ${i}`, role: 'nurse', password: DEMO_PASSWORD },
+        {
+          email,
+          name: `Scale Nurse ${i}`,
+          role: 'nurse',
+          passwordHash: await hashedDemoPassword(),
+        },
         'system:seed',
       );
       nurseIds.push(user.id);
@@ -78,11 +83,11 @@ export async function seedScale(
             enrolledAt: new Date(patient.enrolledAt).toISOString(),
           },
           // Entered as an import: what happened, and when each entry was first written down.
-          history: patient.history.map(({ at, event }, index) => ({
+          history: patient.history.map(({ at, recordedAt, event }, index) => ({
             id: `${patient.episodeId}-entry-${index + 1}`,
             ...event,
             occurredAt: new Date(at).toISOString(),
-            recordedAt: new Date(Math.min(at + 30 * 60_000, now)).toISOString(),
+            recordedAt: new Date(recordedAt).toISOString(),
           })),
         });
       }

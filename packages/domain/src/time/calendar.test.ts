@@ -94,6 +94,20 @@ describe('local dates and the clinic hour', () => {
     expect(iso(first)).toBe('2025-02-03T09:00:00.000Z');
   });
 
+  it('gives the instant of any local wall-clock time, in the offset in force then', () => {
+    expect(iso(london.atLocalTime('2025-07-01', '14:30'))).toBe('2025-07-01T13:30:00.000Z');
+    expect(iso(london.atLocalTime('2025-01-15', '00:15'))).toBe('2025-01-15T00:15:00.000Z');
+    // Just after midnight in summer is still the evening before in UTC.
+    expect(iso(london.atLocalTime('2025-07-01', '00:30'))).toBe('2025-06-30T23:30:00.000Z');
+  });
+
+  it('moves a wall-clock time the clocks skip forward, and takes the first of a repeated one', () => {
+    // 01:30 on 30 March 2025 does not exist in London: 02:30 BST, which is 01:30 UTC.
+    expect(iso(london.atLocalTime('2025-03-30', '01:30'))).toBe('2025-03-30T01:30:00.000Z');
+    // 01:30 on 26 October 2025 happens twice: first in BST (00:30 UTC), then in GMT.
+    expect(iso(london.atLocalTime('2025-10-26', '01:30'))).toBe('2025-10-26T00:30:00.000Z');
+  });
+
   it('gives the local date of an instant: 23:30 UTC on 30 June is already 1 July in London', () => {
     expect(london.localDate(at('2025-06-30T23:30:00Z'))).toBe('2025-07-01');
   });

@@ -95,6 +95,18 @@ export class ServiceCalendar {
     return cached;
   }
 
+  /**
+   * The instant a local wall-clock time (`HH:MM`) names on a local date. A time the clocks skip
+   * (01:30 on the spring-forward day) moves forward by the gap; a time that happens twice (01:30
+   * on the autumn day) is the first of the two.
+   */
+  atLocalTime(date: LocalDate, time: string): EpochMs {
+    return Temporal.PlainDate.from(date).toZonedDateTime({
+      timeZone: this.timeZone,
+      plainTime: Temporal.PlainTime.from(time),
+    }).epochMilliseconds;
+  }
+
   /** Calendar arithmetic on a local date; month ends clamp (31 Jan + 1 month = 28/29 Feb). */
   addToDate(date: LocalDate, offset: CalendarOffset): LocalDate {
     return addToCivilDate(date, offset);
