@@ -9,7 +9,8 @@ export default defineConfig({
       '../../packages/database/src/testing/postgres-setup.ts',
       'src/testing/redis-setup.ts',
     ],
-    // Real PostgreSQL and Redis. Files run one at a time: one test empties all of Redis (FLUSHALL).
+    // Real PostgreSQL and Redis (each test its own database and key prefix). Files run one at a
+    // time: their timing checks (a job fires within a second of its time) need the cores.
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,

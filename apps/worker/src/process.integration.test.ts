@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { enrolPatient } from '@vfx/database';
 import { testEnrolment } from '@vfx/database/testing';
+import { serviceCalendar } from '@vfx/domain';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS, type TestEnvironment, testEnvironment, waitFor } from './testing/harness.js';
 
@@ -46,12 +47,20 @@ async function ready(port: number) {
   );
 }
 
-/** BURST admitted patients whose 48-hour reviews all become due at `dueAt`. */
+/**
+ * BURST admitted patients whose 48-hour reviews all become due at `dueAt`, each first seen an hour
+ * after admission (so no other step falls due during the test, whatever the hour).
+ */
 async function enrolBurst(env: TestEnvironment, dueAt: number) {
-  const admittedAt = new Date(dueAt - 48 * HOUR);
-  const fractureDate = new Date(admittedAt.getTime() - 24 * HOUR).toISOString().slice(0, 10);
+  const admittedAt = dueAt - 48 * HOUR;
+  const fractureDate = serviceCalendar().localDate(admittedAt - 24 * HOUR);
   for (let n = 1; n <= BURST; n++) {
-    const input = testEnrolment({ n, fractureDate, admittedAt: admittedAt.toISOString() });
+    const input = testEnrolment({
+      n,
+      fractureDate,
+      admittedAt: new Date(admittedAt).toISOString(),
+      firstContactAt: new Date(admittedAt + HOUR).toISOString(),
+    });
     await enrolPatient(env.db, input, { actorId: 'nurse-1' });
   }
 }

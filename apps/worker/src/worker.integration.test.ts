@@ -1,10 +1,10 @@
 import { enrolPatient, fireFollowUp, recordEvent } from '@vfx/database';
 import { testEnrolment } from '@vfx/database/testing';
-import { Redis } from 'ioredis';
+import { serviceCalendar } from '@vfx/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   BACKENDS,
-  TEST_REDIS_URL,
+  deleteRedisPrefix,
   type TestEnvironment,
   testEnvironment,
   waitFor,
@@ -12,16 +12,25 @@ import {
 import type { WorkerApp } from './worker-app.js';
 
 const HOUR = 3_600_000;
+const calendar = serviceCalendar();
 let counter = 0;
 
-/** An admitted patient whose 48-hour pain review becomes due `inMs` from now. */
+/**
+ * An admitted patient whose 48-hour pain review becomes due `inMs` from now, seen an hour after
+ * admission (so the steps due at the clinic hour on the enrolment day are done, and what is
+ * pending does not depend on the hour the test runs at).
+ */
 function admittedDueIn(inMs: number) {
   counter += 1;
-  const admittedAt = new Date(Date.now() - 48 * HOUR + inMs);
-  const fractureDate = new Date(admittedAt.getTime() - 24 * HOUR).toISOString().slice(0, 10);
+  const admittedAt = Date.now() - 48 * HOUR + inMs;
   return {
     n: counter,
-    input: testEnrolment({ n: counter, fractureDate, admittedAt: admittedAt.toISOString() }),
+    input: testEnrolment({
+      n: counter,
+      fractureDate: calendar.localDate(admittedAt - 24 * HOUR),
+      admittedAt: new Date(admittedAt).toISOString(),
+      firstContactAt: new Date(admittedAt + HOUR).toISOString(),
+    }),
     episodeId: `ep-${counter}`,
   };
 }
@@ -79,7 +88,12 @@ describe.each(BACKENDS)('worker on %s', (backend) => {
     const { input, episodeId } = admittedDueIn(6 * HOUR);
     await enrolPatient(env.db, input, { actorId: 'nurse-1' });
     const expected = await pendingIds(env, episodeId);
-    expect(expected.length).toBeGreaterThan(3);
+    // Within the horizon: the review's due and overdue reminders (the first contact is done).
+    const soon = await env.db.followUp.findMany({ where: { id: { in: expected } } });
+    expect(soon.map((f) => `${f.stepKey}/${f.transition}`).sort()).toEqual([
+      'pain-review-48h/due',
+      'pain-review-48h/overdue',
+    ]);
     await waitFor('the jobs', async () => {
       const queued = await queuedIds(worker);
       return expected.every((id) => queued.has(id));
@@ -143,11 +157,23 @@ describe.each(BACKENDS)('worker on %s', (backend) => {
       return reviewJobs.every((f) => !queued.has(f.id));
     });
 
-    // Denosumab: starting it schedules the next dose; correcting the start date moves it.
-    const startedAt = new Date(Date.now() - 182 * 24 * HOUR + 2 * 24 * HOUR);
-    const fracture = new Date(startedAt.getTime() - 30 * 24 * HOUR).toISOString().slice(0, 10);
+    // Denosumab: starting it schedules the next dose; correcting the start date moves it. The
+    // start is chosen so that the next dose falls on a working day within the queue's horizon
+    // (a bank holiday may push a dose 6 months after other days past it).
+    const today = calendar.localDate(Date.now());
+    let startDay = today;
+    for (let daysAhead = 1; ; daysAhead++) {
+      startDay = calendar.addToDate(today, { days: daysAhead - 183 });
+      const doseDay = calendar.addToDate(startDay, { months: 6 });
+      if (doseDay > today && calendar.isWorkingDay(doseDay) && daysAhead < 6) break;
+      if (daysAhead > 30) throw new Error(`no working day for a dose near ${today}`);
+    }
+    const startedAt = new Date(calendar.atLocalTime(startDay, '10:00'));
     counter += 1;
-    const dmab = testEnrolment({ n: counter, fractureDate: fracture });
+    const dmab = testEnrolment({
+      n: counter,
+      fractureDate: calendar.addToDate(startDay, { days: -30 }),
+    });
     const dmabEpisode = `ep-${counter}`;
     await enrolPatient(env.db, dmab, { actorId: 'nurse-1' });
     await recordEvent(
@@ -250,9 +276,9 @@ describe.each(BACKENDS)('worker on %s', (backend) => {
       return expected.every((id) => queued.has(id));
     });
     if (backend === 'redis') {
-      const redis = new Redis(TEST_REDIS_URL);
-      await redis.flushall();
-      redis.disconnect();
+      // Everything this worker keeps in Redis, as after a Redis restart without persistence;
+      // only this test's own keys, never another program's.
+      await deleteRedisPrefix(env.config.QUEUE_PREFIX);
     } else {
       await worker.queues.followUps.obliterate({ force: true });
     }

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { enrolPatient } from '@vfx/database';
 import { testEnrolment } from '@vfx/database/testing';
+import { serviceCalendar } from '@vfx/domain';
 import type { Job } from 'bullmq';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,14 +12,18 @@ import { ReminderHandlers } from './reminder.handlers.js';
 const HOUR = 3_600_000;
 let counter = 0;
 
-/** An admitted patient whose 48-hour review is already due, so its reminder is made at once. */
+/**
+ * An admitted patient whose 48-hour review is already due, so its reminder is made at once; the
+ * first contact is recorded, so no other step's reminder goes out whatever the hour.
+ */
 function dueNow() {
   counter += 1;
-  const admittedAt = new Date(Date.now() - 50 * HOUR);
+  const admittedAt = Date.now() - 50 * HOUR;
   return testEnrolment({
     n: counter,
-    fractureDate: new Date(admittedAt.getTime() - 24 * HOUR).toISOString().slice(0, 10),
-    admittedAt: admittedAt.toISOString(),
+    fractureDate: serviceCalendar().localDate(admittedAt - 24 * HOUR),
+    admittedAt: new Date(admittedAt).toISOString(),
+    firstContactAt: new Date(admittedAt + HOUR).toISOString(),
   });
 }
 

@@ -8,6 +8,13 @@ export interface TestEnrolmentOptions {
   readonly enrolledAt?: string;
   readonly nurseId?: string | null;
   readonly dateOfBirth?: string;
+  /**
+   * The first contact (an instant): the holistic assessment (mild pain, so it starts nothing
+   * else) and the self-management advice, recorded with the enrolment. Those two steps fall due
+   * at the clinic hour of the enrolment day, so without them a test's follow-ups depend on the
+   * hour it runs at; with them, only the steps the test is about are pending.
+   */
+  readonly firstContactAt?: string;
 }
 
 /**
@@ -24,10 +31,30 @@ export function testEnrolment(options: TestEnrolmentOptions = {}): EnrolmentInpu
     ...(options.dateOfBirth ? { dateOfBirth: options.dateOfBirth } : {}),
   });
   const { patientId: _p, enrolledAt: _e, ...episode } = built.episode;
+  const at = options.firstContactAt;
   return {
     patient: { ...built.patient, identifier: { kind: 'mrn', value: `TEST-${n}` } },
     demographics: { givenName: 'Test', familyName: `Patient ${n}` },
     episode: options.enrolledAt ? { ...episode, enrolledAt: options.enrolledAt } : episode,
     nurseId: options.nurseId === undefined ? 'nurse-1' : options.nurseId,
+    ...(at
+      ? {
+          history: [
+            {
+              type: 'pain-assessment',
+              nrsAtRest: 1,
+              nrsOnActivity: 3,
+              functionalLimitation: 'mild',
+              occurredAt: at,
+            },
+            {
+              type: 'step-completed',
+              stepKey: 'self-management-advice',
+              outcome: 'done',
+              occurredAt: at,
+            },
+          ],
+        }
+      : {}),
   };
 }
