@@ -19,7 +19,9 @@ import {
   type PatientInput,
   type Plan,
   parseEpisodeRecord,
+  serviceCalendar,
 } from '../src/index.js';
+import { parseInstant } from '../src/inputs/errors.js';
 
 interface RecordInput {
   readonly label?: string;
@@ -48,13 +50,12 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const now = new Date();
-const asOf = values['as-of'] ?? now.toISOString();
+const asOf = values['as-of'] ?? new Date().toISOString();
 
 async function main(): Promise<void> {
   const records: RecordInput[] = values.record
     ? [JSON.parse(await readFile(values.record, 'utf8')) as RecordInput]
-    : demoRecords(now);
+    : demoRecords(parseInstant(asOf, 'as-of'));
   const plans: { label: string; plan: Plan }[] = [];
   for (const [index, record] of records.entries()) {
     const parsed = parseEpisodeRecord(record, { now: asOf });
@@ -124,15 +125,22 @@ function printPlan(label: string, plan: Plan): void {
   console.log(`\n${plan.timers.length} timed status changes scheduled.`);
 }
 
-/** A few obviously fictional patients whose fractures are dated relative to today. */
-function demoRecords(today: Date): RecordInput[] {
-  const daysAgo = (days: number, hour = 10) => {
-    const d = new Date(today.getTime() - days * 86_400_000);
-    d.setUTCHours(hour, 0, 0, 0);
-    return d;
-  };
+/**
+ * A few obviously fictional patients whose fractures are dated relative to `asOf`: days and hours
+ * of the service's calendar (Europe/London), so "3 days ago" is day 3 at any hour.
+ */
+function demoRecords(asOf: number): RecordInput[] {
+  const calendar = serviceCalendar();
+  const today = calendar.localDate(asOf);
+  const daysAgo = (days: number, hour = 10) =>
+    new Date(
+      calendar.atLocalTime(
+        calendar.addToDate(today, { days: -days }),
+        `${String(hour).padStart(2, '0')}:00`,
+      ),
+    );
   const iso = (d: Date) => d.toISOString();
-  const date = (d: Date) => d.toISOString().slice(0, 10);
+  const date = (d: Date) => calendar.localDate(d.getTime());
   const base = (
     id: string,
     fractureDaysAgo: number,

@@ -7,6 +7,7 @@
 // import.meta.resolve, which Vitest's module runner (where global setup runs) does not support.
 import { createDatabase, type Database, enrolPatient, seedDemo } from '@vfx/database';
 import { createTestDatabase, testEnrolment } from '@vfx/database/testing';
+import { serviceCalendar } from '@vfx/domain';
 import { OVERDUE_PATIENT, PAIN_REVIEW_PATIENT } from './journey-patients';
 
 const nowIso = process.argv[2];
@@ -51,7 +52,7 @@ async function enrolJourneyPatients(
     const dateOfBirth = '1941-03-09';
     const base = testEnrolment({
       n: patient.n,
-      fractureDate: episode.fracture.toISOString().slice(0, 10),
+      fractureDate: serviceCalendar().localDate(episode.fracture.getTime()),
       ...(episode.admitted ? { admittedAt: episode.admitted.toISOString() } : {}),
       enrolledAt: episode.enrolled.toISOString(),
       nurseId,

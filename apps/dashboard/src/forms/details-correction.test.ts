@@ -13,6 +13,7 @@ const episode = EpisodeSchema.parse(
   }).episode,
 );
 const zone = 'Europe/London';
+const now = new Date('2026-11-20T12:00:00Z');
 
 describe('the enrolment details correction form', () => {
   it('shows the details as they stand, in the user’s zone', () => {
@@ -30,39 +31,42 @@ describe('the enrolment details correction form', () => {
 
   it('sends only what changed; an admission time left as shown keeps its stored instant', () => {
     const shown = detailsFormValues(episode, zone);
-    expect(detailsFromForm(shown, episode, zone)).toEqual({ kind: 'unchanged' });
+    expect(detailsFromForm(shown, episode, zone, now)).toEqual({ kind: 'unchanged' });
     expect(
       detailsFromForm(
         { ...shown, vertebralLevels: 'T12,L1', fractureDate: '2026-11-02' },
         episode,
         zone,
+        now,
       ),
     ).toEqual({
       kind: 'changed',
       details: { vertebralLevels: ['T12', 'L1'], fractureDate: '2026-11-02' },
     });
-    expect(detailsFromForm({ ...shown, admittedAt: '2026-11-16T20:15' }, episode, zone)).toEqual({
+    expect(
+      detailsFromForm({ ...shown, admittedAt: '2026-11-16T20:15' }, episode, zone, now),
+    ).toEqual({
       kind: 'changed',
       details: { careSetting: { kind: 'admitted', admittedAt: '2026-11-16T20:15:00.000Z' } },
     });
-    expect(detailsFromForm({ ...shown, careSetting: 'community' }, episode, zone)).toEqual({
+    expect(detailsFromForm({ ...shown, careSetting: 'community' }, episode, zone, now)).toEqual({
       kind: 'changed',
       details: { careSetting: { kind: 'community' } },
     });
     // An unticked estimate box is "no", which is what it already was.
     const { fractureDateEstimated: _, ...unticked } = shown;
-    expect(detailsFromForm(unticked, episode, zone)).toEqual({ kind: 'unchanged' });
+    expect(detailsFromForm(unticked, episode, zone, now)).toEqual({ kind: 'unchanged' });
   });
 
   it('keeps a cleared field as typed, for the domain to name; asks for a readable admission time', () => {
     const shown = detailsFormValues(episode, zone);
     expect(
-      detailsFromForm({ ...shown, vertebralLevels: '', fractureDate: '' }, episode, zone),
+      detailsFromForm({ ...shown, vertebralLevels: '', fractureDate: '' }, episode, zone, now),
     ).toEqual({
       kind: 'changed',
       details: { vertebralLevels: [], fractureDate: '' },
     });
-    expect(detailsFromForm({ ...shown, admittedAt: 'yesterday' }, episode, zone)).toEqual({
+    expect(detailsFromForm({ ...shown, admittedAt: 'yesterday' }, episode, zone, now)).toEqual({
       kind: 'invalid',
       fieldErrors: { admittedAt: 'Enter the date and time of admission, e.g. 16/11/2026 18:00.' },
     });

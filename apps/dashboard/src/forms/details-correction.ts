@@ -35,6 +35,7 @@ export function detailsFromForm(
   values: Record<string, string>,
   base: Episode,
   zone: string,
+  now: Date,
 ): DetailsFromForm {
   let careSetting: Episode['careSetting'] = { kind: 'community' };
   if (values.careSetting === 'admitted') {
@@ -45,7 +46,7 @@ export function detailsFromForm(
     ) {
       careSetting = base.careSetting;
     } else {
-      const admittedAt = instantFromLocal(typed, zone);
+      const admittedAt = instantFromLocal(typed, zone, now);
       if (!admittedAt) {
         return {
           kind: 'invalid',

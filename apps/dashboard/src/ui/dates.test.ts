@@ -53,6 +53,38 @@ describe('dates as the user reads them', () => {
   });
 });
 
+describe('a time of something that happened, typed in the hour the clocks go back', () => {
+  const zone = 'Europe/London';
+  it('is now when the form’s default (now, to the minute) is left as shown, in either 01:xx', async () => {
+    const { instantFromLocal, localInputValue } = await import('./dates');
+    // Opened in the first 01:xx (BST) and saved two minutes later; then the same in the second.
+    for (const opened of ['2026-10-25T00:45:00Z', '2026-10-25T01:45:00Z']) {
+      const shown = localInputValue(opened, zone);
+      expect(shown).toBe('2026-10-25T01:45');
+      const saved = new Date(Date.parse(opened) + 2 * 60_000);
+      expect(instantFromLocal(shown, zone, saved)?.toISOString()).toBe(
+        new Date(opened).toISOString(),
+      );
+    }
+  });
+
+  it('is the latest reading that has passed; the earlier one when neither has', async () => {
+    const { instantFromLocal } = await import('./dates');
+    const later = new Date('2026-10-25T12:00:00Z');
+    expect(instantFromLocal('2026-10-25T01:10', zone, later)?.toISOString()).toBe(
+      '2026-10-25T01:10:00.000Z',
+    );
+    const before = new Date('2026-10-24T20:00:00Z');
+    expect(instantFromLocal('2026-10-25T01:10', zone, before)?.toISOString()).toBe(
+      '2026-10-25T00:10:00.000Z',
+    );
+    // Outside that hour there is one reading, whatever the limit.
+    expect(instantFromLocal('2026-10-25T02:10', zone, before)?.toISOString()).toBe(
+      '2026-10-25T02:10:00.000Z',
+    );
+  });
+});
+
 describe('wall-clock times from a form', () => {
   it('reads them in the user zone, across the clock changes', async () => {
     const { instantFromLocal, localInputValue } = await import('./dates');
@@ -68,6 +100,10 @@ describe('wall-clock times from a form', () => {
     // 01:30 on 29 March 2026 does not exist in London; it is read as GMT.
     expect(instantFromLocal('2026-03-29T01:30', 'Europe/London')?.toISOString()).toBe(
       '2026-03-29T01:30:00.000Z',
+    );
+    // 01:30 on 25 October 2026 happens twice: 00:30 UTC (BST), then 01:30 UTC (GMT).
+    expect(instantFromLocal('2026-10-25T01:30', 'Europe/London')?.toISOString()).toBe(
+      '2026-10-25T00:30:00.000Z',
     );
     expect(instantFromLocal('2026-02-30T10:00', 'Europe/London')).toBeUndefined();
     expect(instantFromLocal('yesterday', 'Europe/London')).toBeUndefined();

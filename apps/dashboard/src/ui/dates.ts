@@ -120,19 +120,34 @@ export function offsetMs(instant: number, timeZone: string): number {
 
 /**
  * The instant a wall-clock time ("2026-03-29T10:30", as a datetime-local input gives it) names in
- * a zone, or undefined when the text is not such a time. In the hour the clocks go forward the
- * time is read with the offset before the change.
+ * a zone, or undefined when the text is not such a time. A time the clocks skip (the hour they go
+ * forward) is read with the offset before the change. A time that happens twice (the hour they go
+ * back) is read as the later of the two that is not after `notAfter` (for a moment in the past,
+ * such as when something happened: typed a little after, it is the latest reading that fits), or
+ * as the earlier one when neither fits or no `notAfter` is given.
  */
-export function instantFromLocal(local: string, timeZone: string): Date | undefined {
+export function instantFromLocal(
+  local: string,
+  timeZone: string,
+  notAfter?: Date | number,
+): Date | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local.trim());
   if (!match) return undefined;
   const [, y, mo, d, h, mi] = match.map(Number) as [number, number, number, number, number, number];
   const wall = Date.UTC(y, mo - 1, d, h, mi);
   if (Number.isNaN(wall) || new Date(wall).getUTCDate() !== d || h > 23 || mi > 59)
     return undefined;
-  const first = wall - offsetMs(wall, timeZone);
-  const second = wall - offsetMs(first, timeZone);
-  return new Date(second);
+  // The offsets in force a day either side; around a clock change they differ.
+  const before = wall - offsetMs(wall - 86_400_000, timeZone);
+  const after = wall - offsetMs(wall + 86_400_000, timeZone);
+  const readings = [...new Set([before, after])]
+    .filter((instant) => instant + offsetMs(instant, timeZone) === wall)
+    .sort((a, b) => a - b);
+  // No reading: the clocks skipped this time; read it with the offset before the change.
+  if (readings.length === 0) return new Date(before);
+  const limit = notAfter === undefined ? undefined : new Date(notAfter).getTime();
+  const fitting = limit === undefined ? [] : readings.filter((instant) => instant <= limit);
+  return new Date(fitting.at(-1) ?? (readings[0] as number));
 }
 
 /** "2026-03-29T10:30" for an instant in a zone, as a datetime-local input shows it. */

@@ -1,4 +1,4 @@
-import type { Plan, PlanStep } from '@vfx/domain';
+import { type Plan, type PlanStep, serviceCalendar } from '@vfx/domain';
 import { formatCalendarDate, formatDate, localDate } from './dates';
 import { statusText } from './status';
 
@@ -33,7 +33,8 @@ const TOP = 58;
  * window (opens → due → overdue) with its status written beside it, never by colour alone.
  */
 export function Timeline({ plan, fractureDate, admittedAt, events, now, timeZone, wide }: Props) {
-  const fracture = Date.parse(`${fractureDate}T00:00:00Z`);
+  // The fracture date is a day of the service's calendar: the axis starts at its midnight there.
+  const fracture = serviceCalendar().startOfDay(fractureDate);
   const steps = plan.steps.filter(
     (step): step is PlanStep & { window: NonNullable<PlanStep['window']> } =>
       step.window !== undefined && step.status !== 'not-applicable' && step.status !== 'cancelled',

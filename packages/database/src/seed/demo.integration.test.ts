@@ -21,8 +21,8 @@ import {
 
 /**
  * What every demo promises, whenever it is seeded: every phase, the demo nurse's worklist with
- * something overdue, something due and something coming this week, a late denosumab dose, and
- * nothing the worker would still have to catch up on.
+ * something overdue, something due and something coming this week, a late denosumab dose, a
+ * patient followed up at 16 weeks, and nothing the worker would still have to catch up on.
  */
 async function expectDemoShape(db: Database, now: Date): Promise<void> {
   const at = `seeded as of ${now.toISOString()}`;
@@ -47,6 +47,11 @@ async function expectDemoShape(db: Database, now: Date): Promise<void> {
   expect(list.overdue.length, `${at}: overdue`).toBeGreaterThan(0);
   expect(list.due.length, `${at}: due`).toBeGreaterThan(0);
   expect(list.thisWeek.length, `${at}: this week`).toBeGreaterThan(0);
+  // Someone of hers well past the 16-week follow-up (the browser tests' timeline picture).
+  const followedUp = await db.planStep.count({
+    where: { nurseId: nurse.id, stepId: 'fls-follow-up-16-weeks', status: 'completed' },
+  });
+  expect(followedUp, `${at}: followed up at 16 weeks`).toBeGreaterThan(0);
   expect(await db.followUp.count({ where: { state: 'pending', fireAt: { lt: now } } }), at).toBe(0);
   expect(await db.followUp.count({ where: { state: 'fired', latenessMs: { gt: 0 } } }), at).toBe(0);
 }

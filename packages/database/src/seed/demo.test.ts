@@ -94,6 +94,15 @@ function expectShape(patients: readonly DemoPatient[], now: number): void {
     steps.filter((s) => s.status === 'due').map((s) => s.stepId),
     where,
   ).toContain('pain-review-48h');
+  // A patient past the 16-week follow-up with a full record (the timeline's README picture).
+  expect(
+    plans.some(
+      ({ plan }) =>
+        plan.steps.some((s) => s.stepId === 'fls-follow-up-16-weeks' && s.status === 'completed') &&
+        plan.steps.filter((s) => s.status === 'completed').length > 3,
+    ),
+    where,
+  ).toBe(true);
   expect(
     steps.some(
       (s) =>

@@ -369,7 +369,9 @@ async function seedDemoIn(db: Queryable, options: SeedOptions): Promise<SeedResu
 /**
  * The first patients are one of each stage, in this order, so even a small demo covers every
  * phase and has work overdue (the late denosumab dose), due (the 48-hour review) and coming this
- * week (the just-admitted patient's review); the rest follow the weights.
+ * week (the just-admitted patient's review), and one patient well past the 16-week follow-up
+ * with a full record (the patient page's timeline at its most telling); the rest follow the
+ * weights.
  */
 const STAGES: readonly Stage[] = [
   'just-admitted',
@@ -396,6 +398,8 @@ const DAYS_AGO: Record<Exclude<Stage, 'pain-review-due'>, readonly [number, numb
   // second dose is late at every instant.
   'denosumab-late': [255, 285],
 };
+/** The shaping patient past 12 weeks is past the 16-week follow-up contact (days 110-118) too. */
+const SHAPING_PAST_12_WEEKS: readonly [number, number] = [130, 420];
 
 export interface DemoPatient {
   readonly episodeId: string;
@@ -427,6 +431,7 @@ interface Presentation {
  */
 function presentation(
   stage: Stage,
+  shaping: boolean,
   now: number,
   rng: Random,
   calendar: ServiceCalendar,
@@ -443,7 +448,8 @@ function presentation(
     };
   }
   const today = calendar.localDate(now);
-  const [fewest, most] = DAYS_AGO[stage];
+  const [fewest, most] =
+    shaping && stage === 'past-12-weeks' ? SHAPING_PAST_12_WEEKS : DAYS_AGO[stage];
   let fractureDay = calendar.addToDate(today, { days: -rng.int(fewest, most) });
   const admitted = stage === 'just-admitted' || rng.chance(0.45);
   const admissionTime = clockTime(rng, 7, 15);
@@ -480,9 +486,11 @@ export function demoPatient(
   calendar: ServiceCalendar = serviceCalendar(),
 ): DemoPatient {
   const r = rng.next();
+  const shaping = n < STAGES.length;
   const stage: Stage = STAGES[n] ?? STAGES[STAGE_LIMITS.findIndex((limit) => r < limit)] ?? 'acute';
   const { fractureDay, identifiedDay, admittedAt, enrolledAt } = presentation(
     stage,
+    shaping,
     now,
     rng,
     calendar,
@@ -525,7 +533,7 @@ export function demoPatient(
     episodeId,
     enrolment,
     enrolledAt,
-    history: historyOf(stage, enrolledAt, fractureDay, now, rng, calendar),
+    history: historyOf(stage, shaping, enrolledAt, fractureDay, now, rng, calendar),
   };
 }
 
@@ -576,9 +584,13 @@ async function catchUp(
   return recorded;
 }
 
-/** A plausible record for a patient at this stage; some steps are left undone on purpose. */
+/**
+ * A plausible record for a patient at this stage; some steps are left undone on purpose, except
+ * by the patients that give the demo its shape, whose nurses are diligent.
+ */
 function historyOf(
   stage: Stage,
+  shaping: boolean,
   enrolledAt: number,
   fractureDay: LocalDate,
   now: number,
@@ -609,7 +621,7 @@ function historyOf(
       onAnalgesia: true,
     });
   };
-  const diligent = stage !== 'just-admitted' && rng.chance(0.75);
+  const diligent = shaping || (stage !== 'just-admitted' && rng.chance(0.75));
 
   // The first contact: the holistic assessment soon after enrolment, then advice.
   const firstContact = enrolledAt + rng.int(2, 8) * 15 * MINUTE;
@@ -673,7 +685,7 @@ function historyOf(
   const started = at(stage === 'denosumab-late' ? rng.int(20, 30) : rng.int(40, 75));
   const onTherapy = stage === 'denosumab-late' || (diligent && rng.chance(0.8));
   if (onTherapy) add(started, { type: 'bone-therapy-started', drug });
-  if (rng.chance(0.75)) {
+  if (rng.chance(0.75) || shaping) {
     add(at(rng.int(110, 118), '14:00'), {
       type: 'follow-up-contact',
       mode: rng.pick(['telephone', 'face-to-face', 'video']),
@@ -682,7 +694,7 @@ function historyOf(
       fallsReferralActioned: 'not-applicable',
     });
   }
-  if (rng.chance(0.7)) {
+  if (rng.chance(0.7) || shaping) {
     add(at(rng.int(362, 368), '14:00'), {
       type: 'follow-up-contact',
       mode: 'telephone',

@@ -68,8 +68,9 @@ export default async function RemindersPage({ searchParams }: { searchParams: Se
       </div>
       {moved && /^\d{4}-\d{2}-\d{2}$/.test(moved) ? (
         <p className="notice" role="status">
-          Reminder moved to {formatCalendarDate(moved)} ({relativeDays(daysBetween(today, moved))}
-          ). The change is in the plan and the audit log.
+          Reminder moved to {formatCalendarDate(moved)} (
+          {relativeDays(daysBetween(serviceCalendar().localDate(now.getTime()), moved))}). The
+          change is in the plan and the audit log.
         </p>
       ) : null}
 
@@ -180,10 +181,10 @@ function NurseGroup({ group, zone, now }: { group: ReminderGroup; zone: string; 
 }
 
 /** Whether the domain would accept a new day for this due reminder today (service calendar). */
-function mayReschedule(reminder: UpcomingReminder): boolean {
+function mayReschedule(reminder: UpcomingReminder, now: Date): boolean {
   const calendar = serviceCalendar(DEFAULT_SERVICE_SETTINGS);
   const step = { status: reminder.stepStatus as StepStatus, window: reminder.window };
-  return stepRescheduleRange(step, calendar.localDate(Date.now()), calendar) !== undefined;
+  return stepRescheduleRange(step, calendar.localDate(now.getTime()), calendar) !== undefined;
 }
 
 function ReminderRow({
@@ -242,7 +243,7 @@ function ReminderRow({
           ) : (
             <span className="muted small">No nurse to remind</span>
           )}
-          {reminder.transition === 'due' && mayReschedule(reminder) ? (
+          {reminder.transition === 'due' && mayReschedule(reminder, now) ? (
             <Link
               className="button small"
               href={`/reminders/reschedule?episode=${encodeURIComponent(reminder.episodeId)}&step=${encodeURIComponent(reminder.stepKey)}`}

@@ -1,5 +1,5 @@
 import { kpiReport } from '@vfx/database';
-import { SOURCE_DOCUMENTS, type SourceRef } from '@vfx/domain';
+import { SOURCE_DOCUMENTS, type SourceRef, serviceCalendar } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
@@ -26,7 +26,8 @@ export default async function KpiPage({ searchParams }: { searchParams: Promise<
   const params = await searchParams;
   const zone = await userTimeZone();
   const now = new Date();
-  const { values, period, problems } = parseKpiPeriod(params, localDate(now, zone));
+  const today = serviceCalendar().localDate(now.getTime());
+  const { values, period, problems } = parseKpiPeriod(params, today);
   const report = period ? await kpiReport(db(), period, { asOf: now }) : undefined;
   const exportHref = `${PATH}/export.csv?${new URLSearchParams(values)}`;
   const errorProps = (field: 'from' | 'to') =>

@@ -24,6 +24,7 @@ export interface ParsedPeriod {
   readonly problems: Partial<Record<'from' | 'to', string>>;
 }
 
+/** `today` is the service's (Europe/London) date: fracture dates are the service's days. */
 export function parseKpiPeriod(params: Search, today: string): ParsedPeriod {
   const given = { from: one(params.from), to: one(params.to) };
   const fallback = lastTwelveMonths(today);

@@ -66,7 +66,10 @@ export async function enrolAction(_previous: FormState, form: FormData): Promise
     }
   }
   const admitted = values.careSetting === 'admitted';
-  const admittedAt = admitted ? instantFromLocal(values.admittedAt ?? '', zone) : undefined;
+  // An admission has happened: a time the clocks repeat is read as the one that has passed.
+  const admittedAt = admitted
+    ? instantFromLocal(values.admittedAt ?? '', zone, new Date())
+    : undefined;
   if (admitted && !admittedAt) {
     return {
       values,

@@ -30,7 +30,8 @@ export function RescheduleForm(props: {
       <div className="field">
         <label htmlFor="remindOn">Send the due reminder on</label>
         <p id="remindOn-hint" className="hint">
-          Choose {props.rangeText}. The reminder goes out at the clinic time that day.
+          Choose {props.rangeText}. The reminder goes out at the clinic time that day (today, once
+          that time has passed: at once).
         </p>
         <input
           id="remindOn"

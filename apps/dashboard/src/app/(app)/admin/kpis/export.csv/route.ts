@@ -1,4 +1,5 @@
 import { kpiReport } from '@vfx/database';
+import { serviceCalendar } from '@vfx/domain';
 import type { NextRequest } from 'next/server';
 import { type CsvValue, csvHeaders, csvStream } from '@/server/csv';
 import { db } from '@/server/db';
@@ -34,7 +35,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   const now = new Date();
   const { period, problems } = parseKpiPeriod(
     Object.fromEntries(request.nextUrl.searchParams),
-    localDate(now, zone),
+    serviceCalendar().localDate(now.getTime()),
   );
   if (!period) {
     return new Response(`The export was not made: ${Object.values(problems).join(' ')}\n`, {

@@ -15,7 +15,7 @@ import { type FormState, formValues, placeIssues } from '@/forms/form-state';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
-import { instantFromLocal } from '@/ui/dates';
+import { instantFromLocal, localInputValue } from '@/ui/dates';
 
 export interface RecordTarget {
   readonly episodeId: string;
@@ -67,7 +67,7 @@ export async function recordEventAction(
   }
   const spec = EVENT_FORMS[target.type];
   const zone = await userTimeZone();
-  const occurredAt = instantFromLocal(values.occurredAt ?? '', zone);
+  const occurredAt = await occurredAtFromForm(target, values.occurredAt ?? '', zone);
   if (!occurredAt) {
     return {
       values,
@@ -83,6 +83,27 @@ export async function recordEventAction(
   return saveEntry(target.episodeId, event, user.id, values, (issues) =>
     placeIssues(issues, fields, 'event.'),
   );
+}
+
+/**
+ * When the entry happened, from the form's wall-clock text (whole minutes, in the user's zone).
+ * A correction whose time is left as shown keeps the corrected entry's instant exactly, even
+ * when the clocks went back and that wall-clock time happened twice; a typed time that happened
+ * twice is the later reading that has passed (the form's default, now, is read back as now).
+ */
+async function occurredAtFromForm(
+  target: RecordTarget,
+  typed: string,
+  zone: string,
+): Promise<Date | undefined> {
+  if (target.supersedes) {
+    const record = await loadEpisodeRecord(db(), target.episodeId);
+    const original = record?.events.find((event) => event.id === target.supersedes);
+    if (original && localInputValue(original.occurredAt, zone) === typed.trim()) {
+      return new Date(original.occurredAt);
+    }
+  }
+  return instantFromLocal(typed, zone, new Date());
 }
 
 export interface DetailsTarget {
@@ -127,7 +148,7 @@ export async function correctEpisodeDetailsAction(
     ? effectiveEpisodeWithout(record.episode, record.events, target.supersedes)
     : effectiveEpisode(record.episode, record.events);
 
-  const given = detailsFromForm(values, base, zone);
+  const given = detailsFromForm(values, base, zone, new Date());
   if (given.kind === 'invalid') return { values, fieldErrors: given.fieldErrors };
   if (given.kind === 'unchanged') {
     return {
