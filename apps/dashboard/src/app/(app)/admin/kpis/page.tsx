@@ -5,7 +5,7 @@ import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
-import { formatCalendarDate, formatDateTime, localDate } from '@/ui/dates';
+import { formatCalendarDate, formatDateTime } from '@/ui/dates';
 import { formatPercent, KpiChart } from './kpi-chart';
 import styles from './kpis.module.css';
 import { parseKpiPeriod, type Search } from './period';
