@@ -5,6 +5,7 @@ import {
   sendReminderNow,
 } from '@vfx/database';
 import { testEnrolment } from '@vfx/database/testing';
+import { serviceCalendar } from '@vfx/domain';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { jobRequest } from '../queue/job-catalog.js';
@@ -13,6 +14,7 @@ import { BACKENDS, type TestEnvironment, testEnvironment, waitFor } from '../tes
 // The scheduler's two actions that reach the worker: "send now" (a manual reminder, e-mailed
 // through the outbox like any other) and "retry" of an e-mail that failed for good.
 
+const calendar = serviceCalendar();
 let counter = 0;
 
 /** A real SMTP server on a free port; `accept` decides, message by message, to take it or not. */
@@ -60,7 +62,17 @@ describe.each(BACKENDS)('scheduler actions on %s', (backend) => {
     env = await testEnvironment(backend, { SMTP_URL: smtp.url, EMAIL_REMINDERS: 'false' });
     const worker = await env.start();
     counter += 1;
-    await enrolPatient(env.db, testEnrolment({ n: counter }), { actorId: 'nurse-1' });
+    // Seen yesterday, fracture the day before, first contact done: the DXA scan is open for weeks
+    // and nothing falls due during the test, whatever the date it runs on.
+    const yesterday = calendar.addToDate(calendar.localDate(Date.now()), { days: -1 });
+    const seen = calendar.atLocalTime(yesterday, '10:00');
+    const enrolment = testEnrolment({
+      n: counter,
+      fractureDate: calendar.addToDate(yesterday, { days: -1 }),
+      enrolledAt: new Date(seen).toISOString(),
+      firstContactAt: new Date(seen + 30 * 60_000).toISOString(),
+    });
+    await enrolPatient(env.db, enrolment, { actorId: 'nurse-1' });
     return { db: env.db, worker, smtp, episodeId: `ep-${counter}` };
   }
 
