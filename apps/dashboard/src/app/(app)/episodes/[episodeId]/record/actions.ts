@@ -12,10 +12,10 @@ import { redirect } from 'next/navigation';
 import { detailsFromForm } from '@/forms/details-correction';
 import { EVENT_FORMS, eventFromForm } from '@/forms/event-fields';
 import { type FormState, formValues, placeIssues } from '@/forms/form-state';
+import { occurredAtFromForm } from '@/forms/occurred-at';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
-import { instantFromLocal, localInputValue } from '@/ui/dates';
 
 export interface RecordTarget {
   readonly episodeId: string;
@@ -67,7 +67,7 @@ export async function recordEventAction(
   }
   const spec = EVENT_FORMS[target.type];
   const zone = await userTimeZone();
-  const occurredAt = await occurredAtFromForm(target, values.occurredAt ?? '', zone);
+  const occurredAt = await occurredAtOf(target, values.occurredAt ?? '', zone);
   if (!occurredAt) {
     return {
       values,
@@ -85,25 +85,15 @@ export async function recordEventAction(
   );
 }
 
-/**
- * When the entry happened, from the form's wall-clock text (whole minutes, in the user's zone).
- * A correction whose time is left as shown keeps the corrected entry's instant exactly, even
- * when the clocks went back and that wall-clock time happened twice; a typed time that happened
- * twice is the later reading that has passed (the form's default, now, is read back as now).
- */
-async function occurredAtFromForm(
+/** When the entry happened: a correction left as shown keeps the corrected entry's instant. */
+async function occurredAtOf(
   target: RecordTarget,
   typed: string,
   zone: string,
 ): Promise<Date | undefined> {
-  if (target.supersedes) {
-    const record = await loadEpisodeRecord(db(), target.episodeId);
-    const original = record?.events.find((event) => event.id === target.supersedes);
-    if (original && localInputValue(original.occurredAt, zone) === typed.trim()) {
-      return new Date(original.occurredAt);
-    }
-  }
-  return instantFromLocal(typed, zone, new Date());
+  const record = target.supersedes ? await loadEpisodeRecord(db(), target.episodeId) : undefined;
+  const original = record?.events.find((event) => event.id === target.supersedes);
+  return occurredAtFromForm(typed, zone, new Date(), original?.occurredAt);
 }
 
 export interface DetailsTarget {

@@ -1,0 +1,20 @@
+// "When it happened", from a form's wall-clock field (whole minutes, in the user's zone). The
+// field cannot say which of two 01:30s it means on the night the clocks go back, nor show the
+// seconds of an entry it corrects, so the form's own value is read back exactly as it was given.
+import { instantFromLocal, localInputValue } from '@/ui/dates';
+
+/**
+ * The instant the field names. `shown` is the instant the field was filled with (the entry a
+ * correction starts from): left as shown, it is kept exactly. Anything typed is read as a past
+ * moment: a wall-clock time that happened twice is the later reading that has passed by `now`.
+ * Undefined when the text is not a date and time.
+ */
+export function occurredAtFromForm(
+  typed: string,
+  zone: string,
+  now: Date,
+  shown?: string,
+): Date | undefined {
+  if (shown !== undefined && localInputValue(shown, zone) === typed.trim()) return new Date(shown);
+  return instantFromLocal(typed, zone, now);
+}
