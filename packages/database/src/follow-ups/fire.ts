@@ -8,7 +8,13 @@
 // construction, a timer of the current plan, because every write that changes the plan cancels or
 // moves the follow-ups in the same transaction, under the same episode lock taken here.
 import { randomUUID } from 'node:crypto';
-import { isActive, type PlanWindow, type StepStatus, stepAtTimer } from '@vfx/domain';
+import {
+  isActive,
+  type PlanWindow,
+  type ServiceSettings,
+  type StepStatus,
+  stepAtTimer,
+} from '@vfx/domain';
 import { insertMany } from '../bulk-insert.js';
 import type { Queryable, Transaction } from '../client.js';
 import type { FollowUp, Prisma } from '../generated/prisma/client.js';
@@ -39,6 +45,8 @@ export interface FireOptions {
   readonly now?: Date;
   /** Also send reminders by e-mail (to the nurse's address). */
   readonly emailReminders?: boolean;
+  /** The service's calendar settings (the zone a step's reason gives times in). */
+  readonly settings?: ServiceSettings;
 }
 
 export async function fireFollowUp(
@@ -179,10 +187,14 @@ export function fireFollowUps(
         continue;
       }
 
-      const after = stepAtTimer(step.window as unknown as PlanWindow, {
-        transition: followUp.transition as 'open' | 'due' | 'overdue',
-        urgent: followUp.urgent,
-      });
+      const after = stepAtTimer(
+        step.window as unknown as PlanWindow,
+        {
+          transition: followUp.transition as 'open' | 'due' | 'overdue',
+          urgent: followUp.urgent,
+        },
+        options.settings,
+      );
       // Measured from when it could first fire: a follow-up planned after its time (a fracture
       // identified late) is not late by the weeks before anyone knew of it.
       const firstPossible = Math.max(followUp.fireAt.getTime(), followUp.createdAt.getTime());

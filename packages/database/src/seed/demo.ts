@@ -352,7 +352,7 @@ async function seedDemoIn(db: Queryable, options: SeedOptions): Promise<SeedResu
     const outcomes = await fireFollowUps(
       db,
       due.slice(0, 500).map((f) => f.id),
-      { now: new Date(now), emailReminders: false },
+      { now: new Date(now), emailReminders: false, settings },
     );
     fired += [...outcomes.values()].filter((o) => o.kind === 'applied').length;
   }

@@ -505,7 +505,7 @@ class Planner {
             : 'overdue';
     return this.stepView(step, instance.key, {
       status,
-      reason: timeReason(status, window.view),
+      reason: timeReason(status, window.view, this.calendar),
       window,
       notes,
     });
@@ -717,9 +717,14 @@ function cite(ref: SourceRef): Citation {
 export function stepAtTimer(
   window: PlanWindow,
   timer: Pick<Timer, 'transition' | 'urgent'>,
+  settings: ServiceSettings = DEFAULT_SERVICE_SETTINGS,
 ): { readonly status: StepStatus; readonly reason: string; readonly urgent: boolean } {
   const status = STATUS_FROM[timer.transition];
-  return { status, reason: timeReason(status, window), urgent: timer.urgent };
+  return {
+    status,
+    reason: timeReason(status, window, serviceCalendar(settings)),
+    urgent: timer.urgent,
+  };
 }
 
 const STATUS_FROM: Readonly<Record<Transition, StepStatus>> = {
@@ -728,18 +733,21 @@ const STATUS_FROM: Readonly<Record<Transition, StepStatus>> = {
   overdue: 'overdue',
 };
 
-function timeReason(status: StepStatus, v: PlanWindow): string {
+function timeReason(status: StepStatus, v: PlanWindow, calendar: ServiceCalendar): string {
+  // Day windows carry the service's dates; hour windows exact instants, said in local time.
+  const at = (when: string) =>
+    v.granularity === 'day' ? when : calendar.describeInstant(Date.parse(when));
   const moved = v.rescheduledTo ? ` (reminder rescheduled to ${v.rescheduledTo})` : '';
-  const dueText = `${v.granularity === 'day' ? `due by ${v.due}` : `due at ${v.due}`}${moved}`;
+  const dueText = `${v.granularity === 'day' ? `due by ${v.due}` : `due at ${at(v.due)}`}${moved}`;
   switch (status) {
     case 'upcoming':
-      return `Opens ${v.granularity === 'day' ? `on ${v.opens}` : `at ${v.opens}`}; ${dueText}.`;
+      return `Opens ${v.granularity === 'day' ? `on ${v.opens}` : `at ${at(v.opens)}`}; ${dueText}.`;
     case 'open':
-      return `Open since ${v.opens}; ${dueText}.`;
+      return `Open since ${at(v.opens)}; ${dueText}.`;
     case 'due':
-      return `Due now (${dueText}); overdue from ${v.overdueFrom}.`;
+      return `Due now (${dueText}); overdue from ${at(v.overdueFrom)}.`;
     default:
-      return `Overdue since ${v.overdueFrom} (was ${dueText}).`;
+      return `Overdue since ${at(v.overdueFrom)} (was ${dueText}).`;
   }
 }
 

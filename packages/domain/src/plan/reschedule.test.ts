@@ -229,7 +229,7 @@ describe('step-rescheduled: refused input', () => {
     expect(
       refuse(reschedule('pain-review-48h', '2025-01-08'), admitted, '2025-01-07T10:00:00Z'),
     ).toEqual([
-      'events[0].stepKey has a window measured in hours (due at 2025-01-08T12:00:00.000Z, overdue from 2025-01-09T12:00:00.000Z); an exact clinical time cannot be rescheduled',
+      'events[0].stepKey has a window measured in hours (due at 12:00 on 2025-01-08, overdue from 12:00 on 2025-01-09); an exact clinical time cannot be rescheduled',
     ]);
   });
 

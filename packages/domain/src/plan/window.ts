@@ -167,7 +167,7 @@ export function rescheduleProblem(
   if (window.granularity !== 'day') {
     return {
       field: 'stepKey',
-      message: `has a window measured in hours (due at ${window.due}, overdue from ${window.overdueFrom}); an exact clinical time cannot be rescheduled`,
+      message: `has a window measured in hours (due at ${calendar.describeInstant(Date.parse(window.due))}, overdue from ${calendar.describeInstant(Date.parse(window.overdueFrom))}); an exact clinical time cannot be rescheduled`,
     };
   }
   if (remindOn < window.opens) {

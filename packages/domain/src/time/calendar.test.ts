@@ -101,6 +101,11 @@ describe('local dates and the clinic hour', () => {
     expect(iso(london.atLocalTime('2025-07-01', '00:30'))).toBe('2025-06-30T23:30:00.000Z');
   });
 
+  it('describes an instant in local time, to the minute: never as UTC text', () => {
+    expect(london.describeInstant(at('2025-07-14T23:30:45Z'))).toBe('00:30 on 2025-07-15');
+    expect(london.describeInstant(at('2025-01-15T09:05:00Z'))).toBe('09:05 on 2025-01-15');
+  });
+
   it('moves a wall-clock time the clocks skip forward, and takes the first of a repeated one', () => {
     // 01:30 on 30 March 2025 does not exist in London: 02:30 BST, which is 01:30 UTC.
     expect(iso(london.atLocalTime('2025-03-30', '01:30'))).toBe('2025-03-30T01:30:00.000Z');

@@ -107,6 +107,16 @@ export class ServiceCalendar {
     }).epochMilliseconds;
   }
 
+  /**
+   * An instant as people in the service read it: "18:30 on 2026-12-05", the local wall-clock
+   * time (to the minute) and date. Plans show exact times this way, never as UTC text.
+   */
+  describeInstant(instant: EpochMs): string {
+    const local = Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(this.timeZone);
+    const time = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
+    return `${time} on ${local.toPlainDate().toString()}`;
+  }
+
   /** Calendar arithmetic on a local date; month ends clamp (31 Jan + 1 month = 28/29 Feb). */
   addToDate(date: LocalDate, offset: CalendarOffset): LocalDate {
     return addToCivilDate(date, offset);
