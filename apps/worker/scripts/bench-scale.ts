@@ -27,6 +27,7 @@ import {
   computePlan,
   type EpisodeInput,
   type PatientInput,
+  serviceCalendar,
 } from '@vfx/domain';
 import { Queue, setDefaultBackendFactory, Worker } from 'bullmq';
 import { loadWorkerConfig } from '../src/config/env.js';
@@ -65,7 +66,9 @@ const workerDir = fileURLToPath(new URL('..', import.meta.url));
 
 const log = (...args: unknown[]) =>
   console.error(`[${new Date().toISOString().slice(11, 19)}]`, ...args);
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+// Calendar days and clock times of the service (Europe/London), as the write path reads them.
+const calendar = serviceCalendar();
+const isoDate = (ms: number) => calendar.localDate(ms);
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -78,7 +81,7 @@ function percentile(sorted: number[], p: number): number {
 function syntheticPatient(n: number, now: number, random: () => number): EnrolmentInput {
   const fracture = now - Math.floor(1 + random() * 400) * DAY;
   const identified = Math.min(fracture + Math.floor(random() * 4) * DAY, now - DAY);
-  const enrolled = new Date(`${isoDate(identified)}T10:00:00Z`).getTime();
+  const enrolled = calendar.atLocalTime(isoDate(identified), '10:00');
   const admitted = random() < 0.2;
   const patient: PatientInput = {
     id: `bench-${n}`,
@@ -95,7 +98,10 @@ function syntheticPatient(n: number, now: number, random: () => number): Enrolme
     identifiedOn: isoDate(identified),
     identification: 'symptomatic-presentation',
     careSetting: admitted
-      ? { kind: 'admitted', admittedAt: `${isoDate(fracture)}T08:00:00Z` }
+      ? {
+          kind: 'admitted',
+          admittedAt: new Date(calendar.atLocalTime(isoDate(fracture), '08:00')).toISOString(),
+        }
       : { kind: 'community' },
     columnInvolvement: 'anterior-only',
     neurologicalDeficit: false,
