@@ -35,17 +35,18 @@ export async function prepareDemo(options: DemoOptions): Promise<void> {
     return;
   }
   say('First run: recording the demo caseload (about 60 fictional patients)...');
+  const db = createDatabase(databaseUrl, { applicationName: 'vfx-launcher' });
   try {
-    await withDatabase(databaseUrl, (db) =>
-      seedDemo(db, {
-        log: (line) => say(`  ${line}`),
-        ...(options.now ? { now: options.now } : {}),
-      }),
-    );
+    await seedDemo(db, {
+      log: (line) => say(`  ${line}`),
+      ...(options.now ? { now: options.now } : {}),
+    });
   } catch (error) {
     throw new StartError(
-      `Recording the demo caseload failed: ${(error as Error).message}\nNothing of it was kept (it is recorded in one transaction), so the next npm start begins afresh. If it fails again, please report this message: it is a fault in the product, not in your setup.`,
+      `Recording the demo caseload failed: ${(error as Error).message}\nNothing of it was kept (it is recorded in one transaction), so the next npm start begins afresh. If it fails again in the same way, please report this message.`,
     );
+  } finally {
+    await db.$disconnect().catch(() => {});
   }
 }
 

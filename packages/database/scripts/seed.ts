@@ -21,11 +21,16 @@ const SCALE_FROM = 500;
 
 const db = createDatabase(url);
 try {
-  const decision = demoDecision(await seedState(db));
+  const state = await seedState(db);
+  const decision = demoDecision(state);
   if (decision.kind === 'recreate') {
     console.error(
       `${decision.why} Recreate the database (drop it, then npm run db:migrate) and seed again.`,
     );
+    process.exit(1);
+  }
+  if (decision.kind === 'keep' && state.demo !== 'complete') {
+    console.error(`${decision.why} Seed an empty database instead.`);
     process.exit(1);
   }
   if (decision.kind === 'keep') {

@@ -7,25 +7,12 @@ export type Database = PrismaClient;
 /** The client handed to code running inside `db.$transaction(async (tx) => ...)`. */
 export type Transaction = Prisma.TransactionClient;
 
-/** Either: functions that take a `Queryable` work inside or outside a transaction. */
-export type Queryable = Database | Transaction;
-
-/** Whether `db` is the client itself, not a transaction's (which cannot open one of its own). */
-export function isClient(db: Queryable): db is Database {
-  return '$transaction' in db;
-}
-
 /**
- * Runs `work` in a transaction: the caller's, when `db` is one (so several writes commit or roll
- * back together, as the demo seed needs), else a new one with these options.
+ * Either: functions that take a `Queryable` work inside or outside a transaction. A transaction
+ * opened on a transaction's client is nested in it (Prisma makes it a savepoint): its changes
+ * commit or roll back with the caller's, and its own failure rolls back only to the savepoint.
  */
-export function inTransaction<T>(
-  db: Queryable,
-  work: (tx: Transaction) => Promise<T>,
-  options?: { readonly maxWait?: number; readonly timeout?: number },
-): Promise<T> {
-  return isClient(db) ? db.$transaction(work, options) : work(db);
-}
+export type Queryable = Database | Transaction;
 
 export interface DatabaseOptions {
   /** Connections in this process's pool. */

@@ -37,7 +37,6 @@ process.once('SIGTERM', () => dropAndExit(0));
 process.once('SIGINT', () => dropAndExit(0));
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /** The patients of support/journey-patients.ts, on the demo nurses' caseloads. */
 async function enrolJourneyPatients(
@@ -82,10 +81,14 @@ async function enrolJourneyPatients(
     enrolled: new Date(admitted.getTime() + 2 * HOUR),
   });
 
-  const fracture = ago(OVERDUE_PATIENT.daysSinceFracture * DAY);
+  // Calendar days of the service: 40 days before today, seen two days later at 10:00.
+  const calendar = serviceCalendar();
+  const fractureDay = calendar.addToDate(calendar.localDate(now.getTime()), {
+    days: -OVERDUE_PATIENT.daysSinceFracture,
+  });
   await enrol(OVERDUE_PATIENT, nurses.nurse2, {
-    fracture,
-    enrolled: new Date(fracture.getTime() + 2 * DAY),
+    fracture: new Date(calendar.atLocalTime(fractureDay, '10:00')),
+    enrolled: new Date(calendar.atLocalTime(calendar.addToDate(fractureDay, { days: 2 }), '10:00')),
   });
 }
 

@@ -53,6 +53,18 @@ describe('the enrolment details correction form', () => {
       kind: 'changed',
       details: { careSetting: { kind: 'community' } },
     });
+    // Admitted at 01:30 BST on the night the clocks go back (the first 01:30): left as shown, it
+    // stays; typed again the same, it would be the later 01:30, an hour on.
+    const night = EpisodeSchema.parse(
+      scenario({
+        fractureDate: '2026-10-24',
+        admittedAt: '2026-10-25T00:30:00Z',
+        enrolledAt: '2026-10-26T10:00:00Z',
+      }).episode,
+    );
+    const nightShown = detailsFormValues(night, zone);
+    expect(nightShown.admittedAt).toBe('2026-10-25T01:30');
+    expect(detailsFromForm(nightShown, night, zone, now)).toEqual({ kind: 'unchanged' });
     // An unticked estimate box is "no", which is what it already was.
     const { fractureDateEstimated: _, ...unticked } = shown;
     expect(detailsFromForm(unticked, episode, zone, now)).toEqual({ kind: 'unchanged' });

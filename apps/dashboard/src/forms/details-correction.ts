@@ -2,7 +2,8 @@
 // details the nurse changed. Which changes count is the domain's (changedDetails compares by
 // meaning); validity is the domain's too. This file only reads and writes the form's text.
 import { changedDetails, type Episode, type EpisodeDetailField } from '@vfx/domain';
-import { instantFromLocal, localInputValue } from '@/ui/dates';
+import { localInputValue } from '@/ui/dates';
+import { pastInstantFromForm } from './past-instant';
 
 /** The episode's details as the correction form's text, in the user's time zone. */
 export function detailsFormValues(episode: Episode, zone: string): Record<string, string> {
@@ -29,7 +30,7 @@ export type DetailsFromForm =
 /**
  * The details the form changes compared with `base` (the details as they stand, or as they would
  * without the correction being corrected). An admission time left as shown keeps the stored
- * instant exactly: the field shows whole minutes only.
+ * instant exactly (pastInstantFromForm): the field shows whole minutes only.
  */
 export function detailsFromForm(
   values: Record<string, string>,
@@ -39,24 +40,20 @@ export function detailsFromForm(
 ): DetailsFromForm {
   let careSetting: Episode['careSetting'] = { kind: 'community' };
   if (values.careSetting === 'admitted') {
-    const typed = (values.admittedAt ?? '').trim();
-    if (
-      base.careSetting.kind === 'admitted' &&
-      localInputValue(base.careSetting.admittedAt, zone) === typed
-    ) {
-      careSetting = base.careSetting;
-    } else {
-      const admittedAt = instantFromLocal(typed, zone, now);
-      if (!admittedAt) {
-        return {
-          kind: 'invalid',
-          fieldErrors: {
-            admittedAt: 'Enter the date and time of admission, e.g. 16/11/2026 18:00.',
-          },
-        };
-      }
-      careSetting = { kind: 'admitted', admittedAt: admittedAt.toISOString() };
+    const shown = base.careSetting.kind === 'admitted' ? base.careSetting.admittedAt : undefined;
+    const admittedAt = pastInstantFromForm(values.admittedAt ?? '', zone, now, shown);
+    if (!admittedAt) {
+      return {
+        kind: 'invalid',
+        fieldErrors: {
+          admittedAt: 'Enter the date and time of admission, e.g. 16/11/2026 18:00.',
+        },
+      };
     }
+    careSetting =
+      shown !== undefined && admittedAt.getTime() === Date.parse(shown)
+        ? base.careSetting
+        : { kind: 'admitted', admittedAt: admittedAt.toISOString() };
   }
   const given = {
     ...base,

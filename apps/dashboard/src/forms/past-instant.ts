@@ -1,15 +1,16 @@
-// "When it happened", from a form's wall-clock field (whole minutes, in the user's zone). The
-// field cannot say which of two 01:30s it means on the night the clocks go back, nor show the
-// seconds of an entry it corrects, so the form's own value is read back exactly as it was given.
+// A moment in the past (when an entry happened, when a patient was admitted) from a form's
+// wall-clock field: whole minutes, in the user's zone. The field cannot say which of two 01:30s it
+// means on the night the clocks go back, nor show the seconds of the value it was filled with, so
+// a value left as shown is read back exactly as it was given.
 import { instantFromLocal, localInputValue } from '@/ui/dates';
 
 /**
- * The instant the field names. `shown` is the instant the field was filled with (the entry a
- * correction starts from): left as shown, it is kept exactly. Anything typed is read as a past
+ * The instant the field names. `shown` is the instant the field was filled with (the entry or
+ * admission a correction starts from): left as shown, it is kept exactly. Anything typed is read as a past
  * moment: a wall-clock time that happened twice is the later reading that has passed by `now`.
  * Undefined when the text is not a date and time.
  */
-export function occurredAtFromForm(
+export function pastInstantFromForm(
   typed: string,
   zone: string,
   now: Date,

@@ -1,7 +1,7 @@
 // Staff accounts. Passwords are stored only as scrypt hashes.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { type Database, inTransaction, type Queryable, type Transaction } from '../client.js';
+import type { Database, Queryable, Transaction } from '../client.js';
 import { isUniqueViolation } from '../errors.js';
 import type { Role } from '../generated/prisma/client.js';
 import { audit } from '../records/audit.js';
@@ -51,7 +51,7 @@ export async function createHashedUser(
 ): Promise<{ id: string; email: string; role: Role }> {
   const { email, name, role, passwordHash } = account;
   try {
-    return await inTransaction(db, async (tx) => {
+    return await db.$transaction(async (tx) => {
       const user = await tx.user.create({
         data: { id: randomUUID(), email, name, role, passwordHash },
         select: { id: true, email: true, role: true },

@@ -79,7 +79,7 @@ export async function recreateDatabase(databaseUrl: string): Promise<void> {
   const name = decodeURIComponent(url.pathname.slice(1));
   if (!name) throw new Error(`${databaseUrl} names no database`);
   // A database cannot be dropped from a session on it: work from another one on the server.
-  url.pathname = name === 'template1' ? '/postgres' : '/template1';
+  url.pathname = name === 'postgres' ? '/template1' : '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();
   try {

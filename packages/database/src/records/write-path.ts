@@ -22,7 +22,7 @@ import {
 } from '@vfx/domain';
 import { z } from 'zod';
 import { insertMany } from '../bulk-insert.js';
-import { isClient, type Queryable, type Transaction } from '../client.js';
+import type { Queryable, Transaction } from '../client.js';
 import { isUniqueViolation, withRetries } from '../errors.js';
 import type { Prisma, Role } from '../generated/prisma/client.js';
 import { audit } from './audit.js';
@@ -123,12 +123,11 @@ function refuseEntry(role: Role, entryType: string): RecordError {
 }
 
 /**
- * One transaction, run again after a serialisation failure or deadlock. Given a transaction, the
- * work joins it instead: the caller's transaction then commits or rolls back the whole, and
- * retries are the caller's.
+ * One transaction, run again after a serialisation failure or deadlock. Given a transaction (the
+ * demo seed records everything in one), it is nested in it: what it writes commits or rolls back
+ * with the caller's transaction.
  */
 export function runWrite<T>(db: Queryable, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  if (!isClient(db)) return work(db);
   return withRetries(() => db.$transaction(work, { maxWait: 10_000, timeout: 30_000 }));
 }
 

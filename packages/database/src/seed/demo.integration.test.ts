@@ -1,8 +1,9 @@
 import fc from 'fast-check';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth/sessions.js';
 import { createHashedUser } from '../auth/users.js';
-import type { Database } from '../client.js';
+import { createDatabase, type Database } from '../client.js';
 import { enrolPatient } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { anyInstant, EDGE_INSTANTS } from '../testing/instants.js';
@@ -26,10 +27,7 @@ import {
  */
 async function expectDemoShape(db: Database, now: Date): Promise<void> {
   const at = `seeded as of ${now.toISOString()}`;
-  expect(await seedState(db), at).toEqual({
-    demo: 'complete',
-    own: { users: 0, patients: 0, entries: 0 },
-  });
+  expect(await seedState(db), at).toEqual({ demo: 'complete' });
   const all = await caseload(db, { now, pageSize: 100 });
   expect(new Set(all.rows.map((row) => row.phase)), at).toEqual(
     new Set(['acute', 'subacute', 'chronic']),
@@ -128,7 +126,9 @@ describe('the full demo seed', () => {
   it('is seeded once: a second seed is refused and changes nothing', async () => {
     expect(demoDecision(await seedState(db))).toMatchObject({ kind: 'keep' });
     const before = await db.clinicalEvent.count();
-    await expect(seedDemo(db, { now: NOW })).rejects.toThrow(/already exists/);
+    await expect(seedDemo(db, { now: NOW })).rejects.toThrow(
+      'The demo was not seeded: The demo caseload is already there.',
+    );
     expect(await db.clinicalEvent.count()).toBe(before);
   });
 });
@@ -150,14 +150,47 @@ describe('the demo seed at any instant', () => {
 });
 
 describe('a seed that fails', () => {
-  it('leaves nothing behind, and keeps what people entered before it', async () => {
-    const { db, close } = await openTestDatabase('seed_fails');
+  it('leaves nothing behind when the database goes away half-way', async () => {
+    const { db, url, close } = await openTestDatabase('seed_fails');
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      // A real fault: the seed's connection is cut while it records patients.
+      let cut: Promise<unknown> | undefined;
+      const log = (line: string) => {
+        if (line.startsWith('Recorded 10 of') && !cut) {
+          cut = admin.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+          );
+        }
+      };
+      await expect(
+        seedDemo(db, { now: new Date('2026-12-06T06:30:00Z'), patients: 12, log }),
+      ).rejects.toThrow();
+      await cut;
+      expect(cut).toBeDefined();
+      const after = createDatabase(url, { maxConnections: 1 });
+      try {
+        expect(await seedState(after)).toEqual({
+          demo: 'absent',
+          own: { users: 0, patients: 0, episodes: 0, entries: 0 },
+        });
+        expect(await after.auditEntry.count()).toBe(0);
+        expect(await after.followUp.count()).toBe(0);
+      } finally {
+        await after.$disconnect();
+      }
+    } finally {
+      await admin.end();
+      await close();
+    }
+  }, 60_000);
+
+  it('refuses a database with data of its own, changing nothing', async () => {
+    const { db, close } = await openTestDatabase('seed_refuses');
     try {
       const now = new Date('2026-12-06T06:30:00Z');
-      // Someone's own patient holds the NHS number the demo gives its fourth patient, with other
-      // details: the write path refuses that enrolment half-way through the seed.
-      const numbers = testNhsNumbers();
-      const taken = [1, 2, 3, 4].map(() => numbers.next().value)[3] as string;
       const own = await createHashedUser(
         db,
         {
@@ -168,56 +201,49 @@ describe('a seed that fails', () => {
         },
         'test',
       );
-      const enrolment = testEnrolment({ n: 1, nurseId: own.id, dateOfBirth: '1940-01-01' });
-      await enrolPatient(
-        db,
-        {
-          ...enrolment,
-          patient: {
-            ...(enrolment.patient as object),
-            identifier: { kind: 'nhs-number', value: taken },
-          },
-        },
-        { actorId: own.id, now },
-      );
+      await enrolPatient(db, testEnrolment({ n: 1, nurseId: own.id }), {
+        actorId: own.id,
+        now,
+      });
       const before = await seedState(db);
-      expect(before).toEqual({ demo: 'absent', own: { users: 1, patients: 1, entries: 0 } });
-
-      await expect(seedDemo(db, { now, patients: 6 })).rejects.toThrow(/NHS number/);
+      expect(before).toEqual({
+        demo: 'absent',
+        own: { users: 1, patients: 1, episodes: 1, entries: 0 },
+      });
+      await expect(seedDemo(db, { now, patients: 6 })).rejects.toThrow(
+        /not seeded: The database holds data of its own \(1 staff account, 1 patient, 1 episode and 0 entries entered by people\)/,
+      );
       expect(await seedState(db)).toEqual(before);
-      expect(await db.user.count()).toBe(1);
-      expect(await db.planStep.count({ where: { episodeId: { startsWith: 'demo-' } } })).toBe(0);
       expect(await db.auditEntry.count({ where: { actor: 'system:seed' } })).toBe(0);
-      // A caseload of its own: the demo is not added to it.
-      expect(demoDecision(before)).toMatchObject({ kind: 'keep' });
     } finally {
       await close();
     }
-  }, 60_000);
+  });
 });
 
 describe('what to do about the demo in a database', () => {
   const state = (
-    demo: 'complete' | 'partial' | 'absent',
-    own: { users?: number; patients?: number; entries?: number } = {},
-  ) => ({ demo, own: { users: 0, patients: 0, entries: 0, ...own } });
+    demo: 'partial' | 'absent',
+    own: { users?: number; patients?: number; episodes?: number; entries?: number } = {},
+  ) => ({ demo, own: { users: 0, patients: 0, episodes: 0, entries: 0, ...own } });
 
-  it('seeds an empty database, or one with staff accounts only', () => {
+  it('seeds an empty database only', () => {
     expect(demoDecision(state('absent'))).toEqual({ kind: 'seed' });
-    expect(demoDecision(state('absent', { users: 3 }))).toEqual({ kind: 'seed' });
+    for (const own of [{ users: 3 }, { patients: 1 }, { episodes: 1 }, { entries: 2 }]) {
+      expect(demoDecision(state('absent', own)).kind, JSON.stringify(own)).toBe('keep');
+    }
   });
 
-  it('never mixes the demo into a caseload of its own', () => {
-    expect(demoDecision(state('absent', { patients: 1 }))).toMatchObject({
+  it('never mixes the demo into data of a service’s own, and says what it found', () => {
+    expect(demoDecision(state('absent', { users: 2, patients: 1, entries: 5 }))).toEqual({
       kind: 'keep',
-      why: expect.stringContaining('1 patient and 0 entries entered by people'),
+      why: "The database holds data of its own (2 staff accounts, 1 patient, 0 episodes and 5 entries entered by people); the demo's fictional patients are not added to it.",
     });
-    expect(demoDecision(state('absent', { entries: 2 })).kind).toBe('keep');
   });
 
   it('starts afresh from a partial demo only when nothing beside it was entered by people', () => {
     expect(demoDecision(state('partial')).kind).toBe('recreate');
-    for (const own of [{ users: 1 }, { patients: 1 }, { entries: 1 }]) {
+    for (const own of [{ users: 1 }, { patients: 1 }, { episodes: 1 }, { entries: 1 }]) {
       expect(demoDecision(state('partial', own))).toMatchObject({
         kind: 'keep',
         why: expect.stringContaining('nothing is dropped'),
@@ -226,7 +252,7 @@ describe('what to do about the demo in a database', () => {
   });
 
   it('leaves a complete demo alone', () => {
-    expect(demoDecision(state('complete', { entries: 5 })).kind).toBe('keep');
+    expect(demoDecision({ demo: 'complete' }).kind).toBe('keep');
   });
 
   it('tells a partial demo from people’s own rows by the seed’s ids and addresses', async () => {
@@ -255,12 +281,27 @@ describe('what to do about the demo in a database', () => {
         { actorId: nurse.id, now },
       );
       expect(await seedState(db)).toEqual(state('partial'));
-      // Then a nurse enrols a patient of her own beside it.
+      // A nurse enrols a new episode for the demo patient (a second fracture)...
+      await enrolPatient(
+        db,
+        {
+          ...enrolment,
+          patient: {
+            ...(enrolment.patient as object),
+            id: 'demo-patient-1',
+            identifier: { kind: 'nhs-number', value: demoNumber },
+          },
+          episode: { ...(enrolment.episode as object), id: 'second-fracture' },
+        },
+        { actorId: nurse.id, now },
+      );
+      expect(await seedState(db)).toEqual(state('partial', { episodes: 1 }));
+      // ...and a patient of her own.
       await enrolPatient(db, testEnrolment({ n: 2, nurseId: nurse.id }), {
         actorId: nurse.id,
         now,
       });
-      expect(await seedState(db)).toEqual(state('partial', { patients: 1 }));
+      expect(await seedState(db)).toEqual(state('partial', { patients: 1, episodes: 2 }));
       expect(demoDecision(await seedState(db)).kind).toBe('keep');
     } finally {
       await close();

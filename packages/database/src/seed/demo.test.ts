@@ -14,17 +14,16 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anyInstant, EDGE_INSTANTS } from '../testing/instants.js';
-import { type DemoPatient, demoPatient, random, testNhsNumbers } from './demo.js';
+import { type DemoPatient, demoPatient, testNhsNumbers } from './demo.js';
 
 const calendar = serviceCalendar();
 const phases = findPathway(CURRENT_PATHWAY_VERSION)?.phases;
 if (!phases) throw new Error(`pathway ${CURRENT_PATHWAY_VERSION} is not registered`);
 
-/** The demo's patients as of `now`, as seedDemo draws them. */
+/** The demo's patients as of `now`: each draws its story from its own generator, as in seedDemo. */
 function demoPatients(now: number, count: number): DemoPatient[] {
-  const rng = random(20_261_121);
   const numbers = testNhsNumbers();
-  return Array.from({ length: count }, (_, n) => demoPatient(n, now, rng, numbers, 'nurse-1'));
+  return Array.from({ length: count }, (_, n) => demoPatient(n, now, numbers, 'nurse-1'));
 }
 
 /** The patient's whole record, as the write path would hold it once the replay is done. */
@@ -57,9 +56,23 @@ function expectValid(demo: DemoPatient, now: number): void {
     parseEpisode(record.episode, { now: demo.enrolledAt, patient });
     // ...each entry written down after it happened and before now, and valid when it was (which
     // parseEpisodeRecord checks by replaying the log in the order it was written).
+    let previous = demo.enrolledAt;
     for (const entry of demo.history) {
       expect(entry.recordedAt, where).toBeGreaterThanOrEqual(entry.at);
+      expect(entry.recordedAt, `${where}: written down in order`).toBeGreaterThanOrEqual(previous);
       expect(entry.recordedAt, where).toBeLessThan(now);
+      previous = entry.recordedAt;
+    }
+    // Seen in the community, everything happens on the service's working days.
+    const episode = record.episode as unknown as { careSetting: { kind: string } };
+    if (episode.careSetting.kind === 'community') {
+      const days = [demo.enrolledAt, ...demo.history.map((e) => e.at)].map((at) =>
+        calendar.localDate(at),
+      );
+      expect(
+        days.filter((day) => !calendar.isWorkingDay(day)),
+        `${where}: working days`,
+      ).toEqual([]);
     }
     parseEpisodeRecord(record, { now });
   } catch (error) {

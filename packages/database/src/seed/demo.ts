@@ -17,10 +17,11 @@ import {
 } from '@vfx/domain';
 import { hashPassword } from '../auth/password.js';
 import { createHashedUser } from '../auth/users.js';
-import { inTransaction, type Queryable } from '../client.js';
+import type { Queryable } from '../client.js';
 import { fireFollowUps } from '../follow-ups/fire.js';
 import { pendingFollowUpsBefore } from '../follow-ups/queries.js';
 import { audit } from '../records/audit.js';
+import { RecordError } from '../records/errors.js';
 import {
   type EnrolmentInput,
   enrolPatient,
@@ -125,6 +126,18 @@ export function random(seed: number) {
   };
 }
 
+const SEED = 20_261_121;
+const PURPOSES = { story: 0x5eed, 'catch-up': 0xca7c, nurse: 0x4e55 } as const;
+
+/**
+ * Patient n's own generator for one purpose, so patient n has the same story however many
+ * patients come before it and whatever the database did for them (the demo and the scale seed
+ * draw the same patients, and tests can draw one without seeding the rest).
+ */
+export function patientRandom(purpose: keyof typeof PURPOSES, n: number): Random {
+  return random(Math.imul((n + 1) ^ PURPOSES[purpose], 0x9e3779b1) ^ SEED);
+}
+
 /**
  * NHS numbers in the 999 range, which the NHS keeps for testing (never a real patient), in order
  * and each once: about 900,000 valid ones.
@@ -139,11 +152,31 @@ export function* testNhsNumbers(): Generator<string, never> {
   }
 }
 
+// What the seeds write is recognisable by its ids and addresses (these, and the patterns below
+// that match them), so a database can tell the demo's rows from what people entered themselves,
+// which nothing may drop.
+const DEMO_EMAIL_DOMAIN = '@demo.fls.example';
+export const demoIds = {
+  patient: (n: number) => `demo-patient-${n + 1}`,
+  episode: (n: number) => `demo-episode-${n + 1}`,
+  entry: (episodeId: string, index: number) => `${episodeId}-entry-${index + 1}`,
+  catchUp: (episodeId: string, index: number) => `${episodeId}-catch-up-${index + 1}`,
+  /** The scale seed's further nurses (nurse3@..., nurse4@...). */
+  nurseEmail: (i: number) => `nurse${i}${DEMO_EMAIL_DOMAIN}`,
+};
+const DEMO_PATIENT_ID = '^demo-patient-[0-9]+$';
+const DEMO_EPISODE_ID = '^demo-episode-[0-9]+$';
+const DEMO_ENTRY_ID = '^demo-episode-[0-9]+-(entry|catch-up)-[0-9]+$';
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** No story step lies closer to `now` than this: the seed never records in the future. */
+/** Enrolment lies at least this long before `now`, so no story reaches the future. */
 const ENROLLED_BEFORE_NOW = 2 * HOUR;
+/** History entries happened an hour or more ago and were written down by this long ago. */
+const HISTORY_RECORDED_BEFORE_NOW = 45 * MINUTE;
+/** The catch-up entries were written last, just before now. */
+const CATCH_UP_RECORDED_BEFORE_NOW = 30 * MINUTE;
 
 /** Where a demo patient is on the pathway. */
 type Stage =
@@ -155,9 +188,10 @@ type Stage =
   | 'denosumab-late';
 
 interface PlannedEvent {
+  readonly id: string;
   /** When it happened. */
   readonly at: number;
-  /** When the nurse wrote it down: a little later, never after `now`. */
+  /** When the nurse wrote it down: after it happened, after the entry before it, before now. */
   readonly recordedAt: number;
   readonly event: Record<string, unknown>;
 }
@@ -189,55 +223,53 @@ let demoPasswordHash: Promise<string> | undefined;
  * The demo password, hashed once per process for every demo account: it is published, so a salt
  * of its own per account would protect nothing, and each hash takes most of a second.
  */
-export const hashedDemoPassword = () => (demoPasswordHash ??= hashPassword(DEMO_PASSWORD));
-
-// What the seed writes is recognisable by its ids and addresses, so a database can say which of
-// its rows people entered themselves (which nothing may drop) and which are the demo's.
-const DEMO_EMAIL_DOMAIN = '@demo.fls.example';
-const DEMO_PATIENT_ID = '^demo-patient-[0-9]+$';
-const DEMO_ENTRY_ID = '^demo-episode-[0-9]+-(entry|catch-up)-[0-9]+$';
-
-export interface SeedState {
-  /**
-   * 'complete': a seed finished here. 'partial': demo rows without a finished seed (left by a
-   * seed that was not one transaction, or cut off mid-way). 'absent': no demo rows.
-   */
-  readonly demo: 'complete' | 'partial' | 'absent';
-  /** What people entered themselves, beside the demo: staff accounts, patients, entries. */
-  readonly own: { readonly users: number; readonly patients: number; readonly entries: number };
+export function hashedDemoPassword(): Promise<string> {
+  demoPasswordHash ??= hashPassword(DEMO_PASSWORD).catch((error: unknown) => {
+    demoPasswordHash = undefined;
+    throw error;
+  });
+  return demoPasswordHash;
 }
 
-/** Whether the demo is there, and whether anything beside it was entered by people. */
-export async function seedState(db: Queryable): Promise<SeedState> {
-  const [row] = await db.$queryRaw<
-    {
-      finished: boolean;
-      demo_rows: number;
-      own_users: number;
-      own_patients: number;
-      own_entries: number;
-    }[]
-  >`
-    SELECT
-      EXISTS (SELECT 1 FROM audit_log WHERE action = ${SEEDED}) AS finished,
-      (SELECT count(*)::int FROM users WHERE email LIKE ${`%${DEMO_EMAIL_DOMAIN}`})
-        + (SELECT count(*)::int FROM patients WHERE id ~ ${DEMO_PATIENT_ID}) AS demo_rows,
-      (SELECT count(*)::int FROM users WHERE email NOT LIKE ${`%${DEMO_EMAIL_DOMAIN}`}) AS own_users,
-      (SELECT count(*)::int FROM patients WHERE id !~ ${DEMO_PATIENT_ID}) AS own_patients,
-      (SELECT count(*)::int FROM clinical_events WHERE id !~ ${DEMO_ENTRY_ID}) AS own_entries`;
-  if (!row) throw new Error('seedState: the database returned no row');
-  return {
-    demo: row.finished ? 'complete' : row.demo_rows > 0 ? 'partial' : 'absent',
-    own: { users: row.own_users, patients: row.own_patients, entries: row.own_entries },
-  };
+/** Rows people entered themselves: staff accounts, patients, episodes and entries. */
+export interface OwnRows {
+  readonly users: number;
+  readonly patients: number;
+  readonly episodes: number;
+  readonly entries: number;
 }
 
 /**
- * What to do about the demo in a database: seed it (an empty database, or one with staff accounts
- * only); nothing (the demo is there, or the database holds a caseload of its own, which the
- * demo's fictional patients must never join); or start afresh from an empty database (a partial
- * demo and nothing anyone entered, so nothing is lost). A partial demo beside people's own
- * entries is kept: nothing they entered is ever dropped.
+ * 'complete': a demo seed finished here. 'partial': demo rows without a finished seed (left by a
+ * seed that was not one transaction, as older versions' were). 'absent': no demo rows. Beside an
+ * unfinished demo, what people entered themselves.
+ */
+export type SeedState =
+  | { readonly demo: 'complete' }
+  | { readonly demo: 'partial' | 'absent'; readonly own: OwnRows };
+
+/** Whether the demo is there, and (unless it is complete) what people entered beside it. */
+export async function seedState(db: Queryable): Promise<SeedState> {
+  const finished = await db.auditEntry.count({ where: { action: SEEDED } });
+  if (finished > 0) return { demo: 'complete' };
+  const [row] = await db.$queryRaw<(OwnRows & { demo: number })[]>`
+    SELECT
+      (SELECT count(*)::int FROM users WHERE email LIKE ${`%${DEMO_EMAIL_DOMAIN}`})
+        + (SELECT count(*)::int FROM patients WHERE id ~ ${DEMO_PATIENT_ID}) AS demo,
+      (SELECT count(*)::int FROM users WHERE email NOT LIKE ${`%${DEMO_EMAIL_DOMAIN}`}) AS users,
+      (SELECT count(*)::int FROM patients WHERE id !~ ${DEMO_PATIENT_ID}) AS patients,
+      (SELECT count(*)::int FROM episodes WHERE id !~ ${DEMO_EPISODE_ID}) AS episodes,
+      (SELECT count(*)::int FROM clinical_events WHERE id !~ ${DEMO_ENTRY_ID}) AS entries`;
+  if (!row) throw new Error('seedState: the database returned no row');
+  const { demo, ...own } = row;
+  return { demo: demo > 0 ? 'partial' : 'absent', own };
+}
+
+/**
+ * What to do about the demo in a database: seed it (only an empty one: the demo's fictional
+ * patients and accounts never join a service's own); nothing (the demo is there, or the database
+ * holds data of its own); or start afresh from an empty database (a partial demo and nothing
+ * anyone entered beside it, so nothing is lost). Nothing people entered is ever dropped.
  */
 export type DemoDecision =
   | { readonly kind: 'seed' }
@@ -245,34 +277,34 @@ export type DemoDecision =
   | { readonly kind: 'recreate'; readonly why: string };
 
 export function demoDecision(state: SeedState): DemoDecision {
-  const { users, patients, entries } = state.own;
-  const own = `${patients} patient${patients === 1 ? '' : 's'} and ${entries} entr${entries === 1 ? 'y' : 'ies'} entered by people`;
-  switch (state.demo) {
-    case 'complete':
-      return { kind: 'keep', why: 'The demo caseload is already there.' };
-    case 'absent':
-      return patients + entries > 0
-        ? {
-            kind: 'keep',
-            why: `The database holds a caseload of its own (${own}); the demo's fictional patients are not added to it.`,
-          }
-        : { kind: 'seed' };
-    case 'partial':
-      return users + patients + entries > 0
-        ? {
-            kind: 'keep',
-            why: `An earlier seed left a partial demo caseload, beside ${own} and ${users} staff account${users === 1 ? '' : 's'} of their own; nothing is dropped. To start afresh, move those entries elsewhere and recreate the database.`,
-          }
-        : {
-            kind: 'recreate',
-            why: 'An earlier seed was cut off and left a partial demo caseload, with nothing entered by people beside it.',
-          };
+  if (state.demo === 'complete')
+    return { kind: 'keep', why: 'The demo caseload is already there.' };
+  const { users, patients, episodes, entries } = state.own;
+  const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const own = `${count(users, 'staff account', 'staff accounts')}, ${count(patients, 'patient', 'patients')}, ${count(episodes, 'episode', 'episodes')} and ${count(entries, 'entry', 'entries')} entered by people`;
+  const empty = users + patients + episodes + entries === 0;
+  if (state.demo === 'absent') {
+    return empty
+      ? { kind: 'seed' }
+      : {
+          kind: 'keep',
+          why: `The database holds data of its own (${own}); the demo's fictional patients are not added to it.`,
+        };
   }
+  return empty
+    ? {
+        kind: 'recreate',
+        why: 'An earlier seed was cut off and left a partial demo caseload, with nothing entered by people beside it.',
+      }
+    : {
+        kind: 'keep',
+        why: `An earlier seed left a partial demo caseload beside ${own}; nothing is dropped. To start afresh, move those elsewhere and recreate the database.`,
+      };
 }
 
 /** Records that a seed finished, so a second run leaves the database alone. */
 export async function markSeeded(db: Queryable, summary: Record<string, number>): Promise<void> {
-  await inTransaction(db, (tx) =>
+  await db.$transaction((tx) =>
     audit(tx, {
       actor: 'system:seed',
       action: SEEDED,
@@ -284,15 +316,22 @@ export async function markSeeded(db: Queryable, summary: Record<string, number>)
 }
 
 /**
- * Seeds the demo accounts and caseload as of `now`, in one transaction: a seed that fails for
- * any reason leaves nothing behind, so the next attempt starts afresh.
+ * Seeds the demo accounts and caseload as of `now`, in one transaction (each write of the replay
+ * is nested in it): a seed that fails for any reason leaves nothing behind, so the next attempt
+ * starts afresh. Only into an empty database (demoDecision): anything else is refused, unchanged.
  */
 export async function seedDemo(db: Queryable, options: SeedOptions = {}): Promise<SeedResult> {
   // About 10 s for 60 patients here; the limit leaves room for a slow machine.
-  return inTransaction(db, (tx) => seedDemoIn(tx, options), {
-    maxWait: 10_000,
-    timeout: 15 * 60_000,
-  });
+  return db.$transaction(
+    async (tx) => {
+      const decision = demoDecision(await seedState(tx));
+      if (decision.kind !== 'seed') {
+        throw new RecordError('conflict', `The demo was not seeded: ${decision.why}`);
+      }
+      return seedDemoIn(tx, options);
+    },
+    { maxWait: 10_000, timeout: 15 * 60_000 },
+  );
 }
 
 async function seedDemoIn(db: Queryable, options: SeedOptions): Promise<SeedResult> {
@@ -301,7 +340,6 @@ async function seedDemoIn(db: Queryable, options: SeedOptions): Promise<SeedResu
   const log = options.log ?? (() => {});
   const settings = options.settings ?? DEFAULT_SERVICE_SETTINGS;
   const calendar = serviceCalendar(settings);
-  const rng = random(20_261_121);
 
   const users = {} as Record<(typeof DEMO_USERS)[number]['key'], string>;
   const passwordHash = await hashedDemoPassword();
@@ -320,8 +358,9 @@ async function seedDemoIn(db: Queryable, options: SeedOptions): Promise<SeedResu
   for (let n = 0; n < count; n++) {
     // The patients that give the demo its shape are the demo nurse's, so her first worklist
     // has something overdue, something due and something coming this week.
-    const nurseId = n < STAGES.length || rng.chance(0.7) ? users.nurse : users.nurse2;
-    const patient = demoPatient(n, now, rng, numbers, nurseId, calendar);
+    const nurseId =
+      n < STAGES.length || patientRandom('nurse', n).chance(0.7) ? users.nurse : users.nurse2;
+    const patient = demoPatient(n, now, numbers, nurseId, calendar);
     const { episodeId } = patient;
     await enrolPatient(db, patient.enrolment, {
       actorId: nurseId,
@@ -329,18 +368,15 @@ async function seedDemoIn(db: Queryable, options: SeedOptions): Promise<SeedResu
       settings,
     });
     // Replayed as it happened: each entry recorded a little after the event, by the nurse.
-    for (const [index, { at, recordedAt, event }] of patient.history.entries()) {
+    for (const { id, at, recordedAt, event } of patient.history) {
       await recordEvent(
         db,
-        {
-          episodeId,
-          event: { id: `${episodeId}-entry-${index + 1}`, ...event, occurredAt: iso(at) },
-        },
+        { episodeId, event: { id, ...event, occurredAt: iso(at) } },
         { actorId: nurseId, now: new Date(recordedAt), settings },
       );
       events++;
     }
-    events += await catchUp(db, episodeId, nurseId, now, rng, settings);
+    events += await catchUp(db, n, patient, nurseId, now, settings);
     if ((n + 1) % 10 === 0) log(`Recorded ${n + 1} of ${count} patients (${events} events).`);
   }
 
@@ -405,16 +441,31 @@ export interface DemoPatient {
   readonly episodeId: string;
   readonly enrolment: EnrolmentInput;
   readonly enrolledAt: number;
-  /** What happened after enrolment, oldest first (occurredAt in ms). */
+  /** What happened after enrolment, oldest first, in the order it was written down. */
   readonly history: readonly PlannedEvent[];
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A wall-clock time in working hours, on the quarter hour. */
+/** A wall-clock time, on the quarter hour. */
 const clockTime = (rng: Random, fromHour: number, toHour: number) =>
   `${pad(rng.int(fromHour, toHour))}:${pad(15 * rng.int(0, 3))}`;
+
+const minDate = (a: LocalDate, b: LocalDate) => (a < b ? a : b);
+
+/**
+ * The first daytime moment (08:00-20:00, any day: wards see admitted patients at weekends) from
+ * `instant` on: when the service would first see someone admitted at night.
+ */
+function daytimeFrom(instant: number, rng: Random, calendar: ServiceCalendar): number {
+  const day = calendar.localDate(instant);
+  if (instant >= calendar.atLocalTime(day, '08:00') && instant < calendar.atLocalTime(day, '20:00'))
+    return instant;
+  const next =
+    instant < calendar.atLocalTime(day, '08:00') ? day : calendar.addToDate(day, { days: 1 });
+  return calendar.atLocalTime(next, clockTime(rng, 8, 9));
+}
 
 interface Presentation {
   readonly fractureDay: LocalDate;
@@ -425,9 +476,11 @@ interface Presentation {
 
 /**
  * When the fracture happened, was identified, and (if admitted) the patient was admitted, and when
- * the FLS enrolled them: all in the service's days and hours, and enrolment at least
- * ENROLLED_BEFORE_NOW before `now`. A presentation the day has not yet reached (an enrolment this
- * afternoon, seen at 01:00) moves back a day, so the story is believable at any hour.
+ * the FLS enrolled them, in the service's days and hours: admitted patients on the ward, by day,
+ * any day of the week; community patients on a working day, identified by their GP or imaging.
+ * Enrolment lies at least ENROLLED_BEFORE_NOW before `now`: a presentation the day has not yet
+ * reached (an enrolment this afternoon, seen at 01:00) moves back a day, so the story is
+ * believable at any hour.
  */
 function presentation(
   stage: Stage,
@@ -444,7 +497,7 @@ function presentation(
       fractureDay: day,
       identifiedDay: day,
       admittedAt,
-      enrolledAt: admittedAt + rng.int(1, 3) * HOUR,
+      enrolledAt: daytimeFrom(admittedAt + rng.int(1, 3) * HOUR, rng, calendar),
     };
   }
   const today = calendar.localDate(now);
@@ -454,37 +507,44 @@ function presentation(
   const admitted = stage === 'just-admitted' || rng.chance(0.45);
   const admissionTime = clockTime(rng, 7, 15);
   const hoursToEnrolment = rng.int(1, 4);
+  const identifiedAfter = rng.int(1, 4);
+  const enrolmentTime = clockTime(rng, 9, 16);
   let identifiedDay = admitted
     ? fractureDay
-    : minDate(calendar.addToDate(fractureDay, { days: rng.int(1, 4) }), today);
-  const enrolmentTime = clockTime(rng, 9, 16);
-  for (let moved = 0; ; moved++) {
+    : calendar.workingDayOnOrAfter(calendar.addToDate(fractureDay, { days: identifiedAfter }));
+  if (identifiedDay > today) identifiedDay = calendar.workingDayOnOrBefore(today);
+  fractureDay = minDate(fractureDay, identifiedDay);
+  const enrolment = () => {
     const admittedAt = admitted ? calendar.atLocalTime(fractureDay, admissionTime) : undefined;
     const enrolledAt =
       admittedAt !== undefined
         ? admittedAt + hoursToEnrolment * HOUR
         : calendar.atLocalTime(identifiedDay, enrolmentTime);
-    if (enrolledAt <= now - ENROLLED_BEFORE_NOW) {
-      return { fractureDay, identifiedDay, admittedAt, enrolledAt };
-    }
-    // Enrolment times lie before 20:00, so one day back always suffices; two is a bug.
-    if (moved > 1) throw new Error(`demo seed: no presentation before ${iso(now)}`);
-    identifiedDay = calendar.addToDate(identifiedDay, { days: -1 });
-    fractureDay = minDate(fractureDay, identifiedDay);
-  }
+    return { fractureDay, identifiedDay, admittedAt, enrolledAt };
+  };
+  const first = enrolment();
+  if (first.enrolledAt <= now - ENROLLED_BEFORE_NOW) return first;
+  // Later today than now allows: the day before (the previous working day in the community). It
+  // ended before 20:00, at least 4 hours before any moment of today.
+  identifiedDay = admitted
+    ? calendar.addToDate(identifiedDay, { days: -1 })
+    : calendar.workingDayOnOrBefore(calendar.addToDate(identifiedDay, { days: -1 }));
+  fractureDay = admitted ? identifiedDay : minDate(fractureDay, identifiedDay);
+  const moved = enrolment();
+  if (moved.enrolledAt > now - ENROLLED_BEFORE_NOW)
+    throw new Error(`demo seed: no enrolment before ${iso(now)} for a ${stage} patient`);
+  return moved;
 }
 
-const minDate = (a: LocalDate, b: LocalDate) => (a < b ? a : b);
-
-/** Patient number n of the demo: where they are on the pathway and what was recorded. */
+/** Patient number n of the demo as of `now`: where they are on the pathway, what was recorded. */
 export function demoPatient(
   n: number,
   now: number,
-  rng: Random,
   numbers: Iterator<string>,
   nurseId: string,
   calendar: ServiceCalendar = serviceCalendar(),
 ): DemoPatient {
+  const rng = patientRandom('story', n);
   const r = rng.next();
   const shaping = n < STAGES.length;
   const stage: Stage = STAGES[n] ?? STAGES[STAGE_LIMITS.findIndex((limit) => r < limit)] ?? 'acute';
@@ -498,12 +558,12 @@ export function demoPatient(
   const age = rng.int(58, 92);
   const dateOfBirth = `${Number(fractureDay.slice(0, 4)) - age}-${pad(rng.int(1, 12))}-${pad(rng.int(1, 28))}`;
   const levels = rng.pick([['T12'], ['L1'], ['T11', 'T12'], ['L2'], ['T8'], ['L1', 'L2'], ['T7']]);
-  const episodeId = `demo-episode-${n + 1}`;
+  const episodeId = demoIds.episode(n);
   const sex = rng.chance(0.75) ? 'female' : 'male';
   const admitted = admittedAt !== undefined;
   const enrolment: EnrolmentInput = {
     patient: {
-      id: `demo-patient-${n + 1}`,
+      id: demoIds.patient(n),
       identifier: { kind: 'nhs-number', value: numbers.next().value },
       dateOfBirth,
       sex,
@@ -533,48 +593,52 @@ export function demoPatient(
     episodeId,
     enrolment,
     enrolledAt,
-    history: historyOf(stage, shaping, enrolledAt, fractureDay, now, rng, calendar),
+    history: historyOf(stage, shaping, episodeId, enrolledAt, fractureDay, now, rng, calendar),
   };
 }
 
 /**
  * A service keeps up with most of its work: steps left overdue for weeks are mostly recorded as
- * done (entered late, as happens), a few declined or not indicated; the rest stay overdue. A late
- * denosumab dose is left alone: the demo shows one.
+ * done on a working day while they were due (entered late, as happens), a few declined or not
+ * indicated; the rest stay overdue. A late denosumab dose is left alone: the demo shows one.
  */
 async function catchUp(
   db: Queryable,
-  episodeId: string,
+  n: number,
+  patient: DemoPatient,
   nurseId: string,
   now: number,
-  rng: Random,
   settings: ServiceSettings,
 ): Promise<number> {
   const calendar = serviceCalendar(settings);
-  const record = await loadEpisodeRecord(db, episodeId);
+  const rng = patientRandom('catch-up', n);
+  const record = await loadEpisodeRecord(db, patient.episodeId);
   if (!record) return 0;
   const plan = computePlan({ ...record, asOf: now, settings });
-  const recordedAt = now - 30 * MINUTE;
+  const recordedAt = now - CATCH_UP_RECORDED_BEFORE_NOW;
+  const weeksAgo = calendar.addToInstant(now, { days: -21 });
   let recorded = 0;
   for (const step of plan.steps) {
     const overdueFrom = step.window ? Date.parse(step.window.transitions.overdue) : Number.NaN;
-    if (step.status !== 'overdue' || !(overdueFrom < calendar.addToInstant(now, { days: -21 })))
-      continue;
+    if (step.status !== 'overdue' || !(overdueFrom < weeksAgo)) continue;
     if (step.stepId.startsWith('denosumab') || !rng.chance(0.88)) continue;
     const due = Date.parse(step.window?.transitions.due ?? '');
-    // Done on one of the days it was due, before it became overdue.
-    const daysDue = calendar.daysBetween(calendar.localDate(due), calendar.localDate(overdueFrom));
-    const done = calendar.addToInstant(due, { days: rng.int(0, Math.max(0, daysDue - 1)) });
+    const dueDay = calendar.localDate(due);
+    const daysDue = calendar.daysBetween(dueDay, calendar.localDate(overdueFrom));
+    const day = calendar.workingDayOnOrAfter(
+      calendar.addToDate(dueDay, { days: rng.int(0, Math.max(0, daysDue - 1)) }),
+    );
+    const done = calendar.atLocalTime(day, clockTime(rng, 9, 16));
     await recordEvent(
       db,
       {
-        episodeId,
+        episodeId: patient.episodeId,
         event: {
-          id: `${episodeId}-catch-up-${recorded + 1}`,
+          id: demoIds.catchUp(patient.episodeId, recorded),
           type: 'step-completed',
           stepKey: step.key,
           outcome: rng.chance(0.9) ? 'done' : rng.pick(['declined', 'not-indicated']),
-          occurredAt: iso(Math.min(done, recordedAt)),
+          occurredAt: iso(Math.min(Math.max(done, patient.enrolledAt + 15 * MINUTE), recordedAt)),
         },
       },
       { actorId: nurseId, now: new Date(recordedAt), settings },
@@ -586,26 +650,28 @@ async function catchUp(
 
 /**
  * A plausible record for a patient at this stage; some steps are left undone on purpose, except
- * by the patients that give the demo its shape, whose nurses are diligent.
+ * by the patients that give the demo its shape, whose nurses are diligent. The service's own
+ * contacts fall on working days.
  */
 function historyOf(
   stage: Stage,
   shaping: boolean,
+  episodeId: string,
   enrolledAt: number,
   fractureDay: LocalDate,
   now: number,
   rng: Random,
   calendar: ServiceCalendar,
 ): PlannedEvent[] {
-  const planned: PlannedEvent[] = [];
-  /** A local day after the fracture, at a local time. */
+  const happened: { at: number; event: Record<string, unknown> }[] = [];
+  /** The first working day on or after a day after the fracture, at a local time. */
   const at = (day: number, time = '10:00') =>
-    calendar.atLocalTime(calendar.addToDate(fractureDay, { days: day }), time);
+    calendar.atLocalTime(
+      calendar.workingDayOnOrAfter(calendar.addToDate(fractureDay, { days: day })),
+      time,
+    );
   const add = (when: number, event: Record<string, unknown>) => {
-    if (when > enrolledAt && when < now - HOUR) {
-      const recordedAt = Math.min(when + rng.int(5, 90) * MINUTE, now - MINUTE);
-      planned.push({ at: when, recordedAt, event });
-    }
+    if (when > enrolledAt && when < now - HOUR) happened.push({ at: when, event });
   };
   // Pain settles over weeks for most, stays high for a few.
   let pain = rng.int(6, 9);
@@ -626,92 +692,105 @@ function historyOf(
   // The first contact: the holistic assessment soon after enrolment, then advice.
   const firstContact = enrolledAt + rng.int(2, 8) * 15 * MINUTE;
   assessPain(firstContact);
-  if (stage === 'just-admitted' || stage === 'pain-review-due') return sorted(planned);
-  add(firstContact + 15 * MINUTE, {
-    type: 'step-completed',
-    stepKey: 'self-management-advice',
-    outcome: 'done',
+  if (stage !== 'just-admitted' && stage !== 'pain-review-due') {
+    add(firstContact + 15 * MINUTE, {
+      type: 'step-completed',
+      stepKey: 'self-management-advice',
+      outcome: 'done',
+    });
+    laterHistory();
+  }
+  // Written down in order, each a little after it happened, none later than shortly before now.
+  happened.sort((a, b) => a.at - b.at);
+  let lastRecorded = enrolledAt;
+  return happened.map(({ at: when, event }, index) => {
+    lastRecorded = Math.min(
+      Math.max(lastRecorded, when + rng.int(5, 90) * MINUTE),
+      now - HISTORY_RECORDED_BEFORE_NOW,
+    );
+    return { id: demoIds.entry(episodeId, index), at: when, recordedAt: lastRecorded, event };
   });
-  if (rng.chance(0.85)) assessPain(at(2, clockTime(rng, 9, 16)));
-  for (const day of [7, 14, 21, 35, 56, 84]) {
-    if (rng.chance(0.6)) assessPain(at(day, clockTime(rng, 9, 16)));
-  }
-  if (diligent || rng.chance(0.5)) {
-    add(at(rng.int(8, 16)), {
-      type: 'psychological-screen',
-      anxietyOrLowMood: rng.chance(0.3),
-      painCatastrophising: rng.chance(0.2),
-      fearOfFalling: rng.chance(0.4),
-      tools: 'HADS, FES-I short form',
-    });
-  }
-  if (diligent) {
-    const falls = rng.int(0, 2);
-    add(at(rng.int(10, 20)), {
-      type: 'falls-risk-assessment',
-      fallsInLastYear: falls,
-      presentedWithFall: rng.chance(0.5),
-      gaitOrBalanceDifficulty: falls > 0,
-      result: falls > 0 ? 'at-risk' : 'not-at-risk',
-    });
-    add(at(rng.int(14, 30)), { type: 'laboratory-screen', secondaryCauseFound: rng.chance(0.1) });
-  }
-  if (diligent && rng.chance(0.85)) {
-    add(at(rng.int(20, 45)), {
-      type: 'fracture-risk-assessment',
-      tool: 'FRAX',
-      majorOsteoporoticFractureRisk: rng.int(140, 420) / 10,
-      hipFractureRisk: rng.int(30, 150) / 10,
-      category: rng.pick(['high', 'very-high']),
-    });
-  }
-  if (diligent && rng.chance(0.7)) {
-    add(at(rng.int(30, 70)), {
-      type: 'dxa-result',
-      lumbarSpineTScore: -rng.int(20, 38) / 10,
-      totalHipTScore: -rng.int(15, 32) / 10,
-    });
-  }
-  if (rng.chance(0.6)) {
-    add(at(rng.int(28, 60)), {
-      type: 'referral',
-      referralType: rng.pick(['physiotherapy', 'individualised-exercise-programme']),
-    });
-  }
-  const drug =
-    stage === 'denosumab-late'
-      ? 'denosumab'
-      : rng.pick(['alendronic-acid', 'alendronic-acid', 'denosumab', 'zoledronic-acid']);
-  const started = at(stage === 'denosumab-late' ? rng.int(20, 30) : rng.int(40, 75));
-  const onTherapy = stage === 'denosumab-late' || (diligent && rng.chance(0.8));
-  if (onTherapy) add(started, { type: 'bone-therapy-started', drug });
-  if (rng.chance(0.75) || shaping) {
-    add(at(rng.int(110, 118), '14:00'), {
-      type: 'follow-up-contact',
-      mode: rng.pick(['telephone', 'face-to-face', 'video']),
-      treatmentStatus: 'started',
-      takingAsPrescribed: rng.chance(0.85),
-      fallsReferralActioned: 'not-applicable',
-    });
-  }
-  if (rng.chance(0.7) || shaping) {
-    add(at(rng.int(362, 368), '14:00'), {
-      type: 'follow-up-contact',
-      mode: 'telephone',
-      treatmentStatus: 'started',
-      takingAsPrescribed: rng.chance(0.8),
-    });
-  }
-  // Denosumab is every 6 months; the late patient's second dose has not been given.
-  if (onTherapy && drug === 'denosumab' && stage !== 'denosumab-late') {
-    for (let dose = 1; dose <= 2; dose++) {
-      add(calendar.addToInstant(started, { months: 6 * dose }), {
-        type: 'bone-therapy-dose',
-        drug,
+
+  function laterHistory(): void {
+    if (rng.chance(0.85)) assessPain(at(2, clockTime(rng, 9, 16)));
+    for (const day of [7, 14, 21, 35, 56, 84]) {
+      if (rng.chance(0.6)) assessPain(at(day, clockTime(rng, 9, 16)));
+    }
+    if (diligent || rng.chance(0.5)) {
+      add(at(rng.int(8, 16)), {
+        type: 'psychological-screen',
+        anxietyOrLowMood: rng.chance(0.3),
+        painCatastrophising: rng.chance(0.2),
+        fearOfFalling: rng.chance(0.4),
+        tools: 'HADS, FES-I short form',
       });
     }
+    if (diligent) {
+      const falls = rng.int(0, 2);
+      add(at(rng.int(10, 20)), {
+        type: 'falls-risk-assessment',
+        fallsInLastYear: falls,
+        presentedWithFall: rng.chance(0.5),
+        gaitOrBalanceDifficulty: falls > 0,
+        result: falls > 0 ? 'at-risk' : 'not-at-risk',
+      });
+      add(at(rng.int(14, 30)), { type: 'laboratory-screen', secondaryCauseFound: rng.chance(0.1) });
+    }
+    if (diligent && rng.chance(0.85)) {
+      add(at(rng.int(20, 45)), {
+        type: 'fracture-risk-assessment',
+        tool: 'FRAX',
+        majorOsteoporoticFractureRisk: rng.int(140, 420) / 10,
+        hipFractureRisk: rng.int(30, 150) / 10,
+        category: rng.pick(['high', 'very-high']),
+      });
+    }
+    if (diligent && rng.chance(0.7)) {
+      add(at(rng.int(30, 70)), {
+        type: 'dxa-result',
+        lumbarSpineTScore: -rng.int(20, 38) / 10,
+        totalHipTScore: -rng.int(15, 32) / 10,
+      });
+    }
+    if (rng.chance(0.6)) {
+      add(at(rng.int(28, 60)), {
+        type: 'referral',
+        referralType: rng.pick(['physiotherapy', 'individualised-exercise-programme']),
+      });
+    }
+    const drug =
+      stage === 'denosumab-late'
+        ? 'denosumab'
+        : rng.pick(['alendronic-acid', 'alendronic-acid', 'denosumab', 'zoledronic-acid']);
+    const started = at(stage === 'denosumab-late' ? rng.int(20, 30) : rng.int(40, 75));
+    const onTherapy = stage === 'denosumab-late' || (diligent && rng.chance(0.8));
+    if (onTherapy) add(started, { type: 'bone-therapy-started', drug });
+    if (rng.chance(0.75) || shaping) {
+      add(at(rng.int(110, 118), '14:00'), {
+        type: 'follow-up-contact',
+        mode: rng.pick(['telephone', 'face-to-face', 'video']),
+        treatmentStatus: 'started',
+        takingAsPrescribed: rng.chance(0.85),
+        fallsReferralActioned: 'not-applicable',
+      });
+    }
+    if (rng.chance(0.7) || shaping) {
+      add(at(rng.int(362, 368), '14:00'), {
+        type: 'follow-up-contact',
+        mode: 'telephone',
+        treatmentStatus: 'started',
+        takingAsPrescribed: rng.chance(0.8),
+      });
+    }
+    // Denosumab is every 6 months, on a working day; the late patient's second dose is not given.
+    if (onTherapy && drug === 'denosumab' && stage !== 'denosumab-late') {
+      for (let dose = 1; dose <= 2; dose++) {
+        const day = calendar.addToDate(calendar.localDate(started), { months: 6 * dose });
+        add(calendar.atLocalTime(calendar.workingDayOnOrAfter(day), '10:00'), {
+          type: 'bone-therapy-dose',
+          drug,
+        });
+      }
+    }
   }
-  return sorted(planned);
 }
-
-const sorted = (events: PlannedEvent[]) => events.sort((a, b) => a.at - b.at);

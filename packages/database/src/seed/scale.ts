@@ -7,10 +7,10 @@ import { isUniqueViolation } from '../errors.js';
 import { enrolPatients } from '../records/write-path.js';
 import {
   DEMO_USERS,
+  demoIds,
   demoPatient,
   hashedDemoPassword,
   markSeeded,
-  random,
   seedDemo,
   testNhsNumbers,
 } from './demo.js';
@@ -42,7 +42,7 @@ export async function seedScale(
   const { users } = await seedDemo(db, { now: new Date(now), patients: 0, log, markSeeded: false });
   const nurseIds = [users.nurse, users.nurse2];
   for (let i = 3; nurseIds.length < (options.nurses ?? 25); i++) {
-    const email = `nurse${i}@demo.fls.example`;
+    const email = demoIds.nurseEmail(i);
     try {
       const user = await createHashedUser(
         db,
@@ -61,7 +61,6 @@ export async function seedScale(
   }
   log(`${nurseIds.length} nurses share the caseload (${DEMO_USERS.length} demo accounts).`);
 
-  const rng = random(20_261_122);
   const numbers = testNhsNumbers();
   const started = Date.now();
   let next = 0;
@@ -74,7 +73,7 @@ export async function seedScale(
       const inputs = [];
       for (let n = from; n < to; n++) {
         const nurseId = nurseIds[n % nurseIds.length] as string;
-        const patient = demoPatient(n, now, rng, numbers, nurseId);
+        const patient = demoPatient(n, now, numbers, nurseId);
         inputs.push({
           ...patient.enrolment,
           // Enrolled when it happened; the entries came after.
@@ -83,8 +82,8 @@ export async function seedScale(
             enrolledAt: new Date(patient.enrolledAt).toISOString(),
           },
           // Entered as an import: what happened, and when each entry was first written down.
-          history: patient.history.map(({ at, recordedAt, event }, index) => ({
-            id: `${patient.episodeId}-entry-${index + 1}`,
+          history: patient.history.map(({ id, at, recordedAt, event }) => ({
+            id,
             ...event,
             occurredAt: new Date(at).toISOString(),
             recordedAt: new Date(recordedAt).toISOString(),

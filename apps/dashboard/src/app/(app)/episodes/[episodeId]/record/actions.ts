@@ -12,7 +12,7 @@ import { redirect } from 'next/navigation';
 import { detailsFromForm } from '@/forms/details-correction';
 import { EVENT_FORMS, eventFromForm } from '@/forms/event-fields';
 import { type FormState, formValues, placeIssues } from '@/forms/form-state';
-import { occurredAtFromForm } from '@/forms/occurred-at';
+import { pastInstantFromForm } from '@/forms/past-instant';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
@@ -93,7 +93,7 @@ async function occurredAtOf(
 ): Promise<Date | undefined> {
   const record = target.supersedes ? await loadEpisodeRecord(db(), target.episodeId) : undefined;
   const original = record?.events.find((event) => event.id === target.supersedes);
-  return occurredAtFromForm(typed, zone, new Date(), original?.occurredAt);
+  return pastInstantFromForm(typed, zone, new Date(), original?.occurredAt);
 }
 
 export interface DetailsTarget {
