@@ -25,5 +25,7 @@ if ! utc="$(TZ=UTC date -d "$instant" '+%Y-%m-%d %H:%M:%S')"; then
 fi
 london="$(TZ=Europe/London date -d "$instant" '+%a %d %b %Y %H:%M %Z')"
 echo "[at-instant] ${utc} UTC (${london} in London): $*" >&2
+# Turbo would replay test results cached at another clock reading: run every task again.
+export TURBO_FORCE=true
 # faketime reads its start time in its own zone: give it UTC; the command keeps the caller's TZ.
 exec faketime "${utc} UTC" "$@"
