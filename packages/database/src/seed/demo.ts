@@ -321,7 +321,7 @@ export async function markSeeded(db: Queryable, summary: Record<string, number>)
  * starts afresh. Only into an empty database (demoDecision): anything else is refused, unchanged.
  */
 export async function seedDemo(db: Queryable, options: SeedOptions = {}): Promise<SeedResult> {
-  // About 10 s for 60 patients here; the limit leaves room for a slow machine.
+  // About 12 s for 60 patients here; the limit leaves room for a slow machine.
   return db.$transaction(
     async (tx) => {
       const decision = demoDecision(await seedState(tx));
