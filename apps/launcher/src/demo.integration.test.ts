@@ -3,13 +3,7 @@
 // database and only when nobody entered anything beside it, and a caseload of people's own never
 // gets the demo's patients.
 
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { createDatabase, type Database, DEMO_USERS, enrolPatient, seedState } from '@vfx/database';
-import { EmbeddedPostgres } from '@vfx/database/embedded-postgres';
-import { deployMigrations } from '@vfx/database/migrations';
 import { createTestDatabase, type TestDatabase, testEnrolment } from '@vfx/database/testing';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -142,48 +136,4 @@ describe('the demo on npm start', () => {
     expect(lines[0]).toContain('holds data of its own');
     expect(await withDb((db) => db.patient.count())).toBe(1);
   });
-});
-
-describe('the demo in the embedded database of npm start', () => {
-  it('is recorded afresh after an older version left it partial there', async () => {
-    // The launcher's own server, as npm start runs it: the demo lives in its "postgres" database,
-    // which can only be dropped from another one.
-    const folder = mkdtempSync(path.join(os.tmpdir(), 'fls-embedded-'));
-    chmodSync(folder, 0o755);
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = server.address() as { port: number };
-        server.close(() => resolve(free));
-      });
-    });
-    const server = new EmbeddedPostgres({
-      dataDir: path.join(folder, 'postgres'),
-      port,
-      log: () => {},
-    });
-    try {
-      await server.initialise();
-      await server.start();
-      await deployMigrations(server.url);
-      const db = createDatabase(server.url, { maxConnections: 2 });
-      try {
-        await leavePartialDemo(db);
-        expect((await seedState(db)).demo).toBe('partial');
-      } finally {
-        await db.$disconnect();
-      }
-      await prepareDemo({ databaseUrl: server.url, ownsDatabase: true, say, now: NOW });
-      expect(lines[0]).toContain('Recreating the embedded database');
-      const after = createDatabase(server.url, { maxConnections: 2 });
-      try {
-        expect(await seedState(after)).toEqual({ demo: 'complete' });
-        expect(await after.patient.count()).toBe(60);
-      } finally {
-        await after.$disconnect();
-      }
-    } finally {
-      await server.stop();
-      rmSync(folder, { recursive: true, force: true });
-    }
-  }, 180_000);
 });

@@ -1,9 +1,17 @@
 // The README's run command, as a newcomer runs it: `npm start` in a fresh copy of the repository
 // with nothing but Node.js. It must reach a dashboard where the demo nurse signs in and sees
-// today's worklist, stop cleanly on Ctrl-C leaving no process behind, and start again in
-// seconds with the same data.
+// today's worklist, stop cleanly on Ctrl-C leaving no process behind, start again in seconds
+// with the same data, and start afresh from a partial demo an older version left behind.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -116,6 +124,36 @@ async function worklistAsNurse(): Promise<string[]> {
   }
 }
 
+/**
+ * What an older version's interrupted first run left in the copy's .data: the demo's accounts in
+ * a migrated database, and no finished seed. Done by a script run in the copy, with the copy's
+ * own embedded PostgreSQL (its binaries, like its data, are where the server's user can reach).
+ */
+function leavePartialDemo(): void {
+  const script = path.join(copy, 'apps', 'launcher', 'leave-partial-demo.ts');
+  writeFileSync(
+    script,
+    `import { createDatabase, DEMO_USERS } from '@vfx/database';
+import { EmbeddedPostgres } from '@vfx/database/embedded-postgres';
+import { deployMigrations, recreateDatabase } from '@vfx/database/migrations';
+const server = new EmbeddedPostgres({ dataDir: ${JSON.stringify(path.join(copy, '.data', 'postgres'))}, port: ${ports.POSTGRES_PORT}, log: () => {} });
+await server.start();
+try {
+  await recreateDatabase(server.url);
+  await deployMigrations(server.url);
+  const db = createDatabase(server.url);
+  for (const [i, user] of DEMO_USERS.slice(0, 2).entries()) {
+    await db.user.create({ data: { id: \`older-seed-\${i}\`, email: user.email, name: user.name, role: user.role } });
+  }
+  await db.$disconnect();
+} finally {
+  await server.stop();
+}
+`,
+  );
+  execFileSync('npx', ['tsx', script], { cwd: path.dirname(script), stdio: 'inherit' });
+}
+
 beforeAll(async () => {
   copy = mkdtempSync(path.join(os.tmpdir(), 'fls-run-'));
   // Run as root, PostgreSQL runs as "postgres", which must reach the data folder inside.
@@ -179,6 +217,17 @@ describe('npm start in a fresh copy', () => {
     await interrupt(second);
     expect(second.output).toContain('Stopped PostgreSQL');
     console.log(`Second start ready in ${seconds.toFixed(1)} s (including pnpm's install check).`);
+
+    // An older version's first run, cut off while seeding, left a partial demo in .data (its
+    // accounts, no finished seed). The next npm start clears it and records the demo afresh.
+    leavePartialDemo();
+    const third = start();
+    await ready(third, 5 * 60);
+    expect(third.output).toContain('partial demo caseload');
+    expect(third.output).toContain('Recreating the embedded database');
+    expect(third.output).toContain('Recorded 60 of 60 patients');
+    expect((await worklistAsNurse()).length).toBeGreaterThan(0);
+    await interrupt(third);
   });
 
   it('says clearly when a port is taken', async () => {
