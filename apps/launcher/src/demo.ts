@@ -1,8 +1,8 @@
 // The demo caseload on `npm start`: recorded on the first run, in one transaction, so a run that
 // fails or is stopped while seeding leaves nothing of it and the next run begins afresh. A
 // partial demo left by an older version is cleared by recreating the launcher's own embedded
-// database, but only when nothing beside it was entered by people; a database with a caseload
-// of its own never gets the demo's fictional patients (packages/database decides which is which).
+// database, but only when nothing beside it was entered by people; a database with data of its
+// own (staff, patients, entries) never gets the demo (packages/database decides which is which).
 import { createDatabase, type Database, demoDecision, seedDemo, seedState } from '@vfx/database';
 import { deployMigrations, recreateDatabase } from '@vfx/database/migrations';
 import { StartError } from './config.js';
