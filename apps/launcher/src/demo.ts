@@ -30,7 +30,7 @@ export async function prepareDemo(options: DemoOptions): Promise<void> {
     await deployMigrations(databaseUrl);
     decision = { kind: 'seed' };
   }
-  if (decision.kind === 'keep') {
+  if (decision.kind !== 'seed') {
     say(decision.why);
     return;
   }

@@ -4,8 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { enrolPatient } from '@vfx/database';
-import { testEnrolment } from '@vfx/database/testing';
-import { serviceCalendar } from '@vfx/domain';
+import { admittedTestEnrolment } from '@vfx/database/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKENDS, type TestEnvironment, testEnvironment, waitFor } from './testing/harness.js';
 
@@ -47,21 +46,10 @@ async function ready(port: number) {
   );
 }
 
-/**
- * BURST admitted patients whose 48-hour reviews all become due at `dueAt`, each first seen an hour
- * after admission (so no other step falls due during the test, whatever the hour).
- */
+/** BURST admitted patients whose 48-hour reviews all become due at `dueAt`. */
 async function enrolBurst(env: TestEnvironment, dueAt: number) {
-  const admittedAt = dueAt - 48 * HOUR;
-  const fractureDate = serviceCalendar().localDate(admittedAt - 24 * HOUR);
   for (let n = 1; n <= BURST; n++) {
-    const input = testEnrolment({
-      n,
-      fractureDate,
-      admittedAt: new Date(admittedAt).toISOString(),
-      firstContactAt: new Date(admittedAt + HOUR).toISOString(),
-    });
-    await enrolPatient(env.db, input, { actorId: 'nurse-1' });
+    await enrolPatient(env.db, admittedTestEnrolment(n, dueAt - 48 * HOUR), { actorId: 'nurse-1' });
   }
 }
 

@@ -1,5 +1,5 @@
 import { enrolPatient, fireFollowUp, recordEvent } from '@vfx/database';
-import { testEnrolment } from '@vfx/database/testing';
+import { admittedTestEnrolment, testEnrolment } from '@vfx/database/testing';
 import { serviceCalendar } from '@vfx/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -15,22 +15,12 @@ const HOUR = 3_600_000;
 const calendar = serviceCalendar();
 let counter = 0;
 
-/**
- * An admitted patient whose 48-hour pain review becomes due `inMs` from now, seen an hour after
- * admission (so the steps due at the clinic hour on the enrolment day are done, and what is
- * pending does not depend on the hour the test runs at).
- */
+/** An admitted patient whose 48-hour pain review becomes due `inMs` from now. */
 function admittedDueIn(inMs: number) {
   counter += 1;
-  const admittedAt = Date.now() - 48 * HOUR + inMs;
   return {
     n: counter,
-    input: testEnrolment({
-      n: counter,
-      fractureDate: calendar.localDate(admittedAt - 24 * HOUR),
-      admittedAt: new Date(admittedAt).toISOString(),
-      firstContactAt: new Date(admittedAt + HOUR).toISOString(),
-    }),
+    input: admittedTestEnrolment(counter, Date.now() - 48 * HOUR + inMs),
     episodeId: `ep-${counter}`,
   };
 }

@@ -21,19 +21,18 @@ const SCALE_FROM = 500;
 
 const db = createDatabase(url);
 try {
-  const state = await seedState(db);
-  const decision = demoDecision(state);
+  const decision = demoDecision(await seedState(db));
   if (decision.kind === 'recreate') {
     console.error(
       `${decision.why} Recreate the database (drop it, then npm run db:migrate) and seed again.`,
     );
     process.exit(1);
   }
-  if (decision.kind === 'keep' && state.demo !== 'complete') {
+  if (decision.kind === 'refuse') {
     console.error(`${decision.why} Seed an empty database instead.`);
     process.exit(1);
   }
-  if (decision.kind === 'keep') {
+  if (decision.kind === 'present') {
     console.log(`${decision.why} Nothing to do.`);
   } else {
     const started = Date.now();

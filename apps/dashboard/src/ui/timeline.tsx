@@ -1,4 +1,5 @@
-import { type Plan, type PlanStep, serviceCalendar } from '@vfx/domain';
+import type { Plan, PlanStep } from '@vfx/domain';
+import { calendar } from '@/server/service-calendar';
 import { formatCalendarDate, formatDate, localDate } from './dates';
 import { statusText } from './status';
 
@@ -34,7 +35,7 @@ const TOP = 58;
  */
 export function Timeline({ plan, fractureDate, admittedAt, events, now, timeZone, wide }: Props) {
   // The fracture date is a day of the service's calendar: the axis starts at its midnight there.
-  const fracture = serviceCalendar().startOfDay(fractureDate);
+  const fracture = calendar.startOfDay(fractureDate);
   const steps = plan.steps.filter(
     (step): step is PlanStep & { window: NonNullable<PlanStep['window']> } =>
       step.window !== undefined && step.status !== 'not-applicable' && step.status !== 'cancelled',

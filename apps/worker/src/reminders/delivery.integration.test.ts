@@ -1,8 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { enrolPatient } from '@vfx/database';
-import { testEnrolment } from '@vfx/database/testing';
-import { serviceCalendar } from '@vfx/domain';
+import { admittedTestEnrolment } from '@vfx/database/testing';
 import type { Job } from 'bullmq';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,19 +11,10 @@ import { ReminderHandlers } from './reminder.handlers.js';
 const HOUR = 3_600_000;
 let counter = 0;
 
-/**
- * An admitted patient whose 48-hour review is already due, so its reminder is made at once; the
- * first contact is recorded, so no other step's reminder goes out whatever the hour.
- */
+/** An admitted patient whose 48-hour review is already due, so its reminder is made at once. */
 function dueNow() {
   counter += 1;
-  const admittedAt = Date.now() - 50 * HOUR;
-  return testEnrolment({
-    n: counter,
-    fractureDate: serviceCalendar().localDate(admittedAt - 24 * HOUR),
-    admittedAt: new Date(admittedAt).toISOString(),
-    firstContactAt: new Date(admittedAt + HOUR).toISOString(),
-  });
+  return admittedTestEnrolment(counter, Date.now() - 50 * HOUR);
 }
 
 /** A real SMTP server on a free port that accepts, or rejects, every message. */

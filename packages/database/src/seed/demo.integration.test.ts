@@ -124,7 +124,7 @@ describe('the full demo seed', () => {
   }, 120_000);
 
   it('is seeded once: a second seed is refused and changes nothing', async () => {
-    expect(demoDecision(await seedState(db))).toMatchObject({ kind: 'keep' });
+    expect(demoDecision(await seedState(db))).toMatchObject({ kind: 'present' });
     const before = await db.clinicalEvent.count();
     await expect(seedDemo(db, { now: NOW })).rejects.toThrow(
       'The demo was not seeded: The demo caseload is already there.',
@@ -230,13 +230,13 @@ describe('what to do about the demo in a database', () => {
   it('seeds an empty database only', () => {
     expect(demoDecision(state('absent'))).toEqual({ kind: 'seed' });
     for (const own of [{ users: 3 }, { patients: 1 }, { episodes: 1 }, { entries: 2 }]) {
-      expect(demoDecision(state('absent', own)).kind, JSON.stringify(own)).toBe('keep');
+      expect(demoDecision(state('absent', own)).kind, JSON.stringify(own)).toBe('refuse');
     }
   });
 
   it('never mixes the demo into data of a service’s own, and says what it found', () => {
     expect(demoDecision(state('absent', { users: 2, patients: 1, entries: 5 }))).toEqual({
-      kind: 'keep',
+      kind: 'refuse',
       why: "The database holds data of its own (2 staff accounts, 1 patient, 0 episodes and 5 entries entered by people); the demo's fictional patients are not added to it.",
     });
   });
@@ -245,14 +245,14 @@ describe('what to do about the demo in a database', () => {
     expect(demoDecision(state('partial')).kind).toBe('recreate');
     for (const own of [{ users: 1 }, { patients: 1 }, { episodes: 1 }, { entries: 1 }]) {
       expect(demoDecision(state('partial', own))).toMatchObject({
-        kind: 'keep',
+        kind: 'refuse',
         why: expect.stringContaining('nothing is dropped'),
       });
     }
   });
 
   it('leaves a complete demo alone', () => {
-    expect(demoDecision({ demo: 'complete' }).kind).toBe('keep');
+    expect(demoDecision({ demo: 'complete' }).kind).toBe('present');
   });
 
   it('tells a partial demo from people’s own rows by the seed’s ids and addresses', async () => {
@@ -265,36 +265,27 @@ describe('what to do about the demo in a database', () => {
         { ...DEMO_USERS[0], passwordHash: await hashedDemoPassword() },
         'system:seed',
       );
+      // An episode of the demo's first patient, enrolled as the seed would.
       const enrolment = testEnrolment({ n: 1, nurseId: nurse.id });
       const demoNumber = testNhsNumbers().next().value;
-      await enrolPatient(
-        db,
-        {
-          ...enrolment,
-          patient: {
-            ...(enrolment.patient as object),
-            id: 'demo-patient-1',
-            identifier: { kind: 'nhs-number', value: demoNumber },
+      const demoPatientEpisode = (episodeId: string) =>
+        enrolPatient(
+          db,
+          {
+            ...enrolment,
+            patient: {
+              ...(enrolment.patient as object),
+              id: 'demo-patient-1',
+              identifier: { kind: 'nhs-number', value: demoNumber },
+            },
+            episode: { ...(enrolment.episode as object), id: episodeId },
           },
-          episode: { ...(enrolment.episode as object), id: 'demo-episode-1' },
-        },
-        { actorId: nurse.id, now },
-      );
+          { actorId: nurse.id, now },
+        );
+      await demoPatientEpisode('demo-episode-1');
       expect(await seedState(db)).toEqual(state('partial'));
       // A nurse enrols a new episode for the demo patient (a second fracture)...
-      await enrolPatient(
-        db,
-        {
-          ...enrolment,
-          patient: {
-            ...(enrolment.patient as object),
-            id: 'demo-patient-1',
-            identifier: { kind: 'nhs-number', value: demoNumber },
-          },
-          episode: { ...(enrolment.episode as object), id: 'second-fracture' },
-        },
-        { actorId: nurse.id, now },
-      );
+      await demoPatientEpisode('second-fracture');
       expect(await seedState(db)).toEqual(state('partial', { episodes: 1 }));
       // ...and a patient of her own.
       await enrolPatient(db, testEnrolment({ n: 2, nurseId: nurse.id }), {
@@ -302,7 +293,7 @@ describe('what to do about the demo in a database', () => {
         now,
       });
       expect(await seedState(db)).toEqual(state('partial', { patients: 1, episodes: 2 }));
-      expect(demoDecision(await seedState(db)).kind).toBe('keep');
+      expect(demoDecision(await seedState(db)).kind).toBe('refuse');
     } finally {
       await close();
     }

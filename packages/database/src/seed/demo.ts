@@ -267,18 +267,18 @@ export async function seedState(db: Queryable): Promise<SeedState> {
 
 /**
  * What to do about the demo in a database: seed it (only an empty one: the demo's fictional
- * patients and accounts never join a service's own); nothing (the demo is there, or the database
- * holds data of its own); or start afresh from an empty database (a partial demo and nothing
- * anyone entered beside it, so nothing is lost). Nothing people entered is ever dropped.
+ * patients and accounts never join a service's own); nothing, because it is there ('present');
+ * nothing, because the database holds data of its own ('refuse'); or start afresh from an empty
+ * database (a partial demo and nothing anyone entered beside it, so nothing is lost). Nothing
+ * people entered is ever dropped.
  */
 export type DemoDecision =
   | { readonly kind: 'seed' }
-  | { readonly kind: 'keep'; readonly why: string }
-  | { readonly kind: 'recreate'; readonly why: string };
+  | { readonly kind: 'present' | 'refuse' | 'recreate'; readonly why: string };
 
 export function demoDecision(state: SeedState): DemoDecision {
   if (state.demo === 'complete')
-    return { kind: 'keep', why: 'The demo caseload is already there.' };
+    return { kind: 'present', why: 'The demo caseload is already there.' };
   const { users, patients, episodes, entries } = state.own;
   const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   const own = `${count(users, 'staff account', 'staff accounts')}, ${count(patients, 'patient', 'patients')}, ${count(episodes, 'episode', 'episodes')} and ${count(entries, 'entry', 'entries')} entered by people`;
@@ -287,7 +287,7 @@ export function demoDecision(state: SeedState): DemoDecision {
     return empty
       ? { kind: 'seed' }
       : {
-          kind: 'keep',
+          kind: 'refuse',
           why: `The database holds data of its own (${own}); the demo's fictional patients are not added to it.`,
         };
   }
@@ -297,7 +297,7 @@ export function demoDecision(state: SeedState): DemoDecision {
         why: 'An earlier seed was cut off and left a partial demo caseload, with nothing entered by people beside it.',
       }
     : {
-        kind: 'keep',
+        kind: 'refuse',
         why: `An earlier seed left a partial demo caseload beside ${own}; nothing is dropped. To start afresh, move those elsewhere and recreate the database.`,
       };
 }

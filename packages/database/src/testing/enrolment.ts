@@ -1,3 +1,4 @@
+import { serviceCalendar } from '@vfx/domain';
 import { scenario } from '@vfx/domain/testing';
 import type { EnrolmentInput } from '../records/write-path.js';
 
@@ -57,4 +58,19 @@ export function testEnrolment(options: TestEnrolmentOptions = {}): EnrolmentInpu
         }
       : {}),
   };
+}
+
+/**
+ * Patient n, admitted at `admittedAt` after a fall the day before (a day of the service's
+ * calendar) and first seen an hour after admission: the 48-hour review's reminders are then the
+ * only ones due within days, timed by the hour, whatever the hour a test runs at.
+ */
+export function admittedTestEnrolment(n: number, admittedAt: number): EnrolmentInput {
+  const hour = 3_600_000;
+  return testEnrolment({
+    n,
+    fractureDate: serviceCalendar().localDate(admittedAt - 24 * hour),
+    admittedAt: new Date(admittedAt).toISOString(),
+    firstContactAt: new Date(admittedAt + hour).toISOString(),
+  });
 }

@@ -1,4 +1,4 @@
-export { type TestEnrolmentOptions, testEnrolment } from './enrolment.js';
+export { admittedTestEnrolment, type TestEnrolmentOptions, testEnrolment } from './enrolment.js';
 export {
   createTestDatabase,
   ensureTemplateDatabase,

@@ -86,10 +86,7 @@ export class ServiceCalendar {
   atClinicTime(date: LocalDate): EpochMs {
     let cached = this.clinicInstantCache.get(date);
     if (cached === undefined) {
-      cached = Temporal.PlainDate.from(date).toZonedDateTime({
-        timeZone: this.timeZone,
-        plainTime: this.clinicTime,
-      }).epochMilliseconds;
+      cached = this.atLocalTime(date, this.clinicTime);
       this.clinicInstantCache.set(date, cached);
     }
     return cached;
@@ -100,7 +97,7 @@ export class ServiceCalendar {
    * (01:30 on the spring-forward day) moves forward by the gap; a time that happens twice (01:30
    * on the autumn day) is the first of the two.
    */
-  atLocalTime(date: LocalDate, time: string): EpochMs {
+  atLocalTime(date: LocalDate, time: string | Temporal.PlainTime): EpochMs {
     return Temporal.PlainDate.from(date).toZonedDateTime({
       timeZone: this.timeZone,
       plainTime: Temporal.PlainTime.from(time),

@@ -4,14 +4,10 @@ import {
   upcomingReminderDays,
   upcomingReminders,
 } from '@vfx/database';
-import {
-  DEFAULT_SERVICE_SETTINGS,
-  type StepStatus,
-  serviceCalendar,
-  stepRescheduleRange,
-} from '@vfx/domain';
+import { type StepStatus, stepRescheduleRange } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
+import { calendar, serviceToday } from '@/server/service-calendar';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import {
@@ -69,8 +65,8 @@ export default async function RemindersPage({ searchParams }: { searchParams: Se
       {moved && /^\d{4}-\d{2}-\d{2}$/.test(moved) ? (
         <p className="notice" role="status">
           Reminder moved to {formatCalendarDate(moved)} (
-          {relativeDays(daysBetween(serviceCalendar().localDate(now.getTime()), moved))}). The
-          change is in the plan and the audit log.
+          {relativeDays(daysBetween(serviceToday(now), moved))}). The change is in the plan and the
+          audit log.
         </p>
       ) : null}
 
@@ -182,9 +178,8 @@ function NurseGroup({ group, zone, now }: { group: ReminderGroup; zone: string; 
 
 /** Whether the domain would accept a new day for this due reminder today (service calendar). */
 function mayReschedule(reminder: UpcomingReminder, now: Date): boolean {
-  const calendar = serviceCalendar(DEFAULT_SERVICE_SETTINGS);
   const step = { status: reminder.stepStatus as StepStatus, window: reminder.window };
-  return stepRescheduleRange(step, calendar.localDate(now.getTime()), calendar) !== undefined;
+  return stepRescheduleRange(step, serviceToday(now), calendar) !== undefined;
 }
 
 function ReminderRow({

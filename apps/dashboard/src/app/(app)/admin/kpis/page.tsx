@@ -1,7 +1,8 @@
 import { kpiReport } from '@vfx/database';
-import { SOURCE_DOCUMENTS, type SourceRef, serviceCalendar } from '@vfx/domain';
+import { SOURCE_DOCUMENTS, type SourceRef } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
+import { serviceToday } from '@/server/service-calendar';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
@@ -26,8 +27,7 @@ export default async function KpiPage({ searchParams }: { searchParams: Promise<
   const params = await searchParams;
   const zone = await userTimeZone();
   const now = new Date();
-  const today = serviceCalendar().localDate(now.getTime());
-  const { values, period, problems } = parseKpiPeriod(params, today);
+  const { values, period, problems } = parseKpiPeriod(params, serviceToday(now));
   const report = period ? await kpiReport(db(), period, { asOf: now }) : undefined;
   const exportHref = `${PATH}/export.csv?${new URLSearchParams(values)}`;
   const errorProps = (field: 'from' | 'to') =>

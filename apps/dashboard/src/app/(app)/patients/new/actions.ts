@@ -5,10 +5,11 @@ import { enrolPatient, RecordError } from '@vfx/database';
 import { CURRENT_PATHWAY_VERSION, nhsNumberProblem, normaliseNhsNumber } from '@vfx/domain';
 import { redirect } from 'next/navigation';
 import { type FormState, formValues, placeIssues } from '@/forms/form-state';
+import { pastInstantFromForm } from '@/forms/past-instant';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
-import { formatCalendarDate, instantFromLocal } from '@/ui/dates';
+import { formatCalendarDate } from '@/ui/dates';
 import { ENROLMENT_FIELDS } from './fields';
 
 const yesNo = (value: string | undefined) =>
@@ -66,9 +67,8 @@ export async function enrolAction(_previous: FormState, form: FormData): Promise
     }
   }
   const admitted = values.careSetting === 'admitted';
-  // An admission has happened: a time the clocks repeat is read as the one that has passed.
   const admittedAt = admitted
-    ? instantFromLocal(values.admittedAt ?? '', zone, new Date())
+    ? pastInstantFromForm(values.admittedAt ?? '', zone, new Date())
     : undefined;
   if (admitted && !admittedAt) {
     return {

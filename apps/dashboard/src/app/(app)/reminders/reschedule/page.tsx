@@ -1,15 +1,9 @@
 import { reminderStep } from '@vfx/database';
-import {
-  DEFAULT_SERVICE_SETTINGS,
-  describeTimingBasis,
-  isActive,
-  type StepStatus,
-  serviceCalendar,
-  stepRescheduleRange,
-} from '@vfx/domain';
+import { describeTimingBasis, isActive, type StepStatus, stepRescheduleRange } from '@vfx/domain';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { db } from '@/server/db';
+import { calendar, serviceToday } from '@/server/service-calendar';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { daysBetween, formatCalendarDate, formatDateTime, relativeDays } from '@/ui/dates';
@@ -34,8 +28,7 @@ export default async function ReschedulePage({ searchParams }: { searchParams: S
   const zone = await userTimeZone();
   // Reminder days are days of the service calendar (its zone and working days), as the domain
   // checks them; the range shown is the one the domain will accept today.
-  const calendar = serviceCalendar(DEFAULT_SERVICE_SETTINGS);
-  const today = calendar.localDate(Date.now());
+  const today = serviceToday(new Date());
   const window = step.window;
   const range = stepRescheduleRange({ status: step.status as StepStatus, window }, today, calendar);
   const name = `${step.patient.givenName} ${step.patient.familyName}`;

@@ -1,8 +1,8 @@
 import { kpiReport } from '@vfx/database';
-import { serviceCalendar } from '@vfx/domain';
 import type { NextRequest } from 'next/server';
 import { type CsvValue, csvHeaders, csvStream } from '@/server/csv';
 import { db } from '@/server/db';
+import { serviceToday } from '@/server/service-calendar';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { formatDateTime, localDate } from '@/ui/dates';
@@ -35,7 +35,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   const now = new Date();
   const { period, problems } = parseKpiPeriod(
     Object.fromEntries(request.nextUrl.searchParams),
-    serviceCalendar().localDate(now.getTime()),
+    serviceToday(now),
   );
   if (!period) {
     return new Response(`The export was not made: ${Object.values(problems).join(' ')}\n`, {
