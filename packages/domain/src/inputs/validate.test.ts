@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CURRENT_PATHWAY_VERSION } from '../pathway/registry.js';
 import { ServiceSettingsSchema } from '../time/settings.js';
 import { type InputIssue, PathwayInputError } from './errors.js';
 import { type ClinicalEvent, ClinicalEventSchema } from './schemas.js';
@@ -25,7 +26,7 @@ function episodeInput(overrides: Raw = {}): Raw {
   return {
     id: 'ep1',
     patientId: 'pat1',
-    pathwayVersion: 'ros-2022.1',
+    pathwayVersion: CURRENT_PATHWAY_VERSION,
     vertebralLevels: ['T12'],
     fractureDate: '2025-01-06',
     identifiedOn: '2025-01-06',
@@ -455,7 +456,7 @@ describe('parseEpisode', () => {
       expect(episodeIssues({ pathwayVersion: 'ros-2099.1' })).toEqual([
         {
           path: 'episode.pathwayVersion',
-          message: 'names an unknown pathway version "ros-2099.1" (known: ros-2022.1)',
+          message: 'names an unknown pathway version "ros-2099.1" (known: ros-2022.1, ros-2022.2)',
         },
       ]);
     });
@@ -485,7 +486,7 @@ describe('parseEpisode', () => {
     ]);
     expect(error.message).toBe(
       'Invalid input (3 problems): ' +
-        'episode.pathwayVersion names an unknown pathway version "ros-2099.1" (known: ros-2022.1); ' +
+        'episode.pathwayVersion names an unknown pathway version "ros-2099.1" (known: ros-2022.1, ros-2022.2); ' +
         'episode.patientId is "pat2" but the patient is "pat1"; ' +
         'episode.enrolledAt is in the future',
     );
@@ -999,7 +1000,7 @@ describe('parseEvent', () => {
       expect(issuesOf(() => parseEvent(event, eventContext()))).toEqual([
         {
           path: 'event.stepKey',
-          message: 'names "self-management-advise", which is not a step of pathway ros-2022.1',
+          message: 'names "self-management-advise", which is not a step of pathway ros-2022.2',
         },
       ]);
     });

@@ -1,8 +1,9 @@
 import type { TimedEvent } from '../inputs/history.js';
 import type { ClinicalEvent, EventOf } from '../inputs/schemas.js';
 import type { EpochMs, LocalDate, ServiceCalendar } from '../time/calendar.js';
-import type { Condition, FactTest, Scalar } from './definition.js';
+import type { Condition, FactTest, PathwayDefinition, Scalar } from './definition.js';
 import { DRUGS } from './drugs.js';
+import { phaseOf } from './phases.js';
 
 export type PainBand = 'mild' | 'moderate' | 'severe';
 export type StepStatus =
@@ -43,6 +44,8 @@ export interface CurrentState {
 export interface FactContext {
   readonly calendar: ServiceCalendar;
   readonly painBands: { readonly mildMax: number; readonly moderateMax: number };
+  /** The pathway version's phases: conditions name a phase instead of repeating its day limits. */
+  readonly phases: PathwayDefinition['phases'];
   readonly episode: EpisodeState;
   readonly event?: TimedEvent;
   readonly current?: CurrentState;
@@ -162,6 +165,16 @@ const FACT_SPECS = {
       c.event &&
       c.calendar.daysBetween(c.episode.fractureDate, c.calendar.localDate(c.event.occurredAt)),
   },
+  phaseAtEvent: {
+    scope: 'event',
+    label: 'phase of recovery when the event happened',
+    read: (c) =>
+      c.event &&
+      phaseOf(
+        c.phases,
+        c.calendar.daysBetween(c.episode.fractureDate, c.calendar.localDate(c.event.occurredAt)),
+      ),
+  },
   hoursAfterAdmission: {
     scope: 'event',
     label: 'hours from admission to the event',
@@ -200,6 +213,25 @@ const FACT_SPECS = {
     scope: 'current',
     label: 'days since the fracture',
     read: (c) => c.current?.daysSinceFracture,
+  },
+  phase: {
+    scope: 'current',
+    label: 'phase of recovery',
+    read: (c) => c.current && phaseOf(c.phases, c.current.daysSinceFracture),
+  },
+  latestPainPhase: {
+    scope: 'current',
+    label: 'phase of recovery at the latest pain assessment',
+    read: (c) => {
+      const latest = c.current?.latestPain;
+      return (
+        latest &&
+        phaseOf(
+          c.phases,
+          c.calendar.daysBetween(c.episode.fractureDate, c.calendar.localDate(latest.occurredAt)),
+        )
+      );
+    },
   },
   latestPainBand: {
     scope: 'current',

@@ -28,14 +28,19 @@ describe('pathway versions', () => {
   });
 
   it('publishing a new version does not change a plan made under the old one', () => {
-    const underPublished = scenario().plan('2025-01-07T12:00:00Z');
-    const underRegistryWithV2 = scenario({ pathways: registry }).plan('2025-01-07T12:00:00Z');
+    const v1 = { pathwayVersion: ROS_2022_V1.version };
+    const underPublished = scenario(v1).plan('2025-01-07T12:00:00Z');
+    const underRegistryWithV2 = scenario({ ...v1, pathways: registry }).plan(
+      '2025-01-07T12:00:00Z',
+    );
     expect(underRegistryWithV2).toEqual(underPublished);
     expect(underRegistryWithV2.pathwayVersion).toBe('ros-2022.1');
   });
 
   it('an episode enrolled under the new version gets its windows, and the diff says the version changed', () => {
-    const v1 = scenario({ pathways: registry }).plan('2025-01-07T12:00:00Z');
+    const v1 = scenario({ pathways: registry, pathwayVersion: ROS_2022_V1.version }).plan(
+      '2025-01-07T12:00:00Z',
+    );
     const v2 = scenario({ pathways: registry, pathwayVersion: V2.version }).plan(
       '2025-01-07T12:00:00Z',
     );
@@ -56,7 +61,7 @@ describe('pathway versions', () => {
 
   it('rejects an episode naming a version that does not exist, listing the known ones', () => {
     expect(() => scenario({ pathwayVersion: 'ros-1999.1' }).plan('2025-01-07T12:00:00Z')).toThrow(
-      /episode.pathwayVersion names an unknown pathway version "ros-1999.1" \(known: ros-2022.1\)/,
+      /episode.pathwayVersion names an unknown pathway version "ros-1999.1" \(known: ros-2022.1, ros-2022.2\)/,
     );
   });
 
@@ -65,7 +70,8 @@ describe('pathway versions', () => {
       /defined twice/,
     );
     expect(() => createPathwayRegistry([ROS_2022_V1], 'nope')).toThrow(/not among/);
-    expect(PUBLISHED_PATHWAYS.versions()).toEqual(['ros-2022.1']);
+    expect(PUBLISHED_PATHWAYS.versions()).toEqual(['ros-2022.1', 'ros-2022.2']);
+    expect(PUBLISHED_PATHWAYS.current).toBe('ros-2022.2');
   });
 });
 

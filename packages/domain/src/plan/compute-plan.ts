@@ -168,6 +168,7 @@ class Planner {
     this.baseContext = {
       calendar,
       painBands: definition.painBands,
+      phases: definition.phases,
       episode: this.episodeState,
       current: this.stateAt(asOf),
     };
