@@ -112,7 +112,12 @@ describe("the nurse's journey", () => {
       .getByLabel('Yes')
       .check();
     await screenshot(page, 'nurse-4-pain-review-form');
-    await page.getByRole('button', { name: 'Save' }).click();
+    // Nothing is saved before the nurse has seen what it changes.
+    await page.getByRole('button', { name: 'Check what this changes' }).click();
+    const preview = page.getByRole('region', { name: 'What saving this entry will change' });
+    await preview.waitFor();
+    expect(await preview.textContent()).toContain(`"${PAIN_REVIEW}" becomes Completed`);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
 
     // Back on the patient's page, which says what the entry changed in the plan.
     await page.waitForURL(
@@ -150,7 +155,7 @@ describe("the nurse's journey", () => {
     await page.getByLabel('Pain at rest (NRS 0-10)').fill('11');
     await page.getByLabel('Pain on activity (NRS 0-10)').fill('8');
     await page.getByLabel('Limitation of daily activities').selectOption('moderate');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Check what this changes' }).click();
 
     const atRest = page.getByLabel('Pain at rest (NRS 0-10)');
     await page.locator('#f-nrsAtRest-error').waitFor();

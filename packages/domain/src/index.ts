@@ -55,6 +55,15 @@ export {
   type TimingBasis,
 } from './pathway/sources.js';
 export {
+  describeEntry,
+  type EarlyEntries,
+  type EntryOffer,
+  genericCompletionProblem,
+  type StepEntries,
+  stepEntries,
+} from './pathway/step-entries.js';
+export {
+  cite,
   computePlan,
   isActive,
   type PlanInput,
@@ -95,6 +104,12 @@ export {
   overdueRiskTierOfRank,
   UNKNOWN_STEP_RANK,
 } from './plan/overdue-risk.js';
+export {
+  changeDigest,
+  type EntryPreview,
+  previewEntry,
+  statusWords,
+} from './plan/preview.js';
 export { stepRescheduleRange } from './plan/reschedule-range.js';
 export type * from './plan/types.js';
 export {

@@ -16,6 +16,8 @@ import {
   MRI_OEDEMA,
   REFERRAL_TYPES,
   STEP_OUTCOMES,
+  type StepEntries,
+  type StepOutcome,
   TREATMENT_STATUS,
 } from '@vfx/domain';
 import { formatCalendarDate } from '@/ui/dates';
@@ -238,10 +240,11 @@ export const EVENT_FORMS: Record<EventType, EventFormSpec> = {
   'bone-therapy-stopped': {
     type: 'bone-therapy-stopped',
     title: 'Bone therapy stopped',
-    purpose: 'A course of bone therapy has ended.',
+    purpose:
+      'A course of bone therapy has ended. Its doses and reviews end with it: record a dose given with "Bone therapy dose given" instead.',
     fields: [
       choice('drug', 'Drug', BONE_THERAPY_DRUGS),
-      { name: 'reason', label: 'Why it stopped', kind: 'text', required: false },
+      { name: 'reason', label: 'Why it stopped', kind: 'long-text', required: true },
     ],
   },
   'follow-up-contact': {
@@ -322,6 +325,30 @@ export const EVENT_FORMS: Record<EventType, EventFormSpec> = {
     ],
   },
 };
+
+/**
+ * The generic "step completed" form for one step, offering only the outcomes the step allows
+ * (the domain's stepEntries): where a step has an entry of its own, only declined or not
+ * indicated. Undefined where the step refuses the generic entry (a dose step).
+ */
+export function genericCompletionSpec(entries: StepEntries): EventFormSpec {
+  const allowed = entries.generic?.outcomes ?? [];
+  const base = EVENT_FORMS['step-completed'];
+  return {
+    ...base,
+    purpose: entries.generic?.says ?? base.purpose,
+    fields: base.fields.map((field) =>
+      field.name === 'outcome'
+        ? {
+            ...field,
+            options: field.options?.filter((option) =>
+              allowed.includes(option.value as StepOutcome),
+            ),
+          }
+        : field,
+    ),
+  };
+}
 
 /**
  * Entries recorded from somewhere other than the patient page's menu: enrolment details from its

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useActionState } from 'react';
 import type { EventFormSpec } from './event-fields';
 import { FormField } from './fields';
-import type { FormState } from './form-state';
+import { type FormState, PREVIEW_FIELDS, type PreviewState } from './form-state';
 import { ErrorSummary } from './parts';
 
 /** The form for one kind of clinical entry; the server validates with the domain's schemas. */
@@ -64,12 +64,101 @@ export function EventForm(props: {
           error={state.fieldErrors.note}
         />
       )}
+      {props.spec.type === 'bone-therapy-stopped' ? (
+        <div className="field" id="f-confirm">
+          <label>
+            <input
+              type="checkbox"
+              name="confirm"
+              value="yes"
+              aria-invalid={state.fieldErrors.confirm ? true : undefined}
+            />{' '}
+            I confirm the therapy was stopped. Its doses and reviews end; no further dose is
+            planned.
+          </label>
+          {state.fieldErrors.confirm ? (
+            <p className="field-error">{state.fieldErrors.confirm}</p>
+          ) : null}
+        </div>
+      ) : null}
+      {state.preview ? <Preview preview={state.preview} /> : null}
       <div className="actions">
-        <button type="submit" className="button primary" disabled={pending}>
-          {pending ? 'Saving…' : props.submitLabel}
-        </button>
+        {state.preview ? (
+          <>
+            <input type="hidden" name={PREVIEW_FIELDS.digest} value={state.preview.digest} />
+            <input
+              type="hidden"
+              name={PREVIEW_FIELDS.values}
+              value={state.preview.previewedValues}
+            />
+            <button
+              type="submit"
+              name={PREVIEW_FIELDS.intent}
+              value="save"
+              className="button primary"
+              disabled={pending}
+            >
+              {pending ? 'Saving…' : props.submitLabel}
+            </button>
+            <button
+              type="submit"
+              name={PREVIEW_FIELDS.intent}
+              value="preview"
+              className="button secondary"
+              disabled={pending}
+            >
+              Check again
+            </button>
+          </>
+        ) : (
+          <button
+            type="submit"
+            name={PREVIEW_FIELDS.intent}
+            value="preview"
+            className="button primary"
+            disabled={pending}
+          >
+            {pending ? 'Checking…' : 'Check what this changes'}
+          </button>
+        )}
         <Link href={props.cancelHref}>Cancel</Link>
       </div>
     </form>
+  );
+}
+
+/**
+ * What saving will change, from the domain's plan diff of the unsaved entry. Saving applies
+ * exactly this; if the plan has changed meanwhile, the new preview is shown instead.
+ */
+function Preview({ preview }: { preview: PreviewState }) {
+  return (
+    <section className="preview" aria-labelledby="preview-heading" aria-live="polite">
+      <h3 id="preview-heading">What saving this entry will change</h3>
+      {preview.again ? <p className="notice">{preview.again}</p> : null}
+      {preview.focus ? <p className="strong">{preview.focus}</p> : null}
+      {preview.changes.length === 0 ? (
+        <p>
+          {preview.focus ? 'Nothing else in the plan changes.' : 'Nothing in the plan changes.'}
+        </p>
+      ) : (
+        <ul>
+          {preview.changes.map((change) => (
+            <li key={`${change.title}|${change.kind}|${change.after}`}>
+              <strong>{change.title}</strong>
+              {change.kind === 'status' && change.before && change.after
+                ? `: ${change.before} → ${change.after}`
+                : change.kind === 'added'
+                  ? ': added to the plan'
+                  : change.kind === 'removed'
+                    ? ': no longer in the plan'
+                    : ''}
+              . <span className="muted small">{change.reason}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="muted small">Check this, then save. If you change the entry, check again.</p>
+    </section>
   );
 }

@@ -6,6 +6,39 @@ export interface FormState {
   readonly fieldErrors: Record<string, string>;
   /** A problem that belongs to no one field. */
   readonly error?: string;
+  /** What saving the entry as typed would change in the plan; saving needs one. */
+  readonly preview?: PreviewState;
+}
+
+/** The domain's preview of an unsaved entry, as the form shows it and sends it back. */
+export interface PreviewState {
+  /** What becomes of the step the entry is made from ("... stays Upcoming: ..."). */
+  readonly focus: string | undefined;
+  readonly changes: readonly {
+    readonly title: string;
+    readonly kind: string;
+    readonly before: string | undefined;
+    readonly after: string | undefined;
+    readonly reason: string;
+  }[];
+  /** Identifies the previewed changes; the save is refused if the entry would now do otherwise. */
+  readonly digest: string;
+  /** The values previewed, so a value changed after the preview is previewed again, not saved. */
+  readonly previewedValues: string;
+  /** Why a preview is shown again instead of saving. */
+  readonly again?: string;
+}
+
+/** Form fields that steer the preview and the save; they are not part of the entry. */
+export const PREVIEW_FIELDS = {
+  intent: '$intent',
+  digest: '$previewDigest',
+  values: '$previewedValues',
+} as const;
+
+/** The values as the preview saw them, in a stable order. */
+export function previewedValuesOf(values: Record<string, string>): string {
+  return JSON.stringify(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 const sentence = (message: string) => {

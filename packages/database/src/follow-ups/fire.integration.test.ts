@@ -119,9 +119,11 @@ describe('firing a follow-up', () => {
       {
         episodeId,
         event: {
+          // The generic entry may close the review only as declined or not indicated: a review
+          // done is recorded as the pain assessment it is.
           type: 'step-completed',
           stepKey: 'pain-review-48h',
-          outcome: 'done',
+          outcome: 'declined',
           occurredAt: '2026-11-17T11:00:00Z',
         },
       },

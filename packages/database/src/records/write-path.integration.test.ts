@@ -1,11 +1,18 @@
-import { computePlan } from '@vfx/domain';
+import { changeDigest, computePlan } from '@vfx/domain';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
 import { RecordError } from './errors.js';
-import { enrolPatient, enrolPatients, loadEpisodeRecord, recordEvent } from './write-path.js';
+import {
+  enrolPatient,
+  enrolPatients,
+  loadEpisodeRecord,
+  PreviewOutdatedError,
+  previewEvent,
+  recordEvent,
+} from './write-path.js';
 
 let db: Database;
 let close: () => Promise<void>;
@@ -558,5 +565,86 @@ describe('recording an event', () => {
     );
     const expected = plan.timers.filter((t) => Date.parse(t.fireAt) > later(30).getTime());
     expect(pending.map((f) => f.id).sort()).toEqual(expected.map((t) => t.id).sort());
+  });
+});
+
+describe('previewing an entry before it is saved', () => {
+  const advice = (minutes: number) => ({
+    type: 'step-completed',
+    stepKey: 'self-management-advice',
+    outcome: 'done',
+    occurredAt: later(minutes).toISOString(),
+  });
+
+  it('stores nothing, and saving with its digest applies exactly what it showed', async () => {
+    await enrolPatient(db, current, actor);
+    const before = await counts();
+    const preview = await previewEvent(
+      db,
+      { episodeId, event: advice(5), focusStepKey: 'self-management-advice' },
+      { actorId: 'nurse-1', now: later(10) },
+    );
+    expect(await counts()).toEqual(before);
+    expect(preview.focus).toMatchObject({ before: 'due', after: 'completed' });
+    expect(preview.focus?.sentence).toMatch(
+      /^"Exercise and self-management advice" becomes Completed/,
+    );
+
+    const saved = await recordEvent(
+      db,
+      { episodeId, event: advice(5) },
+      { actorId: 'nurse-1', now: later(10), expectedChangesDigest: preview.digest },
+    );
+    expect(changeDigest(saved.changes)).toBe(preview.digest);
+    expect(saved.plan.steps.find((s) => s.key === 'self-management-advice')?.status).toBe(
+      'completed',
+    );
+  });
+
+  it('refuses the same checks as the save, with the same problems', async () => {
+    await enrolPatient(db, current, actor);
+    const referralDone = {
+      type: 'step-completed',
+      stepKey: 'falls-service-referral',
+      outcome: 'done',
+    };
+    const problem = (work: Promise<unknown>) =>
+      work.then(
+        () => undefined,
+        (error: RecordError) => error.issues,
+      );
+    const event = { ...referralDone, occurredAt: later(5).toISOString() };
+    const options = { actorId: 'nurse-1', now: later(10) };
+    const previewed = await problem(previewEvent(db, { episodeId, event }, options));
+    expect(previewed).toEqual([
+      { path: 'event.outcome', message: expect.stringMatching(/is done by recording a referral/) },
+    ]);
+    expect(await problem(recordEvent(db, { episodeId, event }, options))).toEqual(previewed);
+  });
+
+  // Another nurse saves first: the plan the preview was made on has changed, so the save is
+  // refused, nothing is stored, and the error carries the preview of what it would do now.
+  it('saves nothing when the plan changed after the preview, and shows the new preview', async () => {
+    await enrolPatient(db, current, actor);
+    const options = { actorId: 'nurse-1', now: later(10) };
+    const preview = await previewEvent(
+      db,
+      { episodeId, event: advice(5), focusStepKey: 'self-management-advice' },
+      options,
+    );
+    await recordEvent(db, { episodeId, event: advice(6) }, options);
+    const before = await counts();
+    const refused = await recordEvent(
+      db,
+      { episodeId, event: advice(5) },
+      { ...options, expectedChangesDigest: preview.digest, focusStepKey: 'self-management-advice' },
+    ).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(PreviewOutdatedError);
+    expect((refused as PreviewOutdatedError).preview.focus).toMatchObject({
+      before: 'completed',
+      after: 'completed',
+    });
+    expect((refused as PreviewOutdatedError).preview.digest).not.toBe(preview.digest);
+    expect(await counts()).toEqual(before);
   });
 });

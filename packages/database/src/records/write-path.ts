@@ -5,9 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   type ClinicalEvent,
+  changeDigest,
   computePlan,
   DEFAULT_SERVICE_SETTINGS,
   diffPlans,
+  type EntryPreview,
   type Episode,
   effectiveEpisode,
   type InputIssue,
@@ -18,6 +20,7 @@ import {
   parseEpisode,
   parseEvent,
   parsePatient,
+  previewEntry,
   type ServiceSettings,
 } from '@vfx/domain';
 import { z } from 'zod';
@@ -88,7 +91,7 @@ export interface EnrolmentResult {
   readonly scheduled: number;
 }
 
-async function requireActor(tx: Transaction, actorId: string) {
+async function requireActor(tx: Queryable, actorId: string) {
   const actor = await tx.user.findUnique({ where: { id: actorId } });
   if (!actor?.active) {
     throw new RecordError('forbidden', `User "${actorId}" does not exist or is not active`);
@@ -554,10 +557,101 @@ function stampEvent(input: unknown, actorId: string, now: Date): unknown {
 }
 
 /** Records one clinical event on an episode and carries the plan's changes to the queue. */
+/** An entry checked against its episode, with the plans without and with it. */
+interface PlannedEntry {
+  readonly record: NonNullable<Awaited<ReturnType<typeof loadEpisodeRecord>>>;
+  readonly event: ClinicalEvent;
+  readonly before: Plan;
+  readonly after: Plan;
+}
+
+/**
+ * Validates an entry against its episode as stored and plans the episode without and with it.
+ * Shared by the preview and the write, so the preview shows what saving does.
+ */
+async function planEntry(
+  tx: Queryable,
+  input: RecordEventInput,
+  stamped: unknown,
+  role: Role,
+  now: Date,
+  settings: ServiceSettings,
+): Promise<PlannedEntry> {
+  const record = await loadEpisodeRecord(tx, input.episodeId);
+  if (!record) throw new RecordError('not-found', `Episode "${input.episodeId}" does not exist`);
+  const context = { now: now.getTime(), settings };
+  const issues: InputIssue[] = [];
+  const event = collectIssues(issues, () =>
+    parseEvent(stamped, {
+      ...context,
+      patient: record.patient,
+      episode: record.episode,
+      history: record.events,
+    }),
+  );
+  if (!event) throw RecordError.invalid(issues);
+  const replaced =
+    event.type === 'retraction'
+      ? record.events.find((entry) => entry.id === event.supersedes)?.type
+      : undefined;
+  const entryType = replaced ?? event.type;
+  if (!mayRecord(role, entryType)) throw refuseEntry(role, entryType);
+
+  const base = {
+    patient: record.patient,
+    episode: record.episode,
+    asOf: now.getTime(),
+    settings,
+  };
+  const before = computePlan({ ...base, events: record.events });
+  const after = computePlan({ ...base, events: [...record.events, event] });
+  return { record, event, before, after };
+}
+
+export interface PreviewEventInput extends RecordEventInput {
+  /** The step the entry is made from, described even when it does not change. */
+  readonly focusStepKey?: string;
+}
+
+/**
+ * What recording the entry would change in the plan, without recording it: the same checks as
+ * `recordEvent`, so a refused entry is refused here with the same problems. Pass the preview's
+ * digest to `recordEvent` as `expectedChangesDigest` to save exactly what was previewed.
+ */
+export async function previewEvent(
+  db: Queryable,
+  input: PreviewEventInput,
+  options: WriteOptions,
+): Promise<EntryPreview> {
+  const now = options.now ?? new Date();
+  const settings = options.settings ?? DEFAULT_SERVICE_SETTINGS;
+  const stamped = stampEvent(input.event, options.actorId, now);
+  const actor = await requireActor(db, options.actorId);
+  const planned = await planEntry(db, input, stamped, actor.role, now, settings);
+  return previewEntry(planned.before, planned.after, input.focusStepKey);
+}
+
+/** The plan changed between the preview and the save: nothing was saved; here is the new preview. */
+export class PreviewOutdatedError extends RecordError {
+  constructor(readonly preview: EntryPreview) {
+    super(
+      'conflict',
+      'The plan changed since the preview (another entry, or time passing): nothing was saved. Check the new preview and save again.',
+    );
+  }
+}
+
 export async function recordEvent(
   db: Queryable,
   input: RecordEventInput,
-  options: WriteOptions,
+  options: WriteOptions & {
+    /**
+     * The digest of the preview the user saw (`previewEvent`). The entry is saved only if it
+     * still makes exactly those changes; otherwise PreviewOutdatedError carries the new preview.
+     */
+    readonly expectedChangesDigest?: string;
+    readonly focusStepKey?: string;
+  },
 ): Promise<RecordEventResult> {
   const now = options.now ?? new Date();
   const settings = options.settings ?? DEFAULT_SERVICE_SETTINGS;
@@ -571,8 +665,6 @@ export async function recordEvent(
     if (locked.length === 0) {
       throw new RecordError('not-found', `Episode "${input.episodeId}" does not exist`);
     }
-    const record = await loadEpisodeRecord(tx, input.episodeId);
-    if (!record) throw new RecordError('not-found', `Episode "${input.episodeId}" does not exist`);
     const givenId = (stamped as { id?: unknown } | null)?.id;
     if (
       typeof givenId === 'string' &&
@@ -580,33 +672,21 @@ export async function recordEvent(
     ) {
       throw new RecordError('conflict', `Event "${givenId}" is already recorded`);
     }
-    const context = { now: now.getTime(), settings };
-    const issues: InputIssue[] = [];
-    const event = collectIssues(issues, () =>
-      parseEvent(stamped, {
-        ...context,
-        patient: record.patient,
-        episode: record.episode,
-        history: record.events,
-      }),
-    );
-    if (!event) throw RecordError.invalid(issues);
-    const replaced =
-      event.type === 'retraction'
-        ? record.events.find((entry) => entry.id === event.supersedes)?.type
-        : undefined;
-    const entryType = replaced ?? event.type;
-    if (!mayRecord(actor.role, entryType)) throw refuseEntry(actor.role, entryType);
-
-    const base = {
-      patient: record.patient,
-      episode: record.episode,
-      asOf: now.getTime(),
+    const { record, event, before, after } = await planEntry(
+      tx,
+      input,
+      stamped,
+      actor.role,
+      now,
       settings,
-    };
-    const before = computePlan({ ...base, events: record.events });
-    const after = computePlan({ ...base, events: [...record.events, event] });
+    );
     const { commands, changes } = diffPlans(before, after);
+    if (
+      options.expectedChangesDigest !== undefined &&
+      changeDigest(changes) !== options.expectedChangesDigest
+    ) {
+      throw new PreviewOutdatedError(previewEntry(before, after, options.focusStepKey));
+    }
     const version = record.row.version + 1;
 
     try {

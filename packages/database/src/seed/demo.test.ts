@@ -145,7 +145,9 @@ describe('the demo caseload at any instant', () => {
       }),
       { numRuns: 300 },
     );
-  });
+    // 300 instants of 60 patients: about 20 s on an idle machine, several times that when the
+    // machine is shared.
+  }, 180_000);
 
   it('draws every calendar day in the service’s zone, not in UTC', () => {
     // 00:30 BST on 15 July is 23:30 UTC on 14 July: "today" is the 15th, so a fracture "0 days

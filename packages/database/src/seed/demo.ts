@@ -9,11 +9,15 @@ import {
   CURRENT_PATHWAY_VERSION,
   computePlan,
   DEFAULT_SERVICE_SETTINGS,
+  type EventType,
+  findPathway,
   type LocalDate,
   normaliseNhsNumber,
   type ServiceCalendar,
   type ServiceSettings,
+  type StepEntries,
   serviceCalendar,
+  stepEntries,
 } from '@vfx/domain';
 import { hashPassword } from '../auth/password.js';
 import { createHashedUser } from '../auth/users.js';
@@ -629,15 +633,16 @@ async function catchUp(
       calendar.addToDate(dueDay, { days: rng.int(0, Math.max(0, daysDue - 1)) }),
     );
     const done = calendar.atLocalTime(day, clockTime(rng, 9, 16));
+    const definition = findPathway(plan.pathwayVersion)?.steps.find((s) => s.id === step.stepId);
+    const entry = definition && catchUpEntry(step.key, stepEntries(definition), rng);
+    if (!entry) continue;
     await recordEvent(
       db,
       {
         episodeId: patient.episodeId,
         event: {
           id: demoIds.catchUp(patient.episodeId, recorded),
-          type: 'step-completed',
-          stepKey: step.key,
-          outcome: rng.chance(0.9) ? 'done' : rng.pick(['declined', 'not-indicated']),
+          ...entry,
           occurredAt: iso(Math.min(Math.max(done, patient.enrolledAt + 15 * MINUTE), recordedAt)),
         },
       },
@@ -646,6 +651,64 @@ async function catchUp(
     recorded++;
   }
   return recorded;
+}
+
+/**
+ * What a nurse catching up records for a step: mostly the entry the step needs, with a plausible
+ * routine finding (a referral made, a screen with nothing found), sometimes the step declined or
+ * not indicated where the pathway allows that. Undefined for a step a catch-up does not settle.
+ */
+function catchUpEntry(
+  stepKey: string,
+  entries: StepEntries,
+  rng: Random,
+): Record<string, unknown> | undefined {
+  const notDone = entries.generic?.outcomes.filter((outcome) => outcome !== 'done') ?? [];
+  if (notDone.length > 0 && rng.chance(0.1)) {
+    return { type: 'step-completed', stepKey, outcome: rng.pick(notDone) };
+  }
+  if (entries.generic?.outcomes.includes('done')) {
+    return { type: 'step-completed', stepKey, outcome: 'done' };
+  }
+  const offer = entries.offers.find((o) => o.effect !== 'stops-therapy');
+  if (!offer) return undefined;
+  const findings: Partial<Record<EventType, Record<string, unknown>>> = {
+    'pain-assessment': {
+      nrsAtRest: 1,
+      nrsOnActivity: rng.int(2, 3),
+      functionalLimitation: 'mild',
+      mobility: 'independent',
+      onAnalgesia: true,
+    },
+    'psychological-screen': {
+      anxietyOrLowMood: false,
+      painCatastrophising: false,
+      fearOfFalling: rng.chance(0.3),
+    },
+    'falls-risk-assessment': {
+      fallsInLastYear: 0,
+      presentedWithFall: false,
+      gaitOrBalanceDifficulty: false,
+      result: 'not-at-risk',
+    },
+    'fracture-risk-assessment': {
+      tool: 'FRAX',
+      majorOsteoporoticFractureRisk: rng.int(150, 350) / 10,
+      category: 'high',
+    },
+    'dxa-result': { lumbarSpineTScore: -rng.int(20, 35) / 10, vertebralFractureAssessment: true },
+    'laboratory-screen': { secondaryCauseFound: false },
+    'follow-up-contact': {
+      mode: 'telephone',
+      treatmentStatus: 'started',
+      takingAsPrescribed: true,
+    },
+    'bone-therapy-started': { drug: 'alendronic-acid' },
+  };
+  const finding = findings[offer.event];
+  const simple = offer.event === 'referral' || offer.event === 'bone-therapy-dose';
+  if (!finding && !simple) return undefined;
+  return { type: offer.event, ...finding, ...offer.fill };
 }
 
 /**

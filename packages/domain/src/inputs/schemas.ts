@@ -161,6 +161,7 @@ export type ReferralType = (typeof REFERRAL_TYPES)[number];
 export const CONTACT_MODES = ['telephone', 'face-to-face', 'video', 'letter'] as const;
 export const TREATMENT_STATUS = ['started', 'not-started', 'not-recommended'] as const;
 export const STEP_OUTCOMES = ['done', 'declined', 'not-indicated'] as const;
+export type StepOutcome = (typeof STEP_OUTCOMES)[number];
 export const CLOSURE_REASONS = ['discharged', 'transferred', 'died'] as const;
 
 const drug = z.enum(BONE_THERAPY_DRUGS, {

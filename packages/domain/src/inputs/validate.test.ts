@@ -57,7 +57,11 @@ const pain = (overrides: Raw = {}): Raw => ({
 });
 const started = (drug = 'denosumab'): Raw => ({ type: 'bone-therapy-started', drug });
 const dose = (drug = 'denosumab'): Raw => ({ type: 'bone-therapy-dose', drug });
-const stopped = (drug = 'denosumab'): Raw => ({ type: 'bone-therapy-stopped', drug });
+const stopped = (drug = 'denosumab'): Raw => ({
+  type: 'bone-therapy-stopped',
+  drug,
+  reason: 'Patient chose to stop',
+});
 const retraction = (supersedes: string, note = 'entered on the wrong patient'): Raw => ({
   type: 'retraction',
   supersedes,
@@ -915,6 +919,18 @@ describe('parseEvent', () => {
       expect(parseEvent(s2, eventContext(s1, x1)).id).toBe('s2');
     });
 
+    it('refuses a stop with no reason: stopping bone therapy ends its doses and reviews', () => {
+      const x1 = ev('x1', '2025-02-10T10:00:00Z', {
+        type: 'bone-therapy-stopped',
+        drug: 'denosumab',
+      });
+      expect(issuesOf(() => parseEvent(x1, eventContext()))).toContainEqual({
+        path: 'event.reason',
+        message:
+          'must say why the therapy was stopped: stopping bone therapy ends its doses and reviews',
+      });
+    });
+
     it('rejects a stop with no course running', () => {
       const x1 = ev('x1', '2025-02-10T10:00:00Z', stopped());
       expect(issuesOf(() => parseEvent(x1, eventContext()))).toEqual([
@@ -985,10 +1001,46 @@ describe('parseEvent', () => {
     it('accepts the key of a repeated step (step id, "~", occurrence)', () => {
       const event = ev('st1', '2025-01-07T10:00:00Z', {
         type: 'step-completed',
-        stepKey: 'denosumab-next-dose~2',
+        stepKey: 'severe-pain-review~2',
         outcome: 'declined',
       });
       expect(parseEvent(event, eventContext()).id).toBe('st1');
+    });
+
+    // Hazard HAZ-003: "Done" on a dose step's generic form ended the 6-monthly schedule.
+    it('refuses a generic completion of a dose step, naming the dose entry and the stop entry', () => {
+      for (const outcome of ['done', 'declined', 'not-indicated'] as const) {
+        const event = ev('st1', '2025-01-07T10:00:00Z', {
+          type: 'step-completed',
+          stepKey: 'denosumab-next-dose~2',
+          outcome,
+        });
+        expect(issuesOf(() => parseEvent(event, eventContext()))).toEqual([
+          {
+            path: 'event.outcome',
+            message:
+              'A dose step is completed only by the dose given, which plans the next dose; to end the schedule, record that the therapy was stopped, with the reason.',
+          },
+        ]);
+      }
+    });
+
+    it('accepts a generic "done" only for a step with no entry of its own', () => {
+      const generic = (stepKey: string, outcome: string) =>
+        ev('st1', '2025-01-07T10:00:00Z', { type: 'step-completed', stepKey, outcome });
+      expect(parseEvent(generic('self-management-advice', 'done'), eventContext()).id).toBe('st1');
+      expect(parseEvent(generic('falls-service-referral', 'declined'), eventContext()).id).toBe(
+        'st1',
+      );
+      expect(
+        issuesOf(() => parseEvent(generic('falls-service-referral', 'done'), eventContext())),
+      ).toEqual([
+        {
+          path: 'event.outcome',
+          message:
+            '"Falls prevention service referral" is done by recording a referral (falls-service), so what was found reaches the rest of the plan; the generic entry may only record it as declined or not indicated.',
+        },
+      ]);
     });
 
     it('rejects an unknown step key, naming the pathway', () => {

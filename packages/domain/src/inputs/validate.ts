@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { type PathwayRegistry, PUBLISHED_PATHWAYS } from '../pathway/registry.js';
+import { genericCompletionProblem } from '../pathway/step-entries.js';
 import { computePlan, isActive } from '../plan/compute-plan.js';
 import type { Plan } from '../plan/types.js';
 import { type RescheduleProblem, rescheduleProblem } from '../plan/window.js';
@@ -160,8 +161,39 @@ export function parseEvent(
     resolved,
     path,
   );
+  issues.push(...newEntryIssues(event, context.episode, resolved, path));
   if (issues.length > 0) throw new PathwayInputError(issues);
   return event;
+}
+
+/**
+ * Rules for entries made from now on, which the record's replay does not apply to entries made
+ * before they existed (those stay as they were recorded). A generic "step completed" must not
+ * stand in for the entry a step needs (a dose, a referral, a result), and stopping a therapy
+ * needs its reason.
+ */
+function newEntryIssues(
+  event: ClinicalEvent,
+  episode: Episode,
+  { pathways }: Resolved,
+  path: string,
+): InputIssue[] {
+  if (event.type === 'step-completed') {
+    const stepId = event.stepKey.split('~')[0];
+    const step = pathways.find(episode.pathwayVersion)?.steps.find((s) => s.id === stepId);
+    const problem = step && genericCompletionProblem(step, event.outcome);
+    if (problem) return [{ path: `${path}.outcome`, message: problem }];
+  }
+  if (event.type === 'bone-therapy-stopped' && !event.reason?.trim()) {
+    return [
+      {
+        path: `${path}.reason`,
+        message:
+          'must say why the therapy was stopped: stopping bone therapy ends its doses and reviews',
+      },
+    ];
+  }
+  return [];
 }
 
 /** Validates a whole record (patient, episode, every event in the order they were recorded). */

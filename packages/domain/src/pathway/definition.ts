@@ -116,6 +116,11 @@ export interface CompletionRule {
    * opens, or any time in the episode (a referral made before the step appeared still counts).
    */
   readonly from: 'anchor' | 'opens' | 'episode';
+  /**
+   * Why an entry made before the window opens does or does not count, from the guidance, shown
+   * on the step page; without it the page states the rule plainly.
+   */
+  readonly early?: { readonly text: string; readonly source?: SourceRef };
 }
 
 export interface StepDefinition {

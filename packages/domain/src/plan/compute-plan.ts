@@ -16,7 +16,7 @@ import type {
   RedFlagFinding,
   StepDefinition,
 } from '../pathway/definition.js';
-import { DRUGS } from '../pathway/drugs.js';
+import { type BoneTherapyDrug, DRUGS } from '../pathway/drugs.js';
 import {
   type CurrentState,
   describeCondition,
@@ -464,6 +464,7 @@ class Planner {
     const notes = this.notes(step, window, completion);
     if (completion) {
       return this.stepView(step, instance.key, {
+        drug: instance.course?.drug,
         status: 'completed',
         reason: describeCompletion(completion, this.calendar),
         window,
@@ -473,6 +474,7 @@ class Planner {
     }
     if (this.closure) {
       return this.stepView(step, instance.key, {
+        drug: instance.course?.drug,
         status: 'cancelled',
         reason: `Cancelled: episode closed (${this.closure.event.reason}) on ${this.calendar.localDate(this.closure.occurredAt)}.`,
         window,
@@ -482,6 +484,7 @@ class Planner {
     const notApplicable = this.notApplicableReason(step);
     if (notApplicable)
       return this.stepView(step, instance.key, {
+        drug: instance.course?.drug,
         status: 'not-applicable',
         reason: notApplicable,
         window,
@@ -489,6 +492,7 @@ class Planner {
       });
     if (instance.course?.stopped && !endsEarly) {
       return this.stepView(step, instance.key, {
+        drug: instance.course?.drug,
         status: 'cancelled',
         reason: `Cancelled: ${DRUGS[instance.course.drug].label} stopped on ${stoppedOn}.`,
         window,
@@ -505,6 +509,7 @@ class Planner {
             ? 'due'
             : 'overdue';
     return this.stepView(step, instance.key, {
+      drug: instance.course?.drug,
       status,
       reason: timeReason(status, window.view, this.calendar),
       window,
@@ -600,6 +605,7 @@ class Planner {
       window?: ResolvedWindow;
       completion?: Completion;
       notes?: string[];
+      drug?: BoneTherapyDrug;
     },
   ): PlanStep {
     const urgent =
@@ -629,6 +635,7 @@ class Planner {
         outcome: state.completion.outcome,
       },
       notes: state.notes ?? [],
+      ...(state.drug ? { drug: state.drug } : {}),
     };
   }
 
@@ -694,7 +701,8 @@ export function timerId(
 
 // Source references are frozen definition data, so each citation is built once and shared.
 const citations = new WeakMap<SourceRef, Citation>();
-function cite(ref: SourceRef): Citation {
+/** A source reference as plans and pages show it: the document's title and file, the words. */
+export function cite(ref: SourceRef): Citation {
   let citation = citations.get(ref);
   if (!citation) {
     const doc = SOURCE_DOCUMENTS[ref.document];

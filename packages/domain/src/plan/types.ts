@@ -1,4 +1,5 @@
 import type { StepCategory } from '../pathway/definition.js';
+import type { BoneTherapyDrug } from '../pathway/drugs.js';
 import type { StepStatus } from '../pathway/facts.js';
 import type { SourceDocumentId, TimingBasis } from '../pathway/sources.js';
 
@@ -61,6 +62,8 @@ export interface PlanStep {
   readonly window: PlanWindow | undefined;
   readonly completion: PlanCompletion | undefined;
   readonly notes: readonly string[];
+  /** For a step of one therapy course (its doses, its review): the course's drug. */
+  readonly drug?: BoneTherapyDrug;
 }
 
 export interface PlanRecommendation {

@@ -1,17 +1,33 @@
 'use server';
 
-import { loadEpisodeRecord, RecordError, recordEvent } from '@vfx/database';
 import {
+  loadEpisodeRecord,
+  PreviewOutdatedError,
+  previewEvent,
+  RecordError,
+  recordEvent,
+} from '@vfx/database';
+import {
+  type EntryPreview,
   EVENT_TYPES,
   type EventType,
   effectiveEpisode,
   effectiveEpisodeWithout,
   type InputIssue,
+  type StepStatus,
+  statusWords,
 } from '@vfx/domain';
 import { redirect } from 'next/navigation';
 import { detailsFromForm } from '@/forms/details-correction';
 import { EVENT_FORMS, eventFromForm } from '@/forms/event-fields';
-import { type FormState, formValues, placeIssues } from '@/forms/form-state';
+import {
+  type FormState,
+  formValues,
+  PREVIEW_FIELDS,
+  type PreviewState,
+  placeIssues,
+  previewedValuesOf,
+} from '@/forms/form-state';
 import { pastInstantFromForm } from '@/forms/past-instant';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
@@ -22,6 +38,8 @@ export interface RecordTarget {
   readonly type: EventType;
   /** The entry this one corrects or withdraws. */
   readonly supersedes?: string;
+  /** The step page the entry is made from: its preview always says what becomes of that step. */
+  readonly focusStepKey?: string;
 }
 
 /**
@@ -80,9 +98,106 @@ export async function recordEventAction(
     ...(target.supersedes ? { supersedes: target.supersedes } : {}),
   };
   const fields = [...spec.fields.map((f) => f.name), 'occurredAt', 'note'];
-  return saveEntry(target.episodeId, event, user.id, values, (issues) =>
-    placeIssues(issues, fields, 'event.'),
+  const place = (issues: readonly InputIssue[]) => placeIssues(issues, fields, 'event.');
+  const confirmProblem = confirmationProblem(target.type, form);
+  if (confirmProblem) return { values, fieldErrors: { confirm: confirmProblem } };
+
+  // Nothing is saved without a preview of exactly these values; a value changed after the
+  // preview is previewed again instead of saved.
+  const previewed = form.get(PREVIEW_FIELDS.values);
+  const digest = form.get(PREVIEW_FIELDS.digest);
+  const saving =
+    form.get(PREVIEW_FIELDS.intent) === 'save' &&
+    typeof digest === 'string' &&
+    previewed === previewedValuesOf(values);
+  const input = { episodeId: target.episodeId, event, focusStepKey: target.focusStepKey };
+  if (!saving) {
+    const again =
+      form.get(PREVIEW_FIELDS.intent) === 'save'
+        ? 'You changed the entry after the preview. Nothing was saved: check what it changes now, then save.'
+        : undefined;
+    try {
+      const preview = await previewEvent(db(), input, { actorId: user.id });
+      return { values, fieldErrors: {}, preview: await previewState(preview, values, again) };
+    } catch (error) {
+      if (!(error instanceof RecordError)) throw error;
+      return error.code === 'invalid-input'
+        ? { values, ...place(error.issues) }
+        : { values, fieldErrors: {}, error: error.message };
+    }
+  }
+  try {
+    const recorded = await recordEvent(db(), input, {
+      actorId: user.id,
+      expectedChangesDigest: digest,
+      focusStepKey: target.focusStepKey,
+    });
+    redirect(
+      `/episodes/${encodeURIComponent(target.episodeId)}?recorded=${encodeURIComponent(recorded.event.id)}#changes`,
+    );
+  } catch (error) {
+    if (error instanceof PreviewOutdatedError) {
+      return {
+        values,
+        fieldErrors: {},
+        preview: await previewState(error.preview, values, error.message),
+      };
+    }
+    if (!(error instanceof RecordError)) throw error;
+    return error.code === 'invalid-input'
+      ? { values, ...place(error.issues) }
+      : { values, fieldErrors: {}, error: error.message };
+  }
+}
+
+/**
+ * Entries that end something for good ask the nurse to confirm first: stopping a bone therapy
+ * ends its doses and reviews. The form's confirmation box must be ticked.
+ */
+function confirmationProblem(type: EventType, form: FormData): string | undefined {
+  if (type !== 'bone-therapy-stopped' || form.get('confirm') === 'yes') return undefined;
+  return 'Tick to confirm that the therapy was stopped: its doses and reviews end.';
+}
+
+/** The domain's preview as the form shows it, with people named instead of user ids. */
+async function previewState(
+  preview: EntryPreview,
+  values: Record<string, string>,
+  again: string | undefined,
+): Promise<PreviewState> {
+  const texts = [preview.focus?.sentence ?? '', ...preview.changes.map((c) => c.reason)];
+  const named = await namePeople(texts);
+  return {
+    focus: preview.focus ? named(preview.focus.sentence) : undefined,
+    changes: preview.changes.map((change) => ({
+      title: change.title,
+      kind: change.kind,
+      before: change.kind === 'status' ? statusText(change.before) : change.before,
+      after: change.kind === 'status' ? statusText(change.after) : change.after,
+      reason: named(change.reason),
+    })),
+    digest: preview.digest,
+    previewedValues: previewedValuesOf(values),
+    ...(again ? { again } : {}),
+  };
+}
+
+const statusText = (status: string | undefined) =>
+  status === undefined ? undefined : statusWords(status as StepStatus);
+
+/** "(entry <id>, recorded by <user id>)" in the domain's reasons becomes "(recorded by <name>)". */
+async function namePeople(texts: readonly string[]): Promise<(text: string) => string> {
+  const pattern = /\(entry [^,()]+, recorded by ([^()]+)\)/g;
+  const ids = new Set(
+    texts.flatMap((text) => [...text.matchAll(pattern)].map((m) => m[1]?.trim() ?? '')),
   );
+  const users = await db().user.findMany({
+    where: { id: { in: [...ids] } },
+    select: { id: true, name: true },
+  });
+  const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? 'a colleague';
+  return (text) =>
+    text.replace(pattern, (_all, who: string) => `(recorded by ${nameOf(who.trim())})`);
 }
 
 /** When the entry happened: a correction left as shown keeps the corrected entry's instant. */

@@ -1,8 +1,19 @@
 import { mayRecord } from '@vfx/database';
-import { EVENT_TYPES, type EventType, IDENTIFICATION_ROUTES, VERTEBRAL_LEVELS } from '@vfx/domain';
+import {
+  EVENT_TYPES,
+  type EventType,
+  IDENTIFICATION_ROUTES,
+  stepEntries,
+  VERTEBRAL_LEVELS,
+} from '@vfx/domain';
 import { notFound, redirect } from 'next/navigation';
 import { detailsFormValues } from '@/forms/details-correction';
-import { EVENT_FORMS, formFromEvent, valueLabel } from '@/forms/event-fields';
+import {
+  EVENT_FORMS,
+  formFromEvent,
+  genericCompletionSpec,
+  valueLabel,
+} from '@/forms/event-fields';
 import { EventForm } from '@/forms/event-form';
 import { episodeView } from '@/server/episode';
 import { requireUser } from '@/server/session';
@@ -53,9 +64,34 @@ export default async function RecordPage({
     redirect('/refused');
   }
   const stepKey = one(query.step);
-  if (stepKey) initial.stepKey = stepKey;
-  const stepTitle = stepKey ? view.plan.steps.find((s) => s.key === stepKey)?.title : undefined;
-  if (eventType === 'step-completed' && !stepTitle) notFound();
+  const step = stepKey ? view.plan.steps.find((s) => s.key === stepKey) : undefined;
+  const stepTitle = step?.title;
+  if (eventType === 'step-completed' && !step) notFound();
+  if (step) initial.stepKey = step.key;
+  // Reached from a step page, the entry that step needs arrives filled in (the dose's drug,
+  // the referral's type), and the generic outcome offers only what the step allows.
+  const stepDefinition = view.definition?.steps.find((s) => s.id === step?.stepId);
+  const entries = stepDefinition ? stepEntries(stepDefinition) : undefined;
+  const formSpec =
+    eventType === 'step-completed' && entries ? genericCompletionSpec(entries) : spec;
+  if (eventType === 'step-completed' && entries && !entries.generic) {
+    return (
+      <>
+        <PatientBackLink href={back} patient={view.patientRow} />
+        <h1>{stepTitle}</h1>
+        <p className="notice">{entries.genericLimit}</p>
+        <p>
+          <a href={`${back}/steps/${encodeURIComponent(step?.key ?? '')}`}>Back to the step</a>
+        </p>
+      </>
+    );
+  }
+  if (!corrected) {
+    for (const field of spec.fields) {
+      const given = one(query[field.name]);
+      if (given && field.kind !== 'hidden') initial[field.name] = given;
+    }
+  }
 
   if (eventType === 'episode-details-corrected') {
     if (corrected && corrected.type !== eventType) notFound();
@@ -100,6 +136,7 @@ export default async function RecordPage({
     episodeId,
     type: eventType,
     ...(corrected ? { supersedes: corrected.id } : {}),
+    ...(step ? { focusStepKey: step.key } : {}),
   });
   return (
     <>
@@ -107,7 +144,7 @@ export default async function RecordPage({
       <h1>{title}</h1>
       <p className="lead">
         {stepTitle ? `${stepTitle}. ` : ''}
-        {spec.purpose}
+        {formSpec.purpose}
       </p>
       {corrected ? (
         <p className="notice">
@@ -119,7 +156,7 @@ export default async function RecordPage({
       ) : null}
       <div className="card form-card">
         <EventForm
-          spec={spec}
+          spec={formSpec}
           action={action}
           initial={initial}
           submitLabel={

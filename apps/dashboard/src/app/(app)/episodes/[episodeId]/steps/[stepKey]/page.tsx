@@ -1,13 +1,20 @@
-import { isActive } from '@vfx/domain';
+import { cite, describeEntry, type EventType, isActive, stepEntries } from '@vfx/domain';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { EVENT_FORMS } from '@/forms/event-fields';
+import { EVENT_FORMS, genericCompletionSpec } from '@/forms/event-fields';
 import { EventForm } from '@/forms/event-form';
 import { episodeView } from '@/server/episode';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
-import { daysFrom, formatDate, localInputValue, overdueBy, relativeDays } from '@/ui/dates';
+import {
+  daysFrom,
+  formatDate,
+  formatDateTime,
+  localInputValue,
+  overdueBy,
+  relativeDays,
+} from '@/ui/dates';
 import { PatientBackLink } from '@/ui/patient-back-link';
 import { StatusBadge } from '@/ui/status';
 import { recordEventAction } from '../../record/actions';
@@ -32,16 +39,24 @@ export default async function StepPage({
   if (!step) notFound();
   const base = `/episodes/${encodeURIComponent(episodeId)}`;
   const definition = view.definition?.steps.find((s) => s.id === step.stepId);
-  const rule = definition?.completedBy[0];
-  const type = rule?.event ?? 'step-completed';
-  const spec = EVENT_FORMS[type];
-  const initial: Record<string, string> = { occurredAt: localInputValue(view.now, zone) };
+  if (!definition) notFound();
+  // What the step accepts is the domain's rule: the form offers the entry that satisfies it
+  // (for a dose, the dose given, which plans the next), never a generic "done" that would end it.
+  const entries = stepEntries(definition);
+  const [primary, ...others] = entries.offers.filter((offer) => offer.effect !== 'stops-therapy');
+  const stops = entries.offers.filter((offer) => offer.effect === 'stops-therapy');
+  const type = primary?.event ?? 'step-completed';
+  const spec =
+    type === 'step-completed' ? genericCompletionSpec(entries) : EVENT_FORMS[type as EventType];
+  const initial: Record<string, string> = {
+    occurredAt: localInputValue(view.now, zone),
+    ...(primary?.fill ?? {}),
+  };
   if (type === 'step-completed') initial.stepKey = step.key;
-  // A rule such as "a referral to the falls service" fills in the referral type.
-  const where = rule?.where;
-  if (where && 'fact' in where && typeof where.eq === 'string') {
-    if (spec.fields.some((f) => f.name === where.fact)) initial[where.fact] = where.eq;
-  }
+  const recordLink = (event: string, fill: Readonly<Record<string, string>> = {}) =>
+    `${base}/record/${event}?${new URLSearchParams({ step: step.key, ...fill })}`;
+  const early = entries.early;
+  const notYetOpen = step.status === 'upcoming' && early?.counts === 'from-window-opening';
   const t = step.window?.transitions;
   const open = isActive(step.status) && !view.plan.closure;
   return (
@@ -96,21 +111,51 @@ export default async function StepPage({
         <div className="card form-card">
           {open ? (
             <>
-              <h2>Record: {spec.title}</h2>
+              {notYetOpen && t ? (
+                <div className="notice" role="note">
+                  <p className="strong">
+                    An entry made now does not complete this step. It counts from{' '}
+                    {formatDateTime(t.open, zone)}.
+                  </p>
+                  <p className="small">{early?.says}</p>
+                  {early?.source ? <Citations sources={[cite(early.source)]} /> : null}
+                </div>
+              ) : null}
+              <h2>Record: {primary ? describeEntry(primary.event, primary.fill) : spec.title}</h2>
+              <p className="small">{primary ? primary.says : entries.generic?.says}</p>
               <EventForm
                 spec={spec}
-                action={recordEventAction.bind(null, { episodeId, type })}
+                action={recordEventAction.bind(null, { episodeId, type, focusStepKey: step.key })}
                 initial={initial}
                 submitLabel="Save"
                 cancelHref={base}
               />
-              {type === 'step-completed' ? null : (
-                <p className="small">
-                  <Link href={`${base}/record/step-completed?step=${encodeURIComponent(step.key)}`}>
-                    Record this step as declined or not indicated instead
-                  </Link>
-                </p>
-              )}
+              {early && !notYetOpen ? <p className="muted small">{early.says}</p> : null}
+              <ul className="small stack-tight">
+                {others.map((offer) => (
+                  <li key={`${offer.event}${JSON.stringify(offer.fill)}`}>
+                    <Link href={recordLink(offer.event, offer.fill)}>
+                      Record {describeEntry(offer.event, offer.fill)} instead
+                    </Link>
+                  </li>
+                ))}
+                {stops.map((offer) => (
+                  <li key={`stop-${offer.fill.drug}`}>
+                    <Link href={recordLink(offer.event, offer.fill)}>
+                      The therapy was stopped ({offer.fill.drug})
+                    </Link>{' '}
+                    <span className="muted">{offer.says}</span>
+                  </li>
+                ))}
+                {primary && entries.generic ? (
+                  <li>
+                    <Link href={recordLink('step-completed')}>
+                      Record this step as declined or not indicated instead
+                    </Link>
+                  </li>
+                ) : null}
+              </ul>
+              {entries.genericLimit ? <p className="muted small">{entries.genericLimit}</p> : null}
             </>
           ) : (
             <p className="muted">This step needs nothing more.</p>
