@@ -18,6 +18,7 @@ import {
   therapyCourses,
   timed,
 } from './history.js';
+import { priorTherapyProblems, treatmentReviewProblems } from './prior-therapy.js';
 import {
   type ClinicalEvent,
   ClinicalEventSchema,
@@ -225,7 +226,14 @@ function checkAgainstHistory(
   if (item.occurredAt > item.recordedAt)
     at('occurredAt', 'is after recordedAt: an event cannot be recorded before it happens');
   if (item.occurredAt < calendar.startOfDay(current.fractureDate)) {
-    at('occurredAt', `is before the date of fracture or symptom onset (${current.fractureDate})`);
+    at(
+      'occurredAt',
+      `is before the date of fracture or symptom onset (${current.fractureDate})${
+        event.type === 'bone-therapy-started'
+          ? '; for therapy the patient was already taking, record prior-bone-therapy (today, with the real start date) instead'
+          : ''
+      }`,
+    );
   }
   if (item.recordedAt < Date.parse(episode.enrolledAt))
     at('recordedAt', 'is before the episode was enrolled');
@@ -271,6 +279,40 @@ function checkAgainstHistory(
     }
   }
 
+  if (event.type === 'prior-bone-therapy') {
+    const definition = pathways.find(episode.pathwayVersion);
+    if (definition && !definition.priorTherapy) {
+      at(
+        'type',
+        `cannot be recorded under pathway ${episode.pathwayVersion}, which plans every course from a start recorded since the fracture; pathway ${pathways.current} and later read therapy taken before the fracture`,
+      );
+    }
+    for (const problem of priorTherapyProblems(
+      event,
+      current.fractureDate,
+      calendar.localDate(item.occurredAt),
+    )) {
+      at(problem.field, problem.message);
+    }
+  }
+
+  if (event.type === 'treatment-review') {
+    for (const problem of treatmentReviewProblems(event)) at(problem.field, problem.message);
+    const { courses } = therapyCourses(effective);
+    const running = courses.some(
+      (course) =>
+        course.drug === event.drug &&
+        (course.prior !== undefined || course.started.occurredAt <= item.occurredAt) &&
+        !(course.stopped && course.stopped.occurredAt <= item.occurredAt),
+    );
+    if (!running) {
+      at(
+        'drug',
+        `names ${event.drug}, but no course of it is running at the time of the review; record prior-bone-therapy (taken before the fracture) or bone-therapy-started first`,
+      );
+    }
+  }
+
   if (event.type === 'episode-details-corrected' || event.supersedes !== undefined) {
     issues.push(
       ...episodeDetailsIssues(event, item, { episode, current, patient }, history, resolved, path),
@@ -297,7 +339,8 @@ function checkAgainstHistory(
   const therapyEvent =
     event.type === 'bone-therapy-started' ||
     event.type === 'bone-therapy-dose' ||
-    event.type === 'bone-therapy-stopped';
+    event.type === 'bone-therapy-stopped' ||
+    event.type === 'prior-bone-therapy';
   if (therapyEvent || event.supersedes !== undefined) {
     const known = new Set(therapyCourses(effective).problems.map((p) => p.eventId));
     for (const problem of therapyCourses(effectiveHistory([...history, item])).problems) {
@@ -418,6 +461,16 @@ function episodeDetailsIssues(
   }
   const floor = resolved.calendar.startOfDay(after.fractureDate);
   for (const entry of effectiveAfter) {
+    // Prior therapy's own dates must still fit a corrected date of fracture.
+    if (entry !== item && entry.event.type === 'prior-bone-therapy') {
+      const takenOn = resolved.calendar.localDate(entry.occurredAt);
+      for (const problem of priorTherapyProblems(entry.event, after.fractureDate, takenOn)) {
+        issues.push({
+          path: blame('fractureDate').path,
+          message: `would leave entry ${entry.event.id} (prior-bone-therapy) inconsistent: its ${problem.field} ${problem.message}; correct that entry first`,
+        });
+      }
+    }
     if (entry.occurredAt >= floor) continue;
     if (entry === item) {
       issues.push({
