@@ -231,7 +231,8 @@ export const EVENT_FORMS: Record<EventType, EventFormSpec> = {
   'bone-therapy-started': {
     type: 'bone-therapy-started',
     title: 'Bone therapy started',
-    purpose: 'The first dose or prescription of a bone-protection drug.',
+    purpose:
+      'The first dose or prescription of a bone-protection drug started since the fracture. For a drug the patient was already taking, record "Bone therapy before the fracture" instead.',
     fields: [choice('drug', 'Drug', BONE_THERAPY_DRUGS)],
   },
   'bone-therapy-dose': {

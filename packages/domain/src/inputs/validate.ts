@@ -342,6 +342,7 @@ function checkAgainstHistory(
     event.type === 'bone-therapy-stopped' ||
     event.type === 'prior-bone-therapy';
   if (therapyEvent || event.supersedes !== undefined) {
+    issues.push(...lastDoseIssues(event, effectiveHistory([...history, item]), calendar, path));
     const known = new Set(therapyCourses(effective).problems.map((p) => p.eventId));
     for (const problem of therapyCourses(effectiveHistory([...history, item])).problems) {
       if (problem.eventId === event.id) at('drug', problem.message);
@@ -351,6 +352,39 @@ function checkAgainstHistory(
           event.supersedes === undefined ? 'occurredAt' : 'supersedes',
           `would leave entry ${problem.eventId} inconsistent: ${problem.message}`,
         );
+      }
+    }
+  }
+  return issues;
+}
+
+/**
+ * A dose recorded since enrolment must come after the last dose the prior therapy reported, or
+ * the next dose would be planned from the wrong one. Reported on whichever of the two this entry is.
+ */
+function lastDoseIssues(
+  event: ClinicalEvent,
+  effectiveAfter: readonly TimedEvent[],
+  calendar: ServiceCalendar,
+  path: string,
+): InputIssue[] {
+  const issues: InputIssue[] = [];
+  for (const course of therapyCourses(effectiveAfter).courses) {
+    const lastDoseOn = course.prior?.lastDoseOn;
+    if (lastDoseOn === undefined) continue;
+    for (const dose of course.doses) {
+      const givenOn = calendar.localDate(dose.occurredAt);
+      if (givenOn > lastDoseOn) continue;
+      if (dose.event.id === event.id) {
+        issues.push({
+          path: `${path}.occurredAt`,
+          message: `is on or before the last dose reported with the prior therapy (${lastDoseOn}, entry ${course.started.event.id}); correct that entry if this dose is the latest`,
+        });
+      } else if (course.started.event.id === event.id) {
+        issues.push({
+          path: `${path}.lastDoseOn`,
+          message: `is on or after the dose recorded on ${givenOn} (entry ${dose.event.id}); give the last dose before that one, or correct the dose entry`,
+        });
       }
     }
   }

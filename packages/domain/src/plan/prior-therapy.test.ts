@@ -128,6 +128,16 @@ describe('prior bone therapy: refused with a message that says what to do', () =
     ]);
   });
 
+  it('refuses a dose recorded on or before the last dose the prior therapy reported', () => {
+    const s = withPrior({ drug: 'denosumab', lastDoseOn: '2025-01-07' }).add(
+      '2025-01-07T11:00:00Z',
+      { type: 'bone-therapy-dose', drug: 'denosumab' },
+    );
+    expect(problems(s)).toEqual([
+      'events[1].occurredAt is on or before the last dose reported with the prior therapy (2025-01-07, entry ev1); correct that entry if this dose is the latest',
+    ]);
+  });
+
   it('refuses a fracture date corrected to before the prior course began', () => {
     const s = withPrior({ startedOn: '2024-12-01' }).add('2025-01-08T10:00:00Z', {
       type: 'episode-details-corrected',
