@@ -14,10 +14,12 @@ import {
   IDENTIFICATION_ROUTES,
   MOBILITY,
   MRI_OEDEMA,
+  PRIOR_THERAPY_ADHERENCE,
   REFERRAL_TYPES,
   STEP_OUTCOMES,
   type StepEntries,
   type StepOutcome,
+  TREATMENT_REVIEW_OUTCOMES,
   TREATMENT_STATUS,
 } from '@vfx/domain';
 import { formatCalendarDate } from '@/ui/dates';
@@ -66,6 +68,9 @@ const WORDS: Record<string, string> = {
   'spinal-surgery': 'Spinal surgery',
   'occupational-therapy': 'Occupational therapy',
   'not-applicable': 'Not applicable',
+  continue: 'Continue the same drug',
+  change: 'Change to another drug',
+  stop: 'Stop bone therapy',
 };
 
 /** A domain value as words: "alendronic-acid" → "Alendronic acid". */
@@ -228,7 +233,8 @@ export const EVENT_FORMS: Record<EventType, EventFormSpec> = {
   'bone-therapy-started': {
     type: 'bone-therapy-started',
     title: 'Bone therapy started',
-    purpose: 'The first dose or prescription of a bone-protection drug.',
+    purpose:
+      'The first dose or prescription of a bone-protection drug started since the fracture. For a drug the patient was already taking, record "Bone therapy before the fracture" instead.',
     fields: [choice('drug', 'Drug', BONE_THERAPY_DRUGS)],
   },
   'bone-therapy-dose': {
@@ -245,6 +251,59 @@ export const EVENT_FORMS: Record<EventType, EventFormSpec> = {
     fields: [
       choice('drug', 'Drug', BONE_THERAPY_DRUGS),
       { name: 'reason', label: 'Why it stopped', kind: 'long-text', required: true },
+    ],
+  },
+  'prior-bone-therapy': {
+    type: 'prior-bone-therapy',
+    title: 'Bone therapy before the fracture',
+    purpose:
+      'A drug the patient was taking before this fracture (or had taken and stopped), with its real dates, so reviews and the next dose run from them. Therapy started since the fracture is "Bone therapy started".',
+    fields: [
+      choice('drug', 'Drug', BONE_THERAPY_DRUGS),
+      {
+        name: 'startedOn',
+        label: 'Started on',
+        kind: 'date',
+        required: true,
+        hint: 'On or before the date of fracture; may be years before. An estimate is fine: say so in the note.',
+      },
+      yesNo('takingAtFracture', 'Still taking it when the fracture happened'),
+      {
+        name: 'stoppedOn',
+        label: 'Stopped on',
+        kind: 'date',
+        required: false,
+        hint: 'Only if the patient had stopped before the fracture.',
+      },
+      {
+        name: 'lastDoseOn',
+        label: 'Last injection or infusion on',
+        kind: 'date',
+        required: false,
+        hint: 'Denosumab and zoledronic acid only: the next dose is planned from it.',
+      },
+      choice(
+        'adherence',
+        'Taken as prescribed, as the patient reports it',
+        PRIOR_THERAPY_ADHERENCE,
+      ),
+    ],
+  },
+  'treatment-review': {
+    type: 'treatment-review',
+    title: 'Bone therapy review',
+    purpose:
+      'A review of bone therapy the patient is taking (e.g. after a fracture on treatment): adherence, absorption and the decision. Record a stop or a new drug with its own entry.',
+    fields: [
+      choice('drug', 'Drug reviewed', BONE_THERAPY_DRUGS),
+      yesNo('takingAsPrescribed', 'Taking it as prescribed'),
+      yesNo(
+        'takenCorrectly',
+        'Oral bisphosphonate taken as the leaflet directs',
+        false,
+        'Oral bisphosphonates only: fasting, with plain water, staying upright.',
+      ),
+      choice('outcome', 'Decision', TREATMENT_REVIEW_OUTCOMES),
     ],
   },
   'follow-up-contact': {

@@ -312,6 +312,84 @@ describe('enrolling with earlier history', () => {
   });
 });
 
+describe('enrolling with therapy taken before the fracture (hazard 4, issue 12)', () => {
+  it('stores prior therapy and plans the next dose, the review and its reminders from the real dates', async () => {
+    // Fracture 2026-11-16; denosumab since 2023, last injection 2026-08-20.
+    const priorId = `prior-${n}`;
+    const result = await enrolPatient(
+      db,
+      {
+        ...current,
+        history: [
+          {
+            id: priorId,
+            type: 'prior-bone-therapy',
+            drug: 'denosumab',
+            startedOn: '2023-05-01',
+            takingAtFracture: true,
+            lastDoseOn: '2026-08-20',
+            adherence: 'as-prescribed',
+            occurredAt: '2026-11-17T09:00:00Z',
+          },
+        ],
+      },
+      actor,
+    );
+    const nextDose = result.plan.steps.find((s) => s.key === `denosumab-next-dose~${priorId}~2`);
+    expect([nextDose?.status, nextDose?.window?.due]).toEqual(['upcoming', '2027-02-20']);
+    expect(result.plan.steps.find((s) => s.stepId === 'fracture-on-treatment-review')?.status).toBe(
+      'open',
+    );
+    expect(result.plan.steps.find((s) => s.stepId === 'bone-therapy-decision')?.status).toBe(
+      'open',
+    );
+    const [stored] = await db.clinicalEvent.findMany({ where: { episodeId } });
+    expect([stored?.id, stored?.type]).toEqual([priorId, 'prior-bone-therapy']);
+    const steps = await db.planStep.findMany({ where: { episodeId } });
+    expect(steps.map((s) => s.key)).toContain(`denosumab-next-dose~${priorId}~2`);
+    const doseReminders = (await followUpsOf(episodeId)).filter(
+      (f) => f.stepKey === `denosumab-next-dose~${priorId}~2`,
+    );
+    expect(doseReminders.map((f) => f.transition)).toEqual(['due', 'overdue']);
+    // Due on Saturday 2027-02-20: the reminder goes on the next working day (the window opens
+    // that day too); overdue 4 weeks later, from the following working day.
+    expect(doseReminders.map((f) => f.fireAt.toISOString())).toEqual([
+      '2027-02-22T09:00:00.000Z',
+      '2027-03-22T09:00:00.000Z',
+    ]);
+  });
+
+  it('refuses prior therapy dated after the fracture, naming the entry, and stores nothing', async () => {
+    const before = await counts();
+    const error = (await enrolPatient(
+      db,
+      {
+        ...current,
+        history: [
+          {
+            type: 'prior-bone-therapy',
+            drug: 'alendronic-acid',
+            startedOn: '2026-11-17',
+            takingAtFracture: true,
+            adherence: 'as-prescribed',
+            occurredAt: '2026-11-17T09:00:00Z',
+          },
+        ],
+      },
+      actor,
+    ).catch((e) => e)) as RecordError;
+    expect(error.code).toBe('invalid-input');
+    expect(error.issues).toEqual([
+      {
+        path: 'history[0].startedOn',
+        message:
+          'is after the date of fracture (2026-11-16); therapy started since the fracture is recorded as bone-therapy-started',
+      },
+    ]);
+    expect(await counts()).toEqual(before);
+  });
+});
+
 describe('recording an event', () => {
   it('a completion cancels the step’s pending follow-ups and tells the queue to remove them', async () => {
     await enrolPatient(db, current, actor);

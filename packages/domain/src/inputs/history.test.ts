@@ -156,6 +156,7 @@ describe('therapyCourses', () => {
     ];
     expect(therapyCourses(history)).toEqual({
       courses: [],
+      earlier: [],
       problems: [
         {
           eventId: 'd0',

@@ -1,5 +1,5 @@
 import type { BoneTherapyDrug } from '../pathway/drugs.js';
-import type { EpochMs } from '../time/calendar.js';
+import type { EpochMs, LocalDate } from '../time/calendar.js';
 import type { ClinicalEvent, EventOf } from './schemas.js';
 
 /** An event with its instants parsed once. */
@@ -76,42 +76,76 @@ export function effectiveHistory(events: readonly TimedEvent[]): TimedEvent[] {
 
 export interface TherapyCourse {
   readonly drug: BoneTherapyDrug;
-  readonly started: TimedEvent<EventOf<'bone-therapy-started'>>;
+  /**
+   * The entry that began the course in this record: its start, or (for a course that began
+   * before the fracture and was still taken then) the prior therapy recorded.
+   */
+  readonly started: TimedEvent<EventOf<'bone-therapy-started'> | EventOf<'prior-bone-therapy'>>;
+  /** For a course that began before the fracture: its dates as the patient reported them. */
+  readonly prior: PriorCourse | undefined;
   /** Doses after the start (the start itself is the first dose of an injected drug). */
   readonly doses: TimedEvent<EventOf<'bone-therapy-dose'>>[];
   readonly stopped: TimedEvent<EventOf<'bone-therapy-stopped'>> | undefined;
 }
 
+export interface PriorCourse {
+  readonly startedOn: LocalDate;
+  /** The last injection or infusion before the record (denosumab, zoledronic acid). */
+  readonly lastDoseOn: LocalDate | undefined;
+}
+
 export type CourseProblem = { readonly eventId: string; readonly message: string };
+
+const isPrior = (item: TimedEvent): item is TimedEvent<EventOf<'prior-bone-therapy'>> =>
+  item.event.type === 'prior-bone-therapy';
 
 /**
  * Groups therapy events into courses: a start, its doses, and optionally a stop. Returns the
  * problems found (a dose with no course running, a second start while one runs) instead of
  * guessing what was meant.
+ *
+ * Prior therapy still taken at the fracture began before anything else in the episode, so it is
+ * read first, whenever it was recorded: a start of the same drug since then is a second start.
+ * Prior therapy that had stopped before the fracture is history, returned in `earlier`.
  */
 export function therapyCourses(history: readonly TimedEvent[]): {
   courses: TherapyCourse[];
+  earlier: TimedEvent<EventOf<'prior-bone-therapy'>>[];
   problems: CourseProblem[];
 } {
   const courses: TherapyCourse[] = [];
+  const earlier: TimedEvent<EventOf<'prior-bone-therapy'>>[] = [];
   const open = new Map<
     BoneTherapyDrug,
     TherapyCourse & { doses: TimedEvent<EventOf<'bone-therapy-dose'>>[] }
   >();
   const problems: CourseProblem[] = [];
-  for (const item of history) {
+  const ordered = [...history.filter(isPrior), ...history.filter((item) => !isPrior(item))];
+  for (const item of ordered) {
     const { event } = item;
-    if (event.type === 'bone-therapy-started') {
-      if (open.has(event.drug)) {
+    if (event.type === 'bone-therapy-started' || event.type === 'prior-bone-therapy') {
+      if (event.type === 'prior-bone-therapy' && !event.takingAtFracture) {
+        earlier.push(item as TimedEvent<EventOf<'prior-bone-therapy'>>);
+        continue;
+      }
+      const running = open.get(event.drug);
+      if (running) {
         problems.push({
           eventId: event.id,
-          message: `a course of ${event.drug} is already running; record bone-therapy-stopped before starting another`,
+          message:
+            running.prior && event.type === 'bone-therapy-started'
+              ? `a course of ${event.drug} is already running (taken since ${running.prior.startedOn}, recorded as prior therapy); record bone-therapy-stopped before starting another`
+              : `a course of ${event.drug} is already running; record bone-therapy-stopped before starting another`,
         });
         continue;
       }
       const course = {
         drug: event.drug,
-        started: item as TimedEvent<EventOf<'bone-therapy-started'>>,
+        started: item as TherapyCourse['started'],
+        prior:
+          event.type === 'prior-bone-therapy'
+            ? { startedOn: event.startedOn, lastDoseOn: event.lastDoseOn }
+            : undefined,
         doses: [] as TimedEvent<EventOf<'bone-therapy-dose'>>[],
         stopped: undefined,
       };
@@ -141,5 +175,5 @@ export function therapyCourses(history: readonly TimedEvent[]): {
       open.delete(event.drug);
     }
   }
-  return { courses, problems };
+  return { courses, earlier, problems };
 }

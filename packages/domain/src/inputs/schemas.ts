@@ -163,6 +163,9 @@ export const TREATMENT_STATUS = ['started', 'not-started', 'not-recommended'] as
 export const STEP_OUTCOMES = ['done', 'declined', 'not-indicated'] as const;
 export type StepOutcome = (typeof STEP_OUTCOMES)[number];
 export const CLOSURE_REASONS = ['discharged', 'transferred', 'died'] as const;
+/** How the patient says they took bone therapy they were on before the fracture. */
+export const PRIOR_THERAPY_ADHERENCE = ['as-prescribed', 'doses-missed', 'not-known'] as const;
+export const TREATMENT_REVIEW_OUTCOMES = ['continue', 'change', 'stop'] as const;
 
 const drug = z.enum(BONE_THERAPY_DRUGS, {
   error: `must be one of: ${BONE_THERAPY_DRUGS.join(', ')}`,
@@ -265,6 +268,45 @@ const BoneTherapyStopped = z.strictObject({
   type: z.literal('bone-therapy-stopped'),
   drug,
   reason: freeText(500).optional(),
+});
+
+/**
+ * Bone therapy the patient took before the fracture (a course that began before it, possibly
+ * years before), as they report it. `occurredAt` is when the history was taken, on or after the
+ * fracture like any entry; the course's own dates are calendar dates. A course still taken at the
+ * fracture is followed like one started since (reviews from its real start, the next dose from
+ * its real last dose); a course that had stopped is history. Date rules: validate.ts.
+ */
+const PriorBoneTherapy = z.strictObject({
+  ...eventBase,
+  type: z.literal('prior-bone-therapy'),
+  drug,
+  /** When the course began; on or before the date of fracture. */
+  startedOn: isoDate(),
+  /** Still taking it when the fracture happened. */
+  takingAtFracture: yesNo(),
+  /** When it stopped, for a course no longer taken at the fracture. */
+  stoppedOn: isoDate().optional(),
+  /** Denosumab and zoledronic acid: the date of the last injection or infusion. */
+  lastDoseOn: isoDate().optional(),
+  /** Adherence as the patient reports it. */
+  adherence: oneOf(PRIOR_THERAPY_ADHERENCE),
+});
+
+/**
+ * A review of bone therapy the patient is taking (after a fracture on treatment, for instance):
+ * is it taken as prescribed, is an oral bisphosphonate taken as directed so it is absorbed, and
+ * the decision. A stop or a new drug is recorded with its own entry.
+ */
+const TreatmentReview = z.strictObject({
+  ...eventBase,
+  type: z.literal('treatment-review'),
+  /** The drug reviewed. */
+  drug,
+  takingAsPrescribed: yesNo(),
+  /** Oral bisphosphonates only: taken as the leaflet directs (fasting, with water, upright). */
+  takenCorrectly: yesNo().optional(),
+  outcome: oneOf(TREATMENT_REVIEW_OUTCOMES),
 });
 
 const FollowUpContact = z.strictObject({
@@ -386,6 +428,8 @@ export const EVENT_TYPES = [
   'bone-therapy-started',
   'bone-therapy-dose',
   'bone-therapy-stopped',
+  'prior-bone-therapy',
+  'treatment-review',
   'follow-up-contact',
   'clinical-findings',
   'episode-details-corrected',
@@ -409,6 +453,8 @@ export const ClinicalEventSchema = z.discriminatedUnion(
     BoneTherapyStarted,
     BoneTherapyDose,
     BoneTherapyStopped,
+    PriorBoneTherapy,
+    TreatmentReview,
     FollowUpContact,
     ClinicalFindings,
     EpisodeDetailsCorrected,

@@ -19,6 +19,7 @@ import {
   therapyCourses,
   timed,
 } from './history.js';
+import { priorTherapyProblems, treatmentReviewProblems } from './prior-therapy.js';
 import {
   type ClinicalEvent,
   ClinicalEventSchema,
@@ -257,7 +258,14 @@ function checkAgainstHistory(
   if (item.occurredAt > item.recordedAt)
     at('occurredAt', 'is after recordedAt: an event cannot be recorded before it happens');
   if (item.occurredAt < calendar.startOfDay(current.fractureDate)) {
-    at('occurredAt', `is before the date of fracture or symptom onset (${current.fractureDate})`);
+    at(
+      'occurredAt',
+      `is before the date of fracture or symptom onset (${current.fractureDate})${
+        event.type === 'bone-therapy-started'
+          ? '; for therapy the patient was already taking, record prior-bone-therapy (today, with the real start date) instead'
+          : ''
+      }`,
+    );
   }
   if (item.recordedAt < Date.parse(episode.enrolledAt))
     at('recordedAt', 'is before the episode was enrolled');
@@ -303,6 +311,40 @@ function checkAgainstHistory(
     }
   }
 
+  if (event.type === 'prior-bone-therapy') {
+    const definition = pathways.find(episode.pathwayVersion);
+    if (definition && !definition.priorTherapy) {
+      at(
+        'type',
+        `cannot be recorded under pathway ${episode.pathwayVersion}, which plans every course from a start recorded since the fracture; pathway ${pathways.current} and later read therapy taken before the fracture`,
+      );
+    }
+    for (const problem of priorTherapyProblems(
+      event,
+      current.fractureDate,
+      calendar.localDate(item.occurredAt),
+    )) {
+      at(problem.field, problem.message);
+    }
+  }
+
+  if (event.type === 'treatment-review') {
+    for (const problem of treatmentReviewProblems(event)) at(problem.field, problem.message);
+    const { courses } = therapyCourses(effective);
+    const running = courses.some(
+      (course) =>
+        course.drug === event.drug &&
+        (course.prior !== undefined || course.started.occurredAt <= item.occurredAt) &&
+        !(course.stopped && course.stopped.occurredAt <= item.occurredAt),
+    );
+    if (!running) {
+      at(
+        'drug',
+        `names ${event.drug}, but no course of it is running at the time of the review; record prior-bone-therapy (taken before the fracture) or bone-therapy-started first`,
+      );
+    }
+  }
+
   if (event.type === 'episode-details-corrected' || event.supersedes !== undefined) {
     issues.push(
       ...episodeDetailsIssues(event, item, { episode, current, patient }, history, resolved, path),
@@ -329,8 +371,10 @@ function checkAgainstHistory(
   const therapyEvent =
     event.type === 'bone-therapy-started' ||
     event.type === 'bone-therapy-dose' ||
-    event.type === 'bone-therapy-stopped';
+    event.type === 'bone-therapy-stopped' ||
+    event.type === 'prior-bone-therapy';
   if (therapyEvent || event.supersedes !== undefined) {
+    issues.push(...lastDoseIssues(event, effectiveHistory([...history, item]), calendar, path));
     const known = new Set(therapyCourses(effective).problems.map((p) => p.eventId));
     for (const problem of therapyCourses(effectiveHistory([...history, item])).problems) {
       if (problem.eventId === event.id) at('drug', problem.message);
@@ -340,6 +384,39 @@ function checkAgainstHistory(
           event.supersedes === undefined ? 'occurredAt' : 'supersedes',
           `would leave entry ${problem.eventId} inconsistent: ${problem.message}`,
         );
+      }
+    }
+  }
+  return issues;
+}
+
+/**
+ * A dose recorded since enrolment must come after the last dose the prior therapy reported, or
+ * the next dose would be planned from the wrong one. Reported on whichever of the two this entry is.
+ */
+function lastDoseIssues(
+  event: ClinicalEvent,
+  effectiveAfter: readonly TimedEvent[],
+  calendar: ServiceCalendar,
+  path: string,
+): InputIssue[] {
+  const issues: InputIssue[] = [];
+  for (const course of therapyCourses(effectiveAfter).courses) {
+    const lastDoseOn = course.prior?.lastDoseOn;
+    if (lastDoseOn === undefined) continue;
+    for (const dose of course.doses) {
+      const givenOn = calendar.localDate(dose.occurredAt);
+      if (givenOn > lastDoseOn) continue;
+      if (dose.event.id === event.id) {
+        issues.push({
+          path: `${path}.occurredAt`,
+          message: `is on or before the last dose reported with the prior therapy (${lastDoseOn}, entry ${course.started.event.id}); correct that entry if this dose is the latest`,
+        });
+      } else if (course.started.event.id === event.id) {
+        issues.push({
+          path: `${path}.lastDoseOn`,
+          message: `is on or after the dose recorded on ${givenOn} (entry ${dose.event.id}); give the last dose before that one, or correct the dose entry`,
+        });
       }
     }
   }
@@ -450,6 +527,16 @@ function episodeDetailsIssues(
   }
   const floor = resolved.calendar.startOfDay(after.fractureDate);
   for (const entry of effectiveAfter) {
+    // Prior therapy's own dates must still fit a corrected date of fracture.
+    if (entry !== item && entry.event.type === 'prior-bone-therapy') {
+      const takenOn = resolved.calendar.localDate(entry.occurredAt);
+      for (const problem of priorTherapyProblems(entry.event, after.fractureDate, takenOn)) {
+        issues.push({
+          path: blame('fractureDate').path,
+          message: `would leave entry ${entry.event.id} (prior-bone-therapy) inconsistent: its ${problem.field} ${problem.message}; correct that entry first`,
+        });
+      }
+    }
     if (entry.occurredAt >= floor) continue;
     if (entry === item) {
       issues.push({

@@ -21,6 +21,22 @@ export interface PathwayDefinition {
   readonly phases: { readonly acuteUntilDay: number; readonly subacuteUntilDay: number };
   readonly steps: readonly StepDefinition[];
   readonly recommendations: readonly RecommendationDefinition[];
+  /**
+   * How the version reads bone therapy taken before the fracture (prior-bone-therapy entries).
+   * A version without it refuses them: its courses all start with a start recorded since the
+   * fracture.
+   */
+  readonly priorTherapy?: PriorTherapyRules;
+}
+
+export interface PriorTherapyRules {
+  /**
+   * Time on a drug still taken at the fracture, counted to the date of fracture, from which the
+   * fracture counts as a fracture on treatment (the fractureOnTreatment fact).
+   */
+  readonly minimumOnTreatment: CalendarOffset;
+  /** Where that minimum comes from, shown in the pathway document. */
+  readonly basis: TimingBasis;
 }
 
 export type Scalar = string | number | boolean;

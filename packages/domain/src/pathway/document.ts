@@ -52,6 +52,7 @@ export function renderPathwayDocument(
     `- **Phases**: acute until day ${definition.phases.acuteUntilDay} after the fracture, subacute until day ${definition.phases.subacuteUntilDay}, chronic after.`,
     '- **Branches**: steps marked *conservative* do not apply when a red flag is recorded; the',
     '  specialist team directs care instead.',
+    ...priorTherapyText(definition),
     '',
     '## Steps',
     '',
@@ -79,6 +80,25 @@ export function renderPathwayDocument(
     lines.push(`| ${doc.file} | ${cell(doc.title)} | ${doc.weight} |`);
   lines.push('');
   return lines.join('\n');
+}
+
+function priorTherapyText(definition: PathwayDefinition): string[] {
+  const rules = definition.priorTherapy;
+  if (!rules) {
+    return [
+      '- **Therapy before the fracture**: not recorded in this version (`prior-bone-therapy` is refused).',
+    ];
+  }
+  const basis =
+    rules.basis.kind === 'guideline'
+      ? `guideline (${describeSource(rules.basis.source)})`
+      : `service standard: ${rules.basis.explanation}`;
+  return [
+    '- **Therapy before the fracture** (`prior-bone-therapy`): a course still taken at the fracture is',
+    '  followed from its real start date (treatment reviews, course ends) and its last reported dose',
+    '  (next denosumab or zoledronic acid dose); a course stopped before the fracture is history.',
+    `  A fracture counts as a fracture on treatment after ${describeOffset(rules.minimumOnTreatment)} on the drug by the date of fracture: ${cell(basis)}`,
+  ];
 }
 
 function stepRow(step: StepDefinition): string {

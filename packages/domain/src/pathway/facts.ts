@@ -25,6 +25,11 @@ export interface EpisodeState {
   readonly multipleColumnInvolvement: boolean;
   readonly mriOedema: 'present' | 'absent' | 'not-imaged';
   readonly boneTherapyStarted: boolean;
+  /**
+   * The fracture happened while the patient was taking bone therapy they had been on for at
+   * least the version's minimum time on treatment (PathwayDefinition.priorTherapy).
+   */
+  readonly fractureOnTreatment: boolean;
   /** Whole years of age on the date of fracture. */
   readonly ageAtFracture: number;
 }
@@ -119,6 +124,12 @@ const FACT_SPECS = {
     scope: 'episode',
     label: 'bone therapy has been started',
     read: (c) => c.episode.boneTherapyStarted,
+  },
+  fractureOnTreatment: {
+    scope: 'episode',
+    label:
+      'fracture while taking bone therapy for at least the minimum time on treatment (prior bone therapy)',
+    read: (c) => c.episode.fractureOnTreatment,
   },
 
   // Event: the recorded event being matched by a trigger or a completion rule.

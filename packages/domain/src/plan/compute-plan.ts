@@ -28,7 +28,7 @@ import {
 } from '../pathway/facts.js';
 import { type PathwayRegistry, PUBLISHED_PATHWAYS } from '../pathway/registry.js';
 import { SOURCE_DOCUMENTS, type SourceRef } from '../pathway/sources.js';
-import type { EpochMs, ServiceCalendar } from '../time/calendar.js';
+import type { EpochMs, LocalDate, ServiceCalendar } from '../time/calendar.js';
 import { toIso } from '../time/calendar.js';
 import {
   DEFAULT_SERVICE_SETTINGS,
@@ -116,6 +116,8 @@ class Planner {
   private readonly redFlags: readonly string[];
   private readonly stepDefinitions: ReadonlyMap<string, StepDefinition>;
   private readonly courses: TherapyCourse[];
+  /** Prior therapy that had stopped before the fracture. */
+  private readonly earlierCourses: readonly TimedEvent<EventOf<'prior-bone-therapy'>>[];
   private readonly closure: TimedEvent<EventOf<'closure'>> | undefined;
   /** The latest reschedule in effect for each step key (the scheduler's last decision). */
   private readonly reschedules: ReadonlyMap<string, TimedEvent<EventOf<'step-rescheduled'>>>;
@@ -134,7 +136,9 @@ class Planner {
     this.enrolledAt = Date.parse(input.episode.enrolledAt);
     const findings = this.resolveFindings();
     this.findingSince = findings.since;
-    this.courses = therapyCourses(this.history).courses;
+    const therapy = therapyCourses(this.history);
+    this.courses = therapy.courses;
+    this.earlierCourses = therapy.earlier;
     this.closure = this.history.findLast(
       (item): item is TimedEvent<EventOf<'closure'>> => item.event.type === 'closure',
     );
@@ -159,6 +163,7 @@ class Planner {
       multipleColumnInvolvement: findings.values.multipleColumnInvolvement,
       mriOedema: findings.values.mriOedema,
       boneTherapyStarted: this.courses.length > 0,
+      fractureOnTreatment: this.fractureOnTreatment(episode.fractureDate),
       ageAtFracture: ageOn(input.patient.dateOfBirth, episode.fractureDate),
     };
     this.redFlags = RED_FLAGS.filter(([finding]) => this.episodeState[finding]).map(
@@ -252,15 +257,37 @@ class Planner {
     return { values, since };
   }
 
+  /**
+   * Whether a course still taken at the fracture had run for at least the version's minimum time
+   * on treatment by the date of fracture. Versions without prior-therapy rules never say so.
+   */
+  private fractureOnTreatment(fractureDate: LocalDate): boolean {
+    const rules = this.definition.priorTherapy;
+    if (!rules) return false;
+    return this.courses.some(
+      (course) =>
+        course.prior !== undefined &&
+        this.calendar.addToDate(course.prior.startedOn, rules.minimumOnTreatment) <= fractureDate,
+    );
+  }
+
+  /** When a course began: its start, or the start date reported for prior therapy. */
+  private courseStart(course: TherapyCourse): EpochMs {
+    return course.prior
+      ? this.calendar.startOfDay(course.prior.startedOn)
+      : course.started.occurredAt;
+  }
+
   /** What was true at an instant: the latest assessments up to then, running therapy. */
   private stateAt(instant: EpochMs): CurrentState {
     const upTo = this.history.filter((item) => item.occurredAt <= instant);
     const latest = <T extends ClinicalEvent['type']>(type: T) =>
       upTo.findLast((item): item is TimedEvent<EventOf<T>> => item.event.type === type);
     const running = new Set<string>();
-    let stoppedDenosumab = false;
+    // Denosumab stopped before the fracture carries the same rebound risk as one stopped since.
+    let stoppedDenosumab = this.earlierCourses.some((item) => item.event.drug === 'denosumab');
     for (const course of this.courses) {
-      if (course.started.occurredAt > instant) continue;
+      if (this.courseStart(course) > instant) continue;
       const stopped = course.stopped && course.stopped.occurredAt <= instant;
       if (stopped && course.drug === 'denosumab') stoppedDenosumab = true;
       if (!stopped) running.add(DRUGS[course.drug].drugClass);
@@ -388,27 +415,56 @@ class Planner {
           .filter((course) => trigger.drugs.includes(course.drug))
           .map((course) => ({
             key: `${step.id}~${course.started.rootId}`,
-            anchor: {
-              kind: 'instant',
-              at: course.started.occurredAt,
-              label: `${DRUGS[course.drug].label} started ${toIso(course.started.occurredAt)}`,
-            },
+            // A course taken since before the fracture runs from its real start.
+            anchor: course.prior
+              ? {
+                  kind: 'date',
+                  date: course.prior.startedOn,
+                  label: `${DRUGS[course.drug].label} started ${course.prior.startedOn}, before the fracture (prior therapy, entry ${course.started.event.id})`,
+                }
+              : {
+                  kind: 'instant',
+                  at: course.started.occurredAt,
+                  label: `${DRUGS[course.drug].label} started ${toIso(course.started.occurredAt)}`,
+                },
             course,
           }));
       case 'next-dose':
         return this.courses
           .filter((course) => trigger.drugs.includes(course.drug))
-          .flatMap((course) => {
-            // The start of an injected course is its first dose; each dose anchors the next.
-            const given: TimedEvent[] = [course.started, ...course.doses];
-            return given.map((dose, index) => ({
+          .flatMap((course): Instance[] => {
+            const label = DRUGS[course.drug].label;
+            // The start of an injected course is its first dose; each dose anchors the next. A
+            // course taken since before the fracture starts from its last dose then.
+            const first: Anchor | undefined = course.prior
+              ? course.prior.lastDoseOn === undefined
+                ? undefined
+                : {
+                    kind: 'date',
+                    date: course.prior.lastDoseOn,
+                    label: `${label} last dose before the record given ${course.prior.lastDoseOn} (prior therapy, entry ${course.started.event.id})`,
+                  }
+              : {
+                  kind: 'instant',
+                  at: course.started.occurredAt,
+                  label: `${label} dose 1 given ${toIso(course.started.occurredAt)}`,
+                };
+            const anchors: Anchor[] = [
+              ...(first ? [first] : []),
+              ...course.doses.map(
+                (dose, index): Anchor => ({
+                  kind: 'instant',
+                  at: dose.occurredAt,
+                  label: `${label} dose ${index + (course.prior ? 1 : 2)}${course.prior ? ' since the record began' : ''} given ${toIso(dose.occurredAt)}`,
+                }),
+              ),
+            ];
+            // Each anchor's next dose is the dose recorded after it.
+            const nextDose = first ? 0 : 1;
+            return anchors.map((anchor, index) => ({
               key: `${step.id}~${course.started.rootId}~${index + 2}`,
-              anchor: {
-                kind: 'instant',
-                at: dose.occurredAt,
-                label: `${DRUGS[course.drug].label} dose ${index + 1} given ${toIso(dose.occurredAt)}`,
-              },
-              completedByDose: course.doses[index],
+              anchor,
+              completedByDose: course.doses[index + nextDose],
               course,
             }));
           });

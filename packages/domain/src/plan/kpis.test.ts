@@ -268,6 +268,76 @@ describe('episodeKpis: adherence at 52 weeks', () => {
   });
 });
 
+describe('episodeKpis: a patient already on bone therapy at the fracture (hazard 4, issue 12)', () => {
+  const prior = (fields: Record<string, unknown> = {}) =>
+    ({
+      type: 'prior-bone-therapy',
+      drug: 'alendronic-acid',
+      startedOn: '2022-03-01',
+      takingAtFracture: true,
+      adherence: 'as-prescribed',
+      ...fields,
+    }) as never;
+  const review = (fields: Record<string, unknown>) =>
+    ({
+      type: 'treatment-review',
+      drug: 'alendronic-acid',
+      takingAsPrescribed: true,
+      takenCorrectly: true,
+      ...fields,
+    }) as never;
+
+  it('counts a patient already treated correctly as met, already treated, not as a new start', () => {
+    const s = scenario({ fractureDate: FRACTURE }).add(day(1), prior()).add(day(100), contact());
+    const m = measure(s, day(110));
+    expect(m['bone-therapy-recommended']).toEqual({
+      kpi: 'bone-therapy-recommended',
+      result: 'met',
+      reason:
+        'Already treated: alendronic-acid taken since 2022-03-01, as prescribed (prior therapy recorded on 2025-01-07); not a new start.',
+    });
+    expect(m['treatment-started-by-follow-up']).toMatchObject({
+      result: 'met',
+      reason: expect.stringContaining('Already treated'),
+    });
+  });
+
+  it('does not count a patient who was not taking it as prescribed, or stopped before the fracture', () => {
+    const missed = scenario({ fractureDate: FRACTURE }).add(
+      day(1),
+      prior({ adherence: 'doses-missed' }),
+    );
+    expect(measure(missed, day(110))['bone-therapy-recommended'].result).toBe('not-met');
+    const stopped = scenario({ fractureDate: FRACTURE }).add(
+      day(1),
+      prior({ takingAtFracture: false, stoppedOn: '2024-06-01' }),
+    );
+    expect(measure(stopped, day(110))['bone-therapy-recommended'].result).toBe('not-met');
+    // A review that finds the drug not taken as directed outweighs what the patient reported.
+    const poorlyTaken = scenario({ fractureDate: FRACTURE })
+      .add(day(1), prior())
+      .add(day(100), review({ takenCorrectly: false, outcome: 'change' }));
+    expect(measure(poorlyTaken, day(110))['bone-therapy-recommended']).toMatchObject({
+      result: 'not-met',
+      reason: expect.stringContaining('reviewed on 2025-04-16 (change)'),
+    });
+  });
+
+  it('reads a treatment review as the decision: continue or change counts, stop is not counted', () => {
+    const reviewed = (outcome: string) =>
+      scenario({ fractureDate: FRACTURE })
+        .add(day(1), prior({ adherence: 'doses-missed' }))
+        .add(day(30), review({ outcome }));
+    expect(measure(reviewed('continue'), day(110))['bone-therapy-recommended']).toEqual({
+      kpi: 'bone-therapy-recommended',
+      result: 'met',
+      reason:
+        'Already on bone therapy, reviewed on 2025-02-05 (continue): Done on 2025-02-05, by the due date 2025-04-06.',
+    });
+    expect(measure(reviewed('stop'), day(110))['bone-therapy-recommended'].result).toBe('excluded');
+  });
+});
+
 describe('KpiTally', () => {
   it('adds up outcomes per measure, with the percentage of the eligible', () => {
     const tally = new KpiTally();

@@ -91,6 +91,8 @@ export interface EpisodeKpiInput {
 export const KPI_EVENT_TYPES: readonly EventType[] = [
   'follow-up-contact',
   'bone-therapy-started',
+  'prior-bone-therapy',
+  'treatment-review',
   'retraction',
 ];
 
@@ -127,6 +129,9 @@ function dueOffset(step: StepDefinition): string {
   return parts.join(' ') || 'the same day';
 }
 
+const ALREADY_TREATED_RULE =
+  'A patient already treated correctly (taking bone therapy at the fracture, as prescribed as they report it, and not found otherwise at a treatment review since) counts as met, as already treated: not as a new start.';
+
 const CLOSED_RULE =
   'Episodes closed before the due date without it are not counted when the patient died or was transferred, and count as not met when discharged.';
 
@@ -160,9 +165,9 @@ function buildDefinitions(): readonly KpiDefinition[] {
       notCounted: `Episodes still within the ${within('falls-risk-assessment')} are pending. "Not indicated" is not counted; declined counts as not met. ${CLOSED_RULE}`,
     }),
     stepMeasure('bone-therapy-recommended', 'bone-therapy-decision', {
-      met: `Bone therapy recommended (recorded as done) or started within ${within('bone-therapy-decision')} of the fracture. A recommendation the patient declined counts as met: it was made.`,
+      met: `Bone therapy recommended (recorded as done) or started within ${within('bone-therapy-decision')} of the fracture, or the therapy the patient was already taking reviewed (continue or change) by then. A recommendation the patient declined counts as met: it was made. ${ALREADY_TREATED_RULE}`,
       counted: 'Every episode where bone therapy is indicated.',
-      notCounted: `Bone therapy recorded as not indicated is not counted. Episodes still within the ${within('bone-therapy-decision')} are pending. ${CLOSED_RULE}`,
+      notCounted: `Bone therapy recorded as not indicated, or stopped at a treatment review, is not counted. Episodes still within the ${within('bone-therapy-decision')} are pending. ${CLOSED_RULE}`,
     }),
     stepMeasure('follow-up-16-weeks', 'fls-follow-up-16-weeks', {
       met: `An FLS follow-up contact in the step's window (from week 12) and by ${within('fls-follow-up-16-weeks')} after the fracture.`,
@@ -173,7 +178,7 @@ function buildDefinitions(): readonly KpiDefinition[] {
       id: 'treatment-started-by-follow-up',
       title: 'Treatment started by first follow-up',
       stepId: 'fls-follow-up-16-weeks',
-      met: 'Bone therapy started on or before the first FLS follow-up contact (the contact that completed the 16-week follow-up step), by a recorded start or as the contact reported.',
+      met: `Bone therapy started on or before the first FLS follow-up contact (the contact that completed the 16-week follow-up step), by a recorded start or as the contact reported. ${ALREADY_TREATED_RULE}`,
       counted:
         'Episodes with a first follow-up contact for whom bone therapy had been recommended by then (recorded as recommended, declined, or reported as "not started" at the contact).',
       notCounted:
@@ -262,6 +267,70 @@ function measureStep(
 
 type Effective = ReadonlyMap<string, ClinicalEvent>;
 
+/**
+ * The prior therapy that shows a patient was already treated correctly: still taking the drug at
+ * the fracture, as prescribed as the patient reports it, and not found otherwise at a treatment
+ * review of that drug since. Such a patient counts as met for the treatment measures, as already
+ * treated, never as a new start (ROS 2022, Appendix B: treatment "started and taken
+ * appropriately").
+ */
+export function alreadyTreated(
+  events: Iterable<ClinicalEvent>,
+): EventOf<'prior-bone-therapy'> | undefined {
+  const list = [...events];
+  return list.find(
+    (event): event is EventOf<'prior-bone-therapy'> =>
+      event.type === 'prior-bone-therapy' &&
+      event.takingAtFracture &&
+      event.adherence === 'as-prescribed' &&
+      !list.some(
+        (review) =>
+          review.type === 'treatment-review' &&
+          review.drug === event.drug &&
+          (!review.takingAsPrescribed || review.takenCorrectly === false),
+      ),
+  );
+}
+
+function alreadyTreatedReason(prior: EventOf<'prior-bone-therapy'>, context: Context): string {
+  const recorded = context.calendar.localDate(Date.parse(prior.occurredAt));
+  return `Already treated: ${prior.drug} taken since ${prior.startedOn}, as prescribed (prior therapy recorded on ${recorded}); not a new start.`;
+}
+
+/**
+ * Bone therapy recommended: the decision step's shared rules, where a treatment review of the
+ * therapy the patient was already taking is the decision (continue or change: a recommendation;
+ * stop: none to count), and a patient already treated correctly counts as met.
+ */
+function boneTherapyRecommended(
+  step: KpiStep | undefined,
+  context: Context,
+  events: Effective,
+): KpiOutcome {
+  const kpi: KpiId = 'bone-therapy-recommended';
+  const base = measureStep(kpi, step, context, {
+    declined: 'met',
+    notApplicable: 'The step does not apply to this episode.',
+  });
+  const review = step?.completion && events.get(step.completion.eventId);
+  if (review?.type === 'treatment-review') {
+    const on = context.calendar.localDate(Date.parse(review.occurredAt));
+    if (review.outcome === 'stop') {
+      return outcome(kpi, 'excluded', `Bone therapy stopped at a treatment review on ${on}.`);
+    }
+    return outcome(
+      kpi,
+      base.result,
+      `Already on bone therapy, reviewed on ${on} (${review.outcome}): ${base.reason}`,
+    );
+  }
+  if (base.result === 'pending' || base.result === 'not-met') {
+    const prior = alreadyTreated(events.values());
+    if (prior) return outcome(kpi, 'met', alreadyTreatedReason(prior, context));
+  }
+  return base;
+}
+
 function adherence(step: KpiStep | undefined, context: Context, events: Effective): KpiOutcome {
   const kpi: KpiId = 'adherence-52-weeks';
   const base = measureStep(kpi, step, context, {
@@ -309,6 +378,8 @@ function treatmentStartedByFollowUp(
   }
   const at = Date.parse(done.at);
   const on = context.calendar.localDate(at);
+  const prior = alreadyTreated(events.values());
+  if (prior) return outcome(kpi, 'met', alreadyTreatedReason(prior, context));
   const contact = events.get(done.eventId);
   const reported = contact?.type === 'follow-up-contact' ? contact.treatmentStatus : undefined;
   const started = [...events.values()].find(
@@ -362,10 +433,7 @@ export function episodeKpis(input: EpisodeKpiInput): KpiOutcome[] {
   return KPI_DEFINITIONS.map((definition) => {
     switch (definition.id) {
       case 'bone-therapy-recommended':
-        return measureStep(definition.id, step(definition.stepId), context, {
-          declined: 'met',
-          notApplicable: indicated,
-        });
+        return boneTherapyRecommended(step(definition.stepId), context, events);
       case 'treatment-started-by-follow-up':
         return treatmentStartedByFollowUp(
           step('fls-follow-up-16-weeks'),

@@ -177,6 +177,27 @@ const STEP_CASES: Record<string, StepCase> = {
     notApplicable: () =>
       scenario().add('2025-01-06T14:00:00Z', { type: 'closure', reason: 'died' }),
   },
+  // Taken for exactly 12 months by the fracture (the service standard) applies; a month less not.
+  'fracture-on-treatment-review': {
+    applies: () =>
+      scenario().add('2025-01-07T10:00:00Z', {
+        type: 'prior-bone-therapy',
+        drug: 'alendronic-acid',
+        startedOn: '2024-01-06',
+        takingAtFracture: true,
+        adherence: 'as-prescribed',
+      }),
+    asOf: '2025-01-07T12:00:00Z',
+    window: ['2025-01-06', '2025-04-06', '2025-04-07'],
+    notApplicable: () =>
+      scenario().add('2025-01-07T10:00:00Z', {
+        type: 'prior-bone-therapy',
+        drug: 'alendronic-acid',
+        startedOn: '2024-01-07',
+        takingAtFracture: true,
+        adherence: 'as-prescribed',
+      }),
+  },
   'fls-follow-up-16-weeks': {
     applies: () => scenario(),
     asOf: '2025-01-07T12:00:00Z',

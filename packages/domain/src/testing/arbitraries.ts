@@ -18,9 +18,11 @@ import {
   MRI_OEDEMA,
   type PatientInput,
   PatientSchema,
+  PRIOR_THERAPY_ADHERENCE,
   REFERRAL_TYPES,
   SEXES,
   STEP_OUTCOMES,
+  TREATMENT_REVIEW_OUTCOMES,
   TREATMENT_STATUS,
   VERTEBRAL_LEVELS,
 } from '../inputs/schemas.js';
@@ -365,7 +367,8 @@ const findingsBody: fc.Arbitrary<Body> = fc
 
 /**
  * Event types whose corrections carry new content: every type but therapy entries (corrected in
- * place, so courses stay consistent), closures, retractions, reschedules (a reschedule's
+ * place, so courses stay consistent; prior therapy and treatment reviews have their own
+ * properties in plan/prior-therapy.test.ts), closures, retractions, reschedules (a reschedule's
  * correction needs the plan to pick a day in the window; the reschedule seed makes those) and
  * corrections of the episode's details (the details seed makes those, within the dates the log
  * allows).
@@ -375,6 +378,8 @@ type Correctable = Exclude<
   | 'bone-therapy-started'
   | 'bone-therapy-dose'
   | 'bone-therapy-stopped'
+  | 'prior-bone-therapy'
+  | 'treatment-review'
   | 'closure'
   | 'retraction'
   | 'step-rescheduled'
@@ -449,6 +454,28 @@ type EventSeed =
       readonly reason: string | undefined;
     }
   | {
+      /** Therapy taken before the fracture; years before it, so no corrected fracture date passes it. */
+      readonly kind: 'prior';
+      readonly time: TimeSeed;
+      readonly drug: BoneTherapyDrug;
+      /** Days from the start to 1000 days before the fracture. */
+      readonly startDaysBefore: number;
+      readonly takingAtFracture: boolean;
+      /** Days the course ran (before stopping) or to its last dose; at most 500. */
+      readonly ranDays: number;
+      readonly lastDoseDays: number;
+      readonly adherence: (typeof PRIOR_THERAPY_ADHERENCE)[number];
+    }
+  | {
+      /** A treatment review of a running course (this picks which), if one runs. */
+      readonly kind: 'review';
+      readonly time: TimeSeed;
+      readonly running: number;
+      readonly takingAsPrescribed: boolean;
+      readonly takenCorrectly: boolean;
+      readonly outcome: (typeof TREATMENT_REVIEW_OUTCOMES)[number];
+    }
+  | {
       readonly kind: 'step';
       readonly time: TimeSeed;
       readonly pick: number;
@@ -520,6 +547,30 @@ const eventSeedArb: fc.Arbitrary<EventSeed> = fc.oneof(
         { weight: 1, arbitrary: fc.constant(undefined) },
       ),
       reason: opt(fc.constantFrom('side effects', 'course complete', '')),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('prior' as const),
+      time: timeSeedArb,
+      drug: drugArb,
+      startDaysBefore: fc.nat({ max: 3000 }),
+      takingAtFracture: fc.boolean(),
+      ranDays: fc.nat({ max: 500 }),
+      lastDoseDays: fc.nat({ max: 500 }),
+      adherence: fc.constantFrom(...PRIOR_THERAPY_ADHERENCE),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('review' as const),
+      time: timeSeedArb,
+      running: fc.nat({ max: 7 }),
+      takingAsPrescribed: fc.boolean(),
+      takenCorrectly: fc.boolean(),
+      outcome: fc.constantFrom(...TREATMENT_REVIEW_OUTCOMES),
     }),
   },
   {
@@ -610,6 +661,7 @@ const THERAPY_TYPES: ReadonlySet<EventType> = new Set([
   'bone-therapy-started',
   'bone-therapy-dose',
   'bone-therapy-stopped',
+  'prior-bone-therapy',
 ]);
 
 /** Working days from `earliest` to `latest` (both included), in the service calendar. */
@@ -698,7 +750,9 @@ function buildEvents(
         event.type !== 'retraction' &&
         event.type !== 'closure' &&
         (purpose === 'retraction' ||
-          (event.type !== 'step-rescheduled' && event.type !== 'episode-details-corrected')) &&
+          (event.type !== 'step-rescheduled' &&
+            event.type !== 'episode-details-corrected' &&
+            event.type !== 'treatment-review')) &&
         (purpose === 'correction' ||
           !THERAPY_TYPES.has(event.type) ||
           event.type === 'bone-therapy-dose'),
@@ -736,6 +790,59 @@ function buildEvents(
         lastTherapyAt.set(drug, emit(id, body, seed.time, earliest));
         return;
       }
+      case 'prior': {
+        // Still taken at the fracture only for a drug with no entries yet: prior therapy began
+        // before anything in the episode, so a start already recorded would be a second course.
+        const taking = seed.takingAtFracture && !lastTherapyAt.has(seed.drug);
+        const calendar = serviceCalendar();
+        const fractureDate = isoDay(times.floor);
+        const startedOn = calendar.addToDate(fractureDate, {
+          days: -(1000 + seed.startDaysBefore),
+        });
+        const dosed = seed.drug === 'denosumab' || seed.drug === 'zoledronic-acid';
+        const stoppedOn = taking
+          ? undefined
+          : calendar.addToDate(startedOn, { days: seed.ranDays });
+        const lastDoseOn = dosed
+          ? calendar.addToDate(startedOn, {
+              days: taking ? seed.lastDoseDays : Math.min(seed.lastDoseDays, seed.ranDays),
+            })
+          : undefined;
+        const body = compact({
+          type: 'prior-bone-therapy' as const,
+          drug: seed.drug,
+          startedOn,
+          takingAtFracture: taking,
+          stoppedOn,
+          lastDoseOn,
+          adherence: seed.adherence,
+        });
+        const at = emit(id, body, seed.time);
+        if (taking) {
+          running.set(seed.drug, id);
+          courses.set(id, { drug: seed.drug, doses: 0 });
+          lastTherapyAt.set(seed.drug, at);
+        }
+        return;
+      }
+      case 'review': {
+        const runningDrugs = [...running.keys()];
+        const drug = runningDrugs[seed.running % Math.max(runningDrugs.length, 1)];
+        if (drug === undefined) return;
+        const previous = lastTherapyAt.get(drug);
+        const earliest = previous === undefined ? floor : Math.max(floor, previous + HOUR);
+        const oral = ['alendronic-acid', 'risedronate', 'ibandronic-acid'].includes(drug);
+        const body = compact({
+          type: 'treatment-review' as const,
+          drug,
+          takingAsPrescribed: seed.takingAsPrescribed,
+          takenCorrectly: oral ? seed.takenCorrectly : undefined,
+          outcome: seed.outcome,
+        });
+        // A later stop of the drug comes after its review, as for any of its entries.
+        lastTherapyAt.set(drug, emit(id, body, seed.time, earliest));
+        return;
+      }
       case 'step': {
         const keys = candidateStepKeys(built, courses);
         const stepKey = keys[seed.pick % keys.length] as string;
@@ -758,6 +865,11 @@ function buildEvents(
         superseded.add(target.event.id);
         const supersedes = target.event.id;
         const { type } = target.event;
+        if (type === 'prior-bone-therapy') {
+          const { id: _id, ...same } = target.event;
+          emit(id, { ...same, note: 'Corrected entry.', supersedes }, seed.time);
+          return;
+        }
         if (THERAPY_TYPES.has(type)) {
           const { drug, reason } = target.event;
           const body = compact({ type, drug, reason, note: 'Corrected entry.', supersedes });

@@ -9,6 +9,7 @@ import { API_OPERATIONS } from './catalog';
 import { buildOpenApiDocument } from './openapi';
 import { HTTP_METHODS } from './operation';
 import type { ApiRouteHandler } from './route';
+import { RecordEventBody } from './schemas';
 
 const API_DIR = fileURLToPath(new URL('../../app/api/v1', import.meta.url));
 /** Every method name Next.js routes to an export of a route file. */
@@ -126,5 +127,30 @@ describe('the OpenAPI document', () => {
         expect(declared.sort()).toEqual(names.sort());
       }
     }
+  });
+
+  // Hazard 4 of issue 12: therapy before the fracture and its review are entries of the API too.
+  it('documents and accepts prior bone therapy and treatment reviews as entries', () => {
+    const text = JSON.stringify(document);
+    expect(text).toContain('"prior-bone-therapy"');
+    expect(text).toContain('"treatment-review"');
+    const prior = {
+      type: 'prior-bone-therapy',
+      drug: 'zoledronic-acid',
+      startedOn: '2023-02-01',
+      takingAtFracture: true,
+      lastDoseOn: '2026-02-10',
+      adherence: 'as-prescribed',
+      occurredAt: '2026-11-17T10:00:00Z',
+    };
+    expect(RecordEventBody.safeParse({ event: prior }).success).toBe(true);
+    const review = {
+      type: 'treatment-review',
+      drug: 'zoledronic-acid',
+      takingAsPrescribed: true,
+      outcome: 'continue',
+      occurredAt: '2026-11-17T10:00:00Z',
+    };
+    expect(RecordEventBody.safeParse({ event: review }).success).toBe(true);
   });
 });

@@ -1,12 +1,22 @@
 import type {
   Condition,
   PathwayDefinition,
+  PriorTherapyRules,
   RecommendationDefinition,
   StepDefinition,
 } from '../definition.js';
 import type { SourceRef } from '../sources.js';
 import { ROS_2022_V1 } from './ros-2022.1.js';
-import { ROS_48H_RULE, ROS_FLS_AUDIT, ROS_LIFTING_12_WEEKS } from './ros-2022-citations.js';
+import {
+  FLS_90_DAYS,
+  ROS_48H_RULE,
+  ROS_FLS_AUDIT,
+  ROS_FLS_TREATMENT_TAKEN,
+  ROS_FOLLOW_UP_OPTIMISE,
+  ROS_LABS,
+  ROS_LIFTING_12_WEEKS,
+  ros,
+} from './ros-2022-citations.js';
 
 /**
  * Version 2 of the vertebral fragility fracture pathway: version 1 with the changes listed in
@@ -81,6 +91,72 @@ const withPhaseConditions: StepRevision & RecommendationRevision = <
   return item;
 };
 
+// --- Therapy before the fracture -------------------------------------------------------------
+// Version 1 knew only starts recorded since the fracture, so a patient already on bone therapy
+// was entered as a new start on the fracture date: counted as a new recommendation, with the
+// treatment review measured from the wrong day. Here prior therapy is recorded as it was
+// (prior-bone-therapy): reviews and the next dose run from its real start and last dose, and a
+// fracture on treatment opens a review of that treatment.
+
+const ROS_FLS_FRACTURE_ON_TREATMENT = ros(
+  'Appendix B: Secondary fracture prevention',
+  'A new fracture occurring whilst a patient is taking an osteoporosis drug treatment',
+);
+const ROS_ADHERENCE = ros(
+  'Osteoporosis and secondary fracture prevention',
+  'They should talk to their doctor about assessing their risk, the treatment options available to them and the importance of adherence to treatment.',
+);
+
+const PRIOR_THERAPY: PriorTherapyRules = {
+  minimumOnTreatment: { months: 12 },
+  basis: {
+    kind: 'service-standard',
+    explanation:
+      'The guidance asks the FLS to identify "a new fracture occurring whilst a patient is taking an osteoporosis drug treatment" but gives no minimum time on treatment. This service counts a fracture as on treatment once the drug had been taken for 12 months by the date of fracture, so that a fracture soon after a start (when the drug has had little time to act) is not read as a fracture despite treatment; the clinical lead may change it. Adherence is checked at the follow-up contacts either way.',
+    source: ROS_FLS_FRACTURE_ON_TREATMENT,
+  },
+};
+
+const FRACTURE_ON_TREATMENT_REVIEW: StepDefinition = {
+  id: 'fracture-on-treatment-review',
+  title: 'Fracture on treatment: review the bone therapy',
+  why: 'The fracture happened while the patient was taking bone therapy: the fracture liaison service checks that it is taken as prescribed and absorbed, looks again for causes, and decides whether to change it.',
+  category: 'secondary-prevention',
+  sources: [ROS_FLS_FRACTURE_ON_TREATMENT, ROS_FLS_TREATMENT_TAKEN, ROS_ADHERENCE, ROS_LABS],
+  branch: 'all',
+  appliesWhen: { fact: 'fractureOnTreatment', eq: true },
+  waitingFor:
+    'bone therapy taken before the fracture, for at least the minimum time on treatment, to be recorded',
+  trigger: { kind: 'episode', anchor: 'fracture-date' },
+  window: {
+    granularity: 'day',
+    opens: {},
+    due: { days: 90 },
+    overdueAfter: { days: 90 },
+    timing: FLS_90_DAYS,
+  },
+  completedBy: [{ event: 'treatment-review', from: 'episode' }],
+  urgency: 'routine',
+  action:
+    'Review the treatment with the patient: doses missed? For an oral bisphosphonate, taken as the leaflet directs (fasting, with plain water, staying upright) so it is absorbed? Check the laboratory screen for secondary causes, then decide to continue, change or stop it; record a treatment review (and any stop or new start as their own entries).',
+};
+
+/**
+ * For a patient already on therapy, the recommendation is a decision about that therapy: a
+ * treatment review (continue, change or stop) completes it. Being on therapy alone does not: the
+ * guidance asks that treatment be optimised and taken appropriately, which someone must check.
+ */
+const withTreatmentReview: StepRevision = (step) => ({
+  ...step,
+  sources: [...step.sources, ROS_FOLLOW_UP_OPTIMISE],
+  completedBy: [...step.completedBy, { event: 'treatment-review', from: 'episode' }],
+  action: `${step.action} For a patient already taking bone therapy, record a treatment review (continue, change or stop) instead of a start.`,
+});
+
+const PRIOR_THERAPY_STEP_REVISIONS: Record<string, StepRevision> = {
+  'bone-therapy-decision': withTreatmentReview,
+};
+
 const PHASE_STEP_REVISIONS: Record<string, StepRevision> = {
   'severe-pain-review': withPhaseConditions,
   'physiotherapy-referral-acute': withPhaseConditions,
@@ -135,6 +211,7 @@ const EARLY_ENTRY_REVISIONS: Record<string, StepRevision> = {
 export const CHANGES: readonly string[] = [
   'Entries made before a window opens: the 48-hour review, the 12-week review and the FLS follow-ups say why an earlier entry does not count, with the source.',
   'Phases in one place: every condition on the time since the fracture names a phase (acute, subacute, chronic) from the version’s phase limits. Version 1 counted day 84 as within 12 weeks for steps but as chronic for recommendations.',
+  'Therapy before the fracture: bone therapy the patient was taking is recorded as prior therapy with its real dates, so treatment reviews run from the real start and the next denosumab or zoledronic acid dose from the real last dose. A fracture after at least 12 months on a drug (service standard) opens a fracture-on-treatment review; a treatment review completes the bone therapy recommendation for a patient already on therapy. Version 1 refuses prior therapy.',
 ];
 
 export const ROS_2022_V2: PathwayDefinition = {
@@ -142,6 +219,15 @@ export const ROS_2022_V2: PathwayDefinition = {
   version: 'ros-2022.2',
   title: 'Vertebral fragility fracture pathway (Royal Osteoporosis Society 2022), version 2',
   publishedOn: '2026-12-06',
-  steps: revise(ROS_2022_V1.steps, PHASE_STEP_REVISIONS, EARLY_ENTRY_REVISIONS),
+  steps: [
+    ...revise(
+      ROS_2022_V1.steps,
+      PHASE_STEP_REVISIONS,
+      EARLY_ENTRY_REVISIONS,
+      PRIOR_THERAPY_STEP_REVISIONS,
+    ),
+    FRACTURE_ON_TREATMENT_REVIEW,
+  ],
   recommendations: revise(ROS_2022_V1.recommendations, PHASE_RECOMMENDATION_REVISIONS),
+  priorTherapy: PRIOR_THERAPY,
 };

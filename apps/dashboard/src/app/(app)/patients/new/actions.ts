@@ -6,6 +6,7 @@ import { CURRENT_PATHWAY_VERSION, nhsNumberProblem, normaliseNhsNumber } from '@
 import { redirect } from 'next/navigation';
 import { type FormState, formValues, placeIssues } from '@/forms/form-state';
 import { pastInstantFromForm } from '@/forms/past-instant';
+import { priorTherapyFromEnrolment } from '@/forms/prior-therapy';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
@@ -77,6 +78,8 @@ export async function enrolAction(_previous: FormState, form: FormData): Promise
     };
   }
   const episodeId = randomUUID();
+  // Bone therapy before this fracture, when given: taken now, with the enrolment.
+  const prior = priorTherapyFromEnrolment(values, new Date().toISOString());
   try {
     await enrolPatient(
       db(),
@@ -108,6 +111,7 @@ export async function enrolAction(_previous: FormState, form: FormData): Promise
           mriOedema: text(values['episode.mriOedema']),
         },
         nurseId: text(values.nurseId) ?? user.id,
+        ...(prior ? { history: [prior] } : {}),
       },
       { actorId: user.id },
     );

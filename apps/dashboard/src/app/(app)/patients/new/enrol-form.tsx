@@ -6,6 +6,7 @@ import type { FieldSpec } from '@/forms/event-fields';
 import { FormField } from '@/forms/fields';
 import type { FormState } from '@/forms/form-state';
 import { CareSettingFields, ErrorSummary, LevelsField } from '@/forms/parts';
+import { PRIOR_THERAPY_FIELDS } from '@/forms/prior-therapy';
 import { enrolAction } from './actions';
 
 export interface EnrolChoices {
@@ -33,6 +34,12 @@ const LABELS: Record<string, string> = {
   'episode.suspectedMalignancy': 'Suspected malignancy',
   'episode.mriOedema': 'MRI oedema',
   nurseId: 'Nurse',
+  ...Object.fromEntries(
+    PRIOR_THERAPY_FIELDS.map((spec) => [
+      spec.name,
+      `Bone therapy before the fracture: ${spec.label}`,
+    ]),
+  ),
 };
 
 export function EnrolForm(props: { choices: EnrolChoices; initial: Record<string, string> }) {
@@ -177,6 +184,19 @@ export function EnrolForm(props: { choices: EnrolChoices; initial: Record<string
             kind: 'yes-no',
             required: true,
           })}
+        </div>
+      </fieldset>
+      <fieldset className="card stack">
+        <legend>Bone therapy before this fracture</legend>
+        <p className="hint">
+          Leave empty if the patient was not taking a bone-protection drug. A drug started since the
+          fracture is recorded later as “Bone therapy started”; further courses can be added from
+          the patient page.
+        </p>
+        <div className="grid-2">
+          {PRIOR_THERAPY_FIELDS.map((spec) => (
+            <FormField key={spec.name} spec={spec} value={v[spec.name]} error={e[spec.name]} />
+          ))}
         </div>
       </fieldset>
       <fieldset className="card stack">

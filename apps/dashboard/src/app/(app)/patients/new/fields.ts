@@ -1,5 +1,7 @@
+import { PRIOR_THERAPY_FIELDS } from '@/forms/prior-therapy';
+
 /** The enrolment form's fields, named by the path the write path reports problems under. */
-export const ENROLMENT_FIELDS = [
+export const ENROLMENT_FIELDS: readonly string[] = [
   'patient.identifier.value',
   'patient.dateOfBirth',
   'patient.sex',
@@ -15,5 +17,6 @@ export const ENROLMENT_FIELDS = [
   'episode.neurologicalDeficit',
   'episode.suspectedMalignancy',
   'episode.mriOedema',
+  ...PRIOR_THERAPY_FIELDS.map((field) => field.name),
   'nurseId',
-] as const;
+];
