@@ -57,6 +57,7 @@ export {
 export {
   computePlan,
   isActive,
+  isReminderTimer,
   type PlanInput,
   stepAtTimer,
   timerId,
@@ -102,6 +103,7 @@ export {
   type RescheduleProblem,
   rescheduleProblem,
   rescheduleRange,
+  statusAt,
 } from './plan/window.js';
 export { englandAndWalesBankHolidays, standingBankHolidays } from './time/bank-holidays.js';
 export {
