@@ -1,6 +1,6 @@
 import { enrolPatient, fireFollowUp, recordEvent } from '@vfx/database';
 import { admittedTestEnrolment, testEnrolment } from '@vfx/database/testing';
-import { serviceCalendar } from '@vfx/domain';
+import { isReminderTimer, serviceCalendar } from '@vfx/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   BACKENDS,
@@ -79,11 +79,12 @@ describe.each(BACKENDS)('worker on %s', (backend) => {
     await enrolPatient(env.db, input, { actorId: 'nurse-1' });
     const expected = await pendingIds(env, episodeId);
     // Within the horizon: the review's due and overdue reminders (the first contact is done),
-    // and steps opening on the next working day when a weekend or bank holiday is in the way.
+    // besides status changes at the start of the coming days ('open', 'due-day', 'overdue-day'),
+    // which remind nobody.
     const soon = await env.db.followUp.findMany({ where: { id: { in: expected } } });
     expect(
       soon
-        .filter((f) => f.transition !== 'open')
+        .filter((f) => isReminderTimer(f.transition))
         .map((f) => `${f.stepKey}/${f.transition}`)
         .sort(),
     ).toEqual(['pain-review-48h/due', 'pain-review-48h/overdue']);

@@ -66,6 +66,7 @@ export {
   cite,
   computePlan,
   isActive,
+  isReminderTimer,
   type PlanInput,
   stepAtTimer,
   timerId,
@@ -117,6 +118,7 @@ export {
   type RescheduleProblem,
   rescheduleProblem,
   rescheduleRange,
+  statusAt,
 } from './plan/window.js';
 export { englandAndWalesBankHolidays, standingBankHolidays } from './time/bank-holidays.js';
 export {

@@ -37,6 +37,48 @@ async function admitted(fractureDate = '2026-11-16') {
   return { episodeId: `ep-${n}`, due: await find('due'), overdue: await find('overdue') };
 }
 
+describe('a step due on a bank holiday', () => {
+  it('becomes due at the start of Easter Monday without a reminder; the reminder goes out on Tuesday at 09:00, as the reason says', async () => {
+    n += 1;
+    const episodeId = `ep-${n}`;
+    // 12 weeks after 2026-01-12 is Easter Monday 2026-04-06 (England and Wales bank holiday).
+    await enrolPatient(db, testEnrolment({ n, fractureDate: '2026-01-12' }), {
+      actorId: 'nurse-1',
+      now: new Date('2026-03-02T10:00:00Z'),
+    });
+    const followUps = await db.followUp.findMany({
+      where: { episodeId, stepKey: 'twelve-week-review' },
+      orderBy: { fireAt: 'asc' },
+    });
+    expect(followUps.map((f) => [f.transition, f.fireAt.toISOString()])).toEqual([
+      ['due-day', '2026-04-05T23:00:00.000Z'],
+      ['due', '2026-04-07T08:00:00.000Z'],
+      ['overdue-day', '2026-04-20T23:00:00.000Z'],
+      ['overdue', '2026-04-21T08:00:00.000Z'],
+    ]);
+    const [dueDay, due] = followUps;
+    const review = () =>
+      db.planStep.findUniqueOrThrow({
+        where: { episodeId_key: { episodeId, key: 'twelve-week-review' } },
+      });
+
+    await fireFollowUp(db, dueDay?.id ?? '', { now: dueDay?.fireAt ?? new Date() });
+    const onHoliday = await review();
+    expect(onHoliday.status).toBe('due');
+    expect(onHoliday.dueAt?.toISOString()).toBe('2026-04-05T23:00:00.000Z');
+    expect(onHoliday.reason).toContain('the reminder goes out on Tue 7 Apr 2026 at 09:00');
+    expect(await db.reminder.count({ where: { episodeId } })).toBe(0);
+
+    const outcome = await fireFollowUp(db, due?.id ?? '', { now: due?.fireAt ?? new Date() });
+    expect(outcome).toMatchObject({ kind: 'applied', transition: 'due' });
+    expect((await review()).status).toBe('due');
+    const reminders = await db.reminder.findMany({ where: { episodeId } });
+    expect(reminders.map((r) => [r.kind, r.createdAt.toISOString()])).toEqual([
+      ['due', '2026-04-07T08:00:00.000Z'],
+    ]);
+  });
+});
+
 describe('firing a follow-up', () => {
   it('marks the step due, makes one reminder with in-app and e-mail deliveries, and audits', async () => {
     const { episodeId, due } = await admitted();

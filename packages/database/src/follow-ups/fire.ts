@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   isActive,
+  isReminderTimer,
   type PlanWindow,
   type ServiceSettings,
   type StepStatus,
@@ -187,12 +188,11 @@ export function fireFollowUps(
         continue;
       }
 
+      // The status the window gives at the follow-up's time: a status change ('open',
+      // 'due-day', 'overdue-day') and a reminder ('due', 'overdue') alike.
       const after = stepAtTimer(
         step.window as unknown as PlanWindow,
-        {
-          transition: followUp.transition as 'open' | 'due' | 'overdue',
-          urgent: followUp.urgent,
-        },
+        { fireAt: followUp.fireAt.toISOString(), urgent: followUp.urgent },
         options.settings,
       );
       // Measured from when it could first fire: a follow-up planned after its time (a fracture
@@ -211,8 +211,10 @@ export function fireFollowUps(
       let reminderId: string | undefined;
       let emailDeliveryId: string | undefined;
       const open = remindersByPair.get(pair) ?? [];
+      // Only reminder timers remind; a status change at the start of a day tells nobody (its
+      // reminder follows on a working morning, see resolveWindow in packages/domain).
       if (
-        (followUp.transition === 'due' || followUp.transition === 'overdue') &&
+        isReminderTimer(followUp.transition) &&
         !open.some((reminder) => reminder.kind === followUp.transition)
       ) {
         // The escalation replaces the step's "due" reminder on the worklist.

@@ -199,8 +199,13 @@ describe('rescheduleStep', () => {
     const step = await db.planStep.findUniqueOrThrow({
       where: { episodeId_key: { episodeId, key: 'dxa-scan' } },
     });
-    expect(step.dueAt?.toISOString()).toBe('2026-11-26T09:00:00.000Z');
-    expect(step.window).toMatchObject({ rescheduledTo: '2026-11-26', due: '2027-02-14' });
+    // The reminder moves; the step still falls due on the guidance's date (Sunday 2027-02-14).
+    expect(step.dueAt?.toISOString()).toBe('2027-02-14T00:00:00.000Z');
+    expect(step.window).toMatchObject({
+      rescheduledTo: '2026-11-26',
+      due: '2027-02-14',
+      reminders: { due: '2026-11-26T09:00:00.000Z' },
+    });
     const entry = await db.auditEntry.findFirstOrThrow({
       where: { action: 'event.recorded', entityId: result.event.id },
     });

@@ -39,7 +39,10 @@ export interface UpcomingReminder {
   readonly episodeId: string;
   readonly stepKey: string;
   readonly stepTitle: string;
-  /** The step's status now (it becomes `transition` when the reminder fires). */
+  /**
+   * The step's status now. Status follows the guidance's dates, so a reminder moved off a
+   * weekend or bank holiday may find its step due or overdue already.
+   */
   readonly stepStatus: string;
   /** The step's window as the plan gives it, for the reschedule form. */
   readonly window: PlanWindow | null;

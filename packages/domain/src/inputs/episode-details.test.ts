@@ -98,8 +98,10 @@ describe('episode-details-corrected: the plan follows the corrected episode', ()
       overdueFrom: '2025-03-31',
       anchor: 'fracture date 2024-12-30 (corrected; enrolled as 2025-01-06)',
     });
-    expect(dxa.window?.transitions.due).toBe('2025-03-28T09:00:00.000Z');
-    expect(dxa.reason).toBe('Open since 2024-12-30; due by 2025-03-30.');
+    expect(dxa.window?.reminders.due).toBe('2025-03-28T09:00:00.000Z');
+    expect(dxa.reason).toBe(
+      'Open since 2024-12-30; due by 2025-03-30. 2025-03-30 is a Sunday and the next working day is on or after the overdue day: the reminder goes out on Fri 28 Mar 2025 at 09:00, the last working day before.',
+    );
     expect(before.daysSinceFracture).toBe(28);
     expect(after.daysSinceFracture).toBe(35);
     // Enrolment-anchored steps stay where they were.
@@ -116,13 +118,15 @@ describe('episode-details-corrected: the plan follows the corrected episode', ()
       .plan(correctedAt);
     const { commands, changes } = diffPlans(before, after);
     const dxa = commands.filter((c) => c.stepKey === 'dxa-scan');
-    // The window opens on the fracture date, so all three of its reminders move.
+    // The window opens on the fracture date, so all its status changes and reminders move.
     expect(dxa.map((c) => [c.kind, c.transition])).toEqual([
+      ['reschedule', 'due-day'],
       ['reschedule', 'due'],
       ['reschedule', 'open'],
+      ['reschedule', 'overdue-day'],
       ['reschedule', 'overdue'],
     ]);
-    expect(dxa[0]).toMatchObject({
+    expect(dxa[1]).toMatchObject({
       fireAt: '2025-03-28T09:00:00.000Z',
       previousFireAt: '2025-04-04T08:00:00.000Z',
     });

@@ -45,7 +45,7 @@ import type {
   PlanStep,
   PlanWindow,
   Timer,
-  Transition,
+  TimerTransition,
 } from './types.js';
 import {
   type Anchor,
@@ -54,6 +54,7 @@ import {
   rescheduleDue,
   rescheduleProblem,
   resolveWindow,
+  statusAt,
 } from './window.js';
 
 export interface PlanInput {
@@ -555,15 +556,7 @@ class Planner {
         notes,
       });
     }
-    const { transitions } = window;
-    const status: StepStatus =
-      this.asOf < transitions.open
-        ? 'upcoming'
-        : this.asOf < transitions.due
-          ? 'open'
-          : this.asOf < transitions.overdue
-            ? 'due'
-            : 'overdue';
+    const status: StepStatus = statusAt(window.transitions, this.asOf);
     return this.stepView(step, instance.key, {
       drug: instance.course?.drug,
       status,
@@ -596,7 +589,8 @@ class Planner {
         },
       };
     }
-    const plannedOn = this.calendar.localDate(window.transitions.due);
+    const planned = window.reminders.due;
+    const plannedOn = planned === undefined ? 'none' : this.calendar.localDate(planned);
     return rescheduleDue(
       window,
       event.remindOn,
@@ -697,25 +691,35 @@ class Planner {
 
   // --- Timers and recommendations --------------------------------------------------------------
 
+  /**
+   * The step's timers, in time order: each status change, and each reminder. A reminder that
+   * goes out when its status changes (hour windows, or a clinic time of 00:00) is one timer that
+   * does both; otherwise the status changes at the start of its day ('open', 'due-day',
+   * 'overdue-day') and the reminder follows on its working morning ('due', 'overdue').
+   */
   private timers(step: PlanStep): Timer[] {
     if (!step.window || !isActive(step.status)) return [];
     const definition = this.stepDefinitions.get(step.stepId);
-    const { transitions } = step.window;
-    const list: Transition[] =
-      transitions.open < transitions.due ? ['open', 'due', 'overdue'] : ['due', 'overdue'];
-    return list.map((transition) => {
-      const fireAt = transitions[transition];
-      return {
-        id: timerId(this.input.episode.id, step.key, transition, fireAt),
-        episodeId: this.input.episode.id,
-        stepKey: step.key,
-        transition,
-        fireAt,
-        urgent:
-          definition?.urgency === 'urgent' ||
-          (definition?.urgency === 'urgent-when-overdue' && transition === 'overdue'),
-      };
-    });
+    const { transitions, reminders } = step.window;
+    const list: [TimerTransition, string][] = [];
+    if (transitions.open < transitions.due) list.push(['open', transitions.open]);
+    if (reminders.due !== transitions.due) list.push(['due-day', transitions.due]);
+    if (reminders.due !== undefined) list.push(['due', reminders.due]);
+    if (reminders.overdue !== transitions.overdue) list.push(['overdue-day', transitions.overdue]);
+    list.push(['overdue', reminders.overdue]);
+    // ISO texts in UTC sort as text; a stable sort keeps status changes before reminders.
+    list.sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return list.map(([transition, fireAt]) => ({
+      id: timerId(this.input.episode.id, step.key, transition, fireAt),
+      episodeId: this.input.episode.id,
+      stepKey: step.key,
+      transition,
+      fireAt,
+      urgent:
+        definition?.urgency === 'urgent' ||
+        (definition?.urgency === 'urgent-when-overdue' &&
+          statusAt(transitions, Date.parse(fireAt)) === 'overdue'),
+    }));
   }
 
   private recommendation(rec: RecommendationDefinition, context: FactContext): PlanRecommendation {
@@ -748,7 +752,7 @@ export function isActive(status: StepStatus): boolean {
 export function timerId(
   episodeId: string,
   stepKey: string,
-  transition: Transition,
+  transition: TimerTransition,
   fireAt: string,
 ): string {
   const compact = fireAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -774,17 +778,24 @@ export function cite(ref: SourceRef): Citation {
   return citation;
 }
 
+/** Whether a timer sends a reminder ('due', 'overdue'), or only changes the status. */
+export function isReminderTimer(transition: string): transition is 'due' | 'overdue' {
+  return transition === 'due' || transition === 'overdue';
+}
+
 /**
  * What an active step becomes at the instant one of its timers fires: the status, reason and
  * urgency computePlan gives at that instant (a property test holds the two together). Lets the
  * worker apply a timer without re-planning, once it has checked that the timer is still current.
+ * The status is the one the window gives at the timer's time (statusAt), for status changes and
+ * reminders alike, so a reminder sent on a working morning after a holiday never moves a status.
  */
 export function stepAtTimer(
   window: PlanWindow,
-  timer: Pick<Timer, 'transition' | 'urgent'>,
+  timer: Pick<Timer, 'fireAt' | 'urgent'>,
   settings: ServiceSettings = DEFAULT_SERVICE_SETTINGS,
 ): { readonly status: StepStatus; readonly reason: string; readonly urgent: boolean } {
-  const status = STATUS_FROM[timer.transition];
+  const status = statusAt(window.transitions, Date.parse(timer.fireAt));
   return {
     status,
     reason: timeReason(status, window, serviceCalendar(settings)),
@@ -792,28 +803,59 @@ export function stepAtTimer(
   };
 }
 
-const STATUS_FROM: Readonly<Record<Transition, StepStatus>> = {
-  open: 'open',
-  due: 'due',
-  overdue: 'overdue',
-};
-
 function timeReason(status: StepStatus, v: PlanWindow, calendar: ServiceCalendar): string {
   // Day windows carry the service's dates; hour windows exact instants, said in local time.
   const at = (when: string) =>
     v.granularity === 'day' ? when : calendar.describeInstant(Date.parse(when));
   const moved = v.rescheduledTo ? ` (reminder rescheduled to ${v.rescheduledTo})` : '';
   const dueText = `${v.granularity === 'day' ? `due by ${v.due}` : `due at ${at(v.due)}`}${moved}`;
+  const dueReminder = dueReminderText(v, calendar);
   switch (status) {
     case 'upcoming':
-      return `Opens ${v.granularity === 'day' ? `on ${v.opens}` : `at ${at(v.opens)}`}; ${dueText}.`;
+      return `Opens ${v.granularity === 'day' ? `on ${v.opens}` : `at ${at(v.opens)}`}; ${dueText}.${dueReminder}`;
     case 'open':
-      return `Open since ${at(v.opens)}; ${dueText}.`;
+      return `Open since ${at(v.opens)}; ${dueText}.${dueReminder}`;
     case 'due':
-      return `Due now (${dueText}); overdue from ${at(v.overdueFrom)}.`;
+      return `Due now (${dueText}); overdue from ${at(v.overdueFrom)}.${dueReminder}${overdueReminderText(v, calendar)}`;
     default:
-      return `Overdue since ${at(v.overdueFrom)} (was ${dueText}).`;
+      return `Overdue since ${at(v.overdueFrom)} (was ${dueText}).${overdueReminderText(v, calendar)}`;
   }
+}
+
+/** " Tue 7 Apr 2026 at 09:00": the local day and time a reminder goes out. */
+function reminderTime(iso: string, calendar: ServiceCalendar): string {
+  const instant = Date.parse(iso);
+  const time = calendar.describeInstant(instant).slice(0, 5);
+  return `${calendar.describeDate(calendar.localDate(instant))} at ${time}`;
+}
+
+/**
+ * The sentence saying when the due reminder goes out, when that is not on the due day itself
+ * (a weekend or bank holiday moved it, or no working day is left before the step is overdue).
+ * Empty for hour windows, a reminder on its due day, and a rescheduled one (said already).
+ * Plans stored before reminders were planned apart from status changes have no `reminders`.
+ */
+function dueReminderText(v: PlanWindow, calendar: ServiceCalendar): string {
+  if (v.granularity !== 'day' || v.rescheduledTo || !v.reminders) return '';
+  const on = v.reminders.due;
+  const why = calendar.describeNonWorkingDay(v.due) ?? 'not a working day';
+  if (on === undefined) {
+    return ` ${v.due} is ${why} and no working day is left before the step is overdue on ${v.overdueFrom}: no due reminder; the overdue reminder goes out on ${reminderTime(v.reminders.overdue, calendar)}.`;
+  }
+  const day = calendar.localDate(Date.parse(on));
+  if (day === v.due) return '';
+  return day > v.due
+    ? ` ${v.due} is ${why}: the reminder goes out on ${reminderTime(on, calendar)}.`
+    : ` ${v.due} is ${why} and the next working day is on or after the overdue day: the reminder goes out on ${reminderTime(on, calendar)}, the last working day before.`;
+}
+
+/** The sentence saying when the overdue reminder goes out, when not on the overdue day. */
+function overdueReminderText(v: PlanWindow, calendar: ServiceCalendar): string {
+  if (v.granularity !== 'day' || !v.reminders) return '';
+  const day = calendar.localDate(Date.parse(v.reminders.overdue));
+  if (day === v.overdueFrom) return '';
+  const why = calendar.describeNonWorkingDay(v.overdueFrom) ?? 'not a working day';
+  return ` ${v.overdueFrom} is ${why}: the overdue reminder goes out on ${reminderTime(v.reminders.overdue, calendar)}.`;
 }
 
 function describeCompletion(completion: Completion, calendar: ServiceCalendar): string {

@@ -34,11 +34,14 @@ describe('diffPlans', () => {
       .plan('2025-08-05T12:00:00Z');
     const { commands, changes } = diffPlans(before, after);
     const moved = commands.filter((c) => c.stepKey === 'denosumab-next-dose~dmab~3');
+    // Status changes at the start of the guidance's days, reminders on working mornings.
     expect(moved.map((c) => [c.kind, c.transition])).toEqual([
+      ['reschedule', 'due-day'],
       ['reschedule', 'due'],
+      ['reschedule', 'overdue-day'],
       ['reschedule', 'overdue'],
     ]);
-    const due = moved[0];
+    const due = moved[1];
     expect(due?.kind === 'reschedule' && due.replaces).toBe(
       'ep1_denosumab-next-dose~dmab~3_due_20260204T090000Z',
     );
@@ -56,7 +59,9 @@ describe('diffPlans', () => {
       .plan('2025-01-06T16:00:00Z');
     const advice = diffPlans(before, afterAdvice);
     expect(advice.commands.map((c) => `${c.kind} ${c.stepKey} ${c.transition}`)).toEqual([
+      'cancel self-management-advice due-day',
       'cancel self-management-advice due',
+      'cancel self-management-advice overdue-day',
       'cancel self-management-advice overdue',
     ]);
     expect(advice.changes).toEqual([

@@ -1,4 +1,4 @@
-import type { Plan, PlanStep, Timer, Transition } from './types.js';
+import type { Plan, PlanStep, Timer, TimerTransition } from './types.js';
 
 /** What the queue must do so that its delayed jobs match the new plan. */
 export type SchedulingCommand =
@@ -8,7 +8,7 @@ export type SchedulingCommand =
       readonly id: string;
       readonly episodeId: string;
       readonly stepKey: string;
-      readonly transition: Transition;
+      readonly transition: TimerTransition;
       readonly fireAt: string;
       readonly urgent: boolean;
       readonly reason: string;
@@ -20,7 +20,7 @@ export type SchedulingCommand =
       readonly replaces: string;
       readonly episodeId: string;
       readonly stepKey: string;
-      readonly transition: Transition;
+      readonly transition: TimerTransition;
       readonly fireAt: string;
       readonly previousFireAt: string;
       readonly urgent: boolean;
@@ -32,7 +32,7 @@ export type SchedulingCommand =
       readonly id: string;
       readonly episodeId: string;
       readonly stepKey: string;
-      readonly transition: Transition;
+      readonly transition: TimerTransition;
       readonly reason: string;
     };
 
@@ -177,7 +177,12 @@ function timerFields(timer: Timer) {
 
 function windowText(step: PlanStep): string | undefined {
   const w = step.window;
-  return w && `${w.transitions.open} / ${w.transitions.due} / ${w.transitions.overdue}`;
+  // The reminders too: a rescheduled due reminder is a change people need to see.
+  const r = w?.reminders;
+  return (
+    w &&
+    `${w.transitions.open} / ${w.transitions.due} / ${w.transitions.overdue}; reminders ${r?.due ?? 'none'} / ${r?.overdue}`
+  );
 }
 
 const KIND_ORDER = { cancel: 0, reschedule: 1, schedule: 2 } as const;
@@ -189,20 +194,23 @@ function byCommandOrder(a: SchedulingCommand, b: SchedulingCommand): number {
 
 /**
  * Which of a new plan's timers must still fire when it is planned at `now`. A transition already
- * in the past is in effect already (the plan's status shows it); only the latest past due or
- * overdue transition of each step still fires, at once, so its nurse gets the reminder, and an
- * "open" in the past needs no reminder at all.
+ * in the past is in effect already (the plan's status shows it). Of each step's past timers only
+ * the latest may still fire, at once, and only when it is a reminder ('due' or 'overdue'), so
+ * its nurse gets the reminder: a status change in the past needs no job, and an earlier reminder
+ * is overtaken by whatever came after it (the next reminder comes on its own working morning).
  */
 export function timersStillToFire(plan: Plan, now: number): Set<string> {
   const latestPast = new Map<string, Timer>();
   const pending = new Set<string>();
   for (const timer of plan.timers) {
     if (Date.parse(timer.fireAt) > now) pending.add(timer.id);
-    else if (timer.transition !== 'open') {
+    else {
       const seen = latestPast.get(timer.stepKey);
       if (!seen || seen.fireAt < timer.fireAt) latestPast.set(timer.stepKey, timer);
     }
   }
-  for (const timer of latestPast.values()) pending.add(timer.id);
+  for (const timer of latestPast.values()) {
+    if (timer.transition === 'due' || timer.transition === 'overdue') pending.add(timer.id);
+  }
   return pending;
 }

@@ -51,17 +51,14 @@ describe('step-rescheduled: moving a due reminder within its window', () => {
       .plan('2025-02-03T12:00:00Z');
     const was = step(before, 'dxa-scan').window;
     const window = step(plan, 'dxa-scan').window;
-    expect(was?.transitions.due).toBe('2025-04-04T08:00:00.000Z');
+    expect(was?.reminders.due).toBe('2025-04-04T08:00:00.000Z');
     expect(window).toMatchObject({
       opens: '2025-01-06',
       due: '2025-04-06',
       overdueFrom: '2025-04-07',
       rescheduledTo: '2025-03-14',
-      transitions: {
-        open: was?.transitions.open,
-        due: '2025-03-14T09:00:00.000Z',
-        overdue: was?.transitions.overdue,
-      },
+      transitions: was?.transitions,
+      reminders: { due: '2025-03-14T09:00:00.000Z', overdue: was?.reminders.overdue },
     });
     expect(window?.adjustments).toContain(
       'due reminder rescheduled from 2025-04-04 to 2025-03-14 by scheduler-1 on 2025-02-03: DXA clinic list that day',
@@ -89,12 +86,14 @@ describe('step-rescheduled: moving a due reminder within its window', () => {
     expect(changes).toEqual([expect.objectContaining({ stepKey: 'dxa-scan', kind: 'window' })]);
   });
 
-  it('makes the step due on the new day, at the clinic time, and overdue when it always was', () => {
+  it('moves the reminder, not the status: due and overdue from the guidance dates as before', () => {
     const log = () => scenario().add(decidedAt, reschedule('dxa-scan', '2025-03-14'));
-    expect(step(log().plan('2025-03-14T08:59:00Z'), 'dxa-scan').status).toBe('open');
-    expect(step(log().plan('2025-03-14T09:00:00Z'), 'dxa-scan').status).toBe('due');
-    expect(step(log().plan('2025-04-07T07:59:00Z'), 'dxa-scan').status).toBe('due');
-    expect(step(log().plan('2025-04-07T08:00:00Z'), 'dxa-scan').status).toBe('overdue');
+    expect(step(log().plan('2025-03-14T09:00:00Z'), 'dxa-scan').status).toBe('open');
+    // Due from the start of Sunday 6 April (BST), overdue from the start of Monday 7 April.
+    expect(step(log().plan('2025-04-05T22:59:00Z'), 'dxa-scan').status).toBe('open');
+    expect(step(log().plan('2025-04-05T23:00:00Z'), 'dxa-scan').status).toBe('due');
+    expect(step(log().plan('2025-04-06T22:59:00Z'), 'dxa-scan').status).toBe('due');
+    expect(step(log().plan('2025-04-06T23:00:00Z'), 'dxa-scan').status).toBe('overdue');
   });
 
   it('may move the reminder close to the end of the window, in summer time', () => {
@@ -103,7 +102,7 @@ describe('step-rescheduled: moving a due reminder within its window', () => {
       .add('2025-04-01T10:00:00Z', reschedule('dxa-scan', '2025-04-03'))
       .plan('2025-04-01T12:00:00Z');
     expect(step(ok, 'dxa-scan')).toMatchObject({ status: 'open' });
-    expect(step(ok, 'dxa-scan').window?.transitions.due).toBe('2025-04-03T08:00:00.000Z');
+    expect(step(ok, 'dxa-scan').window?.reminders.due).toBe('2025-04-03T08:00:00.000Z');
   });
 
   it('uses the latest decision; a correction replaces it and a withdrawal restores the plan', () => {
@@ -129,7 +128,7 @@ describe('step-rescheduled: moving a due reminder within its window', () => {
       });
     const window = step(withdrawn.plan('2025-02-05T00:00:00Z'), 'dxa-scan').window;
     expect(window?.rescheduledTo).toBeUndefined();
-    expect(window?.transitions.due).toBe('2025-04-04T08:00:00.000Z');
+    expect(window?.reminders.due).toBe('2025-04-04T08:00:00.000Z');
   });
 
   it('sets a reschedule aside, in words, when a correction moves the window away from it', () => {
@@ -156,7 +155,7 @@ describe('step-rescheduled: moving a due reminder within its window', () => {
       });
     const setAside = step(moved.plan('2025-01-09T12:00:00Z'), 'severe-pain-review~p1').window;
     expect(setAside?.rescheduledTo).toBeUndefined();
-    expect(setAside?.transitions.due).toBe('2025-01-09T09:00:00.000Z');
+    expect(setAside?.reminders.due).toBe('2025-01-09T09:00:00.000Z');
     expect(setAside?.adjustments.at(-1)).toMatch(
       /^due reminder rescheduled on 2025-01-09 to 2025-01-10 set aside: that day is on or after the day the step becomes overdue \(2025-01-10\)/,
     );

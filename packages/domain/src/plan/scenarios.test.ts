@@ -90,7 +90,8 @@ const cases: Case[] = [
     check: (plan) => {
       const review = step(plan, 'severe-pain-review~pain1');
       expect(review.window?.due).toBe('2025-01-10');
-      expect(review.window?.transitions.due).toBe('2025-01-10T09:00:00.000Z');
+      expect(review.window?.transitions.due).toBe('2025-01-10T00:00:00.000Z');
+      expect(review.window?.reminders.due).toBe('2025-01-10T09:00:00.000Z');
       expect(recommendation(plan, 'analgesia-severe').reason).toMatch(/severe/);
     },
   },
@@ -380,7 +381,7 @@ const cases: Case[] = [
         '2025-04-01',
       ]);
       // 31 March 2025 is in British Summer Time: 09:00 local is 08:00 UTC.
-      expect(w?.transitions.due).toBe('2025-03-31T08:00:00.000Z');
+      expect(w?.reminders.due).toBe('2025-03-31T08:00:00.000Z');
     },
   },
   {
@@ -502,8 +503,9 @@ const cases: Case[] = [
       // 2025-01-06 + 90 days = Sunday 2025-04-06: reminded on Friday 4 April, overdue Monday 7 April.
       const w = step(plan, 'dxa-scan').window;
       expect(w?.due).toBe('2025-04-06');
-      expect(w?.transitions.due).toBe('2025-04-04T08:00:00.000Z');
-      expect(w?.transitions.overdue).toBe('2025-04-07T08:00:00.000Z');
+      expect(w?.transitions.overdue).toBe('2025-04-06T23:00:00.000Z');
+      expect(w?.reminders.due).toBe('2025-04-04T08:00:00.000Z');
+      expect(w?.reminders.overdue).toBe('2025-04-07T08:00:00.000Z');
       expect(w?.timing.kind).toBe('service-standard');
       expect(step(plan, 'dxa-scan').kpi).toBe('DXA within 90 days');
     },
@@ -604,7 +606,8 @@ const cases: Case[] = [
       expect(next?.due).toBe('2026-02-01');
       // The window opens and is due on Sunday 1 February; a reminder never comes before the window
       // opens, so it lands on Monday 2 February, 09:00 GMT.
-      expect(next?.transitions.due).toBe('2026-02-02T09:00:00.000Z');
+      expect(next?.transitions.due).toBe('2026-02-01T00:00:00.000Z');
+      expect(next?.reminders.due).toBe('2026-02-02T09:00:00.000Z');
     },
   },
   {
@@ -751,12 +754,15 @@ const cases: Case[] = [
       expect(step(plan, 'pain-review-48h').window?.transitions.due).toBe(
         '2025-03-31T10:00:00.000Z',
       );
-      // Enrolled on a Saturday: the "at once" advice step is reminded on Monday at 09:00 BST.
-      expect(step(plan, 'self-management-advice').window?.transitions.due).toBe(
-        '2025-03-31T08:00:00.000Z',
-      );
+      // Enrolled on a Saturday: the "at once" advice step is due that Saturday and, by the
+      // service standard, overdue from Monday; no working day comes before that, so there is no
+      // due reminder and the overdue reminder on Monday at 09:00 BST is the first, as it says.
+      const advice = step(plan, 'self-management-advice');
+      expect(advice.status).toBe('due');
+      expect(advice.window?.reminders).toEqual({ overdue: '2025-03-31T08:00:00.000Z' });
+      expect(advice.reason).toContain('the overdue reminder goes out on Mon 31 Mar 2025 at 09:00');
       // Psychological screen due 6 weeks later, 10 May 2025 (Saturday) -> Friday 9 May, 09:00 BST.
-      expect(step(plan, 'psychological-screen').window?.transitions.due).toBe(
+      expect(step(plan, 'psychological-screen').window?.reminders.due).toBe(
         '2025-05-09T08:00:00.000Z',
       );
     },
@@ -770,7 +776,7 @@ const cases: Case[] = [
         '2025-10-27T12:00:00.000Z',
       );
       // 12 weeks from 24 October 2025 is 16 January 2026 (GMT): 09:00 local is 09:00 UTC.
-      expect(step(plan, 'exercise-programme-referral').window?.transitions.due).toBe(
+      expect(step(plan, 'exercise-programme-referral').window?.reminders.due).toBe(
         '2026-01-16T09:00:00.000Z',
       );
     },
@@ -782,18 +788,23 @@ const cases: Case[] = [
     check: (plan) => {
       const w = step(plan, 'exercise-programme-referral').window;
       expect(w?.due).toBe('2025-04-18');
-      expect(w?.transitions.due).toBe('2025-04-17T08:00:00.000Z');
-      expect(w?.transitions.overdue).toBe('2025-04-22T08:00:00.000Z');
+      // Due on Good Friday (from its start), overdue from Saturday: the due reminder goes out on
+      // the Thursday, the overdue one on the Tuesday after Easter Monday.
+      expect(w?.transitions.due).toBe('2025-04-17T23:00:00.000Z');
+      expect(w?.reminders.due).toBe('2025-04-17T08:00:00.000Z');
+      expect(w?.transitions.overdue).toBe('2025-04-18T23:00:00.000Z');
+      expect(w?.reminders.overdue).toBe('2025-04-22T08:00:00.000Z');
       expect(w?.adjustments).toEqual([
-        'due reminder moved from 2025-04-18 (Good Friday) to 2025-04-17',
+        'due reminder moved back from 2025-04-18 (Good Friday) to 2025-04-17: the next working day is on or after the overdue day 2025-04-19',
         'overdue reminder moved from 2025-04-19 (Saturday) to 2025-04-22',
       ]);
-      // The 12-week review opens on Good Friday: it cannot be reminded before it opens.
+      // The 12-week review opens and is due on Good Friday: due from then, reminded on Tuesday.
       const review = step(plan, 'twelve-week-review').window;
-      expect(review?.transitions.open).toBe('2025-04-22T08:00:00.000Z');
-      expect(review?.transitions.due).toBe('2025-04-22T08:00:00.000Z');
+      expect(review?.transitions.open).toBe('2025-04-17T23:00:00.000Z');
+      expect(review?.transitions.due).toBe('2025-04-17T23:00:00.000Z');
+      expect(review?.reminders.due).toBe('2025-04-22T08:00:00.000Z');
       // Overdue from Saturday 3 May; Monday 5 May is the Early May bank holiday.
-      expect(review?.transitions.overdue).toBe('2025-05-06T08:00:00.000Z');
+      expect(review?.reminders.overdue).toBe('2025-05-06T08:00:00.000Z');
     },
   },
 
@@ -891,8 +902,10 @@ describe('plan changes between entries', () => {
     const diff = diffPlans(planBefore, after.plan('2025-01-08T12:00:00Z'));
     const cancels = diff.commands.filter((c) => c.kind === 'cancel');
     expect(cancels.map((c) => `${c.stepKey}/${c.transition}`)).toEqual([
+      'severe-pain-review~pain1/due-day',
       'severe-pain-review~pain1/due',
       'severe-pain-review~pain1/open',
+      'severe-pain-review~pain1/overdue-day',
       'severe-pain-review~pain1/overdue',
     ]);
     expect(diff.commands.some((c) => c.kind !== 'cancel')).toBe(false);
@@ -931,10 +944,10 @@ describe('plan changes between entries', () => {
     const { commands } = diffPlans(before, after);
     expect(
       commands.filter((c) => c.stepKey === 'denosumab-next-dose~dmab~2').map((c) => c.kind),
-    ).toEqual(['cancel', 'cancel']);
+    ).toEqual(['cancel', 'cancel', 'cancel', 'cancel']);
     expect(
       commands.filter((c) => c.stepKey === 'denosumab-next-dose~dmab~3').map((c) => c.kind),
-    ).toEqual(['schedule', 'schedule']);
+    ).toEqual(['schedule', 'schedule', 'schedule', 'schedule']);
     expect(commands.some((c) => c.kind === 'reschedule')).toBe(false);
   });
 });

@@ -14,7 +14,27 @@ export interface Citation {
   readonly quote: string;
 }
 
+/** A change of a step's status: it opens, it falls due, it becomes overdue. */
 export type Transition = 'open' | 'due' | 'overdue';
+
+/**
+ * What a timer does when it fires. 'due' and 'overdue' send the step's due or overdue reminder
+ * (and apply the status the step has at the timer's time); 'open', 'due-day' and 'overdue-day'
+ * only change the status, at the start of a day window's opening, due or overdue day, when the
+ * reminder goes out at another time (a working morning; see resolveWindow in window.ts). The
+ * follow-up rows store this text, so the names never change.
+ */
+export type TimerTransition = Transition | 'due-day' | 'overdue-day';
+
+/** When a step's reminders go out: the due reminder (if any) and the overdue escalation. */
+export interface PlanReminders {
+  /**
+   * Absent when no working day falls inside the window before the step becomes overdue: the
+   * overdue reminder is then the first (the step's reason says so).
+   */
+  readonly due?: string;
+  readonly overdue: string;
+}
 
 export interface PlanWindow {
   readonly granularity: 'day' | 'exact';
@@ -25,13 +45,22 @@ export interface PlanWindow {
   readonly due: string;
   /** First moment (exact) or first day (day windows) the step counts as overdue. */
   readonly overdueFrom: string;
-  /** When each status change takes effect, moved onto working days at the clinic time. */
+  /**
+   * When each status change takes effect: the guidance's own dates, never moved (day windows:
+   * the start of the local opening, due and overdue days; hour windows: the exact instants).
+   */
   readonly transitions: Readonly<Record<Transition, string>>;
-  /** Why a reminder moved ("due moved from Sunday 2025-03-30 to Friday 2025-03-28"). */
+  /**
+   * When the due and overdue reminders go out: at the clinic time on a working day for day
+   * windows, at the transitions themselves for hour windows. Plans stored before this field
+   * existed lack it; their reminders were the transitions.
+   */
+  readonly reminders: PlanReminders;
+  /** Why a reminder is not on its guideline day ("due reminder moved from 2026-04-06 ..."). */
   readonly adjustments: readonly string[];
   /**
    * The day a scheduler moved the due reminder to (step-rescheduled), within the window; the
-   * guidance dates above do not change. Absent when the due reminder is where the plan put it.
+   * guidance dates and the status changes above do not change. Absent when the due reminder is where the plan put it.
    */
   readonly rescheduledTo?: string;
   readonly timing: TimingBasis;
@@ -80,14 +109,18 @@ export interface PlanRecommendation {
   readonly conflicts: readonly { readonly position: string; readonly source: Citation }[];
 }
 
-/** A moment at which a step changes status; the worker turns each into a delayed job. */
+/**
+ * A moment at which a step changes status or a reminder goes out; the worker turns each into a
+ * delayed job.
+ */
 export interface Timer {
   /** Deterministic: the same plan always gives the same id; a moved timer gets a new id. */
   readonly id: string;
   readonly episodeId: string;
   readonly stepKey: string;
-  readonly transition: Transition;
+  readonly transition: TimerTransition;
   readonly fireAt: string;
+  /** Whether the step is urgent at `fireAt`. */
   readonly urgent: boolean;
 }
 

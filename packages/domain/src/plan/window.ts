@@ -13,6 +13,8 @@ export interface ResolvedWindow {
   readonly view: PlanWindow;
   /** Status changes, in order; `open` equals `due` when the window opens when it is due. */
   readonly transitions: Readonly<Record<Transition, EpochMs>>;
+  /** When the due reminder (absent: none, see PlanReminders) and the overdue reminder go out. */
+  readonly reminders: { readonly due: EpochMs | undefined; readonly overdue: EpochMs };
   /** Earliest instant an event may have for a completion rule counted "from opens". */
   readonly opensFrom: EpochMs;
 }
@@ -26,15 +28,47 @@ function anchorDate(anchor: Anchor, calendar: ServiceCalendar): LocalDate {
 }
 
 const minDate = (a: LocalDate, b: LocalDate) => (a < b ? a : b);
-const maxDate = (a: LocalDate, b: LocalDate) => (a > b ? a : b);
+
+/**
+ * The status an active step has at an instant: from the window's transitions, which are the
+ * guidance's own dates. The one place status is read from a window: computePlan and the worker
+ * (stepAtTimer) both use it.
+ */
+export function statusAt(
+  transitions: Readonly<Record<Transition, string | EpochMs>>,
+  at: EpochMs,
+): 'upcoming' | 'open' | 'due' | 'overdue' {
+  const ms = (edge: Transition) => {
+    const value = transitions[edge];
+    return typeof value === 'number' ? value : Date.parse(value);
+  };
+  if (at < ms('open')) return 'upcoming';
+  if (at < ms('due')) return 'open';
+  if (at < ms('overdue')) return 'due';
+  return 'overdue';
+}
 
 /**
  * Resolves a window against its anchor.
  *
- * Day windows: edges are local dates. Reminders land at the clinic time on a working day: the
- * opening and overdue reminders move forward past weekends and bank holidays (never before the
- * window opens, never overdue early), and the due reminder moves back to the last working day
- * so a deadline is never reminded after it has passed; it never moves before the opening.
+ * THE RULE FOR NON-WORKING DAYS (one rule; statuses, reasons and reminders all follow it):
+ *
+ * - Status comes from the guidance's dates, never from the working calendar. A day window is
+ *   open from the start of its local opening day, due from the start of its local due day and
+ *   overdue from the start of its overdue day, whatever day of the week that is: a step due "at
+ *   once" on Easter Monday is due on Easter Monday, not "upcoming" until Tuesday. Moving the
+ *   status onto working days hid due steps and made the reason, the worklist and the reminder
+ *   disagree (hazard "status, reason and reminder disagree on a non-working day").
+ * - Reminders go to people, so they go out at the clinic time on a working day. The due reminder
+ *   goes out on the first working day on or after the due day, as long as that is before the
+ *   overdue day; otherwise on the last working day before the due day that is still in the window
+ *   (so it is never sent after the step has become overdue); otherwise there is none and the
+ *   overdue reminder, on the first working day on or after the overdue day (never before it), is
+ *   the first. Every such move is written in the adjustments, and the step's reason names the
+ *   day the reminder goes out.
+ *
+ * Hour windows (ward timings) are exact clinical times: status changes and reminders are the
+ * exact instants and never move.
  *
  * `endsOn` pulls the window in when the thing it waits for ended early (an anabolic course
  * stopped before its planned end still needs its follow-on now).
@@ -52,6 +86,7 @@ export function resolveWindow(
     const overdue = calendar.addExact(start, definition.overdueAfter);
     return {
       transitions: { open: opens, due, overdue },
+      reminders: { due, overdue },
       opensFrom: opens,
       view: {
         granularity: 'exact',
@@ -60,6 +95,7 @@ export function resolveWindow(
         due: toIso(due),
         overdueFrom: toIso(overdue),
         transitions: { open: toIso(opens), due: toIso(due), overdue: toIso(overdue) },
+        reminders: { due: toIso(due), overdue: toIso(overdue) },
         adjustments: [],
         timing: definition.timing,
       },
@@ -80,24 +116,20 @@ export function resolveWindow(
     adjustments.push(`brought forward to ${endsOn}, when the course ended early`);
   }
 
-  const openDay = calendar.workingDayOnOrAfter(opensOn);
-  const dueDay = maxDate(calendar.workingDayOnOrBefore(dueOn), openDay);
-  let overdueDay = calendar.workingDayOnOrAfter(overdueOn);
-  if (overdueDay <= dueDay)
-    overdueDay = calendar.workingDayOnOrAfter(calendar.addToDate(dueDay, { days: 1 }));
-
-  describeMove(calendar, 'opening', opensOn, openDay, adjustments);
-  describeMove(calendar, 'due', dueOn, dueDay, adjustments);
-  describeMove(calendar, 'overdue', overdueOn, overdueDay, adjustments);
-
+  const { dueDay, overdueDay } = reminderDays(calendar, opensOn, dueOn, overdueOn, adjustments);
   const transitions = {
-    open: calendar.atClinicTime(openDay),
-    due: calendar.atClinicTime(dueDay),
+    open: calendar.startOfDay(opensOn),
+    due: calendar.startOfDay(dueOn),
+    overdue: calendar.startOfDay(overdueOn),
+  };
+  const reminders = {
+    due: dueDay === undefined ? undefined : calendar.atClinicTime(dueDay),
     overdue: calendar.atClinicTime(overdueDay),
   };
   return {
     transitions,
-    opensFrom: calendar.startOfDay(opensOn),
+    reminders,
+    opensFrom: transitions.open,
     view: {
       granularity: 'day',
       anchor: anchor.label,
@@ -109,26 +141,49 @@ export function resolveWindow(
         due: toIso(transitions.due),
         overdue: toIso(transitions.overdue),
       },
+      reminders: remindersView(reminders),
       adjustments,
       timing: definition.timing,
     },
   };
 }
 
-function describeMove(
+function remindersView(reminders: ResolvedWindow['reminders']): PlanWindow['reminders'] {
+  return reminders.due === undefined
+    ? { overdue: toIso(reminders.overdue) }
+    : { due: toIso(reminders.due), overdue: toIso(reminders.overdue) };
+}
+
+/** The working days a day window's reminders go out on (see resolveWindow), with the moves said. */
+function reminderDays(
   calendar: ServiceCalendar,
-  edge: string,
-  from: LocalDate,
-  to: LocalDate,
+  opensOn: LocalDate,
+  dueOn: LocalDate,
+  overdueOn: LocalDate,
   adjustments: string[],
-): void {
-  if (from === to) return;
-  const why = calendar.nonWorkingReason(from);
-  adjustments.push(
-    why
-      ? `${edge} reminder moved from ${from} (${why}) to ${to}`
-      : `${edge} reminder moved from ${from} to ${to} to keep the window in order`,
-  );
+): { dueDay: LocalDate | undefined; overdueDay: LocalDate } {
+  const overdueDay = calendar.workingDayOnOrAfter(overdueOn);
+  const next = calendar.workingDayOnOrAfter(dueOn);
+  const previous = calendar.workingDayOnOrBefore(calendar.addToDate(dueOn, { days: -1 }));
+  const dueDay = next < overdueOn ? next : previous >= opensOn ? previous : undefined;
+  const why = (date: LocalDate) => calendar.nonWorkingReason(date) ?? 'not a working day';
+  if (dueDay === undefined) {
+    adjustments.push(
+      `no due reminder: no working day from ${opensOn} to ${dueOn} (${why(dueOn)}) comes before the step is overdue on ${overdueOn}; the overdue reminder on ${overdueDay} is the first`,
+    );
+  } else if (dueDay > dueOn) {
+    adjustments.push(`due reminder moved from ${dueOn} (${why(dueOn)}) to ${dueDay}`);
+  } else if (dueDay < dueOn) {
+    adjustments.push(
+      `due reminder moved back from ${dueOn} (${why(dueOn)}) to ${dueDay}: the next working day is on or after the overdue day ${overdueOn}`,
+    );
+  }
+  if (overdueDay !== overdueOn) {
+    adjustments.push(
+      `overdue reminder moved from ${overdueOn} (${why(overdueOn)}) to ${overdueDay}`,
+    );
+  }
+  return { dueDay, overdueDay };
 }
 
 // --- Rescheduling the due reminder ------------------------------------------------------------
@@ -212,8 +267,8 @@ export function rescheduleRange(
 
 /**
  * The window with its due reminder moved to the clinic time on `remindOn` (checked with
- * rescheduleProblem first). The opening and overdue reminders stay where they were: `remindOn`
- * is a working day on or after the opening day, so the window stays in order.
+ * rescheduleProblem first). The status changes and the overdue reminder stay where they were:
+ * the guidance's dates do not move, and `remindOn` is a working day before the overdue day.
  */
 export function rescheduleDue(
   resolved: ResolvedWindow,
@@ -221,13 +276,13 @@ export function rescheduleDue(
   calendar: ServiceCalendar,
   adjustment: string,
 ): ResolvedWindow {
-  const due = calendar.atClinicTime(remindOn);
+  const reminders = { ...resolved.reminders, due: calendar.atClinicTime(remindOn) };
   return {
     ...resolved,
-    transitions: { ...resolved.transitions, due },
+    reminders,
     view: {
       ...resolved.view,
-      transitions: { ...resolved.view.transitions, due: toIso(due) },
+      reminders: remindersView(reminders),
       rescheduledTo: remindOn,
       adjustments: [...resolved.view.adjustments, adjustment],
     },

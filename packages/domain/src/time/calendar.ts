@@ -23,6 +23,21 @@ export interface CalendarSettings {
 }
 
 const MS_PER_HOUR = 3_600_000;
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+const MONTHS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+] as const;
 const QUARTER_HOUR = 900_000;
 
 /**
@@ -112,6 +127,23 @@ export class ServiceCalendar {
     const local = Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(this.timeZone);
     const time = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
     return `${time} on ${local.toPlainDate().toString()}`;
+  }
+
+  /** A local date as people read it: "Tue 7 Apr 2026". */
+  describeDate(date: LocalDate): string {
+    const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+    return `${WEEKDAYS[isoDayOfWeek(date) - 1]} ${day} ${MONTHS[month - 1]} ${year}`;
+  }
+
+  /**
+   * Why a date is not a working day, as a phrase that follows "is": "a Saturday", "Easter
+   * Monday, a bank holiday"; undefined on a working day.
+   */
+  describeNonWorkingDay(date: LocalDate): string | undefined {
+    const holiday = this.holidays.holidayOn(date);
+    if (holiday) return `${holiday}, a bank holiday`;
+    const why = this.nonWorkingReason(date);
+    return why && `a ${why}`;
   }
 
   /** Calendar arithmetic on a local date; month ends clamp (31 Jan + 1 month = 28/29 Feb). */

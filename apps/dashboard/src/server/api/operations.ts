@@ -12,6 +12,7 @@ import {
   patientWithEpisodes,
   recordEvent,
 } from '@vfx/database';
+import type { TimerTransition } from '@vfx/domain';
 import { z } from 'zod';
 import { db } from '../db';
 import { ApiError } from './errors';
@@ -251,7 +252,7 @@ const listFollowUpsOperation = defineOperation({
           patientId: item.patientId,
           stepKey: item.stepKey,
           stepTitle: item.stepTitle,
-          transition: item.transition as 'open' | 'due' | 'overdue',
+          transition: item.transition as TimerTransition,
           fireAt: item.fireAt.toISOString(),
           urgent: item.urgent,
           status: item.state,

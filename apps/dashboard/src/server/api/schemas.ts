@@ -148,7 +148,11 @@ const STEP_STATUSES = [
   'not-applicable',
   'cancelled',
 ] as const;
-const TRANSITIONS = ['open', 'due', 'overdue'] as const;
+/**
+ * What a timer does: 'due' and 'overdue' send a reminder; 'open', 'due-day' and 'overdue-day'
+ * only change the status at the start of the guidance's day (packages/domain TimerTransition).
+ */
+const TRANSITIONS = ['open', 'due-day', 'due', 'overdue-day', 'overdue'] as const;
 
 const PlanWindowSchema = z.object({
   granularity: z.enum(['day', 'exact']),
@@ -156,7 +160,13 @@ const PlanWindowSchema = z.object({
   opens: text(),
   due: text(),
   overdueFrom: text(),
-  transitions: z.object({ open: instant(), due: instant(), overdue: instant() }),
+  transitions: z
+    .object({ open: instant(), due: instant(), overdue: instant() })
+    .meta({ description: "When the status changes: the guidance's dates, weekends included." }),
+  reminders: z.object({ due: instant().optional(), overdue: instant() }).meta({
+    description:
+      'When the due and overdue reminders go out (working mornings for day windows); no due reminder when no working day is left before the step is overdue.',
+  }),
   adjustments: z.array(text()),
   rescheduledTo: text()
     .optional()
