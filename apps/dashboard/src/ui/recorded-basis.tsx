@@ -46,7 +46,7 @@ export function RecordedBases({
         ))}
       </ul>
       {withholds.length > 0 ? (
-        <p>Held back until then: {withholds.map((w) => w.title).join('; ')}.</p>
+        <p>Held back until assessed again: {withholds.map((w) => w.title).join('; ')}.</p>
       ) : null}
     </div>
   );

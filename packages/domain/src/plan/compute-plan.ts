@@ -751,7 +751,7 @@ class Planner {
     return {
       id: `reassess-${age.what}`,
       title: `${limit?.reassess ?? 'Assess again'}: the latest ${name} is ${age.ageDays} days old`,
-      text: `${limit?.action ?? ''} The latest ${name} (${dayInWords(age.on)}) is older than its ${age.limitDays}-day limit, so its advice is not repeated: ${titles}.`.trim(),
+      text: `${limit?.action ?? ''} The latest ${name} (${dayInWords(age.on)}) is older than its ${age.limitDays}-day limit, so the advice read from it is held back.`.trim(),
       category: withheld[0]?.category ?? 'holistic-assessment',
       priority: priorities.includes('urgent')
         ? 'urgent'
