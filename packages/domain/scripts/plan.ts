@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import {
   type ClinicalEventInput,
   computePlan,
+  describeRecordedValue,
   type EpisodeInput,
   PathwayInputError,
   type PatientInput,
@@ -117,6 +118,10 @@ function printPlan(label: string, plan: Plan): void {
   for (const rec of plan.recommendations) {
     console.log(`  [${rec.priority}] ${rec.title}${rec.contested ? ' (contested)' : ''}`);
     console.log(`            ${rec.text}`);
+    for (const basis of rec.basedOn)
+      console.log(
+        `            from ${describeRecordedValue(basis)}${basis.stale ? ` [STALE: over ${basis.limitDays} days]` : ''}`,
+      );
     for (const conflict of rec.conflicts)
       console.log(
         `            - ${conflict.position} (${conflict.source.file}, ${conflict.source.section})`,

@@ -25,6 +25,7 @@ export {
   type ValidationContext,
 } from './inputs/validate.js';
 export type * from './pathway/definition.js';
+export { RECORDED_VALUE_KINDS } from './pathway/definition.js';
 export {
   BONE_THERAPY_DRUGS,
   type BoneTherapyDrug,
@@ -54,6 +55,16 @@ export {
   type SourceRef,
   type TimingBasis,
 } from './pathway/sources.js';
+export {
+  type AgeContext,
+  ageInWords,
+  dayInWords,
+  describeLimitDays,
+  describeRecordedValue,
+  RECORDED_VALUE_NAMES,
+  type RecordedValueAge,
+  recordedValueAge,
+} from './pathway/staleness.js';
 export {
   describeEntry,
   type EarlyEntries,

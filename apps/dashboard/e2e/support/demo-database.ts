@@ -5,10 +5,10 @@
 //
 // A separate process because building the migrated template loads Prisma's schema engine with
 // import.meta.resolve, which Vitest's module runner (where global setup runs) does not support.
-import { createDatabase, type Database, enrolPatient, seedDemo } from '@vfx/database';
+import { createDatabase, type Database, enrolPatient, recordEvent, seedDemo } from '@vfx/database';
 import { createTestDatabase, testEnrolment } from '@vfx/database/testing';
 import { serviceCalendar } from '@vfx/domain';
-import { OVERDUE_PATIENT, PAIN_REVIEW_PATIENT } from './journey-patients';
+import { OVERDUE_PATIENT, PAIN_REVIEW_PATIENT, STALE_PAIN_PATIENT } from './journey-patients';
 
 const nowIso = process.argv[2];
 const now = new Date(nowIso ?? '');
@@ -90,6 +90,35 @@ async function enrolJourneyPatients(
     fracture: new Date(calendar.atLocalTime(fractureDay, '10:00')),
     enrolled: new Date(calendar.atLocalTime(calendar.addToDate(fractureDay, { days: 2 }), '10:00')),
   });
+
+  // One pain score on day 11 of a fracture 230 days ago, nothing since: 219 days old today.
+  const staleFractureDay = calendar.addToDate(calendar.localDate(now.getTime()), {
+    days: -STALE_PAIN_PATIENT.daysSinceFracture,
+  });
+  await enrol(STALE_PAIN_PATIENT, nurses.nurse, {
+    fracture: new Date(calendar.atLocalTime(staleFractureDay, '10:00')),
+    enrolled: new Date(
+      calendar.atLocalTime(calendar.addToDate(staleFractureDay, { days: 2 }), '10:00'),
+    ),
+  });
+  const painDay = calendar.addToDate(staleFractureDay, {
+    days: STALE_PAIN_PATIENT.painDayAfterFracture,
+  });
+  await recordEvent(
+    db,
+    {
+      episodeId: STALE_PAIN_PATIENT.episodeId,
+      event: {
+        id: `pain-${STALE_PAIN_PATIENT.n}`,
+        type: 'pain-assessment',
+        occurredAt: new Date(calendar.atLocalTime(painDay, '10:00')).toISOString(),
+        nrsAtRest: 4,
+        nrsOnActivity: 6,
+        functionalLimitation: 'moderate',
+      },
+    },
+    { actorId: nurses.nurse, now },
+  );
 }
 
 const db = createDatabase(database.url, { applicationName: 'vfx-e2e-seed' });

@@ -26,3 +26,19 @@ export const OVERDUE_PATIENT = {
   nhsNumber: '9998765447',
   daysSinceFracture: 40,
 } as const;
+
+/**
+ * Hazard "advice from stale data" (issue 12): a fracture 230 days ago, and one pain assessment
+ * (moderate, NRS 4 at rest and 6 on activity) on day 11, nothing since. The score is 219 days old
+ * whatever the hour, far beyond its 7-day limit (recorded in the acute phase), so the caseload
+ * flags it stale and the patient page asks for pain to be reassessed instead of analgesia advice.
+ */
+export const STALE_PAIN_PATIENT = {
+  n: 9013,
+  episodeId: 'ep-9013',
+  givenName: 'Winifred',
+  familyName: 'Stalmine',
+  nhsNumber: '9998765463',
+  daysSinceFracture: 230,
+  painDayAfterFracture: 11,
+} as const;

@@ -96,6 +96,27 @@ describe('a nurse caseload', () => {
     expect(byName.get('Bea')?.nextStep?.key).toBe(soonest?.key);
   });
 
+  // Hazard: advice from stale data. The pain badge carries the score's date and age, and a flag
+  // once it is older than the pathway version's limit (a score from the acute phase: 7 days).
+  it('dates the latest pain score and flags it stale past its limit', async () => {
+    const ada = async (now: Date) =>
+      (await caseload(db, { nurseId: 'nurse-1', now })).rows.find((r) => r.givenName === 'Ada');
+    expect((await ada(NOW))?.pain?.latest.age).toMatchObject({
+      what: 'pain-assessment',
+      eventId: 'p2b',
+      on: '2026-11-10',
+      ageDays: 11,
+      limitDays: 7,
+      stale: true,
+      limitBasis: { kind: 'service-standard' },
+    });
+    expect((await ada(new Date('2026-11-17T23:59:00Z')))?.pain?.latest.age).toMatchObject({
+      on: '2026-11-10',
+      ageDays: 7,
+      stale: false,
+    });
+  });
+
   it('finds patients by name beginnings, NHS number or MRN, and filters', async () => {
     const names = async (query: Parameters<typeof caseload>[1]) =>
       (await caseload(db, query)).rows.map((row) => row.givenName).sort();

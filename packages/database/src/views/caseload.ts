@@ -194,7 +194,12 @@ export async function caseload(db: Database, query: CaseloadQuery): Promise<Case
 
   const pains = await painSummaries(
     db,
-    rows.map((row) => ({ episodeId: row.episode_id, pathwayVersion: row.pathway_version })),
+    rows.map((row) => ({
+      episodeId: row.episode_id,
+      pathwayVersion: row.pathway_version,
+      fractureDate: row.fracture_date.toISOString().slice(0, 10),
+    })),
+    query.now,
   );
   return {
     rows: rows.map((row) => {
@@ -237,12 +242,14 @@ export async function caseload(db: Database, query: CaseloadQuery): Promise<Case
 }
 
 /**
- * Latest pain and its trend for a page of episodes: their pain assessments and anything that
- * could withdraw or correct one, in one query (index on clinical_events episode_id, sequence).
+ * Latest pain, its date and age (stale beyond the pathway version's limit) and its trend for a
+ * page of episodes: their pain assessments and anything that could withdraw or correct one, in
+ * one query (index on clinical_events episode_id, sequence).
  */
 async function painSummaries(
   db: Database,
-  episodes: readonly { episodeId: string; pathwayVersion: string }[],
+  episodes: readonly { episodeId: string; pathwayVersion: string; fractureDate: string }[],
+  now: Date,
 ): Promise<Map<string, PainSummary>> {
   if (episodes.length === 0) return new Map();
   const events = await db.clinicalEvent.findMany({
@@ -260,9 +267,15 @@ async function painSummaries(
     byEpisode.set(row.episodeId, list);
   }
   const summaries = new Map<string, PainSummary>();
-  for (const { episodeId, pathwayVersion } of episodes) {
+  for (const { episodeId, pathwayVersion, fractureDate } of episodes) {
     const definition = findPathway(pathwayVersion);
-    const summary = definition && painSummary(byEpisode.get(episodeId) ?? [], definition);
+    const summary =
+      definition &&
+      painSummary(byEpisode.get(episodeId) ?? [], definition, {
+        asOf: now.getTime(),
+        fractureDate,
+        calendar,
+      });
     if (summary) summaries.set(episodeId, summary);
   }
   return summaries;

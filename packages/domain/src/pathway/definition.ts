@@ -1,4 +1,5 @@
 import type { EventType } from '../inputs/schemas.js';
+import type { Phase } from '../plan/types.js';
 import type { CalendarOffset, ExactOffset } from '../time/offset.js';
 import type { BoneTherapyDrug } from './drugs.js';
 import type { FactName } from './facts.js';
@@ -27,6 +28,12 @@ export interface PathwayDefinition {
    * fracture.
    */
   readonly priorTherapy?: PriorTherapyRules;
+  /**
+   * How old each kind of recorded value may be before the advice it gives is held back and a new
+   * assessment asked for instead. Absent (version 1): values never go stale, though the plan
+   * still states each value's date.
+   */
+  readonly staleness?: Readonly<Partial<Record<RecordedValueKind, StalenessLimit>>>;
 }
 
 export interface PriorTherapyRules {
@@ -37,6 +44,30 @@ export interface PriorTherapyRules {
   readonly minimumOnTreatment: CalendarOffset;
   /** Where that minimum comes from, shown in the pathway document. */
   readonly basis: TimingBasis;
+}
+
+/** The recorded values recommendations read: the latest entry of each of these kinds. */
+export const RECORDED_VALUE_KINDS = [
+  'pain-assessment',
+  'psychological-screen',
+  'fracture-risk-assessment',
+  'follow-up-contact',
+] as const satisfies readonly EventType[];
+export type RecordedValueKind = (typeof RECORDED_VALUE_KINDS)[number];
+
+/** When a recorded value stops standing for the patient now. */
+export interface StalenessLimit {
+  /**
+   * Stale when older than this many days (service calendar days from the day it was recorded):
+   * one limit, or one per phase of recovery on the day it was recorded (pain changes faster in
+   * the acute phase). null: no limit, and the basis says why.
+   */
+  readonly days: number | Readonly<Record<Phase, number>> | null;
+  readonly basis: TimingBasis;
+  /** What to do instead of repeating old advice: "Reassess pain". */
+  readonly reassess: string;
+  /** How, in a sentence: "Ask for pain scores at rest and on activity and record them." */
+  readonly action: string;
 }
 
 export type Scalar = string | number | boolean;

@@ -8,6 +8,7 @@ import type {
 import { DRUGS } from './drugs.js';
 import { describeCondition } from './facts.js';
 import { describeSource, SOURCE_DOCUMENTS, type SourceRef } from './sources.js';
+import { describeLimitDays, RECORDED_VALUE_NAMES } from './staleness.js';
 
 /**
  * docs/pathway.md, rendered from the definition so the document cannot drift from what the
@@ -82,6 +83,7 @@ export function renderPathwayDocument(
       `| ${cell(rec.title)}${rec.contested ? ' *(contested)*' : ''} | ${cell(describeCondition(rec.when))} | ${rec.sources.map(sourceCell).join('<br>')} | ${cell(conflicts) || '-'} |`,
     );
   }
+  lines.push('', ...stalenessSection(definition));
   lines.push('', '## Sources', '', '| File | Document | Weight |', '| --- | --- | --- |');
   for (const doc of Object.values(SOURCE_DOCUMENTS))
     lines.push(`| ${doc.file} | ${cell(doc.title)} | ${doc.weight} |`);
@@ -106,6 +108,38 @@ function priorTherapyText(definition: PathwayDefinition): string[] {
     '  (next denosumab or zoledronic acid dose); a course stopped before the fracture is history.',
     `  A fracture counts as a fracture on treatment after ${describeOffset(rules.minimumOnTreatment)} on the drug by the date of fracture: ${cell(basis)}`,
   ];
+}
+
+/** How old a recorded value may be before its advice is held back, with each limit's basis. */
+function stalenessSection(definition: PathwayDefinition): string[] {
+  const lines = ['## How old a recorded value may be', ''];
+  const limits = Object.entries(definition.staleness ?? {});
+  if (limits.length === 0) {
+    lines.push(
+      'This version sets no limits: advice is given from the latest entry of any age. The plan',
+      'states the date and age of each entry a recommendation is read from.',
+    );
+    return lines;
+  }
+  lines.push(
+    'Every recommendation read from a recorded entry states that entry’s date and age. An entry',
+    'older than its limit (in days on the service calendar, from the day it was recorded) is',
+    'flagged stale: its advice is held back and the plan asks for a new assessment instead.',
+    '',
+    '| Recorded entry | Stale when | Instead of its advice | Basis | Source |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const [kind, limit] of limits) {
+    const basis =
+      limit.basis.kind === 'guideline'
+        ? 'guideline'
+        : `service standard: ${limit.basis.explanation}`;
+    const source = limit.basis.source ? sourceCell(limit.basis.source) : '-';
+    lines.push(
+      `| ${RECORDED_VALUE_NAMES[kind as keyof typeof RECORDED_VALUE_NAMES]} | ${cell(describeLimitDays(limit))} | ${cell(`${limit.reassess}: ${limit.action}`)} | ${cell(basis)} | ${source} |`,
+    );
+  }
+  return lines;
 }
 
 function stepRow(step: StepDefinition): string {

@@ -1,7 +1,13 @@
 import type { TimedEvent } from '../inputs/history.js';
 import type { ClinicalEvent, EventOf } from '../inputs/schemas.js';
 import type { EpochMs, LocalDate, ServiceCalendar } from '../time/calendar.js';
-import type { Condition, FactTest, PathwayDefinition, Scalar } from './definition.js';
+import type {
+  Condition,
+  FactTest,
+  PathwayDefinition,
+  RecordedValueKind,
+  Scalar,
+} from './definition.js';
 import { DRUGS } from './drugs.js';
 import { phaseOf } from './phases.js';
 
@@ -62,6 +68,8 @@ interface FactSpec {
   readonly scope: FactScope;
   /** Reads naturally after "when": "care setting", "worst pain score (NRS)". */
   readonly label: string;
+  /** For current facts read from the latest entry of a kind: which, so the plan can date it. */
+  readonly recorded?: RecordedValueKind;
   read(context: FactContext, test: FactTest): Scalar | readonly Scalar[] | undefined;
 }
 
@@ -232,6 +240,7 @@ const FACT_SPECS = {
   },
   latestPainPhase: {
     scope: 'current',
+    recorded: 'pain-assessment',
     label: 'phase of recovery at the latest pain assessment',
     read: (c) => {
       const latest = c.current?.latestPain;
@@ -246,6 +255,7 @@ const FACT_SPECS = {
   },
   latestPainBand: {
     scope: 'current',
+    recorded: 'pain-assessment',
     label: 'latest pain band',
     read: (c) => {
       const latest = c.current?.latestPain?.event;
@@ -254,6 +264,7 @@ const FACT_SPECS = {
   },
   latestPainDaysAfterFracture: {
     scope: 'current',
+    recorded: 'pain-assessment',
     label: 'days from fracture to the latest pain assessment',
     read: (c) => {
       const latest = c.current?.latestPain;
@@ -265,36 +276,43 @@ const FACT_SPECS = {
   },
   anxietyOrLowMood: {
     scope: 'current',
+    recorded: 'psychological-screen',
     label: 'anxiety or low mood on the latest screen',
     read: (c) => c.current?.latestPsychologicalScreen?.event.anxietyOrLowMood,
   },
   painCatastrophising: {
     scope: 'current',
+    recorded: 'psychological-screen',
     label: 'pain catastrophising on the latest screen',
     read: (c) => c.current?.latestPsychologicalScreen?.event.painCatastrophising,
   },
   fearOfFalling: {
     scope: 'current',
+    recorded: 'psychological-screen',
     label: 'fear of falling on the latest screen',
     read: (c) => c.current?.latestPsychologicalScreen?.event.fearOfFalling,
   },
   fractureRiskCategory: {
     scope: 'current',
+    recorded: 'fracture-risk-assessment',
     label: 'latest fracture-risk category',
     read: (c) => c.current?.latestFractureRisk?.event.category,
   },
   followUpTreatmentStatus: {
     scope: 'current',
+    recorded: 'follow-up-contact',
     label: 'bone therapy at the latest follow-up contact',
     read: (c) => c.current?.latestFollowUp?.event.treatmentStatus,
   },
   followUpTakingAsPrescribed: {
     scope: 'current',
+    recorded: 'follow-up-contact',
     label: 'taking bone therapy as prescribed at the latest follow-up contact',
     read: (c) => c.current?.latestFollowUp?.event.takingAsPrescribed,
   },
   followUpFallsReferralActioned: {
     scope: 'current',
+    recorded: 'follow-up-contact',
     label: 'falls referral actioned at the latest follow-up contact',
     read: (c) => c.current?.latestFollowUp?.event.fallsReferralActioned,
   },
@@ -340,6 +358,39 @@ function compare(value: Scalar, test: FactTest): boolean {
     return false;
   }
   return true;
+}
+
+/** The latest entry of a recorded kind as of the plan's instant. */
+export function latestRecorded(
+  current: CurrentState,
+  kind: RecordedValueKind,
+): TimedEvent | undefined {
+  switch (kind) {
+    case 'pain-assessment':
+      return current.latestPain;
+    case 'psychological-screen':
+      return current.latestPsychologicalScreen;
+    case 'fracture-risk-assessment':
+      return current.latestFractureRisk;
+    case 'follow-up-contact':
+      return current.latestFollowUp;
+  }
+}
+
+/** The recorded values a condition reads, in the order it first names them. */
+export function recordedValuesOf(condition: Condition): RecordedValueKind[] {
+  const found: RecordedValueKind[] = [];
+  const walk = (c: Condition) => {
+    if ('all' in c) c.all.forEach(walk);
+    else if ('any' in c) c.any.forEach(walk);
+    else if ('not' in c) walk(c.not);
+    else {
+      const kind = FACTS[c.fact].recorded;
+      if (kind && !found.includes(kind)) found.push(kind);
+    }
+  };
+  walk(condition);
+  return found;
 }
 
 /** Evaluates a condition. A fact with no value (no such event yet) makes its test false. */

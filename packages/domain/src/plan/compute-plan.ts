@@ -13,6 +13,7 @@ import type {
   Condition,
   PathwayDefinition,
   RecommendationDefinition,
+  RecordedValueKind,
   RedFlagFinding,
   StepDefinition,
 } from '../pathway/definition.js';
@@ -24,10 +25,19 @@ import {
   evaluate,
   FACTS,
   type FactContext,
+  latestRecorded,
+  recordedValuesOf,
   type StepStatus,
 } from '../pathway/facts.js';
 import { type PathwayRegistry, PUBLISHED_PATHWAYS } from '../pathway/registry.js';
 import { SOURCE_DOCUMENTS, type SourceRef } from '../pathway/sources.js';
+import {
+  dayInWords,
+  describeRecordedValue,
+  RECORDED_VALUE_NAMES,
+  type RecordedValueAge,
+  recordedValueAge,
+} from '../pathway/staleness.js';
 import type { EpochMs, LocalDate, ServiceCalendar } from '../time/calendar.js';
 import { toIso } from '../time/calendar.js';
 import {
@@ -192,11 +202,7 @@ class Planner {
       ...this.baseContext,
       stepStatuses: (id) => statuses.get(id) ?? new Set(),
     };
-    const recommendations = this.closure
-      ? []
-      : this.definition.recommendations
-          .filter((rec) => evaluate(rec.when, context))
-          .map((rec) => this.recommendation(rec, context));
+    const recommendations = this.closure ? [] : this.recommendations(context);
     const daysSinceFracture = this.baseContext.current?.daysSinceFracture ?? 0;
     const { redFlags } = this;
     return {
@@ -722,14 +728,71 @@ class Planner {
     }));
   }
 
-  private recommendation(rec: RecommendationDefinition, context: FactContext): PlanRecommendation {
+  /**
+   * The recommendations whose conditions hold, each stating the dates of the recorded values it
+   * was read from. Advice read from a value older than the version's limit is held back, and in
+   * its place (where the first of it would stand) the plan asks for the value to be assessed again.
+   */
+  private recommendations(context: FactContext): PlanRecommendation[] {
+    const ages = new Map<RecordedValueKind, RecordedValueAge | undefined>();
+    const ageOf = (kind: RecordedValueKind) => {
+      if (!ages.has(kind)) {
+        const item = context.current && latestRecorded(context.current, kind);
+        ages.set(
+          kind,
+          item &&
+            recordedValueAge(
+              this.definition,
+              kind,
+              { eventId: item.event.id, occurredAt: item.occurredAt },
+              {
+                asOf: this.asOf,
+                fractureDate: this.episode.fractureDate,
+                calendar: this.calendar,
+              },
+            ),
+        );
+      }
+      return ages.get(kind);
+    };
+    const listed: (PlanRecommendation | RecordedValueKind)[] = [];
+    const held = new Map<RecordedValueKind, RecommendationDefinition[]>();
+    for (const rec of this.definition.recommendations) {
+      if (!evaluate(rec.when, context)) continue;
+      const basedOn = recordedValuesOf(rec.when).flatMap((kind) => ageOf(kind) ?? []);
+      const stale = basedOn.find((age) => age.stale);
+      if (!stale) {
+        listed.push(this.recommendation(rec, context, basedOn));
+        continue;
+      }
+      const withheld = held.get(stale.what);
+      if (withheld) withheld.push(rec);
+      else {
+        held.set(stale.what, [rec]);
+        listed.push(stale.what);
+      }
+    }
+    return listed.map((item) => {
+      if (typeof item !== 'string') return item;
+      const age = ageOf(item) as RecordedValueAge;
+      return this.reassessment(age, held.get(item) ?? []);
+    });
+  }
+
+  private recommendation(
+    rec: RecommendationDefinition,
+    context: FactContext,
+    basedOn: readonly RecordedValueAge[],
+  ): PlanRecommendation {
+    const readFrom =
+      basedOn.length > 0 ? ` Read from ${basedOn.map(describeRecordedValue).join(' and ')}.` : '';
     return {
       id: rec.id,
       title: rec.title,
       text: rec.text,
       category: rec.category,
       priority: rec.priority,
-      reason: `Recommended because ${describeCondition(rec.when, context)}.`,
+      reason: `Recommended because ${describeCondition(rec.when, context)}.${readFrom}`,
       sources: rec.sources.map(cite),
       cautions: (rec.cautions ?? []).map((c) => ({ text: c.text, source: cite(c.source) })),
       contested: rec.contested ?? false,
@@ -737,6 +800,38 @@ class Planner {
         position: c.position,
         source: cite(c.source),
       })),
+      basedOn,
+      withholds: [],
+    };
+  }
+
+  /** The request to assess a stale value again, in place of the advice it would have given. */
+  private reassessment(
+    age: RecordedValueAge,
+    withheld: readonly RecommendationDefinition[],
+  ): PlanRecommendation {
+    const limit = this.definition.staleness?.[age.what];
+    const name = RECORDED_VALUE_NAMES[age.what];
+    const titles = withheld.map((rec) => `“${rec.title}”`).join('; ');
+    const basis = age.limitBasis?.kind === 'guideline' ? 'guideline' : 'service standard';
+    const priorities = withheld.map((rec) => rec.priority);
+    return {
+      id: `reassess-${age.what}`,
+      title: `${limit?.reassess ?? 'Assess again'}: the latest ${name} is ${age.ageDays} days old`,
+      text: `${limit?.action ?? ''} The latest ${name} (${dayInWords(age.on)}) is older than its ${age.limitDays}-day limit, so the advice read from it is held back.`.trim(),
+      category: withheld[0]?.category ?? 'holistic-assessment',
+      priority: priorities.includes('urgent')
+        ? 'urgent'
+        : priorities.includes('high')
+          ? 'high'
+          : 'routine',
+      reason: `Recommended because ${describeRecordedValue(age)}, is older than its limit of ${age.limitDays} days (${basis}); it would otherwise give ${titles}.`,
+      sources: age.limitBasis?.source ? [cite(age.limitBasis.source)] : [],
+      cautions: [],
+      contested: false,
+      conflicts: [],
+      basedOn: [age],
+      withholds: withheld.map((rec) => ({ id: rec.id, title: rec.title })),
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { StepCategory } from '../pathway/definition.js';
+import type { RecordedValueKind, StepCategory } from '../pathway/definition.js';
 import type { BoneTherapyDrug } from '../pathway/drugs.js';
 import type { StepStatus } from '../pathway/facts.js';
 import type { SourceDocumentId, TimingBasis } from '../pathway/sources.js';
@@ -107,6 +107,34 @@ export interface PlanRecommendation {
   readonly cautions: readonly { readonly text: string; readonly source: Citation }[];
   readonly contested: boolean;
   readonly conflicts: readonly { readonly position: string; readonly source: Citation }[];
+  /**
+   * The recorded values the recommendation was read from, each with its date and age: empty when
+   * it reads none. A recommendation that asks for a new assessment (`withholds` not empty) is
+   * based on the stale value it replaces.
+   */
+  readonly basedOn: readonly RecordedBasis[];
+  /**
+   * For a request to assess again: the recommendations the stale value would have given, held
+   * back until it is assessed again. Empty for every other recommendation.
+   */
+  readonly withholds: readonly { readonly id: string; readonly title: string }[];
+}
+
+/** A recorded value a recommendation was read from, as of the plan's instant. */
+export interface RecordedBasis {
+  readonly what: RecordedValueKind;
+  readonly eventId: string;
+  /** When it happened (ISO instant). */
+  readonly at: string;
+  /** The day it happened on the service's calendar (YYYY-MM-DD). */
+  readonly on: string;
+  /** Whole service-calendar days from that day to the plan's day. */
+  readonly ageDays: number;
+  /** Older than its pathway version's limit: its advice is held back. */
+  readonly stale: boolean;
+  /** The limit it was judged against; undefined when the version sets none. */
+  readonly limitDays: number | undefined;
+  readonly limitBasis: TimingBasis | undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import { effectiveHistory, timed } from '../inputs/history.js';
 import type { ClinicalEvent, EventOf } from '../inputs/schemas.js';
 import type { PathwayDefinition } from '../pathway/definition.js';
 import { type PainBand, painBand, worstNrs } from '../pathway/facts.js';
+import { type AgeContext, type RecordedValueAge, recordedValueAge } from '../pathway/staleness.js';
 
 export interface PainSummary {
   readonly latest: {
@@ -14,6 +15,8 @@ export interface PainSummary {
     /** The worse of the two scores, which the pathway's bands apply to. */
     readonly worst: number;
     readonly band: PainBand;
+    /** Its date and age, and whether it is older than the pathway version's limit for pain. */
+    readonly age: RecordedValueAge;
   };
   /** Compared with the assessment before it (by the worse score), if there is one. */
   readonly trend: 'better' | 'worse' | 'same' | 'first';
@@ -21,14 +24,19 @@ export interface PainSummary {
 }
 
 /**
- * The latest pain assessment that still counts (corrections and withdrawals applied) and how it
- * compares with the one before. Undefined when no pain assessment stands.
+ * The latest pain assessment that still counts (corrections and withdrawals applied) as of an
+ * instant, its date and age, and how it compares with the one before. Undefined when no pain
+ * assessment stands.
  */
 export function painSummary(
   events: readonly ClinicalEvent[],
-  definition: Pick<PathwayDefinition, 'painBands'>,
+  definition: Pick<PathwayDefinition, 'painBands' | 'phases' | 'staleness'>,
+  context: AgeContext,
 ): PainSummary | undefined {
-  const pains = effectiveHistory(events.map(timed))
+  // As the plan reads them: what was recorded by the instant, then what had happened by then.
+  const known = events.map(timed).filter((item) => item.recordedAt <= context.asOf);
+  const pains = effectiveHistory(known)
+    .filter((item) => item.occurredAt <= context.asOf)
     .map(({ event }) => event)
     .filter((event): event is EventOf<'pain-assessment'> => event.type === 'pain-assessment');
   const latest = pains.at(-1);
@@ -44,6 +52,12 @@ export function painSummary(
       onActivity: latest.nrsOnActivity,
       worst,
       band: painBand(worst, definition.painBands),
+      age: recordedValueAge(
+        definition,
+        'pain-assessment',
+        { eventId: latest.id, occurredAt: Date.parse(latest.occurredAt) },
+        context,
+      ),
     },
     trend:
       previousWorst === undefined

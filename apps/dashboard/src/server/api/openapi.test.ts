@@ -4,7 +4,9 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scenario } from '@vfx/domain/testing';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { API_OPERATIONS } from './catalog';
 import { buildOpenApiDocument } from './openapi';
 import { HTTP_METHODS } from './operation';
@@ -152,5 +154,54 @@ describe('the OpenAPI document', () => {
       occurredAt: '2026-11-17T10:00:00Z',
     };
     expect(RecordEventBody.safeParse({ event: review }).success).toBe(true);
+  });
+});
+
+describe('the documented plan', () => {
+  const planSchema = () => {
+    const schema = (
+      paths['/episodes/{episodeId}/plan'] as unknown as Record<
+        string,
+        { responses: Record<string, { content: { 'application/json': { schema: object } } }> }
+      >
+    ).get?.responses['200']?.content['application/json'].schema as {
+      properties: { plan: z.core.JSONSchema.JSONSchema };
+    };
+    return z.fromJSONSchema(schema.properties.plan);
+  };
+
+  // Hazard: advice from stale data. The API carries each recommendation's recorded entries with
+  // their dates, and a request to reassess with the advice it holds back.
+  it('describes recommendations with the dates of their entries and stale flags', () => {
+    const plan = scenario({ fractureDate: '2026-05-01' })
+      .pain('2026-05-12T10:00:00Z', 4, 6, 'moderate')
+      .add('2026-05-13T10:00:00Z', {
+        type: 'fracture-risk-assessment',
+        tool: 'FRAX',
+        majorOsteoporoticFractureRisk: 32,
+        category: 'very-high',
+      })
+      .plan('2026-12-17T12:00:00Z');
+    const json = JSON.parse(JSON.stringify(plan));
+    const result = planSchema().safeParse(json);
+    expect(result.error?.issues ?? []).toEqual([]);
+    const reassess = json.recommendations.find(
+      (r: { id: string }) => r.id === 'reassess-pain-assessment',
+    );
+    expect(reassess.basedOn[0]).toMatchObject({ on: '2026-05-12', ageDays: 219, stale: true });
+    expect(reassess.withholds[0].id).toBe('analgesia-moderate');
+    // An entry without a limit leaves limitDays out, as documented.
+    const frax = json.recommendations.find(
+      (r: { id: string }) => r.id === 'do-not-delay-therapy-for-dxa',
+    );
+    expect(frax.basedOn[0]).toMatchObject({ on: '2026-05-13', stale: false });
+    expect(frax.basedOn[0]).not.toHaveProperty('limitDays');
+    // The check has teeth: a basis without its date fails it.
+    const { on: _on, ...undated } = reassess.basedOn[0];
+    const broken = {
+      ...json,
+      recommendations: [{ ...reassess, basedOn: [undated] }],
+    };
+    expect(planSchema().safeParse(broken).success).toBe(false);
   });
 });

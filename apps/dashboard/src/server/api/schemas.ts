@@ -11,6 +11,7 @@ import {
   PatientSchema,
   type Plan,
   type PlanChange,
+  RECORDED_VALUE_KINDS,
   SEXES,
   SOURCE_DOCUMENTS,
   type SourceDocumentId,
@@ -154,6 +155,30 @@ const STEP_STATUSES = [
  */
 const TRANSITIONS = ['open', 'due-day', 'due', 'overdue-day', 'overdue'] as const;
 
+const TimingBasis = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('guideline'), source: SourceRef }),
+  z.object({
+    kind: z.literal('service-standard'),
+    explanation: text(),
+    source: SourceRef.optional(),
+  }),
+]);
+
+const RecordedBasis = z
+  .object({
+    what: z.enum(RECORDED_VALUE_KINDS),
+    eventId: text(),
+    at: instant(),
+    on: calendarDate(),
+    ageDays: z.number().int(),
+    stale: z
+      .boolean()
+      .meta({ description: 'Older than the limit: its advice is held back; assess again.' }),
+    limitDays: z.number().int().optional(),
+    limitBasis: TimingBasis.optional(),
+  })
+  .meta({ description: 'A recorded entry a recommendation was read from, with its date and age.' });
+
 const PlanWindowSchema = z.object({
   granularity: z.enum(['day', 'exact']),
   anchor: text(),
@@ -171,14 +196,7 @@ const PlanWindowSchema = z.object({
   rescheduledTo: text()
     .optional()
     .meta({ description: 'The day a scheduler moved the due reminder to, within the window.' }),
-  timing: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('guideline'), source: SourceRef }),
-    z.object({
-      kind: z.literal('service-standard'),
-      explanation: text(),
-      source: SourceRef.optional(),
-    }),
-  ]),
+  timing: TimingBasis,
 });
 
 export const PlanStepSchema = z.object({
@@ -230,6 +248,11 @@ export const PlanSchema = z.object({
       cautions: z.array(z.object({ text: text(), source: Citation })),
       contested: z.boolean(),
       conflicts: z.array(z.object({ position: text(), source: Citation })),
+      basedOn: z.array(RecordedBasis),
+      withholds: z.array(z.object({ id: text(), title: text() })).meta({
+        description:
+          'For a request to assess again: the advice its stale entry would have given, held back.',
+      }),
     }),
   ),
   timers: z.array(

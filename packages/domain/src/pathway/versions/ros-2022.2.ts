@@ -13,8 +13,11 @@ import {
   ROS_FLS_AUDIT,
   ROS_FLS_TREATMENT_TAKEN,
   ROS_FOLLOW_UP_OPTIMISE,
+  ROS_FRACTURE_RISK,
   ROS_LABS,
   ROS_LIFTING_12_WEEKS,
+  ROS_PAIN_ESCALATE,
+  ROS_PSYCHOLOGY,
   ros,
 } from './ros-2022-citations.js';
 
@@ -207,11 +210,69 @@ const EARLY_ENTRY_REVISIONS: Record<string, StepRevision> = {
   ),
 };
 
+// --- Stale inputs ------------------------------------------------------------------------------
+// Version 1 gave advice from the latest pain score, psychological screen and follow-up contact
+// however old they were, and did not say how old (issue 12, hazard 3: analgesia for moderate pain
+// from a score 219 days old). Here each recorded value has a limit; the plan states every value's
+// date, and a value older than its limit gives a request to assess again instead of its advice.
+// The guidance writes no such interval, so each limit is a service standard, explained.
+
+const STALENESS: NonNullable<PathwayDefinition['staleness']> = {
+  'pain-assessment': {
+    days: { acute: 7, subacute: 14, chronic: 28 },
+    basis: {
+      kind: 'service-standard',
+      explanation:
+        'The analgesia table applies to the patient’s current pain, and in the acute phase pain is most intense and treatment is escalated quickly on the response; the guidance gives no interval after which a score stops being current. This service acts on a pain score for 7 days when it was recorded in the acute phase (weeks 0-6), 14 days in the subacute phase (weeks 6-12) and 28 days after that, and asks for a new assessment before acting on an older one.',
+      source: ROS_PAIN_ESCALATE,
+    },
+    reassess: 'Reassess pain',
+    action:
+      'Ask for the pain scores at rest and on activity again and record a pain assessment; the analgesia and pain advice then follows from the new scores.',
+  },
+  'psychological-screen': {
+    days: 84,
+    basis: {
+      kind: 'service-standard',
+      explanation:
+        'The guidance asks for anxiety, low mood, pain catastrophising and fear-related beliefs to be assessed because they influence whether symptoms persist, but gives no interval for screening again. They change as recovery goes on; this service acts on a screen for 12 weeks (the acute and subacute phases together) and screens again before acting on an older one.',
+      source: ROS_PSYCHOLOGY,
+    },
+    reassess: 'Screen again for psychological factors',
+    action:
+      'Ask again about anxiety, low mood, pain catastrophising and fear of falling or movement, and record a psychological screen; the support advice then follows from the new screen.',
+  },
+  'follow-up-contact': {
+    days: 84,
+    basis: {
+      kind: 'service-standard',
+      explanation:
+        'A follow-up contact finds whether treatment has been started and taken and whether the falls referral was actioned; the guidance gives no interval after which such a finding stops holding. The FLS-DB contacts are 36 weeks apart (16 and 52 weeks), so this service acts on a finding for 12 weeks and contacts the patient again before acting on an older one.',
+      source: ROS_FLS_TREATMENT_TAKEN,
+    },
+    reassess: 'Contact the patient again',
+    action:
+      'Check again whether bone therapy has been started and is taken as prescribed and whether the falls referral was actioned, and record a follow-up contact.',
+  },
+  'fracture-risk-assessment': {
+    days: null,
+    basis: {
+      kind: 'service-standard',
+      explanation:
+        'No limit: the guidance asks for one fracture risk assessment (FRAX or QFracture) in secondary prevention and gives no interval for repeating it, and the advice that reads it (do not wait for DXA) applies only while the DXA scan and the bone-therapy decision are still to be done. The plan still states the assessment’s date.',
+      source: ROS_FRACTURE_RISK,
+    },
+    reassess: 'Assess fracture risk again',
+    action: 'Repeat the fracture risk assessment (FRAX or QFracture) and record it.',
+  },
+};
+
 /** What changed from version 1, for the pathway document and the plan diff of a moved episode. */
 export const CHANGES: readonly string[] = [
   'Entries made before a window opens: the 48-hour review, the 12-week review and the FLS follow-ups say why an earlier entry does not count, with the source.',
   'Phases in one place: every condition on the time since the fracture names a phase (acute, subacute, chronic) from the version’s phase limits. Version 1 counted day 84 as within 12 weeks for steps but as chronic for recommendations.',
   'Therapy before the fracture: bone therapy the patient was taking is recorded as prior therapy with its real dates, so treatment reviews run from the real start and the next denosumab or zoledronic acid dose from the real last dose. A fracture after at least 12 months on a drug (service standard) opens a fracture-on-treatment review; a treatment review completes the bone therapy recommendation for a patient already on therapy. Version 1 refuses prior therapy.',
+  'Stale inputs: advice read from the latest pain assessment, psychological screen or follow-up contact states that entry’s date, and an entry older than its limit (pain 7/14/28 days by phase when recorded; screen and follow-up 12 weeks; service standards) gives a request to assess again instead of its advice. Version 1 repeated advice from entries of any age without their dates.',
 ];
 
 export const ROS_2022_V2: PathwayDefinition = {
@@ -230,4 +291,5 @@ export const ROS_2022_V2: PathwayDefinition = {
   ],
   recommendations: revise(ROS_2022_V1.recommendations, PHASE_RECOMMENDATION_REVISIONS),
   priorTherapy: PRIOR_THERAPY,
+  staleness: STALENESS,
 };

@@ -34,6 +34,7 @@ import {
   relativeDays,
 } from '@/ui/dates';
 import { ageOn, formatIdentifier } from '@/ui/identity';
+import { RecordedBases } from '@/ui/recorded-basis';
 import { StatusBadge, statusText, Tag } from '@/ui/status';
 import { Timeline } from '@/ui/timeline';
 
@@ -316,6 +317,7 @@ export default async function EpisodePage({
                     {rec.contested ? <Tag tone="warn">Sources disagree</Tag> : null}
                   </p>
                   <p>{rec.text}</p>
+                  <RecordedBases bases={rec.basedOn} withholds={rec.withholds} />
                   <p className="muted small">Why now: {rec.reason}</p>
                   {rec.cautions.map((caution) => (
                     <p key={caution.text} className="small">
