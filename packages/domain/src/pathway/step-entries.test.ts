@@ -131,7 +131,7 @@ describe('what satisfies each step', () => {
     );
   }, 120_000);
 
-  it('offers a dose step only the dose given and the therapy stopped, never a generic "done"', () => {
+  it('offers a dose step only the dose given and the therapy stopped, never a generic completion', () => {
     for (const definition of PUBLISHED_PATHWAYS.versions().map((v) => findPathway(v))) {
       for (const step of definition?.steps ?? []) {
         if (step.trigger.kind !== 'next-dose') continue;
