@@ -22,7 +22,7 @@ import {
 } from '@vfx/domain';
 import type { Queryable } from '../client.js';
 import { RecordError } from '../records/errors.js';
-import { FIELD_COLUMNS, KPI_COLUMNS } from '../records/kpi-store.js';
+import { FIELD_COLUMNS, KPI_COLUMNS, RESULT_CODES } from '../records/kpi-store.js';
 import { readServiceSettings } from '../records/service-settings.js';
 
 /** The longest period a report covers (ten years). */
@@ -103,30 +103,27 @@ function checkPeriod(period: KpiPeriod): void {
   if (problems.length > 0) throw RecordError.invalid(problems);
 }
 
-const counts = (column: string) =>
-  [
-    `count(*) FILTER (WHERE "${column}" = 1)::int AS "${column}:met"`,
-    `count(*) FILTER (WHERE "${column}" = 2 OR ("${column}" = 4 AND "${column}_until" < $3::date))::int AS "${column}:not-met"`,
-    `count(*) FILTER (WHERE "${column}" = 4 AND ("${column}_until" IS NULL OR "${column}_until" >= $3::date))::int AS "${column}:pending"`,
-    `count(*) FILTER (WHERE "${column}" = 3)::int AS "${column}:excluded"`,
-  ].join(',\n      ');
-
-// Column names are constants from kpi-store.ts; the values are parameters.
+// One row per distinct combination of results (a few hundred at most, however many episodes):
+// each result as it reads on the day ($3), a pending one past its last day being not met. Column
+// names are constants from kpi-store.ts; the values are parameters.
+const RESULT_COLUMNS = [...KPI_COLUMNS, ...FIELD_COLUMNS].map((c) => c.column);
 const REPORT_SQL = `
-  SELECT pathway_version, count(*)::int AS episodes,
-      ${[...KPI_COLUMNS, ...FIELD_COLUMNS].map((c) => counts(c.column)).join(',\n      ')}
+  SELECT pathway_version,
+    ${RESULT_COLUMNS.map(
+      (c) =>
+        `CASE WHEN "${c}" = ${RESULT_CODES.pending} AND "${c}_until" < $3::date THEN ${RESULT_CODES['not-met']} ELSE "${c}" END AS "${c}"`,
+    ).join(',\n    ')},
+    count(*)::int AS episodes
   FROM episode_kpis
   WHERE fracture_date >= $1::date AND fracture_date <= $2::date AND logic_version = $4
-  GROUP BY pathway_version`;
+  GROUP BY ${RESULT_COLUMNS.map((_, i) => i + 2).join(', ')}, 1`;
 
 type ReportRow = { pathway_version: string; episodes: number } & Record<string, number>;
 
-const countsOf = (row: ReportRow, column: string): KpiCounts => ({
-  met: row[`${column}:met`] ?? 0,
-  'not-met': row[`${column}:not-met`] ?? 0,
-  pending: row[`${column}:pending`] ?? 0,
-  excluded: row[`${column}:excluded`] ?? 0,
-});
+const RESULT_OF_CODE = new Map(
+  Object.entries(RESULT_CODES).map(([result, code]) => [code, result as keyof KpiCounts]),
+);
+const emptyCounts = (): KpiCounts => ({ met: 0, 'not-met': 0, pending: 0, excluded: 0 });
 
 /** The measures over every episode with a fracture date in the period, as of `asOf`. */
 export async function kpiReport(
@@ -155,20 +152,33 @@ export async function kpiReport(
   ];
 
   const tally = new KpiTally();
-  const fieldTotals = FIELD_COLUMNS.map(() => ({ met: 0, 'not-met': 0, pending: 0, excluded: 0 }));
-  let measured = 0;
+  const byVersion = new Map<string, { episodes: number; counts: Map<string, KpiCounts> }>();
   for (const row of rows) {
-    measured += row.episodes;
+    const version = byVersion.get(row.pathway_version) ?? { episodes: 0, counts: new Map() };
+    version.episodes += row.episodes;
+    for (const column of RESULT_COLUMNS) {
+      const counts = version.counts.get(column) ?? emptyCounts();
+      const result = RESULT_OF_CODE.get(Number(row[column]));
+      if (!result) throw new Error(`episode_kpis.${column} holds an unknown code ${row[column]}`);
+      counts[result] += row.episodes;
+      version.counts.set(column, counts);
+    }
+    byVersion.set(row.pathway_version, version);
+  }
+  let measured = 0;
+  const fieldTotals = FIELD_COLUMNS.map(() => emptyCounts());
+  for (const [pathwayVersion, version] of byVersion) {
+    measured += version.episodes;
     tally.addCounts(
-      row.pathway_version,
-      row.episodes,
+      pathwayVersion,
+      version.episodes,
       Object.fromEntries(
-        KPI_COLUMNS.map(({ id, column }) => [id, countsOf(row, column)]),
+        KPI_COLUMNS.map(({ id, column }) => [id, version.counts.get(column) ?? emptyCounts()]),
       ) as Record<KpiId, KpiCounts>,
     );
     FIELD_COLUMNS.forEach(({ column }, i) => {
       const total = fieldTotals[i] as KpiCounts;
-      const some = countsOf(row, column);
+      const some = version.counts.get(column) ?? emptyCounts();
       for (const key of Object.keys(total) as (keyof KpiCounts)[]) total[key] += some[key];
     });
   }
