@@ -18,6 +18,7 @@ import {
   DEMO_PASSWORD,
   DEMO_USERS,
   demoDecision,
+  rebuildEpisodeKpis,
   seedScale,
   seedState,
   signIn,
@@ -63,6 +64,10 @@ async function prepareDatabase() {
     const state = await seedState(db);
     if (state.demo === 'complete' && (await db.patient.count()) === PATIENTS) {
       log(`Reusing ${DATABASE} (${PATIENTS} patients).`);
+      // A database seeded before the stored KPI results (or under an older KPI logic) gets them
+      // as a deploy would.
+      const rebuilt = await rebuildEpisodeKpis(db);
+      if (rebuilt > 0) log(`Stored the KPI results of ${rebuilt} episodes.`);
       return;
     }
     if (demoDecision(state).kind !== 'seed')
@@ -184,6 +189,13 @@ async function main() {
       { who: 'admin', path: '/admin/overdue?page=40', what: 'Overdue, page 40' },
       { who: 'admin', path: `/admin/overdue?nurse=${nurse.id}`, what: 'Overdue, one nurse' },
       { who: 'admin', path: '/admin/overdue?days=30', what: 'Overdue, 30 days or more' },
+      { who: 'admin', path: '/admin/kpis', what: 'KPIs, last 12 months (admin)' },
+      {
+        who: 'admin',
+        path: '/admin/kpis?from=2017-01-01&to=2026-12-31',
+        what: 'KPIs, ten years (admin)',
+      },
+      { who: 'admin', path: '/admin/kpis/export.csv', what: 'KPI CSV, last 12 months' },
     ];
     console.log(
       `\n${PATIENTS} patients; the demo nurse's caseload: ${caseloadSize}; overdue steps in all: ${overdueSteps}.`,

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { DEMO_PASSWORD, DEMO_USERS } from '@vfx/database';
+import { createDatabase, DEMO_PASSWORD, DEMO_USERS, rebuildEpisodeKpis } from '@vfx/database';
 import { EmbeddedPostgres } from '@vfx/database/embedded-postgres';
 import { deployMigrations } from '@vfx/database/migrations';
 import { type LauncherConfig, loadLauncherConfig, StartError } from './config.js';
@@ -261,6 +261,15 @@ async function main(): Promise<void> {
         ? `Applied ${applied.length} migration(s).`
         : 'The database schema is up to date.',
     );
+    // Stored KPI results for episodes that have none, or an older logic's (packages/database
+    // kpi-store.ts): after the migration that added them, and after a change to a measure.
+    const kpiDb = createDatabase(databaseUrl, { applicationName: 'vfx-launcher' });
+    try {
+      const rebuilt = await rebuildEpisodeKpis(kpiDb);
+      if (rebuilt > 0) say(`Stored the KPI results of ${rebuilt} episode(s).`);
+    } finally {
+      await kpiDb.$disconnect();
+    }
     await prepareDemo({ databaseUrl, ownsDatabase: postgres !== undefined, say });
 
     // The dashboard's production build, when anything it is made from changed.

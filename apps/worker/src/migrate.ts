@@ -4,6 +4,7 @@
 // an old replica never sees a half-migrated schema it did not expect.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createDatabase, rebuildEpisodeKpis } from '@vfx/database';
 import { deployMigrations, listMigrations, MIGRATIONS_DIR } from '@vfx/database/migrations';
 
 // The production build copies the migrations beside the bundle (dist/migrations); from source
@@ -32,6 +33,15 @@ try {
       ? `Applied ${applied.length} migration(s): ${applied.join(', ')}`
       : 'The database is up to date: no pending migrations.',
   );
+  // Episodes without stored KPI results (enrolled before migration episode_kpis) or with results
+  // of an older KPI logic get them now; nothing to do otherwise.
+  const db = createDatabase(url, { applicationName: 'vfx-migrate' });
+  try {
+    const rebuilt = await rebuildEpisodeKpis(db);
+    if (rebuilt > 0) console.log(`Stored the KPI results of ${rebuilt} episode(s).`);
+  } finally {
+    await db.$disconnect();
+  }
 } catch (error) {
   console.error(`Migrating failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -1,7 +1,9 @@
 // npm run db:migrate            apply pending migrations to DATABASE_URL
 // npm run db:migration:create -- <name>   write a migration for schema changes (needs CREATEDB)
 // npm run db:status             list migrations not yet applied
+import { createDatabase } from '../src/client.js';
 import { createMigration, deployMigrations, migrationStatus } from '../src/migrations/index.js';
+import { rebuildEpisodeKpis } from '../src/records/kpi-store.js';
 
 const [command, name] = process.argv.slice(2);
 const url = process.env.DATABASE_URL;
@@ -16,6 +18,14 @@ try {
     case 'deploy': {
       const applied = await deployMigrations(url);
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'No pending migrations.');
+      // Stored KPI results for episodes that have none or have an older logic's (see kpi-store.ts).
+      const db = createDatabase(url, { applicationName: 'vfx-migrate' });
+      try {
+        const rebuilt = await rebuildEpisodeKpis(db);
+        if (rebuilt > 0) console.log(`Stored the KPI results of ${rebuilt} episode(s).`);
+      } finally {
+        await db.$disconnect();
+      }
       break;
     }
     case 'create': {

@@ -68,6 +68,14 @@ export {
   reassignCaseload,
 } from './records/caseload.js';
 export { RecordError, type RecordErrorCode } from './records/errors.js';
+export {
+  type EpisodeKpiSource,
+  loadEpisodeKpiSources,
+  readEpisodeKpis,
+  rebuildEpisodeKpis,
+  refreshEpisodeKpis,
+  type StoredEpisodeKpis,
+} from './records/kpi-store.js';
 export { OUTBOX_KINDS, type OutboxKind } from './records/plan-store.js';
 export {
   MANUAL_REMINDER_COOLDOWN_MS,
@@ -78,6 +86,11 @@ export {
   type SentReminder,
   sendReminderNow,
 } from './records/reminders.js';
+export {
+  readServiceSettings,
+  type StoredServiceSettings,
+  setEstimatedYearlyCaseload,
+} from './records/service-settings.js';
 export {
   DemographicsSchema,
   type EnrolmentInput,
@@ -153,7 +166,15 @@ export {
   type FollowUpQuery,
   followUpsByState,
 } from './views/follow-ups-by-state.js';
-export { KPI_MAX_PERIOD_DAYS, type KpiPeriod, type KpiReport, kpiReport } from './views/kpis.js';
+export {
+  type CompletenessReport,
+  type IdentificationReport,
+  KPI_MAX_PERIOD_DAYS,
+  type KpiFieldSummary,
+  type KpiPeriod,
+  type KpiReport,
+  kpiReport,
+} from './views/kpis.js';
 export {
   compareOverdueRows,
   OVERDUE_MAX_DAYS,

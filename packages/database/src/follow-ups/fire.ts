@@ -20,6 +20,7 @@ import { insertMany } from '../bulk-insert.js';
 import type { Queryable, Transaction } from '../client.js';
 import type { FollowUp, Prisma } from '../generated/prisma/client.js';
 import { type AuditInput, audit } from '../records/audit.js';
+import { refreshEpisodeKpis } from '../records/kpi-store.js';
 import { OUTBOX_KINDS } from '../records/plan-store.js';
 import { runWrite } from '../records/write-path.js';
 
@@ -274,6 +275,14 @@ export function fireFollowUps(
     }
     await markFired(tx, fired, now);
     await updateStepStatuses(tx, stepUpdates, now);
+    // The stored KPI results follow the plan steps, whoever writes them. A timer only moves a
+    // step between active statuses, which no measure reads, so this rewrites the same results;
+    // it is done anyway so that a measure that ever reads them cannot drift from the plan.
+    await refreshEpisodeKpis(
+      tx,
+      [...new Set(stepUpdates.map((u) => u.episodeId))],
+      options.settings,
+    );
     if (supersededReminders.length > 0) {
       await tx.reminder.updateMany({
         where: { id: { in: supersededReminders }, status: 'open' },

@@ -30,6 +30,7 @@ import { isUniqueViolation, withRetries } from '../errors.js';
 import type { Prisma, Role } from '../generated/prisma/client.js';
 import { audit } from './audit.js';
 import { collectIssues, RecordError } from './errors.js';
+import { storeEpisodeKpis } from './kpi-store.js';
 import { applySchedulingCommands, storePlanSteps } from './plan-store.js';
 
 export interface WriteOptions {
@@ -448,6 +449,25 @@ async function storeEnrolments(
       planVersion: 1,
     })),
   );
+  // Each episode's KPI results, from the plan just stored (kpi-store.ts).
+  await storeEpisodeKpis(
+    tx,
+    entries.map((e, i) => {
+      const plan = plans[i] as Plan;
+      const patient =
+        (known.get(e.patient.id)?.record as unknown as Patient | undefined) ?? e.patient;
+      return {
+        episodeId: e.episode.id,
+        fractureDate: effectiveEpisode(e.episode, e.history).fractureDate,
+        pathwayVersion: e.episode.pathwayVersion,
+        identifierKind: patient.identifier.kind,
+        steps: plan.steps,
+        events: e.history,
+        closure: plan.closure,
+      };
+    }),
+    settings,
+  );
   const { scheduled } = await applySchedulingCommands(
     tx,
     plans.map((plan) => ({ plan, commands: diffPlans(undefined, plan).commands })),
@@ -710,6 +730,22 @@ export async function recordEvent(
       },
     });
     await storePlanSteps(tx, [{ before, after, nurseId: record.nurseId, planVersion: version }]);
+    const events = [...record.events, event];
+    await storeEpisodeKpis(
+      tx,
+      [
+        {
+          episodeId: input.episodeId,
+          fractureDate: effectiveEpisode(record.episode, events).fractureDate,
+          pathwayVersion: record.episode.pathwayVersion,
+          identifierKind: record.patient.identifier.kind,
+          steps: after.steps,
+          events,
+          closure: after.closure,
+        },
+      ],
+      settings,
+    );
     await applySchedulingCommands(tx, [{ plan: after, commands }], now);
     // A step that stopped needing action closes its open reminders.
     const settledSteps = after.steps

@@ -1,27 +1,29 @@
 // FLS key performance indicators over a period, for the administrator's KPI page and its CSV.
 // Which episode counts towards which measure, and whether it met it, is packages/domain's
-// decision (episodeKpis, from the stored plan steps and the events the measures read); this file
-// only reads those inputs, episode by episode in batches, and adds the outcomes up.
+// decision (episodeKpiRecord, under each episode's own pathway version). The write path stores
+// each episode's results in episode_kpis in the same transaction as its plan
+// (records/kpi-store.ts); this file only adds the stored rows up in one SQL statement, reading a
+// pending result whose last day has passed as not met.
 //
-// The period selects episodes by fracture date, because every measure's window is measured from
-// the fracture date. Episodes are read in primary-key order (keyset on episodes.id), filtering on
-// the fracture date as they are read: one pass over the episodes' primary key for the whole
-// report, whatever the period, with each batch's plan steps and events read by their own primary
-// key and (episode_id, sequence) indexes.
+// The period selects episodes by fracture date (the corrected one), because every measure's
+// window is measured from it: an index range on episode_kpis (fracture_date).
 import {
-  type ClinicalEvent,
+  COMPLETENESS_RULE,
   DEFAULT_SERVICE_SETTINGS,
-  episodeKpis,
-  KPI_EVENT_TYPES,
-  KPI_STEP_IDS,
-  type KpiStep,
+  KPI_FIELDS,
+  KPI_LOGIC_VERSION,
+  type KpiCounts,
+  type KpiFieldDefinition,
+  type KpiId,
   type KpiSummary,
   KpiTally,
   type ServiceSettings,
-  type StepStatus,
+  serviceCalendar,
 } from '@vfx/domain';
 import type { Queryable } from '../client.js';
 import { RecordError } from '../records/errors.js';
+import { FIELD_COLUMNS, KPI_COLUMNS, RESULT_CODES } from '../records/kpi-store.js';
+import { readServiceSettings } from '../records/service-settings.js';
 
 /** The longest period a report covers (ten years). */
 export const KPI_MAX_PERIOD_DAYS = 3_660;
@@ -33,13 +35,54 @@ export interface KpiPeriod {
   readonly to: string;
 }
 
+export interface KpiFieldSummary {
+  readonly definition: KpiFieldDefinition;
+  readonly recorded: number;
+  readonly missing: number;
+  /** Not yet due: not counted yet. */
+  readonly notYetDue: number;
+  /** Where the field does not apply. */
+  readonly notExpected: number;
+  /** Missing as a percentage of recorded + missing; undefined when none are counted. */
+  readonly percentMissing: number | undefined;
+}
+
+/** FLS-DB KPI 1 over the period's episodes. */
+export interface CompletenessReport {
+  readonly fields: readonly KpiFieldSummary[];
+  /** Fields with more than 20% missing. */
+  readonly fieldsOverLimit: number;
+  /** FLS-DB's "good level of data completeness": fewer than five such fields. */
+  readonly good: boolean;
+}
+
+/** FLS-DB KPI 2 over the period, against the service's own estimate. */
+export interface IdentificationReport {
+  /** The service's own estimate of its yearly caseload (a service setting); undefined if unset. */
+  readonly estimatedYearlyCaseload: number | undefined;
+  /** The estimate pro rata to the period's length (days / 365). */
+  readonly expected: number | undefined;
+  /** Episodes in the period as a percentage of `expected`. */
+  readonly percent: number | undefined;
+  readonly days: number;
+}
+
 export interface KpiReport {
   readonly period: KpiPeriod;
   /** What was not yet due at this instant is pending. */
   readonly asOf: Date;
   /** Episodes with a fracture date in the period. */
   readonly episodes: number;
+  /**
+   * Episodes in the period whose stored results are missing or of an older KPI logic, so not in
+   * the figures (0 once the deploy's rebuild has run; the page says so otherwise).
+   */
+  readonly notMeasured: number;
+  /** The pathway versions the period's episodes are planned under. */
+  readonly pathwayVersions: readonly string[];
   readonly summaries: readonly KpiSummary[];
+  readonly completeness: CompletenessReport;
+  readonly identification: IdentificationReport;
 }
 
 const DAY_MS = 86_400_000;
@@ -60,125 +103,121 @@ function checkPeriod(period: KpiPeriod): void {
   if (problems.length > 0) throw RecordError.invalid(problems);
 }
 
-interface EpisodeSqlRow {
-  id: string;
-  closed_at: Date | null;
-  closure_reason: string | null;
-}
-interface StepSqlRow {
-  episode_id: string;
-  step_id: string;
-  status: string;
-  granularity: 'day' | 'exact' | null;
-  due: string | null;
-  completion: KpiStep['completion'] | null;
-}
-interface EventSqlRow {
-  episode_id: string;
-  data: ClinicalEvent;
-}
+// One row per distinct combination of results (a few hundred at most, however many episodes):
+// each result as it reads on the day ($3), a pending one past its last day being not met. Column
+// names are constants from kpi-store.ts; the values are parameters.
+const RESULT_COLUMNS = [...KPI_COLUMNS, ...FIELD_COLUMNS].map((c) => c.column);
+const REPORT_SQL = `
+  SELECT pathway_version,
+    ${RESULT_COLUMNS.map(
+      (c) =>
+        `CASE WHEN "${c}" = ${RESULT_CODES.pending} AND "${c}_until" < $3::date THEN ${RESULT_CODES['not-met']} ELSE "${c}" END AS "${c}"`,
+    ).join(',\n    ')},
+    count(*)::int AS episodes
+  FROM episode_kpis
+  WHERE fracture_date >= $1::date AND fracture_date <= $2::date AND logic_version = $4
+  GROUP BY ${RESULT_COLUMNS.map((_, i) => i + 2).join(', ')}, 1`;
 
-/** Batches whose steps and events are read at the same time (the pool has more connections). */
-const BATCHES_IN_FLIGHT = 3;
+type ReportRow = { pathway_version: string; episodes: number } & Record<string, number>;
+
+const RESULT_OF_CODE = new Map(
+  Object.entries(RESULT_CODES).map(([result, code]) => [code, result as keyof KpiCounts]),
+);
+const emptyCounts = (): KpiCounts => ({ met: 0, 'not-met': 0, pending: 0, excluded: 0 });
 
 /** The measures over every episode with a fracture date in the period, as of `asOf`. */
 export async function kpiReport(
   db: Queryable,
   period: KpiPeriod,
-  options: { asOf: Date; settings?: ServiceSettings; batchSize?: number },
+  options: { asOf: Date; settings?: ServiceSettings },
 ): Promise<KpiReport> {
   checkPeriod(period);
-  const settings = options.settings ?? DEFAULT_SERVICE_SETTINGS;
-  const batchSize = options.batchSize ?? 2_000;
+  const settings = {
+    ...DEFAULT_SERVICE_SETTINGS,
+    ...(await readServiceSettings(db)),
+    ...options.settings,
+  };
+  const today = serviceCalendar(settings).localDate(options.asOf.getTime());
+  const rows = await db.$queryRawUnsafe<ReportRow[]>(
+    REPORT_SQL,
+    period.from,
+    period.to,
+    today,
+    KPI_LOGIC_VERSION,
+  );
+  const [{ episodes }] = (await db.$queryRaw<{ episodes: number }[]>`
+    SELECT count(*)::int AS episodes FROM episodes
+    WHERE fracture_date >= ${period.from}::date AND fracture_date <= ${period.to}::date`) as [
+    { episodes: number },
+  ];
+
   const tally = new KpiTally();
-  const measure = async (episodes: readonly EpisodeSqlRow[]) => {
-    const { stepsOf, eventsOf } = await readInputs(
-      db,
-      episodes.map((e) => e.id),
-    );
-    for (const episode of episodes) {
-      tally.add(
-        episodeKpis({
-          steps: stepsOf.get(episode.id) ?? [],
-          events: eventsOf.get(episode.id) ?? [],
-          closure:
-            episode.closed_at && episode.closure_reason
-              ? { reason: episode.closure_reason, at: episode.closed_at.toISOString() }
-              : undefined,
-          asOf: options.asOf.getTime(),
-          settings,
-        }),
-      );
-    }
-  };
-  // The next batch of episode ids is cheap to find; reading a batch's steps and events is not,
-  // so a few batches are read at once.
-  const inFlight: Promise<void>[] = [];
-  try {
-    let after = '';
-    for (;;) {
-      const episodes = await db.$queryRaw<EpisodeSqlRow[]>`
-        SELECT e.id, e.closed_at, e.closure_reason FROM episodes e
-        WHERE e.id > ${after}
-          AND e.fracture_date >= ${period.from}::date AND e.fracture_date <= ${period.to}::date
-        ORDER BY e.id LIMIT ${batchSize}`;
-      if (episodes.length === 0) break;
-      if (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift();
-      inFlight.push(measure(episodes));
-      if (episodes.length < batchSize) break;
-      after = (episodes[episodes.length - 1] as EpisodeSqlRow).id;
-    }
-    await Promise.all(inFlight);
-  } catch (error) {
-    // Let the other batches finish before failing, so none is left running unobserved.
-    await Promise.allSettled(inFlight);
-    throw error;
-  }
-  return { period, asOf: options.asOf, episodes: tally.episodes, summaries: tally.summaries() };
-}
-
-/** A batch's KPI plan steps and the events the measures read, grouped by episode. */
-async function readInputs(db: Queryable, ids: readonly string[]) {
-  const stepIds = [...KPI_STEP_IDS];
-  // These steps are episode-level, so their key is their step id: the primary key finds them.
-  const steps = await db.$queryRaw<StepSqlRow[]>`
-    SELECT s.episode_id, s.step_id, s.status, s."window"->>'granularity' AS granularity,
-      s."window"->>'due' AS due,
-      -- A step that lost its completion (a retraction) may hold JSON null rather than SQL NULL.
-      CASE WHEN jsonb_typeof(s.completion) IS DISTINCT FROM 'object' THEN NULL ELSE jsonb_build_object(
-        'eventId', s.completion->'eventId', 'eventType', s.completion->'eventType',
-        'at', s.completion->'at', 'outcome', s.completion->'outcome') END AS completion
-    FROM plan_steps s
-    WHERE s.episode_id = ANY(${ids}) AND s.key = ANY(${stepIds}) AND s.step_id = ANY(${stepIds})`;
-  const events = await db.$queryRaw<EventSqlRow[]>`
-    SELECT c.episode_id, c.data FROM clinical_events c
-    WHERE c.episode_id = ANY(${ids}) AND c.type = ANY(${[...KPI_EVENT_TYPES]})
-    ORDER BY c.episode_id, c.sequence`;
-  const stepsOf = new Map<string, KpiStep[]>();
-  for (const row of steps) {
-    const list = stepsOf.get(row.episode_id) ?? [];
-    list.push({
-      stepId: row.step_id,
-      status: row.status as StepStatus,
-      window:
-        row.granularity && row.due ? { granularity: row.granularity, due: row.due } : undefined,
-      completion: row.completion ?? undefined,
-    });
-    stepsOf.set(row.episode_id, list);
-  }
-  const eventsOf = groupBy(events, (row) => row.episode_id);
-  return {
-    stepsOf,
-    eventsOf: new Map([...eventsOf].map(([id, rows]) => [id, rows.map((row) => row.data)])),
-  };
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
+  const byVersion = new Map<string, { episodes: number; counts: Map<string, KpiCounts> }>();
   for (const row of rows) {
-    const list = map.get(key(row));
-    if (list) list.push(row);
-    else map.set(key(row), [row]);
+    const version = byVersion.get(row.pathway_version) ?? { episodes: 0, counts: new Map() };
+    version.episodes += row.episodes;
+    for (const column of RESULT_COLUMNS) {
+      const counts = version.counts.get(column) ?? emptyCounts();
+      const result = RESULT_OF_CODE.get(Number(row[column]));
+      if (!result) throw new Error(`episode_kpis.${column} holds an unknown code ${row[column]}`);
+      counts[result] += row.episodes;
+      version.counts.set(column, counts);
+    }
+    byVersion.set(row.pathway_version, version);
   }
-  return map;
+  let measured = 0;
+  const fieldTotals = FIELD_COLUMNS.map(() => emptyCounts());
+  for (const [pathwayVersion, version] of byVersion) {
+    measured += version.episodes;
+    tally.addCounts(
+      pathwayVersion,
+      version.episodes,
+      Object.fromEntries(
+        KPI_COLUMNS.map(({ id, column }) => [id, version.counts.get(column) ?? emptyCounts()]),
+      ) as Record<KpiId, KpiCounts>,
+    );
+    FIELD_COLUMNS.forEach(({ column }, i) => {
+      const total = fieldTotals[i] as KpiCounts;
+      const some = version.counts.get(column) ?? emptyCounts();
+      for (const key of Object.keys(total) as (keyof KpiCounts)[]) total[key] += some[key];
+    });
+  }
+  const fields = KPI_FIELDS.map((definition, i): KpiFieldSummary => {
+    const c = fieldTotals[i] as KpiCounts;
+    const counted = c.met + c['not-met'];
+    return {
+      definition,
+      recorded: c.met,
+      missing: c['not-met'],
+      notYetDue: c.pending,
+      notExpected: c.excluded,
+      percentMissing: counted === 0 ? undefined : (100 * c['not-met']) / counted,
+    };
+  });
+  const fieldsOverLimit = fields.filter(
+    (f) =>
+      f.percentMissing !== undefined && f.percentMissing > COMPLETENESS_RULE.missingAbovePercent,
+  ).length;
+  const days = Math.round((Date.parse(period.to) - Date.parse(period.from)) / DAY_MS) + 1;
+  const estimate = settings.estimatedYearlyCaseload;
+  const expected = estimate === undefined ? undefined : (estimate * days) / 365;
+  return {
+    period,
+    asOf: options.asOf,
+    episodes,
+    notMeasured: Math.max(0, episodes - measured),
+    pathwayVersions: tally.pathwayVersions,
+    summaries: tally.summaries(),
+    completeness: {
+      fields,
+      fieldsOverLimit,
+      good: fieldsOverLimit < COMPLETENESS_RULE.fewerThanFields,
+    },
+    identification: {
+      estimatedYearlyCaseload: estimate,
+      expected,
+      percent: expected === undefined ? undefined : (100 * episodes) / expected,
+      days,
+    },
+  };
 }

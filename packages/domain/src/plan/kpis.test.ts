@@ -1,18 +1,34 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CURRENT_PATHWAY_VERSION, findPathway } from '../pathway/registry.js';
+import type { PathwayDefinition } from '../pathway/definition.js';
+import {
+  CURRENT_PATHWAY_VERSION,
+  createPathwayRegistry,
+  findPathway,
+  pathwayVersions,
+} from '../pathway/registry.js';
 import { SOURCE_DOCUMENTS } from '../pathway/sources.js';
+import { ROS_2022_V1 } from '../pathway/versions/ros-2022.1.js';
+import { ROS_2022_V2 } from '../pathway/versions/ros-2022.2.js';
 import { type Scenario, scenario } from '../testing/scenario.js';
 import {
+  COMPLETENESS_RULE,
+  episodeKpiRecord,
   episodeKpis,
-  KPI_DEFINITIONS,
+  KPI_FIELD_IDS,
   KPI_IDS,
-  KPI_STEP_IDS,
+  type KpiFieldId,
   type KpiId,
   type KpiOutcome,
   KpiTally,
+  kpiDefinitions,
+  kpiStepIds,
+  resolveKpiOutcome,
 } from './kpis.js';
+
+const KPI_DEFINITIONS = kpiDefinitions(CURRENT_PATHWAY_VERSION);
 
 const SEEDS = fileURLToPath(new URL('../../../../../shared/seeds/', import.meta.url));
 
@@ -28,7 +44,13 @@ const day = (n: number, time = '10:00:00Z') => {
 function measure(s: Scenario, asOf: string): Record<KpiId, KpiOutcome> {
   const plan = s.plan(asOf);
   const { events } = s.record(asOf);
-  const outcomes = episodeKpis({ steps: plan.steps, events, closure: plan.closure, asOf });
+  const outcomes = episodeKpis({
+    pathwayVersion: plan.pathwayVersion,
+    steps: plan.steps,
+    events,
+    closure: plan.closure,
+    asOf,
+  });
   expect(outcomes.map((o) => o.kpi)).toEqual([...KPI_IDS]);
   return Object.fromEntries(outcomes.map((o) => [o.kpi, o])) as Record<KpiId, KpiOutcome>;
 }
@@ -61,7 +83,8 @@ describe('KPI definitions', () => {
     expect(KPI_DEFINITIONS.map((k) => k.title)).toContain('Treatment started by first follow-up');
     for (const kpi of KPI_DEFINITIONS) {
       expect(kpi.sources.length, kpi.id).toBeGreaterThan(0);
-      expect(KPI_STEP_IDS).toContain(kpi.stepId);
+      expect(kpiStepIds()).toContain(kpi.stepId);
+      expect(kpi.flsDb.kpi, kpi.id).toMatch(/^KPI \d+$/);
       expect(kpi.met.length + kpi.counted.length + kpi.notCounted.length).toBeGreaterThan(60);
     }
     expect(KPI_DEFINITIONS.find((k) => k.id === 'fracture-risk-assessment')?.met).toContain(
@@ -76,7 +99,7 @@ describe('KPI definitions', () => {
         .replace(/-\s*\n\s*/g, '-')
         .replace(/\s+/g, ' ')
         .trim();
-    for (const kpi of KPI_DEFINITIONS) {
+    for (const kpi of pathwayVersions().flatMap((v) => kpiDefinitions(v))) {
       for (const source of kpi.sources) {
         const text = readFileSync(`${SEEDS}${SOURCE_DOCUMENTS[source.document].file}`, 'utf8');
         expect(words(text), source.quote).toContain(words(source.quote));
@@ -93,6 +116,7 @@ describe('episodeKpis: the step-based measures', () => {
       dxa: 'pending',
       'falls-assessment': 'pending',
       'bone-therapy-recommended': 'pending',
+      'strength-balance-16-weeks': 'pending',
       'follow-up-16-weeks': 'pending',
       'treatment-started-by-follow-up': 'pending',
       'adherence-52-weeks': 'excluded',
@@ -345,21 +369,262 @@ describe('KpiTally', () => {
     const episode = (s: Scenario) => {
       const plan = s.plan(asOf);
       return episodeKpis({
+        pathwayVersion: plan.pathwayVersion,
         steps: plan.steps,
         events: s.record(asOf).events,
         closure: plan.closure,
         asOf,
       });
     };
-    tally.add(episode(scenario({ fractureDate: FRACTURE }).add(day(10), frax)));
-    tally.add(episode(scenario({ fractureDate: FRACTURE }).add(day(95), frax)));
-    tally.add(episode(scenario({ fractureDate: FRACTURE }).add(day(20), frax)));
-    tally.add(episode(scenario({ fractureDate: '2025-04-01' })));
-    const frs = tally.summaries().find((s) => s.definition.id === 'fracture-risk-assessment');
+    tally.add(
+      CURRENT_PATHWAY_VERSION,
+      episode(scenario({ fractureDate: FRACTURE }).add(day(10), frax)),
+    );
+    tally.add(
+      CURRENT_PATHWAY_VERSION,
+      episode(scenario({ fractureDate: FRACTURE }).add(day(95), frax)),
+    );
+    tally.add(
+      CURRENT_PATHWAY_VERSION,
+      episode(scenario({ fractureDate: FRACTURE }).add(day(20), frax)),
+    );
+    tally.add(CURRENT_PATHWAY_VERSION, episode(scenario({ fractureDate: '2025-04-01' })));
+    const frs = tally.summaries().find((s) => s.id === 'fracture-risk-assessment');
     expect(frs).toMatchObject({ met: 2, notMet: 1, pending: 1, excluded: 0, eligible: 3 });
     expect(frs?.percentMet).toBeCloseTo(66.667, 2);
-    const adherence = tally.summaries().find((s) => s.definition.id === 'adherence-52-weeks');
+    const adherence = tally.summaries().find((s) => s.id === 'adherence-52-weeks');
     expect(adherence).toMatchObject({ eligible: 0, excluded: 4, percentMet: undefined });
     expect(tally.episodes).toBe(4);
+  });
+});
+
+describe('episodeKpis: strength and balance training by 16 weeks (FLS-DB KPI 8)', () => {
+  // Week 16 after the fracture is 2025-04-28 (the 16-week follow-up's due date).
+  const referred = (n: number) =>
+    scenario({ fractureDate: FRACTURE }).referral(day(n), 'individualised-exercise-programme');
+
+  it('met by a referral to an individualised exercise programme by week 16, even after week 12', () => {
+    expect(measure(referred(40), day(200))['strength-balance-16-weeks']).toMatchObject({
+      result: 'met',
+      reason: 'Done on 2025-02-15, by the due date 2025-04-28.',
+    });
+    expect(measure(referred(112), day(200))['strength-balance-16-weeks'].result).toBe('met');
+  });
+
+  it('not met when referred after week 16 or declined; pending until week 16 without a referral', () => {
+    expect(measure(referred(113), day(200))['strength-balance-16-weeks']).toMatchObject({
+      result: 'not-met',
+      reason: 'Done on 2025-04-29, after the due date 2025-04-28.',
+    });
+    const declined = scenario({ fractureDate: FRACTURE }).completeStep(
+      day(50),
+      'exercise-programme-referral',
+      'declined',
+    );
+    expect(measure(declined, day(60))['strength-balance-16-weeks'].result).toBe('not-met');
+    const none = scenario({ fractureDate: FRACTURE });
+    expect(measure(none, day(112))['strength-balance-16-weeks']).toMatchObject({
+      result: 'pending',
+      until: '2025-04-28',
+    });
+    expect(measure(none, day(113))['strength-balance-16-weeks'].result).toBe('not-met');
+  });
+
+  it('not counted where the referral does not apply (a red-flag episode leaves the conservative pathway)', () => {
+    const redFlag = scenario({ fractureDate: FRACTURE, neurologicalDeficit: true });
+    expect(measure(redFlag, day(200))['strength-balance-16-weeks'].result).toBe('excluded');
+  });
+});
+
+describe('episodeKpiRecord: data completeness fields (FLS-DB KPI 1)', () => {
+  const fields = (s: Scenario, asOf: string, identifierKind: 'nhs-number' | 'mrn' = 'mrn') => {
+    const plan = s.plan(asOf);
+    const record = episodeKpiRecord({
+      pathwayVersion: plan.pathwayVersion,
+      steps: plan.steps,
+      events: s.record(asOf).events,
+      closure: plan.closure,
+      identifierKind,
+    });
+    expect(record.fields.map((f) => f.field)).toEqual([...KPI_FIELD_IDS]);
+    return Object.fromEntries(record.fields.map((f) => [f.field, f])) as Record<
+      KpiFieldId,
+      (typeof record.fields)[number]
+    >;
+  };
+
+  it('recorded whatever the outcome or timing; not yet due is pending until the due date', () => {
+    const s = scenario({ fractureDate: FRACTURE })
+      .add(day(95), frax)
+      .completeStep(day(20), 'dxa-scan', 'not-indicated');
+    const f = fields(s, day(100));
+    expect(f['fracture-risk-assessment'].result).toBe('met');
+    expect(f.dxa.result).toBe('met');
+    expect(f['falls-assessment']).toMatchObject({ result: 'pending', until: '2025-04-06' });
+    expect(f['nhs-number'].result).toBe('not-met');
+    expect(fields(s, day(100), 'nhs-number')['nhs-number'].result).toBe('met');
+    expect(f['adherence-52-weeks'].result).toBe('excluded');
+    expect(f['treatment-status-at-follow-up'].result).toBe('excluded');
+  });
+
+  it('treatment status at follow-up is missing when the contact does not say and no start is recorded', () => {
+    const silent = scenario({ fractureDate: FRACTURE }).add(day(100), contact());
+    expect(fields(silent, day(110))['treatment-status-at-follow-up'].result).toBe('not-met');
+    const said = scenario({ fractureDate: FRACTURE }).add(
+      day(100),
+      contact({ treatmentStatus: 'not-started' }),
+    );
+    expect(fields(said, day(110))['treatment-status-at-follow-up'].result).toBe('met');
+  });
+
+  it('the rule is FLS-DB’s: fewer than five fields with more than 20% missing', () => {
+    expect(COMPLETENESS_RULE).toMatchObject({ missingAbovePercent: 20, fewerThanFields: 5 });
+    expect(COMPLETENESS_RULE.flsDb.kpi).toBe('KPI 1');
+  });
+});
+
+// A hypothetical later version that times DXA at 60 days instead of 90 (and says so in its KPI).
+const V3: PathwayDefinition = {
+  ...ROS_2022_V2,
+  version: 'ros-2022.3-test',
+  steps: ROS_2022_V2.steps.map((step) =>
+    step.id === 'dxa-scan' && step.window.granularity === 'day'
+      ? {
+          ...step,
+          kpi: 'DXA within 60 days',
+          window: { ...step.window, due: { days: 60 }, overdueAfter: { days: 60 } },
+        }
+      : step,
+  ),
+};
+const withV3 = createPathwayRegistry([ROS_2022_V1, ROS_2022_V2, V3], V3.version);
+
+describe('KPIs use each episode’s own pathway version', () => {
+  const measured = (s: Scenario, asOf: string, pathways = withV3) => {
+    const plan = s.plan(asOf);
+    const outcomes = episodeKpis({
+      pathwayVersion: plan.pathwayVersion,
+      steps: plan.steps,
+      events: s.record(asOf).events,
+      closure: plan.closure,
+      asOf,
+      pathways,
+    });
+    return { version: plan.pathwayVersion, outcomes };
+  };
+
+  it('an episode under ros-2022.1 and one under ros-2022.2 in the same period are each measured and described under their own version', () => {
+    const v1 = scenario({ fractureDate: FRACTURE, pathwayVersion: 'ros-2022.1' }).add(
+      day(30),
+      frax,
+    );
+    const v2 = scenario({
+      fractureDate: FRACTURE,
+      pathwayVersion: 'ros-2022.2',
+      episodeId: 'ep2',
+    }).add(day(95), frax);
+    const tally = new KpiTally();
+    for (const s of [v1, v2]) {
+      const { version, outcomes } = measured(s, day(120), undefined);
+      tally.add(version, outcomes);
+    }
+    expect(tally.pathwayVersions).toEqual(['ros-2022.1', 'ros-2022.2']);
+    const frs = tally.summaries().find((s) => s.id === 'fracture-risk-assessment');
+    expect(frs).toMatchObject({ met: 1, notMet: 1, eligible: 2 });
+    expect(frs?.definitions.map((d) => d.pathwayVersion)).toEqual(['ros-2022.1', 'ros-2022.2']);
+    expect(frs?.definition.pathwayVersion).toBe('ros-2022.2');
+    // Each version's wording is built from that version's own steps.
+    expect(kpiDefinitions('ros-2022.1').every((d) => d.pathwayVersion === 'ros-2022.1')).toBe(true);
+    expect(kpiDefinitions('ros-2022.1')[0]?.sources).toEqual(
+      kpiDefinitions('ros-2022.1')[0]?.sources,
+    );
+  });
+
+  it('a later version that times a measure differently does not change how an older episode counts, nor its wording', () => {
+    // DXA on day 75: within 90 days (ros-2022.2), not within 60 (the later version).
+    const older = scenario({
+      fractureDate: FRACTURE,
+      pathwayVersion: 'ros-2022.2',
+      pathways: withV3,
+    }).add(day(75), dxa);
+    const newer = scenario({
+      fractureDate: FRACTURE,
+      pathwayVersion: V3.version,
+      pathways: withV3,
+      episodeId: 'ep2',
+    }).add(day(75), dxa);
+    const a = measured(older, day(120));
+    const b = measured(newer, day(120));
+    expect(a.outcomes.find((o) => o.kpi === 'dxa')?.result).toBe('met');
+    expect(b.outcomes.find((o) => o.kpi === 'dxa')?.result).toBe('not-met');
+    const tally = new KpiTally(withV3);
+    tally.add(a.version, a.outcomes);
+    tally.add(b.version, b.outcomes);
+    const summary = tally.summaries().find((s) => s.id === 'dxa');
+    expect(summary).toMatchObject({ met: 1, notMet: 1 });
+    expect(summary?.definitions.map((d) => [d.pathwayVersion, d.title])).toEqual([
+      ['ros-2022.2', 'DXA within 90 days'],
+      ['ros-2022.3-test', 'DXA within 60 days'],
+    ]);
+    expect(summary?.definitions[0]?.met).toContain('within 90 days');
+    expect(summary?.definitions[1]?.met).toContain('within 60 days');
+  });
+
+  it('refuses an episode naming a version that is not published', () => {
+    expect(() => kpiDefinitions('ros-1999.1')).toThrow(/not published/);
+  });
+});
+
+describe('episodeKpiRecord: stored once, read on any later day', () => {
+  const EVENTS = [
+    frax,
+    dxa,
+    falls,
+    started,
+    { type: 'referral', referralType: 'individualised-exercise-programme' },
+    contact({ treatmentStatus: 'started' }),
+    contact({ takingAsPrescribed: true }),
+    { type: 'closure', reason: 'discharged' },
+  ] as const;
+
+  it('equals a fresh measurement on a later day when nothing was written in between', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ which: fc.nat(EVENTS.length - 1), at: fc.integer({ min: 1, max: 400 }) }),
+          {
+            maxLength: 6,
+          },
+        ),
+        fc.integer({ min: 1, max: 420 }),
+        fc.integer({ min: 0, max: 420 }),
+        (entries, written, extra) => {
+          const s = scenario({ fractureDate: FRACTURE });
+          let closed = false;
+          for (const entry of [...entries].sort((x, y) => x.at - y.at)) {
+            if (entry.at > written || closed) continue;
+            const event = EVENTS[entry.which];
+            if (event?.type === 'closure') closed = true;
+            s.add(day(entry.at), event as never);
+          }
+          const writtenAt = day(written, '18:00:00Z');
+          const plan = s.plan(writtenAt);
+          const stored = episodeKpiRecord({
+            pathwayVersion: plan.pathwayVersion,
+            steps: plan.steps,
+            events: s.record(writtenAt).events,
+            closure: plan.closure,
+          });
+          const readAt = day(written + extra, '19:00:00Z');
+          const today = readAt.slice(0, 10);
+          const fresh = measure(s, readAt);
+          const read = stored.outcomes.map((o) => resolveKpiOutcome(o, today));
+          expect(read.map((o) => [o.kpi, o.result])).toEqual(
+            Object.values(fresh).map((o) => [o.kpi, o.result]),
+          );
+        },
+      ),
+      { numRuns: 60, seed: 12 },
+    );
   });
 });

@@ -1,9 +1,9 @@
 import { parseInstant } from '../inputs/errors.js';
 import { effectiveHistory, timed } from '../inputs/history.js';
 import type { ClinicalEvent, EventOf, EventType } from '../inputs/schemas.js';
-import type { StepDefinition } from '../pathway/definition.js';
+import type { PathwayDefinition, StepDefinition } from '../pathway/definition.js';
 import type { StepStatus } from '../pathway/facts.js';
-import { CURRENT_PATHWAY_VERSION, findPathway } from '../pathway/registry.js';
+import { type PathwayRegistry, PUBLISHED_PATHWAYS } from '../pathway/registry.js';
 import type { SourceRef } from '../pathway/sources.js';
 import type { LocalDate, ServiceCalendar } from '../time/calendar.js';
 import {
@@ -17,6 +17,19 @@ import type { PlanCompletion, PlanWindow } from './types.js';
  * Fracture liaison service key performance indicators, measured per episode from its plan (the
  * steps that carry a `kpi` in the pathway definition, with their windows and completions) and
  * from the few recorded events a measure needs beyond that (follow-up contacts, therapy starts).
+ * They are the FLS-DB audit measures (Royal College of Physicians' Fracture Liaison Service
+ * Database) that apply to a vertebral fracture service; each definition names its FLS-DB KPI.
+ *
+ * Every episode is measured under its own pathway version (episode.pathwayVersion): the steps a
+ * measure reads, its wording and its sources come from that version's definition, never from
+ * the current one, so publishing a version does not change how older episodes count.
+ *
+ * A measure's result depends on the date only through "pending": an outcome that is pending
+ * carries `until`, the last day it can still be met, and is not met from the next day unless a
+ * write changes it. So the outcomes of an episode can be stored when it is written
+ * (episodeKpiRecord) and read on any later day (resolveKpiOutcome) without recomputing.
+ * Change KPI_LOGIC_VERSION with any change to how an episode counts: stored results of an older
+ * logic are rebuilt at deploy.
  *
  * The pathway's steps decide what is due and by when; this module only decides how one episode
  * counts towards each measure. Where the guidance does not define a denominator, the choice made
@@ -36,14 +49,39 @@ export const KPI_IDS = [
   'dxa',
   'falls-assessment',
   'bone-therapy-recommended',
+  'strength-balance-16-weeks',
   'follow-up-16-weeks',
   'treatment-started-by-follow-up',
   'adherence-52-weeks',
 ] as const;
 export type KpiId = (typeof KPI_IDS)[number];
 
+/**
+ * Bump with any change to how an episode counts towards a measure or a completeness field:
+ * stored per-episode results carry the version they were computed with, and the database
+ * rebuilds those of an older version (packages/database rebuildEpisodeKpis, run at deploy).
+ */
+export const KPI_LOGIC_VERSION = 2;
+
+/** Where a measure comes from in the FLS-DB audit (RCP Fracture Liaison Service Database). */
+export interface FlsDbMeasure {
+  /** "KPI 8". */
+  readonly kpi: string;
+  readonly name: string;
+  /** What FLS-DB measures, in our words, and how this service's measure relates to it. */
+  readonly explanation: string;
+}
+
+export const FLS_DB_SOURCE = {
+  title:
+    'Royal College of Physicians, Falls and Fragility Fracture Audit Programme: Fracture Liaison Service Database (FLS-DB) key performance indicators',
+  url: 'https://www.rcplondon.ac.uk/projects/outputs/fls-db-improvement-repository',
+} as const;
+
 export interface KpiDefinition {
   readonly id: KpiId;
+  /** The pathway version this wording and these steps come from. */
+  readonly pathwayVersion: string;
   readonly title: string;
   /** The pathway step the measure is read from. */
   readonly stepId: string;
@@ -54,6 +92,8 @@ export interface KpiDefinition {
   /** Which are left out, and why. */
   readonly notCounted: string;
   readonly sources: readonly SourceRef[];
+  /** The FLS-DB audit measure this is. */
+  readonly flsDb: FlsDbMeasure;
 }
 
 export type KpiResult = 'met' | 'not-met' | 'pending' | 'excluded';
@@ -63,6 +103,11 @@ export interface KpiOutcome {
   readonly result: KpiResult;
   /** Why, in words ("done on 2026-03-02, after the due date 2026-02-28"). */
   readonly reason: string;
+  /**
+   * For a pending result: the last day it can still be met. From the next day it is not met,
+   * unless something is recorded. Absent: pending until something is recorded.
+   */
+  readonly until?: LocalDate;
 }
 
 /** A plan step as the measures need it (a stored plan-step row carries exactly this). */
@@ -74,6 +119,8 @@ export interface KpiStep {
 }
 
 export interface EpisodeKpiInput {
+  /** The pathway version the episode is planned under (episode.pathwayVersion). */
+  readonly pathwayVersion: string;
   /** The episode's plan steps; only the KPI steps are read. */
   readonly steps: readonly KpiStep[];
   /**
@@ -85,6 +132,10 @@ export interface EpisodeKpiInput {
   /** The instant the measures are taken at: what is not yet due is pending. */
   readonly asOf: string | number;
   readonly settings?: ServiceSettings;
+  /** Where pathway versions are looked up; the published versions unless a test says otherwise. */
+  readonly pathways?: PathwayRegistry;
+  /** The patient's identifier kind, for the NHS number completeness field (not read otherwise). */
+  readonly identifierKind?: 'nhs-number' | 'mrn';
 }
 
 /** The event types the measures read besides the plan (plus retractions, which withdraw them). */
@@ -104,11 +155,9 @@ const ROS_TREATMENT_TAKEN: SourceRef = {
   quote: 'Treatment has been started and taken appropriately.',
 };
 
-const pathway = findPathway(CURRENT_PATHWAY_VERSION);
-
-function stepOf(stepId: string): StepDefinition {
-  const step = pathway?.steps.find((s) => s.id === stepId);
-  if (!step) throw new Error(`KPI step "${stepId}" is not in pathway ${CURRENT_PATHWAY_VERSION}`);
+function stepIn(pathway: PathwayDefinition, stepId: string): StepDefinition {
+  const step = pathway.steps.find((s) => s.id === stepId);
+  if (!step) throw new Error(`KPI step "${stepId}" is not in pathway ${pathway.version}`);
   return step;
 }
 
@@ -135,47 +184,96 @@ const ALREADY_TREATED_RULE =
 const CLOSED_RULE =
   'Episodes closed before the due date without it are not counted when the patient died or was transferred, and count as not met when discharged.';
 
-function stepMeasure(
-  id: KpiId,
-  stepId: string,
-  text: { met: string; counted: string; notCounted: string },
-): KpiDefinition {
-  const step = stepOf(stepId);
-  if (!step.kpi) throw new Error(`Step "${stepId}" names no KPI in the pathway definition`);
-  return { id, title: step.kpi, stepId, ...text, sources: sourcesOf(step) };
-}
-
-function buildDefinitions(): readonly KpiDefinition[] {
+function buildDefinitions(pathway: PathwayDefinition): readonly KpiDefinition[] {
+  const stepOf = (stepId: string) => stepIn(pathway, stepId);
   const within = (stepId: string) => dueOffset(stepOf(stepId));
+  const pathwayVersion = pathway.version;
+  const stepMeasure = (
+    id: KpiId,
+    stepId: string,
+    text: { met: string; counted: string; notCounted: string; flsDb: FlsDbMeasure },
+  ): KpiDefinition => {
+    const step = stepOf(stepId);
+    if (!step.kpi) throw new Error(`Step "${stepId}" names no KPI in pathway ${pathwayVersion}`);
+    return { id, pathwayVersion, title: step.kpi, stepId, ...text, sources: sourcesOf(step) };
+  };
   return [
     stepMeasure('fracture-risk-assessment', 'fracture-risk-assessment', {
       met: `A fracture risk assessment (FRAX or QFracture) recorded within ${within('fracture-risk-assessment')} of the fracture.`,
       counted: 'Every episode.',
       notCounted: `Episodes still within the ${within('fracture-risk-assessment')} are pending. "Not indicated" recorded for the step is not counted; declined counts as not met. ${CLOSED_RULE}`,
+      flsDb: {
+        kpi: 'KPI 4',
+        name: 'Time to FLS assessment',
+        explanation:
+          'FLS-DB counts the patients assessed by the FLS within 90 days of the fracture. Here the fracture risk assessment (FRAX or QFracture) is the record of that assessment.',
+      },
     }),
     stepMeasure('dxa', 'dxa-scan', {
       met: `A DXA result recorded within ${within('dxa-scan')} of the fracture.`,
       counted: 'Every episode where DXA is indicated.',
       notCounted: `DXA recorded as not indicated (the guidance: not where it would not change management, e.g. the very frail) is not counted. Episodes still within the ${within('dxa-scan')} are pending; declined counts as not met. ${CLOSED_RULE}`,
+      flsDb: {
+        kpi: 'KPI 5',
+        name: 'Time to DXA',
+        explanation:
+          'FLS-DB counts, of the patients for whom DXA was ordered or recommended, those scanned within 90 days of the fracture.',
+      },
     }),
     stepMeasure('falls-assessment', 'falls-risk-assessment', {
       met: `A falls risk assessment recorded within ${within('falls-risk-assessment')} of the fracture (the step's window).`,
       counted:
         'Every episode, whatever the age: the key practice points ask for a falls assessment in every patient with a vertebral fracture, although the FLS standard names people aged 65 or over.',
       notCounted: `Episodes still within the ${within('falls-risk-assessment')} are pending. "Not indicated" is not counted; declined counts as not met. ${CLOSED_RULE}`,
+      flsDb: {
+        kpi: 'KPI 6',
+        name: 'Falls assessment',
+        explanation:
+          'FLS-DB counts the patients who had a falls assessment or were referred or recommended for one. Here the falls risk assessment recorded by the FLS is counted.',
+      },
     }),
     stepMeasure('bone-therapy-recommended', 'bone-therapy-decision', {
       met: `Bone therapy recommended (recorded as done) or started within ${within('bone-therapy-decision')} of the fracture, or the therapy the patient was already taking reviewed (continue or change) by then. A recommendation the patient declined counts as met: it was made. ${ALREADY_TREATED_RULE}`,
       counted: 'Every episode where bone therapy is indicated.',
       notCounted: `Bone therapy recorded as not indicated, or stopped at a treatment review, is not counted. Episodes still within the ${within('bone-therapy-decision')} are pending. ${CLOSED_RULE}`,
+      flsDb: {
+        kpi: 'KPI 7',
+        name: 'Bone therapy recommended',
+        explanation:
+          'FLS-DB counts the patients who were recommended anti-osteoporosis medication.',
+      },
     }),
+    {
+      id: 'strength-balance-16-weeks',
+      pathwayVersion,
+      title: 'Strength and balance training by 16 weeks',
+      stepId: 'exercise-programme-referral',
+      met: `A referral to an individualised exercise programme (the pathway's step "${stepOf('exercise-programme-referral').title}", recorded as done) on or before the date 16 weeks after the fracture, the due date of the 16-week follow-up.`,
+      counted:
+        'Episodes on the conservative pathway, where the exercise programme referral applies. Every patient here has a vertebral fracture, a non-hip fracture in FLS-DB terms.',
+      notCounted: `Episodes where the step does not apply (red-flag and specialist-care branches) or was recorded as not indicated are not counted; declined counts as not met. Episodes before 16 weeks are pending. ${CLOSED_RULE}`,
+      sources: sourcesOf(stepOf('exercise-programme-referral')),
+      flsDb: {
+        kpi: 'KPI 8',
+        name: 'Strength and balance training',
+        explanation:
+          'FLS-DB counts the non-hip fracture patients who started strength and balance training within 16 weeks of the fracture. This service records the referral to an individualised exercise programme (targeting back extensor endurance, balance and function, graduated to progressive balance and strength training), not the first session, so the referral by week 16 is the evidence counted here.',
+      },
+    },
     stepMeasure('follow-up-16-weeks', 'fls-follow-up-16-weeks', {
       met: `An FLS follow-up contact in the step's window (from week 12) and by ${within('fls-follow-up-16-weeks')} after the fracture.`,
       counted: 'Every episode.',
       notCounted: `Episodes before the ${within('fls-follow-up-16-weeks')} are pending. "Not indicated" is not counted; declined counts as not met. ${CLOSED_RULE}`,
+      flsDb: {
+        kpi: 'KPI 9',
+        name: 'Monitoring contact 12 to 16 weeks',
+        explanation:
+          'FLS-DB counts the patients contacted by the FLS 12 to 16 weeks after the fracture.',
+      },
     }),
     {
       id: 'treatment-started-by-follow-up',
+      pathwayVersion,
       title: 'Treatment started by first follow-up',
       stepId: 'fls-follow-up-16-weeks',
       met: `Bone therapy started on or before the first FLS follow-up contact (the contact that completed the 16-week follow-up step), by a recorded start or as the contact reported. ${ALREADY_TREATED_RULE}`,
@@ -184,36 +282,196 @@ function buildDefinitions(): readonly KpiDefinition[] {
       notCounted:
         'Episodes without a follow-up contact yet are pending; closed before it, not counted. Bone therapy not indicated or reported "not recommended" is not counted, nor is an episode with no recommendation recorded by the contact.',
       sources: [...sourcesOf(stepOf('fls-follow-up-16-weeks')), ROS_TREATMENT_TAKEN],
+      flsDb: {
+        kpi: 'KPI 10',
+        name: 'Commenced bone therapy by 16 weeks',
+        explanation:
+          'FLS-DB counts, of the patients recommended bone therapy, those who had started it by 16 weeks after the fracture, as found at the monitoring contact. Here the first follow-up contact is that point.',
+      },
     },
     stepMeasure('adherence-52-weeks', 'fls-adherence-52-weeks', {
       met: `At the adherence check (from week 48, by ${within('fls-adherence-52-weeks')} after the fracture) the patient was taking bone therapy as prescribed.`,
       counted:
         'Episodes where bone therapy was started (the step applies only then). A check not made by the due date, or made without recording adherence, counts as not met: adherence was not confirmed.',
       notCounted: `Episodes without bone therapy are not counted; those before ${within('fls-adherence-52-weeks')} are pending. ${CLOSED_RULE}`,
+      flsDb: {
+        kpi: 'KPI 11',
+        name: 'Adherence at 52 weeks',
+        explanation:
+          'FLS-DB counts, of the patients who started bone therapy, those still taking it as prescribed 52 weeks after the fracture.',
+      },
     }),
   ];
 }
 
-export const KPI_DEFINITIONS: readonly KpiDefinition[] = buildDefinitions();
+const definitionsByPathway = new WeakMap<PathwayDefinition, readonly KpiDefinition[]>();
 
-/** The plan steps the measures read. */
-export const KPI_STEP_IDS: readonly string[] = [
-  ...new Set([...KPI_DEFINITIONS.map((k) => k.stepId), 'bone-therapy-decision']),
+/** The measures as one pathway definition words them (built once per definition). */
+export function kpiDefinitionsOf(pathway: PathwayDefinition): readonly KpiDefinition[] {
+  let definitions = definitionsByPathway.get(pathway);
+  if (!definitions) {
+    definitions = buildDefinitions(pathway);
+    definitionsByPathway.set(pathway, definitions);
+  }
+  return definitions;
+}
+
+/** The measures of one pathway version, in the order of KPI_IDS. */
+export function kpiDefinitions(
+  pathwayVersion: string,
+  pathways: PathwayRegistry = PUBLISHED_PATHWAYS,
+): readonly KpiDefinition[] {
+  const pathway = pathways.find(pathwayVersion);
+  if (!pathway) {
+    throw new Error(
+      `KPIs: pathway version "${pathwayVersion}" is not published (known: ${pathways.versions().join(', ')})`,
+    );
+  }
+  return kpiDefinitionsOf(pathway);
+}
+
+/** The plan steps the measures and completeness fields read, under any of the given versions. */
+export function kpiStepIds(pathways: PathwayRegistry = PUBLISHED_PATHWAYS): string[] {
+  const ids = new Set<string>(['bone-therapy-decision', 'fls-follow-up-16-weeks']);
+  for (const version of pathways.versions()) {
+    for (const definition of kpiDefinitions(version, pathways)) ids.add(definition.stepId);
+  }
+  for (const field of KPI_FIELDS) if (field.stepId) ids.add(field.stepId);
+  return [...ids];
+}
+
+// --- Data completeness fields ----------------------------------------------------------------
+
+/**
+ * The fields FLS-DB's data completeness measure (KPI 1) is counted over: the items the measures
+ * above are computed from, plus the NHS number. FLS-DB's own dataset has more fields (17 in its
+ * 2017 report); these are the ones this service records. A field is missing for an episode when
+ * nothing was recorded for it by its due date (any outcome, even declined or not indicated, or a
+ * late entry, counts as recorded); episodes not yet due, or where it does not apply, are not
+ * counted for that field.
+ */
+export const KPI_FIELD_IDS = [
+  'nhs-number',
+  'fracture-risk-assessment',
+  'dxa',
+  'falls-assessment',
+  'bone-therapy-decision',
+  'exercise-programme',
+  'follow-up-16-weeks',
+  'treatment-status-at-follow-up',
+  'adherence-52-weeks',
+] as const;
+export type KpiFieldId = (typeof KPI_FIELD_IDS)[number];
+
+export interface KpiFieldDefinition {
+  readonly id: KpiFieldId;
+  readonly title: string;
+  /** The plan step the field is read from, if any. */
+  readonly stepId?: string;
+  /** When the field counts as recorded. */
+  readonly recorded: string;
+}
+
+export const KPI_FIELDS: readonly KpiFieldDefinition[] = [
+  {
+    id: 'nhs-number',
+    title: 'NHS number',
+    recorded: 'The patient is identified by NHS number (not only a local MRN).',
+  },
+  {
+    id: 'fracture-risk-assessment',
+    title: 'Fracture risk assessment',
+    stepId: 'fracture-risk-assessment',
+    recorded: 'A FRAX or QFracture result, or an outcome for the step, by its due date.',
+  },
+  {
+    id: 'dxa',
+    title: 'DXA',
+    stepId: 'dxa-scan',
+    recorded: 'A DXA result, or an outcome for the step (e.g. not indicated), by its due date.',
+  },
+  {
+    id: 'falls-assessment',
+    title: 'Falls assessment',
+    stepId: 'falls-risk-assessment',
+    recorded: 'A falls risk assessment, or an outcome for the step, by its due date.',
+  },
+  {
+    id: 'bone-therapy-decision',
+    title: 'Bone therapy recommendation',
+    stepId: 'bone-therapy-decision',
+    recorded: 'A therapy start or a recorded recommendation outcome, by its due date.',
+  },
+  {
+    id: 'exercise-programme',
+    title: 'Exercise programme referral',
+    stepId: 'exercise-programme-referral',
+    recorded: 'A referral to an individualised exercise programme, or an outcome for the step.',
+  },
+  {
+    id: 'follow-up-16-weeks',
+    title: 'Follow-up contact (12 to 16 weeks)',
+    stepId: 'fls-follow-up-16-weeks',
+    recorded: 'A follow-up contact in the window, or an outcome for the step, by week 16.',
+  },
+  {
+    id: 'treatment-status-at-follow-up',
+    title: 'Treatment status at follow-up',
+    recorded:
+      'At the first follow-up contact, whether bone therapy had started (the contact says, or a start is recorded by then). Only episodes with that contact are counted.',
+  },
+  {
+    id: 'adherence-52-weeks',
+    title: 'Adherence at 52 weeks',
+    stepId: 'fls-adherence-52-weeks',
+    recorded:
+      'Whether the patient takes bone therapy as prescribed, recorded at the 52-week check (or an outcome for the step), by week 52.',
+  },
 ];
+
+export interface KpiFieldOutcome {
+  readonly field: KpiFieldId;
+  /** met = recorded, not-met = missing, pending = not yet due, excluded = not expected. */
+  readonly result: KpiResult;
+  readonly until?: LocalDate;
+}
+
+/** FLS-DB KPI 1: good data completeness is fewer than five fields with more than 20% missing. */
+export const COMPLETENESS_RULE = {
+  missingAbovePercent: 20,
+  fewerThanFields: 5,
+  flsDb: {
+    kpi: 'KPI 1',
+    name: 'Data completeness',
+    explanation:
+      'FLS-DB counts a service as having a good level of data completeness when fewer than five fields have more than 20% of their data missing. Here the rule is applied to the fields listed, over the episodes with a fracture date in the period.',
+  } satisfies FlsDbMeasure,
+} as const;
+
+/** FLS-DB KPI 2: identification against the service's own estimate of its yearly caseload. */
+export const IDENTIFICATION_MEASURE = {
+  title: 'Identification against the estimated caseload',
+  flsDb: {
+    kpi: 'KPI 2',
+    name: 'Identification (all fragility fractures)',
+    explanation:
+      "FLS-DB compares the patient records a service submits with its local estimated caseload. Here: episodes with a fracture date in the period, as a percentage of the service's own estimate of its yearly caseload (a service setting), pro rata to the length of the period. FLS-DB KPI 3 (the share of spine fractures) is not measured: every patient of this service has a vertebral fracture.",
+  } satisfies FlsDbMeasure,
+} as const;
 
 // --- Measuring one episode -------------------------------------------------------------------
 
 interface Context {
   readonly calendar: ServiceCalendar;
-  readonly today: LocalDate;
   readonly closure: EpisodeKpiInput['closure'];
   readonly closedOn: LocalDate | undefined;
 }
 
-const outcome = (kpi: KpiId, result: KpiResult, reason: string): KpiOutcome => ({
+const outcome = (kpi: KpiId, result: KpiResult, reason: string, until?: LocalDate): KpiOutcome => ({
   kpi,
   result,
   reason,
+  ...(until === undefined ? {} : { until }),
 });
 
 /** The last day the step counts as on time: its due date, as a local date. */
@@ -260,9 +518,8 @@ function measureStep(
       : outcome(kpi, 'not-met', `Episode closed (${closure.reason}) on ${closedOn} without it.`);
   }
   if (step.status === 'cancelled') return outcome(kpi, 'excluded', 'The step was cancelled.');
-  return context.today <= due
-    ? outcome(kpi, 'pending', `Not done yet; due by ${due}.`)
-    : outcome(kpi, 'not-met', `Not done by the due date ${due}.`);
+  // Not met from the day after `due` (resolveKpiOutcome), unless a write changes it.
+  return outcome(kpi, 'pending', `Not done yet; due by ${due}.`, due);
 }
 
 type Effective = ReadonlyMap<string, ClinicalEvent>;
@@ -414,23 +671,36 @@ function treatmentStartedByFollowUp(
   );
 }
 
-/** How one episode counts towards each measure, in the order of KPI_DEFINITIONS. */
-export function episodeKpis(input: EpisodeKpiInput): KpiOutcome[] {
-  const asOf = parseInstant(input.asOf, 'asOf');
-  const calendar = serviceCalendar(input.settings ?? DEFAULT_SERVICE_SETTINGS);
-  const context: Context = {
-    calendar,
-    today: calendar.localDate(asOf),
-    closure: input.closure,
-    closedOn: input.closure ? calendar.localDate(Date.parse(input.closure.at)) : undefined,
-  };
-  const known = input.events.map(timed).filter((item) => item.recordedAt <= asOf);
-  const events: Effective = new Map(
-    effectiveHistory(known).map((item) => [item.event.id, item.event]),
-  );
-  const step = (stepId: string) => input.steps.find((s) => s.stepId === stepId);
+/**
+ * The exercise programme referral, measured against the date 16 weeks after the fracture (the
+ * 16-week follow-up's due date in the episode's plan) instead of the referral step's own window.
+ */
+function strengthAndBalance(
+  referral: KpiStep | undefined,
+  followUp: KpiStep | undefined,
+  context: Context,
+): KpiOutcome {
+  const kpi: KpiId = 'strength-balance-16-weeks';
+  if (!referral || referral.status === 'not-applicable') {
+    return outcome(kpi, 'excluded', 'The exercise programme referral does not apply.');
+  }
+  if (!followUp?.window) return outcome(kpi, 'excluded', 'The plan has no 16-week date.');
+  return measureStep(kpi, { ...referral, window: followUp.window }, context, {
+    declined: 'not-met',
+    notApplicable: 'The exercise programme referral does not apply.',
+  });
+}
+
+type StepOf = (stepId: string) => KpiStep | undefined;
+
+function measureAll(
+  definitions: readonly KpiDefinition[],
+  step: StepOf,
+  context: Context,
+  events: Effective,
+): KpiOutcome[] {
   const indicated = 'The step does not apply to this episode.';
-  return KPI_DEFINITIONS.map((definition) => {
+  return definitions.map((definition) => {
     switch (definition.id) {
       case 'bone-therapy-recommended':
         return boneTherapyRecommended(step(definition.stepId), context, events);
@@ -443,6 +713,8 @@ export function episodeKpis(input: EpisodeKpiInput): KpiOutcome[] {
         );
       case 'adherence-52-weeks':
         return adherence(step(definition.stepId), context, events);
+      case 'strength-balance-16-weeks':
+        return strengthAndBalance(step(definition.stepId), step('fls-follow-up-16-weeks'), context);
       default:
         return measureStep(definition.id, step(definition.stepId), context, {
           declined: 'not-met',
@@ -452,10 +724,141 @@ export function episodeKpis(input: EpisodeKpiInput): KpiOutcome[] {
   });
 }
 
+const field = (id: KpiFieldId, result: KpiResult, until?: LocalDate): KpiFieldOutcome => ({
+  field: id,
+  result,
+  ...(until === undefined ? {} : { until }),
+});
+
+/** A field read from a step: recorded when the step has any completion. */
+function stepField(id: KpiFieldId, step: KpiStep | undefined, context: Context): KpiFieldOutcome {
+  if (!step || step.status === 'not-applicable') return field(id, 'excluded');
+  if (step.completion) return field(id, 'met');
+  const due = dueDate(step, context.calendar);
+  if (!due) return field(id, 'excluded');
+  const { closure, closedOn } = context;
+  if (closure && closedOn !== undefined && closedOn <= due) {
+    return field(
+      id,
+      closure.reason === 'died' || closure.reason === 'transferred' ? 'excluded' : 'not-met',
+    );
+  }
+  if (step.status === 'cancelled') return field(id, 'excluded');
+  return field(id, 'pending', due);
+}
+
+function completenessFields(
+  input: Pick<EpisodeKpiInput, 'identifierKind'>,
+  step: StepOf,
+  context: Context,
+  events: Effective,
+): KpiFieldOutcome[] {
+  return KPI_FIELDS.map((definition): KpiFieldOutcome => {
+    switch (definition.id) {
+      case 'nhs-number':
+        if (!input.identifierKind) return field(definition.id, 'excluded');
+        return field(definition.id, input.identifierKind === 'nhs-number' ? 'met' : 'not-met');
+      case 'treatment-status-at-follow-up': {
+        const done = step('fls-follow-up-16-weeks')?.completion;
+        if (done?.outcome !== 'done') return field(definition.id, 'excluded');
+        const contact = events.get(done.eventId);
+        const at = Date.parse(done.at);
+        const reported = contact?.type === 'follow-up-contact' && contact.treatmentStatus;
+        const started = [...events.values()].some(
+          (event) => event.type === 'bone-therapy-started' && Date.parse(event.occurredAt) <= at,
+        );
+        return field(definition.id, reported || started ? 'met' : 'not-met');
+      }
+      case 'adherence-52-weeks': {
+        const adherenceStep = step('fls-adherence-52-weeks');
+        const base = stepField(definition.id, adherenceStep, context);
+        const done = adherenceStep?.completion;
+        if (base.result !== 'met' || done?.outcome !== 'done') return base;
+        const check = events.get(done.eventId);
+        const known = check?.type === 'follow-up-contact' && check.takingAsPrescribed !== undefined;
+        return field(definition.id, known ? 'met' : 'not-met');
+      }
+      default:
+        return stepField(definition.id, step(definition.stepId as string), context);
+    }
+  });
+}
+
+/** One episode's measures and completeness fields, as stored: pending outcomes carry `until`. */
+export interface EpisodeKpiRecord {
+  readonly pathwayVersion: string;
+  readonly outcomes: readonly KpiOutcome[];
+  readonly fields: readonly KpiFieldOutcome[];
+}
+
+/**
+ * How one episode counts, whatever the day: what is not yet decided is pending with the last day
+ * it can still be met. Every recorded event is read (a stored result is rewritten by the write
+ * that records the next one). The write path stores this; resolveKpiOutcome reads it on a day.
+ */
+export function episodeKpiRecord(input: Omit<EpisodeKpiInput, 'asOf'>): EpisodeKpiRecord {
+  return measureEpisode(input, Number.POSITIVE_INFINITY);
+}
+
+function measureEpisode(input: Omit<EpisodeKpiInput, 'asOf'>, asOf: number): EpisodeKpiRecord {
+  const definitions = kpiDefinitions(input.pathwayVersion, input.pathways);
+  const calendar = serviceCalendar(input.settings ?? DEFAULT_SERVICE_SETTINGS);
+  const context: Context = {
+    calendar,
+    closure: input.closure,
+    closedOn: input.closure ? calendar.localDate(Date.parse(input.closure.at)) : undefined,
+  };
+  const known = input.events.map(timed).filter((item) => item.recordedAt <= asOf);
+  const events: Effective = new Map(
+    effectiveHistory(known).map((item) => [item.event.id, item.event]),
+  );
+  const step: StepOf = (stepId) => input.steps.find((s) => s.stepId === stepId);
+  return {
+    pathwayVersion: input.pathwayVersion,
+    outcomes: measureAll(definitions, step, context, events),
+    fields: completenessFields(input, step, context, events),
+  };
+}
+
+/** A stored result as it reads on `today`: pending past its last day is not met. */
+export function resolveKpiResult(
+  result: KpiResult,
+  until: LocalDate | undefined,
+  today: LocalDate,
+): KpiResult {
+  return result === 'pending' && until !== undefined && today > until ? 'not-met' : result;
+}
+
+/** A stored outcome as it reads on `today`. */
+export function resolveKpiOutcome(stored: KpiOutcome, today: LocalDate): KpiOutcome {
+  if (resolveKpiResult(stored.result, stored.until, today) === stored.result) return stored;
+  return outcome(stored.kpi, 'not-met', `Not done by the due date ${stored.until}.`);
+}
+
+/**
+ * How one episode counts towards each measure as of `asOf`, in the order of KPI_IDS, under the
+ * episode's own pathway version: episodeKpiRecord of the events recorded by then, read on the
+ * service's day of `asOf`.
+ */
+export function episodeKpis(input: EpisodeKpiInput): KpiOutcome[] {
+  const asOf = parseInstant(input.asOf, 'asOf');
+  const today = serviceCalendar(input.settings ?? DEFAULT_SERVICE_SETTINGS).localDate(asOf);
+  return measureEpisode(input, asOf).outcomes.map((o) => resolveKpiOutcome(o, today));
+}
+
 // --- Adding up -------------------------------------------------------------------------------
 
+export type KpiCounts = Record<KpiResult, number>;
+
 export interface KpiSummary {
+  readonly id: KpiId;
+  /** The current wording of the measure (the newest version among those counted). */
   readonly definition: KpiDefinition;
+  /**
+   * The measure as each pathway version counted in it words it, one per version (oldest first):
+   * every episode was measured under its own version.
+   */
+  readonly definitions: readonly KpiDefinition[];
   readonly met: number;
   readonly notMet: number;
   readonly pending: number;
@@ -466,18 +869,49 @@ export interface KpiSummary {
   readonly percentMet: number | undefined;
 }
 
-/** Counts outcomes per measure; feed it episodes in batches. */
+const emptyCounts = (): KpiCounts => ({ met: 0, 'not-met': 0, pending: 0, excluded: 0 });
+
+/**
+ * Counts outcomes per measure and pathway version: feed it episodes (add) or counts already
+ * added up by the database (addCounts).
+ */
 export class KpiTally {
-  private readonly counts = new Map<KpiId, Record<KpiResult, number>>(
-    KPI_IDS.map((id) => [id, { met: 0, 'not-met': 0, pending: 0, excluded: 0 }]),
-  );
+  private readonly counts = new Map<string, Map<KpiId, KpiCounts>>();
   private episodeCount = 0;
 
-  add(outcomes: readonly KpiOutcome[]): void {
+  constructor(private readonly pathways: PathwayRegistry = PUBLISHED_PATHWAYS) {}
+
+  private countsOf(pathwayVersion: string, kpi: KpiId): KpiCounts {
+    let byKpi = this.counts.get(pathwayVersion);
+    if (!byKpi) {
+      kpiDefinitions(pathwayVersion, this.pathways); // an unknown version fails here
+      byKpi = new Map();
+      this.counts.set(pathwayVersion, byKpi);
+    }
+    let counts = byKpi.get(kpi);
+    if (!counts) {
+      counts = emptyCounts();
+      byKpi.set(kpi, counts);
+    }
+    return counts;
+  }
+
+  /** One episode's outcomes, measured under `pathwayVersion`. */
+  add(pathwayVersion: string, outcomes: readonly KpiOutcome[]): void {
     this.episodeCount += 1;
-    for (const { kpi, result } of outcomes) {
-      const counts = this.counts.get(kpi);
-      if (counts) counts[result] += 1;
+    for (const { kpi, result } of outcomes) this.countsOf(pathwayVersion, kpi)[result] += 1;
+  }
+
+  /** Counts of `episodes` episodes under one version, already added up per measure. */
+  addCounts(
+    pathwayVersion: string,
+    episodes: number,
+    counts: Partial<Record<KpiId, Partial<KpiCounts>>>,
+  ): void {
+    this.episodeCount += episodes;
+    for (const [kpi, some] of Object.entries(counts) as [KpiId, Partial<KpiCounts>][]) {
+      const total = this.countsOf(pathwayVersion, kpi);
+      for (const [result, n] of Object.entries(some) as [KpiResult, number][]) total[result] += n;
     }
   }
 
@@ -485,12 +919,30 @@ export class KpiTally {
     return this.episodeCount;
   }
 
+  /** The pathway versions counted, in the registry's order. */
+  get pathwayVersions(): string[] {
+    return this.pathways.versions().filter((v) => this.counts.has(v));
+  }
+
   summaries(): KpiSummary[] {
-    return KPI_DEFINITIONS.map((definition) => {
-      const counts = this.counts.get(definition.id) as Record<KpiResult, number>;
+    const versions = this.pathwayVersions;
+    const current = this.pathways.current;
+    return KPI_IDS.map((id) => {
+      const counts = emptyCounts();
+      for (const version of versions) {
+        const some = this.counts.get(version)?.get(id);
+        if (some)
+          for (const result of Object.keys(counts) as KpiResult[]) counts[result] += some[result];
+      }
+      const definitions = (versions.length > 0 ? versions : [current]).map(
+        (version) =>
+          kpiDefinitions(version, this.pathways).find((d) => d.id === id) as KpiDefinition,
+      );
       const eligible = counts.met + counts['not-met'];
       return {
-        definition,
+        id,
+        definition: definitions[definitions.length - 1] as KpiDefinition,
+        definitions,
         met: counts.met,
         notMet: counts['not-met'],
         pending: counts.pending,

@@ -21,6 +21,17 @@ export const ServiceSettingsSchema = z.strictObject({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a local time HH:MM, e.g. 09:00' })
     .default('09:00'),
   bankHolidays: z.enum(['england-and-wales']).default('england-and-wales'),
+  /**
+   * The service's own estimate of how many patients it should identify in a year (the local
+   * estimated caseload FLS-DB KPI 2 compares identification with). Not a clinical rule and not
+   * given by FLS-DB: each service estimates its own. Unset: identification is not measured.
+   */
+  estimatedYearlyCaseload: z
+    .number({ error: 'must be a whole number of patients a year, e.g. 450' })
+    .int({ error: 'must be a whole number of patients a year, e.g. 450' })
+    .min(1, { error: 'must be at least 1 patient a year' })
+    .max(1_000_000, { error: 'must be at most 1,000,000 patients a year' })
+    .optional(),
 });
 export type ServiceSettingsInput = z.input<typeof ServiceSettingsSchema>;
 export type ServiceSettings = z.output<typeof ServiceSettingsSchema>;

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "episodes_fracture_date_idx" ON "episodes"("fracture_date");
