@@ -9,6 +9,7 @@ import { DRUGS } from './drugs.js';
 import { describeCondition } from './facts.js';
 import { describeSource, SOURCE_DOCUMENTS, type SourceRef } from './sources.js';
 import { describeLimitDays, RECORDED_VALUE_NAMES } from './staleness.js';
+import { stepEntries } from './step-entries.js';
 
 /**
  * docs/pathway.md, rendered from the definition so the document cannot drift from what the
@@ -64,7 +65,7 @@ export function renderPathwayDocument(
     '',
     '## Steps',
     '',
-    '| Step | Applies when | Anchor | Window (opens / due / overdue after) | Timing basis | Completed by | Source |',
+    '| Step | Applies when | Anchor | Window (opens / due / overdue after) | Timing basis | What satisfies it | Source |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const step of definition.steps) lines.push(stepRow(step));
@@ -150,16 +151,7 @@ function stepRow(step: StepDefinition): string {
   ]
     .filter(Boolean)
     .join('; ');
-  const completed = [
-    ...step.completedBy.map(
-      (rule) =>
-        `${rule.event}${rule.where ? ` (${describeCondition(rule.where)})` : ''}${rule.from === 'episode' ? '' : ` from ${rule.from}`}`,
-    ),
-    step.trigger.kind === 'next-dose' ? 'the next dose' : '',
-    'or step-completed',
-  ]
-    .filter(Boolean)
-    .join('; ');
+  const completed = satisfiedBy(step);
   const basis =
     step.window.timing.kind === 'guideline'
       ? 'guideline'
@@ -174,6 +166,30 @@ function stepRow(step: StepDefinition): string {
     .map((n) => `<br>*When ${cell(describeCondition(n.when))}:* ${cell(n.text)}`)
     .join('');
   return `| **${cell(step.title)}**${urgency}<br>\`${step.id}\`${notes} | ${cell(applies) || 'all patients'} | ${anchorText(step.trigger)} | ${windowText(step.window)} | ${cell(basis)} | ${cell(completed)} | ${step.sources.map(sourceCell).join('<br>')} |`;
+}
+
+/**
+ * What satisfies the step, as the step page offers it (stepEntries): the entries that complete
+ * it, the entry that ends it on purpose, the generic entry where it is allowed, and whether an
+ * entry made before the window opens counts.
+ */
+function satisfiedBy(step: StepDefinition): string {
+  const entries = stepEntries(step);
+  const parts = entries.offers.map((offer) => {
+    const entry = `\`${offer.event}\`${Object.keys(offer.fill).length > 0 ? ` (${Object.values(offer.fill).join(', ')})` : ''}`;
+    const condition = offer.condition ? ` when ${offer.condition}` : '';
+    if (offer.effect === 'completes-and-plans-next')
+      return `${entry}: completes it and plans the next`;
+    if (offer.effect === 'stops-therapy') return `${entry}: ends it on purpose (reason required)`;
+    return `${entry}${condition}: completes it`;
+  });
+  parts.push(
+    entries.generic
+      ? `\`step-completed\` as ${entries.generic.outcomes.join(', ')}`
+      : '`step-completed`: refused (a dose step is done only by the dose given)',
+  );
+  if (entries.early) parts.push(`*Early entries:* ${entries.early.says}`);
+  return parts.join('<br>');
 }
 
 function triggerCondition(trigger: StepTrigger): string {
