@@ -102,7 +102,7 @@ describe("the nurse's journey", () => {
       url.pathname.startsWith(`/episodes/${patient.episodeId}/steps/`),
     );
     await page.getByRole('heading', { level: 1, name: PAIN_REVIEW }).waitFor();
-    await page.getByRole('heading', { name: 'Record: Pain assessment' }).waitFor();
+    await page.getByRole('heading', { name: 'Record: a pain assessment' }).waitFor();
     await page.getByLabel('Pain at rest (NRS 0-10)').fill('7');
     await page.getByLabel('Pain on activity (NRS 0-10)').fill('9');
     await page.getByLabel('Limitation of daily activities').selectOption('severe');

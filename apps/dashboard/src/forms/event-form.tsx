@@ -32,55 +32,57 @@ export function EventForm(props: {
         fieldErrors={state.fieldErrors}
         labelOf={(name) => [...props.spec.fields, when].find((f) => f.name === name)?.label ?? name}
       />
-      <div className="field">
-        <label htmlFor="f-occurredAt">When it happened</label>
-        <input
-          id="f-occurredAt"
-          name="occurredAt"
-          type="datetime-local"
-          defaultValue={state.values.occurredAt}
-          aria-invalid={state.fieldErrors.occurredAt ? true : undefined}
-          aria-describedby={state.fieldErrors.occurredAt ? 'f-occurredAt-error' : undefined}
-          className="narrow-wide"
-        />
-        {state.fieldErrors.occurredAt ? (
-          <p id="f-occurredAt-error" className="field-error">
-            {state.fieldErrors.occurredAt}
-          </p>
-        ) : null}
-      </div>
-      {props.spec.fields.map((field) => (
-        <FormField
-          key={field.name}
-          spec={field}
-          value={state.values[field.name]}
-          error={state.fieldErrors[field.name]}
-        />
-      ))}
-      {props.spec.fields.some((f) => f.name === 'note') ? null : (
-        <FormField
-          spec={{ name: 'note', label: 'Note', kind: 'long-text', required: false }}
-          value={state.values.note}
-          error={state.fieldErrors.note}
-        />
-      )}
-      {props.spec.type === 'bone-therapy-stopped' ? (
-        <div className="field" id="f-confirm">
-          <label>
-            <input
-              type="checkbox"
-              name="confirm"
-              value="yes"
-              aria-invalid={state.fieldErrors.confirm ? true : undefined}
-            />{' '}
-            I confirm the therapy was stopped. Its doses and reviews end; no further dose is
-            planned.
-          </label>
-          {state.fieldErrors.confirm ? (
-            <p className="field-error">{state.fieldErrors.confirm}</p>
+      <div key={state.attempt ?? 0} className="stack">
+        <div className="field">
+          <label htmlFor="f-occurredAt">When it happened</label>
+          <input
+            id="f-occurredAt"
+            name="occurredAt"
+            type="datetime-local"
+            defaultValue={state.values.occurredAt}
+            aria-invalid={state.fieldErrors.occurredAt ? true : undefined}
+            aria-describedby={state.fieldErrors.occurredAt ? 'f-occurredAt-error' : undefined}
+            className="narrow-wide"
+          />
+          {state.fieldErrors.occurredAt ? (
+            <p id="f-occurredAt-error" className="field-error">
+              {state.fieldErrors.occurredAt}
+            </p>
           ) : null}
         </div>
-      ) : null}
+        {props.spec.fields.map((field) => (
+          <FormField
+            key={field.name}
+            spec={field}
+            value={state.values[field.name]}
+            error={state.fieldErrors[field.name]}
+          />
+        ))}
+        {props.spec.fields.some((f) => f.name === 'note') ? null : (
+          <FormField
+            spec={{ name: 'note', label: 'Note', kind: 'long-text', required: false }}
+            value={state.values.note}
+            error={state.fieldErrors.note}
+          />
+        )}
+        {props.spec.type === 'bone-therapy-stopped' ? (
+          <div className="field" id="f-confirm">
+            <label>
+              <input
+                type="checkbox"
+                name="confirm"
+                value="yes"
+                aria-invalid={state.fieldErrors.confirm ? true : undefined}
+              />{' '}
+              I confirm the therapy was stopped. Its doses and reviews end; no further dose is
+              planned.
+            </label>
+            {state.fieldErrors.confirm ? (
+              <p className="field-error">{state.fieldErrors.confirm}</p>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
       {state.preview ? <Preview preview={state.preview} /> : null}
       <div className="actions">
         {state.preview ? (

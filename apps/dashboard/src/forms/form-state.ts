@@ -8,6 +8,11 @@ export interface FormState {
   readonly error?: string;
   /** What saving the entry as typed would change in the plan; saving needs one. */
   readonly preview?: PreviewState;
+  /**
+   * Counts the submissions: the fields are drawn afresh for each one, because a form action
+   * resets the browser's form, and selects and radios would fall back to their first defaults.
+   */
+  readonly attempt?: number;
 }
 
 /** The domain's preview of an unsaved entry, as the form shows it and sends it back. */

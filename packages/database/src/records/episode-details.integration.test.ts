@@ -86,7 +86,13 @@ describe('correcting the enrolment details', () => {
     // What is pending is exactly what the corrected plan fires; the old reminders are cancelled
     // and the queue is told to remove them.
     const wanted = firing(result.plan, 'dxa-scan', later(2));
-    expect(wanted.map((t) => t.transition).sort()).toEqual(['due', 'overdue']);
+    // The status changes at the start of each day, the reminders on working mornings.
+    expect(wanted.map((t) => t.transition).sort()).toEqual([
+      'due',
+      'due-day',
+      'overdue',
+      'overdue-day',
+    ]);
     const after = await pendingOf(episodeId, 'dxa-scan');
     expect(after.map((f) => f.id).sort()).toEqual(wanted.map((t) => t.id).sort());
     expect(after.map((f) => f.fireAt).sort()).toEqual(wanted.map((t) => t.fireAt).sort());

@@ -634,7 +634,7 @@ async function catchUp(
     );
     const done = calendar.atLocalTime(day, clockTime(rng, 9, 16));
     const definition = findPathway(plan.pathwayVersion)?.steps.find((s) => s.id === step.stepId);
-    const entry = definition && catchUpEntry(step.key, stepEntries(definition), rng);
+    const entry = definition && catchUpEntry(step.key, stepEntries(definition, step.drug), rng);
     if (!entry) continue;
     await recordEvent(
       db,

@@ -90,7 +90,8 @@ describe('overdue steps across all caseloads', () => {
       nurseId: 'nurse-1',
       nurseName: 'nurse-1',
       status: 'overdue',
-      overdueAt: new Date('2026-08-03T08:00:00Z'),
+      // Overdue from the start of its overdue day (the guidance's date), not the reminder's hour.
+      overdueAt: new Date('2026-08-02T23:00:00Z'),
       daysOverdue: 106,
     });
     // In Kiribati (UTC+14) it is already 18 November: one more day.

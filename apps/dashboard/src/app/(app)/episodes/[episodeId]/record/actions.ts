@@ -75,9 +75,16 @@ async function saveEntry(
  */
 export async function recordEventAction(
   target: RecordTarget,
-  _previous: FormState,
+  previous: FormState,
   form: FormData,
 ): Promise<FormState> {
+  const state = await recordOrPreview(target, form);
+  // A new attempt number remounts the form's fields, so every one (selects and radios
+  // included) shows what was sent, not what the browser's form reset left.
+  return { ...state, attempt: (previous.attempt ?? 0) + 1 };
+}
+
+async function recordOrPreview(target: RecordTarget, form: FormData): Promise<FormState> {
   const user = await requireUser(['nurse']);
   const values = formValues(form);
   if (!EVENT_TYPES.includes(target.type)) {

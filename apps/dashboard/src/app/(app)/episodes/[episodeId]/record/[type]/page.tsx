@@ -71,7 +71,7 @@ export default async function RecordPage({
   // Reached from a step page, the entry that step needs arrives filled in (the dose's drug,
   // the referral's type), and the generic outcome offers only what the step allows.
   const stepDefinition = view.definition?.steps.find((s) => s.id === step?.stepId);
-  const entries = stepDefinition ? stepEntries(stepDefinition) : undefined;
+  const entries = stepDefinition ? stepEntries(stepDefinition, step?.drug) : undefined;
   const formSpec =
     eventType === 'step-completed' && entries ? genericCompletionSpec(entries) : spec;
   if (eventType === 'step-completed' && entries && !entries.generic) {

@@ -42,7 +42,7 @@ export default async function StepPage({
   if (!definition) notFound();
   // What the step accepts is the domain's rule: the form offers the entry that satisfies it
   // (for a dose, the dose given, which plans the next), never a generic "done" that would end it.
-  const entries = stepEntries(definition);
+  const entries = stepEntries(definition, step.drug);
   const [primary, ...others] = entries.offers.filter((offer) => offer.effect !== 'stops-therapy');
   const stops = entries.offers.filter((offer) => offer.effect === 'stops-therapy');
   const type = primary?.event ?? 'step-completed';
