@@ -148,7 +148,9 @@ function Preview({ preview }: { preview: PreviewState }) {
           {preview.changes.map((change) => (
             <li key={`${change.title}|${change.kind}|${change.after}`}>
               <strong>{change.title}</strong>
-              {change.kind === 'status' && change.before && change.after
+              {(change.kind === 'status' || change.kind === 'window') &&
+              change.before &&
+              change.after
                 ? `: ${change.before} → ${change.after}`
                 : change.kind === 'added'
                   ? ': added to the plan'

@@ -676,9 +676,35 @@ describe('previewing an entry before it is saved', () => {
       { episodeId, event: advice(5) },
       { actorId: 'nurse-1', now: later(10), expectedChangesDigest: preview.digest },
     );
-    expect(changeDigest(saved.changes)).toBe(preview.digest);
+    expect(changeDigest(saved.changes, saved.event.id)).toBe(preview.digest);
     expect(saved.plan.steps.find((s) => s.key === 'self-management-advice')?.status).toBe(
       'completed',
+    );
+  });
+
+  // A severe pain score starts a review keyed by the entry's own id, which the preview and the
+  // save draw afresh: the save must still match the preview.
+  it('saves an entry that starts a step of its own as previewed', async () => {
+    await enrolPatient(db, current, actor);
+    const severe = {
+      type: 'pain-assessment',
+      nrsAtRest: 8,
+      nrsOnActivity: 9,
+      functionalLimitation: 'severe',
+      occurredAt: later(5).toISOString(),
+    };
+    const options = { actorId: 'nurse-1', now: later(10) };
+    const preview = await previewEvent(db, { episodeId, event: severe }, options);
+    expect(preview.changes.map((c) => `${c.kind} ${c.stepKey.split('~')[0]}`)).toContain(
+      'added severe-pain-review',
+    );
+    const saved = await recordEvent(
+      db,
+      { episodeId, event: severe },
+      { ...options, expectedChangesDigest: preview.digest },
+    );
+    expect(saved.plan.steps.some((s) => s.key === `severe-pain-review~${saved.event.id}`)).toBe(
+      true,
     );
   });
 

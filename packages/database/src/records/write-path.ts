@@ -576,7 +576,6 @@ function stampEvent(input: unknown, actorId: string, now: Date): unknown {
   };
 }
 
-/** Records one clinical event on an episode and carries the plan's changes to the queue. */
 /** An entry checked against its episode, with the plans without and with it. */
 interface PlannedEntry {
   readonly record: NonNullable<Awaited<ReturnType<typeof loadEpisodeRecord>>>;
@@ -648,7 +647,7 @@ export async function previewEvent(
   const stamped = stampEvent(input.event, options.actorId, now);
   const actor = await requireActor(db, options.actorId);
   const planned = await planEntry(db, input, stamped, actor.role, now, settings);
-  return previewEntry(planned.before, planned.after, input.focusStepKey);
+  return previewEntry(planned.before, planned.after, input.focusStepKey, planned.event.id);
 }
 
 /** The plan changed between the preview and the save: nothing was saved; here is the new preview. */
@@ -661,6 +660,7 @@ export class PreviewOutdatedError extends RecordError {
   }
 }
 
+/** Records one clinical event on an episode and carries the plan's changes to the queue. */
 export async function recordEvent(
   db: Queryable,
   input: RecordEventInput,
@@ -703,9 +703,9 @@ export async function recordEvent(
     const { commands, changes } = diffPlans(before, after);
     if (
       options.expectedChangesDigest !== undefined &&
-      changeDigest(changes) !== options.expectedChangesDigest
+      changeDigest(changes, event.id) !== options.expectedChangesDigest
     ) {
-      throw new PreviewOutdatedError(previewEntry(before, after, options.focusStepKey));
+      throw new PreviewOutdatedError(previewEntry(before, after, options.focusStepKey, event.id));
     }
     const version = record.row.version + 1;
 

@@ -53,8 +53,12 @@ describe('docs/clinical-safety/hazard-log.md', () => {
   it('cites only tests that exist, by file and by name', () => {
     const missing = references.filter(({ file, name }) => {
       const path = join(ROOT, file);
-      // Names are compared with the file's text, where long names may be split by the formatter.
-      return !existsSync(path) || !readFileSync(path, 'utf8').includes(name);
+      if (!existsSync(path)) return true;
+      const text = readFileSync(path, 'utf8');
+      // The name as a test's own name (a string literal), and not a test that is skipped.
+      const named = ["'", '"', '`'].some((quote) => text.includes(`${quote}${name}`));
+      const skipped = /\.(skip|todo)\(\s*$/.test(text.slice(0, text.indexOf(name) - 1));
+      return !named || skipped;
     });
     expect(missing).toEqual([]);
   });

@@ -105,7 +105,7 @@ describe('what satisfies each step', () => {
               throw error;
             }
             const after = computePlan({ ...parsed, events: [...parsed.events, event], asOf });
-            const preview = previewEntry(before, after, step.key);
+            const preview = previewEntry(before, after, step.key, event.id);
             expect(preview.focus?.after).toBeDefined();
             const replayed = parseEpisodeRecord(
               { ...record, events: [...record.events, entry] },
@@ -168,7 +168,7 @@ describe('what satisfies each step', () => {
     const [dose] = stepEntries(definition as never).offers;
     expect(dose).toMatchObject({ event: 'bone-therapy-dose', fill: { drug: 'denosumab' } });
     const after = base.add(asOf, { type: 'bone-therapy-dose', drug: 'denosumab' }).plan(asOf);
-    const preview = previewEntry(before, after, overdue?.key);
+    const preview = previewEntry(before, after, overdue?.key, 'dose');
     expect(preview.focus?.sentence).toMatch(
       /^"Denosumab dose due \(every 6 months\)" becomes Completed/,
     );
@@ -195,7 +195,7 @@ describe('what satisfies each step', () => {
     expect(early?.says).toMatch(/unremitting after 48 hours/);
     expect(early?.source?.quote).toMatch(/unremitting after 48 hours/);
     const after = admitted.pain(asOf, 5, 7, 'moderate').plan(asOf);
-    const preview = previewEntry(before, after, review?.key);
+    const preview = previewEntry(before, after, review?.key, 'early-pain');
     expect(preview.focus?.sentence).toMatch(
       /^"48-hour pain review \(admitted patients\)" stays Upcoming: /,
     );

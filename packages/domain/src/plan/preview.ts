@@ -42,7 +42,12 @@ export function statusWords(status: StepStatus): string {
  * Compares the plan without and with the unsaved entry. The step the entry was made from is
  * always described, even when nothing about it changes, so "it stays upcoming" is said out loud.
  */
-export function previewEntry(before: Plan, after: Plan, focusStepKey?: string): EntryPreview {
+export function previewEntry(
+  before: Plan,
+  after: Plan,
+  focusStepKey: string | undefined,
+  entryId: string,
+): EntryPreview {
   const { changes } = diffPlans(before, after);
   const was = before.steps.find((step) => step.key === focusStepKey);
   const now = after.steps.find((step) => step.key === focusStepKey);
@@ -59,17 +64,25 @@ export function previewEntry(before: Plan, after: Plan, focusStepKey?: string): 
   return {
     focus,
     changes: changes.filter(
-      (change) => change.stepKey !== focusStepKey || change.kind !== 'status',
+      (change) =>
+        !(change.stepKey === focusStepKey && change.kind === 'status') &&
+        // A step that had not started gives way to its first instance: not news to the nurse.
+        !(change.kind === 'removed' && change.before === 'not-applicable'),
     ),
-    digest: changeDigest(changes),
+    digest: changeDigest(changes, entryId),
   };
 }
 
-/** A short, stable fingerprint of a list of plan changes. */
-export function changeDigest(changes: readonly PlanChange[]): string {
+/**
+ * A short, stable fingerprint of a list of plan changes. The entry's own id is left out: a step
+ * an entry starts is keyed by it (a severe pain score's review), and the preview and the save
+ * give the same entry different ids.
+ */
+export function changeDigest(changes: readonly PlanChange[], entryId: string): string {
+  const own = (text: string | undefined) => (text ?? '').split(entryId).join('<this entry>');
   const text = changes
     .map((change) =>
-      [change.stepKey, change.kind, change.before ?? '', change.after ?? ''].join('|'),
+      [own(change.stepKey), change.kind, own(change.before), own(change.after)].join('|'),
     )
     .join('\n');
   // FNV-1a, 32 bits twice over different seeds: enough to tell two previews apart, no I/O.

@@ -204,4 +204,16 @@ describe('the documented plan', () => {
     };
     expect(planSchema().safeParse(broken).success).toBe(false);
   });
+
+  // A plan with a bone-therapy course: its dose steps carry their drug, and the documented plan
+  // (which a strict client enforces: no undocumented properties) must describe it.
+  it('describes the plan of a patient on a bone-therapy course, doses and all', () => {
+    const plan = scenario({ fractureDate: '2026-05-01' })
+      .add('2026-05-12T10:00:00Z', { type: 'bone-therapy-started', drug: 'denosumab' })
+      .plan('2026-12-17T12:00:00Z');
+    const json = JSON.parse(JSON.stringify(plan));
+    expect(json.steps.some((s: { drug?: string }) => s.drug === 'denosumab')).toBe(true);
+    const result = planSchema().safeParse(json);
+    expect(result.error?.issues ?? []).toEqual([]);
+  });
 });

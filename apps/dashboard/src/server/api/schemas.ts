@@ -5,6 +5,7 @@
 // against the document generated from them.
 import { DemographicsSchema, FOLLOW_UP_STATES } from '@vfx/database';
 import {
+  BONE_THERAPY_DRUGS,
   ClinicalEventSchema,
   EpisodeSchema,
   EVENT_TYPES,
@@ -222,6 +223,9 @@ export const PlanStepSchema = z.object({
     })
     .optional(),
   notes: z.array(text()),
+  drug: z.enum(BONE_THERAPY_DRUGS).optional().meta({
+    description: 'For a step of one bone-therapy course (its doses, its review): the drug.',
+  }),
 });
 
 export const PlanSchema = z.object({
