@@ -45,6 +45,8 @@ async function migrationsHash(): Promise<string> {
   return hash.digest('hex').slice(0, 12);
 }
 
+const DAY_MS = 86_400_000;
+
 /** Makes sure the migrated template exists; safe when several test processes race for it. */
 export async function ensureTemplateDatabase(): Promise<string> {
   const template = `vfx_template_${await migrationsHash()}`;
@@ -53,16 +55,25 @@ export async function ensureTemplateDatabase(): Promise<string> {
     try {
       const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
       if (exists.rowCount) return;
+      // Templates of other migrations may belong to another checkout testing on this server at
+      // this moment (another branch, CI): only those left untouched for a day are dropped.
       const stale = await client.query(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'vfx\\_template\\_%'",
+        `SELECT datname FROM pg_database
+          WHERE datname LIKE 'vfx\\_template\\_%'
+            AND coalesce(shobj_description(oid, 'pg_database'), '') < $1`,
+        [`built ${new Date(Date.now() - DAY_MS).toISOString()}`],
       );
       for (const row of stale.rows as { datname: string }[]) {
         await client.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
       }
       const building = `${template}_building`;
+      await client.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`);
       await client.query(`CREATE DATABASE "${building}"`);
       await deployMigrations(withDatabase(TEST_POSTGRES_URL, building));
       await client.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`);
+      await client.query(
+        `COMMENT ON DATABASE "${template}" IS 'built ${new Date().toISOString()}'`,
+      );
     } finally {
       await client.query('SELECT pg_advisory_unlock(824311001)');
     }
