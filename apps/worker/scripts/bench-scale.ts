@@ -26,8 +26,10 @@ import {
   CURRENT_PATHWAY_VERSION,
   computePlan,
   type EpisodeInput,
+  findPathway,
   type PatientInput,
   serviceCalendar,
+  stepEntries,
 } from '@vfx/domain';
 import { Queue, setDefaultBackendFactory, Worker } from 'bullmq';
 import { loadWorkerConfig } from '../src/config/env.js';
@@ -121,13 +123,23 @@ function syntheticPatient(n: number, now: number, random: () => number): Enrolme
   const history = plan.steps
     .filter((step) => step.status === 'due' || step.status === 'overdue')
     .slice(keepOverdue ? 1 : 0)
-    .map((step, i) => ({
-      id: `bench-${n}-done-${i}`,
-      type: 'step-completed',
-      stepKey: step.key,
-      outcome: 'done',
-      occurredAt: new Date(now - HOUR).toISOString(),
-    }));
+    .flatMap((step, i) => {
+      // What the pathway lets the generic entry record for this step ("done" only where the
+      // step has no entry of its own).
+      const definition = findPathway(plan.pathwayVersion)?.steps.find((s) => s.id === step.stepId);
+      const outcomes = definition ? (stepEntries(definition).generic?.outcomes ?? []) : [];
+      const outcome = outcomes.includes('done') ? 'done' : outcomes[0];
+      if (!outcome) return [];
+      return [
+        {
+          id: `bench-${n}-done-${i}`,
+          type: 'step-completed',
+          stepKey: step.key,
+          outcome,
+          occurredAt: new Date(now - HOUR).toISOString(),
+        },
+      ];
+    });
   const { patientId: _p, ...episodeBody } = episode;
   return {
     patient,
