@@ -85,4 +85,34 @@ describe('clinical safety at the point of care', () => {
     await page.getByText('You changed the entry after the preview').waitFor();
     expect(new URL(page.url()).searchParams.has('recorded')).toBe(false);
   });
+
+  test('a corrected fracture date shows the windows it moves before anything is saved', async ({
+    page,
+  }) => {
+    const patient = await demoPatient({ nurse: 'nurse2' });
+    await signIn(page, 'nurse2');
+    const patientPage = `/episodes/${patient.episodeId}`;
+    await page.goto(patientPage);
+    const history = page.getByRole('region', { name: 'History' }).locator('tbody tr');
+    const entriesBefore = await history.count();
+
+    await page.goto(`${patientPage}/record/episode-details-corrected`);
+    const fractureDate = page.getByLabel('Date of fracture');
+    const typed = await fractureDate.inputValue();
+    const dayBefore = new Date(Date.parse(`${typed}T12:00:00Z`) - 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    await fractureDate.fill(dayBefore);
+    await page.getByLabel('Why the details are corrected').fill('Fracture date mistyped');
+    await page.getByRole('button', { name: 'Check what this changes' }).click();
+    const preview = page.getByRole('region', { name: 'What saving this entry will change' });
+    await preview.waitFor();
+    expect(await preview.locator('li').count(), 'windows that move').toBeGreaterThan(0);
+    expect(await fractureDate.inputValue(), 'the date as typed, kept').toBe(dayBefore);
+    await screenshot(page, 'safety-4-details-correction-preview');
+
+    await page.goto(patientPage);
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    expect(await history.count(), 'entries in the history').toBe(entriesBefore);
+  });
 });

@@ -83,6 +83,33 @@ export function EventForm(props: {
           </div>
         ) : null}
       </div>
+      <PreviewActions
+        state={state}
+        pending={pending}
+        submitLabel={props.submitLabel}
+        cancelHref={props.cancelHref}
+      />
+    </form>
+  );
+}
+
+/**
+ * The preview of an unsaved entry with the buttons around it: "Check what this changes" first,
+ * then Save (which sends back what was previewed) or Check again.
+ */
+export function PreviewActions({
+  state,
+  pending,
+  submitLabel,
+  cancelHref,
+}: {
+  state: FormState;
+  pending: boolean;
+  submitLabel: string;
+  cancelHref: string;
+}) {
+  return (
+    <>
       {state.preview ? <Preview preview={state.preview} /> : null}
       <div className="actions">
         {state.preview ? (
@@ -100,7 +127,7 @@ export function EventForm(props: {
               className="button primary"
               disabled={pending}
             >
-              {pending ? 'Saving…' : props.submitLabel}
+              {pending ? 'Saving…' : submitLabel}
             </button>
             <button
               type="submit"
@@ -123,9 +150,9 @@ export function EventForm(props: {
             {pending ? 'Checking…' : 'Check what this changes'}
           </button>
         )}
-        <Link href={props.cancelHref}>Cancel</Link>
+        <Link href={cancelHref}>Cancel</Link>
       </div>
-    </form>
+    </>
   );
 }
 

@@ -43,32 +43,6 @@ export interface RecordTarget {
 }
 
 /**
- * Records the entry through the shared write path, then shows the patient page with what it
- * changed in the plan. Refused input comes back with the values as typed: its problems placed
- * by `place`, any other refusal as the form's message.
- */
-async function saveEntry(
-  episodeId: string,
-  event: Record<string, unknown>,
-  actorId: string,
-  values: Record<string, string>,
-  place: (issues: readonly InputIssue[]) => Pick<FormState, 'fieldErrors' | 'error'>,
-): Promise<FormState> {
-  let recordedId: string;
-  try {
-    recordedId = (await recordEvent(db(), { episodeId, event }, { actorId })).event.id;
-  } catch (error) {
-    if (!(error instanceof RecordError)) throw error;
-    return error.code === 'invalid-input'
-      ? { values, ...place(error.issues) }
-      : { values, fieldErrors: {}, error: error.message };
-  }
-  redirect(
-    `/episodes/${encodeURIComponent(episodeId)}?recorded=${encodeURIComponent(recordedId)}#changes`,
-  );
-}
-
-/**
  * Records one clinical entry through the shared write path. The domain's schemas decide what is
  * valid; their problems come back beside the fields with the values as typed, and nothing is
  * stored. On success the patient page shows what the entry changed in the plan.
@@ -109,39 +83,57 @@ async function recordOrPreview(target: RecordTarget, form: FormData): Promise<Fo
   const confirmProblem = confirmationProblem(target.type, form);
   if (confirmProblem) return { values, fieldErrors: { confirm: confirmProblem } };
 
-  // Nothing is saved without a preview of exactly these values; a value changed after the
-  // preview is previewed again instead of saved.
+  return previewOrSave(
+    { episodeId: target.episodeId, event, focusStepKey: target.focusStepKey },
+    user.id,
+    form,
+    values,
+    place,
+  );
+}
+
+/**
+ * Previews the entry, or saves it when the form sends back the preview of exactly these values:
+ * nothing is saved unseen, and a value changed after the preview is previewed again. The save
+ * applies exactly the previewed changes, or shows the new preview if the plan changed meanwhile.
+ * Refused input comes back with the values as typed: its problems placed by `place`, any other
+ * refusal as the form's message. On success the patient page shows what the entry changed.
+ */
+async function previewOrSave(
+  input: { episodeId: string; event: Record<string, unknown>; focusStepKey?: string },
+  actorId: string,
+  form: FormData,
+  values: Record<string, string>,
+  place: (issues: readonly InputIssue[]) => Pick<FormState, 'fieldErrors' | 'error'>,
+): Promise<FormState> {
+  const refused = (error: unknown): FormState => {
+    if (!(error instanceof RecordError)) throw error;
+    return error.code === 'invalid-input'
+      ? { values, ...place(error.issues) }
+      : { values, fieldErrors: {}, error: error.message };
+  };
   const previewed = form.get(PREVIEW_FIELDS.values);
   const digest = form.get(PREVIEW_FIELDS.digest);
-  const saving =
-    form.get(PREVIEW_FIELDS.intent) === 'save' &&
-    typeof digest === 'string' &&
-    previewed === previewedValuesOf(values);
-  const input = { episodeId: target.episodeId, event, focusStepKey: target.focusStepKey };
-  if (!saving) {
-    const again =
-      form.get(PREVIEW_FIELDS.intent) === 'save'
-        ? 'You changed the entry after the preview. Nothing was saved: check what it changes now, then save.'
-        : undefined;
+  const asked = form.get(PREVIEW_FIELDS.intent) === 'save';
+  if (!asked || typeof digest !== 'string' || previewed !== previewedValuesOf(values)) {
+    const again = asked
+      ? 'You changed the entry after the preview. Nothing was saved: check what it changes now, then save.'
+      : undefined;
     try {
-      const preview = await previewEvent(db(), input, { actorId: user.id });
+      const preview = await previewEvent(db(), input, { actorId });
       return { values, fieldErrors: {}, preview: await previewState(preview, values, again) };
     } catch (error) {
-      if (!(error instanceof RecordError)) throw error;
-      return error.code === 'invalid-input'
-        ? { values, ...place(error.issues) }
-        : { values, fieldErrors: {}, error: error.message };
+      return refused(error);
     }
   }
+  let recordedId: string;
   try {
     const recorded = await recordEvent(db(), input, {
-      actorId: user.id,
+      actorId,
       expectedChangesDigest: digest,
-      focusStepKey: target.focusStepKey,
+      focusStepKey: input.focusStepKey,
     });
-    redirect(
-      `/episodes/${encodeURIComponent(target.episodeId)}?recorded=${encodeURIComponent(recorded.event.id)}#changes`,
-    );
+    recordedId = recorded.event.id;
   } catch (error) {
     if (error instanceof PreviewOutdatedError) {
       return {
@@ -150,11 +142,11 @@ async function recordOrPreview(target: RecordTarget, form: FormData): Promise<Fo
         preview: await previewState(error.preview, values, error.message),
       };
     }
-    if (!(error instanceof RecordError)) throw error;
-    return error.code === 'invalid-input'
-      ? { values, ...place(error.issues) }
-      : { values, fieldErrors: {}, error: error.message };
+    return refused(error);
   }
+  redirect(
+    `/episodes/${encodeURIComponent(input.episodeId)}?recorded=${encodeURIComponent(recordedId)}#changes`,
+  );
 }
 
 /**
@@ -244,9 +236,14 @@ const DETAIL_FORM_FIELDS = [
  */
 export async function correctEpisodeDetailsAction(
   target: DetailsTarget,
-  _previous: FormState,
+  previous: FormState,
   form: FormData,
 ): Promise<FormState> {
+  const state = await correctDetails(target, form);
+  return { ...state, attempt: (previous.attempt ?? 0) + 1 };
+}
+
+async function correctDetails(target: DetailsTarget, form: FormData): Promise<FormState> {
   const user = await requireUser(['nurse']);
   const values = formValues(form);
   const zone = await userTimeZone();
@@ -276,20 +273,29 @@ export async function correctEpisodeDetailsAction(
     occurredAt: new Date().toISOString(),
     ...(target.supersedes ? { supersedes: target.supersedes } : {}),
   };
-  return saveEntry(target.episodeId, event, user.id, values, (problems) => {
-    // "Changes nothing" and problems with the correction being corrected concern the whole form.
-    // One changed detail can break several rules (a later fracture date after both the
-    // identification date and the admission): each is said beside that field.
-    const byPath = new Map<string, string[]>();
-    for (const issue of problems) {
-      const path =
-        issue.path === 'event.type' || issue.path === 'event.supersedes' ? '' : issue.path;
-      byPath.set(path, [...(byPath.get(path) ?? []), issue.message]);
-    }
-    const issues = [...byPath].map(([path, messages]) => ({ path, message: messages.join('; ') }));
-    const placed = placeIssues(issues, DETAIL_FORM_FIELDS, 'event.');
-    const { 'careSetting.admittedAt': admission, ...fieldErrors } = placed.fieldErrors;
-    if (admission) fieldErrors.admittedAt = admission;
-    return { ...placed, fieldErrors };
-  });
+  return previewOrSave(
+    { episodeId: target.episodeId, event },
+    user.id,
+    form,
+    values,
+    (problems) => {
+      // "Changes nothing" and problems with the correction being corrected concern the whole form.
+      // One changed detail can break several rules (a later fracture date after both the
+      // identification date and the admission): each is said beside that field.
+      const byPath = new Map<string, string[]>();
+      for (const issue of problems) {
+        const path =
+          issue.path === 'event.type' || issue.path === 'event.supersedes' ? '' : issue.path;
+        byPath.set(path, [...(byPath.get(path) ?? []), issue.message]);
+      }
+      const issues = [...byPath].map(([path, messages]) => ({
+        path,
+        message: messages.join('; '),
+      }));
+      const placed = placeIssues(issues, DETAIL_FORM_FIELDS, 'event.');
+      const { 'careSetting.admittedAt': admission, ...fieldErrors } = placed.fieldErrors;
+      if (admission) fieldErrors.admittedAt = admission;
+      return { ...placed, fieldErrors };
+    },
+  );
 }

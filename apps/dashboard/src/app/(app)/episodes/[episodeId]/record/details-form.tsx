@@ -1,8 +1,8 @@
 'use client';
 
-import Link from 'next/link';
 import { useActionState } from 'react';
 import type { FieldSpec } from '@/forms/event-fields';
+import { PreviewActions } from '@/forms/event-form';
 import { FormField } from '@/forms/fields';
 import type { FormState } from '@/forms/form-state';
 import { CareSettingFields, ErrorSummary, LevelsField } from '@/forms/parts';
@@ -42,67 +42,72 @@ export function DetailsForm(props: {
   return (
     <form action={action} className="stack event-form" noValidate>
       <ErrorSummary error={state.error} fieldErrors={e} labelOf={(name) => LABELS[name] ?? name} />
-      <LevelsField
-        name="vertebralLevels"
-        levels={props.levels}
-        value={v.vertebralLevels}
-        error={e.vertebralLevels}
-      />
-      <div className="grid-2">
+      {/* Drawn afresh for each submission, so checkboxes and selects keep what was sent. */}
+      <div key={state.attempt ?? 0} className="stack">
+        <LevelsField
+          name="vertebralLevels"
+          levels={props.levels}
+          value={v.vertebralLevels}
+          error={e.vertebralLevels}
+        />
+        <div className="grid-2">
+          {field({
+            name: 'fractureDate',
+            label: 'Date of fracture',
+            kind: 'date',
+            required: true,
+            hint: 'Or of symptom onset when the fracture date is not known.',
+          })}
+          {field({ name: 'identifiedOn', label: 'Identified on', kind: 'date', required: true })}
+        </div>
+        <div className="field">
+          <label>
+            <input
+              type="checkbox"
+              name="fractureDateEstimated"
+              value="yes"
+              defaultChecked={v.fractureDateEstimated === 'yes'}
+              aria-invalid={e.fractureDateEstimated ? true : undefined}
+              aria-describedby={
+                e.fractureDateEstimated ? 'f-fractureDateEstimated-error' : undefined
+              }
+              id="f-fractureDateEstimated"
+            />{' '}
+            The fracture date is estimated
+          </label>
+          {e.fractureDateEstimated ? (
+            <p id="f-fractureDateEstimated-error" className="field-error">
+              {e.fractureDateEstimated}
+            </p>
+          ) : null}
+        </div>
         {field({
-          name: 'fractureDate',
-          label: 'Date of fracture',
-          kind: 'date',
+          name: 'identification',
+          label: 'How it was identified',
+          kind: 'choice',
           required: true,
-          hint: 'Or of symptom onset when the fracture date is not known.',
+          options: props.identification,
         })}
-        {field({ name: 'identifiedOn', label: 'Identified on', kind: 'date', required: true })}
+        <CareSettingFields
+          setting={v.careSetting}
+          admittedAt={v.admittedAt}
+          settingError={e.careSetting}
+          admittedAtError={e.admittedAt}
+        />
+        {field({
+          name: 'note',
+          label: 'Why the details are corrected',
+          kind: 'long-text',
+          required: true,
+          hint: 'Shown in the history and the audit log, e.g. "Fracture date mistyped; the x-ray is dated 2 November".',
+        })}
       </div>
-      <div className="field">
-        <label>
-          <input
-            type="checkbox"
-            name="fractureDateEstimated"
-            value="yes"
-            defaultChecked={v.fractureDateEstimated === 'yes'}
-            aria-invalid={e.fractureDateEstimated ? true : undefined}
-            aria-describedby={e.fractureDateEstimated ? 'f-fractureDateEstimated-error' : undefined}
-            id="f-fractureDateEstimated"
-          />{' '}
-          The fracture date is estimated
-        </label>
-        {e.fractureDateEstimated ? (
-          <p id="f-fractureDateEstimated-error" className="field-error">
-            {e.fractureDateEstimated}
-          </p>
-        ) : null}
-      </div>
-      {field({
-        name: 'identification',
-        label: 'How it was identified',
-        kind: 'choice',
-        required: true,
-        options: props.identification,
-      })}
-      <CareSettingFields
-        setting={v.careSetting}
-        admittedAt={v.admittedAt}
-        settingError={e.careSetting}
-        admittedAtError={e.admittedAt}
+      <PreviewActions
+        state={state}
+        pending={pending}
+        submitLabel={props.submitLabel}
+        cancelHref={props.cancelHref}
       />
-      {field({
-        name: 'note',
-        label: 'Why the details are corrected',
-        kind: 'long-text',
-        required: true,
-        hint: 'Shown in the history and the audit log, e.g. "Fracture date mistyped; the x-ray is dated 2 November".',
-      })}
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={pending}>
-          {pending ? 'Saving…' : props.submitLabel}
-        </button>
-        <Link href={props.cancelHref}>Cancel</Link>
-      </div>
     </form>
   );
 }
