@@ -1,18 +1,10 @@
-import type { StepStatus } from '@vfx/domain';
+import { type StepStatus, statusWords } from '@vfx/domain';
 
-// Status is always written out; the colour only repeats what the words say.
-const STATUS_TEXT: Record<StepStatus, string> = {
-  upcoming: 'Upcoming',
-  open: 'Open',
-  due: 'Due',
-  overdue: 'Overdue',
-  completed: 'Completed',
-  'not-applicable': 'Not applicable',
-  cancelled: 'Cancelled',
-};
-
+// Status is always written out, in the domain's words (the preview uses the same); the colour
+// only repeats what the words say.
 export function statusText(status: string): string {
-  return STATUS_TEXT[status as StepStatus] ?? status;
+  // Statuses from stored rows are plain strings; an unknown one is shown as it is.
+  return statusWords(status as StepStatus) ?? status;
 }
 
 export function StatusBadge({ status, urgent }: { status: string; urgent?: boolean }) {

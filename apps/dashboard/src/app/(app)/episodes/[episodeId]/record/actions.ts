@@ -14,8 +14,6 @@ import {
   effectiveEpisode,
   effectiveEpisodeWithout,
   type InputIssue,
-  type StepStatus,
-  statusWords,
 } from '@vfx/domain';
 import { redirect } from 'next/navigation';
 import { detailsFromForm } from '@/forms/details-correction';
@@ -32,6 +30,7 @@ import { pastInstantFromForm } from '@/forms/past-instant';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
+import { statusText } from '@/ui/status';
 
 export interface RecordTarget {
   readonly episodeId: string;
@@ -171,8 +170,8 @@ async function previewState(
     changes: preview.changes.map((change) => ({
       title: change.title,
       kind: change.kind,
-      before: change.kind === 'status' ? statusText(change.before) : change.before,
-      after: change.kind === 'status' ? statusText(change.after) : change.after,
+      before: change.kind === 'status' ? statusOf(change.before) : change.before,
+      after: change.kind === 'status' ? statusOf(change.after) : change.after,
       reason: named(change.reason),
     })),
     digest: preview.digest,
@@ -181,8 +180,8 @@ async function previewState(
   };
 }
 
-const statusText = (status: string | undefined) =>
-  status === undefined ? undefined : statusWords(status as StepStatus);
+const statusOf = (status: string | undefined) =>
+  status === undefined ? undefined : statusText(status);
 
 /** "(entry <id>, recorded by <user id>)" in the domain's reasons becomes "(recorded by <name>)". */
 async function namePeople(texts: readonly string[]): Promise<(text: string) => string> {
