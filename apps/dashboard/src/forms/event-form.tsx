@@ -175,15 +175,15 @@ function Preview({ preview }: { preview: PreviewState }) {
           {preview.changes.map((change) => (
             <li key={`${change.title}|${change.kind}|${change.after}`}>
               <strong>{change.title}</strong>
-              {(change.kind === 'status' || change.kind === 'window') &&
-              change.before &&
-              change.after
+              {change.kind === 'status' && change.before && change.after
                 ? `: ${change.before} → ${change.after}`
-                : change.kind === 'added'
-                  ? ': added to the plan'
-                  : change.kind === 'removed'
-                    ? ': no longer in the plan'
-                    : ''}
+                : change.kind === 'window'
+                  ? ': its dates move'
+                  : change.kind === 'added'
+                    ? ': added to the plan'
+                    : change.kind === 'removed'
+                      ? ': no longer in the plan'
+                      : ''}
               . <span className="muted small">{change.reason}</span>
             </li>
           ))}
