@@ -33,8 +33,18 @@ export const WorkerEnvSchema = z.object({
   WORKER_CONCURRENCY: positiveInt(64),
   /** Follow-ups due within this many hours have queue jobs; later ones wait in the database. */
   SCHEDULE_HORIZON_HOURS: positiveInt(7 * 24),
-  /** How often every pending follow-up is checked against the queue, in seconds. */
+  /**
+   * How often every pending follow-up is checked against the queue, in seconds: the backstop for
+   * anything that goes wrong between the database and the queue.
+   */
   RECONCILE_INTERVAL_SECONDS: positiveInt(300),
+  /**
+   * How often the worker checks that the queue store still holds its data (marker fields, and
+   * Redis' run_id or the PostgreSQL job table), in milliseconds. A loss found this way is
+   * reconciled at once instead of at the next periodic run, so due steps are late by about this
+   * much plus the repair, not by up to RECONCILE_INTERVAL_SECONDS. Each check is a few key reads.
+   */
+  QUEUE_LOSS_CHECK_MS: positiveInt(1_000),
   /** How often the outbox is polled when no write has signalled it, in milliseconds. */
   OUTBOX_POLL_MS: positiveInt(250),
   /** How long a job stays locked to a worker before another may take it over (ms). */

@@ -60,6 +60,18 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  readonly queueLossDetected = new Counter({
+    name: 'vfx_queue_loss_detected_total',
+    help: 'Times this worker found that the queue store had lost data (flushed, restarted without persistence, truncated or dropped) and began repairing it.',
+    registers: [this.registry],
+  });
+
+  readonly queueLossLastDetected = new Gauge({
+    name: 'vfx_queue_loss_last_detected_timestamp_seconds',
+    help: 'When this worker last found that the queue store had lost data (0: never since it started).',
+    registers: [this.registry],
+  });
+
   readonly deliveries = new Counter({
     name: 'vfx_reminder_deliveries_total',
     help: 'E-mail reminder delivery attempts, by result.',

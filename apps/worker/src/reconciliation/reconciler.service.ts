@@ -11,6 +11,7 @@ import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
 import { Periodic } from '../periodic.js';
 import { Queues } from '../queue/queues.js';
+import { describeLoss, QueueStoreMarker } from '../queue/store-marker.js';
 import { CLOCK, type Clock, CONFIG, DATABASE, LOGGER, METRICS } from '../tokens.js';
 
 export interface ReconciliationReport {
@@ -24,20 +25,57 @@ export interface ReconciliationReport {
   readonly ms: number;
 }
 
+/** What /health/ready says about the queue store. */
+export interface QueueStoreStatus {
+  /** A loss was found and the reconciliation repairing it has not yet completed. */
+  readonly repairing: boolean;
+  readonly lastLossDetectedAt: Date | null;
+  /** What the last loss was, in words. */
+  readonly lastLoss: readonly string[];
+}
+
 const PAGE = 1000;
 const LIVE_STATES: JobType[] = ['delayed', 'waiting', 'prioritized', 'active', 'waiting-children'];
 const OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
+/**
+ * The periodic pass leaves younger pending deliveries to the outbox relay, which is queuing them
+ * (a job added twice is harmless; the age only spares the queue the extra adds).
+ */
+const DELIVERY_REQUEUE_MIN_AGE_MS = 60_000;
+/** How long start-up waits for the queue store to be marked, and shutdown for a check. */
+const MARK_AT_START_MS = 5_000;
+
+/** The promise's value, or 'timed out' if it takes longer than `ms`. */
+function within<T>(work: Promise<T>, ms: number): Promise<T | 'timed out'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed out'), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
- * Makes the queue agree with the database, at start-up and every RECONCILE_INTERVAL_SECONDS:
- * every pending follow-up due within the horizon gets its job (so follow-ups move into the queue
- * as their time approaches, and a queue that lost its data - Redis FLUSHALL - is refilled), a
- * failed job of a still-pending follow-up is retried, and jobs whose follow-up is no longer
- * pending are removed. Idempotent, so replicas may run it at the same time.
+ * Makes the queue agree with the database: every pending follow-up due within the horizon gets
+ * its job (so follow-ups move into the queue as their time approaches, and a queue that lost its
+ * data is refilled), a failed job of a still-pending follow-up is retried, jobs whose follow-up is
+ * no longer pending are removed, and pending e-mail deliveries without a job are queued again.
+ * Idempotent, so replicas may run it at the same time; within one worker, runs never overlap.
+ *
+ * It runs at start-up, every RECONCILE_INTERVAL_SECONDS as the backstop, and at once when the
+ * queue store is found to have lost data (checked every QUEUE_LOSS_CHECK_MS, see
+ * QueueStoreMarker): without that, a flushed or restarted Redis would leave every step due in the
+ * meantime late by up to the whole interval.
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly loop: Periodic;
+  private readonly loop: Periodic<ReconciliationReport>;
+  private readonly watch: Periodic<void>;
+  private readonly marker: QueueStoreMarker;
+  /** Set from a loss being found until a reconciliation started after it completes. */
+  private repair: { readonly detectedAt: Date; generation: number } | undefined;
+  private repairInFlight = false;
+  private lastLoss: { readonly at: Date; readonly lost: readonly string[] } | undefined;
+  private storeUnreachable = false;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -47,23 +85,148 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    // reconcile() logs and counts its own failures.
+    // reconcileOnce() logs and counts its own failures.
     this.loop = new Periodic(
-      () => this.reconcile(),
+      () => this.reconcileOnce(),
       config.RECONCILE_INTERVAL_SECONDS * 1000,
       () => undefined,
     );
+    this.marker = new QueueStoreMarker(queues.all());
+    this.watch = new Periodic(
+      () => this.checkStore(),
+      config.QUEUE_LOSS_CHECK_MS,
+      (error) => this.checkFailed(error),
+    );
   }
 
-  onApplicationBootstrap() {
+  async onApplicationBootstrap() {
+    // The store is marked before the first reconciliation reads the queue: a loss after that
+    // read then always removes a marker this worker knows of. A store that does not answer
+    // must not hold up the start (its commands wait for it); the checks mark it when it answers.
+    const marking = this.marker.mark();
+    const outcome = await within(marking, MARK_AT_START_MS).catch((error: Error) => error);
+    if (outcome instanceof Error) this.checkFailed(outcome);
+    else if (outcome === 'timed out') {
+      marking.catch(() => undefined);
+      this.checkFailed(new Error(`no answer within ${MARK_AT_START_MS} ms`));
+    }
     this.loop.start();
+    this.watch.start(this.config.QUEUE_LOSS_CHECK_MS);
   }
 
-  onModuleDestroy() {
-    return this.loop.stop();
+  async onModuleDestroy() {
+    // A check only reads (and re-marks); one stuck on a store that does not answer is left
+    // behind rather than holding up shutdown. A reconciliation in progress is waited for.
+    await within(this.watch.stop(), MARK_AT_START_MS);
+    await this.loop.stop();
   }
 
-  async reconcile(): Promise<ReconciliationReport> {
+  /** Reconciles now, or right after the run in progress (runs never overlap). */
+  reconcile(): Promise<ReconciliationReport> {
+    return this.loop.runNow();
+  }
+
+  storeStatus(): QueueStoreStatus {
+    return {
+      repairing: this.repair !== undefined,
+      lastLossDetectedAt: this.lastLoss?.at ?? null,
+      lastLoss: this.lastLoss?.lost ?? [],
+    };
+  }
+
+  /** One look at the queue store; a loss starts the repair without waiting for it. */
+  private async checkStore(): Promise<void> {
+    if (!this.marker.isMarked) {
+      // The store did not answer at start, so neither did the start-up reconciliation, most
+      // likely: it runs now instead of at the next interval.
+      await this.marker.mark();
+      this.storeReachable();
+      this.logger.info('queue store marked; reconciling what start-up could not');
+      this.reconcile().catch(() => undefined);
+      return;
+    }
+    const { lost, remarkedElsewhere } = await this.marker.inspect();
+    this.storeReachable();
+    if (lost.length > 0) {
+      const at = new Date();
+      const described = lost.map(describeLoss);
+      // One loss may show for several checks until it is repaired; it is counted once.
+      if (!this.repair) {
+        this.metrics.queueLossDetected.inc();
+        this.metrics.queueLossLastDetected.set(at.getTime() / 1000);
+        this.lastLoss = { at, lost: described };
+      }
+      this.logger.warn(
+        { lost: described, backend: this.config.queueBackend },
+        'the queue store lost data: repairing now (marking it again, then reconciling the queue with the database and re-queuing pending e-mails)',
+      );
+      this.startRepair(at);
+      await this.marker.remark(lost);
+      this.requestRepairRun();
+    } else if (remarkedElsewhere) {
+      this.logger.info(
+        'another worker marked the queue store again after a loss; reconciling here too',
+      );
+      this.startRepair(new Date());
+      this.requestRepairRun();
+    } else if (this.repair && !this.repairInFlight) {
+      // The last repair run failed (it logged why): try again.
+      this.requestRepairRun();
+    }
+  }
+
+  private startRepair(detectedAt: Date) {
+    this.repair ??= { detectedAt, generation: 0 };
+  }
+
+  /**
+   * A reconciliation that starts after now (Periodic.runNow): when one that started after the
+   * latest loss completes, the repair is done.
+   */
+  private requestRepairRun() {
+    const repair = this.repair;
+    if (!repair) return;
+    repair.generation += 1;
+    const generation = repair.generation;
+    this.repairInFlight = true;
+    this.loop.runNow().then(
+      (report) => {
+        if (this.repair !== repair || repair.generation !== generation) return;
+        this.repair = undefined;
+        this.repairInFlight = false;
+        this.logger.warn(
+          {
+            added: report.added,
+            deliveriesRequeued: report.deliveriesRequeued,
+            msSinceDetected: Date.now() - repair.detectedAt.getTime(),
+          },
+          'queue store repaired: every pending follow-up and e-mail has its job again',
+        );
+      },
+      () => {
+        if (this.repair === repair && repair.generation === generation) this.repairInFlight = false;
+      },
+    );
+  }
+
+  private checkFailed(error: Error) {
+    // Checked every second or so: an unreachable store is logged once, not every time (the
+    // readiness check reports it meanwhile).
+    if (this.storeUnreachable) return;
+    this.storeUnreachable = true;
+    this.logger.warn(
+      { err: error.message, backend: this.config.queueBackend },
+      'cannot check the queue store for lost data; retrying',
+    );
+  }
+
+  private storeReachable() {
+    if (!this.storeUnreachable) return;
+    this.storeUnreachable = false;
+    this.logger.info('the queue store answers again; checking it for lost data');
+  }
+
+  private async reconcileOnce(): Promise<ReconciliationReport> {
     const started = Date.now();
     try {
       const report = await this.run();
@@ -142,7 +305,10 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
         orphansRemoved += 1;
       }
     }
-    const deliveriesRequeued = await this.requeueDeliveries(now);
+    // While repairing a loss, every pending delivery without a job is re-queued, however young.
+    const deliveriesRequeued = await this.requeueDeliveries(now, {
+      minAgeMs: this.repair ? 0 : DELIVERY_REQUEUE_MIN_AGE_MS,
+    });
     const outboxPruned = await pruneOutbox(this.db, new Date(now.getTime() - OUTBOX_RETENTION_MS));
     return {
       pendingInHorizon: pending.length,
@@ -157,12 +323,12 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** E-mail deliveries still pending with no job (lost with the queue's data) are queued again. */
-  private async requeueDeliveries(now: Date): Promise<number> {
+  private async requeueDeliveries(now: Date, { minAgeMs }: { minAgeMs: number }): Promise<number> {
     const pending = await this.db.reminderDelivery.findMany({
       where: {
         channel: 'email',
         state: 'pending',
-        createdAt: { lt: new Date(now.getTime() - 60_000) },
+        createdAt: { lte: new Date(now.getTime() - minAgeMs) },
       },
       select: { id: true },
       take: 10_000,
