@@ -32,29 +32,36 @@ export class FollowUpHandlers {
   }
 
   readonly handlers: JobHandlers = {
-    'fire-follow-up': async ({ followUpId }) => {
-      const outcome = await this.batcher.submit(followUpId);
-      if (outcome.kind === 'applied') {
-        this.metrics.jobsProcessed.inc({ job: 'fire-follow-up', outcome: 'applied' });
-        this.metrics.followUpsFired.inc({ transition: outcome.transition });
-        this.metrics.firingLateness.observe(
-          { transition: outcome.transition },
-          outcome.latenessMs / 1000,
-        );
-        this.logger.info(
-          {
-            followUpId,
-            step: outcome.stepId,
-            transition: outcome.transition,
-            latenessMs: outcome.latenessMs,
-          },
-          'follow-up applied',
-        );
-      } else {
-        this.metrics.jobsProcessed.inc({ job: 'fire-follow-up', outcome: outcome.reason });
-        this.logger.debug({ followUpId, reason: outcome.reason }, 'follow-up skipped');
-      }
-      return outcome;
-    },
+    'fire-follow-up': ({ followUpId }) => this.apply(followUpId),
   };
+
+  /**
+   * Applies one follow-up now, in the next batch, if it is still pending and due (the database
+   * re-checks), and counts and logs the outcome. Its job runs this; so does the repair of a lost
+   * queue, for follow-ups already due (the job added for it then finds nothing to do).
+   */
+  async apply(followUpId: string): Promise<FireOutcome> {
+    const outcome = await this.batcher.submit(followUpId);
+    if (outcome.kind === 'applied') {
+      this.metrics.jobsProcessed.inc({ job: 'fire-follow-up', outcome: 'applied' });
+      this.metrics.followUpsFired.inc({ transition: outcome.transition });
+      this.metrics.firingLateness.observe(
+        { transition: outcome.transition },
+        outcome.latenessMs / 1000,
+      );
+      this.logger.info(
+        {
+          followUpId,
+          step: outcome.stepId,
+          transition: outcome.transition,
+          latenessMs: outcome.latenessMs,
+        },
+        'follow-up applied',
+      );
+    } else {
+      this.metrics.jobsProcessed.inc({ job: 'fire-follow-up', outcome: outcome.reason });
+      this.logger.debug({ followUpId, reason: outcome.reason }, 'follow-up skipped');
+    }
+    return outcome;
+  }
 }
