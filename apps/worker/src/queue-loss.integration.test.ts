@@ -3,11 +3,15 @@
 // notice within seconds and repair the queue itself, long before the periodic reconciliation
 // (here an hour away): no step fires much later than it would have, none twice, and each
 // reminder is e-mailed once.
-import { readdir, readFile } from 'node:fs/promises';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Database, enrolPatient, enrolPatients, sqlState } from '@vfx/database';
 import { admittedTestEnrolment } from '@vfx/database/testing';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BACKENDS,
@@ -28,7 +32,9 @@ const MAX_LATENESS_MS = 10_000;
 
 type Health = {
   status: string;
-  checks: { queueStore: { status: string; lastLossDetectedAt: string | null } };
+  checks: {
+    queueStore: { status: string; lastLossDetectedAt: string | null; lastLoss?: string[] };
+  };
 };
 
 async function health(worker: WorkerApp): Promise<{ code: number; body: Health }> {
@@ -283,4 +289,139 @@ describe.each(BACKENDS)('queue store loss on %s', (backend) => {
     expect(await worker.queues.followUps.getJob(review.id)).toBeTruthy();
     expect(await lossesDetected(worker)).toBe(1);
   });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function hasRedisServer(): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A Redis server of this test's own, which it may restart: the shared one must not be. */
+class PrivateRedis {
+  private child: ChildProcess | undefined;
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
+
+  static async start(): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(
+      await freePort(),
+      await mkdtemp(path.join(tmpdir(), 'vfx-redis-')),
+    );
+    await redis.run();
+    return redis;
+  }
+
+  get url() {
+    return `redis://127.0.0.1:${this.port}/0`;
+  }
+
+  /** With `keepData`, from a snapshot, as a Redis with persistence restarts; else empty. */
+  async restart({ keepData }: { keepData: boolean }) {
+    if (keepData) await this.command((redis) => redis.save());
+    await this.kill();
+    if (!keepData) await rm(path.join(this.dir, 'dump.rdb'), { force: true });
+    await this.run();
+  }
+
+  async stop() {
+    await this.kill();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private async run() {
+    // No snapshots of its own: only restart({ keepData: true }) writes one.
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', ''];
+    this.child = spawn('redis-server', [...args, '--appendonly', 'no', '--dir', this.dir], {
+      stdio: 'ignore',
+    });
+    await waitFor('the private Redis to answer', () =>
+      this.command((redis) => redis.ping()).catch(() => undefined),
+    );
+  }
+
+  private async kill() {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  private async command<T>(work: (redis: Redis) => Promise<T>): Promise<T> {
+    const redis = new Redis(this.url, { maxRetriesPerRequest: 0, retryStrategy: () => null });
+    redis.on('error', () => undefined);
+    try {
+      return await work(redis);
+    } finally {
+      redis.disconnect();
+    }
+  }
+}
+
+describe.runIf(BACKENDS.includes('redis'))('a Redis restart', () => {
+  it('is found by its run_id when the data survived, and by the markers too when it did not', async (context) => {
+    if (!hasRedisServer()) {
+      if (process.env.CI === 'true') throw new Error('CI needs redis-server for this test');
+      context.skip('no redis-server binary to run a Redis of this test’s own');
+    }
+    const redis = await PrivateRedis.start();
+    let env: TestEnvironment | undefined;
+    try {
+      env = await testEnvironment('redis', { REDIS_URL: redis.url });
+      const worker = await env.start();
+      await enrolPatient(env.db, admittedTestEnrolment(1, Date.now() + HOUR - 48 * HOUR), {
+        actorId: 'nurse-1',
+      });
+      const review = await env.db.followUp.findFirstOrThrow({
+        where: { stepKey: 'pain-review-48h', transition: 'due' },
+      });
+      await waitFor('the review job', () => worker.queues.followUps.getJob(review.id));
+      const found = async (count: number) =>
+        waitFor(
+          `loss number ${count} to be found`,
+          async () => {
+            // The count before readiness: the other way round, a loss found between the two
+            // reads would pair the new count with the previous loss.
+            const seen = await lossesDetected(worker).catch(() => 0);
+            const answer = await health(worker).catch(() => undefined);
+            return seen === count && answer?.body.status === 'ok'
+              ? answer.body.checks.queueStore.lastLoss
+              : undefined;
+          },
+          30_000,
+          100,
+        );
+
+      // A Redis with persistence restarts from its last snapshot: here everything survived,
+      // but what was written after a snapshot would not have, and only the run_id says so.
+      await redis.restart({ keepData: true });
+      expect(await found(1)).toEqual([expect.stringContaining('run_id changed')]);
+      expect(await worker.queues.followUps.getJob(review.id)).toBeTruthy();
+
+      // Without persistence, the markers are gone as well, and the repair queues the job again.
+      await redis.restart({ keepData: false });
+      const lost = await found(2);
+      expect(lost).toHaveLength(3);
+      expect(lost?.filter((what) => what.includes('lost its marker'))).toHaveLength(2);
+      await waitFor('the review job again', () => worker.queues.followUps.getJob(review.id));
+    } finally {
+      await env?.close();
+      await redis.stop();
+    }
+  }, 120_000);
 });
