@@ -113,7 +113,7 @@ describe.each(BACKENDS)('queue store loss on %s', (backend) => {
     env = undefined;
   });
 
-  it('a wipe during a burst of due steps is repaired in seconds: none fires over 10 s late or twice, each e-mail goes once', async () => {
+  it('a wipe during a burst of due steps is repaired in seconds: none fires over 10 s late or twice, every reminder is e-mailed, and the loss sends none twice', async () => {
     env = await testEnvironment(backend);
     const { db } = env;
     const dueFrom = Date.now() + LEAD_MS;
@@ -226,7 +226,7 @@ describe.each(BACKENDS)('queue store loss on %s', (backend) => {
     // A worker start under load, a burst, the wipe and the repair: a minute on a busy machine.
   }, 180_000);
 
-  it('says "reconciling" (HTTP 200) while it repairs a lost queue, and never takes an empty queue for a loss', async () => {
+  it('says it is reconciling (HTTP 200) while it repairs a lost queue, and never takes an empty queue for a loss', async () => {
     env = await testEnvironment(backend);
     const { db } = env;
     const worker = await env.start();
