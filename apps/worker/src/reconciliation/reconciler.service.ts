@@ -162,7 +162,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       }
       this.logger.warn(
         { lost: described, backend: this.config.queueBackend },
-        'the queue store lost data: repairing now (marking it again, then reconciling the queue with the database and re-queuing pending e-mails)',
+        'the queue store lost data: repairing now (marking it again, then reconciling the queue with the database: due follow-ups applied, pending e-mails queued again)',
       );
       this.startRepair(at);
       await this.marker.remark(lost);
