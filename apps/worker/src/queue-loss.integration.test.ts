@@ -73,13 +73,20 @@ async function wipeQueueStore(env: TestEnvironment) {
     SELECT tablename AS name FROM pg_tables WHERE schemaname = ${schema} AND tablename <> 'migration'`;
   expect(tables.map((t) => t.name)).toContain('job');
   const truncate = `TRUNCATE ${tables.map((t) => `"${schema}"."${t.name}"`).join(', ')} CASCADE`;
+  // TRUNCATE locks the tables one after another, BullMQ's statements in other orders, so they
+  // can deadlock. With a long deadlock_timeout here, BullMQ's side finds the deadlock first and
+  // gives way, as the jobs it was finishing are being wiped anyway; the retry is for the rest.
   for (let attempt = 1; ; attempt++) {
     try {
-      await env.db.$executeRawUnsafe(truncate);
+      await env.db.$transaction(
+        async (tx) => {
+          await tx.$executeRawUnsafe(`SET LOCAL deadlock_timeout = '20s'`);
+          await tx.$executeRawUnsafe(truncate);
+        },
+        { timeout: 60_000 },
+      );
       return;
     } catch (error) {
-      // TRUNCATE locks the tables one by one, BullMQ's statements in another order: when they
-      // deadlock, PostgreSQL may cancel the TRUNCATE. The wipe is the test's to finish.
       if (attempt >= 5 || sqlState(error) !== '40P01') throw error;
     }
   }
