@@ -266,6 +266,10 @@ describe.each(BACKENDS)('worker on %s', (backend) => {
   });
 
   it('after the queue loses all its data, reconciliation puts every pending job back', async () => {
+    // Only the reconciliation called below may repair the queue here: a worker that looks for
+    // the loss itself would repair it first (queue-loss.integration.test.ts tests that).
+    await worker.close();
+    worker = await env.start({ env: { QUEUE_LOSS_CHECK_MS: String(HOUR) } });
     const enrolled = [admittedDueIn(6 * HOUR), admittedDueIn(30 * HOUR), admittedDueIn(40 * HOUR)];
     for (const { input } of enrolled) await enrolPatient(env.db, input, { actorId: 'nurse-1' });
     const expected = await pendingIds(env);
