@@ -8,6 +8,8 @@ describe('worker configuration', () => {
       queueBackend: 'postgres',
       PORT: 3100,
       SCHEDULE_HORIZON_HOURS: 168,
+      RECONCILE_INTERVAL_SECONDS: 300,
+      QUEUE_LOSS_CHECK_MS: 1_000,
       EMAIL_REMINDERS: true,
     });
     expect(loadWorkerConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379' }).queueBackend).toBe(
