@@ -246,7 +246,7 @@ async function main(): Promise<void> {
         }),
       healthUrl: `${workerUrl}/health/ready`,
       startSeconds: 90,
-      // It finishes the jobs it is running; a job's lock outlasts this (JOB_LOCK_MS).
+      // It finishes the jobs it is running before it exits.
       graceSeconds: 35,
       prerequisite: databaseUp,
       say,
