@@ -1,7 +1,8 @@
 // npm start: the whole product on one machine with nothing installed but Node.js. Builds the
 // dashboard when its sources changed, starts PostgreSQL from a project-local folder (or uses
 // DATABASE_URL), migrates, seeds the demo on the first run, then runs the worker and the
-// dashboard until Ctrl-C, and stops everything in order: dashboard, worker, database.
+// dashboard until Ctrl-C (restarting either when it dies, see supervisor.ts), and stops
+// everything in order: dashboard, worker, database.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
