@@ -1,30 +1,30 @@
 // npm start: the whole product on one machine with nothing installed but Node.js. Builds the
 // dashboard when its sources changed, starts PostgreSQL from a project-local folder (or uses
 // DATABASE_URL), migrates, seeds the demo on the first run, then runs the worker and the
-// dashboard until Ctrl-C, and stops everything in order: dashboard, worker, database.
-import { type ChildProcess, spawn } from 'node:child_process';
+// dashboard until Ctrl-C (restarting either when it dies, see supervisor.ts), and stops
+// everything in order: dashboard, worker, database.
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, DEMO_PASSWORD, DEMO_USERS, rebuildEpisodeKpis } from '@vfx/database';
 import { EmbeddedPostgres } from '@vfx/database/embedded-postgres';
 import { deployMigrations } from '@vfx/database/migrations';
-import { type LauncherConfig, loadLauncherConfig, StartError } from './config.js';
+import { describeExit, startChild, stopChild, tail } from './child.js';
+import { loadLauncherConfig, StartError } from './config.js';
 import { prepareDemo } from './demo.js';
+import { postgresDied, postmasterAlive } from './postgres-watch.js';
+import { Supervisor } from './supervisor.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const DASHBOARD_DIR = path.join(ROOT, 'apps', 'dashboard');
 const WORKER_DIR = path.join(ROOT, 'apps', 'worker');
 
 const started = Date.now();
-const say = (line: string) => {
-  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
-  console.log(`[${seconds}s] ${line}`);
-};
+const elapsed = () => `[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s]`;
+const say = (line: string) => console.log(`${elapsed()} ${line}`);
 
 /** Refuses a port another program holds, naming the setting that moves it. */
 async function ensureFree(port: number, what: string, setting: string): Promise<void> {
@@ -107,103 +107,33 @@ async function claimDataDir(dataDir: string): Promise<void> {
   });
 }
 
-interface Child {
+/** Something the launcher runs and stops, in reverse order of starting. */
+interface Part {
   readonly name: string;
-  readonly process: ChildProcess;
-  readonly logFile: string;
-  readonly exited: Promise<number | null>;
+  stop(): Promise<void>;
 }
 
-/** Runs a program in its own process group, its output going to .data/logs/<name>.log. */
-async function startChild(
-  config: LauncherConfig,
-  name: string,
-  command: string,
-  args: string[],
-  cwd: string,
-  env: Record<string, string>,
-): Promise<Child> {
-  const logDir = path.join(config.dataDir, 'logs');
-  await mkdir(logDir, { recursive: true });
-  const logFile = path.join(logDir, `${name}.log`);
-  const log = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(command, args, {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { name, process: child, logFile, exited };
-}
-
-async function tail(file: string, lines = 20): Promise<string> {
-  try {
-    return (await readFile(file, 'utf8')).trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no output)';
-  }
-}
-
-/** Waits until `url` answers 200, or the child exits (then its log says why). */
-async function waitForHttp(child: Child, url: string, seconds: number): Promise<void> {
-  let exited = false;
-  void child.exited.then(() => {
-    exited = true;
-  });
-  for (let i = 0; i < seconds * 4; i++) {
-    if (exited) {
-      throw new StartError(
-        `The ${child.name} stopped while starting. Its last lines (${child.logFile}):\n${await tail(child.logFile)}`,
-      );
-    }
-    const ok = await fetch(url, { redirect: 'manual' }).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) return;
-    await sleep(250);
-  }
-  throw new StartError(
-    `The ${child.name} did not answer at ${url} within ${seconds} s (log: ${child.logFile}).`,
-  );
-}
-
-/** Asks a child to stop (SIGTERM to its group) and waits; forces it after a grace period. */
-async function stopChild(child: Child, graceSeconds: number): Promise<void> {
-  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
-  const group = -(child.process.pid as number);
-  try {
-    process.kill(group, 'SIGTERM');
-  } catch {
-    return;
-  }
-  const done = await Promise.race([
-    child.exited.then(() => true),
-    sleep(graceSeconds * 1000).then(() => false),
-  ]);
-  if (!done) {
-    try {
-      process.kill(group, 'SIGKILL');
-    } catch {}
-    await child.exited;
-  }
-}
+/**
+ * How often the embedded PostgreSQL is looked at: a check reads one small file, and within two
+ * seconds of its death the worker has hardly begun to fail on it.
+ */
+const POSTGRES_CHECK_MS = 2000;
 
 async function main(): Promise<void> {
   const config = loadLauncherConfig(process.env, ROOT);
-  const children: Child[] = [];
+  const logDir = path.join(config.dataDir, 'logs');
+  const parts: Part[] = [];
   let postgres: EmbeddedPostgres | undefined;
   let stopping: Promise<void> | undefined;
+  const watching = new AbortController();
 
   const stopAll = (why: string) => {
     stopping ??= (async () => {
+      watching.abort();
       say(`Stopping (${why})...`);
-      for (const child of [...children].reverse()) {
-        await stopChild(child, child.name === 'worker' ? 35 : 10);
-        say(`Stopped the ${child.name}.`);
+      for (const part of [...parts].reverse()) {
+        await part.stop();
+        say(`Stopped the ${part.name}.`);
       }
       if (postgres) {
         await postgres.stop();
@@ -278,23 +208,21 @@ async function main(): Promise<void> {
     const built = existsSync(stamp) && (await readFile(stamp, 'utf8')) === hash;
     if (!built) {
       say('Building the dashboard (the first time takes about a minute)...');
-      const build = await startChild(
-        config,
+      const build = startChild(
+        logDir,
         'dashboard-build',
         'npx',
         ['next', 'build', '--webpack'],
         DASHBOARD_DIR,
-        {
-          NEXT_TELEMETRY_DISABLED: '1',
-        },
+        { NEXT_TELEMETRY_DISABLED: '1' },
       );
-      children.push(build);
-      const code = await build.exited;
-      children.pop();
+      parts.push({ name: build.name, stop: () => stopChild(build, 10) });
+      const { code } = await build.exited;
+      parts.pop();
       if (stopping) return;
       if (code !== 0)
         throw new StartError(
-          `The dashboard did not build. Its last lines (${build.logFile}):\n${await tail(build.logFile, 40)}`,
+          `The dashboard did not build (${describeExit(await build.exited)}). Its last lines (${build.logFile}):\n${await tail(build.logFile, 40)}`,
         );
       await writeFile(stamp, hash);
       say('Built the dashboard.');
@@ -302,36 +230,56 @@ async function main(): Promise<void> {
 
     const dashboardUrl = `http://localhost:${config.dashboardPort}`;
     const workerUrl = `http://127.0.0.1:${config.workerPort}`;
-    const worker = await startChild(config, 'worker', 'npx', ['tsx', 'src/main.ts'], WORKER_DIR, {
-      DATABASE_URL: databaseUrl,
-      ...(config.redisUrl ? { REDIS_URL: config.redisUrl } : {}),
-      PORT: String(config.workerPort),
-      HOST: '127.0.0.1',
-      DASHBOARD_URL: dashboardUrl,
-      MAILBOX_DIR: path.join(config.dataDir, 'mailbox'),
+    // Without PostgreSQL nothing works: a child that died with it is not restarted, since the
+    // launcher is about to stop everything (below) and say why.
+    const postgresDir = postgres ? path.join(config.dataDir, 'postgres') : undefined;
+    const databaseUp = () => postgresDir === undefined || postmasterAlive(postgresDir);
+    const worker = new Supervisor({
+      name: 'worker',
+      start: () =>
+        startChild(logDir, 'worker', 'npx', ['tsx', 'src/main.ts'], WORKER_DIR, {
+          DATABASE_URL: databaseUrl,
+          ...(config.redisUrl ? { REDIS_URL: config.redisUrl } : {}),
+          PORT: String(config.workerPort),
+          HOST: '127.0.0.1',
+          DASHBOARD_URL: dashboardUrl,
+          MAILBOX_DIR: path.join(config.dataDir, 'mailbox'),
+        }),
+      healthUrl: `${workerUrl}/health/ready`,
+      startSeconds: 90,
+      // It finishes the jobs it is running before it exits.
+      graceSeconds: 35,
+      prerequisite: databaseUp,
+      say,
     });
-    children.push(worker);
-    const dashboard = await startChild(
-      config,
-      'dashboard',
-      'npx',
-      ['next', 'start', '--port', String(config.dashboardPort)],
-      DASHBOARD_DIR,
-      {
-        DATABASE_URL: databaseUrl,
-        SECURE_COOKIES: 'false',
-        WORKER_URL: workerUrl,
-        NEXT_TELEMETRY_DISABLED: '1',
-      },
-    );
-    children.push(dashboard);
+    parts.push(worker);
+    const dashboard = new Supervisor({
+      name: 'dashboard',
+      start: () =>
+        startChild(
+          logDir,
+          'dashboard',
+          'npx',
+          ['next', 'start', '--port', String(config.dashboardPort)],
+          DASHBOARD_DIR,
+          {
+            DATABASE_URL: databaseUrl,
+            SECURE_COOKIES: 'false',
+            WORKER_URL: workerUrl,
+            NEXT_TELEMETRY_DISABLED: '1',
+          },
+        ),
+      healthUrl: `${dashboardUrl}/sign-in`,
+      startSeconds: 90,
+      graceSeconds: 10,
+      prerequisite: databaseUp,
+      say,
+    });
+    parts.push(dashboard);
     say(
       `Starting the worker (queues on ${config.redisUrl ? 'Redis' : 'PostgreSQL'}) and the dashboard...`,
     );
-    await Promise.all([
-      waitForHttp(worker, `${workerUrl}/health/ready`, 90),
-      waitForHttp(dashboard, `${dashboardUrl}/sign-in`, 90),
-    ]);
+    await Promise.all([worker.firstStart(), dashboard.firstStart()]);
     if (stopping) return;
 
     console.log(`
@@ -344,15 +292,26 @@ ${DEMO_USERS.map((u) => `    ${u.role.padEnd(10)} ${u.email}`).join('\n')}
   E-mails are written to ${path.relative(ROOT, path.join(config.dataDir, 'mailbox'))}/ and never leave this machine.
   Press Ctrl-C to stop; the data stays for the next run.
 `);
-    // Running until a signal, or until a part stops by itself.
-    const first = await Promise.race(children.map((child) => child.exited.then(() => child)));
-    if (!stopping) {
-      console.error(
-        `The ${first.name} stopped unexpectedly. Its last lines (${first.logFile}):\n${await tail(first.logFile)}`,
-      );
-      await stopAll(`the ${first.name} stopped`);
-      process.exit(1);
-    }
+    // Running until a signal (the handler above stops everything), until restarting a child
+    // stops helping, or until PostgreSQL dies.
+    const postgresDeath = async (): Promise<string | undefined> => {
+      if (!postgresDir) return new Promise<never>(() => {});
+      if (!(await postgresDied(postgresDir, POSTGRES_CHECK_MS, watching.signal))) return undefined;
+      postgres = undefined;
+      const log = path.join(postgresDir, 'server.log');
+      return `PostgreSQL stopped unexpectedly. The worker and the dashboard cannot work without it, so everything stops; npm start starts it again, with the data as it was. Its log is ${log}; its last lines:\n${await tail(log)}`;
+    };
+    const ending = await Promise.race([
+      worker.keepRunning().then((message) => message && { message, why: 'the worker keeps dying' }),
+      dashboard
+        .keepRunning()
+        .then((message) => message && { message, why: 'the dashboard keeps dying' }),
+      postgresDeath().then((message) => message && { message, why: 'PostgreSQL died' }),
+    ]);
+    if (stopping || !ending) return;
+    console.error(`${elapsed()} ${ending.message}\n`);
+    await stopAll(ending.why);
+    process.exit(1);
   } catch (error) {
     if (stopping) return;
     console.error(error instanceof StartError ? `\n${error.message}\n` : error);

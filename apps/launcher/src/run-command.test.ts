@@ -1,7 +1,8 @@
 // The README's run command, as a newcomer runs it: `npm start` in a fresh copy of the repository
 // with nothing but Node.js. It must reach a dashboard where the demo nurse signs in and sees
 // today's worklist, stop cleanly on Ctrl-C leaving no process behind, start again in seconds
-// with the same data, and start afresh from a partial demo an older version left behind.
+// with the same data, and start afresh from a partial demo an older version left behind. A worker
+// that dies is restarted without losing a follow-up; a PostgreSQL that dies stops everything.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import {
   chmodSync,
@@ -9,6 +10,8 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
+  readlinkSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -16,8 +19,9 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDatabase, DEMO_PASSWORD, signIn } from '@vfx/database';
+import { createDatabase, DEMO_PASSWORD, enrolPatient, signIn } from '@vfx/database';
 import { EMBEDDED_PASSWORD, EMBEDDED_USER } from '@vfx/database/embedded-postgres';
+import { admittedTestEnrolment } from '@vfx/database/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -81,12 +85,31 @@ async function ready(run: Run, seconds: number): Promise<number> {
 async function interrupt(run: Run): Promise<void> {
   process.kill(-(run.process.pid as number), 'SIGINT');
   await run.exited;
+  await nothingLeft(run, 'Ctrl-C');
+}
+
+async function nothingLeft(run: Run, after: string): Promise<void> {
   const began = Date.now();
   while (leftovers().length > 0) {
     if (Date.now() - began > 90_000) {
-      throw new Error(`still running 90 s after Ctrl-C:\n${leftovers().join('\n')}\n${run.output}`);
+      throw new Error(
+        `still running 90 s after ${after}:\n${leftovers().join('\n')}\n${run.output}`,
+      );
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, ms: number) {
+  const began = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() - began > ms)
+      throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+    await sleep(250);
   }
 }
 
@@ -101,10 +124,11 @@ function leftovers(): string[] {
  * and returns the patients on today's worklist, read from the page the dashboard serves. The
  * sign-in form itself is covered by the dashboard's browser tests; this needs no browser.
  */
+const databaseUrl = () =>
+  `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${ports.POSTGRES_PORT}/postgres`;
+
 async function worklistAsNurse(): Promise<string[]> {
-  const db = createDatabase(
-    `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${ports.POSTGRES_PORT}/postgres`,
-  );
+  const db = createDatabase(databaseUrl());
   try {
     const session = await signIn(db, { email: 'nurse@demo.fls.example', password: DEMO_PASSWORD });
     if (!session.ok) throw new Error(`the demo nurse could not sign in (${session.reason})`);
@@ -119,6 +143,101 @@ async function worklistAsNurse(): Promise<string[]> {
     return [...html.matchAll(/<a href="\/episodes\/[^"]+">([^<]+)<\/a>/g)].map(
       (m) => m[1] as string,
     );
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/**
+ * The worker's own process (node running src/main.ts under tsx's loader, in the copy's
+ * apps/worker), not npx or tsx around it: the one an out-of-memory kill would hit. The launcher
+ * runs src/main.ts under tsx too, in apps/launcher, hence the working folder.
+ */
+function workerPid(): number {
+  const workerDir = path.join(copy, 'apps', 'worker');
+  const pids = leftovers()
+    .filter((line) => line.includes('loader.mjs') && line.trimEnd().endsWith('src/main.ts'))
+    .map((line) => Number(line.trim().split(/\s+/)[0]))
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/cwd`) === workerDir;
+      } catch {
+        return false;
+      }
+    });
+  expect(pids, leftovers().join('\n')).toHaveLength(1);
+  return pids[0] as number;
+}
+
+const answers = (url: string) =>
+  fetch(url, { redirect: 'manual' }).then(
+    (r) => r.status === 200,
+    () => false,
+  );
+
+const HOUR = 3_600_000;
+const BURST = 50;
+
+/**
+ * Enrols BURST admitted patients whose 48-hour reviews all fall due at one instant, and kills the
+ * worker (SIGKILL) three seconds before it: they fall due while it is down or starting again. The
+ * launcher restarts it, and every review fires, once.
+ */
+async function killWorkerBeforeBurst(run: Run): Promise<void> {
+  const db = createDatabase(databaseUrl());
+  try {
+    const nurse = await db.user.findUniqueOrThrow({ where: { email: 'nurse@demo.fls.example' } });
+    const enrolling = Date.now();
+    // Enrolling takes 2 to 7 s on a busy 2-core machine (one transaction per patient).
+    const dueAt = enrolling + 25_000;
+    const episodes: string[] = [];
+    for (let n = 1; n <= BURST; n++) {
+      const enrolment = { ...admittedTestEnrolment(n, dueAt - 48 * HOUR), nurseId: nurse.id };
+      await enrolPatient(db, enrolment, { actorId: nurse.id });
+      episodes.push(`ep-${n}`);
+    }
+    const enrolled = Date.now();
+    expect(enrolled, `enrolling took ${enrolled - enrolling} ms`).toBeLessThan(dueAt - 3_000);
+    await sleep(dueAt - 3_000 - enrolled);
+    const pid = workerPid();
+    process.kill(pid, 'SIGKILL');
+    const killedAt = Date.now();
+
+    await waitFor(
+      'the launcher to restart the worker',
+      async () => run.output.includes('The worker is running again.'),
+      120_000,
+    );
+    console.log(
+      `The worker was running again ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill.`,
+    );
+    expect(run.output).toMatch(
+      /The worker stopped unexpectedly \(exit code 137, i\.e\. killed by SIGKILL\); restarting it in 1 s \(restart 1\)\. Its last lines \(.*worker\.log\):/,
+    );
+    expect(workerPid()).not.toBe(pid);
+    expect(await answers(`http://127.0.0.1:${ports.WORKER_PORT}/health/ready`)).toBe(true);
+    expect(await answers(`http://localhost:${ports.PORT}/sign-in`)).toBe(true);
+
+    const where = { episodeId: { in: episodes }, stepKey: 'pain-review-48h' };
+    await waitFor(
+      'every 48-hour review of the burst to fire',
+      async () => {
+        const due = await db.followUp.findMany({
+          where: { ...where, transition: 'due' },
+          select: { state: true },
+        });
+        return due.length === BURST && due.every((f) => f.state === 'fired');
+      },
+      120_000,
+    );
+    console.log(
+      `The burst had fired ${((Date.now() - dueAt) / 1000).toFixed(1)} s after it fell due.`,
+    );
+    const reminders = await db.reminder.findMany({
+      where: { ...where, kind: 'due' },
+      select: { episodeId: true },
+    });
+    expect(reminders.map((r) => r.episodeId).sort()).toEqual([...episodes].sort());
   } finally {
     await db.$disconnect();
   }
@@ -201,10 +320,18 @@ describe('npm start in a fresh copy', () => {
     await ready(first, 12 * 60);
     expect(first.output).toContain('First run: recording the demo caseload');
     expect(first.output).toContain('nurse@demo.fls.example');
-    const worklist = await worklistAsNurse();
-    expect(worklist.length).toBeGreaterThan(0);
+    expect((await worklistAsNurse()).length).toBeGreaterThan(0);
 
+    await killWorkerBeforeBurst(first);
+    // Taken after the burst, whose patients are the nurse's too.
+    const worklist = await worklistAsNurse();
+
+    // Killed again, then Ctrl-C while the launcher waits to restart it: nothing starts, and
+    // everything stops as usual.
+    process.kill(workerPid(), 'SIGKILL');
+    await waitFor('the second restart', async () => first.output.includes('(restart 2)'), 60_000);
     await interrupt(first);
+    expect(first.output.split('The worker is running again.')).toHaveLength(2);
     expect(first.output).toContain('Stopped the worker');
     expect(first.output).toContain('Stopped PostgreSQL');
 
@@ -227,7 +354,17 @@ describe('npm start in a fresh copy', () => {
     expect(third.output).toContain('Recreating the embedded database');
     expect(third.output).toContain('Recorded 60 of 60 patients');
     expect((await worklistAsNurse()).length).toBeGreaterThan(0);
-    await interrupt(third);
+
+    // PostgreSQL dies: nothing can run without it, so the launcher stops everything and says so.
+    const postgresPid = Number(
+      readFileSync(path.join(copy, '.data', 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+    );
+    process.kill(postgresPid, 'SIGKILL');
+    expect(await third.exited).toBe(1);
+    await nothingLeft(third, 'PostgreSQL died');
+    expect(third.output).toContain('PostgreSQL stopped unexpectedly');
+    expect(third.output).toMatch(/Stopping \(PostgreSQL died\)/);
+    expect(third.output).not.toContain('restarting it');
   });
 
   it('says clearly when a port is taken', async () => {

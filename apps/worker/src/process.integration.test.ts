@@ -1,15 +1,20 @@
-// The worker as a real process: killed with SIGKILL in the middle of a burst of due steps, or
-// stopped with SIGTERM, then started again. No follow-up may be lost or applied twice.
+// The worker as a real process, at its default concurrency with e-mail reminders on: killed with
+// SIGKILL in the middle of a burst of due steps, or stopped with SIGTERM, then started again. No
+// follow-up may be lost or applied twice, and the mailbox (what nurses would see) must hold
+// exactly one message per delivery.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { enrolPatient } from '@vfx/database';
+import { enrolPatients } from '@vfx/database';
 import { admittedTestEnrolment } from '@vfx/database/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { deliveryMessageId } from './reminders/mailer.js';
 import { BACKENDS, type TestEnvironment, testEnvironment, waitFor } from './testing/harness.js';
 
 const HOUR = 3_600_000;
-const BURST = 150;
+const BURST = 240;
 const workerDir = fileURLToPath(new URL('..', import.meta.url));
 
 async function freePort(): Promise<number> {
@@ -46,11 +51,58 @@ async function ready(port: number) {
   );
 }
 
-/** BURST admitted patients whose 48-hour reviews all become due at `dueAt`. */
+/** BURST admitted patients whose 48-hour reviews become due from `dueAt`, 10 ms apart. */
 async function enrolBurst(env: TestEnvironment, dueAt: number) {
-  for (let n = 1; n <= BURST; n++) {
-    await enrolPatient(env.db, admittedTestEnrolment(n, dueAt - 48 * HOUR), { actorId: 'nurse-1' });
+  const inputs = Array.from({ length: BURST }, (_, i) =>
+    admittedTestEnrolment(i + 1, dueAt + i * 10 - 48 * HOUR),
+  );
+  for (let i = 0; i < inputs.length; i += 60) {
+    await enrolPatients(env.db, inputs.slice(i, i + 60), { actorId: 'nurse-1' });
   }
+}
+
+async function emailStates(env: TestEnvironment) {
+  const rows = await env.db.reminderDelivery.groupBy({
+    by: ['state'],
+    where: { channel: 'email' },
+    _count: { _all: true },
+  });
+  return Object.fromEntries(rows.map((row) => [row.state, row._count._all])) as Record<
+    string,
+    number
+  >;
+}
+
+/**
+ * Every due reminder has one e-mail delivery, sent (or, stated, of unknown outcome), and the
+ * mailbox holds one message per sent delivery, under the Message-ID made from its id.
+ */
+async function expectOneMessagePerDelivery(env: TestEnvironment) {
+  const deliveries = await env.db.reminderDelivery.findMany({
+    where: { channel: 'email', reminder: { stepKey: 'pain-review-48h', kind: 'due' } },
+    select: { id: true, state: true, attempts: true },
+  });
+  expect(deliveries).toHaveLength(BURST);
+  const unsettled = deliveries.filter((d) => d.state !== 'sent' && d.state !== 'unknown');
+  expect(unsettled, 'deliveries neither sent nor of stated unknown outcome').toEqual([]);
+  const dir = env.config.MAILBOX_DIR;
+  const files = (await readdir(dir)).filter((file) => file.endsWith('.eml'));
+  const messageIds = await Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(path.join(dir, file), 'utf8');
+      // Headers may be folded onto the next line.
+      return /^Message-ID:\s*(<[^>]+>)/im.exec(text)?.[1];
+    }),
+  );
+  expect(new Set(messageIds).size, 'a Message-ID twice in the mailbox').toBe(files.length);
+  const sent = deliveries.filter((d) => d.state === 'sent');
+  expect(new Set(messageIds)).toEqual(
+    new Set(sent.map((d) => deliveryMessageId(d.id, env.config.MAIL_FROM))),
+  );
+  return {
+    resent: deliveries.filter((d) => d.attempts > 1).length,
+    unknown: deliveries.length - sent.length,
+  };
 }
 
 async function dueStates(env: TestEnvironment) {
@@ -92,46 +144,63 @@ describe.each(BACKENDS)('the worker process on %s', (backend) => {
     await env.close();
   });
 
-  it('killed (SIGKILL) during a burst of due steps loses none and applies none twice', async () => {
-    env = await testEnvironment(backend, { JOB_LOCK_MS: '2000', WORKER_CONCURRENCY: '2' });
+  it('killed (SIGKILL) during a burst of due steps loses none, applies none twice, and e-mails each reminder once', async () => {
+    // The default concurrency (64) and e-mail on; a short claim lease only so that the restarted
+    // worker sends the killed one's unfinished e-mails within seconds, not minutes.
+    env = await testEnvironment(backend, { DELIVERY_LEASE_SECONDS: '6' });
     const port = await freePort();
     const processEnv = { ...env.env, PORT: String(port) };
     child = startProcess(processEnv);
     await ready(port);
-    const started = Date.now();
-    await enrolBurst(env, started + 8_000 + BURST * 40);
+    await enrolBurst(env, Date.now() + 10_000);
+    // Killed while e-mails are going out: some sent, others not yet.
     const partial = await waitFor(
-      'part of the burst to be applied',
+      'part of the burst to be e-mailed',
       async () => {
-        const states = await dueStates(env);
-        return (states.fired ?? 0) >= 5 ? states : undefined;
+        const states = await emailStates(env);
+        return (states.sent ?? 0) >= 20 ? states : undefined;
       },
-      60_000,
+      90_000,
       5,
     );
     child.kill('SIGKILL');
     await exited(child);
-    const afterKill = await dueStates(env);
-    expect(afterKill.pending ?? 0, JSON.stringify({ partial, afterKill })).toBeGreaterThan(0);
+    const afterKill = { steps: await dueStates(env), emails: await emailStates(env) };
+    const unfinished =
+      (afterKill.steps.pending ?? 0) +
+      (afterKill.emails.pending ?? 0) +
+      (afterKill.emails.sending ?? 0);
+    expect(unfinished, JSON.stringify({ partial, afterKill })).toBeGreaterThan(0);
 
     child = startProcess(processEnv);
     await waitFor(
-      'every due step to be applied',
-      async () => (await dueStates(env)).fired === BURST,
-      60_000,
+      'every due step to be applied and e-mailed',
+      async () => {
+        const emails = await emailStates(env);
+        return (
+          (await dueStates(env)).fired === BURST &&
+          (emails.sent ?? 0) + (emails.unknown ?? 0) === BURST
+        );
+      },
+      120_000,
       100,
     );
     await expectEachAppliedOnce(env);
+    const outcome = await expectOneMessagePerDelivery(env);
+    console.info(
+      `SIGKILL on ${backend}: ${JSON.stringify(afterKill.emails)} at the kill; ${outcome.resent} e-mail(s) re-attempted, ${outcome.unknown} of unknown outcome`,
+    );
     // Two worker starts under tsx and a burst; on a loaded 2-core machine this passes 60 s.
-  }, 180_000);
+  }, 240_000);
 
   it('stopped with SIGTERM, finishes running jobs and exits cleanly; a restart completes the rest', async () => {
+    // A low concurrency, so that the stop comes while most of the burst is still to run.
     env = await testEnvironment(backend, { WORKER_CONCURRENCY: '2' });
     const port = await freePort();
     const processEnv = { ...env.env, PORT: String(port) };
     child = startProcess(processEnv);
     await ready(port);
-    await enrolBurst(env, Date.now() + 6_000 + BURST * 40);
+    await enrolBurst(env, Date.now() + 10_000);
     await waitFor(
       'part of the burst',
       async () => ((await dueStates(env)).fired ?? 0) >= 5,
@@ -142,11 +211,12 @@ describe.each(BACKENDS)('the worker process on %s', (backend) => {
     expect(await exited(child)).toBe(0);
     child = startProcess(processEnv);
     await waitFor(
-      'every due step',
-      async () => (await dueStates(env)).fired === BURST,
-      60_000,
+      'every due step, e-mailed',
+      async () => (await dueStates(env)).fired === BURST && (await emailStates(env)).sent === BURST,
+      90_000,
       100,
     );
     await expectEachAppliedOnce(env);
-  });
+    expect(await expectOneMessagePerDelivery(env)).toEqual({ resent: 0, unknown: 0 });
+  }, 180_000);
 });

@@ -122,6 +122,8 @@ const TABLES = {
     createdAt: col('created_at', 'timestamptz', 'now()'),
     updatedAt: col('updated_at', 'timestamptz', 'now()'),
     sentAt: col('sent_at', 'timestamptz'),
+    claimedAt: col('claimed_at', 'timestamptz'),
+    claimedBy: col('claimed_by', 'text'),
   } satisfies Columns<Prisma.ReminderDeliveryCreateManyInput>,
   outbox: {
     id: null,

@@ -37,8 +37,16 @@ export {
 } from './client.js';
 export { isRetriableError, isUniqueViolation, sqlState, withRetries } from './errors.js';
 export {
+  type ClaimDecision,
+  type ClaimResult,
+  claimDecision,
+  claimDelivery,
+  type DeliveryClaimState,
+  type DeliveryToSend,
   deliveryToSend,
+  expiredDeliveryClaims,
   markDeliveryAttemptFailed,
+  markDeliveryOutcomeUnknown,
   markDeliverySent,
 } from './follow-ups/deliveries.js';
 export {

@@ -49,6 +49,12 @@ export const WorkerEnvSchema = z.object({
   OUTBOX_POLL_MS: positiveInt(250),
   /** How long a job stays locked to a worker before another may take it over (ms). */
   JOB_LOCK_MS: positiveInt(30_000),
+  /**
+   * How long a worker's claim on an e-mail delivery lasts. A claim that ends with no outcome (the
+   * worker died while sending) is sent again under the same Message-ID; each attempt must finish
+   * within half of it. Shorter: quicker resends after a crash; it must exceed a slow send.
+   */
+  DELIVERY_LEASE_SECONDS: positiveInt(120),
   /** SMTP server for reminder e-mails, e.g. smtp://user:pass@mail.example.nhs.uk:587. */
   SMTP_URL: z
     .string()

@@ -1,6 +1,7 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { createDispatcher } from './dispatcher.js';
+import { WorkerMetrics } from '../metrics/metrics.js';
+import { createDispatcher, reportFailures } from './dispatcher.js';
 import { JOB_CATALOG, jobRequest, jobsOfQueue, QUEUES } from './job-catalog.js';
 
 const job = (name: string, data: unknown) => ({ name, data }) as Job;
@@ -48,5 +49,37 @@ describe('job catalog and dispatch', () => {
       for (const key of Object.keys(shape)) expect(key).toMatch(/Id$/);
     }
     expect(jobsOfQueue(QUEUES.reminderDeliveries)).toEqual(['deliver-reminder']);
+  });
+
+  it('passes the lock token on, and counts a job that moved itself to delayed as no failure', async () => {
+    const tokens: (string | undefined)[] = [];
+    const dispatch = createDispatcher(QUEUES.reminderDeliveries, [
+      {
+        'deliver-reminder': async ({ deliveryId }, _job, token) => {
+          tokens.push(token);
+          if (deliveryId === 'wait') throw new DelayedError();
+          throw new Error('SMTP 450');
+        },
+      },
+    ]);
+    const warnings: unknown[] = [];
+    const metrics = new WorkerMetrics();
+    const processor = reportFailures(
+      dispatch,
+      { warn: (...args: unknown[]) => warnings.push(args) },
+      metrics,
+    );
+    await expect(
+      processor(job('deliver-reminder', { deliveryId: 'wait' }), 'tok-1'),
+    ).rejects.toBeInstanceOf(DelayedError);
+    expect(warnings).toEqual([]);
+    await expect(processor(job('deliver-reminder', { deliveryId: 'd1' }), 'tok-2')).rejects.toThrow(
+      'SMTP 450',
+    );
+    expect(warnings).toHaveLength(1);
+    expect(tokens).toEqual(['tok-1', 'tok-2']);
+    expect(await metrics.registry.metrics()).toMatch(
+      /vfx_jobs_processed_total\{job="deliver-reminder",outcome="error"\} 1/,
+    );
   });
 });

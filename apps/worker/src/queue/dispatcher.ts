@@ -1,4 +1,4 @@
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
 import {
@@ -9,7 +9,12 @@ import {
   type QueueName,
 } from './job-catalog.js';
 
-export type JobHandler<N extends JobName> = (payload: JobPayload<N>, job: Job) => Promise<unknown>;
+/** `token` is the job's lock token, which moving a running job (e.g. to delayed) needs. */
+export type JobHandler<N extends JobName> = (
+  payload: JobPayload<N>,
+  job: Job,
+  token?: string,
+) => Promise<unknown>;
 export type JobHandlers = { [N in JobName]?: JobHandler<N> };
 
 /**
@@ -31,11 +36,11 @@ export function createDispatcher(queue: QueueName, handlers: readonly JobHandler
   if (missing.length > 0) {
     throw new Error(`Queue "${queue}" has jobs without a processor: ${missing.join(', ')}`);
   }
-  return async (job: Job): Promise<unknown> => {
+  return async (job: Job, token?: string): Promise<unknown> => {
     const handler = table.get(job.name as JobName);
     if (!handler) throw new Error(`No processor for job "${job.name}" on queue "${queue}"`);
     const payload = JOB_CATALOG[job.name as JobName].payload.parse(job.data);
-    return handler(payload as never, job);
+    return handler(payload as never, job, token);
   };
 }
 
@@ -44,14 +49,16 @@ export function createDispatcher(queue: QueueName, handlers: readonly JobHandler
  * seen while it is being retried, not only once it has run out of attempts.
  */
 export function reportFailures(
-  processor: (job: Job) => Promise<unknown>,
+  processor: (job: Job, token?: string) => Promise<unknown>,
   logger: Pick<Logger, 'warn'>,
   metrics: Pick<WorkerMetrics, 'jobsProcessed'>,
 ) {
-  return async (job: Job): Promise<unknown> => {
+  return async (job: Job, token?: string): Promise<unknown> => {
     try {
-      return await processor(job);
+      return await processor(job, token);
     } catch (error) {
+      // A job that moved itself to delayed has not failed.
+      if (error instanceof DelayedError) throw error;
       metrics.jobsProcessed.inc({ job: job.name, outcome: 'error' });
       logger.warn(
         {

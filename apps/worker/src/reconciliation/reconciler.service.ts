@@ -4,7 +4,14 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { type Database, pendingAmong, pendingFollowUpsBefore, pruneOutbox } from '@vfx/database';
+import {
+  type Database,
+  expiredDeliveryClaims,
+  markDeliveryOutcomeUnknown,
+  pendingAmong,
+  pendingFollowUpsBefore,
+  pruneOutbox,
+} from '@vfx/database';
 import type { Job, JobType, Queue } from 'bullmq';
 import type { WorkerConfig } from '../config/env.js';
 import { FollowUpHandlers } from '../follow-ups/follow-up.handlers.js';
@@ -24,6 +31,9 @@ export interface ReconciliationReport {
   readonly retried: number;
   readonly orphansRemoved: number;
   readonly deliveriesRequeued: number;
+  /** Sending claims that ran out with no outcome: sent again, or marked unknown. */
+  readonly claimsResent: number;
+  readonly claimsUnknown: number;
   readonly outboxPruned: number;
   readonly ms: number;
 }
@@ -245,6 +255,8 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
         { kind: 'delivery-requeued' },
         report.deliveriesRequeued,
       );
+      this.metrics.reconciliationRepairs.inc({ kind: 'claim-resent' }, report.claimsResent);
+      this.metrics.reconciliationRepairs.inc({ kind: 'claim-unknown' }, report.claimsUnknown);
       this.logger.info(report, 'reconciliation done');
       return report;
     } catch (error) {
@@ -316,6 +328,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const deliveriesRequeued = await this.requeueDeliveries(now, {
       minAgeMs: this.repair ? 0 : DELIVERY_REQUEUE_MIN_AGE_MS,
     });
+    const claims = await this.settleExpiredClaims();
     const outboxPruned = await pruneOutbox(this.db, new Date(now.getTime() - OUTBOX_RETENTION_MS));
     return {
       pendingInHorizon: pending.length,
@@ -325,6 +338,8 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       retried,
       orphansRemoved,
       deliveriesRequeued,
+      claimsResent: claims.resent,
+      claimsUnknown: claims.unknown,
       outboxPruned,
       ms: Date.now() - started,
     };
@@ -341,6 +356,37 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const due = missing.filter((f) => f.fireAt.getTime() <= now.getTime());
     const outcomes = await Promise.allSettled(due.map((f) => this.followUps.apply(f.id)));
     return outcomes.filter((o) => o.status === 'fulfilled' && o.value.kind === 'applied').length;
+  }
+
+  /**
+   * E-mail claims whose lease ran out with no outcome (a worker died while sending). A claim whose
+   * job is still queued is left to it; one whose job was lost with the queue's data is queued
+   * again (sent again under its Message-ID); one whose job failed for good (it stalled too often)
+   * becomes unknown, for a scheduler to check.
+   */
+  private async settleExpiredClaims(): Promise<{ resent: number; unknown: number }> {
+    // Leases run on the machine's clock, as the handler's claims do.
+    const now = new Date();
+    const leaseMs = this.config.DELIVERY_LEASE_SECONDS * 1000;
+    const expired = await expiredDeliveryClaims(this.db, now, leaseMs);
+    if (expired.length === 0) return { resent: 0, unknown: 0 };
+    const queue = this.queues.reminderDeliveries;
+    const present = await this.jobIds(queue, [...LIVE_STATES, 'failed']);
+    const lost: string[] = [];
+    let unknown = 0;
+    for (const claim of expired) {
+      const state = present.get(`delivery_${claim.id}`);
+      if (state === undefined) lost.push(claim.id);
+      else if (state === 'failed') {
+        const why = `The worker ${claim.claimedBy ?? '(unnamed)'} stopped while sending, and no retry was left: the e-mail may or may not have gone.`;
+        if (await markDeliveryOutcomeUnknown(this.db, claim.id, why, now, leaseMs)) unknown += 1;
+      }
+    }
+    await this.queues.addMany(
+      'deliver-reminder',
+      lost.map((id) => ({ payload: { deliveryId: id }, delayMs: 0 })),
+    );
+    return { resent: lost.length, unknown };
   }
 
   /** E-mail deliveries still pending with no job (lost with the queue's data) are queued again. */

@@ -6,7 +6,12 @@ import { enrolPatient, loadEpisodeRecord, recordEvent } from '../records/write-p
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
-import { deliveryToSend, markDeliveryAttemptFailed, markDeliverySent } from './deliveries.js';
+import {
+  claimDelivery,
+  deliveryToSend,
+  markDeliveryAttemptFailed,
+  markDeliverySent,
+} from './deliveries.js';
 import { fireFollowUp, fireFollowUps } from './fire.js';
 import { overdueStepsByType, pendingAmong, pendingFollowUpsBefore } from './queries.js';
 
@@ -314,19 +319,37 @@ describe('e-mail deliveries', () => {
     const outcome = await fireFollowUp(db, due.id, { now: due.fireAt, emailReminders: true });
     const id = outcome.kind === 'applied' ? (outcome.emailDeliveryId as string) : '';
     expect((await deliveryToSend(db, id))?.reminder.stepTitle).toMatch(/48-hour/);
-    await markDeliveryAttemptFailed(db, id, 'timeout', false);
+    const claim = { workerId: 'worker-a', now: due.fireAt, leaseMs: 60_000 };
+    expect((await claimDelivery(db, id, claim)).kind).toBe('claimed');
+    expect(await db.reminderDelivery.findUnique({ where: { id } })).toMatchObject({
+      state: 'sending',
+      attempts: 1,
+      claimedBy: 'worker-a',
+    });
+    await markDeliveryAttemptFailed(db, id, {
+      workerId: 'worker-a',
+      error: 'timeout',
+      final: false,
+    });
     expect(await db.reminderDelivery.findUnique({ where: { id } })).toMatchObject({
       state: 'pending',
       attempts: 1,
       lastError: 'timeout',
     });
+    expect((await claimDelivery(db, id, claim)).kind).toBe('claimed');
+    // Another worker's failure report does not touch this worker's claim.
+    await markDeliveryAttemptFailed(db, id, { workerId: 'worker-b', error: 'late', final: true });
+    expect((await db.reminderDelivery.findUnique({ where: { id } }))?.state).toBe('sending');
     await markDeliverySent(db, id);
     expect(await db.reminderDelivery.findUnique({ where: { id } })).toMatchObject({
       state: 'sent',
       attempts: 2,
       lastError: null,
     });
-    await markDeliveryAttemptFailed(db, id, 'refused', true);
-    expect((await db.reminderDelivery.findUnique({ where: { id } }))?.state).toBe('failed');
+    // A sent delivery is never claimed (or sent) again.
+    expect(await claimDelivery(db, id, claim)).toEqual({
+      kind: 'skip',
+      why: 'the delivery is already sent',
+    });
   });
 });

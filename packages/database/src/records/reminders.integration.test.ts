@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
-import { deliveryToSend, markDeliveryAttemptFailed } from '../follow-ups/deliveries.js';
+import { deliveryToSend } from '../follow-ups/deliveries.js';
+import { failDeliveryAttempt } from '../testing/deliveries.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
@@ -248,7 +249,7 @@ describe('rescheduleStep', () => {
 describe('retryDelivery', () => {
   async function failedEmail() {
     const sent = await sendReminderNow(db, { episodeId, stepKey: 'dxa-scan' }, scheduler());
-    await markDeliveryAttemptFailed(db, sent.emailDeliveryId, '550 no such user', true);
+    await failDeliveryAttempt(db, sent.emailDeliveryId, '550 no such user', true);
     return sent.emailDeliveryId;
   }
 
@@ -291,7 +292,7 @@ describe('retryDelivery', () => {
       'conflict',
       'This e-mail is already waiting to be sent.',
     ]);
-    await markDeliveryAttemptFailed(db, id, '550 no such user', true);
+    await failDeliveryAttempt(db, id, '550 no such user', true);
     await db.reminder.updateMany({ where: { episodeId }, data: { status: 'resolved' } });
     const settled = await refusal(retryDelivery(db, id, scheduler(4)));
     expect(settled.message).toBe('The reminder is resolved: the step no longer needs this e-mail.');

@@ -180,7 +180,7 @@ export function rescheduleStep(
 }
 
 /**
- * Puts a failed e-mail delivery back to be sent: pending again, to the nurse's current address
+ * Puts a failed e-mail delivery (or one whose outcome is unknown) back to be sent: pending again, to the nurse's current address
  * (it may have been the address that was wrong), with a retry message in the outbox. The attempts
  * and the last error stay until an attempt succeeds, so the history is not lost.
  */
@@ -212,12 +212,16 @@ export async function retryDelivery(
         'Only e-mail deliveries are sent again; in-app reminders cannot fail.',
       );
     }
-    if (delivery.state !== 'failed') {
+    // An unknown outcome (a worker stopped while sending, and no retry was left) may be sent
+    // again: under the same Message-ID, so a mail system that already has it can discard it.
+    if (delivery.state !== 'failed' && delivery.state !== 'unknown') {
       throw new RecordError(
         'conflict',
         delivery.state === 'sent'
           ? 'This e-mail has been sent since; there is nothing to retry.'
-          : 'This e-mail is already waiting to be sent.',
+          : delivery.state === 'sending'
+            ? 'This e-mail is being sent now.'
+            : 'This e-mail is already waiting to be sent.',
       );
     }
     if (delivery.reminder.status !== 'open') {

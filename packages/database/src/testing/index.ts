@@ -1,3 +1,4 @@
+export { failDeliveryAttempt } from './deliveries.js';
 export { admittedTestEnrolment, type TestEnrolmentOptions, testEnrolment } from './enrolment.js';
 export {
   createTestDatabase,

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
-import { markDeliveryAttemptFailed } from '../follow-ups/deliveries.js';
 import { fireFollowUp } from '../follow-ups/fire.js';
 import { relayOutbox } from '../outbox/outbox.js';
 import { enrolPatient } from '../records/write-path.js';
+import { failDeliveryAttempt } from '../testing/deliveries.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
@@ -41,7 +41,7 @@ describe('queue health', () => {
       lastHour: { fired: 0, p50Ms: null, p95Ms: null, maxMs: null },
     });
     expect(health.deliveries).toEqual({
-      byState: { pending: 0, sent: 0, failed: 0 },
+      byState: { pending: 0, sending: 0, sent: 0, failed: 0, unknown: 0 },
       stuck: 0,
       recentFailures: [],
     });
@@ -69,7 +69,7 @@ describe('queue health', () => {
     });
     const failed = emails[0];
     if (!failed) throw new Error('no e-mail delivery');
-    await markDeliveryAttemptFailed(db, failed.id, 'SMTP 550 mailbox unavailable', true);
+    await failDeliveryAttempt(db, failed.id, 'SMTP 550 mailbox unavailable', true);
     // Deliveries are stamped with the wall clock; put them at the simulated firing time.
     await db.$executeRaw`UPDATE reminder_deliveries SET updated_at = ${dueAt}
       WHERE state = 'pending'`;
@@ -99,7 +99,13 @@ describe('queue health', () => {
       maxMs: 10_000,
     });
 
-    expect(health.deliveries.byState).toEqual({ pending: 2, sent: 3, failed: 1 });
+    expect(health.deliveries.byState).toEqual({
+      pending: 2,
+      sending: 0,
+      sent: 3,
+      failed: 1,
+      unknown: 0,
+    });
     expect(health.deliveries.stuck).toBe(2);
     expect(health.deliveries.recentFailures).toEqual([
       expect.objectContaining({
@@ -107,6 +113,7 @@ describe('queue health', () => {
         channel: 'email',
         recipient: 'nurse-1@fls.test',
         lastError: 'SMTP 550 mailbox unavailable',
+        outcome: 'failed',
         episodeId: 'ep-1',
         reminderKind: 'due',
         stepTitle: expect.any(String),

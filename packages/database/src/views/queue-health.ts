@@ -26,6 +26,8 @@ export interface FailedDelivery {
   readonly attempts: number;
   readonly lastError: string | null;
   readonly failedAt: Date;
+  /** failed: the mail server refused every attempt; unknown: an attempt may have gone out. */
+  readonly outcome: 'failed' | 'unknown';
   readonly episodeId: string;
   readonly stepTitle: string;
   readonly reminderKind: string;
@@ -104,9 +106,12 @@ export async function queueHealth(db: Database, now = new Date()): Promise<Queue
         FROM follow_ups
        WHERE state = 'fired' AND settled_at >= ${windowStart} AND settled_at <= ${now}`,
     db.reminderDelivery.groupBy({ by: ['state'], _count: { _all: true } }),
-    db.reminderDelivery.count({ where: { state: 'pending', updatedAt: { lt: stuckBefore } } }),
+    // A claim (sending) that stays unsettled this long is as stuck as an unsent e-mail.
+    db.reminderDelivery.count({
+      where: { state: { in: ['pending', 'sending'] }, updatedAt: { lt: stuckBefore } },
+    }),
     db.reminderDelivery.findMany({
-      where: { state: 'failed' },
+      where: { state: { in: ['failed', 'unknown'] } },
       orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
       take: RECENT_FAILURES_SHOWN,
       select: {
@@ -116,6 +121,7 @@ export async function queueHealth(db: Database, now = new Date()): Promise<Queue
         attempts: true,
         lastError: true,
         updatedAt: true,
+        state: true,
         reminder: { select: { episodeId: true, stepTitle: true, kind: true } },
       },
     }),
@@ -145,7 +151,7 @@ export async function queueHealth(db: Database, now = new Date()): Promise<Queue
       },
     },
     deliveries: {
-      byState: counts(['pending', 'sent', 'failed'], deliveryStates),
+      byState: counts(['pending', 'sending', 'sent', 'failed', 'unknown'], deliveryStates),
       stuck,
       recentFailures: failures.map((row) => ({
         id: row.id,
@@ -154,6 +160,7 @@ export async function queueHealth(db: Database, now = new Date()): Promise<Queue
         attempts: row.attempts,
         lastError: row.lastError,
         failedAt: row.updatedAt,
+        outcome: row.state === 'unknown' ? ('unknown' as const) : ('failed' as const),
         episodeId: row.reminder.episodeId,
         stepTitle: row.reminder.stepTitle,
         reminderKind: row.reminder.kind,

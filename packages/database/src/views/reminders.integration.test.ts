@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
-import { markDeliveryAttemptFailed } from '../follow-ups/deliveries.js';
 import { sendReminderNow } from '../records/reminders.js';
 import { enrolPatients, recordEvent } from '../records/write-path.js';
+import { failDeliveryAttempt } from '../testing/deliveries.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
@@ -188,8 +188,8 @@ describe('failedDeliveries', () => {
       { actorId: 'scheduler-1', now: NOW },
     );
     expect((await failedDeliveries(db)).deliveries).toEqual([]);
-    await markDeliveryAttemptFailed(db, sent.emailDeliveryId, '450 mailbox unavailable', false);
-    await markDeliveryAttemptFailed(db, sent.emailDeliveryId, '450 mailbox unavailable', true);
+    await failDeliveryAttempt(db, sent.emailDeliveryId, '450 mailbox unavailable', false);
+    await failDeliveryAttempt(db, sent.emailDeliveryId, '450 mailbox unavailable', true);
     const { deliveries, more } = await failedDeliveries(db);
     expect(more).toBe(false);
     expect(deliveries).toEqual([

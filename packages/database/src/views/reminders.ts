@@ -306,6 +306,8 @@ export async function reminderStep(
 
 export interface FailedDeliveryItem {
   readonly deliveryId: string;
+  /** failed: the mail server refused every attempt; unknown: an attempt may have gone out. */
+  readonly outcome: 'failed' | 'unknown';
   readonly recipient: string | null;
   readonly attempts: number;
   readonly lastError: string | null;
@@ -325,7 +327,8 @@ export interface FailedDeliveryItem {
 }
 
 /**
- * E-mail deliveries that failed after every retry, the most recent failure first, with their
+ * E-mail deliveries that failed after every retry, or whose outcome is unknown (a worker stopped
+ * while sending and no retry was left), the most recent first, with their
  * reminder, patient and nurse. Read from reminder_deliveries (state, updated_at).
  */
 export async function failedDeliveries(
@@ -333,11 +336,12 @@ export async function failedDeliveries(
   limit = FAILED_DELIVERY_LIMIT,
 ): Promise<{ readonly deliveries: readonly FailedDeliveryItem[]; readonly more: boolean }> {
   const rows = await db.reminderDelivery.findMany({
-    where: { state: 'failed' },
+    where: { state: { in: ['failed', 'unknown'] } },
     orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
     take: limit + 1,
     select: {
       id: true,
+      state: true,
       recipient: true,
       attempts: true,
       lastError: true,
@@ -382,6 +386,7 @@ export async function failedDeliveries(
     const { episode, nurseId, ...reminder } = row.reminder;
     return {
       deliveryId: row.id,
+      outcome: row.state === 'unknown' ? ('unknown' as const) : ('failed' as const),
       recipient: row.recipient,
       attempts: row.attempts,
       lastError: row.lastError,

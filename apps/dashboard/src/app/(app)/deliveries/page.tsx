@@ -27,12 +27,14 @@ export default async function DeliveriesPage() {
       <div className="page-heading">
         <h1>Failed deliveries</h1>
         <p className="muted">
-          Reminder e-mails that could not be sent after every retry. The reminder is still on the
-          nurse&apos;s worklist; retry once the cause (address, mail server) is fixed.
+          Reminder e-mails that could not be sent after every retry, and e-mails whose outcome is
+          unknown because the worker stopped while sending them. The reminder is still on the
+          nurse&apos;s worklist. Retry once the cause (address, mail server) is fixed; a retried
+          e-mail keeps its Message-ID, so a mail system that already has it can discard it.
         </p>
       </div>
       {deliveries.length === 0 ? (
-        <p className="notice">No reminder e-mail has failed.</p>
+        <p className="notice">No reminder e-mail has failed or has an unknown outcome.</p>
       ) : (
         <div className="table-wrap">
           <table className="data">
@@ -87,7 +89,15 @@ export default async function DeliveriesPage() {
                       <div className="muted small">{d.recipient ?? 'no address'}</div>
                     </td>
                     <td>{d.attempts}</td>
-                    <td className={`small ${styles.error}`}>{d.lastError ?? '—'}</td>
+                    <td className="small">
+                      {d.outcome === 'unknown' ? (
+                        <>
+                          <Tag tone="warn">Outcome unknown</Tag>{' '}
+                          <span className="muted">it may have been sent. </span>
+                        </>
+                      ) : null}
+                      <span className={styles.error}>{d.lastError ?? '—'}</span>
+                    </td>
                     <td>
                       {formatDateTime(d.failedAt, zone)}
                       <div className="muted small">

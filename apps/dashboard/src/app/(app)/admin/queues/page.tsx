@@ -26,8 +26,10 @@ const FOLLOW_UP_STATES = [
 ] as const;
 const DELIVERY_STATES = [
   ['pending', 'Pending'],
+  ['sending', 'Being sent (claimed by a worker)'],
   ['sent', 'Sent'],
   ['failed', 'Failed after every retry'],
+  ['unknown', 'Outcome unknown (check; may have been sent)'],
 ] as const;
 // The worker's BullMQ states, in the order a job passes through them.
 const JOB_STATES = [
@@ -314,12 +316,18 @@ export default async function QueuesPage() {
           id="deliveries-heading"
           verdict={
             <Verdict
-              ok={deliveries.byState.failed === 0 && deliveries.stuck === 0}
+              ok={
+                deliveries.byState.failed === 0 &&
+                deliveries.byState.unknown === 0 &&
+                deliveries.stuck === 0
+              }
               okText="Delivering"
               problem={
                 deliveries.byState.failed > 0
                   ? `${plural(deliveries.byState.failed, 'delivery', 'deliveries')} failed`
-                  : `${plural(deliveries.stuck, 'e-mail')} stuck`
+                  : deliveries.byState.unknown > 0
+                    ? `${plural(deliveries.byState.unknown, 'delivery', 'deliveries')} to check`
+                    : `${plural(deliveries.stuck, 'e-mail')} stuck`
               }
             />
           }
@@ -366,6 +374,11 @@ export default async function QueuesPage() {
                           </span>
                         </td>
                         <td>
+                          {failure.outcome === 'unknown' ? (
+                            <>
+                              <Tag tone="warn">Outcome unknown</Tag>{' '}
+                            </>
+                          ) : null}
                           <span className={styles.error}>
                             {failure.lastError ?? 'No error recorded'}
                           </span>
