@@ -18,6 +18,7 @@ import { FollowUpHandlers } from '../follow-ups/follow-up.handlers.js';
 import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
 import { Periodic } from '../periodic.js';
+import { JOB_CATALOG, type JobName } from '../queue/job-catalog.js';
 import { Queues } from '../queue/queues.js';
 import { describeLoss, QueueStoreMarker } from '../queue/store-marker.js';
 import { CLOCK, type Clock, CONFIG, DATABASE, LOGGER, METRICS } from '../tokens.js';
@@ -34,8 +35,16 @@ export interface ReconciliationReport {
   /** Sending claims that ran out with no outcome: sent again, or marked unknown. */
   readonly claimsResent: number;
   readonly claimsUnknown: number;
+  /** Jobs a partial loss left without their data, removed so that their work is queued again. */
+  readonly brokenRemoved: number;
   readonly outboxPruned: number;
   readonly ms: number;
+}
+
+/** Whether a job is one of the catalog's, for this queue, with a payload that parses. */
+function isCatalogued(queueName: string, job: Job): boolean {
+  const entry = JOB_CATALOG[job.name as JobName] as (typeof JOB_CATALOG)[JobName] | undefined;
+  return entry?.queue === queueName && entry.payload.safeParse(job.data).success;
 }
 
 /** What /health/ready says about the queue store. */
@@ -89,6 +98,8 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private repairInFlight = false;
   private lastLoss: { readonly at: Date; readonly lost: readonly string[] } | undefined;
   private storeUnreachable = false;
+  /** Broken jobs removed during the run in progress (runs never overlap). */
+  private brokenRemoved = 0;
 
   constructor(
     @Inject(DATABASE) private readonly db: Database,
@@ -257,6 +268,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       );
       this.metrics.reconciliationRepairs.inc({ kind: 'claim-resent' }, report.claimsResent);
       this.metrics.reconciliationRepairs.inc({ kind: 'claim-unknown' }, report.claimsUnknown);
+      this.metrics.reconciliationRepairs.inc({ kind: 'broken-removed' }, report.brokenRemoved);
       this.logger.info(report, 'reconciliation done');
       return report;
     } catch (error) {
@@ -269,14 +281,38 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /**
+   * The ids of the queue's jobs in these states. A job that is not one of the catalog's (no name,
+   * or a payload that does not parse) is what a partial loss leaves behind: its hash deleted while
+   * its id stayed in a list (keys deleted a batch at a time, or evicted), then half re-created by
+   * BullMQ's next move of it. It can never run, and its id would keep the real job out, so it is
+   * removed and not counted: the follow-up or delivery is queued again. One a worker holds is left
+   * to fail its attempt; a later pass removes it.
+   */
   private async jobIds(queue: Queue, types: JobType[]): Promise<Map<string, JobType>> {
     const ids = new Map<string, JobType>();
+    const broken: string[] = [];
     for (const type of types) {
       for (let start = 0; ; start += PAGE) {
         const jobs: Job[] = await queue.getJobs([type], start, start + PAGE - 1, true);
-        for (const job of jobs) if (job?.id) ids.set(job.id, type);
+        for (const job of jobs) {
+          if (!job?.id) continue;
+          if (type !== 'active' && !isCatalogued(queue.name, job)) broken.push(job.id);
+          else ids.set(job.id, type);
+        }
         if (jobs.length < PAGE) break;
       }
+    }
+    for (const id of broken) {
+      // Removed after the listing, which removals would shift; one taken meanwhile stays.
+      await queue.remove(id).catch(() => undefined);
+      this.brokenRemoved += 1;
+    }
+    if (broken.length > 0) {
+      this.logger.warn(
+        { queue: queue.name, jobs: broken.length },
+        'removed queue jobs left broken by a partial loss of the queue data; their work is queued again',
+      );
     }
     return ids;
   }
@@ -285,6 +321,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     const started = Date.now();
     const now = this.clock();
     const queue = this.queues.followUps;
+    this.brokenRemoved = 0;
     // The queue is read before the database: a follow-up created in between is then seen as
     // missing and added again (a no-op with its deterministic id), never removed as an orphan.
     const live = await this.jobIds(queue, LIVE_STATES);
@@ -340,6 +377,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       deliveriesRequeued,
       claimsResent: claims.resent,
       claimsUnknown: claims.unknown,
+      brokenRemoved: this.brokenRemoved,
       outboxPruned,
       ms: Date.now() - started,
     };
