@@ -80,7 +80,8 @@ function within<T>(work: Promise<T>, ms: number): Promise<T | 'timed out'> {
  * Makes the queue agree with the database: every pending follow-up due within the horizon gets
  * its job (so follow-ups move into the queue as their time approaches, and a queue that lost its
  * data is refilled), a failed job of a still-pending follow-up is retried, jobs whose follow-up is
- * no longer pending are removed, and pending e-mail deliveries without a job are queued again.
+ * no longer pending are removed, jobs a partial loss left without their data are replaced, and
+ * pending e-mail deliveries without a job are queued again.
  * Idempotent, so replicas may run it at the same time; within one worker, runs never overlap.
  *
  * It runs at start-up, every RECONCILE_INTERVAL_SECONDS as the backstop, and at once when the
