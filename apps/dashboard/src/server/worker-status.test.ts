@@ -48,11 +48,23 @@ describe('reading the worker metrics', () => {
       }),
     ).toEqual({
       ready: false,
+      reconciling: false,
       checks: [
         { name: 'database', ok: true },
         { name: 'queue', ok: false, detail: 'connect ECONNREFUSED' },
       ],
     });
+    // Repairing a queue store that lost its data: ready (it answers 200), and saying so.
+    expect(
+      readinessOf({
+        status: 'reconciling',
+        checks: {
+          database: { status: 'ok' },
+          queue: { status: 'ok', backend: 'redis' },
+          queueStore: { status: 'reconciling', lastLossDetectedAt: '2026-12-06T15:00:00.000Z' },
+        },
+      }),
+    ).toMatchObject({ ready: true, reconciling: true });
     expect(readinessOf('nonsense')).toBeNull();
   });
 });

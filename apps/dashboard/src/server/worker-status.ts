@@ -16,6 +16,8 @@ export interface QueueJobCounts {
 
 export interface WorkerReadiness {
   readonly ready: boolean;
+  /** Ready, and repairing a queue store that lost its data (jobs are being put back). */
+  readonly reconciling: boolean;
   /** Each dependency the worker checked, with its error when it failed. */
   readonly checks: readonly {
     readonly name: string;
@@ -89,11 +91,13 @@ export function readinessOf(body: unknown): WorkerReadiness | null {
   const { status, checks } = body as { status?: unknown; checks?: unknown };
   if (typeof status !== 'string' || typeof checks !== 'object' || checks === null) return null;
   return {
-    ready: status === 'ok',
+    // A worker repairing its queue store is working (it answers 200), not down.
+    ready: status === 'ok' || status === 'reconciling',
+    reconciling: status === 'reconciling',
     checks: Object.entries(checks as Record<string, { status?: unknown; error?: unknown }>).map(
       ([name, check]) => ({
         name,
-        ok: check?.status === 'ok',
+        ok: check?.status === 'ok' || check?.status === 'reconciling',
         ...(typeof check?.error === 'string' ? { detail: check.error } : {}),
       }),
     ),

@@ -131,12 +131,24 @@ function WorkerCard({ status }: { status: WorkerStatus }) {
       id="worker-heading"
       verdict={
         <Verdict
-          ok={ready && failedJobs === 0}
+          ok={ready && !status.readiness?.reconciling && failedJobs === 0}
           okText="Worker ready"
-          problem={!ready ? 'Worker not ready' : plural(failedJobs, 'failed job')}
+          problem={
+            !ready
+              ? 'Worker not ready'
+              : status.readiness?.reconciling
+                ? 'Repairing the queue'
+                : plural(failedJobs, 'failed job')
+          }
         />
       }
     >
+      {status.readiness?.reconciling ? (
+        <p className="alert" role="status">
+          The worker found that its queue store lost data and is putting the jobs back from the
+          database now. Steps already due are applied as part of the repair.
+        </p>
+      ) : null}
       {status.readiness && !status.readiness.ready ? (
         <p className="alert" role="alert">
           The worker is running but not ready:{' '}
