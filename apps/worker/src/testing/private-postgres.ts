@@ -22,8 +22,15 @@ export interface PrivatePostgres {
   close(): Promise<void>;
 }
 
+export interface PrivatePostgresOptions {
+  /** Names the temporary folder (vfx-<label>-XXXXXX). */
+  readonly label?: string;
+  /** Server settings (ALTER SYSTEM) on top of max_connections = 300. */
+  readonly settings?: Readonly<Record<string, string>>;
+}
+
 export async function startPrivatePostgres(
-  options: { maxConnections?: number; label?: string } = {},
+  options: PrivatePostgresOptions = {},
 ): Promise<PrivatePostgres> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `vfx-${options.label ?? 'pg'}-`));
   // As root the server runs as the user `postgres`, which must be able to enter this folder
@@ -46,14 +53,15 @@ export async function startPrivatePostgres(
     try {
       // The default (100) is too few for a worker of concurrency 64 (70 connections for its
       // database pool, more for BullMQ's PostgreSQL backend) beside the test's own clients.
-      await admin.$executeRawUnsafe(
-        `ALTER SYSTEM SET max_connections = ${options.maxConnections ?? 300}`,
-      );
+      const settings = { max_connections: '300', ...options.settings };
+      for (const [name, value] of Object.entries(settings)) {
+        await admin.$executeRawUnsafe(`ALTER SYSTEM SET ${name} = '${value.replace(/'/g, "''")}'`);
+      }
       await admin.$executeRawUnsafe('CREATE DATABASE vfx');
     } finally {
       await admin.$disconnect();
     }
-    // max_connections takes effect on a restart only.
+    // max_connections (and settings like it) take effect on a restart only.
     await server.stop('fast');
     await server.start();
     const url = new URL(server.url);
