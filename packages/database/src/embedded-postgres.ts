@@ -150,15 +150,19 @@ export class EmbeddedPostgres {
     }
   }
 
-  /** Stops it cleanly: every connection is closed and the data is written out. */
-  async stop(): Promise<void> {
+  /**
+   * Stops it. 'fast' (the default) closes every connection and writes the data out; 'immediate'
+   * stops at once as a crash would, and the next start recovers from the write-ahead log (the
+   * fault tests use it to take the database away from under a running worker).
+   */
+  async stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
     if (!(await this.running())) return;
     await this.exec(this.bin.pgCtl, [
       'stop',
       '-D',
       this.options.dataDir,
       '-m',
-      'fast',
+      mode,
       '-w',
       '-t',
       '60',

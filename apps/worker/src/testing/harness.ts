@@ -1,7 +1,7 @@
 // Real PostgreSQL and Redis for the worker's tests: each test gets its own database (from the
 // migrated template) and its own queue namespace (a Redis key prefix, or the database itself).
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,15 +26,26 @@ export interface TestEnvironment {
   /** A client of the test database, separate from any worker's. */
   readonly db: Database;
   start(options?: WorkerAppOptions & { env?: Record<string, string> }): Promise<WorkerApp>;
-  /** Stops workers started here, removes the queue's keys and drops the database. */
+  /** Stops workers started here, removes the queue's keys, drops the database and the mailbox. */
   close(): Promise<void>;
+}
+
+export interface TestEnvironmentOptions {
+  /**
+   * A migrated database the test owns (e.g. on a server of its own, testing/private-postgres.ts)
+   * instead of a new one on the shared server; it is left in place on close.
+   */
+  readonly databaseUrl?: string;
 }
 
 export async function testEnvironment(
   backend: Backend,
   env: Record<string, string> = {},
+  options: TestEnvironmentOptions = {},
 ): Promise<TestEnvironment> {
-  const database = await createTestDatabase(`worker_${backend}`);
+  const database = options.databaseUrl
+    ? { url: options.databaseUrl, drop: async () => {} }
+    : await createTestDatabase(`worker_${backend}`);
   const prefix = `t${randomBytes(4).toString('hex')}`;
   const mailbox = await mkdtemp(path.join(tmpdir(), 'vfx-mailbox-'));
   const baseEnv: Record<string, string> = {
@@ -79,6 +90,7 @@ export async function testEnvironment(
       await db.$disconnect();
       if (backend === 'redis') await deleteRedisPrefix(prefix);
       await database.drop();
+      await rm(mailbox, { recursive: true, force: true });
     },
   };
 }
