@@ -141,7 +141,10 @@ export class EmbeddedPostgres {
         '-l',
         logFile,
         '-o',
-        `-p ${port} -h 127.0.0.1 -k ''`,
+        // PostgreSQL's default of 100 connections is too few for the worker at its default
+        // concurrency (its pool, plus BullMQ's on the PostgreSQL backend: up to about 90) beside
+        // the dashboard: past it, writes fail with "too many clients already".
+        `-p ${port} -h 127.0.0.1 -k '' -c max_connections=200`,
       ]);
     } catch (error) {
       throw new Error(
