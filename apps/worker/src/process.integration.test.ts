@@ -3,15 +3,14 @@
 // follow-up may be lost or applied twice, and the mailbox (what nurses would see) must hold
 // exactly one message per delivery.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { enrolPatients } from '@vfx/database';
 import { admittedTestEnrolment } from '@vfx/database/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveryMessageId } from './reminders/mailer.js';
 import { BACKENDS, type TestEnvironment, testEnvironment, waitFor } from './testing/harness.js';
+import { readMailbox, repeated } from './testing/mailbox.js';
 
 const HOUR = 3_600_000;
 const BURST = 240;
@@ -85,16 +84,9 @@ async function expectOneMessagePerDelivery(env: TestEnvironment) {
   expect(deliveries).toHaveLength(BURST);
   const unsettled = deliveries.filter((d) => d.state !== 'sent' && d.state !== 'unknown');
   expect(unsettled, 'deliveries neither sent nor of stated unknown outcome').toEqual([]);
-  const dir = env.config.MAILBOX_DIR;
-  const files = (await readdir(dir)).filter((file) => file.endsWith('.eml'));
-  const messageIds = await Promise.all(
-    files.map(async (file) => {
-      const text = await readFile(path.join(dir, file), 'utf8');
-      // Headers may be folded onto the next line.
-      return /^Message-ID:\s*(<[^>]+>)/im.exec(text)?.[1];
-    }),
-  );
-  expect(new Set(messageIds).size, 'a Message-ID twice in the mailbox').toBe(files.length);
+  const mail = await readMailbox(env.config.MAILBOX_DIR);
+  const messageIds = mail.map((message) => message.messageId);
+  expect(repeated(messageIds), 'a Message-ID twice in the mailbox').toEqual(new Map());
   const sent = deliveries.filter((d) => d.state === 'sent');
   expect(new Set(messageIds)).toEqual(
     new Set(sent.map((d) => deliveryMessageId(d.id, env.config.MAIL_FROM))),

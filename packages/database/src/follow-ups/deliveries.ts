@@ -9,22 +9,14 @@ import type { Database } from '../client.js';
 import type { DeliveryState } from '../generated/prisma/client.js';
 
 /** What an e-mail reminder needs; no patient name leaves the service (only the link). */
+const WHAT_A_MAIL_NEEDS = {
+  reminder: {
+    select: { id: true, episodeId: true, stepTitle: true, kind: true, urgent: true, status: true },
+  },
+} as const;
+
 export async function deliveryToSend(db: Database, deliveryId: string) {
-  return db.reminderDelivery.findUnique({
-    where: { id: deliveryId },
-    include: {
-      reminder: {
-        select: {
-          id: true,
-          episodeId: true,
-          stepTitle: true,
-          kind: true,
-          urgent: true,
-          status: true,
-        },
-      },
-    },
-  });
+  return db.reminderDelivery.findUnique({ where: { id: deliveryId }, include: WHAT_A_MAIL_NEEDS });
 }
 
 export type DeliveryToSend = NonNullable<Awaited<ReturnType<typeof deliveryToSend>>>;
@@ -114,18 +106,7 @@ export async function claimDelivery(
     });
     const delivery = await tx.reminderDelivery.findUniqueOrThrow({
       where: { id: deliveryId },
-      include: {
-        reminder: {
-          select: {
-            id: true,
-            episodeId: true,
-            stepTitle: true,
-            kind: true,
-            urgent: true,
-            status: true,
-          },
-        },
-      },
+      include: WHAT_A_MAIL_NEEDS,
     });
     return { kind: 'claimed', resend: decision.resend, delivery } as const;
   });
