@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD } from '@vfx/database';
+import { DEMO_PASSWORD } from '@vfx/database/seed';
 import { describe, expect } from 'vitest';
 import { test } from './support/fixtures';
 import { screenshot } from './support/screenshots';

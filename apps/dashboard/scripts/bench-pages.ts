@@ -13,17 +13,11 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  createDatabase,
-  DEMO_PASSWORD,
-  DEMO_USERS,
-  demoDecision,
-  rebuildEpisodeKpis,
-  seedScale,
-  seedState,
-  signIn,
-} from '@vfx/database';
+import { createDatabase } from '@vfx/database';
+import { signIn } from '@vfx/database/auth';
+import { rebuildEpisodeKpis } from '@vfx/database/jobs';
 import { deployMigrations } from '@vfx/database/migrations';
+import { DEMO_PASSWORD, DEMO_USERS, demoDecision, seedScale, seedState } from '@vfx/database/seed';
 import { TEST_POSTGRES_URL } from '@vfx/database/testing';
 
 const { values } = parseArgs({

@@ -3,7 +3,9 @@
 // database and only when nobody entered anything beside it, and a caseload of people's own never
 // gets the demo's patients.
 
-import { createDatabase, type Database, DEMO_USERS, enrolPatient, seedState } from '@vfx/database';
+import { createDatabase, type Database } from '@vfx/database';
+import { enrolPatient } from '@vfx/database/commands';
+import { DEMO_USERS, seedState } from '@vfx/database/seed';
 import { createTestDatabase, type TestDatabase, testEnrolment } from '@vfx/database/testing';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -3,8 +3,9 @@
 // partial demo left by an older version is cleared by recreating the launcher's own embedded
 // database, but only when nothing beside it was entered by people; a database with data of its
 // own (staff, patients, entries) never gets the demo (packages/database decides which is which).
-import { createDatabase, type Database, demoDecision, seedDemo, seedState } from '@vfx/database';
+import { createDatabase, type Database } from '@vfx/database';
 import { deployMigrations, recreateDatabase } from '@vfx/database/migrations';
+import { demoDecision, seedDemo, seedState } from '@vfx/database/seed';
 import { StartError } from './config.js';
 
 export interface DemoOptions {

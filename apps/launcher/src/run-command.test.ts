@@ -19,8 +19,11 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDatabase, DEMO_PASSWORD, enrolPatient, signIn } from '@vfx/database';
+import { createDatabase } from '@vfx/database';
+import { signIn } from '@vfx/database/auth';
+import { enrolPatient } from '@vfx/database/commands';
 import { EMBEDDED_PASSWORD, EMBEDDED_USER } from '@vfx/database/embedded-postgres';
+import { DEMO_PASSWORD } from '@vfx/database/seed';
 import { admittedTestEnrolment } from '@vfx/database/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -252,7 +255,8 @@ function leavePartialDemo(): void {
   const script = path.join(copy, 'apps', 'launcher', 'leave-partial-demo.ts');
   writeFileSync(
     script,
-    `import { createDatabase, DEMO_USERS } from '@vfx/database';
+    `import { createDatabase } from '@vfx/database';
+import { DEMO_USERS } from '@vfx/database/seed';
 import { EmbeddedPostgres } from '@vfx/database/embedded-postgres';
 import { deployMigrations, recreateDatabase } from '@vfx/database/migrations';
 const server = new EmbeddedPostgres({ dataDir: ${JSON.stringify(path.join(copy, '.data', 'postgres'))}, port: ${ports.POSTGRES_PORT}, log: () => {} });

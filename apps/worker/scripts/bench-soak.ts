@@ -21,14 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import {
-  createDatabase,
-  type Database,
-  enrolPatient,
-  enrolPatients,
-  RecordError,
-  recordEvent,
-} from '@vfx/database';
+import { createDatabase, type Database, RecordError } from '@vfx/database';
+import { enrolPatient, enrolPatients, recordEvent } from '@vfx/database/commands';
 import { createUsers } from '@vfx/database/testing';
 import { deleteRedisPrefix } from '../src/testing/harness.js';
 import { readMailbox } from '../src/testing/mailbox.js';

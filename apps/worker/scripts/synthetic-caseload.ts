@@ -1,7 +1,7 @@
 // The synthetic caseload of the worker's benchmarks (bench-scale, bench-soak): obviously fictional
 // patients enrolled through the real write path, and admitted patients whose 48-hour reviews fall
 // due at a chosen instant.
-import type { EnrolmentInput } from '@vfx/database';
+import type { EnrolmentInput } from '@vfx/database/commands';
 import {
   CURRENT_PATHWAY_VERSION,
   computePlan,

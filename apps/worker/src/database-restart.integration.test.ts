@@ -7,7 +7,7 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { enrolPatients } from '@vfx/database';
+import { enrolPatients } from '@vfx/database/commands';
 import { admittedTestEnrolment } from '@vfx/database/testing';
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { BACKENDS, type TestEnvironment, testEnvironment, waitFor } from './testing/harness.js';

@@ -4,7 +4,8 @@
 // an old replica never sees a half-migrated schema it did not expect.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createDatabase, rebuildEpisodeKpis } from '@vfx/database';
+import { createDatabase } from '@vfx/database';
+import { rebuildEpisodeKpis } from '@vfx/database/jobs';
 import { deployMigrations, listMigrations, MIGRATIONS_DIR } from '@vfx/database/migrations';
 
 // The production build copies the migrations beside the bundle (dist/migrations); from source

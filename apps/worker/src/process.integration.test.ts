@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { enrolPatients } from '@vfx/database';
+import { enrolPatients } from '@vfx/database/commands';
 import { admittedTestEnrolment } from '@vfx/database/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveryMessageId } from './reminders/mailer.js';

@@ -1,4 +1,5 @@
-import { enrolPatient, fireFollowUp, recordEvent } from '@vfx/database';
+import { enrolPatient, recordEvent } from '@vfx/database/commands';
+import { fireFollowUp } from '@vfx/database/jobs';
 import { admittedTestEnrolment, testEnrolment } from '@vfx/database/testing';
 import { isReminderTimer, serviceCalendar } from '@vfx/domain';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,7 +1,8 @@
 // Picking patients from the seeded demo caseload. The journeys act only through the browser;
 // the database is read to choose whom to act on, so a test does not depend on which demo
 // patient happens to be numbered what, and says plainly when the demo lacks the case it needs.
-import { createDatabase, type Database, DEMO_USERS } from '@vfx/database';
+import { createDatabase, type Database } from '@vfx/database';
+import { DEMO_USERS } from '@vfx/database/seed';
 import { inject } from 'vitest';
 import type { DemoUserKey } from './users';
 

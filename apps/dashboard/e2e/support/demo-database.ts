@@ -5,7 +5,10 @@
 //
 // A separate process because building the migrated template loads Prisma's schema engine with
 // import.meta.resolve, which Vitest's module runner (where global setup runs) does not support.
-import { createDatabase, type Database, enrolPatient, recordEvent, seedDemo } from '@vfx/database';
+
+import { createDatabase, type Database } from '@vfx/database';
+import { enrolPatient, recordEvent } from '@vfx/database/commands';
+import { seedDemo } from '@vfx/database/seed';
 import { createTestDatabase, testEnrolment } from '@vfx/database/testing';
 import { serviceCalendar } from '@vfx/domain';
 import { OVERDUE_PATIENT, PAIN_REVIEW_PATIENT, STALE_PAIN_PATIENT } from './journey-patients';

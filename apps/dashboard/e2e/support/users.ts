@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD, DEMO_USERS } from '@vfx/database';
+import { DEMO_PASSWORD, DEMO_USERS } from '@vfx/database/seed';
 import type { Page } from 'playwright-core';
 
 /** A demo account by its seed key: nurse, nurse2, scheduler or admin. */

@@ -1,4 +1,4 @@
-import { loadEpisodeRecord } from '@vfx/database';
+import { loadEpisodeRecord } from '@vfx/database/views';
 import { computePlan, effectiveEpisode, findPathway } from '@vfx/domain';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';

@@ -1,4 +1,4 @@
-import type { Role } from '@vfx/database';
+import type { Role } from '@vfx/database/auth';
 import type { NavItem } from '@/ui/nav';
 
 export const ROLE_NAMES: Record<Role, string> = {

@@ -1,4 +1,4 @@
-import { authenticate, type Role, type SessionUser } from '@vfx/database';
+import { authenticate, type Role, type SessionUser } from '@vfx/database/auth';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { db } from './db';

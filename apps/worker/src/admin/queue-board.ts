@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { type Database, verifyPassword } from '@vfx/database';
+import type { Database } from '@vfx/database';
+import { verifyPassword } from '@vfx/database/auth';
 import type { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Database, type FireOutcome, fireFollowUps } from '@vfx/database';
+import type { Database } from '@vfx/database';
+import { type FireOutcome, fireFollowUps } from '@vfx/database/jobs';
 import type { WorkerConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { type Database, outboxLagSeconds, overdueStepsByType } from '@vfx/database';
+import type { Database } from '@vfx/database';
+import { outboxLagSeconds, overdueStepsByType } from '@vfx/database/jobs';
 import { Queues } from '../queue/queues.js';
 import { DATABASE, METRICS } from '../tokens.js';
 import type { WorkerMetrics } from './metrics.js';

@@ -4,14 +4,14 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import type { Database } from '@vfx/database';
 import {
-  type Database,
   OUTBOX_KINDS,
   type OutboxMessageView,
   pendingFollowUpsBefore,
   type RelayResult,
   relayOutbox,
-} from '@vfx/database';
+} from '@vfx/database/jobs';
 import type { WorkerConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';

@@ -4,14 +4,14 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import type { Database } from '@vfx/database';
 import {
-  type Database,
   expiredDeliveryClaims,
   markDeliveryOutcomeUnknown,
   pendingAmong,
   pendingFollowUpsBefore,
   pruneOutbox,
-} from '@vfx/database';
+} from '@vfx/database/jobs';
 import type { Job, JobType, Queue } from 'bullmq';
 import type { WorkerConfig } from '../config/env.js';
 import { FollowUpHandlers } from '../follow-ups/follow-up.handlers.js';

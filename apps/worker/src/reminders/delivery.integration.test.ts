@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { enrolPatient, failedDeliveries, retryDelivery } from '@vfx/database';
+import { enrolPatient, retryDelivery } from '@vfx/database/commands';
 import { admittedTestEnrolment } from '@vfx/database/testing';
+import { failedDeliveries } from '@vfx/database/views';
 import type { Job } from 'bullmq';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';

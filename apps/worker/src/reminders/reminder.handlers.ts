@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
+import type { Database } from '@vfx/database';
 import {
   claimDelivery,
-  type Database,
   type DeliveryToSend,
   markDeliveryAttemptFailed,
   markDeliverySent,
-} from '@vfx/database';
+} from '@vfx/database/jobs';
 import { DelayedError } from 'bullmq';
 import type { WorkerConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';

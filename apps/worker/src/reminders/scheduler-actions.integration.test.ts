@@ -1,4 +1,4 @@
-import { enrolPatient, retryDelivery, sendReminderNow } from '@vfx/database';
+import { enrolPatient, retryDelivery, sendReminderNow } from '@vfx/database/commands';
 import { testEnrolment } from '@vfx/database/testing';
 import { serviceCalendar } from '@vfx/domain';
 import { SMTPServer } from 'smtp-server';

@@ -1,6 +1,6 @@
 'use server';
 
-import { signIn, signOut } from '@vfx/database';
+import { signIn, signOut } from '@vfx/database/auth';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';

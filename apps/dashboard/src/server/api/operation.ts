@@ -1,7 +1,7 @@
 // One description per API operation: its method and path, who may call it, the zod schemas of
 // its parameters, body and response, and the code that runs it. The route handlers and the
 // OpenAPI document are both built from these descriptions, so they cannot drift apart.
-import type { ApiKeyPrincipal, Role } from '@vfx/database';
+import type { ApiKeyPrincipal, Role } from '@vfx/database/auth';
 import type { z } from 'zod';
 import type { ApiErrorCode } from './errors';
 

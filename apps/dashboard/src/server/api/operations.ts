@@ -2,16 +2,18 @@
 // (the write path, the read views) and packages/domain (the plan); nothing here decides anything
 // clinical.
 import {
-  currentPlan,
   DemographicsSchema,
-  decodeFollowUpCursor,
   type EnrolmentInput,
   enrolPatient,
+  recordEvent,
+} from '@vfx/database/commands';
+import {
+  currentPlan,
+  decodeFollowUpCursor,
   episodeTimeline,
   followUpsByState,
   patientWithEpisodes,
-  recordEvent,
-} from '@vfx/database';
+} from '@vfx/database/views';
 import type { TimerTransition } from '@vfx/domain';
 import { z } from 'zod';
 import { db } from '../db';

@@ -1,7 +1,7 @@
 // Turns the operation descriptions into Next.js route handlers: authenticate the API key, check
 // its role, validate path, query and body against the documented schemas, run, and answer JSON.
 // A route file exports every method; those its path does not document answer 405 in JSON.
-import { authenticateApiKey } from '@vfx/database';
+import { authenticateApiKey } from '@vfx/database/auth';
 import { issuesFromZod } from '@vfx/domain';
 import type { z } from 'zod';
 import { db } from '../db';

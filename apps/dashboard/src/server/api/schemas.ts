@@ -3,7 +3,8 @@
 // document promises and what the service enforces cannot disagree. Response schemas describe
 // the domain's plan types; handlers are typed against them and tests validate real responses
 // against the document generated from them.
-import { DemographicsSchema, FOLLOW_UP_STATES } from '@vfx/database';
+import { DemographicsSchema } from '@vfx/database/commands';
+import { FOLLOW_UP_STATES } from '@vfx/database/views';
 import {
   BONE_THERAPY_DRUGS,
   ClinicalEventSchema,

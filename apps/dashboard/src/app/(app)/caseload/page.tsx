@@ -1,4 +1,4 @@
-import { CASELOAD_SORTS, type CaseloadSort, caseload, caseloadHolders } from '@vfx/database';
+import { CASELOAD_SORTS, type CaseloadSort, caseload, caseloadHolders } from '@vfx/database/views';
 import { CURRENT_PATHWAY_VERSION, findPathway, type Phase, phaseLabel } from '@vfx/domain';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';

@@ -1,6 +1,7 @@
 'use server';
 
-import { RecordError, retryDelivery } from '@vfx/database';
+import { RecordError } from '@vfx/database';
+import { retryDelivery } from '@vfx/database/commands';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
 

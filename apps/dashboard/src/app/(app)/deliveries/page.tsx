@@ -1,4 +1,4 @@
-import { failedDeliveries } from '@vfx/database';
+import { failedDeliveries } from '@vfx/database/views';
 import Link from 'next/link';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';

@@ -1,6 +1,7 @@
 'use server';
 
-import { RecordError, rescheduleStep, sendReminderNow } from '@vfx/database';
+import { RecordError } from '@vfx/database';
+import { rescheduleStep, sendReminderNow } from '@vfx/database/commands';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';

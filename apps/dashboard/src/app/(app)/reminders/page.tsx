@@ -3,7 +3,7 @@ import {
   type UpcomingReminder,
   upcomingReminderDays,
   upcomingReminders,
-} from '@vfx/database';
+} from '@vfx/database/views';
 import { type StepStatus, stepRescheduleRange } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';

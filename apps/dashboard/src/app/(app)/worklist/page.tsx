@@ -1,4 +1,4 @@
-import { type WorklistItem, worklist } from '@vfx/database';
+import { type WorklistItem, worklist } from '@vfx/database/views';
 import Link from 'next/link';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';

@@ -1,7 +1,9 @@
 // Every /api/v1 operation against a real, migrated PostgreSQL database, through the exported
 // route handlers. Each response is checked against the schema the OpenAPI document gives for its
 // status, so the document describes what the service really answers.
-import { type ApiKeyCreated, createApiKey, type Database, revokeApiKey } from '@vfx/database';
+
+import type { Database } from '@vfx/database';
+import { type ApiKeyCreated, createApiKey, revokeApiKey } from '@vfx/database/commands';
 import {
   createTestDatabase,
   createUsers,

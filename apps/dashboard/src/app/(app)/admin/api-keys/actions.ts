@@ -1,6 +1,7 @@
 'use server';
 
-import { createApiKey, RecordError, revokeApiKey } from '@vfx/database';
+import { RecordError } from '@vfx/database';
+import { createApiKey, revokeApiKey } from '@vfx/database/commands';
 import { revalidatePath } from 'next/cache';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';

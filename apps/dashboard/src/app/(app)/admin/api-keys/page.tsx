@@ -1,4 +1,4 @@
-import { listApiKeys } from '@vfx/database';
+import { listApiKeys } from '@vfx/database/views';
 import type { Metadata } from 'next';
 import { db } from '@/server/db';
 import { ROLE_NAMES } from '@/server/navigation';

@@ -1,3 +1,4 @@
+import { WORKER_ACTOR } from '@vfx/database/jobs';
 import {
   type AuditPatient,
   type AuditRow,
@@ -5,8 +6,7 @@ import {
   auditLog,
   decodeAuditCursor,
   findAuditPatients,
-  WORKER_ACTOR,
-} from '@vfx/database';
+} from '@vfx/database/views';
 import Link from 'next/link';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';

@@ -1,6 +1,7 @@
 'use server';
 
-import { RecordError, setEstimatedYearlyCaseload } from '@vfx/database';
+import { RecordError } from '@vfx/database';
+import { setEstimatedYearlyCaseload } from '@vfx/database/commands';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';

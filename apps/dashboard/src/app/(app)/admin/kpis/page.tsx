@@ -1,4 +1,4 @@
-import { kpiReport } from '@vfx/database';
+import { kpiReport } from '@vfx/database/views';
 import {
   COMPLETENESS_RULE,
   FLS_DB_SOURCE,

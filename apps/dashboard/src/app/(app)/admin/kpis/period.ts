@@ -1,6 +1,6 @@
 // The KPI page's period as it arrives in the address: fracture dates from and to, both included.
 // Without one, the last 12 months up to today.
-import { KPI_MAX_PERIOD_DAYS, type KpiPeriod } from '@vfx/database';
+import { KPI_MAX_PERIOD_DAYS, type KpiPeriod } from '@vfx/database/views';
 import { isCalendarDate } from '@/ui/local-day';
 
 export type Search = Record<string, string | string[] | undefined>;

@@ -1,6 +1,6 @@
 // The overdue list's filters as they arrive in the address (a GET form, so a filtered list can be
 // bookmarked or sent to a colleague), checked once for the page and its CSV export alike.
-import { OVERDUE_MAX_DAYS, type OverdueFilters } from '@vfx/database';
+import { OVERDUE_MAX_DAYS, type OverdueFilters } from '@vfx/database/views';
 import { findPathway, pathwayVersions } from '@vfx/domain';
 
 export type Search = Record<string, string | string[] | undefined>;

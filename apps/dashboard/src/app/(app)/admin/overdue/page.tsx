@@ -1,4 +1,4 @@
-import { caseloadHolders, type OverdueRow, overdueSteps } from '@vfx/database';
+import { caseloadHolders, type OverdueRow, overdueSteps } from '@vfx/database/views';
 import {
   OVERDUE_RISK_TIERS,
   type OverdueRiskTierId,

@@ -1,4 +1,4 @@
-import { LATE_AFTER_MS, queueHealth, STUCK_EMAIL_AFTER_MS } from '@vfx/database';
+import { LATE_AFTER_MS, queueHealth, STUCK_EMAIL_AFTER_MS } from '@vfx/database/views';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { db } from '@/server/db';

@@ -1,15 +1,15 @@
 'use server';
 
+import { RecordError } from '@vfx/database';
 import {
   changeUserRole,
   createUser,
   deactivateUser,
   previewCaseloadReassignment,
-  RecordError,
   reactivateUser,
   reassignCaseload,
-  staffList,
-} from '@vfx/database';
+} from '@vfx/database/commands';
+import { staffList } from '@vfx/database/views';
 import { revalidatePath } from 'next/cache';
 import { db } from '@/server/db';
 import { ROLE_NAMES } from '@/server/navigation';

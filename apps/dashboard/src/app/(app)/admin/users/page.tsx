@@ -1,4 +1,4 @@
-import { staffList } from '@vfx/database';
+import { staffList } from '@vfx/database/views';
 import Link from 'next/link';
 import { db } from '@/server/db';
 import { ROLE_NAMES } from '@/server/navigation';

@@ -1,7 +1,8 @@
 'use server';
 
 import { randomUUID } from 'node:crypto';
-import { enrolPatient, RecordError } from '@vfx/database';
+import { RecordError } from '@vfx/database';
+import { enrolPatient } from '@vfx/database/commands';
 import { CURRENT_PATHWAY_VERSION, nhsNumberProblem, normaliseNhsNumber } from '@vfx/domain';
 import { redirect } from 'next/navigation';
 import { type FormState, formValues, placeIssues } from '@/forms/form-state';

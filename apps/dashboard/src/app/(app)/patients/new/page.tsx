@@ -1,4 +1,4 @@
-import { caseloadHolders } from '@vfx/database';
+import { caseloadHolders } from '@vfx/database/views';
 import {
   COLUMN_INVOLVEMENT,
   IDENTIFICATION_ROUTES,

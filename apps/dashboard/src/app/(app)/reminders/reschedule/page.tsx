@@ -1,4 +1,4 @@
-import { reminderStep } from '@vfx/database';
+import { reminderStep } from '@vfx/database/views';
 import { describeTimingBasis, isActive, type StepStatus, stepRescheduleRange } from '@vfx/domain';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';

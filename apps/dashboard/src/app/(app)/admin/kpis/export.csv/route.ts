@@ -1,4 +1,4 @@
-import { kpiReport } from '@vfx/database';
+import { kpiReport } from '@vfx/database/views';
 import { COMPLETENESS_RULE, FLS_DB_SOURCE, IDENTIFICATION_MEASURE } from '@vfx/domain';
 import type { NextRequest } from 'next/server';
 import { type CsvValue, csvHeaders, csvStream } from '@/server/csv';

@@ -1,4 +1,4 @@
-import { caseloadHolders, type OverdueRow, overdueStepBatches } from '@vfx/database';
+import { caseloadHolders, type OverdueRow, overdueStepBatches } from '@vfx/database/views';
 import { overdueRiskTierOfRank } from '@vfx/domain';
 import type { NextRequest } from 'next/server';
 import { type CsvValue, csvHeaders, csvStream } from '@/server/csv';

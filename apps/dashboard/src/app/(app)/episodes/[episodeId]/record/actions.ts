@@ -1,12 +1,8 @@
 'use server';
 
-import {
-  loadEpisodeRecord,
-  PreviewOutdatedError,
-  previewEvent,
-  RecordError,
-  recordEvent,
-} from '@vfx/database';
+import { RecordError } from '@vfx/database';
+import { PreviewOutdatedError, previewEvent, recordEvent } from '@vfx/database/commands';
+import { loadEpisodeRecord } from '@vfx/database/views';
 import {
   type EntryPreview,
   EVENT_TYPES,

@@ -1,4 +1,4 @@
-import { mayRecord } from '@vfx/database';
+import { mayRecord } from '@vfx/database/commands';
 import {
   EVENT_TYPES,
   type EventType,

@@ -1,0 +1,25 @@
+// Signing in, sessions, API keys and the roles they carry.
+export {
+  API_KEY_PREFIX,
+  API_KEY_ROLES,
+  API_KEY_TOUCH_EVERY_MS,
+  type ApiKeyPrincipal,
+  authenticateApiKey,
+} from './auth/api-keys.js';
+export {
+  hashPassword,
+  verifyPassword,
+} from './auth/password.js';
+export {
+  authenticate,
+  DEFAULT_SESSION_POLICY,
+  revokeSessionsOf,
+  type SessionPolicy,
+  type SessionUser,
+  type SignInInput,
+  type SignInResult,
+  signIn,
+  signOut,
+} from './auth/sessions.js';
+export { CASELOAD_ROLES } from './auth/users.js';
+export type { Role } from './generated/prisma/enums.js';

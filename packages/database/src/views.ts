@@ -1,0 +1,118 @@
+// What the pages, the API and the worker read: each view is one function over the database.
+export {
+  readEpisodeKpis,
+  type StoredEpisodeKpis,
+} from './records/kpi-store.js';
+export {
+  readServiceSettings,
+  type StoredServiceSettings,
+} from './records/service-settings.js';
+export { loadEpisodeRecord } from './records/write-path.js';
+export {
+  API_KEY_LIST_LIMIT,
+  type ApiKeyListItem,
+  listApiKeys,
+} from './views/api-keys.js';
+export {
+  AUDIT_PAGE_MAX,
+  type AuditActorChoice,
+  type AuditCursor,
+  type AuditPatient,
+  type AuditQuery,
+  type AuditRow,
+  auditActorChoices,
+  auditLog,
+  decodeAuditCursor,
+  encodeAuditCursor,
+  findAuditPatients,
+} from './views/audit.js';
+export {
+  CASELOAD_SORTS,
+  type CaseloadPage,
+  type CaseloadQuery,
+  type CaseloadRow,
+  type CaseloadSort,
+  caseload,
+  type Worklist,
+  type WorklistItem,
+  worklist,
+} from './views/caseload.js';
+export {
+  type CurrentPlan,
+  currentPlan,
+} from './views/episode-plan.js';
+export {
+  type EpisodeTimeline,
+  episodeTimeline,
+  type TimelineEntry,
+  type TimelineEntryStatus,
+} from './views/episode-timeline.js';
+export {
+  decodeFollowUpCursor,
+  encodeFollowUpCursor,
+  FOLLOW_UP_PAGE_MAX,
+  FOLLOW_UP_STATES,
+  type FollowUpCursor,
+  type FollowUpListItem,
+  type FollowUpQuery,
+  followUpsByState,
+} from './views/follow-ups-by-state.js';
+export {
+  type CompletenessReport,
+  type IdentificationReport,
+  KPI_MAX_PERIOD_DAYS,
+  type KpiFieldSummary,
+  type KpiPeriod,
+  type KpiReport,
+  kpiReport,
+} from './views/kpis.js';
+export {
+  compareOverdueRows,
+  OVERDUE_MAX_DAYS,
+  OVERDUE_MAX_OFFSET,
+  OVERDUE_PAGE_SIZE,
+  type OverdueClock,
+  type OverdueCursor,
+  type OverdueFilters,
+  type OverduePage,
+  type OverdueRow,
+  overdueStepBatches,
+  overdueSteps,
+} from './views/overdue.js';
+export {
+  type PatientEpisodeSummary,
+  type PatientWithEpisodes,
+  patientWithEpisodes,
+} from './views/patient-episodes.js';
+export {
+  type FailedDelivery,
+  LATE_AFTER_MS,
+  LATENESS_WINDOW_MS,
+  type QueueHealth,
+  queueHealth,
+  STUCK_EMAIL_AFTER_MS,
+} from './views/queue-health.js';
+export {
+  FAILED_DELIVERY_LIMIT,
+  type FailedDeliveryItem,
+  failedDeliveries,
+  type NurseCount,
+  type ReminderGroup,
+  type ReminderNurse,
+  type ReminderPatient,
+  reminderStep,
+  UPCOMING_REMINDER_DAYS,
+  UPCOMING_REMINDER_LIMIT,
+  type UpcomingDay,
+  type UpcomingReminder,
+  type UpcomingRemindersQuery,
+  upcomingDays,
+  upcomingReminderDays,
+  upcomingReminders,
+} from './views/reminders.js';
+export {
+  caseloadHolders,
+  STAFF_LIST_LIMIT,
+  type StaffMember,
+  staffList,
+} from './views/users.js';
