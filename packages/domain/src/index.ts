@@ -3,6 +3,20 @@
  * Everything time-dependent takes the instant as an argument.
  */
 export {
+  ACTIONS,
+  type Action,
+  type Actor,
+  actionsOf,
+  may,
+  PERMISSIONS,
+  type Permission,
+  type PermissionContext,
+  permission,
+  ROLES,
+  type Role,
+  SCHEDULING_ENTRY_TYPES,
+} from './access/permissions.js';
+export {
   formatNhsNumber,
   isValidNhsNumber,
   nhsNumberProblem,

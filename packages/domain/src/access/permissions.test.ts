@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ACTIONS,
+  type Actor,
+  actionsOf,
+  may,
+  PERMISSIONS,
+  permission,
+  ROLES,
+} from './permissions.js';
+
+const person = (role: Actor['role']): Actor => ({ id: `${role}-1`, role, kind: 'person' });
+const key = (role: Actor['role']): Actor => ({ id: `key-${role}`, role, kind: 'integration' });
+
+describe('permission', () => {
+  it('lets each role do exactly what its rows list, and an administrator every row', () => {
+    for (const role of ROLES) {
+      // Recording depends on the entry's type, which the next tests cover.
+      for (const action of ACTIONS.filter((a) => a !== 'entry.record')) {
+        const listed = (PERMISSIONS[action].roles as readonly string[]).includes(role);
+        expect(permission(person(role), action).allowed, `${role} ${action}`).toBe(listed);
+      }
+    }
+    expect(actionsOf('admin')).toEqual(ACTIONS);
+  });
+
+  it('refuses with a sentence naming who may, and who the actor is', () => {
+    const refused = permission(person('nurse'), 'caseload.reassign');
+    expect(refused).toEqual({
+      allowed: false,
+      reason:
+        'Only administrators may move patients to another nurse; you are signed in as a nurse.',
+    });
+  });
+
+  it('keeps API keys to the integration actions, whatever their role', () => {
+    expect(may(key('admin'), 'users.view')).toBe(false);
+    expect(may(key('admin'), 'audit.view')).toBe(false);
+    expect(may(key('nurse'), 'patient.enrol')).toBe(true);
+    expect(may(key('nurse'), 'password.changeOwn')).toBe(false);
+    expect(actionsOf('admin', 'integration').every((a) => PERMISSIONS[a].roles.length > 0)).toBe(
+      true,
+    );
+  });
+
+  it('gives scheduling entries to schedulers and clinical entries to nurses', () => {
+    expect(may(person('scheduler'), 'entry.record', { entryType: 'step-rescheduled' })).toBe(true);
+    expect(may(person('nurse'), 'entry.record', { entryType: 'step-rescheduled' })).toBe(false);
+    expect(may(person('nurse'), 'entry.record', { entryType: 'pain-assessed' })).toBe(true);
+    expect(may(person('scheduler'), 'entry.record', { entryType: 'pain-assessed' })).toBe(false);
+    expect(may(person('admin'), 'entry.record', { entryType: 'pain-assessed' })).toBe(true);
+  });
+
+  it('keeps integration users out of caseloads and role changes, even for an administrator', () => {
+    const integration = { id: 'key-user', kind: 'integration' as const };
+    expect(permission(person('admin'), 'user.changeRole', { target: integration })).toMatchObject({
+      allowed: false,
+      reason: expect.stringContaining('API keys'),
+    });
+    expect(may(person('nurse'), 'patient.enrol', { target: integration })).toBe(false);
+    expect(may(person('admin'), 'caseload.reassign', { target: integration })).toBe(false);
+    expect(may(person('admin'), 'caseload.reassign', { target: { id: 'n', kind: 'person' } })).toBe(
+      true,
+    );
+  });
+
+  it("shows another nurse's caseload to an administrator only", () => {
+    expect(may(person('nurse'), 'caseload.view', { caseloadOf: 'nurse-1' })).toBe(true);
+    expect(may(person('nurse'), 'caseload.view', { caseloadOf: 'someone-else' })).toBe(false);
+    expect(may(person('admin'), 'caseload.view', { caseloadOf: 'someone-else' })).toBe(true);
+  });
+});
