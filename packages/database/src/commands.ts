@@ -1,4 +1,5 @@
 // Every change a person or an API key makes: each command runs in one transaction with its audit entry.
+
 export {
   type ApiKeyCreated,
   createApiKey,
@@ -11,6 +12,13 @@ export {
   deactivateUser,
   reactivateUser,
 } from './auth/users.js';
+export {
+  type ActorId,
+  type CommandOptions,
+  type CommandScope,
+  loadActor,
+  runCommand,
+} from './commands/run-command.js';
 export {
   type AuditInput,
   audit,

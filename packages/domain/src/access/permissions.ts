@@ -12,12 +12,14 @@ export type Role = (typeof ROLES)[number];
 
 /**
  * Who is acting. A person signs in on the dashboard; an integration is an API key's own user,
- * which carries the key's role but never holds a caseload and never signs in.
+ * which carries the key's role but never holds a caseload and never signs in. The system is the
+ * server's own tools ("system:worker", "system:create-user"), run by whoever operates the server:
+ * it may do anything, and is audited under its name like anyone else.
  */
 export interface Actor {
   readonly id: string;
   readonly role: Role;
-  readonly kind: 'person' | 'integration';
+  readonly kind: 'person' | 'integration' | 'system';
 }
 
 /** Entries that move a step's reminder within its window: a scheduler's work, not a nurse's. */
@@ -195,6 +197,7 @@ export function permission(
   context: PermissionContext = {},
 ): Permission {
   const rule: Rule = PERMISSIONS[action];
+  if (actor.kind === 'system') return { allowed: true };
   if (actor.kind === 'integration' && !rule.integrations) {
     return { allowed: false, reason: `An API key may not ${rule.doing}.` };
   }
@@ -216,7 +219,10 @@ export function may(actor: Actor, action: Action, context?: PermissionContext): 
 }
 
 /** The actions a role may take (before context), for the permission matrix and the docs. */
-export function actionsOf(role: Role, kind: Actor['kind'] = 'person'): readonly Action[] {
+export function actionsOf(
+  role: Role,
+  kind: 'person' | 'integration' = 'person',
+): readonly Action[] {
   return ACTIONS.filter((action) => {
     const rule: Rule = PERMISSIONS[action];
     return rule.roles.includes(role) && (kind === 'person' || rule.integrations === true);
