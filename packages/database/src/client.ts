@@ -29,3 +29,8 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
   });
   return new PrismaClient({ adapter });
 }
+
+/** Whether the database answers a trivial query: the readiness checks' probe. */
+export async function pingDatabase(db: Database): Promise<void> {
+  await db.$queryRaw`SELECT 1`;
+}

@@ -4,6 +4,7 @@ export {
   createDatabase,
   type Database,
   type DatabaseOptions,
+  pingDatabase,
   type Queryable,
   type Transaction,
 } from './client.js';

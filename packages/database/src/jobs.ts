@@ -23,6 +23,7 @@ export {
 export {
   overdueStepsByType,
   pendingAmong,
+  pendingEmailDeliveries,
   pendingFollowUpsBefore,
 } from './follow-ups/queries.js';
 export {

@@ -40,6 +40,7 @@ export {
 export {
   type CurrentPlan,
   currentPlan,
+  planChangesOfEntry,
 } from './views/episode-plan.js';
 export {
   type EpisodeTimeline,
@@ -80,12 +81,15 @@ export {
   overdueSteps,
 } from './views/overdue.js';
 export {
+  type KnownPatient,
   type PatientEpisodeSummary,
   type PatientWithEpisodes,
+  patientByIdentifier,
   patientWithEpisodes,
 } from './views/patient-episodes.js';
 export {
   type FailedDelivery,
+  failedDeliveryCount,
   LATE_AFTER_MS,
   LATENESS_WINDOW_MS,
   type QueueHealth,
@@ -115,4 +119,6 @@ export {
   STAFF_LIST_LIMIT,
   type StaffMember,
   staffList,
+  type UserName,
+  userNames,
 } from './views/users.js';

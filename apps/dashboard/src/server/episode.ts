@@ -1,4 +1,4 @@
-import { loadEpisodeRecord } from '@vfx/database/views';
+import { loadEpisodeRecord, userNames } from '@vfx/database/views';
 import { computePlan, effectiveEpisode, findPathway } from '@vfx/domain';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
@@ -23,10 +23,7 @@ export const episodeView = cache(async (episodeId: string) => {
     ...record.events.map((e) => e.recordedBy),
     ...(record.nurseId ? [record.nurseId] : []),
   ]);
-  const users = await db().user.findMany({
-    where: { id: { in: [...people] } },
-    select: { id: true, name: true, role: true },
-  });
+  const users = await userNames(db(), people);
   const definition = findPathway(record.episode.pathwayVersion);
   const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? id;
   /**

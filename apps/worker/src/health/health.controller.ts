@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
-import type { Database } from '@vfx/database';
+import { type Database, pingDatabase } from '@vfx/database';
 import type { Response } from 'express';
 import type { WorkerConfig } from '../config/env.js';
 import { Queues } from '../queue/queues.js';
@@ -48,7 +48,7 @@ export class HealthController {
       }
     };
     const [database, queue] = await Promise.all([
-      check(() => this.db.$queryRaw`SELECT 1`),
+      check(() => pingDatabase(this.db)),
       check(() => this.queues.followUps.getJobCounts('delayed')),
     ]);
     const ok = database.status === 'ok' && queue.status === 'ok';

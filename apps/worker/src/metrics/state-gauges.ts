@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Database } from '@vfx/database';
 import { outboxLagSeconds, overdueStepsByType } from '@vfx/database/jobs';
+import { failedDeliveryCount } from '@vfx/database/views';
 import { Queues } from '../queue/queues.js';
 import { DATABASE, METRICS } from '../tokens.js';
 import type { WorkerMetrics } from './metrics.js';
@@ -51,7 +52,7 @@ export class StateGauges implements OnModuleInit {
       'vfx_reminder_deliveries_failed',
       'E-mail reminders that failed after every retry and wait for a scheduler.',
       [],
-      async (set) => set({}, await this.db.reminderDelivery.count({ where: { state: 'failed' } })),
+      async (set) => set({}, await failedDeliveryCount(this.db)),
     );
   }
 }

@@ -9,6 +9,7 @@ import {
   expiredDeliveryClaims,
   markDeliveryOutcomeUnknown,
   pendingAmong,
+  pendingEmailDeliveries,
   pendingFollowUpsBefore,
   pruneOutbox,
 } from '@vfx/database/jobs';
@@ -430,22 +431,18 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** E-mail deliveries still pending with no job (lost with the queue's data) are queued again. */
   private async requeueDeliveries(now: Date, { minAgeMs }: { minAgeMs: number }): Promise<number> {
-    const pending = await this.db.reminderDelivery.findMany({
-      where: {
-        channel: 'email',
-        state: 'pending',
-        createdAt: { lte: new Date(now.getTime() - minAgeMs) },
-      },
-      select: { id: true },
-      take: 10_000,
-    });
+    const pending = await pendingEmailDeliveries(
+      this.db,
+      new Date(now.getTime() - minAgeMs),
+      10_000,
+    );
     if (pending.length === 0) return 0;
     const queue = this.queues.reminderDeliveries;
     const present = await this.jobIds(queue, [...LIVE_STATES, 'failed']);
-    const missing = pending.filter((d) => !present.has(`delivery_${d.id}`));
+    const missing = pending.filter((id) => !present.has(`delivery_${id}`));
     await this.queues.addMany(
       'deliver-reminder',
-      missing.map((d) => ({ payload: { deliveryId: d.id }, delayMs: 0 })),
+      missing.map((id) => ({ payload: { deliveryId: id }, delayMs: 0 })),
     );
     return missing.length;
   }

@@ -32,3 +32,20 @@ export async function overdueStepsByType(db: Database): Promise<Map<string, numb
   });
   return new Map(groups.map((g) => [g.stepId, g._count._all]));
 }
+
+/**
+ * E-mail deliveries still pending that were made before `before`: the reconciler re-queues those
+ * whose job is gone. At most `limit`, so a large backlog is worked in slices.
+ */
+export async function pendingEmailDeliveries(
+  db: Database,
+  before: Date,
+  limit: number,
+): Promise<readonly string[]> {
+  const rows = await db.reminderDelivery.findMany({
+    where: { channel: 'email', state: 'pending', createdAt: { lte: before } },
+    select: { id: true },
+    take: limit,
+  });
+  return rows.map((row) => row.id);
+}

@@ -5,6 +5,7 @@ import {
   computePlan,
   DEFAULT_SERVICE_SETTINGS,
   type Plan,
+  type PlanChange,
   type ServiceSettings,
 } from '@vfx/domain';
 import type { Queryable } from '../client.js';
@@ -43,4 +44,19 @@ export async function currentPlan(
     plan,
     events: record.events,
   };
+}
+
+/**
+ * What the plan said had changed when an entry was saved: the write path keeps it in the audit
+ * entry of that write, so the patient page can show it beside the entry without recomputing.
+ */
+export async function planChangesOfEntry(
+  db: Queryable,
+  eventId: string,
+): Promise<readonly PlanChange[] | undefined> {
+  const entry = await db.auditEntry.findFirst({
+    where: { action: 'event.recorded', entityId: eventId },
+    select: { after: true },
+  });
+  return (entry?.after as { planChanges?: PlanChange[] } | null)?.planChanges;
 }

@@ -82,3 +82,24 @@ export async function patientWithEpisodes(
     })),
   };
 }
+
+export interface KnownPatient {
+  readonly id: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly dateOfBirth: Date;
+  readonly sex: string;
+}
+
+/** The patient with this identifier, if the service knows them: a new episode joins their record. */
+export async function patientByIdentifier(
+  db: Queryable,
+  kind: 'nhs-number' | 'mrn',
+  value: string,
+): Promise<KnownPatient | undefined> {
+  const patient = await db.patient.findUnique({
+    where: { identifierKind_identifierValue: { identifierKind: kind, identifierValue: value } },
+    select: { id: true, givenName: true, familyName: true, dateOfBirth: true, sex: true },
+  });
+  return patient ?? undefined;
+}

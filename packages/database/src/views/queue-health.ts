@@ -174,3 +174,8 @@ export async function queueHealth(db: Database, now = new Date()): Promise<Queue
     },
   };
 }
+
+/** E-mail reminders that failed after every retry and wait for a scheduler (a metric's gauge). */
+export function failedDeliveryCount(db: Database): Promise<number> {
+  return db.reminderDelivery.count({ where: { state: 'failed' } });
+}

@@ -69,3 +69,22 @@ export function caseloadHolders(db: Queryable): Promise<{ id: string; name: stri
     select: { id: true, name: true },
   });
 }
+
+export interface UserName {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+}
+
+/** The names of the given users (recorded-by ids on a record), for showing who did what. */
+export async function userNames(
+  db: Queryable,
+  ids: Iterable<string>,
+): Promise<readonly UserName[]> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return [];
+  return db.user.findMany({
+    where: { id: { in: wanted } },
+    select: { id: true, name: true, role: true },
+  });
+}

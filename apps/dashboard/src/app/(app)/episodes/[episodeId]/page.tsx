@@ -1,4 +1,5 @@
 import { mayRecord } from '@vfx/database/commands';
+import { planChangesOfEntry } from '@vfx/database/views';
 import {
   type ClinicalEvent,
   changedDetails,
@@ -7,7 +8,6 @@ import {
   type EventOf,
   effectiveEpisode,
   isActive,
-  type PlanChange,
   type PlanStep,
   phaseLabel,
 } from '@vfx/domain';
@@ -47,14 +47,8 @@ export async function generateMetadata({ params }: { params: Promise<{ episodeId
 type Search = Record<string, string | string[] | undefined>;
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
-/** What the plan said when the entry was saved (from the audit of that write). */
-async function changesOf(eventId: string): Promise<readonly PlanChange[] | undefined> {
-  const entry = await db().auditEntry.findFirst({
-    where: { action: 'event.recorded', entityId: eventId },
-    select: { after: true },
-  });
-  return (entry?.after as { planChanges?: PlanChange[] } | null)?.planChanges;
-}
+/** What the plan said when the entry was saved. */
+const changesOf = (eventId: string) => planChangesOfEntry(db(), eventId);
 
 export default async function EpisodePage({
   params,

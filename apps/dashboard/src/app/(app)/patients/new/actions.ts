@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { RecordError } from '@vfx/database';
 import { enrolPatient } from '@vfx/database/commands';
+import { patientByIdentifier } from '@vfx/database/views';
 import { CURRENT_PATHWAY_VERSION, nhsNumberProblem, normaliseNhsNumber } from '@vfx/domain';
 import { redirect } from 'next/navigation';
 import { type FormState, formValues, placeIssues } from '@/forms/form-state';
@@ -33,20 +34,7 @@ export async function enrolAction(_previous: FormState, form: FormData): Promise
       ? normaliseNhsNumber(rawIdentifier)
       : rawIdentifier.trim();
   // A known patient keeps their record; the new episode joins it.
-  const known = identifier
-    ? await db().patient.findUnique({
-        where: {
-          identifierKind_identifierValue: { identifierKind: kind, identifierValue: identifier },
-        },
-        select: {
-          id: true,
-          givenName: true,
-          familyName: true,
-          dateOfBirth: true,
-          sex: true,
-        },
-      })
-    : null;
+  const known = identifier ? await patientByIdentifier(db(), kind, identifier) : undefined;
   if (known) {
     // The number names someone already on the service: their stored details stay, so a typing
     // error in the number must not quietly put this fracture on another person.

@@ -2,7 +2,7 @@
 
 import { RecordError } from '@vfx/database';
 import { PreviewOutdatedError, previewEvent, recordEvent } from '@vfx/database/commands';
-import { loadEpisodeRecord } from '@vfx/database/views';
+import { loadEpisodeRecord, userNames } from '@vfx/database/views';
 import {
   type EntryPreview,
   EVENT_TYPES,
@@ -185,10 +185,7 @@ async function namePeople(texts: readonly string[]): Promise<(text: string) => s
   const ids = new Set(
     texts.flatMap((text) => [...text.matchAll(pattern)].map((m) => m[1]?.trim() ?? '')),
   );
-  const users = await db().user.findMany({
-    where: { id: { in: [...ids] } },
-    select: { id: true, name: true },
-  });
+  const users = await userNames(db(), ids);
   const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? 'a colleague';
   return (text) =>
     text.replace(pattern, (_all, who: string) => `(recorded by ${nameOf(who.trim())})`);
