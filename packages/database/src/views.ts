@@ -41,6 +41,7 @@ export {
   type CurrentPlan,
   currentPlan,
   planChangesOfEntry,
+  statusesAsOf,
 } from './views/episode-plan.js';
 export {
   type EpisodeTimeline,
@@ -95,6 +96,7 @@ export {
   type QueueHealth,
   queueHealth,
   STUCK_EMAIL_AFTER_MS,
+  unappliedSince,
 } from './views/queue-health.js';
 export {
   FAILED_DELIVERY_LIMIT,

@@ -88,6 +88,7 @@ export {
   stepEntries,
 } from './pathway/step-entries.js';
 export {
+  ACTIVE_STEP_STATUSES,
   cite,
   computePlan,
   isActive,

@@ -1,4 +1,4 @@
-import { loadEpisodeRecord, userNames } from '@vfx/database/views';
+import { loadEpisodeRecord, statusesAsOf, userNames } from '@vfx/database/views';
 import { computePlan, effectiveEpisode, findPathway } from '@vfx/domain';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
@@ -6,18 +6,22 @@ import { db } from './db';
 
 /**
  * An episode as its pages show it: the stored record, the episode as its corrections leave it,
- * the plan packages/domain computes from them now, and the names of everyone who recorded
- * something. One load per request.
+ * the plan packages/domain computes from them at the instant the stored statuses hold for (now,
+ * unless the worker is behind: then the lists and this page agree, and the page says so), and
+ * the names of everyone who recorded something. One load per request.
  */
 export const episodeView = cache(async (episodeId: string) => {
-  const record = await loadEpisodeRecord(db(), episodeId);
-  if (!record) notFound();
   const now = new Date();
+  const [record, asOf] = await Promise.all([
+    loadEpisodeRecord(db(), episodeId),
+    statusesAsOf(db(), episodeId, now),
+  ]);
+  if (!record) notFound();
   const plan = computePlan({
     patient: record.patient,
     episode: record.episode,
     events: record.events,
-    asOf: now.getTime(),
+    asOf: asOf.getTime(),
   });
   const people = new Set([
     ...record.events.map((e) => e.recordedBy),
@@ -37,6 +41,8 @@ export const episodeView = cache(async (episodeId: string) => {
     );
   return {
     now,
+    /** When the statuses shown hold for: `now` unless the worker is behind. */
+    statusesAsOf: asOf,
     record,
     /** The enrolment details as corrected (record.episode is the enrolment as first given). */
     episode: effectiveEpisode(record.episode, record.events),

@@ -2,6 +2,7 @@
 // queries whatever the caseload's size. The pathway's own words come from packages/domain: the
 // phase limits, the pain bands and which entries still count after corrections.
 import {
+  ACTIVE_STEP_STATUSES,
   type ClinicalEvent,
   DEFAULT_SERVICE_SETTINGS,
   findPathway,
@@ -133,7 +134,7 @@ interface CaseloadSqlRow {
   overdue_steps: number;
 }
 
-const ACTIVE = Prisma.sql`('upcoming', 'open', 'due', 'overdue')`;
+const ACTIVE = Prisma.sql`(${Prisma.join(ACTIVE_STEP_STATUSES)})`;
 
 export async function caseload(db: Database, query: CaseloadQuery): Promise<CaseloadPage> {
   const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 100);

@@ -836,8 +836,20 @@ class Planner {
   }
 }
 
+/**
+ * The statuses of a step that still needs action. The one definition: the database's views build
+ * their SQL from it, and its SQL function step_status_is_active (used by the episode summary
+ * trigger) is checked against it by a test (packages/database/src/views/active-statuses.integration.test.ts).
+ */
+export const ACTIVE_STEP_STATUSES = [
+  'upcoming',
+  'open',
+  'due',
+  'overdue',
+] as const satisfies readonly StepStatus[];
+
 export function isActive(status: StepStatus): boolean {
-  return status === 'upcoming' || status === 'open' || status === 'due' || status === 'overdue';
+  return (ACTIVE_STEP_STATUSES as readonly StepStatus[]).includes(status);
 }
 
 /**

@@ -1,4 +1,10 @@
-import { CASELOAD_SORTS, type CaseloadSort, caseload, caseloadHolders } from '@vfx/database/views';
+import {
+  CASELOAD_SORTS,
+  type CaseloadSort,
+  caseload,
+  caseloadHolders,
+  unappliedSince,
+} from '@vfx/database/views';
 import { CURRENT_PATHWAY_VERSION, findPathway, type Phase, phaseLabel } from '@vfx/domain';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
@@ -10,6 +16,7 @@ import { formatIdentifier } from '@/ui/identity';
 import { Pagination } from '@/ui/pagination';
 import { PainScore } from '@/ui/pain';
 import { StatusBadge, Tag } from '@/ui/status';
+import { StatusesAsOf } from '@/ui/statuses-as-of';
 
 export const metadata = { title: 'Caseload · Fracture liaison' };
 
@@ -51,6 +58,7 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
     pageSize: 25,
     now,
   });
+  const behindSince = await unappliedSince(db(), now);
   const lastPage = Math.max(1, Math.ceil(result.total / result.pageSize));
   if (page > lastPage) {
     // Past the end (an old bookmark, a shrunk caseload): the last page instead.
@@ -73,6 +81,7 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
           Enrol a patient
         </Link>
       </div>
+      <StatusesAsOf since={behindSince} now={now} zone={zone} />
       <search>
         <form className="toolbar card" method="get" aria-label="Find patients">
           <div className="field">

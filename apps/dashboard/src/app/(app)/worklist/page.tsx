@@ -1,4 +1,4 @@
-import { type WorklistItem, worklist } from '@vfx/database/views';
+import { unappliedSince, type WorklistItem, worklist } from '@vfx/database/views';
 import Link from 'next/link';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
@@ -6,6 +6,7 @@ import { userTimeZone } from '@/server/time-zone';
 import { daysFrom, formatDate, overdueBy, relativeDays } from '@/ui/dates';
 import { formatIdentifier } from '@/ui/identity';
 import { StatusBadge } from '@/ui/status';
+import { StatusesAsOf } from '@/ui/statuses-as-of';
 
 export const metadata = { title: 'Worklist · Fracture liaison' };
 
@@ -87,7 +88,10 @@ export default async function WorklistPage() {
   const user = await requireUser(['nurse']);
   const zone = await userTimeZone();
   const now = new Date();
-  const list = await worklist(db(), { nurseId: user.id, now });
+  const [list, behindSince] = await Promise.all([
+    worklist(db(), { nurseId: user.id, now }),
+    unappliedSince(db(), now),
+  ]);
   const day = (at: Date | null) => (at ? daysFrom(now, at, zone) : 0);
   return (
     <>
@@ -97,6 +101,7 @@ export default async function WorklistPage() {
           {formatDate(now, zone)} · {user.name}
         </p>
       </div>
+      <StatusesAsOf since={behindSince} now={now} zone={zone} />
       <Section
         id="overdue"
         title="Overdue"

@@ -1,4 +1,9 @@
-import { caseloadHolders, type OverdueRow, overdueSteps } from '@vfx/database/views';
+import {
+  caseloadHolders,
+  type OverdueRow,
+  overdueSteps,
+  unappliedSince,
+} from '@vfx/database/views';
 import {
   OVERDUE_RISK_TIERS,
   type OverdueRiskTierId,
@@ -13,6 +18,7 @@ import { Citations } from '@/ui/citations';
 import { formatDate, formatDateTime, overdueBy } from '@/ui/dates';
 import { formatIdentifier } from '@/ui/identity';
 import { StatusBadge, Tag } from '@/ui/status';
+import { StatusesAsOf } from '@/ui/statuses-as-of';
 import {
   NO_NURSE,
   overdueHref,
@@ -64,6 +70,7 @@ export default async function OverduePage({ searchParams }: { searchParams: Prom
   const result = invalid
     ? undefined
     : await overdueSteps(db(), parsed.filters, { now, timeZone: zone }, { page: parsed.page });
+  const behindSince = await unappliedSince(db(), now);
   const filtered = Boolean(values.step || values.nurse || values.days);
   const errorProps = (field: keyof typeof problems) =>
     problems[field] ? { 'aria-invalid': true as const, 'aria-describedby': `${field}-error` } : {};
@@ -78,6 +85,7 @@ export default async function OverduePage({ searchParams }: { searchParams: Prom
           </a>
         ) : null}
       </div>
+      <StatusesAsOf since={behindSince} now={now} zone={zone} />
       <p className="lead">
         Highest risk first: late denosumab doses, then urgent steps, then the longest overdue. Days
         are counted in your time zone ({zone}).

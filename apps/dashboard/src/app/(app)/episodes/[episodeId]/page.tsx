@@ -36,6 +36,7 @@ import {
 import { ageOn, formatIdentifier } from '@/ui/identity';
 import { RecordedBases } from '@/ui/recorded-basis';
 import { StatusBadge, statusText, Tag } from '@/ui/status';
+import { StatusesAsOf } from '@/ui/statuses-as-of';
 import { Timeline } from '@/ui/timeline';
 
 export async function generateMetadata({ params }: { params: Promise<{ episodeId: string }> }) {
@@ -114,6 +115,11 @@ export default async function EpisodePage({
 
   return (
     <>
+      <StatusesAsOf
+        since={view.statusesAsOf < now ? new Date(view.statusesAsOf.getTime() + 1) : undefined}
+        now={now}
+        zone={zone}
+      />
       <header className="patient-header card">
         <div>
           <h1>
