@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   ACTIONS,
@@ -7,6 +9,7 @@ import {
   PERMISSIONS,
   permission,
   ROLES,
+  renderPermissionsDocument,
 } from './permissions.js';
 
 const person = (role: Actor['role']): Actor => ({ id: `${role}-1`, role, kind: 'person' });
@@ -68,5 +71,24 @@ describe('permission', () => {
     expect(may(person('nurse'), 'caseload.view', { caseloadOf: 'nurse-1' })).toBe(true);
     expect(may(person('nurse'), 'caseload.view', { caseloadOf: 'someone-else' })).toBe(false);
     expect(may(person('admin'), 'caseload.view', { caseloadOf: 'someone-else' })).toBe(true);
+  });
+});
+
+describe('docs/permissions.md', () => {
+  const DOCUMENT = fileURLToPath(new URL('../../../../docs/permissions.md', import.meta.url));
+
+  it('is what the table renders (run `npm run docs:permissions` after changing it)', () => {
+    expect(readFileSync(DOCUMENT, 'utf8')).toBe(renderPermissionsDocument());
+  });
+
+  it('has a row per action, and explains every check in words', () => {
+    const text = renderPermissionsDocument();
+    for (const action of ACTIONS) {
+      const row = text.split('\n').find((line) => line.startsWith(`| \`${action}\` |`));
+      expect(row, action).toBeDefined();
+      const rule = PERMISSIONS[action] as { check?: unknown; condition?: string };
+      if (rule.check)
+        expect(rule.condition, `${action} has a check but no condition in words`).toBeTruthy();
+    }
   });
 });

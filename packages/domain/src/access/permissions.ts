@@ -48,9 +48,13 @@ interface Rule {
   readonly integrations?: boolean;
   /** A further check on the context; a string is the reason it is refused. */
   readonly check?: (actor: Actor, context: PermissionContext) => string | undefined;
+  /** The check in words, for docs/permissions.md. */
+  readonly condition?: string;
 }
 
 const ALL: readonly Role[] = ROLES;
+const INTEGRATION_USERS_EXCLUDED =
+  "Not an API key's integration user: keys are managed on Admin › API keys.";
 const ADMIN: readonly Role[] = ['admin'];
 
 function notAnIntegration(what: string) {
@@ -71,6 +75,7 @@ export const PERMISSIONS = {
     roles: ['nurse', 'admin'],
     doing: 'open a caseload',
     integrations: true,
+    condition: "Another nurse's caseload: administrators only.",
     check: (actor, context) =>
       context.caseloadOf !== undefined && context.caseloadOf !== actor.id && actor.role !== 'admin'
         ? "only an administrator may open another nurse's caseload"
@@ -103,6 +108,7 @@ export const PERMISSIONS = {
     roles: ['nurse', 'admin'],
     doing: 'enrol a patient',
     integrations: true,
+    condition: "The patient's nurse must be a person, never an API key's integration user.",
     check: (_actor, context) =>
       context.target?.kind === 'integration'
         ? "a patient's nurse must be a person: an API key's integration user holds no caseload"
@@ -112,6 +118,8 @@ export const PERMISSIONS = {
     roles: ['nurse', 'scheduler', 'admin'],
     doing: 'record an entry',
     integrations: true,
+    condition:
+      "Scheduling entries (step-rescheduled) are schedulers'; every other entry is nurses'. Administrators may record both.",
     check: (actor, context) => {
       if (actor.role === 'admin') return undefined;
       const scheduling = SCHEDULING_ENTRY_TYPES.has(context.entryType ?? '');
@@ -138,6 +146,7 @@ export const PERMISSIONS = {
   'caseload.reassign': {
     roles: ADMIN,
     doing: 'move patients to another nurse',
+    condition: "Only to a person, never to an API key's integration user.",
     check: (_actor, context) =>
       context.target?.kind === 'integration'
         ? "patients can only be moved to a person: an API key's integration user holds no caseload"
@@ -148,21 +157,25 @@ export const PERMISSIONS = {
     roles: ADMIN,
     doing: "change a user's role",
     check: notAnIntegration('This user'),
+    condition: INTEGRATION_USERS_EXCLUDED,
   },
   'user.deactivate': {
     roles: ADMIN,
     doing: 'deactivate a user',
     check: notAnIntegration('This user'),
+    condition: INTEGRATION_USERS_EXCLUDED,
   },
   'user.reactivate': {
     roles: ADMIN,
     doing: 'reactivate a user',
     check: notAnIntegration('This user'),
+    condition: INTEGRATION_USERS_EXCLUDED,
   },
   'user.resetPassword': {
     roles: ADMIN,
     doing: "reset a user's password",
     check: notAnIntegration('This user'),
+    condition: INTEGRATION_USERS_EXCLUDED,
   },
   'password.changeOwn': { roles: ALL, doing: 'change your password' },
   'apiKey.create': { roles: ADMIN, doing: 'create an API key' },
@@ -227,4 +240,38 @@ export function actionsOf(
     const rule: Rule = PERMISSIONS[action];
     return rule.roles.includes(role) && (kind === 'person' || rule.integrations === true);
   });
+}
+
+const ROLE_TITLES: Record<Role, string> = {
+  nurse: 'Nurse',
+  scheduler: 'Scheduler',
+  admin: 'Administrator',
+};
+
+/** docs/permissions.md: the table above, as people read it. */
+export function renderPermissionsDocument(): string {
+  const lines = [
+    '# Permissions',
+    '',
+    '<!-- Generated from packages/domain/src/access/permissions.ts by `npm run docs:permissions`;',
+    '     a test fails when this file differs from what the table renders. -->',
+    '',
+    "Who may do what. The dashboard, the JSON API, the worker's admin pages and the database's",
+    'commands all ask this one table (`permission(actor, action, context)` in `packages/domain`).',
+    'A person signs in on the dashboard; an API key acts as its own integration user with the',
+    "key's role, and may only take the actions marked in the API key column. The server's own",
+    'tools ("system:worker", "system:create-user") may do anything and are audited by name.',
+    '',
+    `| Action | What | ${ROLES.map((role) => ROLE_TITLES[role]).join(' | ')} | API key | Condition |`,
+    `| --- | --- | ${ROLES.map(() => ':---:').join(' | ')} | :---: | --- |`,
+  ];
+  for (const action of ACTIONS) {
+    const rule: Rule = PERMISSIONS[action];
+    const cells = ROLES.map((role) => (rule.roles.includes(role) ? 'yes' : ''));
+    const what = `${rule.doing[0]?.toUpperCase()}${rule.doing.slice(1)}`;
+    lines.push(
+      `| \`${action}\` | ${what} | ${cells.join(' | ')} | ${rule.integrations ? 'yes' : ''} | ${rule.condition ?? ''} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
