@@ -2,9 +2,13 @@
 // once. Whether it may be sent (the step, the nurse, the cool-down) and what it is are the
 // domain's reminder policy (reminderSentNow); the reminder writer makes the rows, exactly as for a
 // reminder made when a step falls due.
-import { type ResponsibleNurse, reminderSentNow, type StepStatus } from '@vfx/domain';
+import { reminderSentNow, type StepStatus } from '@vfx/domain';
 import type { Queryable } from '../client.js';
-import { writeReminders } from '../follow-ups/reminder-writer.js';
+import {
+  type NurseColumns,
+  responsibleNurse,
+  writeReminders,
+} from '../follow-ups/reminder-writer.js';
 import { RecordError } from '../records/errors.js';
 import type { WriteOptions } from '../records/write-path.js';
 import { runCommand } from './run-command.js';
@@ -35,15 +39,7 @@ export function sendReminderNow(
   const now = options.now ?? new Date();
   return runCommand(db, options.actorId, 'reminder.sendNow', async ({ tx, actor, audit }) => {
     // The episode lock the write path and the worker take: the step cannot settle meanwhile.
-    const locked = await tx.$queryRaw<
-      {
-        patientId: string;
-        nurseId: string | null;
-        nurseName: string | null;
-        nurseEmail: string | null;
-        nurseActive: boolean | null;
-      }[]
-    >`
+    const locked = await tx.$queryRaw<({ patientId: string } & NurseColumns)[]>`
       SELECT e.patient_id AS "patientId", p.nurse_id AS "nurseId", u.name AS "nurseName",
              u.email AS "nurseEmail", u.active AS "nurseActive"
       FROM episodes e JOIN patients p ON p.id = e.patient_id LEFT JOIN users u ON u.id = p.nurse_id
@@ -65,14 +61,7 @@ export function sendReminderNow(
       select: { createdAt: true },
       orderBy: { createdAt: 'desc' },
     });
-    const nurse: ResponsibleNurse | null = episode.nurseId
-      ? {
-          id: episode.nurseId,
-          name: episode.nurseName ?? episode.nurseId,
-          email: episode.nurseEmail ?? '',
-          active: episode.nurseActive === true,
-        }
-      : null;
+    const nurse = responsibleNurse(episode);
     const decision = reminderSentNow({
       step: { title: step.title, status: step.status as StepStatus, urgent: step.urgent },
       nurse,

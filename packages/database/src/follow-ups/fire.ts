@@ -25,7 +25,12 @@ import type { FollowUp } from '../generated/prisma/client.js';
 import { type AuditInput, audit } from '../records/audit.js';
 import { refreshEpisodeKpis } from '../records/kpi-store.js';
 import { runWrite } from '../records/write-path.js';
-import { type ReminderToWrite, writeReminders } from './reminder-writer.js';
+import {
+  type NurseColumns,
+  type ReminderToWrite,
+  responsibleNurse,
+  writeReminders,
+} from './reminder-writer.js';
 
 export const WORKER_ACTOR = 'system:worker';
 
@@ -120,16 +125,7 @@ async function lockEpisodes(
   });
   const episodeIds = [...new Set(located.map((row) => row.episodeId))].sort();
   if (episodeIds.length === 0) return new Map();
-  const rows = await tx.$queryRaw<
-    {
-      id: string;
-      patientId: string;
-      nurseId: string | null;
-      nurseName: string | null;
-      nurseEmail: string | null;
-      nurseActive: boolean | null;
-    }[]
-  >`
+  const rows = await tx.$queryRaw<({ id: string; patientId: string } & NurseColumns)[]>`
     SELECT e.id, e.patient_id AS "patientId", p.nurse_id AS "nurseId", u.name AS "nurseName",
            u.email AS "nurseEmail", u.active AS "nurseActive"
     FROM episodes e JOIN patients p ON p.id = e.patient_id LEFT JOIN users u ON u.id = p.nurse_id
@@ -137,18 +133,7 @@ async function lockEpisodes(
   return new Map(
     rows.map((row) => [
       row.id,
-      {
-        id: row.id,
-        patientId: row.patientId,
-        nurse: row.nurseId
-          ? {
-              id: row.nurseId,
-              name: row.nurseName ?? row.nurseId,
-              email: row.nurseEmail ?? '',
-              active: row.nurseActive === true,
-            }
-          : null,
-      },
+      { id: row.id, patientId: row.patientId, nurse: responsibleNurse(row) },
     ]),
   );
 }

@@ -5,11 +5,38 @@
 // the worker) and the e-mail's outbox message. A fired follow-up and a scheduler's "send now" both
 // write through here, so their rows have one shape.
 import { randomUUID } from 'node:crypto';
-import { type NewReminder, remindersClosedBySettling, type StepStatus } from '@vfx/domain';
+import {
+  type NewReminder,
+  type ResponsibleNurse,
+  remindersClosedBySettling,
+  type StepStatus,
+} from '@vfx/domain';
 import { insertMany } from '../bulk-insert.js';
 import type { Transaction } from '../client.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { OUTBOX_KINDS } from '../records/plan-store.js';
+
+/**
+ * The patient's nurse columns that a locking query reads beside the episode
+ * (`LEFT JOIN users u ON u.id = p.nurse_id`: u.name, u.email, u.active).
+ */
+export interface NurseColumns {
+  readonly nurseId: string | null;
+  readonly nurseName: string | null;
+  readonly nurseEmail: string | null;
+  readonly nurseActive: boolean | null;
+}
+
+/** The patient's responsible nurse as the reminder policy takes them; null when there is none. */
+export function responsibleNurse(row: NurseColumns): ResponsibleNurse | null {
+  if (!row.nurseId) return null;
+  return {
+    id: row.nurseId,
+    name: row.nurseName ?? row.nurseId,
+    email: row.nurseEmail ?? '',
+    active: row.nurseActive === true,
+  };
+}
 
 /** A reminder the policy decided on, with the step it is about. */
 export interface ReminderToWrite {
