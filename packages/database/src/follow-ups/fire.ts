@@ -29,6 +29,7 @@ import {
   type NurseColumns,
   type ReminderToWrite,
   responsibleNurse,
+  type WrittenReminder,
   writeReminders,
 } from './reminder-writer.js';
 
@@ -356,6 +357,17 @@ async function applyBatch(
     now,
   );
   const reminderOf = new Map(withReminder.map((a, i) => [a.followUp.id, written[i]]));
+  const { entries, outcomes } = report(applied, reminderOf, now);
+  if (entries.length > 0) await audit(tx, entries);
+  return outcomes;
+}
+
+/** Each applied follow-up's audit entry (under the worker's name) and outcome. */
+function report(
+  applied: readonly Applied[],
+  reminderOf: ReadonlyMap<string, WrittenReminder | undefined>,
+  now: Date,
+): { entries: AuditInput[]; outcomes: Map<string, FireOutcome> } {
   const outcomes = new Map<string, FireOutcome>();
   const entries: AuditInput[] = [];
   for (const { followUp, episode, step, after, latenessMs } of applied) {
@@ -384,8 +396,7 @@ async function applyBatch(
       emailDeliveryId: reminder?.emailDeliveryId,
     });
   }
-  if (entries.length > 0) await audit(tx, entries);
-  return outcomes;
+  return { entries, outcomes };
 }
 
 const skipped = (reason: Extract<FireOutcome, { kind: 'skipped' }>['reason']): FireOutcome => ({
