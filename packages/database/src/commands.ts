@@ -1,5 +1,7 @@
 // Every change a person or an API key makes: each command runs in one transaction with its audit entry.
 
+/** The send-now cool-down; the domain's reminder policy owns it (MANUAL_REMINDER_COOLDOWN). */
+export { MANUAL_REMINDER_COOLDOWN_MS } from '@vfx/domain';
 export {
   type ApiKeyCreated,
   createApiKey,
@@ -13,12 +15,22 @@ export {
   reactivateUser,
 } from './auth/users.js';
 export {
+  type RescheduleStepInput,
+  rescheduleStep,
+} from './commands/reschedule-step.js';
+export { retryDelivery } from './commands/retry-delivery.js';
+export {
   type ActorId,
   type CommandOptions,
   type CommandScope,
   loadActor,
   runCommand,
 } from './commands/run-command.js';
+export {
+  type SendReminderNowInput,
+  type SentReminder,
+  sendReminderNow,
+} from './commands/send-reminder-now.js';
 export {
   type AuditInput,
   audit,
@@ -31,15 +43,6 @@ export {
   type ReassignmentInput,
   reassignCaseload,
 } from './records/caseload.js';
-export {
-  MANUAL_REMINDER_COOLDOWN_MS,
-  type RescheduleStepInput,
-  rescheduleStep,
-  retryDelivery,
-  type SendReminderNowInput,
-  type SentReminder,
-  sendReminderNow,
-} from './records/reminders.js';
 export { setEstimatedYearlyCaseload } from './records/service-settings.js';
 export {
   DemographicsSchema,

@@ -162,6 +162,24 @@ export {
   rescheduleRange,
   statusAt,
 } from './plan/window.js';
+export {
+  MANUAL_REMINDER_COOLDOWN,
+  MANUAL_REMINDER_COOLDOWN_MS,
+  type NewReminder,
+  type OpenReminder,
+  type ReminderChannel,
+  type ReminderDelivery,
+  type ReminderKind,
+  type ResponsibleNurse,
+  reminderAtTimer,
+  reminderSentNow,
+  remindersClosedBySettling,
+  type SendNowDecision,
+  type SendNowInput,
+  type SendNowRefusal,
+  type TimerReminderDecision,
+  type TimerReminderInput,
+} from './reminders/policy.js';
 export { englandAndWalesBankHolidays, standingBankHolidays } from './time/bank-holidays.js';
 export {
   type EpochMs,

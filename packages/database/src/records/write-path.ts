@@ -13,7 +13,6 @@ import {
   type Episode,
   effectiveEpisode,
   type InputIssue,
-  isActive,
   type Patient,
   type Plan,
   type PlanChange,
@@ -27,6 +26,7 @@ import { z } from 'zod';
 import { insertMany } from '../bulk-insert.js';
 import type { Queryable, Transaction } from '../client.js';
 import { isUniqueViolation, withRetries } from '../errors.js';
+import { closeRemindersOfSettledSteps } from '../follow-ups/reminder-writer.js';
 import type { Prisma, Role } from '../generated/prisma/client.js';
 import { audit } from './audit.js';
 import { collectIssues, RecordError } from './errors.js';
@@ -747,16 +747,8 @@ export async function recordEvent(
       settings,
     );
     await applySchedulingCommands(tx, [{ plan: after, commands }], now);
-    // A step that stopped needing action closes its open reminders.
-    const settledSteps = after.steps
-      .filter((step) => !isActive(step.status))
-      .map((step) => step.key);
-    if (settledSteps.length > 0) {
-      await tx.reminder.updateMany({
-        where: { episodeId: input.episodeId, stepKey: { in: settledSteps }, status: 'open' },
-        data: { status: 'resolved', resolvedAt: now },
-      });
-    }
+    // A step that stopped needing action closes its open reminders (the domain's policy).
+    await closeRemindersOfSettledSteps(tx, input.episodeId, after.steps, now);
     await audit(tx, {
       actor: options.actorId,
       action: 'event.recorded',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
-import { sendReminderNow } from '../records/reminders.js';
+import { sendReminderNow } from '../commands/send-reminder-now.js';
 import { enrolPatients, recordEvent } from '../records/write-path.js';
 import { failDeliveryAttempt } from '../testing/deliveries.js';
 import { testEnrolment } from '../testing/enrolment.js';

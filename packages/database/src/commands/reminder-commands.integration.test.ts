@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
 import { deliveryToSend } from '../follow-ups/deliveries.js';
+import { RecordError } from '../records/errors.js';
+import { OUTBOX_KINDS } from '../records/plan-store.js';
+import { enrolPatient, recordEvent } from '../records/write-path.js';
 import { failDeliveryAttempt } from '../testing/deliveries.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
-import { RecordError } from './errors.js';
-import { OUTBOX_KINDS } from './plan-store.js';
-import { rescheduleStep, retryDelivery, sendReminderNow } from './reminders.js';
-import { enrolPatient, recordEvent } from './write-path.js';
+import { rescheduleStep } from './reschedule-step.js';
+import { retryDelivery } from './retry-delivery.js';
+import { sendReminderNow } from './send-reminder-now.js';
 
 // Fracture on Monday 2026-11-16, enrolled Tuesday 2026-11-17 10:00Z (London is on GMT). The DXA
 // window opens on the fracture date, is due on day 90 (Sunday 2027-02-14, reminded Friday the
@@ -212,6 +214,15 @@ describe('rescheduleStep', () => {
     });
     expect(entry).toMatchObject({ actor: 'scheduler-1', patientId: `pat-${n}` });
     expect(JSON.stringify(entry.after)).toContain('DXA list on Thursday');
+    // And the command's own entry, found by the step whose reminder moved.
+    const moved = await db.auditEntry.findFirstOrThrow({
+      where: { action: 'reminder.rescheduled', entityId: `${episodeId}/dxa-scan` },
+    });
+    expect(moved).toMatchObject({
+      actor: 'scheduler-1',
+      patientId: `pat-${n}`,
+      after: { eventId: result.event.id, remindOn: '2026-11-26', reason: 'DXA list on Thursday' },
+    });
   });
 
   it('refuses a day outside the window or without a reason, naming the field; nothing is saved', async () => {
@@ -297,5 +308,71 @@ describe('retryDelivery', () => {
     const settled = await refusal(retryDelivery(db, id, scheduler(4)));
     expect(settled.message).toBe('The reminder is resolved: the step no longer needs this e-mail.');
     expect((await refusal(retryDelivery(db, 'nope', scheduler(4)))).code).toBe('not-found');
+  });
+});
+
+describe('who may', () => {
+  const nurse = { actorId: 'nurse-1', now: later(3) };
+  const refusals = () =>
+    db.auditEntry.findMany({ where: { action: 'access.refused' }, orderBy: { id: 'asc' } });
+
+  it.each([
+    [
+      'reminder.sendNow',
+      'send a reminder now',
+      () => sendReminderNow(db, { episodeId, stepKey: 'dxa-scan' }, nurse),
+    ],
+    [
+      'reminder.reschedule',
+      "move a step's reminder",
+      () =>
+        rescheduleStep(
+          db,
+          { episodeId, stepKey: 'dxa-scan', remindOn: '2026-11-26', reason: 'DXA on Thursday' },
+          nurse,
+        ),
+    ],
+    ['delivery.retry', 'retry a failed delivery', () => retryDelivery(db, 'any-delivery', nurse)],
+  ] as const)(
+    'refuses %s to a nurse, writes nothing, and audits the refusal',
+    async (action, doing, attempt) => {
+      const before = await counts();
+      const seen = (await refusals()).length;
+      const error = await refusal(attempt());
+      expect([error.code, error.message]).toEqual([
+        'forbidden',
+        `Only schedulers and administrators may ${doing}; you are signed in as a nurse.`,
+      ]);
+      const after = await counts();
+      // Only the refusal's own audit entry.
+      expect(after).toEqual({ ...before, auditLog: before.auditLog + 1 });
+      expect((await refusals()).slice(seen)).toEqual([
+        expect.objectContaining({
+          actor: 'nurse-1',
+          entityType: 'action',
+          entityId: action,
+          after: { reason: error.message },
+        }),
+      ]);
+    },
+  );
+
+  it('lets an administrator send now and retry, audited under their own id', async () => {
+    const admin = (minutes: number) => ({ actorId: 'admin-1', now: later(minutes) });
+    const sent = await sendReminderNow(db, { episodeId, stepKey: 'dxa-scan' }, admin(1));
+    await failDeliveryAttempt(db, sent.emailDeliveryId, '550 no such user', true);
+    await retryDelivery(db, sent.emailDeliveryId, admin(2));
+    const entries = await db.auditEntry.findMany({
+      where: { actor: 'admin-1', patientId: `pat-${n}` },
+      orderBy: { id: 'asc' },
+    });
+    expect(entries.map((e) => e.action)).toEqual([
+      'reminder.sent-now',
+      'reminder-delivery.retried',
+    ]);
+    expect(await db.reminder.findUniqueOrThrow({ where: { id: sent.reminderId } })).toMatchObject({
+      requestedBy: 'admin-1',
+      nurseId: 'nurse-1',
+    });
   });
 });
