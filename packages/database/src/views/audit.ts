@@ -170,13 +170,14 @@ async function patientsById(
   return new Map(rows.map((row) => [row.id, row]));
 }
 
-/** The patients with these ids (unknown ids are left out), by id. */
+/** The patients with these ids, in the order given (unknown ids are left out). */
 export async function auditPatients(
   db: Queryable,
   ids: readonly string[],
 ): Promise<readonly AuditPatient[]> {
-  const found = await patientsById(db, [...new Set(ids)]);
-  return [...found.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const unique = [...new Set(ids)];
+  const found = await patientsById(db, unique);
+  return unique.flatMap((id) => found.get(id) ?? []);
 }
 
 export const AUDIT_PATIENT_MATCHES = 20;
