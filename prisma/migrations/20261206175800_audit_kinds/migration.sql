@@ -26,7 +26,7 @@ CREATE INDEX "audit_log_actor_changes_at_idx" ON "audit_log"("actor", "at") WHER
 CREATE INDEX "audit_log_actor_refusals_at_idx" ON "audit_log"("actor", "at") WHERE audit_action_kind("action") = 'refusal';
 
 -- The patient page reads what a recorded entry changed in the plan from that entry's audit, by
--- the entry's id: with no index starting with entity_id that read every "event.recorded" entry
+-- the entry's id (planChangesOfEntry): with no index starting with entity_id that read every "event.recorded" entry
 -- (2.8 s at 10 million rows). Recorded entries only, so it stays small.
 CREATE INDEX "audit_log_recorded_event_idx" ON "audit_log"("entity_id") WHERE "action" = 'event.recorded';
 
