@@ -14,17 +14,24 @@ export {
   listApiKeys,
 } from './views/api-keys.js';
 export {
+  AUDIT_KINDS,
   AUDIT_PAGE_MAX,
+  AUDIT_PATIENT_MATCHES,
+  type AuditActionChoice,
   type AuditActorChoice,
   type AuditCursor,
+  type AuditKind,
   type AuditPatient,
   type AuditQuery,
   type AuditRow,
+  auditActions,
   auditActorChoices,
   auditLog,
+  auditPatients,
   decodeAuditCursor,
   encodeAuditCursor,
   findAuditPatients,
+  isAuditKind,
 } from './views/audit.js';
 export {
   CASELOAD_SORTS,

@@ -1,19 +1,25 @@
 import { WORKER_ACTOR } from '@vfx/database/jobs';
 import {
+  type AuditKind,
   type AuditPatient,
   type AuditRow,
+  auditActions,
   auditActorChoices,
   auditLog,
+  auditPatients,
   decodeAuditCursor,
-  findAuditPatients,
+  isAuditKind,
 } from '@vfx/database/views';
 import Link from 'next/link';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
+import { auditActionWords, auditRefusalReason } from '@/ui/audit-words';
 import { daysFrom, formatDateTime, relativeDays } from '@/ui/dates';
 import { formatIdentifier } from '@/ui/identity';
 import { isCalendarDate, nextCalendarDate, startOfLocalDay } from '@/ui/local-day';
+import { Tag } from '@/ui/status';
+import { findPatientAction } from './actions';
 import styles from './audit.module.css';
 
 export const metadata = { title: 'Audit log · Fracture liaison' };
@@ -38,9 +44,23 @@ function actorLabel(row: Pick<AuditRow, 'actor' | 'actorName'>): string {
 
 const patientName = (patient: AuditPatient) => `${patient.givenName} ${patient.familyName}`;
 
+const KIND_NAMES: Record<AuditKind, { filter: string; tag: string }> = {
+  change: { filter: 'Changes', tag: 'Change' },
+  read: { filter: 'Reads of patient data', tag: 'Read' },
+  refusal: { filter: 'Refusals', tag: 'Refused' },
+};
+
+/** Where the patient picker leaves its answer: one patient, several to choose from, or none. */
+const FIND_PROBLEMS: Record<string, string> = {
+  empty: 'Type a name, an NHS number or an MRN to find a patient.',
+  none: 'No patient has that name, NHS number, MRN or id. Check it and try again.',
+};
+
 type Search = Record<string, string | string[] | undefined>;
 const one = (value: string | string[] | undefined) =>
   (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+const all = (value: string | string[] | undefined) =>
+  (Array.isArray(value) ? value : value ? [value] : []).slice(0, 20);
 
 /** Readable JSON for the before/after panels. */
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
@@ -52,27 +72,37 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const now = new Date();
   const filters = {
     actor: one(params.actor),
+    kind: one(params.kind),
+    action: one(params.action),
     patient: one(params.patient),
     from: one(params.from),
     to: one(params.to),
   };
 
   const problems: string[] = [];
+  if (filters.kind && !isAuditKind(filters.kind)) problems.push('“Kind” is not one offered.');
   if (filters.from && !isCalendarDate(filters.from)) problems.push('“From” is not a date.');
   if (filters.to && !isCalendarDate(filters.to)) problems.push('“To” is not a date.');
   if (problems.length === 0 && filters.from && filters.to && filters.to < filters.from) {
     problems.push('“To” is before “From”: the range has no days in it.');
   }
-  const patients = filters.patient ? await findAuditPatients(db(), filters.patient) : [];
-  const patient = patients.length === 1 ? patients[0] : undefined;
+  const findProblem = FIND_PROBLEMS[one(params.find)];
+  if (findProblem) problems.push(findProblem);
+  // The address carries patients' internal ids only, never what was typed (see actions.ts).
+  const patient = filters.patient ? (await auditPatients(db(), [filters.patient]))[0] : undefined;
+  if (filters.patient && !patient) problems.push('No patient has that id.');
+  const choices = await auditPatients(db(), all(params.choose));
   const cursor = decodeAuditCursor(one(params.after));
+  const kind = isAuditKind(filters.kind) ? filters.kind : undefined;
 
-  const canList = problems.length === 0 && (!filters.patient || patient);
+  const canList = problems.length === 0 && choices.length === 0;
   const page = canList
     ? await auditLog(db(), {
         limit: PAGE_SIZE,
         ...(filters.actor ? { actor: filters.actor } : {}),
         ...(patient ? { patientId: patient.id } : {}),
+        ...(filters.action ? { action: filters.action } : {}),
+        ...(kind ? { kind } : {}),
         // Whole days in the user's zone: from the start of "from" to the end of "to".
         ...(filters.from ? { from: startOfLocalDay(filters.from, zone) } : {}),
         ...(filters.to ? { to: startOfLocalDay(nextCalendarDate(filters.to), zone) } : {}),
@@ -91,6 +121,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   if (filters.actor && !actorOptions.some((option) => option.id === filters.actor)) {
     actorOptions.push({ id: filters.actor, name: filters.actor });
   }
+  const actions = [...(await auditActions(db()))];
+  if (filters.action && !actions.some((choice) => choice.action === filters.action)) {
+    actions.push({ action: filters.action, kind: 'change' });
+  }
+  const actionLabel = (action: string) => {
+    const words = auditActionWords({ action, entityType: '', entityId: '', after: null });
+    return words ? `${words} (${action})` : action;
+  };
   const link = (extra: Record<string, string>) => {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries({ ...filters, ...extra })) {
@@ -102,12 +140,53 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
   return (
     <>
-      <h1>Audit log</h1>
+      <h1>{patient ? `Who has looked at ${patientName(patient)}` : 'Audit log'}</h1>
       <p className="lead">
-        Every change and sign-in, newest first. Dates are in your time zone ({zone}).
+        {patient
+          ? `${patientName(patient)}, ${formatIdentifier(patient.identifierKind, patient.identifierValue)}: who opened the record and when, what was changed and what was refused, newest first.`
+          : 'Every change, every read of patient data and every refusal, newest first.'}{' '}
+        Dates are in your time zone ({zone}).
       </p>
 
+      <form
+        className="toolbar card"
+        action={findPatientAction}
+        aria-label="Find a patient in the audit log"
+      >
+        {(['actor', 'kind', 'action', 'from', 'to'] as const).map((name) =>
+          filters[name] ? (
+            <input key={name} type="hidden" name={name} value={filters[name]} />
+          ) : null,
+        )}
+        <div className="field">
+          <label htmlFor="find">Patient (name, NHS number or MRN)</label>
+          <input id="find" name="find" autoComplete="off" spellCheck={false} />
+        </div>
+        <div className={styles.filterButtons}>
+          <button type="submit" className="button">
+            Find patient
+          </button>
+          {patient ? (
+            <Link href={link({ patient: '', after: '' })} className="button">
+              All patients
+            </Link>
+          ) : null}
+        </div>
+      </form>
+
       <form className="toolbar card" method="get" aria-label="Filter the audit log">
+        {patient ? <input type="hidden" name="patient" value={patient.id} /> : null}
+        <div className="field">
+          <label htmlFor="kind">Kind</label>
+          <select id="kind" name="kind" defaultValue={kind ?? ''}>
+            <option value="">Everything</option>
+            {(Object.keys(KIND_NAMES) as AuditKind[]).map((value) => (
+              <option key={value} value={value}>
+                {KIND_NAMES[value].filter}
+              </option>
+            ))}
+          </select>
+        </div>
         <div className="field">
           <label htmlFor="actor">Who</label>
           <select id="actor" name="actor" defaultValue={filters.actor}>
@@ -120,8 +199,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </select>
         </div>
         <div className="field">
-          <label htmlFor="patient">Patient (NHS number, MRN or id)</label>
-          <input id="patient" name="patient" defaultValue={filters.patient} autoComplete="off" />
+          <label htmlFor="action">What</label>
+          <select id="action" name="action" defaultValue={filters.action}>
+            <option value="">Any action</option>
+            {actions.map((choice) => (
+              <option key={choice.action} value={choice.action}>
+                {actionLabel(choice.action)}
+              </option>
+            ))}
+          </select>
         </div>
         <div className="field">
           <label htmlFor="from">From</label>
@@ -151,18 +237,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
       ) : null}
 
-      {filters.patient && patients.length === 0 ? (
-        <p className="alert" role="alert">
-          No patient has the NHS number, MRN or id “{filters.patient}”. Check it and try again.
-        </p>
-      ) : null}
-      {patients.length > 1 ? (
+      {choices.length > 0 ? (
         <div className="notice" role="status">
-          <p className={styles.problem}>
-            “{filters.patient}” matches {patients.length} patients. Choose one:
-          </p>
+          <p className={styles.problem}>That matches {choices.length} patients. Choose one:</p>
           <ul>
-            {patients.map((match) => (
+            {choices.map((match) => (
               <li key={match.id}>
                 <Link href={link({ patient: match.id, after: '' })}>
                   {patientName(match)},{' '}
@@ -173,10 +252,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </ul>
         </div>
       ) : null}
-      {patient ? (
+      {patient?.latestEpisodeId ? (
         <p className="notice">
-          Entries about {patientName(patient)},{' '}
-          {formatIdentifier(patient.identifierKind, patient.identifierValue)}.
+          <Link href={`/episodes/${encodeURIComponent(patient.latestEpisodeId)}`}>
+            Open {patientName(patient)}'s record
+          </Link>{' '}
+          (opening it is recorded here too).
         </p>
       ) : null}
 
@@ -197,7 +278,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     <th scope="col">When</th>
                     <th scope="col">Who</th>
                     <th scope="col">What</th>
-                    <th scope="col">Patient</th>
+                    {patient ? null : <th scope="col">Patient</th>}
                     <th scope="col">Before and after</th>
                   </tr>
                 </thead>
@@ -213,37 +294,54 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       </td>
                       <td>{actorLabel(entry)}</td>
                       <td>
-                        <code className={styles.action}>{entry.action}</code>
-                        <br />
+                        <Tag
+                          tone={
+                            entry.kind === 'refusal'
+                              ? 'warn'
+                              : entry.kind === 'read'
+                                ? 'info'
+                                : undefined
+                          }
+                        >
+                          {KIND_NAMES[entry.kind].tag}
+                        </Tag>{' '}
+                        <span className={styles.words}>
+                          {auditActionWords(entry) ?? entry.action}
+                        </span>
+                        {auditRefusalReason(entry) ? (
+                          <span className={styles.reason}>“{auditRefusalReason(entry)}”</span>
+                        ) : null}
                         <span className="muted small">
-                          {entry.entityType}{' '}
+                          <code>{entry.action}</code> · {entry.entityType}{' '}
                           <span className={styles.entityId}>{entry.entityId}</span>
                         </span>
                       </td>
-                      <td>
-                        {entry.patient ? (
-                          <>
-                            {entry.patient.latestEpisodeId ? (
-                              <Link
-                                href={`/episodes/${encodeURIComponent(entry.patient.latestEpisodeId)}`}
-                              >
-                                {patientName(entry.patient)}
-                              </Link>
-                            ) : (
-                              patientName(entry.patient)
-                            )}
-                            <br />
-                            <span className="muted small">
-                              {formatIdentifier(
-                                entry.patient.identifierKind,
-                                entry.patient.identifierValue,
+                      {patient ? null : (
+                        <td>
+                          {entry.patient ? (
+                            <>
+                              {entry.patient.latestEpisodeId ? (
+                                <Link
+                                  href={`/episodes/${encodeURIComponent(entry.patient.latestEpisodeId)}`}
+                                >
+                                  {patientName(entry.patient)}
+                                </Link>
+                              ) : (
+                                patientName(entry.patient)
                               )}
-                            </span>
-                          </>
-                        ) : (
-                          <span className="muted">—</span>
-                        )}
-                      </td>
+                              <br />
+                              <span className="muted small">
+                                {formatIdentifier(
+                                  entry.patient.identifierKind,
+                                  entry.patient.identifierValue,
+                                )}
+                              </span>
+                            </>
+                          ) : (
+                            <span className="muted">—</span>
+                          )}
+                        </td>
+                      )}
                       <td className={styles.changes}>
                         {entry.before === null && entry.after === null ? (
                           <span className="muted">No details</span>

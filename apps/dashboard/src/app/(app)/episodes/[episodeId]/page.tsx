@@ -8,6 +8,7 @@ import {
   type EventOf,
   effectiveEpisode,
   isActive,
+  may as mayDo,
   type PlanStep,
   phaseLabel,
 } from '@vfx/domain';
@@ -131,6 +132,13 @@ export default async function EpisodePage({
             {ageOn(record.patient.dateOfBirth, localDate(now, zone))} years) · {record.patient.sex}{' '}
             · nurse {view.nurseName ?? 'unassigned'}
           </p>
+          {mayDo({ id: user.id, role: user.role, kind: 'person' }, 'audit.view') ? (
+            <p className="small">
+              <Link href={`/admin/audit?patient=${encodeURIComponent(patientRow.id)}&kind=read`}>
+                Who has looked at this record
+              </Link>
+            </p>
+          ) : null}
         </div>
         <dl className="facts">
           <div>
