@@ -3,9 +3,10 @@
 // may write it in the past, so ids alone are not in time order) and the id breaks ties between
 // entries of one transaction. Each filter has an index whose leading columns match it:
 // (actor, at), (patient_id, at), or (at) alone, so a page costs the same however deep it is.
-import { normaliseNhsNumber } from '@vfx/domain';
+import { normaliseNhsNumber, textProblem } from '@vfx/domain';
 import type { Queryable } from '../client.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { RecordError } from '../records/errors.js';
 
 export const AUDIT_PAGE_MAX = 200;
 
@@ -77,7 +78,11 @@ export function decodeAuditCursor(text: string): AuditCursor | undefined {
 
 function auditConditions(query: Omit<AuditQuery, 'limit'>): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
-  if (query.actor !== undefined) conditions.push(Prisma.sql`a.actor = ${query.actor}`);
+  if (query.actor !== undefined) {
+    const problem = textProblem(query.actor);
+    if (problem) throw RecordError.invalid([{ path: 'actor', message: problem }]);
+    conditions.push(Prisma.sql`a.actor = ${query.actor}`);
+  }
   if (query.patientId !== undefined) conditions.push(Prisma.sql`a.patient_id = ${query.patientId}`);
   if (query.from) conditions.push(Prisma.sql`a.at >= ${query.from}`);
   if (query.to) conditions.push(Prisma.sql`a.at < ${query.to}`);
@@ -152,6 +157,8 @@ export async function findAuditPatients(
 ): Promise<readonly AuditPatient[]> {
   const typed = text.trim();
   if (typed === '') return [];
+  const problem = textProblem(typed);
+  if (problem) throw RecordError.invalid([{ path: 'patient', message: problem }]);
   const nhsNumber = normaliseNhsNumber(typed);
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT id FROM patients

@@ -7,6 +7,7 @@ import {
   decodeAuditCursor,
   findAuditPatients,
 } from '@vfx/database/views';
+import { textProblem } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
@@ -63,7 +64,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   if (problems.length === 0 && filters.from && filters.to && filters.to < filters.from) {
     problems.push('“To” is before “From”: the range has no days in it.');
   }
-  const patients = filters.patient ? await findAuditPatients(db(), filters.patient) : [];
+  const patientProblem = textProblem(filters.patient);
+  if (patientProblem) problems.push(`“Patient” ${patientProblem}.`);
+  const actorProblem = textProblem(filters.actor);
+  if (actorProblem) problems.push(`“Who” ${actorProblem}.`);
+  const patients =
+    filters.patient && !patientProblem ? await findAuditPatients(db(), filters.patient) : [];
   const patient = patients.length === 1 ? patients[0] : undefined;
   const cursor = decodeAuditCursor(one(params.after));
 
