@@ -12,7 +12,7 @@ let client: Database;
 beforeAll(async () => {
   database = await createTestDatabase('dashboard_error_log');
   client = createDatabase(database.url, { applicationName: 'error-log-test' });
-});
+}, 60_000);
 afterAll(async () => {
   await client?.$disconnect();
   await database?.drop();
@@ -40,7 +40,8 @@ function captured(target: Console): string[] {
   return lines;
 }
 
-describe('errors in the dashboard logs', () => {
+// A real database on a busy machine: more than vitest's default 5 s.
+describe('errors in the dashboard logs', { timeout: 30_000 }, () => {
   it("the JSON API's 500 logs the class, SQLSTATE and frames, not the message", async () => {
     const error = await databaseError();
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
