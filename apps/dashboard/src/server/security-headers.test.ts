@@ -20,8 +20,9 @@ describe('security headers', () => {
     expect(directive(policy, 'script-src')).toBe(
       "script-src 'self' 'nonce-abc123' 'strict-dynamic'",
     );
-    expect(policy).not.toContain('unsafe-inline');
+    expect(directive(policy, 'script-src')).not.toContain('unsafe-inline');
     expect(policy).not.toContain('unsafe-eval');
+    expect(directive(policy, 'style-src')).toBe("style-src 'self' 'unsafe-inline'");
     for (const part of [
       "object-src 'none'",
       "base-uri 'none'",

@@ -4,9 +4,8 @@
 
 /**
  * Pages: scripts run only with this request's nonce, and what they load ('strict-dynamic': the
- * chunks Next's runtime adds). No 'unsafe-inline' for scripts, ever. Styles are the app's own
- * stylesheets, or carry the nonce. Nothing may frame a page, no plug-ins, no <base>, and forms
- * post only to the dashboard itself.
+ * chunks Next's runtime adds). No 'unsafe-inline' for scripts, ever. Nothing may frame a page, no
+ * plug-ins, no <base>, and forms post only to the dashboard itself.
  */
 export function pageContentSecurityPolicy(
   nonce: string,
@@ -18,8 +17,11 @@ export function pageContentSecurityPolicy(
     // 'self' is only a fallback for browsers without CSP 3, which ignore 'strict-dynamic'.
     // React's development build needs eval for its error overlays; production never does.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ''}`,
-    // Next's development server injects styles without a nonce; production links stylesheets.
-    `style-src 'self' ${development ? "'unsafe-inline'" : `'nonce-${nonce}'`}`,
+    // Styles: the app's own stylesheets, and inline styles, which Next's built-in pages (the
+    // not-found page, the error pages) write as style attributes and a <style> element without a
+    // nonce. A style cannot run script; scripts are what the nonce guards. (With a nonce in
+    // style-src, browsers would ignore 'unsafe-inline'.)
+    "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",
