@@ -34,7 +34,7 @@ try {
         process.exit(0);
       },
       (error: Error) => {
-        logger.error({ err: error.message }, 'shutdown failed');
+        logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
@@ -48,7 +48,7 @@ try {
       `Port ${config.PORT} on ${config.HOST} is already in use: set PORT to a free port (or stop the other process).`,
     );
   } else {
-    logger.fatal({ err: err.message, stack: err.stack }, 'the worker could not start');
+    logger.fatal({ err }, 'the worker could not start');
   }
   process.exit(1);
 }

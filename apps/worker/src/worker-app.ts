@@ -6,6 +6,7 @@ import { setDefaultBackendFactory } from 'bullmq';
 import { adminOnly, QUEUE_BOARD_PATH, queueBoardRouter } from './admin/queue-board.js';
 import { WorkerModule } from './app.module.js';
 import type { WorkerConfig } from './config/env.js';
+import { securityHeaders } from './http-security.js';
 import { createLogger, type Logger, NestPinoLogger } from './logger.js';
 import { OutboxRelay } from './outbox/outbox-relay.service.js';
 import { queueBackend } from './queue/connection.js';
@@ -58,6 +59,8 @@ export async function startWorker(
       { logger: new NestPinoLogger(logger), abortOnError: false },
     );
     const queues = app.get(Queues);
+    // First, so every answer has them: health, metrics, the queue board and its refusals.
+    app.use(securityHeaders());
     app.use(QUEUE_BOARD_PATH, adminOnly(db), queueBoardRouter(queues.all()));
     await app.listen(config.PORT, config.HOST);
     const address = app.getHttpServer().address() as { port: number };

@@ -365,4 +365,22 @@ describe.each(BACKENDS)('worker on %s', (backend) => {
     const body = (await admin.json()) as { queues: { name: string }[] };
     expect(body.queues.map((q) => q.name).sort()).toEqual(['follow-ups', 'reminder-deliveries']);
   });
+
+  it('answers every route, and a refusal, with the security headers', async () => {
+    for (const path of ['/health/live', '/health/ready', '/metrics', '/admin/queues', '/nothing']) {
+      const response = await fetch(`${worker.url}${path}`);
+      const header = (name: string) => response.headers.get(name) ?? '';
+      expect(header('x-content-type-options'), path).toBe('nosniff');
+      expect(header('x-frame-options'), path).toBe('DENY');
+      expect(header('referrer-policy'), path).toBe('same-origin');
+      expect(header('permissions-policy'), path).toContain('camera=()');
+      expect(header('content-security-policy'), path).toContain("frame-ancestors 'none'");
+      expect(header('content-security-policy'), path).toMatch(/script-src 'self'(;|$)/);
+      expect(header('strict-transport-security'), `${path} over HTTP`).toBe('');
+    }
+    const proxied = await fetch(`${worker.url}/health/live`, {
+      headers: { 'X-Forwarded-Proto': 'https' },
+    });
+    expect(proxied.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+  });
 });

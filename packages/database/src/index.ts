@@ -8,6 +8,7 @@ export {
   type Queryable,
   type Transaction,
 } from './client.js';
+export { type LoggableError, loggableError, loggableErrorLine } from './error-log.js';
 export {
   isRetriableError,
   isUniqueViolation,

@@ -32,6 +32,14 @@ export { type InputIssue, issuesFromZod, PathwayInputError } from './inputs/erro
 export { effectiveHistory, type TherapyCourse, therapyCourses, timed } from './inputs/history.js';
 export * from './inputs/schemas.js';
 export {
+  multiLineText,
+  plainCharacters,
+  SearchQuerySchema,
+  singleLineText,
+  type TextRule,
+  textProblem,
+} from './inputs/text.js';
+export {
   parseEpisode,
   parseEpisodeRecord,
   parseEvent,

@@ -153,3 +153,13 @@ export async function overdueStepOf(episodeId: string): Promise<DemoOverdueStep>
     nurseName: patient.nurse?.name ?? '',
   };
 }
+
+/** The patient whose episode this is. */
+export async function patientIdOf(episodeId: string): Promise<string> {
+  const episode = await database().episode.findUnique({
+    where: { id: episodeId },
+    select: { patientId: true },
+  });
+  if (!episode) throw new Error(`No episode ${episodeId} in the demo caseload`);
+  return episode.patientId;
+}

@@ -37,7 +37,19 @@ interface OpenedPage {
   readonly page: Page;
   /** Uncaught errors and console errors in the page, printed if the test fails. */
   readonly problems: string[];
+  /** What the page's Content-Security-Policy refused: any one fails the test. */
+  readonly violations: string[];
 }
+
+/**
+ * Reports every Content-Security-Policy violation to the test. Playwright adds it to each new
+ * document through the DevTools protocol, which the page's own policy does not govern.
+ */
+const REPORT_CSP_VIOLATIONS = `document.addEventListener('securitypolicyviolation', (event) => {
+  window.__reportCspViolation(event.effectiveDirective + ' refused ' + (event.blockedURI || 'inline') +
+    ' at ' + event.documentURI + (event.sourceFile ? ' (' + event.sourceFile + ':' + event.lineNumber + ')' : '') +
+    (event.sample ? ': ' + event.sample : ''));
+});`;
 
 export interface OpenPageOptions {
   /** Viewport width in CSS pixels; 1280 unless a test checks another (e.g. a tablet's 768). */
@@ -70,7 +82,8 @@ export const test = base
     const opened: OpenedPage[] = [];
 
     onCleanup(async () => {
-      if (task.result?.state === 'fail') {
+      const violations = opened.flatMap(({ violations }) => violations);
+      if (task.result?.state === 'fail' || violations.length > 0) {
         const name = `FAILED ${task.name}`;
         const report: string[] = [`[e2e] "${task.name}" failed.`];
         for (const [index, { page, problems }] of opened.entries()) {
@@ -78,6 +91,9 @@ export const test = base
           const file = await screenshot(page, label).catch((error: Error) => error.message);
           report.push(`Page ${index + 1} at ${page.url()}; screenshot: ${file}`);
           if (problems.length > 0) report.push(...problems.map((problem) => `  ${problem}`));
+          for (const violation of opened[index]?.violations ?? []) {
+            report.push(`  CSP violation: ${violation}`);
+          }
         }
         report.push(
           `Server output during the test:\n${serverOutputSince(serverLog, serverLogStart)}`,
@@ -85,6 +101,13 @@ export const test = base
         console.error(report.join('\n'));
       }
       await Promise.all(opened.map(({ page }) => page.context().close()));
+      // The pages run under the dashboard's real Content-Security-Policy: anything it refused
+      // would be broken for users too.
+      if (violations.length > 0) {
+        throw new Error(
+          `The Content-Security-Policy refused ${violations.length} thing(s):\n${violations.join('\n')}`,
+        );
+      }
     });
 
     return async (options: OpenPageOptions = {}): Promise<Page> => {
@@ -105,13 +128,23 @@ export const test = base
           { name: TIME_ZONE_COOKIE, value: encodeURIComponent(timeZone), url: baseURL },
         ]);
       }
+      const violations: string[] = [];
+      await context.exposeFunction('__reportCspViolation', (text: string) => {
+        violations.push(text);
+      });
+      await context.addInitScript({ content: REPORT_CSP_VIOLATIONS });
       const page = await context.newPage();
       const problems: string[] = [];
       page.on('pageerror', (error) => problems.push(`uncaught in page: ${error.message}`));
       page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+        if (message.type() !== 'error') return;
+        problems.push(`console error: ${message.text()}`);
+        // Chromium also logs each refusal; a refusal the event did not report still counts.
+        if (/Content Security Policy/i.test(message.text())) {
+          violations.push(`console: ${message.text()}`);
+        }
       });
-      opened.push({ page, problems });
+      opened.push({ page, problems, violations });
       return page;
     };
   })

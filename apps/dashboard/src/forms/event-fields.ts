@@ -1,6 +1,7 @@
 // How each kind of clinical entry is asked for on screen: labels, hints and controls. The values
 // and their validation come from packages/domain (its schemas decide what is valid); this file
 // only words the questions and turns form text into the shapes the schemas read.
+import '@/ui/zod-in-browser';
 import {
   BONE_THERAPY_DRUGS,
   CLOSURE_REASONS,

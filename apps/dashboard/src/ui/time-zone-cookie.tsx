@@ -1,5 +1,7 @@
 'use client';
 
+// On every page (the root layout renders this): Zod in the browser never needs eval.
+import './zod-in-browser';
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
 

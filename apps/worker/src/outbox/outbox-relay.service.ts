@@ -44,7 +44,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.loop = new Periodic(
       () => this.drain(),
       config.OUTBOX_POLL_MS,
-      (error) => logger.error({ err: error.message }, 'outbox relay failed'),
+      (error) => logger.error({ err: error }, 'outbox relay failed'),
     );
   }
 

@@ -65,7 +65,7 @@ export function reportFailures(
           job: job.name,
           jobId: job.id,
           attempt: job.attemptsMade + 1,
-          err: (error as Error).message,
+          err: error,
         },
         'job attempt failed; BullMQ retries it with backoff',
       );

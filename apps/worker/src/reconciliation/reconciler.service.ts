@@ -243,7 +243,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.storeUnreachable) return;
     this.storeUnreachable = true;
     this.logger.warn(
-      { err: error.message, backend: this.config.queueBackend },
+      { err: error, backend: this.config.queueBackend },
       'cannot check the queue store for lost data; retrying',
     );
   }
@@ -275,10 +275,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
       return report;
     } catch (error) {
       this.metrics.reconciliationRuns.inc({ result: 'failed' });
-      this.logger.error(
-        { err: (error as Error).message, ms: Date.now() - started },
-        'reconciliation failed',
-      );
+      this.logger.error({ err: error, ms: Date.now() - started }, 'reconciliation failed');
       throw error;
     }
   }

@@ -97,7 +97,7 @@ export class ReminderHandlers {
         });
         this.metrics.deliveries.inc({ result: final ? 'failed' : 'retrying' });
         this.logger.warn(
-          { deliveryId, attempt: job.attemptsMade + 1, final, err: (error as Error).message },
+          { deliveryId, attempt: job.attemptsMade + 1, final, err: error },
           'e-mail reminder failed',
         );
         throw error;
@@ -155,7 +155,7 @@ export class ReminderHandlers {
         if (Date.now() + wait > giveUpAt) {
           this.sentNotRecorded.set(deliveryId, sentAt);
           this.logger.error(
-            { deliveryId, err: (error as Error).message },
+            { deliveryId, err: error },
             'e-mail sent but not yet recorded; the retry records it without sending again',
           );
           throw error;

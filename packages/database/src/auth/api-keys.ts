@@ -6,6 +6,7 @@
 // user, and "API: Radiology alerts" in a patient's history says exactly who recorded an event.
 // That user has no password, so it can never sign in; revoking the key deactivates it.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { plainCharacters } from '@vfx/domain';
 import { z } from 'zod';
 import type { Database } from '../client.js';
 import type { Role } from '../generated/prisma/client.js';
@@ -34,7 +35,8 @@ const NewApiKeySchema = z.strictObject({
     .string({ error: 'must be given: the system that will use the key, e.g. "Radiology alerts"' })
     .trim()
     .min(1, { error: 'must not be empty: name the system that will use the key' })
-    .max(80, { error: 'must be at most 80 characters' }),
+    .max(80, { error: 'must be at most 80 characters' })
+    .check(plainCharacters()),
   role: z.enum(API_KEY_ROLES, { error: 'must be nurse, scheduler or admin' }),
 });
 

@@ -1,5 +1,6 @@
 // Staff accounts. Passwords are stored only as scrypt hashes.
 import { randomUUID } from 'node:crypto';
+import { plainCharacters } from '@vfx/domain';
 import { z } from 'zod';
 import type { Database, Queryable, Transaction } from '../client.js';
 import { isUniqueViolation } from '../errors.js';
@@ -19,7 +20,8 @@ const NewUserSchema = z.strictObject({
     .string({ error: 'must be given (the name shown to colleagues)' })
     .trim()
     .min(1, { error: 'must not be empty' })
-    .max(100),
+    .max(100)
+    .check(plainCharacters()),
   role: z.enum(['nurse', 'scheduler', 'admin'], { error: 'must be nurse, scheduler or admin' }),
   password: z.string().min(12, { error: 'must be at least 12 characters long' }).max(200),
 });

@@ -8,6 +8,7 @@ import {
   changeDigest,
   computePlan,
   DEFAULT_SERVICE_SETTINGS,
+  DemographicsSchema,
   diffPlans,
   type EntryPreview,
   type Episode,
@@ -22,7 +23,7 @@ import {
   previewEntry,
   type ServiceSettings,
 } from '@vfx/domain';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { insertMany } from '../bulk-insert.js';
 import type { Queryable, Transaction } from '../client.js';
 import { isUniqueViolation, withRetries } from '../errors.js';
@@ -57,18 +58,8 @@ function eventRow(episodeId: string, event: ClinicalEvent) {
   };
 }
 
-const name = (what: string) =>
-  z
-    .string({ error: `must be the ${what} as text` })
-    .trim()
-    .min(1, { error: `must not be empty (the ${what})` })
-    .max(100, { error: `must be at most 100 characters (the ${what})` });
-
 /** Names are kept beside the pathway record: the pathway never needs them. */
-export const DemographicsSchema = z.strictObject({
-  givenName: name('given name'),
-  familyName: name('family name'),
-});
+export { DemographicsSchema };
 
 export interface EnrolmentInput {
   readonly patient: unknown;

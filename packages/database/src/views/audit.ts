@@ -10,9 +10,10 @@
 // audit_action_kind (migration audit_kinds): an action ending in "refused" is a refusal, one
 // ending in a reading verb (".viewed", ".searched", ".exported", ".read", ".listed", ".opened",
 // ".downloaded", ".printed") is a read, anything else is a change.
-import { normaliseNhsNumber } from '@vfx/domain';
+import { normaliseNhsNumber, textProblem } from '@vfx/domain';
 import type { Queryable } from '../client.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { RecordError } from '../records/errors.js';
 
 export const AUDIT_PAGE_MAX = 200;
 
@@ -97,7 +98,11 @@ export function decodeAuditCursor(text: string): AuditCursor | undefined {
 
 function auditConditions(query: Omit<AuditQuery, 'limit'>): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
-  if (query.actor !== undefined) conditions.push(Prisma.sql`a.actor = ${query.actor}`);
+  if (query.actor !== undefined) {
+    const problem = textProblem(query.actor);
+    if (problem) throw RecordError.invalid([{ path: 'actor', message: problem }]);
+    conditions.push(Prisma.sql`a.actor = ${query.actor}`);
+  }
   if (query.patientId !== undefined) conditions.push(Prisma.sql`a.patient_id = ${query.patientId}`);
   if (query.action !== undefined) conditions.push(Prisma.sql`a.action = ${query.action}`);
   if (query.kind !== undefined) {
@@ -196,6 +201,8 @@ export async function findAuditPatients(
 ): Promise<readonly AuditPatient[]> {
   const typed = text.trim();
   if (typed === '') return [];
+  const problem = textProblem(typed);
+  if (problem) throw RecordError.invalid([{ path: 'patient', message: problem }]);
   const nhsNumber = normaliseNhsNumber(typed);
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT id FROM patients

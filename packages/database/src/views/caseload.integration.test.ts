@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
 import { fireFollowUps } from '../follow-ups/fire.js';
 import { pendingFollowUpsBefore } from '../follow-ups/queries.js';
+import { RecordError } from '../records/errors.js';
 import { enrolPatients, recordEvent } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
@@ -130,6 +131,27 @@ describe('a nurse caseload', () => {
     expect(await names({ nurseId: 'nurse-1', now: NOW, phase: 'subacute' })).toEqual(['Bea']);
     expect(await names({ nurseId: 'nurse-1', now: NOW, phase: 'acute' })).toEqual(['Ada']);
     expect(await names({ nurseId: 'nurse-1', now: NOW, overdueOnly: true })).toContain('Cy');
+  });
+
+  it('refuses a search with a control character by name, before the database sees it', async () => {
+    for (const [search, code] of [
+      ['wren\u0000', 'U+0000'],
+      ['\u202Enerw', 'U+202E'],
+    ] as const) {
+      const refused = await caseload(db, { nurseId: 'nurse-1', now: NOW, search }).catch(
+        (error: unknown) => error,
+      );
+      expect(refused).toBeInstanceOf(RecordError);
+      expect(refused).toMatchObject({
+        code: 'invalid-input',
+        issues: [
+          {
+            path: 'search',
+            message: `contains ${code === 'U+0000' ? 'a' : 'a bidirectional'} control character (${code}) — remove it`,
+          },
+        ],
+      });
+    }
   });
 
   it('pages through the caseload in a stable order', async () => {

@@ -14,9 +14,11 @@ import {
   pathwayVersions,
   phaseOf,
   serviceCalendar,
+  textProblem,
 } from '@vfx/domain';
 import type { Database } from '../client.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { RecordError } from '../records/errors.js';
 
 const DAY_MS = 86_400_000;
 /** The pathway counts days since fracture on the service's calendar. */
@@ -144,6 +146,8 @@ export async function caseload(db: Database, query: CaseloadQuery): Promise<Case
   const conditions: Prisma.Sql[] = [];
   if (query.nurseId) conditions.push(Prisma.sql`p.nurse_id = ${query.nurseId}`);
   if (!query.includeClosed) conditions.push(Prisma.sql`e.closed_at IS NULL`);
+  const searchProblem = query.search ? textProblem(query.search) : undefined;
+  if (searchProblem) throw RecordError.invalid([{ path: 'search', message: searchProblem }]);
   const search = query.search ? searchCondition(query.search) : undefined;
   if (search) conditions.push(search);
   if (query.phase) conditions.push(phaseCondition(query.phase, todayDate));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiLineText } from './text.js';
 
 /** Field builders whose rejections say what was expected in words a nurse or integrator reads. */
 
@@ -40,8 +41,5 @@ export const decimal = (min: number, max: number, unit = '') =>
     .min(min, { error: `must be a number from ${min} to ${max}${unit}` })
     .max(max, { error: `must be a number from ${min} to ${max}${unit}` });
 
-export const freeText = (max = 2000) =>
-  z
-    .string({ error: 'must be text' })
-    .trim()
-    .max(max, { error: `must be at most ${max} characters` });
+/** Notes and reasons: multi-line, and refused with a named error for control characters. */
+export const freeText = (max = 2000) => multiLineText(max);

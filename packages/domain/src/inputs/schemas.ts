@@ -11,6 +11,7 @@ import {
   wholeNumber,
   yesNo,
 } from './fields.js';
+import { plainCharacters, singleLineText } from './text.js';
 
 // ---------------------------------------------------------------------------------------------
 // Patient
@@ -50,6 +51,16 @@ export const PatientSchema = z.strictObject({
 });
 export type PatientInput = z.input<typeof PatientSchema>;
 export type Patient = z.output<typeof PatientSchema>;
+
+const personName = (what: string) =>
+  singleLineText(100, `the ${what}`).min(1, { error: `must not be empty (the ${what})` });
+
+/** Names are kept beside the pathway record (the pathway never needs them). */
+export const DemographicsSchema = z.strictObject({
+  givenName: personName('given name'),
+  familyName: personName('family name'),
+});
+export type DemographicsInput = z.input<typeof DemographicsSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Fracture episode
@@ -110,7 +121,10 @@ export const EpisodeSchema = z.strictObject({
   id: identifier('episode id'),
   patientId: identifier('patient id'),
   /** The pathway version this episode is planned under; fixed at enrolment. */
-  pathwayVersion: z.string({ error: 'must name a pathway version, e.g. ros-2022.1' }).min(1),
+  pathwayVersion: z
+    .string({ error: 'must name a pathway version, e.g. ros-2022.1' })
+    .min(1)
+    .check(plainCharacters()),
   vertebralLevels: vertebralLevels(),
   /** Date of fracture, or of symptom onset when the fracture date is not known. */
   fractureDate: isoDate(),
@@ -382,7 +396,8 @@ const StepCompleted = z.strictObject({
   /** The plan step's key, as the plan shows it (e.g. "self-management-advice"). */
   stepKey: z
     .string({ error: 'must be the key of a plan step' })
-    .min(1, { error: 'must be the key of a plan step' }),
+    .min(1, { error: 'must be the key of a plan step' })
+    .check(plainCharacters()),
   outcome: oneOf(STEP_OUTCOMES),
 });
 
@@ -397,7 +412,8 @@ const StepRescheduled = z.strictObject({
   /** The plan step's key, as the plan shows it. */
   stepKey: z
     .string({ error: 'must be the key of a plan step' })
-    .min(1, { error: 'must be the key of a plan step' }),
+    .min(1, { error: 'must be the key of a plan step' })
+    .check(plainCharacters()),
   /** The working day (service time zone) the due reminder now fires on, at the clinic time. */
   remindOn: isoDate(),
   /** Why the reminder moved; required, because the change is audited and shown on the plan. */

@@ -1,6 +1,6 @@
 // Every refusal of the JSON API has one shape: { error: { code, message, issues? } }, with the
 // HTTP status the code implies. Nothing else, and never a stack trace, leaves the server.
-import { RecordError, type RecordErrorCode } from '@vfx/database';
+import { loggableErrorLine, RecordError, type RecordErrorCode } from '@vfx/database';
 import { type InputIssue, PathwayInputError } from '@vfx/domain';
 
 export const API_ERRORS = {
@@ -64,13 +64,9 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof PathwayInputError) {
     return new ApiError('invalid-input', error.message, error.issues);
   }
-  // Logged for the operators by name and stack frames only: a message can quote patient data.
-  console.error(
-    'JSON API request failed:',
-    error instanceof Error
-      ? `${error.name}\n${error.stack?.split('\n').slice(1).join('\n') ?? ''}`
-      : typeof error,
-  );
+  // Logged for the operators by class, codes and stack frames only: a database's message (often
+  // several lines, which the frames of a stack used to keep) can quote patient data.
+  console.error(`JSON API request failed: ${loggableErrorLine(error)}`);
   return new ApiError(
     'internal-error',
     'The service could not complete the request. Nothing was stored; try again, and report it if it keeps happening.',

@@ -13,6 +13,7 @@ import {
   PatientSchema,
   type Plan,
   type PlanChange,
+  plainCharacters,
   RECORDED_VALUE_KINDS,
   SEXES,
   SOURCE_DOCUMENTS,
@@ -77,6 +78,7 @@ export const EnrolmentBody = z
       .string()
       .min(1)
       .max(100)
+      .check(plainCharacters())
       .nullable()
       .optional()
       .meta({ description: 'The user id of the nurse whose caseload the patient joins.' }),
@@ -110,6 +112,7 @@ export const FollowUpsQuery = z.strictObject({
     .string()
     .min(1)
     .max(500)
+    .check(plainCharacters())
     .optional()
     .meta({ description: "The previous page's nextCursor, passed back unchanged." }),
 });

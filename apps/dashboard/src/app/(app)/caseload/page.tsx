@@ -1,11 +1,18 @@
 import {
   CASELOAD_SORTS,
+  type CaseloadPage as CaseloadResult,
   type CaseloadSort,
   caseload,
   caseloadHolders,
   unappliedSince,
 } from '@vfx/database/views';
-import { CURRENT_PATHWAY_VERSION, findPathway, type Phase, phaseLabel } from '@vfx/domain';
+import {
+  CURRENT_PATHWAY_VERSION,
+  findPathway,
+  type Phase,
+  phaseLabel,
+  SearchQuerySchema,
+} from '@vfx/domain';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
@@ -35,7 +42,12 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
   const params = await searchParams;
   const zone = await userTimeZone();
   const now = new Date();
-  const search = one(params.q)?.trim() ?? '';
+  const typed = SearchQuerySchema.safeParse(one(params.q) ?? '');
+  const search = typed.success ? typed.data : '';
+  // Refused before the database sees it: a control character can match nobody.
+  const searchError = typed.success
+    ? undefined
+    : `The search ${typed.error.issues[0]?.message ?? 'is not valid'}.`;
   const phase = PHASES.find((p) => p === one(params.phase));
   const sort = CASELOAD_SORTS.find((s) => s === one(params.sort)) ?? 'next-due';
   const overdueOnly = one(params.overdue) === '1';
@@ -47,17 +59,19 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
     user.role === 'admin' ? (nurses.find((n) => n.id === nurseParam)?.id ?? undefined) : user.id;
   const page = Math.min(10_000, Math.max(1, Number.parseInt(one(params.page) ?? '1', 10) || 1));
 
-  const result = await caseload(db(), {
-    nurseId,
-    search,
-    phase,
-    overdueOnly,
-    includeClosed,
-    sort,
-    page,
-    pageSize: 25,
-    now,
-  });
+  const result: CaseloadResult = searchError
+    ? { rows: [], total: 0, page: 1, pageSize: 25 }
+    : await caseload(db(), {
+        nurseId,
+        search,
+        phase,
+        overdueOnly,
+        includeClosed,
+        sort,
+        page,
+        pageSize: 25,
+        now,
+      });
   const behindSince = await unappliedSince(db(), now);
   const lastPage = Math.max(1, Math.ceil(result.total / result.pageSize));
   if (page > lastPage) {
@@ -86,7 +100,20 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
         <form className="toolbar card" method="get" aria-label="Find patients">
           <div className="field">
             <label htmlFor="q">Name or NHS number</label>
-            <input id="q" name="q" type="search" defaultValue={search} autoComplete="off" />
+            <input
+              id="q"
+              name="q"
+              type="search"
+              defaultValue={search}
+              autoComplete="off"
+              aria-invalid={searchError ? true : undefined}
+              aria-describedby={searchError ? 'q-error' : undefined}
+            />
+            {searchError ? (
+              <p id="q-error" className="field-error">
+                {searchError}
+              </p>
+            ) : null}
           </div>
           <div className="field">
             <label htmlFor="phase">Phase</label>
@@ -140,7 +167,11 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
 
       {result.rows.length === 0 ? (
         <p className="notice">
-          {search ? `No patient matches “${search}”.` : 'No patients match these filters.'}
+          {searchError
+            ? 'Nothing was searched: correct the search above.'
+            : search
+              ? `No patient matches “${search}”.`
+              : 'No patients match these filters.'}
         </p>
       ) : (
         <div className="table-wrap">

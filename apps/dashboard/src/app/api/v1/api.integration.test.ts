@@ -195,6 +195,30 @@ describe('POST /enrolments', () => {
     expect(await client.patient.count({ where: { id: 'pat-2' } })).toBe(0);
   });
 
+  it('refuses control and bidi characters in names with 422 naming each field, never a 500', async () => {
+    const input = testEnrolment({ n: 31 });
+    const { status, json } = await call(enrolments.POST, '/enrolments', {
+      key: 'nurse',
+      body: { ...input, demographics: { givenName: 'Ja\u0000ne', familyName: 'Doe\u202Eevil' } },
+    });
+    expect(status).toBe(422);
+    expect(json.error.code).toBe('invalid-input');
+    expectDocumented('/enrolments', 'post', 422, json);
+    expect(json.error.issues).toEqual(
+      expect.arrayContaining([
+        {
+          path: 'demographics.givenName',
+          message: 'contains a control character (U+0000) — remove it',
+        },
+        {
+          path: 'demographics.familyName',
+          message: 'contains a bidirectional control character (U+202E) — remove it',
+        },
+      ]),
+    );
+    expect(await client.patient.count({ where: { id: 'pat-31' } })).toBe(0);
+  });
+
   it("refuses what the domain refuses in context (a fracture after today) with the domain's message", async () => {
     const { status, json } = await call(enrolments.POST, '/enrolments', {
       key: 'nurse',
@@ -452,6 +476,7 @@ describe('GET /follow-ups', () => {
       ['/follow-ups?status=pending&limit=ten', 'query.limit'],
       ['/follow-ups?status=pending&from=yesterday', 'query.from'],
       ['/follow-ups?status=pending&cursor=bogus', 'query.cursor'],
+      ['/follow-ups?status=pending&cursor=%00', 'query.cursor'],
       ['/follow-ups?status=pending&status=fired', 'query.status'],
       ['/follow-ups?status=pending&from=2027-01-02T00:00:00Z&to=2027-01-01T00:00:00Z', 'query.to'],
       ['/follow-ups?status=pending&sort=desc', 'query'],

@@ -1,6 +1,7 @@
 'use server';
 
 import { findAuditPatients } from '@vfx/database/views';
+import { textProblem } from '@vfx/domain';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
@@ -23,6 +24,9 @@ export async function findPatientAction(form: FormData): Promise<void> {
   const typed = String(form.get('find') ?? '').trim();
   if (typed === '') {
     query.set('find', 'empty');
+  } else if (textProblem(typed)) {
+    // What was typed stays out of the address; the page says what was wrong with it.
+    query.set('find', 'unreadable');
   } else {
     const patients = await findAuditPatients(db(), typed);
     if (patients.length === 1 && patients[0]) query.set('patient', patients[0].id);

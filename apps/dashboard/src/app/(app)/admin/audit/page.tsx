@@ -10,6 +10,7 @@ import {
   decodeAuditCursor,
   isAuditKind,
 } from '@vfx/database/views';
+import { textProblem } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
 import { requireUser } from '@/server/session';
@@ -54,6 +55,8 @@ const KIND_NAMES: Record<AuditKind, { filter: string; tag: string }> = {
 const FIND_PROBLEMS: Record<string, string> = {
   empty: 'Type a name, an NHS number or an MRN to find a patient.',
   none: 'No patient has that name, NHS number, MRN or id. Check it and try again.',
+  unreadable:
+    '“Find a patient” contains a control character (a character that cannot be typed or shown): remove it and try again.',
 };
 
 type Search = Record<string, string | string[] | undefined>;
@@ -92,6 +95,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const patient = filters.patient ? (await auditPatients(db(), [filters.patient]))[0] : undefined;
   if (filters.patient && !patient) problems.push('No patient has that id.');
   const choices = await auditPatients(db(), all(params.choose));
+  const actorProblem = textProblem(filters.actor);
+  if (actorProblem) problems.push(`“Who” ${actorProblem}.`);
   const cursor = decodeAuditCursor(one(params.after));
   const kind = isAuditKind(filters.kind) ? filters.kind : undefined;
 
