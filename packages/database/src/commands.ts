@@ -20,6 +20,14 @@ export {
   runCommand,
 } from './commands/run-command.js';
 export {
+  ACCESS_ACTIONS,
+  type AccessAction,
+  type AccessEntry,
+  ANONYMOUS_ACTOR,
+  apiKeyPrefixOf,
+  recordAccess,
+} from './records/access-audit.js';
+export {
   type AuditInput,
   audit,
 } from './records/audit.js';
