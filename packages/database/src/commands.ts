@@ -26,6 +26,9 @@ export {
   ANONYMOUS_ACTOR,
   apiKeyPrefixOf,
   recordAccess,
+  recordSearch,
+  SEARCH_LIFETIME_MS,
+  type SearchInput,
 } from './records/access-audit.js';
 export {
   type AuditInput,

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
 import { openTestDatabase } from '../testing/test-database.js';
-import { ANONYMOUS_ACTOR, apiKeyPrefixOf, recordAccess } from './access-audit.js';
+import {
+  ANONYMOUS_ACTOR,
+  apiKeyPrefixOf,
+  recordAccess,
+  recordedSearch,
+  recordSearch,
+  SEARCH_LIFETIME_MS,
+} from './access-audit.js';
 import { RecordError } from './errors.js';
 
 let db: Database;
@@ -85,6 +92,39 @@ describe('recordAccess', () => {
     expect(
       await db.auditEntry.count({ where: { actor: 'anonymous', action: 'access.refused' } }),
     ).toBe(1);
+  });
+});
+
+describe('recordSearch and recordedSearch', () => {
+  it('keeps the query in the audit row behind an opaque id, for its maker only and only for a while', async () => {
+    const id = await recordSearch(db, {
+      actor: 'nurse-1',
+      scope: 'caseload',
+      query: '943 476 5919',
+      filters: { phase: 'acute' },
+      at,
+    });
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(id).not.toContain('943');
+    const row = await db.auditEntry.findFirstOrThrow({ where: { entityId: id } });
+    expect(row).toMatchObject({ actor: 'nurse-1', action: 'patient.searched' });
+    expect(row.after).toEqual({ scope: 'caseload', query: '943 476 5919', phase: 'acute' });
+
+    const soon = new Date(at.getTime() + 60_000);
+    expect(await recordedSearch(db, { actor: 'nurse-1', id, now: soon })).toEqual({
+      query: '943 476 5919',
+      scope: 'caseload',
+    });
+    expect(await recordedSearch(db, { actor: 'nurse-2', id, now: soon })).toBeUndefined();
+    const later = new Date(at.getTime() + SEARCH_LIFETIME_MS + 1);
+    expect(await recordedSearch(db, { actor: 'nurse-1', id, now: later })).toBeUndefined();
+    expect(await recordedSearch(db, { actor: 'nurse-1', id: 'x', now: soon })).toBeUndefined();
+  });
+
+  it('refuses an empty query', async () => {
+    await expect(
+      recordSearch(db, { actor: 'nurse-1', scope: 'caseload', query: '  ' }),
+    ).rejects.toThrow(/needs a query/);
   });
 });
 

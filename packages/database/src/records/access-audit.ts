@@ -3,6 +3,7 @@
 // beside the changes. One INSERT per request and never a read first, so auditing a page costs
 // one round trip. A row about one patient carries its patient id, so "who looked at this
 // patient, and when" is one query on the (patient_id, at) index.
+import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../client.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { RecordError } from './errors.js';
@@ -104,4 +105,67 @@ export async function recordAccess(
 export function apiKeyPrefixOf(secret: string | undefined): string | undefined {
   const match = /^(vfx_[A-Za-z0-9_-]{8})[A-Za-z0-9_-]{35}$/.exec(secret ?? '');
   return match?.[1];
+}
+
+/**
+ * How long a search's id finds its query: a session's longest life. After that the link says
+ * the search has ended, so a search link kept or passed on shows nobody's name.
+ */
+export const SEARCH_LIFETIME_MS = 12 * 60 * 60_000;
+
+export interface SearchInput {
+  readonly actor: string;
+  /** Where the search was made ('caseload'). */
+  readonly scope: string;
+  /** What was typed: a name or an NHS number. Kept in the audit row only, never in a URL. */
+  readonly query: string;
+  /** The other filters it was made with, none of them identifying. */
+  readonly filters?: Readonly<Record<string, unknown>>;
+  readonly at?: Date;
+}
+
+/**
+ * Audits a search (the query, not its results) and returns an opaque id for it: the page's
+ * address carries the id, and the query stays on the server, in this audit row. One INSERT.
+ */
+export async function recordSearch(db: Queryable, search: SearchInput): Promise<string> {
+  if (search.query.trim() === '') {
+    throw new RecordError('invalid-input', 'A search needs a query: an empty one is no search');
+  }
+  const id = randomUUID();
+  await recordAccess(db, {
+    actor: search.actor,
+    action: 'patient.searched',
+    entityType: 'search',
+    entityId: id,
+    details: { scope: search.scope, query: search.query, ...(search.filters ?? {}) },
+    ...(search.at ? { at: search.at } : {}),
+  });
+  return id;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The query of a search `actor` made within SEARCH_LIFETIME_MS of `now`; undefined for anyone
+ * else's search, an ended one, or an id that is not one. Read through the (actor, at) index.
+ */
+export async function recordedSearch(
+  db: Queryable,
+  options: { readonly actor: string; readonly id: string; readonly now: Date },
+): Promise<{ readonly query: string; readonly scope: string } | undefined> {
+  if (!UUID.test(options.id)) return undefined;
+  const row = await db.auditEntry.findFirst({
+    where: {
+      actor: options.actor,
+      at: { gte: new Date(options.now.getTime() - SEARCH_LIFETIME_MS) },
+      action: 'patient.searched',
+      entityType: 'search',
+      entityId: options.id,
+    },
+    select: { after: true },
+  });
+  const after = row?.after as { query?: unknown; scope?: unknown } | null | undefined;
+  if (typeof after?.query !== 'string') return undefined;
+  return { query: after.query, scope: String(after.scope ?? '') };
 }

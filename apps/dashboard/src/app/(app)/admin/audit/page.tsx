@@ -9,7 +9,7 @@ import {
 } from '@vfx/database/views';
 import Link from 'next/link';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { daysFrom, formatDateTime, relativeDays } from '@/ui/dates';
 import { formatIdentifier } from '@/ui/identity';
@@ -46,7 +46,7 @@ const one = (value: string | string[] | undefined) =>
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
-  await requireUser(['admin']);
+  await requirePermission('audit.view');
   const params = await searchParams;
   const zone = await userTimeZone();
   const now = new Date();
