@@ -77,7 +77,8 @@ describe("the nurse's journey", () => {
     await page.waitForURL(
       (url) => (url.searchParams.get('search') ?? byNameSearch) !== byNameSearch,
     );
-    expect(decodeURIComponent(page.url())).not.toContain(patient.nhsNumber.slice(0, 3));
+    expect(decodeURIComponent(page.url())).not.toContain(patient.nhsNumber);
+    expect(decodeURIComponent(page.url())).not.toContain(spaced(patient.nhsNumber));
     await patientLink.waitFor();
     expect(await page.locator('table.data tbody tr').count(), 'rows for one NHS number').toBe(1);
     expect(await page.locator('table.data tbody').textContent()).toContain(
