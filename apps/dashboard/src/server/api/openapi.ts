@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document of /api/v1, generated from the operation descriptions (operation.ts)
 // with zod's JSON Schema output: the schemas that validate requests are the ones documented.
-import { may, ROLES } from '@vfx/domain';
+import { actionsOf, ROLES } from '@vfx/domain';
 import { z } from 'zod';
 import { API_ERRORS, type ApiErrorCode } from './errors';
 import type { ApiOperation } from './operation';
@@ -56,12 +56,13 @@ function errorCodesOf(operation: ApiOperation): ApiErrorCode[] {
 
 /**
  * The roles whose keys may call it, as the permission table answers for an integration with
- * that role: in words for the description and as a list for tools (x-roles).
+ * that role before the request's own context (an entry's type): in words for the description and
+ * as a list for tools (x-roles).
  */
 export function rolesOf(operation: ApiOperation): readonly string[] {
   const action = operation.action;
   if (action === 'public') return [];
-  return ROLES.filter((role) => may({ id: 'openapi', role, kind: 'integration' }, action));
+  return ROLES.filter((role) => actionsOf(role, 'integration').includes(action));
 }
 
 export const API_DOCUMENT_VERSION = '1.0.0';

@@ -92,7 +92,7 @@ const recordEventOperation = defineOperation({
   tag: 'Clinical records',
   summary: 'Record a clinical event on an episode',
   description:
-    'Appends one event to the episode (a correction names the event it replaces in `supersedes`), recomputes the plan and reschedules its follow-ups, in one transaction. The event is attributed to the API key.',
+    'Appends one event to the episode (a correction names the event it replaces in `supersedes`), recomputes the plan and reschedules its follow-ups, in one transaction. The event is attributed to the API key. Which keys may record it depends on its type: a nurse key records clinical entries, a scheduler key scheduling ones (`step-rescheduled`), an admin key any.',
   action: 'entry.record',
   // Nurses record clinical entries, schedulers scheduling ones: the table decides by type.
   context: ({ body }) => ({ entryType: String(body.event.type) }),
