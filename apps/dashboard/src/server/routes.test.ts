@@ -158,3 +158,37 @@ describe('the inventory of ways into the dashboard', () => {
     expect([...gatesIn('const user = await currentUser();')]).toEqual(['public']);
   });
 });
+
+/** A decision by role: a role compared with a role's name or another's role, or a role list. */
+const ROLE_DECISION =
+  /\brole\s*[!=]==\s*'(nurse|scheduler|admin)'|'(nurse|scheduler|admin)'\s*[!=]==\s*[\w.]*role\b|roles\.includes\(|\.role\s*[!=]==\s*[\w.]+\.role\b/;
+
+describe('no app code decides by role', () => {
+  it('recognises a decision by role', () => {
+    for (const line of [
+      "if (user.role === 'admin') return;",
+      "const nurse = 'nurse' === member.role;",
+      'if (!operation.roles.includes(role)) throw error;',
+      'if (me.role !== other.role) refuse();',
+    ]) {
+      expect(ROLE_DECISION.test(line), line).toBe(true);
+    }
+    expect(ROLE_DECISION.test('defaultChecked={state.values.role === role.value}')).toBe(false);
+    expect(ROLE_DECISION.test('{ROLE_NAMES[member.role]}')).toBe(false);
+  });
+
+  it('compares no role outside the permission table (a role may only be shown by name)', async () => {
+    const SRC = fileURLToPath(new URL('..', import.meta.url));
+    const offenders: string[] = [];
+    for (const file of await filesUnder(SRC)) {
+      if (!/\.tsx?$/.test(file) || /\.test\.ts$/.test(file)) continue;
+      const source = await readFile(file, 'utf8');
+      for (const [index, line] of source.split('\n').entries()) {
+        if (ROLE_DECISION.test(line)) {
+          offenders.push(`${path.relative(SRC, file)}:${index + 1}: ${line.trim()}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
