@@ -209,7 +209,7 @@ function actionProbes(s: Samples): Probe[] {
       const call = calls[key];
       if (!call) throw new Error(`The server action ${key} has no probe in the permission matrix`);
       const found = manifest.find(
-        (entry) => entry.filename === `src/app/${file}` && entry.exportedName === name,
+        (entry) => entry.filename.endsWith(`app/${file}`) && entry.exportedName === name,
       );
       if (!found) throw new Error(`The build has no server action ${key}`);
       probes.push({
