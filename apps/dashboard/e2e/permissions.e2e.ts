@@ -20,7 +20,7 @@ import {
   SERVER_ACTIONS,
   WORKER_ADMIN_ROUTES,
 } from '../src/server/routes';
-import { closeDemoData, nextDemoReminder } from './support/demo-data';
+import { closeDemoData } from './support/demo-data';
 import { test } from './support/fixtures';
 import { PAIN_REVIEW_PATIENT } from './support/journey-patients';
 import { DASHBOARD_DIR, E2E_DIST_DIR } from './support/paths';
@@ -57,10 +57,15 @@ async function samples(): Promise<Samples> {
     where: { id: episodeId },
     select: { patientId: true, steps: { select: { key: true }, orderBy: { key: 'asc' }, take: 1 } },
   });
-  const reminder = await nextDemoReminder();
-  const reminderEpisode = await db.episode.findUniqueOrThrow({
-    where: { id: reminder.episodeId },
-    select: { patientId: true },
+  // A day-level step, as the reminders page offers for rescheduling.
+  const reminder = await db.planStep.findFirstOrThrow({
+    where: {
+      status: { in: ['upcoming', 'open', 'due'] },
+      window: { path: ['granularity'], equals: 'day' },
+      episode: { closedAt: null },
+    },
+    orderBy: [{ episodeId: 'asc' }, { key: 'asc' }],
+    select: { episodeId: true, key: true, episode: { select: { patientId: true } } },
   });
   const other = await db.user.findUniqueOrThrow({ where: { email: demoUser('nurse2').email } });
   return {
@@ -69,8 +74,8 @@ async function samples(): Promise<Samples> {
     stepKey: episode.steps[0]?.key ?? 'missing',
     reminder: {
       episodeId: reminder.episodeId,
-      stepKey: reminder.stepKey,
-      patientId: reminderEpisode.patientId,
+      stepKey: reminder.key,
+      patientId: reminder.episode.patientId,
     },
     otherNurseId: other.id,
   };
@@ -269,12 +274,13 @@ function urlOfWorker(worker: string, s: Samples): string {
 /** Calls a probe as the context's user: a GET, or the server action as React would post it. */
 async function send(request: APIRequestContext, probe: Probe): Promise<APIResponse> {
   if (!probe.action) return request.get(probe.url, { maxRedirects: 0 });
-  // React's reply format: each FormData entry under "<n>_", the arguments as JSON in "0", with
-  // the FormData as "$K<n>".
-  const multipart: Record<string, string> = {
-    '0': JSON.stringify([...probe.action.args, '$K1']),
-  };
-  for (const [name, value] of Object.entries(probe.action.form)) multipart[`1_${name}`] = value;
+  // React's reply format: each FormData entry under "<n>_", then the arguments as JSON in "0"
+  // (last: the server reads the FormData when "0" arrives), with the FormData as "$K<n>".
+  const multipart = new FormData();
+  for (const [name, value] of Object.entries(probe.action.form)) {
+    multipart.append(`1_${name}`, value);
+  }
+  multipart.append('0', JSON.stringify([...probe.action.args, '$K1']));
   return request.post(probe.url, {
     headers: { 'next-action': probe.action.name, accept: 'text/x-component' },
     multipart,
