@@ -275,15 +275,31 @@ function urlOfWorker(worker: string, s: Samples): string {
 async function send(request: APIRequestContext, probe: Probe): Promise<APIResponse> {
   if (!probe.action) return request.get(probe.url, { maxRedirects: 0 });
   // React's reply format: each FormData entry under "<n>_", then the arguments as JSON in "0"
-  // (last: the server reads the FormData when "0" arrives), with the FormData as "$K<n>".
-  const multipart = new FormData();
-  for (const [name, value] of Object.entries(probe.action.form)) {
-    multipart.append(`1_${name}`, value);
-  }
-  multipart.append('0', JSON.stringify([...probe.action.args, '$K1']));
+  // (last: the server reads the FormData when "0" arrives), with the FormData as "$K<n>". The
+  // body is written by hand: Playwright turns a FormData into an object, whose "0" key comes first.
+  const parts: [string, string][] = [
+    ...Object.entries(probe.action.form).map(([name, value]): [string, string] => [
+      `1_${name}`,
+      value,
+    ]),
+    ['0', JSON.stringify([...probe.action.args, '$K1'])],
+  ];
+  const boundary = `----vfx-matrix-${Date.now()}`;
+  const body = Buffer.from(
+    `${parts
+      .map(
+        ([name, value]) =>
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+      )
+      .join('')}--${boundary}--\r\n`,
+  );
   return request.post(probe.url, {
-    headers: { 'next-action': probe.action.name, accept: 'text/x-component' },
-    multipart,
+    headers: {
+      'next-action': probe.action.name,
+      accept: 'text/x-component',
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+    },
+    data: body,
     maxRedirects: 0,
   });
 }
