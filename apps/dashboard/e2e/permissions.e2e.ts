@@ -274,7 +274,7 @@ function urlOfWorker(worker: string, s: Samples): string {
 /** Calls a probe as the context's user: a GET, or the server action as React would post it. */
 async function send(request: APIRequestContext, probe: Probe): Promise<APIResponse> {
   if (!probe.action) return request.get(probe.url, { maxRedirects: 0 });
-  // React's reply format: each FormData entry under "<n>_", then the arguments as JSON in "0"
+  // React's reply format: each FormData entry under "_<n>_", then the arguments as JSON in "0"
   // (last: the server reads the FormData when "0" arrives), with the FormData as "$K<n>". The
   // body is written by hand: Playwright turns a FormData into an object, whose "0" key comes first.
   const parts: [string, string][] = [
