@@ -279,7 +279,7 @@ async function send(request: APIRequestContext, probe: Probe): Promise<APIRespon
   // body is written by hand: Playwright turns a FormData into an object, whose "0" key comes first.
   const parts: [string, string][] = [
     ...Object.entries(probe.action.form).map(([name, value]): [string, string] => [
-      `1_${name}`,
+      `_1_${name}`,
       value,
     ]),
     ['0', JSON.stringify([...probe.action.args, '$K1'])],
