@@ -55,7 +55,10 @@ describe("the nurse's journey", () => {
     const byName = `${patient.givenName} ${patient.familyName}`;
     await finder.getByLabel('Name or NHS number').fill(byName);
     await finder.getByRole('button', { name: 'Show' }).click();
-    await page.waitForURL((url) => url.searchParams.get('q') === byName);
+    // POSTed: the address carries an opaque search id, never the name.
+    await page.waitForURL((url) => url.searchParams.has('search'));
+    const byNameSearch = new URL(page.url()).searchParams.get('search');
+    expect(decodeURIComponent(page.url())).not.toContain(patient.familyName);
     const patientLink = page.locator(`table.data a[href="/episodes/${patient.episodeId}"]`);
     await patientLink.waitFor();
     for (const row of await page.locator('table.data tbody tr').allTextContents()) {
@@ -71,7 +74,11 @@ describe("the nurse's journey", () => {
     // ...and by NHS number, typed with spaces as it is printed.
     await finder.getByLabel('Name or NHS number').fill(spaced(patient.nhsNumber));
     await finder.getByRole('button', { name: 'Show' }).click();
-    await page.waitForURL((url) => url.searchParams.get('q') === spaced(patient.nhsNumber));
+    await page.waitForURL(
+      (url) => (url.searchParams.get('search') ?? byNameSearch) !== byNameSearch,
+    );
+    expect(decodeURIComponent(page.url())).not.toContain(patient.nhsNumber);
+    expect(decodeURIComponent(page.url())).not.toContain(spaced(patient.nhsNumber));
     await patientLink.waitFor();
     expect(await page.locator('table.data tbody tr').count(), 'rows for one NHS number').toBe(1);
     expect(await page.locator('table.data tbody').textContent()).toContain(

@@ -32,7 +32,14 @@ describe('advice from stale data', () => {
     await signIn(page, 'nurse');
 
     // The caseload: the badge carries the score's date and age, and "Stale — reassess" in words.
-    await page.goto(`/caseload?q=${encodeURIComponent(patient.familyName)}`);
+    // The search is POSTed: the name never appears in the address.
+    await page.goto('/caseload');
+    const find = page.getByRole('form', { name: 'Find patients' });
+    await find.getByLabel('Name or NHS number').fill(patient.familyName);
+    await find.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL((url) => url.searchParams.has('search'));
+    expect(page.url()).not.toContain(encodeURIComponent(patient.familyName));
+    expect(page.url()).not.toContain(patient.familyName);
     const row = page.locator('table.data tbody tr', {
       has: page.locator(`a[href="/episodes/${patient.episodeId}"]`),
     });

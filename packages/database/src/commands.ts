@@ -32,6 +32,17 @@ export {
   sendReminderNow,
 } from './commands/send-reminder-now.js';
 export {
+  ACCESS_ACTIONS,
+  type AccessAction,
+  type AccessEntry,
+  ANONYMOUS_ACTOR,
+  apiKeyPrefixOf,
+  recordAccess,
+  recordSearch,
+  SEARCH_LIFETIME_MS,
+  type SearchInput,
+} from './records/access-audit.js';
+export {
   type AuditInput,
   audit,
 } from './records/audit.js';

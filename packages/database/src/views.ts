@@ -1,4 +1,6 @@
 // What the pages, the API and the worker read: each view is one function over the database.
+
+export { recordedSearch } from './records/access-audit.js';
 export {
   readEpisodeKpis,
   type StoredEpisodeKpis,

@@ -262,16 +262,31 @@ export function renderPermissionsDocument(): string {
     "key's role, and may only take the actions marked in the API key column. The server's own",
     'tools ("system:worker", "system:create-user") may do anything and are audited by name.',
     '',
-    `| Action | What | ${ROLES.map((role) => ROLE_TITLES[role]).join(' | ')} | API key | Condition |`,
-    `| --- | --- | ${ROLES.map(() => ':---:').join(' | ')} | :---: | --- |`,
   ];
-  for (const action of ACTIONS) {
+  const header = [
+    'Action',
+    'What',
+    ...ROLES.map((role) => ROLE_TITLES[role]),
+    'API key',
+    'Condition',
+  ];
+  const rows = ACTIONS.map((action) => {
     const rule: Rule = PERMISSIONS[action];
-    const cells = ROLES.map((role) => (rule.roles.includes(role) ? 'yes' : ''));
-    const what = `${rule.doing[0]?.toUpperCase()}${rule.doing.slice(1)}`;
-    lines.push(
-      `| \`${action}\` | ${what} | ${cells.join(' | ')} | ${rule.integrations ? 'yes' : ''} | ${rule.condition ?? ''} |`,
-    );
-  }
+    return [
+      `\`${action}\``,
+      `${rule.doing[0]?.toUpperCase()}${rule.doing.slice(1)}`,
+      ...ROLES.map((role) => (rule.roles.includes(role) ? 'yes' : '')),
+      rule.integrations ? 'yes' : '',
+      rule.condition ?? '',
+    ];
+  });
+  // Columns padded to their widest cell, as the formatter writes Markdown tables.
+  const widths = header.map((_, column) =>
+    Math.max(3, ...[header, ...rows].map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  lines.push(line(header), line(widths.map((width) => '-'.repeat(width))));
+  for (const row of rows) lines.push(line(row));
   return `${lines.join('\n')}\n`;
 }

@@ -1,12 +1,12 @@
 import type { ReactNode } from 'react';
 import { navigationFor, ROLE_NAMES } from '@/server/navigation';
-import { requireUser } from '@/server/session';
+import { requireSignedIn } from '@/server/session';
 import { Nav } from '@/ui/nav';
 import { signOutAction } from '../sign-in/actions';
 
 /** The signed-in shell. Each page and action still checks its own role on the server. */
 export default async function AppLayout({ children }: { children: ReactNode }) {
-  const user = await requireUser();
+  const user = await requireSignedIn();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -15,7 +15,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
       <header className="topbar">
         <div className="topbar-inner">
           <span className="brand">Fracture liaison</span>
-          <Nav items={navigationFor(user.role)} label="Sections" />
+          <Nav items={navigationFor(user)} label="Sections" />
           <div className="who">
             <span>
               {user.name} <span className="muted">· {ROLE_NAMES[user.role]}</span>

@@ -1,8 +1,8 @@
 import { redirect } from 'next/navigation';
 import { homeOf } from '@/server/navigation';
-import { requireUser } from '@/server/session';
+import { requireSignedIn } from '@/server/session';
 
 export default async function Home() {
-  const user = await requireUser();
-  redirect(homeOf(user.role));
+  const user = await requireSignedIn();
+  redirect(homeOf(user));
 }

@@ -14,7 +14,7 @@ const openApiOperation = defineOperation({
   tag: 'Meta',
   summary: 'This OpenAPI document',
   description: 'The OpenAPI 3.1 description of every operation of /api/v1.',
-  roles: 'public',
+  action: 'public',
   success: { status: 200, description: 'The document.', schema: OpenApiDocumentSchema },
   errors: [],
   async run() {

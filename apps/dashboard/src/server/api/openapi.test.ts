@@ -131,6 +131,26 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it("says which roles' keys may call each operation, as the permission table answers", () => {
+    const roles = Object.fromEntries(
+      Object.values(paths)
+        .flatMap((item) => Object.values(item))
+        .map((operation) => [
+          operation.operationId,
+          (operation as unknown as { 'x-roles': string[] })['x-roles'],
+        ]),
+    );
+    expect(roles).toEqual({
+      enrolPatient: ['nurse', 'admin'],
+      recordEvent: ['nurse', 'scheduler', 'admin'],
+      getPatient: ['nurse', 'scheduler', 'admin'],
+      getPlan: ['nurse', 'scheduler', 'admin'],
+      getTimeline: ['nurse', 'scheduler', 'admin'],
+      listFollowUps: ['scheduler', 'admin'],
+      getOpenApiDocument: [],
+    });
+  });
+
   // Hazard 4 of issue 12: therapy before the fracture and its review are entries of the API too.
   it('documents and accepts prior bone therapy and treatment reviews as entries', () => {
     const text = JSON.stringify(document);

@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document of /api/v1, generated from the operation descriptions (operation.ts)
 // with zod's JSON Schema output: the schemas that validate requests are the ones documented.
+import { actionsOf, ROLES } from '@vfx/domain';
 import { z } from 'zod';
 import { API_ERRORS, type ApiErrorCode } from './errors';
 import type { ApiOperation } from './operation';
@@ -34,7 +35,7 @@ function parameters(schema: z.ZodObject | undefined, location: 'path' | 'query')
 /** The errors any operation of this kind can answer with, in status order. */
 function errorCodesOf(operation: ApiOperation): ApiErrorCode[] {
   const codes = new Set<ApiErrorCode>(operation.errors);
-  if (operation.roles !== 'public') {
+  if (operation.action !== 'public') {
     codes.add('unauthorized');
     codes.add('forbidden');
   }
@@ -53,10 +54,15 @@ function errorCodesOf(operation: ApiOperation): ApiErrorCode[] {
   return [...codes].sort((a, b) => API_ERRORS[a].status - API_ERRORS[b].status);
 }
 
-/** Who may call it, in words for the description and as a list for tools (x-roles). */
+/**
+ * The roles whose keys may call it, as the permission table answers for an integration with
+ * that role before the request's own context (an entry's type): in words for the description and
+ * as a list for tools (x-roles).
+ */
 export function rolesOf(operation: ApiOperation): readonly string[] {
-  if (operation.roles === 'public') return [];
-  return [...new Set([...operation.roles, 'admin'])];
+  const action = operation.action;
+  if (action === 'public') return [];
+  return ROLES.filter((role) => actionsOf(role, 'integration').includes(action));
 }
 
 export const API_DOCUMENT_VERSION = '1.0.0';

@@ -1,7 +1,11 @@
-// One description per API operation: its method and path, who may call it, the zod schemas of
+// One description per API operation: its method and path, the action it is in the domain's
+// permission table (which decides who may call it), the zod schemas of
 // its parameters, body and response, and the code that runs it. The route handlers and the
 // OpenAPI document are both built from these descriptions, so they cannot drift apart.
-import type { ApiKeyPrincipal, Role } from '@vfx/database/auth';
+
+import type { ApiKeyPrincipal } from '@vfx/database/auth';
+import type { AccessEntry } from '@vfx/database/commands';
+import type { Action, PermissionContext } from '@vfx/domain';
 import type { z } from 'zod';
 import type { ApiErrorCode } from './errors';
 
@@ -44,8 +48,19 @@ export interface ApiOperation<
   readonly summary: string;
   readonly description: string;
   readonly tag: string;
-  /** Roles whose keys may call it (an admin key may call everything); 'public' needs no key. */
-  readonly roles: readonly Role[] | 'public';
+  /**
+   * The action it is in the permission table (packages/domain/src/access/permissions.ts), which
+   * alone decides which keys may call it; 'public' needs no key.
+   */
+  readonly action: Action | 'public';
+  /**
+   * What the permission depends on in the request (an entry's type), checked once the body is
+   * valid. The write path checks again what only the database knows (who a nurse is).
+   */
+  readonly context?: (request: {
+    readonly params: Params extends ObjectSchema ? z.output<Params> : Record<string, never>;
+    readonly body: Body extends z.ZodType ? z.input<Body> : undefined;
+  }) => PermissionContext;
   readonly params?: Params;
   readonly query?: Query;
   readonly body?: Body;
@@ -59,6 +74,8 @@ export interface ApiOperation<
   run(context: OperationContext<Params, Query, Body>): Promise<{
     readonly body: Readable<z.output<Success>>;
     readonly headers?: Readonly<Record<string, string>>;
+    /** A read of patient data says what it read; route.ts writes it to the audit log. */
+    readonly access?: Omit<AccessEntry, 'actor'>;
   }>;
 }
 

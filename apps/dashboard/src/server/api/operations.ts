@@ -58,7 +58,7 @@ const enrolOperation = defineOperation({
   summary: 'Enrol a patient with a fracture episode',
   description:
     'Registers the patient (or reuses the patient with the same id and identifier) and enrols a new fracture episode, with any earlier history, in one transaction; the plan is computed and its follow-ups scheduled. Nothing is stored when anything is refused.',
-  roles: ['nurse'],
+  action: 'patient.enrol',
   body: EnrolmentBody,
   success: {
     status: 201,
@@ -92,8 +92,10 @@ const recordEventOperation = defineOperation({
   tag: 'Clinical records',
   summary: 'Record a clinical event on an episode',
   description:
-    'Appends one event to the episode (a correction names the event it replaces in `supersedes`), recomputes the plan and reschedules its follow-ups, in one transaction. The event is attributed to the API key.',
-  roles: ['nurse'],
+    'Appends one event to the episode (a correction names the event it replaces in `supersedes`), recomputes the plan and reschedules its follow-ups, in one transaction. The event is attributed to the API key. Which keys may record it depends on its type: a nurse key records clinical entries, a scheduler key scheduling ones (`step-rescheduled`), an admin key any.',
+  action: 'entry.record',
+  // Nurses record clinical entries, schedulers scheduling ones: the table decides by type.
+  context: ({ body }) => ({ entryType: String(body.event.type) }),
   params: EpisodeParams,
   body: RecordEventBody,
   success: {
@@ -126,7 +128,7 @@ const getPatientOperation = defineOperation({
   tag: 'Clinical records',
   summary: 'A patient and their fracture episodes',
   description: 'The patient, their names and nurse, and their episodes, newest first.',
-  roles: ['nurse'],
+  action: 'patient.view',
   params: PatientParams,
   success: { status: 200, description: 'The patient.', schema: PatientResponse },
   errors: ['not-found'],
@@ -134,6 +136,13 @@ const getPatientOperation = defineOperation({
     const found = await patientWithEpisodes(db(), params.patientId);
     if (!found) throw new ApiError('not-found', `Patient "${params.patientId}" does not exist`);
     return {
+      access: {
+        action: 'patient.viewed',
+        entityType: 'patient',
+        entityId: params.patientId,
+        patientId: params.patientId,
+        details: { operation: 'getPatient' },
+      },
       body: {
         patient: {
           ...found.patient,
@@ -167,7 +176,7 @@ const getPlanOperation = defineOperation({
   summary: "An episode's current plan",
   description:
     'The plan as the pathway computes it now: steps with their windows, statuses and sources; recommendations with their sources, cautions and conflicting positions; and the timed status changes still to come.',
-  roles: ['nurse'],
+  action: 'patient.view',
   params: EpisodeParams,
   success: { status: 200, description: 'The plan.', schema: PlanResponse },
   errors: ['not-found'],
@@ -175,6 +184,13 @@ const getPlanOperation = defineOperation({
     const current = await currentPlan(db(), params.episodeId, now);
     if (!current) throw new ApiError('not-found', `Episode "${params.episodeId}" does not exist`);
     return {
+      access: {
+        action: 'patient.viewed',
+        entityType: 'episode',
+        entityId: current.episodeId,
+        patientId: current.patientId,
+        details: { operation: 'getPlan' },
+      },
       body: {
         episodeId: current.episodeId,
         patientId: current.patientId,
@@ -193,7 +209,7 @@ const getTimelineOperation = defineOperation({
   summary: "An episode's timeline",
   description:
     'Every recorded event in the order it was written, who recorded it, and how corrections and retractions link entries; then the plan steps with their windows and statuses now.',
-  roles: ['nurse'],
+  action: 'patient.view',
   params: EpisodeParams,
   success: { status: 200, description: 'The timeline.', schema: TimelineResponse },
   errors: ['not-found'],
@@ -201,6 +217,13 @@ const getTimelineOperation = defineOperation({
     const timeline = await episodeTimeline(db(), params.episodeId, now);
     if (!timeline) throw new ApiError('not-found', `Episode "${params.episodeId}" does not exist`);
     return {
+      access: {
+        action: 'patient.viewed',
+        entityType: 'episode',
+        entityId: timeline.episodeId,
+        patientId: timeline.patientId,
+        details: { operation: 'getTimeline' },
+      },
       body: {
         episodeId: timeline.episodeId,
         patientId: timeline.patientId,
@@ -221,7 +244,7 @@ const listFollowUpsOperation = defineOperation({
   summary: 'Follow-ups by status and fire time',
   description:
     'The timed status changes the service owes (pending) or has settled (fired, cancelled, superseded), in fire-time order, a page at a time. Pass `nextCursor` back as `cursor` for the next page.',
-  roles: ['scheduler'],
+  action: 'reminders.view',
   query: FollowUpsQuery,
   success: { status: 200, description: 'One page of follow-ups.', schema: FollowUpsResponse },
   errors: [],
@@ -247,6 +270,17 @@ const listFollowUpsOperation = defineOperation({
       ...(after ? { after } : {}),
     });
     return {
+      // Follow-ups name episodes and patients by id: what was asked, and how many came back.
+      access: {
+        action: 'followUps.listed',
+        entityType: 'follow-ups',
+        entityId: query.status,
+        details: {
+          operation: 'listFollowUps',
+          query: { ...query, limit: query.limit },
+          returned: page.items.length,
+        },
+      },
       body: {
         followUps: page.items.map((item) => ({
           id: item.id,

@@ -1,9 +1,21 @@
-// Turns the operation descriptions into Next.js route handlers: authenticate the API key, check
-// its role, validate path, query and body against the documented schemas, run, and answer JSON.
-// A route file exports every method; those its path does not document answer 405 in JSON.
-import { authenticateApiKey } from '@vfx/database/auth';
-import { issuesFromZod } from '@vfx/domain';
+// Turns the operation descriptions into Next.js route handlers: authenticate the API key, ask
+// the domain's permission table about the key's integration actor, validate path, query and body
+// against the documented schemas, run, and answer JSON. Reads of patient data and every refusal
+// (401 and 403) are audited, one INSERT each. A route file exports every method; those its path
+// does not document answer 405 in JSON.
+
+import { type ApiKeyPrincipal, authenticateApiKey } from '@vfx/database/auth';
+import { ANONYMOUS_ACTOR, apiKeyPrefixOf, recordAccess } from '@vfx/database/commands';
+import {
+  type Action,
+  type Actor,
+  actionsOf,
+  issuesFromZod,
+  type PermissionContext,
+  permission,
+} from '@vfx/domain';
 import type { z } from 'zod';
+import { PATIENT_READS } from '../access';
 import { db } from '../db';
 import { API_OPERATIONS } from './catalog';
 import { ApiError, errorResponse, toApiError } from './errors';
@@ -23,10 +35,52 @@ export type ApiRouteHandler = ((request: Request, context: RouteContext) => Prom
   readonly path: string;
 };
 
+/** The key's integration user, as the permission table is asked about it. */
+export function integrationActor(principal: ApiKeyPrincipal): Actor {
+  return { id: principal.user.id, role: principal.user.role, kind: 'integration' };
+}
+
+/** A 401: nobody to name, so 'anonymous' and, for a well-formed key, its visible prefix. */
+async function refuseUnknown(operation: ApiOperation, action: Action, secret?: string) {
+  const keyPrefix = apiKeyPrefixOf(secret);
+  await recordAccess(db(), {
+    actor: ANONYMOUS_ACTOR,
+    action: 'access.refused',
+    entityType: 'action',
+    entityId: action,
+    details: {
+      status: 401,
+      operation: operation.operationId,
+      ...(keyPrefix ? { keyPrefix } : { key: secret === undefined ? 'none' : 'malformed' }),
+    },
+  });
+}
+
+/** Refuses (403, audited) unless the table lets `actor` do the operation's action. */
+async function authorise(
+  operation: ApiOperation,
+  action: Action,
+  actor: Actor,
+  context?: PermissionContext,
+) {
+  const decision = permission(actor, action, context);
+  if (decision.allowed) return;
+  await recordAccess(db(), {
+    actor: actor.id,
+    action: 'access.refused',
+    entityType: 'action',
+    entityId: action,
+    details: { status: 403, operation: operation.operationId, reason: decision.reason },
+  });
+  throw new ApiError('forbidden', decision.reason);
+}
+
 async function authenticate(request: Request, operation: ApiOperation) {
-  if (operation.roles === 'public') return undefined;
+  const action = operation.action;
+  if (action === 'public') return undefined;
   const header = request.headers.get('authorization');
   if (!header) {
+    await refuseUnknown(operation, action);
     throw new ApiError(
       'unauthorized',
       'An API key is required: send it as "Authorization: Bearer <key>". An administrator creates keys on the dashboard (Admin › API keys).',
@@ -37,6 +91,7 @@ async function authenticate(request: Request, operation: ApiOperation) {
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
   const principal = match ? await authenticateApiKey(db(), match[1]) : undefined;
   if (!principal) {
+    await refuseUnknown(operation, action, match?.[1] ?? '');
     throw new ApiError(
       'unauthorized',
       'The API key is not valid: it is unknown, revoked, or not sent as "Authorization: Bearer <key>".',
@@ -44,12 +99,11 @@ async function authenticate(request: Request, operation: ApiOperation) {
       { 'WWW-Authenticate': `${REALM}, error="invalid_token"` },
     );
   }
-  const role = principal.user.role;
-  if (role !== 'admin' && !operation.roles.includes(role)) {
-    throw new ApiError(
-      'forbidden',
-      `This API key's role (${role}) may not call ${operation.operationId}; it needs a key with the role ${[...operation.roles, 'admin'].join(' or ')}.`,
-    );
+  const actor = integrationActor(principal);
+  // An operation whose permission depends on the request is judged on it once it is valid
+  // (below); before that, only a key that may never do the action is refused.
+  if (!operation.context || !actionsOf(actor.role, 'integration').includes(action)) {
+    await authorise(operation, action, actor);
   }
   return principal;
 }
@@ -125,6 +179,14 @@ function operationHandler(operation: ApiOperation): ApiRouteHandler {
         : {};
       const body = operation.body ? await readJson(request) : undefined;
       if (operation.body) validate(operation.body, body, '');
+      if (principal && operation.action !== 'public' && operation.context) {
+        await authorise(
+          operation,
+          operation.action,
+          integrationActor(principal),
+          operation.context({ params, body } as Parameters<typeof operation.context>[0]),
+        );
+      }
       const result = await operation.run({
         params,
         query,
@@ -132,6 +194,12 @@ function operationHandler(operation: ApiOperation): ApiRouteHandler {
         principal,
         now: new Date(),
       } as Parameters<ApiOperation['run']>[0]);
+      if (principal && operation.action !== 'public' && PATIENT_READS.has(operation.action)) {
+        if (!result.access) {
+          throw new Error(`${operation.operationId} reads patient data but said nothing to audit`);
+        }
+        await recordAccess(db(), { ...result.access, actor: principal.user.id });
+      }
       return Response.json(result.body, {
         status: operation.success.status,
         headers: { 'Cache-Control': 'no-store', ...result.headers },

@@ -4,6 +4,7 @@ import {
   type CaseloadSort,
   caseload,
   caseloadHolders,
+  recordedSearch,
   unappliedSince,
 } from '@vfx/database/views';
 import {
@@ -16,7 +17,7 @@ import {
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { recordRead, requirePermission, seesEveryCaseload } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { daysFrom, formatCalendarDate, formatDate, overdueBy, relativeDays } from '@/ui/dates';
 import { formatIdentifier } from '@/ui/identity';
@@ -24,6 +25,8 @@ import { Pagination } from '@/ui/pagination';
 import { PainScore } from '@/ui/pain';
 import { StatusBadge, Tag } from '@/ui/status';
 import { StatusesAsOf } from '@/ui/statuses-as-of';
+import { searchCaseloadAction } from './actions';
+import { caseloadHref } from './filters';
 
 export const metadata = { title: 'Caseload · Fracture liaison' };
 
@@ -38,11 +41,24 @@ type Search = Record<string, string | string[] | undefined>;
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export default async function CaseloadPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const user = await requireUser(['nurse']);
   const params = await searchParams;
+  const nurseParam = one(params.nurse) || undefined;
+  // Whose caseload: the one asked for, else all of them for whoever may open another's (an
+  // administrator, as the permission table says), else one's own.
+  const user = await requirePermission(
+    'caseload.view',
+    nurseParam ? { caseloadOf: nurseParam } : {},
+  );
+  const mayOpenOthers = seesEveryCaseload(user);
   const zone = await userTimeZone();
   const now = new Date();
-  const typed = SearchQuerySchema.safeParse(one(params.q) ?? '');
+  // A search arrives as its opaque id (see ./actions.ts); its query never is in the address.
+  const searchId = one(params.search);
+  const found = searchId
+    ? await recordedSearch(db(), { actor: user.id, id: searchId, now })
+    : undefined;
+  const searchEnded = Boolean(searchId) && !found;
+  const typed = SearchQuerySchema.safeParse(found?.query ?? '');
   const search = typed.success ? typed.data : '';
   // Refused before the database sees it: a control character can match nobody.
   const searchError = typed.success
@@ -52,11 +68,10 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
   const sort = CASELOAD_SORTS.find((s) => s === one(params.sort)) ?? 'next-due';
   const overdueOnly = one(params.overdue) === '1';
   const includeClosed = one(params.closed) === '1';
-  // Administrators may look across caseloads; a nurse sees their own.
-  const nurses = user.role === 'admin' ? await caseloadHolders(db()) : [];
-  const nurseParam = one(params.nurse);
-  const nurseId =
-    user.role === 'admin' ? (nurses.find((n) => n.id === nurseParam)?.id ?? undefined) : user.id;
+  const nurses = mayOpenOthers ? await caseloadHolders(db()) : [];
+  const nurseId = mayOpenOthers
+    ? (nurses.find((n) => n.id === nurseParam)?.id ?? undefined)
+    : user.id;
   const page = Math.min(10_000, Math.max(1, Number.parseInt(one(params.page) ?? '1', 10) || 1));
 
   const result: CaseloadResult = searchError
@@ -74,18 +89,31 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
       });
   const behindSince = await unappliedSince(db(), now);
   const lastPage = Math.max(1, Math.ceil(result.total / result.pageSize));
+  const kept = {
+    search: found ? searchId : undefined,
+    phase,
+    sort,
+    overdue: overdueOnly ? '1' : undefined,
+    closed: includeClosed ? '1' : undefined,
+    nurse: mayOpenOthers ? nurseId : undefined,
+  };
   if (page > lastPage) {
     // Past the end (an old bookmark, a shrunk caseload): the last page instead.
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(params)) {
-      const text = one(value);
-      if (text && key !== 'page') query.set(key, text);
-    }
-    query.set('page', String(lastPage));
-    redirect(`/caseload?${query}`);
+    redirect(caseloadHref({ ...kept, page: String(lastPage) }));
   }
+  await recordRead(user, {
+    action: 'caseload.viewed',
+    entityType: 'caseload',
+    entityId: nurseId ?? 'all',
+    details: {
+      ...kept,
+      page,
+      shown: result.rows.length,
+      total: result.total,
+    },
+  });
   const phases = findPathway(CURRENT_PATHWAY_VERSION)?.phases;
-  const heading = user.role === 'admin' && !nurseId ? 'All caseloads' : 'My caseload';
+  const heading = nurseId ? 'My caseload' : 'All caseloads';
 
   return (
     <>
@@ -97,7 +125,8 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
       </div>
       <StatusesAsOf since={behindSince} now={now} zone={zone} />
       <search>
-        <form className="toolbar card" method="get" aria-label="Find patients">
+        {/* POSTed to a server action: the name or NHS number never goes into the address. */}
+        <form className="toolbar card" action={searchCaseloadAction} aria-label="Find patients">
           <div className="field">
             <label htmlFor="q">Name or NHS number</label>
             <input
@@ -126,7 +155,7 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
               ))}
             </select>
           </div>
-          {user.role === 'admin' ? (
+          {mayOpenOthers ? (
             <div className="field">
               <label htmlFor="nurse">Nurse</label>
               <select id="nurse" name="nurse" defaultValue={nurseId ?? ''}>
@@ -165,6 +194,12 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
         </form>
       </search>
 
+      {searchEnded ? (
+        <p className="notice" role="status">
+          That search has ended (a search is kept for 12 hours, for the person who made it only).
+          Search again.
+        </p>
+      ) : null}
       {result.rows.length === 0 ? (
         <p className="notice">
           {searchError
@@ -251,14 +286,7 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
       )}
       <Pagination
         path="/caseload"
-        params={{
-          q: search || undefined,
-          phase,
-          sort,
-          overdue: overdueOnly ? '1' : undefined,
-          closed: includeClosed ? '1' : undefined,
-          nurse: user.role === 'admin' ? nurseId : undefined,
-        }}
+        params={kept}
         page={result.page}
         pageSize={result.pageSize}
         total={result.total}

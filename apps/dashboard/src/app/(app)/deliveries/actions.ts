@@ -3,7 +3,7 @@
 import { RecordError } from '@vfx/database';
 import { retryDelivery } from '@vfx/database/commands';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 
 export interface RetryState {
   readonly ok?: string;
@@ -12,7 +12,7 @@ export interface RetryState {
 
 /** "Retry": the failed e-mail goes back to be sent (packages/database retryDelivery, audited). */
 export async function retryAction(_previous: RetryState, form: FormData): Promise<RetryState> {
-  const user = await requireUser(['scheduler']);
+  const user = await requirePermission('delivery.retry');
   const deliveryId = String(form.get('deliveryId') ?? '');
   if (!deliveryId) return { error: 'The delivery was not named; reload the page.' };
   try {

@@ -1,7 +1,7 @@
 import { failedDeliveries } from '@vfx/database/views';
 import Link from 'next/link';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { daysFrom, formatDateTime, relativeDays } from '@/ui/dates';
 import { formatIdentifier } from '@/ui/identity';
@@ -18,10 +18,16 @@ const KIND: Record<string, string> = {
 };
 
 export default async function DeliveriesPage() {
-  await requireUser(['scheduler']);
+  const user = await requirePermission('deliveries.view');
   const zone = await userTimeZone();
   const now = new Date();
   const { deliveries, more } = await failedDeliveries(db());
+  await recordRead(user, {
+    action: 'deliveries.viewed',
+    entityType: 'deliveries',
+    entityId: 'failed',
+    details: { shown: deliveries.length },
+  });
   return (
     <>
       <div className="page-heading">

@@ -5,7 +5,7 @@ import { rescheduleStep, sendReminderNow } from '@vfx/database/commands';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 import { type RescheduleFieldErrors, rescheduleErrors } from './reschedule-errors';
 
 export interface SendNowState {
@@ -18,7 +18,7 @@ export async function sendNowAction(
   _previous: SendNowState,
   form: FormData,
 ): Promise<SendNowState> {
-  const user = await requireUser(['scheduler']);
+  const user = await requirePermission('reminder.sendNow');
   const episodeId = String(form.get('episodeId') ?? '');
   const stepKey = String(form.get('stepKey') ?? '');
   if (!episodeId || !stepKey)
@@ -47,7 +47,7 @@ export async function rescheduleAction(
   _previous: RescheduleState,
   form: FormData,
 ): Promise<RescheduleState> {
-  const user = await requireUser(['scheduler']);
+  const user = await requirePermission('reminder.reschedule');
   const episodeId = String(form.get('episodeId') ?? '');
   const stepKey = String(form.get('stepKey') ?? '');
   const remindOn = String(form.get('remindOn') ?? '').trim();

@@ -8,7 +8,7 @@ import { type StepStatus, stepRescheduleRange } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
 import { calendar, serviceToday } from '@/server/service-calendar';
-import { requireUser } from '@/server/session';
+import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import {
   daysBetween,
@@ -37,7 +37,7 @@ function href(day: string, nurse?: string) {
 const NO_NURSE = 'none';
 
 export default async function RemindersPage({ searchParams }: { searchParams: SearchParams }) {
-  await requireUser(['scheduler']);
+  const user = await requirePermission('reminders.view');
   const params = await searchParams;
   const zone = await userTimeZone();
   const now = new Date();
@@ -50,6 +50,16 @@ export default async function RemindersPage({ searchParams }: { searchParams: Se
   const { groups, more } = selected
     ? await upcomingReminders(db(), { now, timeZone: zone, day: selected.day, nurseId })
     : { groups: [], more: false };
+  await recordRead(user, {
+    action: 'reminders.viewed',
+    entityType: 'reminders',
+    entityId: selected?.day ?? 'none',
+    details: {
+      day: selected?.day ?? null,
+      nurse: nurseId === undefined ? 'all' : nurseId,
+      shown: groups.reduce((sum, group) => sum + group.reminders.length, 0),
+    },
+  });
   const moved = one(params.moved);
   const total = days.reduce((sum, d) => sum + d.count, 0);
 

@@ -1,7 +1,7 @@
 import { unappliedSince, type WorklistItem, worklist } from '@vfx/database/views';
 import Link from 'next/link';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { daysFrom, formatDate, overdueBy, relativeDays } from '@/ui/dates';
 import { formatIdentifier } from '@/ui/identity';
@@ -85,13 +85,19 @@ function Section(props: {
 }
 
 export default async function WorklistPage() {
-  const user = await requireUser(['nurse']);
+  const user = await requirePermission('worklist.view');
   const zone = await userTimeZone();
   const now = new Date();
   const [list, behindSince] = await Promise.all([
     worklist(db(), { nurseId: user.id, now }),
     unappliedSince(db(), now),
   ]);
+  await recordRead(user, {
+    action: 'worklist.viewed',
+    entityType: 'worklist',
+    entityId: user.id,
+    details: { shown: list.overdue.length + list.due.length + list.thisWeek.length },
+  });
   const day = (at: Date | null) => (at ? daysFrom(now, at, zone) : 0);
   return (
     <>

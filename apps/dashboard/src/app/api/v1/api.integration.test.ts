@@ -125,7 +125,14 @@ describe('authentication and roles', () => {
       body: testEnrolment({ n: 99 }),
     });
     expect(enrol.status).toBe(403);
-    expect(enrol.json.error.message).toMatch(/role \(scheduler\).*nurse or admin/);
+    expect(enrol.json.error.message).toBe(
+      'Only nurses and administrators may enrol a patient; you are an API key with the role of a scheduler.',
+    );
+    // The refusal is audited under the key's integration user, with the table's reason.
+    const refusal = await client.auditEntry.findFirstOrThrow({
+      where: { action: 'access.refused', entityId: 'patient.enrol', actor: keys.scheduler.userId },
+    });
+    expect(refusal.after).toMatchObject({ status: 403, operation: 'enrolPatient' });
     expectDocumented('/enrolments', 'post', 403, enrol.json);
     const list = await call(followUps.GET, '/follow-ups?status=pending', { key: NURSE_ONLY });
     expect(list.status).toBe(403);

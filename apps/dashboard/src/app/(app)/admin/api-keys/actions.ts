@@ -4,7 +4,7 @@ import { RecordError } from '@vfx/database';
 import { createApiKey, revokeApiKey } from '@vfx/database/commands';
 import { revalidatePath } from 'next/cache';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 
 export interface CreateKeyState {
   readonly values: { readonly name: string; readonly role: string };
@@ -23,7 +23,7 @@ export async function createApiKeyAction(
   _previous: CreateKeyState,
   form: FormData,
 ): Promise<CreateKeyState> {
-  const admin = await requireUser(['admin']);
+  const admin = await requirePermission('apiKey.create');
   const values = { name: String(form.get('name') ?? ''), role: String(form.get('role') ?? '') };
   try {
     const key = await createApiKey(db(), values, admin.id);
@@ -58,7 +58,7 @@ export async function revokeApiKeyAction(
   _previous: RevokeKeyState,
   form: FormData,
 ): Promise<RevokeKeyState> {
-  const admin = await requireUser(['admin']);
+  const admin = await requirePermission('apiKey.revoke');
   const keyId = String(form.get('keyId') ?? '');
   try {
     const key = await revokeApiKey(db(), keyId, admin.id);

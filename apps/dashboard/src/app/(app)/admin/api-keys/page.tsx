@@ -2,7 +2,7 @@ import { listApiKeys } from '@vfx/database/views';
 import type { Metadata } from 'next';
 import { db } from '@/server/db';
 import { ROLE_NAMES } from '@/server/navigation';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { daysFrom, formatDate, formatDateTime, relativeDays } from '@/ui/dates';
 import { Tag } from '@/ui/status';
@@ -23,7 +23,7 @@ function When({ at, zone, now }: { at: Date; zone: string; now: Date }) {
 }
 
 export default async function ApiKeysPage() {
-  await requireUser(['admin']);
+  await requirePermission('apiKeys.view');
   const [{ keys, more }, zone] = await Promise.all([listApiKeys(db()), userTimeZone()]);
   const now = new Date();
   return (

@@ -4,7 +4,7 @@ import { findAuditPatients } from '@vfx/database/views';
 import { textProblem } from '@vfx/domain';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 
 /** The filters the audit page keeps in its address (never a patient's name or identifier). */
 const KEPT = ['actor', 'kind', 'action', 'from', 'to'] as const;
@@ -15,7 +15,7 @@ const KEPT = ['actor', 'kind', 'action', 'from', 'to'] as const;
  * patients it could mean, to choose from.
  */
 export async function findPatientAction(form: FormData): Promise<void> {
-  await requireUser(['admin']);
+  await requirePermission('audit.view');
   const query = new URLSearchParams();
   for (const name of KEPT) {
     const value = String(form.get(name) ?? '').trim();

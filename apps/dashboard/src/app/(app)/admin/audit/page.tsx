@@ -13,7 +13,7 @@ import {
 import { textProblem } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { auditActionWords, auditRefusalReason } from '@/ui/audit-words';
 import { daysFrom, formatDateTime, relativeDays } from '@/ui/dates';
@@ -69,7 +69,7 @@ const all = (value: string | string[] | undefined) =>
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
-  await requireUser(['admin']);
+  await requirePermission('audit.view');
   const params = await searchParams;
   const zone = await userTimeZone();
   const now = new Date();

@@ -4,12 +4,12 @@ import { RecordError } from '@vfx/database';
 import { setEstimatedYearlyCaseload } from '@vfx/database/commands';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 import { parseCaseloadEstimate } from './caseload-estimate';
 
 /** Saves the service's estimated yearly caseload, then shows the same period again. */
 export async function saveCaseloadEstimateAction(form: FormData): Promise<void> {
-  const user = await requireUser(['admin']);
+  const user = await requirePermission('settings.change');
   const back = new URLSearchParams();
   for (const name of ['from', 'to']) {
     const value = String(form.get(name) ?? '');

@@ -12,7 +12,7 @@ import Link from 'next/link';
 import { Fragment } from 'react';
 import { db } from '@/server/db';
 import { serviceToday } from '@/server/service-calendar';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
 import { formatCalendarDate, formatDateTime } from '@/ui/dates';
@@ -66,7 +66,7 @@ const cite = (ref: SourceRef) => ({
 });
 
 export default async function KpiPage({ searchParams }: { searchParams: Promise<Search> }) {
-  await requireUser(['admin']);
+  await requirePermission('kpis.view');
   const params = await searchParams;
   const zone = await userTimeZone();
   const now = new Date();

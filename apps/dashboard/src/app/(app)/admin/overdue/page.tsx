@@ -12,7 +12,7 @@ import {
 } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
 import { formatDate, formatDateTime, overdueBy } from '@/ui/dates';
@@ -55,7 +55,7 @@ function overdueSince(row: OverdueRow, zone: string): string {
 }
 
 export default async function OverduePage({ searchParams }: { searchParams: Promise<Search> }) {
-  await requireUser(['admin']);
+  const user = await requirePermission('overdue.view');
   const params = await searchParams;
   const zone = await userTimeZone();
   const now = new Date();
@@ -71,6 +71,14 @@ export default async function OverduePage({ searchParams }: { searchParams: Prom
     ? undefined
     : await overdueSteps(db(), parsed.filters, { now, timeZone: zone }, { page: parsed.page });
   const behindSince = await unappliedSince(db(), now);
+  if (result) {
+    await recordRead(user, {
+      action: 'overdue.viewed',
+      entityType: 'overdue',
+      entityId: 'overdue-steps',
+      details: { filters: values, page: parsed.page, total: result.total },
+    });
+  }
   const filtered = Boolean(values.step || values.nurse || values.days);
   const errorProps = (field: keyof typeof problems) =>
     problems[field] ? { 'aria-invalid': true as const, 'aria-describedby': `${field}-error` } : {};

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { db } from '@/server/db';
 import { config } from '@/server/env';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { type WorkerStatus, workerStatus } from '@/server/worker-status';
 import { daysFrom, formatDateTime, relativeDays } from '@/ui/dates';
@@ -202,7 +202,7 @@ function WorkerCard({ status }: { status: WorkerStatus }) {
 }
 
 export default async function QueuesPage() {
-  await requireUser(['admin']);
+  await requirePermission('queues.view');
   const zone = await userTimeZone();
   const [health, worker] = await Promise.all([queueHealth(db()), workerStatus(config())]);
   const { followUps, deliveries, outbox } = health;

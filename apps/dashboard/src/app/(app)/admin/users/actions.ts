@@ -13,7 +13,7 @@ import { staffList } from '@vfx/database/views';
 import { revalidatePath } from 'next/cache';
 import { db } from '@/server/db';
 import { ROLE_NAMES } from '@/server/navigation';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 
 const PAGE = '/admin/users';
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
@@ -61,7 +61,7 @@ export async function createUserAction(
   _previous: CreateUserState,
   form: FormData,
 ): Promise<CreateUserState> {
-  const admin = await requireUser(['admin']);
+  const admin = await requirePermission('user.create');
   const values = { name: text(form, 'name'), email: text(form, 'email'), role: text(form, 'role') };
   const password = String(form.get('password') ?? '');
   try {
@@ -101,7 +101,7 @@ export async function changeRoleAction(
   _previous: UserChangeState,
   form: FormData,
 ): Promise<UserChangeState> {
-  const admin = await requireUser(['admin']);
+  const admin = await requirePermission('user.changeRole');
   const userId = text(form, 'userId');
   const role = text(form, 'role');
   try {
@@ -120,7 +120,9 @@ export async function setActiveAction(
   _previous: UserChangeState,
   form: FormData,
 ): Promise<UserChangeState> {
-  const admin = await requireUser(['admin']);
+  const admin = await requirePermission(
+    text(form, 'active') === 'false' ? 'user.deactivate' : 'user.reactivate',
+  );
   const userId = text(form, 'userId');
   try {
     if (text(form, 'active') === 'false') {
@@ -163,7 +165,7 @@ export async function reassignAction(
   previous: ReassignState,
   form: FormData,
 ): Promise<ReassignState> {
-  const admin = await requireUser(['admin']);
+  const admin = await requirePermission('caseload.reassign');
   const intent = text(form, 'intent');
   const from = text(form, 'from');
   const to = text(form, 'to');

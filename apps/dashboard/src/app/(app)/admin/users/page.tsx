@@ -1,8 +1,9 @@
 import { staffList } from '@vfx/database/views';
+import { may } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
 import { ROLE_NAMES } from '@/server/navigation';
-import { requireUser } from '@/server/session';
+import { requirePermission, seesEveryCaseload } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { formatDate } from '@/ui/dates';
 import { Tag } from '@/ui/status';
@@ -12,12 +13,18 @@ import styles from './users.module.css';
 export const metadata = { title: 'Users · Fracture liaison' };
 
 export default async function UsersPage() {
-  const me = await requireUser(['admin']);
+  const me = await requirePermission('users.view');
   const zone = await userTimeZone();
   const { staff, more } = await staffList(db());
   const withCaseload = staff.filter((member) => member.caseload > 0);
-  // Who can take a caseload: active nurses (the list an administrator expects to choose from).
-  const takers = staff.filter((member) => member.active && member.role === 'nurse');
+  // Who can take a caseload: active staff who work their own worklist and caseload (nurses, as
+  // the permission table has it; the list an administrator expects to choose from).
+  const takers = staff.filter(
+    (member) =>
+      member.active &&
+      may({ id: member.id, role: member.role, kind: 'person' }, 'worklist.view') &&
+      !seesEveryCaseload({ id: member.id, role: member.role, kind: 'person' }),
+  );
 
   return (
     <>

@@ -1,4 +1,3 @@
-import { mayRecord } from '@vfx/database/commands';
 import { planChangesOfEntry } from '@vfx/database/views';
 import {
   type ClinicalEvent,
@@ -10,6 +9,7 @@ import {
   isActive,
   may as mayDo,
   type PlanStep,
+  may as permits,
   phaseLabel,
 } from '@vfx/domain';
 import Link from 'next/link';
@@ -22,7 +22,7 @@ import {
 } from '@/forms/event-fields';
 import { db } from '@/server/db';
 import { episodeView } from '@/server/episode';
-import { requireUser } from '@/server/session';
+import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
 import {
@@ -59,12 +59,19 @@ export default async function EpisodePage({
   params: Promise<{ episodeId: string }>;
   searchParams: Promise<Search>;
 }) {
-  // Schedulers read the patient page (their reminders link here); only nurses record on it.
-  const user = await requireUser(['nurse', 'scheduler']);
-  const may = (type: string) => mayRecord(user.role, type);
+  // Schedulers read the patient page (their reminders link here); what each role may record on
+  // it is the permission table's answer for each kind of entry.
+  const user = await requirePermission('patient.view');
+  const may = (type: string) => permits(user, 'entry.record', { entryType: type });
   const { episodeId } = await params;
   const query = await searchParams;
   const view = await episodeView(episodeId);
+  await recordRead(user, {
+    action: 'patient.viewed',
+    entityType: 'episode',
+    entityId: episodeId,
+    patientId: view.patientRow.id,
+  });
   const zone = await userTimeZone();
   const { plan, record, patientRow, now, definition } = view;
   // The details as corrected since enrolment (record.episode is the enrolment as first given).

@@ -10,7 +10,7 @@ import { type FormState, formValues, placeIssues } from '@/forms/form-state';
 import { pastInstantFromForm } from '@/forms/past-instant';
 import { priorTherapyFromEnrolment } from '@/forms/prior-therapy';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { formatCalendarDate } from '@/ui/dates';
 import { ENROLMENT_FIELDS } from './fields';
@@ -24,7 +24,7 @@ const text = (value: string | undefined) => (value?.trim() ? value.trim() : unde
  * the shared write path. The domain validates everything; nothing is stored when anything is wrong.
  */
 export async function enrolAction(_previous: FormState, form: FormData): Promise<FormState> {
-  const user = await requireUser(['nurse']);
+  const user = await requirePermission('patient.enrol');
   const values = formValues(form);
   const zone = await userTimeZone();
   const kind = values.identifierKind === 'mrn' ? 'mrn' : 'nhs-number';

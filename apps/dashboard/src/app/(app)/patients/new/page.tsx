@@ -8,7 +8,7 @@ import {
 } from '@vfx/domain';
 import { valueLabel } from '@/forms/event-fields';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { requirePermission, seesEveryCaseload } from '@/server/session';
 import { EnrolForm } from './enrol-form';
 
 export const metadata = { title: 'Enrol a patient · Fracture liaison' };
@@ -17,7 +17,7 @@ const options = (values: readonly string[]) =>
   values.map((value) => ({ value, label: valueLabel(value) }));
 
 export default async function EnrolPage() {
-  const user = await requireUser(['nurse']);
+  const user = await requirePermission('patient.enrol');
   const nurses = await caseloadHolders(db());
   return (
     <>
@@ -35,7 +35,11 @@ export default async function EnrolPage() {
             oedema: options(MRI_OEDEMA),
             nurses: nurses.map((n) => ({ value: n.id, label: n.name })),
           }}
-          initial={{ nurseId: user.role === 'nurse' ? user.id : '' }}
+          // A nurse enrols onto their own caseload by default; an administrator chooses.
+          initial={{
+            nurseId:
+              !seesEveryCaseload(user) && nurses.some((n) => n.id === user.id) ? user.id : '',
+          }}
         />
       </div>
     </>

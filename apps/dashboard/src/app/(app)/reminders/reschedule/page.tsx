@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { db } from '@/server/db';
 import { calendar, serviceToday } from '@/server/service-calendar';
-import { requireUser } from '@/server/session';
+import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { daysBetween, formatCalendarDate, formatDateTime, relativeDays } from '@/ui/dates';
 import { formatIdentifier } from '@/ui/identity';
@@ -18,13 +18,20 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export default async function ReschedulePage({ searchParams }: { searchParams: SearchParams }) {
-  await requireUser(['scheduler']);
+  const user = await requirePermission('reminder.reschedule');
   const params = await searchParams;
   const episodeId = one(params.episode);
   const stepKey = one(params.step);
   if (!episodeId || !stepKey) notFound();
   const step = await reminderStep(db(), episodeId, stepKey);
   if (!step) notFound();
+  await recordRead(user, {
+    action: 'patient.viewed',
+    entityType: 'episode',
+    entityId: episodeId,
+    patientId: step.patient.id,
+    details: { page: 'reschedule', step: stepKey },
+  });
   const zone = await userTimeZone();
   // Reminder days are days of the service calendar (its zone and working days), as the domain
   // checks them; the range shown is the one the domain will accept today.

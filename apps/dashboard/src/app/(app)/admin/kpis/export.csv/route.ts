@@ -4,7 +4,7 @@ import type { NextRequest } from 'next/server';
 import { type CsvValue, csvHeaders, csvStream } from '@/server/csv';
 import { db } from '@/server/db';
 import { serviceToday } from '@/server/service-calendar';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { formatDateTime, localDate } from '@/ui/dates';
 import { parseKpiPeriod } from '../period';
@@ -34,7 +34,7 @@ const HEADER = [
 ];
 
 export async function GET(request: NextRequest): Promise<Response> {
-  await requireUser(['admin']);
+  await requirePermission('kpis.export');
   const zone = await userTimeZone();
   const now = new Date();
   const { period, problems } = parseKpiPeriod(

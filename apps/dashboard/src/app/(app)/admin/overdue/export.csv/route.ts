@@ -3,7 +3,7 @@ import { overdueRiskTierOfRank } from '@vfx/domain';
 import type { NextRequest } from 'next/server';
 import { type CsvValue, csvHeaders, csvStream } from '@/server/csv';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { formatDate, formatDateTime, localDate, overdueBy } from '@/ui/dates';
 import { overdueStepChoices, parseOverdueSearch } from '../filters';
@@ -29,7 +29,7 @@ const HEADER = [
 ];
 
 export async function GET(request: NextRequest): Promise<Response> {
-  await requireUser(['admin']);
+  const user = await requirePermission('overdue.export');
   const zone = await userTimeZone();
   const now = new Date();
   const nurses = await caseloadHolders(db());
@@ -62,9 +62,27 @@ export async function GET(request: NextRequest): Promise<Response> {
     step.nurseName ?? 'No nurse assigned',
     `/episodes/${step.episodeId}`,
   ];
+  // What was exported (the filters) and how many rows left the server, written once the
+  // stream ends, however it ends (a download cut short counts the rows sent until then).
+  let exported = 0;
+  let complete = false;
   async function* rows() {
-    for await (const batch of overdueStepBatches(db(), parsed.filters, { now, timeZone: zone })) {
-      yield batch.map(row);
+    try {
+      for await (const batch of overdueStepBatches(db(), parsed.filters, {
+        now,
+        timeZone: zone,
+      })) {
+        exported += batch.length;
+        yield batch.map(row);
+      }
+      complete = true;
+    } finally {
+      await recordRead(user, {
+        action: 'overdue.exported',
+        entityType: 'export',
+        entityId: 'overdue-steps',
+        details: { filters: parsed.values, rows: exported, complete },
+      });
     }
   }
   return new Response(csvStream(HEADER, rows()), {

@@ -24,7 +24,7 @@ import {
 } from '@/forms/form-state';
 import { pastInstantFromForm } from '@/forms/past-instant';
 import { db } from '@/server/db';
-import { requireUser } from '@/server/session';
+import { requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { statusText } from '@/ui/status';
 
@@ -54,7 +54,11 @@ export async function recordEventAction(
 }
 
 async function recordOrPreview(target: RecordTarget, form: FormData): Promise<FormState> {
-  const user = await requireUser(['nurse']);
+  // A withdrawal is judged again by the write path, by what it withdraws.
+  const user = await requirePermission(
+    'entry.record',
+    target.type === 'retraction' ? {} : { entryType: target.type },
+  );
   const values = formValues(form);
   if (!EVENT_TYPES.includes(target.type)) {
     return { values, fieldErrors: {}, error: `There is no kind of entry called "${target.type}".` };
@@ -236,7 +240,9 @@ export async function correctEpisodeDetailsAction(
 }
 
 async function correctDetails(target: DetailsTarget, form: FormData): Promise<FormState> {
-  const user = await requireUser(['nurse']);
+  const user = await requirePermission('entry.record', {
+    entryType: 'episode-details-corrected',
+  });
   const values = formValues(form);
   const zone = await userTimeZone();
   const record = await loadEpisodeRecord(db(), target.episodeId);

@@ -1,4 +1,3 @@
-import { mayRecord } from '@vfx/database/commands';
 import {
   EVENT_TYPES,
   type EventType,
@@ -6,7 +5,7 @@ import {
   stepEntries,
   VERTEBRAL_LEVELS,
 } from '@vfx/domain';
-import { notFound, redirect } from 'next/navigation';
+import { notFound } from 'next/navigation';
 import { detailsFormValues } from '@/forms/details-correction';
 import {
   EVENT_FORMS,
@@ -16,7 +15,7 @@ import {
 } from '@/forms/event-fields';
 import { EventForm } from '@/forms/event-form';
 import { episodeView } from '@/server/episode';
-import { requireUser } from '@/server/session';
+import { ensurePermitted, recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { formatDateTime, localInputValue } from '@/ui/dates';
 import { PatientBackLink } from '@/ui/patient-back-link';
@@ -35,11 +34,13 @@ export default async function RecordPage({
   params: Promise<{ episodeId: string; type: string }>;
   searchParams: Promise<Search>;
 }) {
-  const user = await requireUser(['nurse']);
   const { episodeId, type } = await params;
-  const query = await searchParams;
   if (!EVENT_TYPES.includes(type as EventType)) notFound();
   const eventType = type as EventType;
+  const withdrawing = eventType === 'retraction';
+  // A withdrawal is judged by what it withdraws, once that is loaded (below).
+  const user = await requirePermission('entry.record', withdrawing ? {} : { entryType: eventType });
+  const query = await searchParams;
   const view = await episodeView(episodeId);
   const zone = await userTimeZone();
   const spec = EVENT_FORMS[eventType];
@@ -49,7 +50,6 @@ export default async function RecordPage({
   const correctsId = one(query.corrects);
   const corrected = correctsId ? view.record.events.find((e) => e.id === correctsId) : undefined;
   if (correctsId && !corrected) notFound();
-  const withdrawing = eventType === 'retraction';
   let initial: Record<string, string> = { occurredAt: localInputValue(view.now, zone) };
   if (corrected && !withdrawing) {
     if (corrected.type !== eventType) notFound();
@@ -60,9 +60,16 @@ export default async function RecordPage({
   }
   if (withdrawing && corrected) initial.supersedes = corrected.id;
   // Who may record it is the write path's rule (a withdrawal is judged by what it withdraws).
-  if (!mayRecord(user.role, withdrawing && corrected ? corrected.type : eventType)) {
-    redirect('/refused');
+  if (withdrawing && corrected) {
+    await ensurePermitted(user, 'entry.record', { entryType: corrected.type });
   }
+  await recordRead(user, {
+    action: 'patient.viewed',
+    entityType: 'episode',
+    entityId: episodeId,
+    patientId: view.patientRow.id,
+    details: { page: 'record', entry: eventType },
+  });
   const stepKey = one(query.step);
   const step = stepKey ? view.plan.steps.find((s) => s.key === stepKey) : undefined;
   const stepTitle = step?.title;

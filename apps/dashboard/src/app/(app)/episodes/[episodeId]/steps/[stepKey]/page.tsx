@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { EVENT_FORMS, genericCompletionSpec } from '@/forms/event-fields';
 import { EventForm } from '@/forms/event-form';
 import { episodeView } from '@/server/episode';
-import { requireUser } from '@/server/session';
+import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
 import {
@@ -30,10 +30,18 @@ export default async function StepPage({
 }: {
   params: Promise<{ episodeId: string; stepKey: string }>;
 }) {
-  await requireUser(['nurse']);
+  // The step page is where its entry is recorded: a clinical entry, so the nurse's page.
+  const user = await requirePermission('entry.record');
   const { episodeId, stepKey } = await params;
   const key = decodeURIComponent(stepKey);
   const view = await episodeView(episodeId);
+  await recordRead(user, {
+    action: 'patient.viewed',
+    entityType: 'episode',
+    entityId: episodeId,
+    patientId: view.patientRow.id,
+    details: { page: 'step', step: key },
+  });
   const zone = await userTimeZone();
   const step = view.plan.steps.find((s) => s.key === key);
   if (!step) notFound();
