@@ -84,7 +84,7 @@ describe('docs/permissions.md', () => {
   it('has a row per action, and explains every check in words', () => {
     const text = renderPermissionsDocument();
     for (const action of ACTIONS) {
-      const row = text.split('\n').find((line) => line.startsWith(`| \`${action}\` |`));
+      const row = text.split('\n').find((line) => line.startsWith(`| \`${action}\` `));
       expect(row, action).toBeDefined();
       const rule = PERMISSIONS[action] as { check?: unknown; condition?: string };
       if (rule.check)
