@@ -19,9 +19,9 @@ import {
 import { insertMany } from '../bulk-insert.js';
 import type { Queryable, Transaction } from '../client.js';
 import type { FollowUp, Prisma } from '../generated/prisma/client.js';
+import { enqueueMany, OUTBOX_KINDS } from '../outbox/catalog.js';
 import { type AuditInput, audit } from '../records/audit.js';
 import { refreshEpisodeKpis } from '../records/kpi-store.js';
-import { OUTBOX_KINDS } from '../records/plan-store.js';
 import { runWrite } from '../records/write-path.js';
 
 export const WORKER_ACTOR = 'system:worker';
@@ -291,9 +291,8 @@ export function fireFollowUps(
     }
     await insertMany(tx, 'reminders', reminders);
     await insertMany(tx, 'reminder_deliveries', deliveries);
-    await insertMany(
+    await enqueueMany(
       tx,
-      'outbox',
       deliveries
         .filter((d) => d.channel === 'email')
         .map((d) => ({

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
 import { deliveryToSend } from '../follow-ups/deliveries.js';
+import { OUTBOX_KINDS } from '../outbox/catalog.js';
 import { failDeliveryAttempt } from '../testing/deliveries.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
 import { RecordError } from './errors.js';
-import { OUTBOX_KINDS } from './plan-store.js';
 import { rescheduleStep, retryDelivery, sendReminderNow } from './reminders.js';
 import { enrolPatient, recordEvent } from './write-path.js';
 

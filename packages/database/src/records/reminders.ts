@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { isActive, type StepStatus } from '@vfx/domain';
 import type { Database } from '../client.js';
+import { enqueue, OUTBOX_KINDS } from '../outbox/catalog.js';
 import { audit } from './audit.js';
 import { RecordError } from './errors.js';
-import { OUTBOX_KINDS } from './plan-store.js';
 import { type RecordEventResult, recordEvent, runWrite, type WriteOptions } from './write-path.js';
 
 /**
@@ -126,9 +126,7 @@ export async function sendReminderNow(
         { id: emailDeliveryId, reminderId, channel: 'email', recipient: nurse.email },
       ],
     });
-    await tx.outboxMessage.create({
-      data: { kind: OUTBOX_KINDS.deliverReminder, payload: { deliveryId: emailDeliveryId } },
-    });
+    await enqueue(tx, OUTBOX_KINDS.deliverReminder, { deliveryId: emailDeliveryId });
     await audit(tx, {
       actor: actor.id,
       action: 'reminder.sent-now',
@@ -243,9 +241,7 @@ export async function retryDelivery(
       where: { id: deliveryId },
       data: { state: 'pending', recipient: nurse.email },
     });
-    await tx.outboxMessage.create({
-      data: { kind: OUTBOX_KINDS.retryDelivery, payload: { deliveryId } },
-    });
+    await enqueue(tx, OUTBOX_KINDS.retryDelivery, { deliveryId });
     await audit(tx, {
       actor: actor.id,
       action: 'reminder-delivery.retried',
