@@ -6,6 +6,7 @@
 // runs out, and in the end every follow-up fires once and every reminder is e-mailed once.
 // Also: a job that a newer worker queued with a field this one does not know still runs.
 import type { ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { enrolPatient, enrolPatients } from '@vfx/database/commands';
 import { admittedTestEnrolment } from '@vfx/database/testing';
@@ -133,9 +134,15 @@ describe.skipIf(!onRedis)('the outbox lease, with the worker as a process on Red
 
   async function worker(env: TestEnvironment) {
     const port = await freePort();
-    const child = startWorkerProcess({ ...env.env, PORT: String(port) });
+    // TEST_WORKER_LOG=<file> keeps the worker's log there, for looking into a failure.
+    const log = process.env.TEST_WORKER_LOG;
+    const child = startWorkerProcess(
+      { ...env.env, PORT: String(port) },
+      log ? { logLevel: 'info', output: (chunk) => appendFileSync(log, chunk) } : {},
+    );
     children.push(child);
-    await ready(port);
+    // Generous: a worker starting under tsx on a loaded 2-core machine.
+    await ready(port, 90_000);
     return { child, port };
   }
 
@@ -192,7 +199,7 @@ describe.skipIf(!onRedis)('the outbox lease, with the worker as a process on Red
   }, 240_000);
 
   it('(b) Redis down while claiming: no transaction is held open, the lease runs out, and everything is relayed once Redis is back', async () => {
-    const env = await start({ OUTBOX_LEASE_SECONDS: '4' });
+    const env = await start({ OUTBOX_LEASE_SECONDS: '6' });
     await worker(env);
     proxy?.down();
     await enrolBurst(env, Date.now() + 12_000);
@@ -212,9 +219,10 @@ describe.skipIf(!onRedis)('the outbox lease, with the worker as a process on Red
       samples.push(await openTransactions(env));
       await sleep(200);
     }
-    expect(samples.length).toBeGreaterThan(5);
+    expect(samples.length).toBeGreaterThanOrEqual(3);
+    // (A transaction held across the queue call would sit here, idle, for the whole outage.)
     expect(
-      samples.filter((s) => s.idle > 0 || s.oldest > 1),
+      samples.filter((s) => s.idle > 0 || s.oldest > 3),
       JSON.stringify(samples),
     ).toEqual([]);
     // The lease has run out and the messages still wait: nothing was lost or marked done.
