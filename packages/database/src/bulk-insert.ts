@@ -133,6 +133,10 @@ const TABLES = {
     processedAt: col('processed_at', 'timestamptz'),
     attempts: col('attempts', 'integer', '0'),
     lastError: col('last_error', 'text'),
+    claimedAt: col('claimed_at', 'timestamptz'),
+    claimedBy: col('claimed_by', 'text'),
+    leaseUntil: col('lease_until', 'timestamptz'),
+    setAsideAt: col('set_aside_at', 'timestamptz'),
   } satisfies Columns<Prisma.OutboxMessageCreateManyInput>,
   audit_log: {
     id: null,

@@ -27,11 +27,29 @@ export {
   pendingFollowUpsBefore,
 } from './follow-ups/queries.js';
 export {
-  type OutboxMessageView,
+  enqueue,
+  enqueueMany,
+  OUTBOX_CATALOG,
+  OUTBOX_KINDS,
+  type OutboxEntry,
+  type OutboxKind,
+  type OutboxMessage,
+  OutboxMessageSchema,
+  type OutboxPayload,
+  OutboxPayloadError,
+  parseOutboxMessage,
+} from './outbox/catalog.js';
+export {
+  type ClaimedOutboxRow,
+  type ClaimOptions,
+  claimOutbox,
+  completeOutbox,
   outboxLagSeconds,
+  outboxSetAsideCount,
   pruneOutbox,
-  type RelayResult,
-  relayOutbox,
+  releaseOutbox,
+  reviveSetAside,
+  setAsideOutbox,
 } from './outbox/outbox.js';
 export {
   type EpisodeKpiSource,
@@ -39,7 +57,3 @@ export {
   rebuildEpisodeKpis,
   refreshEpisodeKpis,
 } from './records/kpi-store.js';
-export {
-  OUTBOX_KINDS,
-  type OutboxKind,
-} from './records/plan-store.js';

@@ -47,6 +47,12 @@ export const WorkerEnvSchema = z.object({
   QUEUE_LOSS_CHECK_MS: positiveInt(1_000),
   /** How often the outbox is polled when no write has signalled it, in milliseconds. */
   OUTBOX_POLL_MS: positiveInt(250),
+  /**
+   * How long a relay's claim on a batch of outbox messages lasts, in seconds. A relay that dies
+   * after claiming leaves its messages to others once the lease runs out; a failed relay's
+   * messages are retried after a back-off of at most this. It must exceed a slow queue call.
+   */
+  OUTBOX_LEASE_SECONDS: positiveInt(60),
   /** How long a job stays locked to a worker before another may take it over (ms). */
   JOB_LOCK_MS: positiveInt(30_000),
   /**

@@ -33,6 +33,19 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  readonly outboxSetAside = new Counter({
+    name: 'vfx_outbox_set_aside_total',
+    help: 'Outbox messages set aside because they did not parse (Admin › Queues lists them), by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly outboxLeaseExpired = new Counter({
+    name: 'vfx_outbox_lease_expired_total',
+    help: 'Outbox messages taken over from a relay whose lease ran out before it finished.',
+    registers: [this.registry],
+  });
+
   readonly outboxDelay = new Histogram({
     name: 'vfx_outbox_delay_seconds',
     help: 'Time from a change being committed to its queue command being carried out.',

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Database } from '@vfx/database';
-import { outboxLagSeconds, overdueStepsByType } from '@vfx/database/jobs';
+import { outboxLagSeconds, outboxSetAsideCount, overdueStepsByType } from '@vfx/database/jobs';
 import { failedDeliveryCount } from '@vfx/database/views';
 import { Queues } from '../queue/queues.js';
 import { DATABASE, METRICS } from '../tokens.js';
@@ -29,6 +29,12 @@ export class StateGauges implements OnModuleInit {
       'Age of the oldest outbox message not yet relayed (0 when the outbox is empty).',
       [],
       async (set) => set({}, await outboxLagSeconds(this.db)),
+    );
+    this.metrics.gauge(
+      'vfx_outbox_set_aside',
+      'Outbox messages set aside because they did not parse, still kept (see Admin › Queues).',
+      [],
+      async (set) => set({}, await outboxSetAsideCount(this.db)),
     );
     this.metrics.gauge(
       'vfx_queue_jobs',

@@ -1,7 +1,9 @@
 // Every job the worker runs: its name, queue, payload and retry policy, in one place.
 // Names are constants and are never renamed: jobs already queued under a name must still run.
 // Payloads carry ids only: the processor reloads state, and no patient data sits in the queue.
-// A new payload field must be optional, because queued jobs must still parse.
+// A new payload field must be optional, because queued jobs must still parse; and payloads are
+// loose objects (a field this release does not know is kept, not refused), so during a rolling
+// update a worker of the previous release still runs jobs that a newer one queued.
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
 
@@ -17,7 +19,7 @@ export const JOB_CATALOG = {
   /** A plan step's status change is due (open, due or overdue). */
   'fire-follow-up': {
     queue: QUEUES.followUps,
-    payload: z.strictObject({ followUpId: z.string().min(1) }),
+    payload: z.looseObject({ followUpId: z.string().min(1) }),
     options: {
       attempts: 10,
       backoff: { type: 'exponential', delay: 1_000 },
@@ -30,7 +32,7 @@ export const JOB_CATALOG = {
   /** Send one reminder by e-mail. */
   'deliver-reminder': {
     queue: QUEUES.reminderDeliveries,
-    payload: z.strictObject({ deliveryId: z.string().min(1) }),
+    payload: z.looseObject({ deliveryId: z.string().min(1) }),
     options: {
       attempts: 6,
       backoff: { type: 'exponential', delay: 15_000 },

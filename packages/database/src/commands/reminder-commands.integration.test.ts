@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
 import { deliveryToSend } from '../follow-ups/deliveries.js';
+import { OUTBOX_KINDS } from '../outbox/catalog.js';
 import { RecordError } from '../records/errors.js';
-import { OUTBOX_KINDS } from '../records/plan-store.js';
 import { enrolPatient, recordEvent } from '../records/write-path.js';
 import { failDeliveryAttempt } from '../testing/deliveries.js';
 import { testEnrolment } from '../testing/enrolment.js';

@@ -1,8 +1,8 @@
 // A scheduler's "retry" of a reminder e-mail that failed, or whose outcome is unknown.
 import type { Queryable } from '../client.js';
 import { queueDeliveries } from '../follow-ups/reminder-writer.js';
+import { OUTBOX_KINDS } from '../outbox/catalog.js';
 import { RecordError } from '../records/errors.js';
-import { OUTBOX_KINDS } from '../records/plan-store.js';
 import type { WriteOptions } from '../records/write-path.js';
 import { runCommand } from './run-command.js';
 

@@ -1,7 +1,6 @@
 import { computePlan } from '@vfx/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
-import { outboxLagSeconds, pruneOutbox, relayOutbox } from '../outbox/outbox.js';
 import { enrolPatient, loadEpisodeRecord, recordEvent } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
@@ -275,41 +274,6 @@ describe('firing a follow-up', () => {
     expect(soon.map((f) => f.id)).toEqual([due.id]);
     expect(await pendingAmong(db, [due.id, 'nope'])).toEqual(new Set([due.id]));
     expect(await pendingAmong(db, [])).toEqual(new Set());
-  });
-});
-
-describe('the outbox', () => {
-  it('hands messages to the relay, marks the done ones, and keeps failures with their error', async () => {
-    await db.outboxMessage.updateMany({
-      where: { processedAt: null },
-      data: { processedAt: new Date() },
-    });
-    await db.outboxMessage.createMany({
-      data: [
-        { kind: 'follow-up.enqueue', payload: { followUpId: 'a' } },
-        { kind: 'follow-up.enqueue', payload: { followUpId: 'b' } },
-      ],
-    });
-    expect(await outboxLagSeconds(db)).toBeGreaterThanOrEqual(0);
-    const claimed = await relayOutbox(db, 10, async (messages) => {
-      const results = new Map();
-      for (const m of messages) {
-        results.set(
-          m.id,
-          (m.payload as { followUpId: string }).followUpId === 'a'
-            ? 'done'
-            : { error: 'queue down' },
-        );
-      }
-      return results;
-    });
-    expect(claimed).toBe(2);
-    const left = await db.outboxMessage.findMany({ where: { processedAt: null } });
-    expect(left).toHaveLength(1);
-    expect(left[0]).toMatchObject({ attempts: 1, lastError: 'queue down' });
-    expect(await relayOutbox(db, 10, async () => new Map())).toBe(1);
-    expect(await pruneOutbox(db, new Date(Date.now() + HOUR))).toBeGreaterThan(0);
-    expect(await outboxLagSeconds(db, new Date(Date.now() + 1000))).toBeGreaterThan(0);
   });
 });
 

@@ -14,7 +14,7 @@ import {
 import { insertMany } from '../bulk-insert.js';
 import type { Transaction } from '../client.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { OUTBOX_KINDS } from '../records/plan-store.js';
+import { enqueueMany, OUTBOX_KINDS } from '../outbox/catalog.js';
 
 /**
  * The patient's nurse columns that a locking query reads beside the episode
@@ -152,9 +152,8 @@ export async function queueDeliveries(
   kind: DeliveryMessageKind,
   deliveryIds: readonly string[],
 ): Promise<void> {
-  await insertMany(
+  await enqueueMany(
     tx,
-    'outbox',
     deliveryIds.map((deliveryId) => ({ kind, payload: { deliveryId } })),
   );
 }

@@ -4,21 +4,7 @@ import { type Plan, type PlanStep, type SchedulingCommand, timersStillToFire } f
 import { insertMany } from '../bulk-insert.js';
 import type { Transaction } from '../client.js';
 import type { Prisma } from '../generated/prisma/client.js';
-
-export const OUTBOX_KINDS = {
-  /** Make sure the follow-up has its delayed job (if it is still pending and within the horizon). */
-  enqueueFollowUp: 'follow-up.enqueue',
-  /** Remove the follow-up's job from the queue. */
-  removeFollowUp: 'follow-up.remove',
-  /** Send one reminder delivery (e-mail). */
-  deliverReminder: 'reminder.deliver',
-  /**
-   * Send a delivery again that had failed (a scheduler's retry): the worker first clears the
-   * failed job, whose deterministic id would otherwise stop the new one being queued.
-   */
-  retryDelivery: 'reminder.retry',
-} as const;
-export type OutboxKind = (typeof OUTBOX_KINDS)[keyof typeof OUTBOX_KINDS];
+import { enqueueMany, OUTBOX_KINDS } from '../outbox/catalog.js';
 
 const json = (value: unknown) => value as Prisma.InputJsonValue;
 const instant = (iso: string | undefined) => (iso ? new Date(iso) : null);
@@ -162,6 +148,6 @@ export async function applySchedulingCommands(
       payload: { followUpId: id },
     })),
   ];
-  await insertMany(tx, 'outbox', outbox);
+  await enqueueMany(tx, outbox);
   return { scheduled, cancelled };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
 import { fireFollowUp } from '../follow-ups/fire.js';
-import { relayOutbox } from '../outbox/outbox.js';
+import { claimOutbox, releaseOutbox, setAsideOutbox } from '../outbox/outbox.js';
 import { enrolPatient } from '../records/write-path.js';
 import { failDeliveryAttempt } from '../testing/deliveries.js';
 import { testEnrolment } from '../testing/enrolment.js';
@@ -45,7 +45,14 @@ describe('queue health', () => {
       stuck: 0,
       recentFailures: [],
     });
-    expect(health.outbox).toEqual({ backlog: 0, lagSeconds: 0, failing: 0, lastError: null });
+    expect(health.outbox).toEqual({
+      backlog: 0,
+      lagSeconds: 0,
+      failing: 0,
+      lastError: null,
+      setAside: 0,
+      recentSetAside: [],
+    });
   });
 
   it('counts states, late follow-ups, last-hour lateness, failed e-mails and the outbox', async () => {
@@ -76,9 +83,18 @@ describe('queue health', () => {
 
     // The outbox: every message waiting; one already failed to relay.
     const backlog = await db.outboxMessage.count({ where: { processedAt: null } });
-    await relayOutbox(db, 1, async (messages) => {
-      return new Map(messages.map((m) => [m.id, { error: 'queue unavailable' }]));
+    const [claimed] = await claimOutbox(db, { limit: 1, claimant: 'relay-1', leaseMs: 60_000 });
+    await releaseOutbox(db, claimed ? [claimed.id] : [], 'queue unavailable', {
+      claimant: 'relay-1',
+      maxDelayMs: 60_000,
     });
+    // One message a relay could not parse: set aside, out of the backlog and its lag.
+    await db.outboxMessage.create({
+      data: { kind: 'reminder.unknown', payload: {}, createdAt: dueAt },
+    });
+    const [odd] = await db.outboxMessage.findMany({ where: { kind: 'reminder.unknown' } });
+    if (!odd) throw new Error('no odd message');
+    await setAsideOutbox(db, odd.id, 'Unknown outbox message kind "reminder.unknown"', dueAt);
     await db.$executeRaw`UPDATE outbox SET created_at = ${dueAt}`;
 
     const now = new Date(dueAt.getTime() + 20 * 60 * SECOND);
@@ -125,6 +141,15 @@ describe('queue health', () => {
       lagSeconds: 20 * 60,
       failing: 1,
       lastError: 'queue unavailable',
+      setAside: 1,
+      recentSetAside: [
+        {
+          id: String(odd.id),
+          kind: 'reminder.unknown',
+          error: 'Unknown outbox message kind "reminder.unknown"',
+          setAsideAt: dueAt,
+        },
+      ],
     });
 
     // An hour later the firings have left the window; the late follow-up is still late.

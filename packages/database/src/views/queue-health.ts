@@ -63,7 +63,20 @@ export interface QueueHealth {
     readonly failing: number;
     /** The error of the oldest failing message (the one holding the others up longest). */
     readonly lastError: string | null;
+    /**
+     * Messages set aside because they did not parse (not in the backlog: no relay retries
+     * them; a newer relay that parses them puts them back), with the newest few and their errors.
+     */
+    readonly setAside: number;
+    readonly recentSetAside: readonly SetAsideMessage[];
   };
+}
+
+export interface SetAsideMessage {
+  readonly id: string;
+  readonly kind: string;
+  readonly error: string | null;
+  readonly setAsideAt: Date;
 }
 
 const counts = <K extends string>(
@@ -91,6 +104,8 @@ export async function queueHealth(db: Database, now = new Date()): Promise<Queue
     failing,
     oldestFailing,
     lagSeconds,
+    setAside,
+    recentSetAside,
   ] = await Promise.all([
     db.followUp.groupBy({ by: ['state'], _count: { _all: true } }),
     db.followUp.aggregate({
@@ -125,14 +140,21 @@ export async function queueHealth(db: Database, now = new Date()): Promise<Queue
         reminder: { select: { episodeId: true, stepTitle: true, kind: true } },
       },
     }),
-    db.outboxMessage.count({ where: { processedAt: null } }),
-    db.outboxMessage.count({ where: { processedAt: null, attempts: { gt: 0 } } }),
+    db.outboxMessage.count({ where: { processedAt: null, setAsideAt: null } }),
+    db.outboxMessage.count({ where: { processedAt: null, setAsideAt: null, attempts: { gt: 0 } } }),
     db.outboxMessage.findFirst({
-      where: { processedAt: null, attempts: { gt: 0 } },
+      where: { processedAt: null, setAsideAt: null, attempts: { gt: 0 } },
       orderBy: { id: 'asc' },
       select: { lastError: true },
     }),
     outboxLagSeconds(db, now),
+    db.outboxMessage.count({ where: { processedAt: null, setAsideAt: { not: null } } }),
+    db.outboxMessage.findMany({
+      where: { processedAt: null, setAsideAt: { not: null } },
+      orderBy: { id: 'desc' },
+      take: RECENT_FAILURES_SHOWN,
+      select: { id: true, kind: true, lastError: true, setAsideAt: true },
+    }),
   ]);
   const [firing] = lateness;
   const round = (value: number | null | undefined) =>
@@ -171,6 +193,13 @@ export async function queueHealth(db: Database, now = new Date()): Promise<Queue
       lagSeconds,
       failing,
       lastError: oldestFailing?.lastError ?? null,
+      setAside,
+      recentSetAside: recentSetAside.map((row) => ({
+        id: String(row.id),
+        kind: row.kind,
+        error: row.lastError,
+        setAsideAt: row.setAsideAt as Date,
+      })),
     },
   };
 }

@@ -284,10 +284,18 @@ export default async function QueuesPage() {
           id="outbox-heading"
           verdict={
             <Verdict
-              ok={outbox.failing === 0 && outbox.lagSeconds < OUTBOX_BEHIND_SECONDS}
+              ok={
+                outbox.failing === 0 &&
+                outbox.setAside === 0 &&
+                outbox.lagSeconds < OUTBOX_BEHIND_SECONDS
+              }
               okText="Keeping up"
               problem={
-                outbox.failing > 0 ? `${plural(outbox.failing, 'message')} failing` : 'Behind'
+                outbox.setAside > 0
+                  ? `${plural(outbox.setAside, 'message')} set aside`
+                  : outbox.failing > 0
+                    ? `${plural(outbox.failing, 'message')} failing`
+                    : 'Behind'
               }
             />
           }
@@ -308,6 +316,10 @@ export default async function QueuesPage() {
               <dt>Failed to relay</dt>
               <dd>{number.format(outbox.failing)}</dd>
             </div>
+            <div>
+              <dt>Set aside (did not parse)</dt>
+              <dd>{number.format(outbox.setAside)}</dd>
+            </div>
           </dl>
           {outbox.lagSeconds >= OUTBOX_BEHIND_SECONDS ? (
             <p className="alert" role="alert">
@@ -319,6 +331,24 @@ export default async function QueuesPage() {
             <p className="alert" role="alert">
               Last relay error: <code>{outbox.lastError}</code>
             </p>
+          ) : null}
+          {outbox.recentSetAside.length > 0 ? (
+            <>
+              <p className="alert" role="alert">
+                {plural(outbox.setAside, 'message')} could not be read by the relay and{' '}
+                {outbox.setAside === 1 ? 'was' : 'were'} set aside, not retried (a worker of a newer
+                release puts back those it can read). Reconciliation still queues every pending
+                follow-up and e-mail from the records.
+              </p>
+              <ul aria-label="Outbox messages set aside">
+                {outbox.recentSetAside.map((message) => (
+                  <li key={message.id}>
+                    <code>{message.kind}</code> #{message.id},{' '}
+                    {formatDateTime(message.setAsideAt, zone)}: <code>{message.error}</code>
+                  </li>
+                ))}
+              </ul>
+            </>
           ) : null}
         </Card>
 
