@@ -1,8 +1,10 @@
 import { computePlan } from '@vfx/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
+import { enrolPatient } from '../commands/enrol-patient.js';
+import { recordEvent } from '../commands/record-event.js';
 import { outboxLagSeconds, pruneOutbox, relayOutbox } from '../outbox/outbox.js';
-import { enrolPatient, loadEpisodeRecord, recordEvent } from '../records/write-path.js';
+import { loadEpisodeRecord } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';

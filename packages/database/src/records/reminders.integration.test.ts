@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
+import { enrolPatient } from '../commands/enrol-patient.js';
+import { recordEvent } from '../commands/record-event.js';
 import { deliveryToSend } from '../follow-ups/deliveries.js';
 import { failDeliveryAttempt } from '../testing/deliveries.js';
 import { testEnrolment } from '../testing/enrolment.js';
@@ -8,7 +10,6 @@ import { createUsers } from '../testing/users.js';
 import { RecordError } from './errors.js';
 import { OUTBOX_KINDS } from './plan-store.js';
 import { rescheduleStep, retryDelivery, sendReminderNow } from './reminders.js';
-import { enrolPatient, recordEvent } from './write-path.js';
 
 // Fracture on Monday 2026-11-16, enrolled Tuesday 2026-11-17 10:00Z (London is on GMT). The DXA
 // window opens on the fracture date, is due on day 90 (Sunday 2027-02-14, reminded Friday the

@@ -4,10 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { isActive, type StepStatus } from '@vfx/domain';
 import type { Database } from '../client.js';
+import { recordEvent } from '../commands/record-event.js';
 import { audit } from './audit.js';
 import { RecordError } from './errors.js';
 import { OUTBOX_KINDS } from './plan-store.js';
-import { type RecordEventResult, recordEvent, runWrite, type WriteOptions } from './write-path.js';
+import { type RecordEventResult, runWrite, type WriteOptions } from './write-path.js';
 
 /**
  * A second "send now" for the same step within this time is refused: it is almost always a double

@@ -31,7 +31,11 @@ export interface PermissionContext {
   readonly entryType?: string;
   /** `caseload.view`: whose caseload; another's is an administrator's view. */
   readonly caseloadOf?: string;
-  /** Commands on a user (role change, reset, deactivation) and caseload assignment: who. */
+  /**
+   * Commands on a user (role change, reset, deactivation): who. Whether a user can hold a
+   * caseload (enrolment's and reassignment's nurse) is not a permission but a property of the
+   * input: the database's validation decides it, as an 'invalid-input' issue at the nurse's id.
+   */
   readonly target?: {
     readonly id: string;
     readonly kind: 'person' | 'integration';
@@ -58,6 +62,19 @@ function notAnIntegration(what: string) {
     context.target?.kind === 'integration'
       ? `${what} is an API key's integration user: manage it on Admin › API keys instead`
       : undefined;
+}
+
+/**
+ * Not on an integration user, and not on one's own account: another administrator must do it, so
+ * the service is never left without one by mistake.
+ */
+function notAnIntegrationNorOneself(what: string, own: string) {
+  const integration = notAnIntegration(what);
+  return (actor: Actor, context: PermissionContext) =>
+    integration(actor, context) ??
+    (context.target?.id === actor.id
+      ? `you cannot ${own}: ask another administrator to do it`
+      : undefined);
 }
 
 /**
@@ -103,10 +120,6 @@ export const PERMISSIONS = {
     roles: ['nurse', 'admin'],
     doing: 'enrol a patient',
     integrations: true,
-    check: (_actor, context) =>
-      context.target?.kind === 'integration'
-        ? "a patient's nurse must be a person: an API key's integration user holds no caseload"
-        : undefined,
   },
   'entry.record': {
     roles: ['nurse', 'scheduler', 'admin'],
@@ -138,21 +151,17 @@ export const PERMISSIONS = {
   'caseload.reassign': {
     roles: ADMIN,
     doing: 'move patients to another nurse',
-    check: (_actor, context) =>
-      context.target?.kind === 'integration'
-        ? "patients can only be moved to a person: an API key's integration user holds no caseload"
-        : undefined,
   },
   'user.create': { roles: ADMIN, doing: 'add a user' },
   'user.changeRole': {
     roles: ADMIN,
     doing: "change a user's role",
-    check: notAnIntegration('This user'),
+    check: notAnIntegrationNorOneself('This user', 'change your own role'),
   },
   'user.deactivate': {
     roles: ADMIN,
     doing: 'deactivate a user',
-    check: notAnIntegration('This user'),
+    check: notAnIntegrationNorOneself('This user', 'deactivate your own account'),
   },
   'user.reactivate': {
     roles: ADMIN,

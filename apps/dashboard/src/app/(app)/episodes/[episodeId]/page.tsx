@@ -1,4 +1,3 @@
-import { mayRecord } from '@vfx/database/commands';
 import {
   type ClinicalEvent,
   changedDetails,
@@ -9,6 +8,7 @@ import {
   isActive,
   type PlanChange,
   type PlanStep,
+  may as permits,
   phaseLabel,
 } from '@vfx/domain';
 import Link from 'next/link';
@@ -65,7 +65,8 @@ export default async function EpisodePage({
 }) {
   // Schedulers read the patient page (their reminders link here); only nurses record on it.
   const user = await requireUser(['nurse', 'scheduler']);
-  const may = (type: string) => mayRecord(user.role, type);
+  const actor = { id: user.id, role: user.role, kind: 'person' } as const;
+  const may = (entryType: string) => permits(actor, 'entry.record', { entryType });
   const { episodeId } = await params;
   const query = await searchParams;
   const view = await episodeView(episodeId);

@@ -1,8 +1,8 @@
-import { mayRecord } from '@vfx/database/commands';
 import {
   EVENT_TYPES,
   type EventType,
   IDENTIFICATION_ROUTES,
+  may,
   stepEntries,
   VERTEBRAL_LEVELS,
 } from '@vfx/domain';
@@ -59,8 +59,9 @@ export default async function RecordPage({
     };
   }
   if (withdrawing && corrected) initial.supersedes = corrected.id;
-  // Who may record it is the write path's rule (a withdrawal is judged by what it withdraws).
-  if (!mayRecord(user.role, withdrawing && corrected ? corrected.type : eventType)) {
+  // Who may record it is the permission table's rule (a withdrawal is judged by what it withdraws).
+  const entryType = withdrawing && corrected ? corrected.type : eventType;
+  if (!may({ id: user.id, role: user.role, kind: 'person' }, 'entry.record', { entryType })) {
     redirect('/refused');
   }
   const stepKey = one(query.step);
