@@ -198,7 +198,7 @@ describe('a seed that fails', () => {
           role: 'nurse',
           passwordHash: await hashedDemoPassword(),
         },
-        'test',
+        'system:test',
       );
       await enrolPatient(db, testEnrolment({ n: 1, nurseId: own.id }), {
         actorId: own.id,
