@@ -2,8 +2,8 @@
 // The password is read from the environment variable NEW_USER_PASSWORD, or typed when asked.
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { createUser } from '../src/auth/users.js';
 import { createDatabase } from '../src/client.js';
+import { createUser } from '../src/commands/create-user.js';
 import { RecordError } from '../src/records/errors.js';
 
 const url = process.env.DATABASE_URL;

@@ -21,5 +21,5 @@ export {
   signIn,
   signOut,
 } from './auth/sessions.js';
-export { CASELOAD_ROLES } from './auth/users.js';
 export type { Role } from './generated/prisma/enums.js';
+export { CASELOAD_ROLES } from './records/caseload-holder.js';

@@ -1,29 +1,50 @@
-// Every change a person or an API key makes: each command runs in one transaction with its audit entry.
+// Every change a person or an API key makes: each command is one module under commands/, and
+// runs through runCommand (one transaction, the actor and the domain's permission checked, the
+// audit entry written with the change).
 
 /** The send-now cool-down; the domain's reminder policy owns it (MANUAL_REMINDER_COOLDOWN). */
 export { MANUAL_REMINDER_COOLDOWN_MS } from '@vfx/domain';
+export type { AccountChange } from './auth/users.js';
+export { changeUserRole } from './commands/change-user-role.js';
+export { type ApiKeyCreated, createApiKey } from './commands/create-api-key.js';
+export { createHashedUser, createUser } from './commands/create-user.js';
+export { deactivateUser } from './commands/deactivate-user.js';
 export {
-  type ApiKeyCreated,
-  createApiKey,
-  revokeApiKey,
-} from './auth/api-keys.js';
+  type EnrolmentInput,
+  type EnrolmentResult,
+  enrolPatient,
+  enrolPatients,
+} from './commands/enrol-patient.js';
+export { reactivateUser } from './commands/reactivate-user.js';
 export {
-  type AccountChange,
-  changeUserRole,
-  createUser,
-  deactivateUser,
-  reactivateUser,
-} from './auth/users.js';
+  type CaseloadMove,
+  type CaseloadReassignment,
+  MAX_SELECTED_PATIENTS,
+  previewCaseloadReassignment,
+  type ReassignmentInput,
+  reassignCaseload,
+} from './commands/reassign-caseload.js';
+export {
+  type PreviewEventInput,
+  PreviewOutdatedError,
+  previewEvent,
+  type RecordEventInput,
+  type RecordEventResult,
+  recordEvent,
+} from './commands/record-event.js';
 export {
   type RescheduleStepInput,
   rescheduleStep,
 } from './commands/reschedule-step.js';
 export { retryDelivery } from './commands/retry-delivery.js';
+export { revokeApiKey } from './commands/revoke-api-key.js';
 export {
   type ActorId,
+  auditUnchanged,
   type CommandOptions,
   type CommandScope,
   loadActor,
+  requirePermission,
   runCommand,
 } from './commands/run-command.js';
 export {
@@ -31,6 +52,7 @@ export {
   type SentReminder,
   sendReminderNow,
 } from './commands/send-reminder-now.js';
+export { setEstimatedYearlyCaseload } from './commands/set-estimated-yearly-caseload.js';
 export {
   ACCESS_ACTIONS,
   type AccessAction,
@@ -47,27 +69,7 @@ export {
   audit,
 } from './records/audit.js';
 export {
-  type CaseloadMove,
-  type CaseloadReassignment,
-  MAX_SELECTED_PATIENTS,
-  previewCaseloadReassignment,
-  type ReassignmentInput,
-  reassignCaseload,
-} from './records/caseload.js';
-export { setEstimatedYearlyCaseload } from './records/service-settings.js';
-export {
   DemographicsSchema,
-  type EnrolmentInput,
-  type EnrolmentResult,
-  enrolPatient,
-  enrolPatients,
-  mayRecord,
-  type PreviewEventInput,
-  PreviewOutdatedError,
-  previewEvent,
-  type RecordEventInput,
-  type RecordEventResult,
-  recordEvent,
   runWrite,
   type WriteOptions,
 } from './records/write-path.js';

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
-import { reassignCaseload } from '../records/caseload.js';
+import { changeUserRole } from '../commands/change-user-role.js';
+import { createUser } from '../commands/create-user.js';
+import { deactivateUser } from '../commands/deactivate-user.js';
+import { enrolPatient } from '../commands/enrol-patient.js';
+import { reactivateUser } from '../commands/reactivate-user.js';
+import { reassignCaseload } from '../commands/reassign-caseload.js';
 import type { RecordError } from '../records/errors.js';
-import { enrolPatient } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { authenticate, signIn } from './sessions.js';
-import { changeUserRole, createUser, deactivateUser, reactivateUser } from './users.js';
 
 let db: Database;
 let close: () => Promise<void>;

@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
+import { createApiKey } from '../commands/create-api-key.js';
+import { enrolPatient } from '../commands/enrol-patient.js';
+import { recordEvent } from '../commands/record-event.js';
+import { revokeApiKey } from '../commands/revoke-api-key.js';
 import { RecordError } from '../records/errors.js';
-import { enrolPatient, recordEvent } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
-import {
-  API_KEY_TOUCH_EVERY_MS,
-  authenticateApiKey,
-  createApiKey,
-  revokeApiKey,
-} from './api-keys.js';
+import { API_KEY_TOUCH_EVERY_MS, authenticateApiKey } from './api-keys.js';
 import { signIn } from './sessions.js';
 
 let db: Database;

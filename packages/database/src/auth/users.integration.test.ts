@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
+import { createUser } from '../commands/create-user.js';
 import { RecordError } from '../records/errors.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { signIn } from './sessions.js';
-import { createUser } from './users.js';
 
 let db: Database;
 let close: () => Promise<void>;

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
+import { enrolPatient } from '../commands/enrol-patient.js';
+import { recordEvent } from '../commands/record-event.js';
 import { deliveryToSend } from '../follow-ups/deliveries.js';
 import { OUTBOX_KINDS } from '../outbox/catalog.js';
 import { RecordError } from '../records/errors.js';
-import { enrolPatient, recordEvent } from '../records/write-path.js';
 import { failDeliveryAttempt } from '../testing/deliveries.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';

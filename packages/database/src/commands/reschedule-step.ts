@@ -1,6 +1,7 @@
 // A scheduler moves a step's due reminder within its window.
 import type { Queryable } from '../client.js';
-import { type RecordEventResult, recordEvent, type WriteOptions } from '../records/write-path.js';
+import type { WriteOptions } from '../records/write-path.js';
+import { type RecordEventResult, recordEvent } from './record-event.js';
 import { runCommand } from './run-command.js';
 
 export interface RescheduleStepInput {

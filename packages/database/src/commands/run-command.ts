@@ -102,6 +102,48 @@ export async function runCommand<T>(
   }
 }
 
+/**
+ * The audit entry of a command that found nothing to change (a role already given, a key already
+ * revoked): the attempt is on record, under one action name for every command, and the entity's
+ * own history keeps only real changes.
+ */
+export function auditUnchanged(
+  { audit }: Pick<CommandScope, 'audit'>,
+  entry: { readonly entityType: string; readonly entityId: string; readonly why: string },
+  action: Action,
+): Promise<void> {
+  return audit({
+    action: 'command.unchanged',
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    after: { command: action, why: entry.why },
+  });
+}
+
+/**
+ * The same check for a read that belongs to a command (its preview, which shows what the command
+ * would do): the actor loaded and checked, the permission table asked with `context`, and a
+ * refusal audited as 'access.refused' and thrown as RecordError 'forbidden'. Returns the actor.
+ */
+export async function requirePermission(
+  db: Queryable,
+  actorId: ActorId,
+  action: Action,
+  context?: (q: Queryable, actor: Actor) => Promise<PermissionContext> | PermissionContext,
+): Promise<Actor> {
+  try {
+    const actor = await loadActor(db, actorId);
+    const decision = permission(actor, action, (await context?.(db, actor)) ?? {});
+    if (!decision.allowed) throw new RecordError('forbidden', decision.reason);
+    return actor;
+  } catch (error) {
+    if (error instanceof RecordError && error.code === 'forbidden') {
+      await auditRefusal(db, actorId, action, error.message);
+    }
+    throw error;
+  }
+}
+
 /** A refused command, kept after its transaction rolled back: who tried what, and why not. */
 async function auditRefusal(db: Queryable, actorId: ActorId, action: Action, reason: string) {
   await runWrite(db, (tx) =>

@@ -1,10 +1,11 @@
 import { reminderSentNow } from '@vfx/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
+import { enrolPatient } from '../commands/enrol-patient.js';
+import { recordEvent } from '../commands/record-event.js';
 import { sendReminderNow } from '../commands/send-reminder-now.js';
 import { OUTBOX_KINDS } from '../outbox/catalog.js';
 import { RecordError } from '../records/errors.js';
-import { enrolPatient, recordEvent } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';

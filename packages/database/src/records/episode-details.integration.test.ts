@@ -1,6 +1,8 @@
 import { type Plan, timersStillToFire } from '@vfx/domain';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
+import { enrolPatient, enrolPatients } from '../commands/enrol-patient.js';
+import { recordEvent } from '../commands/record-event.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
@@ -8,7 +10,6 @@ import { caseload } from '../views/caseload.js';
 import { kpiReport } from '../views/kpis.js';
 import { patientWithEpisodes } from '../views/patient-episodes.js';
 import { RecordError } from './errors.js';
-import { enrolPatient, enrolPatients, recordEvent } from './write-path.js';
 
 // Correcting an episode's enrolment details (packages/domain episode-details-corrected) through
 // the write path: the follow-ups move with the plan, and the stored copy of the fracture date

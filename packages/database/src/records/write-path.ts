@@ -1,16 +1,15 @@
-// The one way a clinical change reaches the database. Every writer (dashboard, API, seed) calls
-// these functions. Each runs one transaction: validate with packages/domain, store, recompute
-// the plan, store its steps and follow-ups, and write the queue commands into the outbox. A
-// failure leaves nothing behind.
+// The shared write machinery of the clinical commands (commands/enrol-patient.ts and
+// commands/record-event.ts): validate with packages/domain, store, recompute the plan, store its
+// steps and follow-ups, and write the queue commands into the outbox, all in the command's one
+// transaction, so a failure leaves nothing behind. Who may do it is not decided here: the
+// commands go through runCommand, which asks the domain's permission table.
 import { randomUUID } from 'node:crypto';
 import {
   type ClinicalEvent,
-  changeDigest,
   computePlan,
   DEFAULT_SERVICE_SETTINGS,
   DemographicsSchema,
   diffPlans,
-  type EntryPreview,
   type Episode,
   effectiveEpisode,
   type InputIssue,
@@ -20,16 +19,16 @@ import {
   parseEpisode,
   parseEvent,
   parsePatient,
-  previewEntry,
   type ServiceSettings,
 } from '@vfx/domain';
 import type { z } from 'zod';
 import { insertMany } from '../bulk-insert.js';
 import type { Queryable, Transaction } from '../client.js';
+import type { CommandScope } from '../commands/run-command.js';
 import { isUniqueViolation, withRetries } from '../errors.js';
 import { closeRemindersOfSettledSteps } from '../follow-ups/reminder-writer.js';
-import type { Prisma, Role } from '../generated/prisma/client.js';
-import { audit } from './audit.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { caseloadHolderProblem, loadCaseloadCandidates } from './caseload-holder.js';
 import { collectIssues, RecordError } from './errors.js';
 import { storeEpisodeKpis } from './kpi-store.js';
 import { applySchedulingCommands, storePlanSteps } from './plan-store.js';
@@ -83,40 +82,6 @@ export interface EnrolmentResult {
   readonly scheduled: number;
 }
 
-async function requireActor(tx: Queryable, actorId: string) {
-  const actor = await tx.user.findUnique({ where: { id: actorId } });
-  if (!actor?.active) {
-    throw new RecordError('forbidden', `User "${actorId}" does not exist or is not active`);
-  }
-  return actor;
-}
-
-/**
- * Who may record which entries. Clinical entries, and enrolment, are a nurse's; moving a step's
- * reminder within its window is a scheduler's; an administrator may do everything. Withdrawing
- * an entry belongs to whoever may record it. Checked here, so the dashboard and the API obey it.
- */
-const SCHEDULING_ENTRIES: ReadonlySet<string> = new Set(['step-rescheduled']);
-
-export function mayRecord(role: Role, entryType: string): boolean {
-  if (role === 'admin') return true;
-  return SCHEDULING_ENTRIES.has(entryType) ? role === 'scheduler' : role === 'nurse';
-}
-
-const ROLE_WORDS: Record<Role, string> = {
-  nurse: 'a nurse',
-  scheduler: 'a scheduler',
-  admin: 'an administrator',
-};
-
-function refuseEntry(role: Role, entryType: string): RecordError {
-  const who = SCHEDULING_ENTRIES.has(entryType) ? 'schedulers' : 'nurses';
-  return new RecordError(
-    'forbidden',
-    `Only ${who} (and administrators) may record "${entryType}" entries; you are signed in as ${ROLE_WORDS[role]}`,
-  );
-}
-
 /**
  * One transaction, run again after a serialisation failure or deadlock. Given a transaction (the
  * demo seed records everything in one), it is nested in it: what it writes commits or rolls back
@@ -126,7 +91,7 @@ export function runWrite<T>(db: Queryable, work: (tx: Transaction) => Promise<T>
   return withRetries(() => db.$transaction(work, { maxWait: 10_000, timeout: 30_000 }));
 }
 
-interface ValidEnrolment {
+export interface ValidEnrolment {
   /** Where this entry's problems are reported ("" for one enrolment, "[3]." in a batch). */
   readonly at: string;
   readonly patient: Patient;
@@ -137,7 +102,7 @@ interface ValidEnrolment {
 }
 
 /** Validates one enrolment with the domain's schemas; problems go to `issues`, paths after `at`. */
-function validateEnrolment(
+export function validateEnrolment(
   input: EnrolmentInput,
   at: string,
   options: WriteOptions,
@@ -203,46 +168,14 @@ function validateEnrolment(
   };
 }
 
-/** Enrols a patient (new, or known by the same id) with a new fracture episode. */
-export async function enrolPatient(
-  db: Queryable,
-  input: EnrolmentInput,
-  options: WriteOptions,
-): Promise<EnrolmentResult> {
-  const now = options.now ?? new Date();
-  const issues: InputIssue[] = [];
-  const valid = validateEnrolment(input, '', options, now, issues);
-  if (!valid) throw RecordError.invalid(issues);
-  const [result] = await runEnrolment(db, (tx) => storeEnrolments(tx, [valid], options, now));
-  return result as EnrolmentResult;
-}
-
 /**
- * Enrols many patients in one transaction, as an import from another system or the seed does:
- * all of them or, on any problem, none. Problems name the entry ("[3].patient.identifier.value").
- * The checks and the stored rows are exactly those of enrolPatient, with one statement per table
- * for the whole batch.
+ * Runs an enrolment's transaction. The checks in storeEnrolments find a patient or episode
+ * already registered; one registered by someone else at the same moment shows up as a unique
+ * violation instead, reported as a conflict.
  */
-export async function enrolPatients(
-  db: Queryable,
-  inputs: readonly EnrolmentInput[],
-  options: WriteOptions,
-): Promise<EnrolmentResult[]> {
-  const now = options.now ?? new Date();
-  const issues: InputIssue[] = [];
-  const valid = inputs.map((input, i) => validateEnrolment(input, `[${i}].`, options, now, issues));
-  if (issues.length > 0) throw RecordError.invalid(issues);
-  if (valid.length === 0) return [];
-  return runEnrolment(db, (tx) => storeEnrolments(tx, valid as ValidEnrolment[], options, now));
-}
-
-/**
- * An enrolment's transaction. The checks above find a patient or episode already registered; one
- * registered by someone else at the same moment shows up as a unique violation instead.
- */
-async function runEnrolment<T>(db: Queryable, work: (tx: Transaction) => Promise<T>): Promise<T> {
+export async function withEnrolmentConflicts<T>(run: () => Promise<T>): Promise<T> {
   try {
-    return await runWrite(db, work);
+    return await run();
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new RecordError(
@@ -268,32 +201,24 @@ const identifierName = (kind: string) => (kind === 'nhs-number' ? 'NHS number' :
 const identifierKey = (patient: Patient) =>
   `${patient.identifier.kind}\u0000${patient.identifier.value}`;
 
-async function storeEnrolments(
-  tx: Transaction,
+/**
+ * Stores validated enrolments in the command's transaction: the patients (new ones), episodes,
+ * imported history, plans, KPIs and the queue's commands (outbox), with their audit entries.
+ */
+export async function storeEnrolments(
+  { tx, audit }: Pick<CommandScope, 'tx' | 'audit'>,
   entries: readonly ValidEnrolment[],
-  options: WriteOptions,
+  settings: ServiceSettings,
   now: Date,
 ): Promise<EnrolmentResult[]> {
-  const settings = options.settings ?? DEFAULT_SERVICE_SETTINGS;
-  const actor = await requireActor(tx, options.actorId);
-  if (!mayRecord(actor.role, 'enrolment')) throw refuseEntry(actor.role, 'enrolment');
-
+  // The responsible nurse must be able to hold a caseload (caseload-holder.ts decides).
   const nurseIds = [...new Set(entries.flatMap((e) => (e.nurseId ? [e.nurseId] : [])))];
-  const nurses = new Map(
-    (await tx.user.findMany({ where: { id: { in: nurseIds } } })).map((u) => [u.id, u]),
-  );
-  const badNurse = entries.filter((e) => {
-    const nurse = e.nurseId ? nurses.get(e.nurseId) : undefined;
-    return e.nurseId && (!nurse?.active || (nurse.role !== 'nurse' && nurse.role !== 'admin'));
+  const nurses = await loadCaseloadCandidates(tx, nurseIds);
+  const badNurse = entries.flatMap((e) => {
+    const problem = e.nurseId ? caseloadHolderProblem(e.nurseId, nurses.get(e.nurseId)) : undefined;
+    return problem ? [{ path: `${e.at}nurseId`, message: problem }] : [];
   });
-  if (badNurse.length > 0) {
-    throw RecordError.invalid(
-      badNurse.map((e) => ({
-        path: `${e.at}nurseId`,
-        message: `is not an active nurse's user id ("${e.nurseId}")`,
-      })),
-    );
-  }
+  if (badNurse.length > 0) throw RecordError.invalid(badNurse);
 
   // The same patient may come twice in a batch (two episodes), always with one identifier.
   const firstById = new Map<string, ValidEnrolment>();
@@ -464,9 +389,8 @@ async function storeEnrolments(
     plans.map((plan) => ({ plan, commands: diffPlans(undefined, plan).commands })),
     now,
   );
-  await audit(tx, [
+  await audit([
     ...newPatients.map(({ patient, demographics, nurseId }) => ({
-      actor: options.actorId,
       action: 'patient.registered',
       entityType: 'patient',
       entityId: patient.id,
@@ -475,7 +399,6 @@ async function storeEnrolments(
       at: now,
     })),
     ...entries.map(({ patient, episode, history }, i) => ({
-      actor: options.actorId,
       action: 'episode.enrolled',
       entityType: 'episode',
       entityId: episode.id,
@@ -542,7 +465,8 @@ export async function loadEpisodeRecord(tx: Queryable, episodeId: string) {
   };
 }
 
-function stampEvent(input: unknown, actorId: string, now: Date): unknown {
+/** The event as given, with its id, the time of recording and who records it filled in. */
+export function stampEvent(input: unknown, actorId: string, now: Date): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   const given = input as Record<string, unknown>;
   const issues: InputIssue[] = [];
@@ -568,7 +492,7 @@ function stampEvent(input: unknown, actorId: string, now: Date): unknown {
 }
 
 /** An entry checked against its episode, with the plans without and with it. */
-interface PlannedEntry {
+export interface PlannedEntry {
   readonly record: NonNullable<Awaited<ReturnType<typeof loadEpisodeRecord>>>;
   readonly event: ClinicalEvent;
   readonly before: Plan;
@@ -579,11 +503,10 @@ interface PlannedEntry {
  * Validates an entry against its episode as stored and plans the episode without and with it.
  * Shared by the preview and the write, so the preview shows what saving does.
  */
-async function planEntry(
+export async function planEntry(
   tx: Queryable,
   input: RecordEventInput,
   stamped: unknown,
-  role: Role,
   now: Date,
   settings: ServiceSettings,
 ): Promise<PlannedEntry> {
@@ -600,13 +523,6 @@ async function planEntry(
     }),
   );
   if (!event) throw RecordError.invalid(issues);
-  const replaced =
-    event.type === 'retraction'
-      ? record.events.find((entry) => entry.id === event.supersedes)?.type
-      : undefined;
-  const entryType = replaced ?? event.type;
-  if (!mayRecord(role, entryType)) throw refuseEntry(role, entryType);
-
   const base = {
     patient: record.patient,
     episode: record.episode,
@@ -618,137 +534,104 @@ async function planEntry(
   return { record, event, before, after };
 }
 
-export interface PreviewEventInput extends RecordEventInput {
-  /** The step the entry is made from, described even when it does not change. */
-  readonly focusStepKey?: string;
+/**
+ * What a permission to record is asked about: the entry's type, or for a withdrawal (a
+ * retraction) the type of the entry it withdraws, since withdrawing belongs to whoever may record
+ * it. Read from the input as given, before it is validated, so an actor who may not record the
+ * entry is refused before anything about it is checked.
+ */
+export async function entryTypeOf(
+  q: Queryable,
+  episodeId: string,
+  stamped: unknown,
+): Promise<string | undefined> {
+  const given = (typeof stamped === 'object' && stamped !== null ? stamped : {}) as {
+    type?: unknown;
+    supersedes?: unknown;
+  };
+  const type = typeof given.type === 'string' ? given.type : undefined;
+  if (type !== 'retraction' || typeof given.supersedes !== 'string') return type;
+  const withdrawn = await q.clinicalEvent.findFirst({
+    where: { id: given.supersedes, episodeId },
+    select: { type: true },
+  });
+  return withdrawn?.type ?? type;
 }
 
 /**
- * What recording the entry would change in the plan, without recording it: the same checks as
- * `recordEvent`, so a refused entry is refused here with the same problems. Pass the preview's
- * digest to `recordEvent` as `expectedChangesDigest` to save exactly what was previewed.
+ * Locks the episode for one writer at a time (a second nurse's write waits, then sees the
+ * first one's) and refuses an event id already recorded.
  */
-export async function previewEvent(
-  db: Queryable,
-  input: PreviewEventInput,
-  options: WriteOptions,
-): Promise<EntryPreview> {
-  const now = options.now ?? new Date();
-  const settings = options.settings ?? DEFAULT_SERVICE_SETTINGS;
-  const stamped = stampEvent(input.event, options.actorId, now);
-  const actor = await requireActor(db, options.actorId);
-  const planned = await planEntry(db, input, stamped, actor.role, now, settings);
-  return previewEntry(planned.before, planned.after, input.focusStepKey, planned.event.id);
-}
-
-/** The plan changed between the preview and the save: nothing was saved; here is the new preview. */
-export class PreviewOutdatedError extends RecordError {
-  constructor(readonly preview: EntryPreview) {
-    super(
-      'conflict',
-      'The plan changed since the preview (another entry, or time passing): nothing was saved. Check the new preview and save again.',
-    );
+export async function lockEpisodeForEntry(
+  tx: Transaction,
+  episodeId: string,
+  stamped: unknown,
+): Promise<void> {
+  const locked = await tx.$queryRaw<{ version: number }[]>`
+    SELECT version FROM episodes WHERE id = ${episodeId} FOR UPDATE`;
+  if (locked.length === 0) {
+    throw new RecordError('not-found', `Episode "${episodeId}" does not exist`);
+  }
+  const givenId = (stamped as { id?: unknown } | null)?.id;
+  if (
+    typeof givenId === 'string' &&
+    (await tx.clinicalEvent.findUnique({ where: { id: givenId } }))
+  ) {
+    throw new RecordError('conflict', `Event "${givenId}" is already recorded`);
   }
 }
 
-/** Records one clinical event on an episode and carries the plan's changes to the queue. */
-export async function recordEvent(
-  db: Queryable,
-  input: RecordEventInput,
-  options: WriteOptions & {
-    /**
-     * The digest of the preview the user saw (`previewEvent`). The entry is saved only if it
-     * still makes exactly those changes; otherwise PreviewOutdatedError carries the new preview.
-     */
-    readonly expectedChangesDigest?: string;
-    readonly focusStepKey?: string;
-  },
-): Promise<RecordEventResult> {
-  const now = options.now ?? new Date();
-  const settings = options.settings ?? DEFAULT_SERVICE_SETTINGS;
-  const stamped = stampEvent(input.event, options.actorId, now);
-
-  return runWrite(db, async (tx) => {
-    const actor = await requireActor(tx, options.actorId);
-    // One writer per episode at a time: a second nurse's write waits, then sees the first one's.
-    const locked = await tx.$queryRaw<{ version: number }[]>`
-      SELECT version FROM episodes WHERE id = ${input.episodeId} FOR UPDATE`;
-    if (locked.length === 0) {
-      throw new RecordError('not-found', `Episode "${input.episodeId}" does not exist`);
+/**
+ * Stores a planned entry: the event, the episode's new version and stored dates, the plan's
+ * steps, the KPIs, the queue's commands (outbox), and the closing of reminders on steps that
+ * stopped needing action. Returns the episode's new version.
+ */
+export async function storeEntry(
+  tx: Transaction,
+  { record, event, before, after }: PlannedEntry,
+  commands: ReturnType<typeof diffPlans>['commands'],
+  now: Date,
+  settings: ServiceSettings,
+): Promise<number> {
+  const episodeId = record.row.id;
+  const version = record.row.version + 1;
+  try {
+    await tx.clinicalEvent.create({ data: eventRow(episodeId, event) });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new RecordError('conflict', `Event "${event.id}" is already recorded`);
     }
-    const givenId = (stamped as { id?: unknown } | null)?.id;
-    if (
-      typeof givenId === 'string' &&
-      (await tx.clinicalEvent.findUnique({ where: { id: givenId } }))
-    ) {
-      throw new RecordError('conflict', `Event "${givenId}" is already recorded`);
-    }
-    const { record, event, before, after } = await planEntry(
-      tx,
-      input,
-      stamped,
-      actor.role,
-      now,
-      settings,
-    );
-    const { commands, changes } = diffPlans(before, after);
-    if (
-      options.expectedChangesDigest !== undefined &&
-      changeDigest(changes, event.id) !== options.expectedChangesDigest
-    ) {
-      throw new PreviewOutdatedError(previewEntry(before, after, options.focusStepKey, event.id));
-    }
-    const version = record.row.version + 1;
-
-    try {
-      await tx.clinicalEvent.create({ data: eventRow(input.episodeId, event) });
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new RecordError('conflict', `Event "${event.id}" is already recorded`);
-      }
-      throw error;
-    }
-    await tx.episode.update({
-      where: { id: input.episodeId },
-      data: {
-        version,
-        closedAt: after.closure ? new Date(after.closure.at) : null,
-        closureReason: after.closure?.reason ?? null,
-        // A correction of the details (or its correction or withdrawal) moves the stored copy.
-        fractureDate: fractureDateColumn(
-          effectiveEpisode(record.episode, [...record.events, event]),
-        ),
-      },
-    });
-    await storePlanSteps(tx, [{ before, after, nurseId: record.nurseId, planVersion: version }]);
-    const events = [...record.events, event];
-    await storeEpisodeKpis(
-      tx,
-      [
-        {
-          episodeId: input.episodeId,
-          fractureDate: effectiveEpisode(record.episode, events).fractureDate,
-          pathwayVersion: record.episode.pathwayVersion,
-          identifierKind: record.patient.identifier.kind,
-          steps: after.steps,
-          events,
-          closure: after.closure,
-        },
-      ],
-      settings,
-    );
-    await applySchedulingCommands(tx, [{ plan: after, commands }], now);
-    // A step that stopped needing action closes its open reminders (the domain's policy).
-    await closeRemindersOfSettledSteps(tx, input.episodeId, after.steps, now);
-    await audit(tx, {
-      actor: options.actorId,
-      action: 'event.recorded',
-      entityType: 'clinical-event',
-      entityId: event.id,
-      patientId: record.patient.id,
-      after: { event, planChanges: changes },
-      at: now,
-    });
-    return { event, plan: after, changes, version };
+    throw error;
+  }
+  await tx.episode.update({
+    where: { id: episodeId },
+    data: {
+      version,
+      closedAt: after.closure ? new Date(after.closure.at) : null,
+      closureReason: after.closure?.reason ?? null,
+      // A correction of the details (or its correction or withdrawal) moves the stored copy.
+      fractureDate: fractureDateColumn(effectiveEpisode(record.episode, [...record.events, event])),
+    },
   });
+  await storePlanSteps(tx, [{ before, after, nurseId: record.nurseId, planVersion: version }]);
+  const events = [...record.events, event];
+  await storeEpisodeKpis(
+    tx,
+    [
+      {
+        episodeId,
+        fractureDate: effectiveEpisode(record.episode, events).fractureDate,
+        pathwayVersion: record.episode.pathwayVersion,
+        identifierKind: record.patient.identifier.kind,
+        steps: after.steps,
+        events,
+        closure: after.closure,
+      },
+    ],
+    settings,
+  );
+  await applySchedulingCommands(tx, [{ plan: after, commands }], now);
+  // A step that stopped needing action closes its open reminders (the domain's policy).
+  await closeRemindersOfSettledSteps(tx, episodeId, after.steps, now);
+  return version;
 }

@@ -2,9 +2,8 @@ import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '../auth/sessions.js';
-import { createHashedUser } from '../auth/users.js';
 import { createDatabase, type Database } from '../client.js';
-import { enrolPatient } from '../records/write-path.js';
+import { createHashedUser, enrolPatient } from '../commands.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { anyInstant, EDGE_INSTANTS } from '../testing/instants.js';
 import { openTestDatabase } from '../testing/test-database.js';
@@ -199,7 +198,7 @@ describe('a seed that fails', () => {
           role: 'nurse',
           passwordHash: await hashedDemoPassword(),
         },
-        'test',
+        'system:test',
       );
       await enrolPatient(db, testEnrolment({ n: 1, nurseId: own.id }), {
         actorId: own.id,

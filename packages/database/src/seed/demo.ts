@@ -20,18 +20,15 @@ import {
   stepEntries,
 } from '@vfx/domain';
 import { hashPassword } from '../auth/password.js';
-import { createHashedUser } from '../auth/users.js';
 import type { Queryable } from '../client.js';
+import { createHashedUser } from '../commands/create-user.js';
+import { enrolPatient } from '../commands/enrol-patient.js';
+import { recordEvent } from '../commands/record-event.js';
 import { fireFollowUps } from '../follow-ups/fire.js';
 import { pendingFollowUpsBefore } from '../follow-ups/queries.js';
 import { audit } from '../records/audit.js';
 import { RecordError } from '../records/errors.js';
-import {
-  type EnrolmentInput,
-  enrolPatient,
-  loadEpisodeRecord,
-  recordEvent,
-} from '../records/write-path.js';
+import { type EnrolmentInput, loadEpisodeRecord } from '../records/write-path.js';
 
 /** Every demo account signs in with this password (README lists the addresses). */
 export const DEMO_PASSWORD = 'demo-password-2026';

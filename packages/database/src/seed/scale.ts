@@ -1,10 +1,11 @@
 // The demo service at scale (100,000 patients for the benchmarks): the same patients as the
 // demo, enrolled as an import from another system would be, in batches through enrolPatients,
 // with their history up to now. Spread over more nurses, as a large service would be.
-import { createHashedUser } from '../auth/users.js';
+
 import type { Database } from '../client.js';
+import { createHashedUser } from '../commands/create-user.js';
+import { enrolPatients } from '../commands/enrol-patient.js';
 import { isUniqueViolation } from '../errors.js';
-import { enrolPatients } from '../records/write-path.js';
 import {
   DEMO_USERS,
   demoIds,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, revokeApiKey } from '../auth/api-keys.js';
 import type { Database } from '../client.js';
+import { createApiKey, revokeApiKey } from '../commands.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
 import { listApiKeys } from './api-keys.js';

@@ -1,10 +1,10 @@
 import { isActive, type StepStatus } from '@vfx/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
+import { enrolPatients, recordEvent } from '../commands.js';
 import { fireFollowUps } from '../follow-ups/fire.js';
 import { pendingFollowUpsBefore } from '../follow-ups/queries.js';
 import { RecordError } from '../records/errors.js';
-import { enrolPatients, recordEvent } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';

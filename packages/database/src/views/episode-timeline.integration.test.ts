@@ -1,7 +1,8 @@
 import { computePlan } from '@vfx/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
-import { enrolPatient, loadEpisodeRecord, recordEvent } from '../records/write-path.js';
+import { enrolPatient, recordEvent } from '../commands.js';
+import { loadEpisodeRecord } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';

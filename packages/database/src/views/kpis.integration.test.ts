@@ -2,16 +2,16 @@ import { computePlan, episodeKpiRecord, KPI_LOGIC_VERSION } from '@vfx/domain';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
-import { fireFollowUps } from '../follow-ups/fire.js';
-import { RecordError } from '../records/errors.js';
-import { readEpisodeKpis, rebuildEpisodeKpis } from '../records/kpi-store.js';
-import { setEstimatedYearlyCaseload } from '../records/service-settings.js';
 import {
   enrolPatient,
   enrolPatients,
-  loadEpisodeRecord,
   recordEvent,
-} from '../records/write-path.js';
+  setEstimatedYearlyCaseload,
+} from '../commands.js';
+import { fireFollowUps } from '../follow-ups/fire.js';
+import { RecordError } from '../records/errors.js';
+import { readEpisodeKpis, rebuildEpisodeKpis } from '../records/kpi-store.js';
+import { loadEpisodeRecord } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';

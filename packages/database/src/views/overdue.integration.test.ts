@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Queryable } from '../client.js';
+import { enrolPatients } from '../commands.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { RecordError } from '../records/errors.js';
-import { enrolPatients } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';

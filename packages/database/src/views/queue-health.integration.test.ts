@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
+import { enrolPatient } from '../commands.js';
 import { fireFollowUp } from '../follow-ups/fire.js';
 import { claimOutbox, releaseOutbox, setAsideOutbox } from '../outbox/outbox.js';
-import { enrolPatient } from '../records/write-path.js';
 import { failDeliveryAttempt } from '../testing/deliveries.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
 import { sendReminderNow } from '../commands/send-reminder-now.js';
-import { enrolPatients, recordEvent } from '../records/write-path.js';
+import { enrolPatients, recordEvent } from '../commands.js';
 import { failDeliveryAttempt } from '../testing/deliveries.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';

@@ -54,17 +54,27 @@ describe('permission', () => {
     expect(may(person('admin'), 'entry.record', { entryType: 'pain-assessed' })).toBe(true);
   });
 
-  it('keeps integration users out of caseloads and role changes, even for an administrator', () => {
+  it('keeps integration users out of role changes and (de)activation, even for an administrator', () => {
     const integration = { id: 'key-user', kind: 'integration' as const };
-    expect(permission(person('admin'), 'user.changeRole', { target: integration })).toMatchObject({
+    for (const action of ['user.changeRole', 'user.deactivate', 'user.reactivate'] as const) {
+      expect(permission(person('admin'), action, { target: integration })).toMatchObject({
+        allowed: false,
+        reason: expect.stringContaining('API keys'),
+      });
+      expect(may(person('admin'), action, { target: { id: 'n', kind: 'person' } })).toBe(true);
+    }
+  });
+
+  it("refuses an administrator's own role change and deactivation", () => {
+    const self = { id: 'admin-1', kind: 'person' as const };
+    expect(permission(person('admin'), 'user.changeRole', { target: self })).toEqual({
       allowed: false,
-      reason: expect.stringContaining('API keys'),
+      reason: 'You cannot change your own role: ask another administrator to do it.',
     });
-    expect(may(person('nurse'), 'patient.enrol', { target: integration })).toBe(false);
-    expect(may(person('admin'), 'caseload.reassign', { target: integration })).toBe(false);
-    expect(may(person('admin'), 'caseload.reassign', { target: { id: 'n', kind: 'person' } })).toBe(
-      true,
-    );
+    expect(permission(person('admin'), 'user.deactivate', { target: self })).toEqual({
+      allowed: false,
+      reason: 'You cannot deactivate your own account: ask another administrator to do it.',
+    });
   });
 
   it("shows another nurse's caseload to an administrator only", () => {

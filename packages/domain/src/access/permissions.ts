@@ -31,7 +31,11 @@ export interface PermissionContext {
   readonly entryType?: string;
   /** `caseload.view`: whose caseload; another's is an administrator's view. */
   readonly caseloadOf?: string;
-  /** Commands on a user (role change, reset, deactivation) and caseload assignment: who. */
+  /**
+   * Commands on a user (role change, reset, deactivation): who. Whether a user can hold a
+   * caseload (enrolment's and reassignment's nurse) is not a permission but a property of the
+   * input: the database's validation decides it, as an 'invalid-input' issue at the nurse's id.
+   */
   readonly target?: {
     readonly id: string;
     readonly kind: 'person' | 'integration';
@@ -55,6 +59,8 @@ interface Rule {
 const ALL: readonly Role[] = ROLES;
 const INTEGRATION_USERS_EXCLUDED =
   "Not an API key's integration user: keys are managed on Admin › API keys.";
+const NOT_AN_INTEGRATION_NOR_ONESELF =
+  "Not an API key's integration user, and not your own account (another administrator must).";
 const ADMIN: readonly Role[] = ['admin'];
 
 function notAnIntegration(what: string) {
@@ -62,6 +68,19 @@ function notAnIntegration(what: string) {
     context.target?.kind === 'integration'
       ? `${what} is an API key's integration user: manage it on Admin › API keys instead`
       : undefined;
+}
+
+/**
+ * Not on an integration user, and not on one's own account: another administrator must do it, so
+ * the service is never left without one by mistake.
+ */
+function notAnIntegrationNorOneself(what: string, own: string) {
+  const integration = notAnIntegration(what);
+  return (actor: Actor, context: PermissionContext) =>
+    integration(actor, context) ??
+    (context.target?.id === actor.id
+      ? `you cannot ${own}: ask another administrator to do it`
+      : undefined);
 }
 
 /**
@@ -108,11 +127,6 @@ export const PERMISSIONS = {
     roles: ['nurse', 'admin'],
     doing: 'enrol a patient',
     integrations: true,
-    condition: "The patient's nurse must be a person, never an API key's integration user.",
-    check: (_actor, context) =>
-      context.target?.kind === 'integration'
-        ? "a patient's nurse must be a person: an API key's integration user holds no caseload"
-        : undefined,
   },
   'entry.record': {
     roles: ['nurse', 'scheduler', 'admin'],
@@ -146,24 +160,19 @@ export const PERMISSIONS = {
   'caseload.reassign': {
     roles: ADMIN,
     doing: 'move patients to another nurse',
-    condition: "Only to a person, never to an API key's integration user.",
-    check: (_actor, context) =>
-      context.target?.kind === 'integration'
-        ? "patients can only be moved to a person: an API key's integration user holds no caseload"
-        : undefined,
   },
   'user.create': { roles: ADMIN, doing: 'add a user' },
   'user.changeRole': {
     roles: ADMIN,
     doing: "change a user's role",
-    check: notAnIntegration('This user'),
-    condition: INTEGRATION_USERS_EXCLUDED,
+    check: notAnIntegrationNorOneself('This user', 'change your own role'),
+    condition: NOT_AN_INTEGRATION_NOR_ONESELF,
   },
   'user.deactivate': {
     roles: ADMIN,
     doing: 'deactivate a user',
-    check: notAnIntegration('This user'),
-    condition: INTEGRATION_USERS_EXCLUDED,
+    check: notAnIntegrationNorOneself('This user', 'deactivate your own account'),
+    condition: NOT_AN_INTEGRATION_NOR_ONESELF,
   },
   'user.reactivate': {
     roles: ADMIN,

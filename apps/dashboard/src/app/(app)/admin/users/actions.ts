@@ -182,7 +182,7 @@ export async function reassignAction(
 
   if (intent === 'review') {
     try {
-      const move = await previewCaseloadReassignment(db(), { fromNurseId: from });
+      const move = await previewCaseloadReassignment(db(), { fromNurseId: from }, admin.id);
       const [fromName, toName] = [await nameOf(from), await nameOf(to)];
       if (move.patients === 0) {
         return {

@@ -2,6 +2,7 @@ import {
   EVENT_TYPES,
   type EventType,
   IDENTIFICATION_ROUTES,
+  may,
   stepEntries,
   VERTEBRAL_LEVELS,
 } from '@vfx/domain';

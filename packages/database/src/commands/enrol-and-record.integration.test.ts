@@ -1,18 +1,13 @@
 import { changeDigest, computePlan } from '@vfx/domain';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
+import { RecordError } from '../records/errors.js';
+import { loadEpisodeRecord } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
-import { RecordError } from './errors.js';
-import {
-  enrolPatient,
-  enrolPatients,
-  loadEpisodeRecord,
-  PreviewOutdatedError,
-  previewEvent,
-  recordEvent,
-} from './write-path.js';
+import { enrolPatient, enrolPatients } from './enrol-patient.js';
+import { PreviewOutdatedError, previewEvent, recordEvent } from './record-event.js';
 
 let db: Database;
 let close: () => Promise<void>;
@@ -44,7 +39,8 @@ async function counts() {
     db.planStep.count(),
     db.followUp.count(),
     db.outboxMessage.count(),
-    db.auditEntry.count(),
+    // Refusals are audited too (as 'access.refused'), but they change nothing.
+    db.auditEntry.count({ where: { action: { not: 'access.refused' } } }),
   ]);
   return { patients, episodes, events, steps, followUps, outbox, auditLog };
 }
@@ -126,7 +122,12 @@ describe('enrolling a patient', () => {
     ]);
     const badNurse = { ...current, nurseId: 'scheduler-1' };
     const nurseError = (await enrolPatient(db, badNurse, actor).catch((e) => e)) as RecordError;
-    expect(nurseError.message).toMatch(/nurseId is not an active nurse/);
+    expect(nurseError.issues).toEqual([
+      {
+        path: 'nurseId',
+        message: 'is not a nurse (scheduler-1 is a scheduler): choose an active nurse',
+      },
+    ]);
     expect(await counts()).toEqual(before);
   });
 
@@ -566,7 +567,9 @@ describe('recording an event', () => {
       (e) => e,
     )) as RecordError;
     expect(refused.code).toBe('forbidden');
-    expect(refused.message).toMatch(/Only nurses .* "pain-assessment" .* a scheduler/);
+    expect(refused.message).toBe(
+      'Only nurses (and administrators) may record "pain-assessment" entries.',
+    );
     const move = {
       type: 'step-rescheduled',
       stepKey: 'fracture-risk-assessment',
@@ -587,7 +590,21 @@ describe('recording an event', () => {
       asScheduler,
     ).catch((e) => e)) as RecordError;
     expect(schedulerEnrols.code).toBe('forbidden');
+    expect(schedulerEnrols.message).toBe(
+      'Only nurses and administrators may enrol a patient; you are signed in as a scheduler.',
+    );
     expect(await counts()).toEqual(before);
+    // Each refusal is audited, with the reason the actor was given.
+    const refusals = await db.auditEntry.findMany({
+      where: { action: 'access.refused' },
+      orderBy: { id: 'desc' },
+      take: 3,
+    });
+    expect(refusals.reverse().map((r) => [r.actor, r.entityId, r.after])).toEqual([
+      ['scheduler-1', 'entry.record', { reason: refused.message }],
+      ['nurse-1', 'entry.record', { reason: nurseMove.message }],
+      ['scheduler-1', 'patient.enrol', { reason: schedulerEnrols.message }],
+    ]);
     // An administrator may do either.
     await recordEvent(db, { episodeId, event: pain }, { actorId: 'admin-1', now: later(30) });
   });

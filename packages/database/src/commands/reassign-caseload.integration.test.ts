@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
 import { fireFollowUp } from '../follow-ups/fire.js';
+import { RecordError } from '../records/errors.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
-import { previewCaseloadReassignment, reassignCaseload } from './caseload.js';
-import { RecordError } from './errors.js';
-import { enrolPatient } from './write-path.js';
+import { enrolPatient } from './enrol-patient.js';
+import { previewCaseloadReassignment, reassignCaseload } from './reassign-caseload.js';
 
 let db: Database;
 let close: () => Promise<void>;
@@ -58,7 +58,7 @@ describe('reassigning a whole caseload', () => {
     });
     await db.reminderDelivery.update({ where: { id: sentDelivery.id }, data: { state: 'sent' } });
 
-    const preview = await previewCaseloadReassignment(db, { fromNurseId: 'nurse-1' });
+    const preview = await previewCaseloadReassignment(db, { fromNurseId: 'nurse-1' }, 'admin-1');
     const stepsOfFirstTwo = await db.planStep.count({
       where: { episodeId: { in: [first.episodeId, second.episodeId] } },
     });
@@ -194,7 +194,11 @@ describe('reassigning selected patients', () => {
     const still = await db.patient.findUniqueOrThrow({ where: { id: mine.patientId } });
     expect(still.nurseId).toBe('nurse-3');
     await expect(
-      previewCaseloadReassignment(db, { fromNurseId: 'nurse-3', patientIds: ['pat-nobody'] }),
+      previewCaseloadReassignment(
+        db,
+        { fromNurseId: 'nurse-3', patientIds: ['pat-nobody'] },
+        'admin-1',
+      ),
     ).rejects.toMatchObject({ code: 'invalid-input' });
   });
 });

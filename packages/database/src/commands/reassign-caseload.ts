@@ -3,12 +3,16 @@
 // one transaction: the patients, their plan steps (the worklists read these), their open
 // reminders, and the e-mails about those reminders that have not been sent yet. History stays
 // as it was: reminders already resolved, deliveries already sent or failed, the audit log.
+// The permission is `caseload.reassign`; whether the new nurse can hold a caseload (an active
+// nurse or administrator who is a person, never an API key's integration user) is validation,
+// decided in records/caseload-holder.ts and reported at `toNurseId`. Patients may be moved off
+// any user's caseload, an integration user's included: that is how such a caseload is emptied.
 import { z } from 'zod';
-import { CASELOAD_ROLES, requireAdministrator } from '../auth/users.js';
-import type { Database, Queryable, Transaction } from '../client.js';
-import { type AuditInput, audit } from './audit.js';
-import { RecordError } from './errors.js';
-import { runWrite } from './write-path.js';
+import type { Database, Queryable } from '../client.js';
+import type { AuditInput } from '../records/audit.js';
+import { caseloadHolderProblem, loadCaseloadCandidates } from '../records/caseload-holder.js';
+import { RecordError } from '../records/errors.js';
+import { type CommandScope, requirePermission, runCommand } from './run-command.js';
 
 /** The most patients one request may name; a whole caseload is moved by leaving the list out. */
 export const MAX_SELECTED_PATIENTS = 5_000;
@@ -141,14 +145,16 @@ async function countMoving(
 }
 
 /**
- * What reassigning would move, for the confirmation shown before it is done. Refuses what
- * reassignCaseload would refuse about the selection, so the preview never promises a move that
- * cannot happen.
+ * What reassigning would move, for the confirmation shown before it is done. Asks the same
+ * permission as reassignCaseload (a refusal is audited the same way) and refuses what it would
+ * refuse about the selection, so the preview never promises a move that cannot happen.
  */
 export async function previewCaseloadReassignment(
   db: Database,
   input: { readonly fromNurseId: string; readonly patientIds?: readonly string[] },
+  actor: string,
 ): Promise<CaseloadMove> {
+  await requirePermission(db, actor, 'caseload.reassign');
   const from = await db.user.findUnique({ where: { id: input.fromNurseId } });
   if (!from) throw new RecordError('not-found', `User "${input.fromNurseId}" does not exist`);
   if (input.patientIds) await checkSelection(db, from.id, from.name, input.patientIds);
@@ -166,23 +172,13 @@ export async function reassignCaseload(
   now = new Date(),
 ): Promise<CaseloadReassignment> {
   const { fromNurseId, toNurseId, patientIds } = parseReassignment(input);
-  return runWrite(db, async (tx) => {
-    await requireAdministrator(tx, actor);
+  return runCommand(db, actor, 'caseload.reassign', async ({ tx, audit }) => {
     const from = await tx.user.findUnique({ where: { id: fromNurseId } });
     if (!from) throw new RecordError('not-found', `User "${fromNurseId}" does not exist`);
     // FOR SHARE keeps the new nurse active until this commits (deactivation locks FOR UPDATE).
-    const [to] = await tx.$queryRaw<{ id: string; name: string; email: string; role: string }[]>`
-      SELECT id, name, email, role::text FROM users
-      WHERE id = ${toNurseId} AND active FOR SHARE`;
-    if (!to || !CASELOAD_ROLES.includes(to.role as (typeof CASELOAD_ROLES)[number])) {
-      const known = await tx.user.findUnique({ where: { id: toNurseId } });
-      const why = !known
-        ? `is not a user ("${toNurseId}")`
-        : !known.active
-          ? `is not active (${known.name}'s account is deactivated): choose an active nurse`
-          : `is not a nurse (${known.name} is a ${known.role}): choose an active nurse`;
-      throw RecordError.invalid([{ path: 'toNurseId', message: why }]);
-    }
+    const to = (await loadCaseloadCandidates(tx, [toNurseId], { lock: true })).get(toNurseId);
+    const why = caseloadHolderProblem(toNurseId, to);
+    if (why || !to) throw RecordError.invalid([{ path: 'toNurseId', message: why ?? '' }]);
     if (patientIds) await checkSelection(tx, from.id, from.name, patientIds);
 
     const beforeFrom = await tx.patient.count({ where: { nurseId: from.id } });
@@ -230,24 +226,22 @@ export async function reassignCaseload(
       after: { from: beforeFrom - movedIds.length, to: beforeTo + movedIds.length },
     };
     // Names too: the audit log is read by people, and a user id alone means nothing to them.
-    await auditReassignment(tx, actor, result, { from: from.name, to: to.name }, movedIds, now);
+    await auditReassignment(audit, result, { from: from.name, to: to.name }, movedIds, now);
     return result;
   });
 }
 
 /** One entry for the whole move, and one per patient so each patient's history shows it. */
 async function auditReassignment(
-  tx: Transaction,
-  actor: string,
+  audit: CommandScope['audit'],
   result: CaseloadReassignment,
   names: { readonly from: string; readonly to: string },
   movedIds: readonly string[],
   now: Date,
 ) {
   const { fromNurseId, toNurseId, before, after, ...moved } = result;
-  const entries: AuditInput[] = [
+  const entries: Omit<AuditInput, 'actor'>[] = [
     {
-      actor,
       action: 'caseload.reassigned',
       entityType: 'caseload',
       entityId: fromNurseId,
@@ -256,7 +250,6 @@ async function auditReassignment(
       at: now,
     },
     ...movedIds.map((patientId) => ({
-      actor,
       action: 'patient.nurse-changed',
       entityType: 'patient',
       entityId: patientId,
@@ -266,5 +259,5 @@ async function auditReassignment(
       at: now,
     })),
   ];
-  await audit(tx, entries);
+  await audit(entries);
 }
