@@ -5,6 +5,7 @@ export {
   createApiKey,
   revokeApiKey,
 } from './auth/api-keys.js';
+export { issueQueueBoardTicket, type QueueBoardTicket } from './auth/queue-board.js';
 export {
   type AccountChange,
   changeUserRole,
