@@ -11,6 +11,7 @@ export {
   hashPassword,
   verifyPassword,
 } from './auth/password.js';
+export { PASSWORD_POLICY, passwordProblem } from './auth/password-policy.js';
 export {
   authenticateQueueBoard,
   openQueueBoard,

@@ -14,6 +14,16 @@ export {
   reactivateUser,
 } from './auth/users.js';
 export {
+  type ChangeOwnPasswordInput,
+  changeOwnPassword,
+  type PasswordChanged,
+} from './commands/change-own-password.js';
+export {
+  type PasswordReset,
+  type ResetPasswordInput,
+  resetUserPassword,
+} from './commands/reset-password.js';
+export {
   type ActorId,
   type CommandOptions,
   type CommandScope,

@@ -231,12 +231,22 @@ export async function signOut(db: Database, token: string | undefined, now = new
 }
 
 /**
- * Ends every session of a user (deactivation, a password change, a lost device). Takes a
- * transaction too, so a deactivation and its revocations commit together.
+ * Ends every session of a user (deactivation, a password change, a lost device), except the one
+ * whose token is `exceptToken` (the browser that changed its own password stays signed in).
+ * Takes a transaction too, so a deactivation and its revocations commit together.
  */
-export async function revokeSessionsOf(db: Queryable, userId: string, now = new Date()) {
+export async function revokeSessionsOf(
+  db: Queryable,
+  userId: string,
+  now = new Date(),
+  exceptToken?: string,
+) {
   const { count } = await db.session.updateMany({
-    where: { userId, revokedAt: null },
+    where: {
+      userId,
+      revokedAt: null,
+      ...(exceptToken ? { id: { not: sessionId(exceptToken) } } : {}),
+    },
     data: { revokedAt: now },
   });
   return count;

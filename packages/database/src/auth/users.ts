@@ -7,6 +7,7 @@ import type { Role } from '../generated/prisma/client.js';
 import { audit } from '../records/audit.js';
 import { RecordError } from '../records/errors.js';
 import { hashPassword } from './password.js';
+import { passwordProblem } from './password-policy.js';
 import { revokeSessionsOf } from './sessions.js';
 
 const NewUserSchema = z.strictObject({
@@ -21,7 +22,10 @@ const NewUserSchema = z.strictObject({
     .min(1, { error: 'must not be empty' })
     .max(100),
   role: z.enum(['nurse', 'scheduler', 'admin'], { error: 'must be nurse, scheduler or admin' }),
-  password: z.string().min(12, { error: 'must be at least 12 characters long' }).max(200),
+  password: z.string({ error: 'must be given' }).superRefine((password, context) => {
+    const problem = passwordProblem(password);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  }),
 });
 
 /** Creates an active account. `actor` is who creates it (a user id, or "system:<tool>"). */
@@ -30,7 +34,14 @@ export async function createUser(
   input: unknown,
   actor: string,
 ): Promise<{ id: string; email: string; role: Role }> {
-  const parsed = NewUserSchema.safeParse(input);
+  // The password policy (./password-policy.ts) is checked beside the schema, so every problem
+  // is named at once.
+  // is named at once; then, once the rest is valid, against the user's own name and address.
+  const parsed = NewUserSchema.superRefine((value, context) => {
+    if (passwordProblem(value.password)) return; // named by the field's own check
+    const problem = passwordProblem(value.password, [value.email, value.name]);
+    if (problem) context.addIssue({ code: 'custom', path: ['password'], message: problem });
+  }).safeParse(input);
   if (!parsed.success) {
     throw RecordError.invalid(
       parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
