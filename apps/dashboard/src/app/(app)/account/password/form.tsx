@@ -40,7 +40,8 @@ function Field(props: {
   );
 }
 
-export function ChangePasswordForm(props: { minLength: number }) {
+/** `forced`: after an administrator's reset, when the current password is the temporary one. */
+export function ChangePasswordForm(props: { minLength: number; forced: boolean }) {
   const [state, action, pending] = useActionState<ChangePasswordState, FormData>(
     changePasswordAction,
     {},
@@ -65,6 +66,7 @@ export function ChangePasswordForm(props: { minLength: number }) {
         label="Current password"
         autoComplete="current-password"
         error={errors.currentPassword}
+        {...(props.forced ? { hint: 'The temporary password your administrator gave you.' } : {})}
       />
       <Field
         id="new-password"

@@ -20,9 +20,12 @@ export default async function ChangePasswordPage() {
           For {user.email}. You stay signed in here; you are signed out on every other device.
         </p>
       )}
-      <section className="card" aria-label="New password">
-        <ChangePasswordForm minLength={PASSWORD_POLICY.minLength} />
-      </section>
+      <div className="card">
+        <ChangePasswordForm
+          minLength={PASSWORD_POLICY.minLength}
+          forced={user.mustChangePassword}
+        />
+      </div>
     </div>
   );
 }

@@ -99,11 +99,11 @@ function WorkerCard({ status }: { status: WorkerStatus }) {
     <form action={openQueueBoardAction} className={styles.board}>
       <button type="submit" className="button">
         Open the queue board
-      </button>{' '}
-      <span className="muted small">
+      </button>
+      <p className="hint">
         The worker&rsquo;s own view of every job, where failed jobs can be retried. It opens with
         your dashboard session (no password) for 30 minutes; open it from here again after that.
-      </span>
+      </p>
     </form>
   );
   if (status.kind === 'unreachable') {
