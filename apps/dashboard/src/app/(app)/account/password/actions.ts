@@ -2,6 +2,7 @@
 
 import { RecordError } from '@vfx/database';
 import { changeOwnPassword } from '@vfx/database/commands';
+import { revalidatePath } from 'next/cache';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
@@ -62,7 +63,12 @@ export async function changePasswordAction(
     }
     return { error: `${error.message}.` };
   }
-  if (user.mustChangePassword) redirect('/');
+  if (user.mustChangePassword) {
+    // The shell hid the navigation while the change was forced: render it again, not from the
+    // router's cache, on the way to the home page.
+    revalidatePath('/', 'layout');
+    redirect('/');
+  }
   const others =
     sessionsEnded === 0
       ? ''
