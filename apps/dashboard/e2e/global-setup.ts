@@ -198,7 +198,7 @@ async function start(databaseUrl: string): Promise<{ baseURL: string }> {
     {
       DATABASE_URL: databaseUrl,
       SECURE_COOKIES: 'false',
-      TRUST_PROXY: 'false',
+      TRUSTED_PROXY_COUNT: '0',
       TZ: SERVER_TIME_ZONE,
     },
     SERVER_LOG,

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createDatabase, type Database } from '@vfx/database';
 import { setDefaultBackendFactory } from 'bullmq';
-import { adminOnly, QUEUE_BOARD_PATH, queueBoardRouter } from './admin/queue-board.js';
+import { QUEUE_BOARD_PATH, queueBoardGate, queueBoardRouter } from './admin/queue-board.js';
 import { WorkerModule } from './app.module.js';
 import type { WorkerConfig } from './config/env.js';
 import { securityHeaders } from './http-security.js';
@@ -61,7 +61,15 @@ export async function startWorker(
     const queues = app.get(Queues);
     // First, so every answer has them: health, metrics, the queue board and its refusals.
     app.use(securityHeaders());
-    app.use(QUEUE_BOARD_PATH, adminOnly(db), queueBoardRouter(queues.all()));
+    app.use(
+      QUEUE_BOARD_PATH,
+      queueBoardGate(db, {
+        dashboardUrl: config.DASHBOARD_URL,
+        secureCookies: config.SECURE_COOKIES,
+        ...(options.clock ? { now: options.clock } : {}),
+      }),
+      queueBoardRouter(queues.all()),
+    );
     await app.listen(config.PORT, config.HOST);
     const address = app.getHttpServer().address() as { port: number };
     const url = `http://${config.HOST}:${address.port}`;

@@ -1,4 +1,4 @@
-import { enrolPatient, recordEvent } from '@vfx/database/commands';
+import { enrolPatient, issueQueueBoardTicket, recordEvent } from '@vfx/database/commands';
 import { fireFollowUp } from '@vfx/database/jobs';
 import { admittedTestEnrolment, testEnrolment } from '@vfx/database/testing';
 import { isReminderTimer, serviceCalendar } from '@vfx/domain';
@@ -348,22 +348,42 @@ describe.each(BACKENDS)('worker on %s', (backend) => {
       expect(metrics).toContain(name);
     }
     const board = `${worker.url}/admin/queues`;
-    const basic = (user: string, password: string) => ({
-      authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
-    });
-    expect((await fetch(board)).status).toBe(401);
-    expect(
-      (await fetch(board, { headers: basic('admin-1@fls.test', 'wrong-password') })).status,
-    ).toBe(401);
-    expect(
-      (await fetch(board, { headers: basic('nurse-1@fls.test', 'nurse-password') })).status,
-    ).toBe(403);
+    // No password is accepted any more: the old HTTP Basic way in is gone.
+    const basic = `Basic ${Buffer.from('admin-1@fls.test:admin-password').toString('base64')}`;
+    const refusedBasic = await fetch(board, { headers: { authorization: basic } });
+    expect(refusedBasic.status).toBe(401);
+    expect(refusedBasic.headers.get('www-authenticate')).toBeNull();
+    expect(await refusedBasic.text()).toContain('Open the queue board from the dashboard');
+    expect((await fetch(`${board}/open?ticket=made-up`, { redirect: 'manual' })).status).toBe(403);
+    // The dashboard issues a ticket to an administrator; the worker exchanges it for a cookie.
+    const { ticket } = await issueQueueBoardTicket(env.db, 'admin-1');
+    const opened = await fetch(`${board}/open?ticket=${ticket}`, { redirect: 'manual' });
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get('location')).toBe('/admin/queues/');
+    const setCookie = opened.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(
+      /^vfx_queue_board=[\w-]+; Path=\/admin\/queues; Max-Age=1800; HttpOnly; SameSite=Lax/,
+    );
+    const cookie = setCookie.split(';')[0] ?? '';
+    // Single use: the same ticket again is refused.
+    expect((await fetch(`${board}/open?ticket=${ticket}`, { redirect: 'manual' })).status).toBe(
+      403,
+    );
     const admin = await fetch(`${board}/api/queues?activeQueue=follow-ups&status=delayed&page=1`, {
-      headers: basic('admin-1@fls.test', 'admin-password'),
+      headers: { cookie },
     });
     expect(admin.status).toBe(200);
     const body = (await admin.json()) as { queues: { name: string }[] };
     expect(body.queues.map((q) => q.name).sort()).toEqual(['follow-ups', 'reminder-deliveries']);
+    const audited = await env.db.auditEntry.findMany({
+      where: { action: { in: ['queues.board-opened', 'access.refused'] } },
+      orderBy: { id: 'asc' },
+    });
+    expect(audited.map((row) => [row.action, row.actor])).toEqual([
+      ['access.refused', 'anonymous'],
+      ['queues.board-opened', 'admin-1'],
+      ['access.refused', 'admin-1'],
+    ]);
   });
 
   it('answers every route, and a refusal, with the security headers', async () => {

@@ -2,6 +2,7 @@
 // The password is read from the environment variable NEW_USER_PASSWORD, or typed when asked.
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { PASSWORD_POLICY } from '../src/auth/password-policy.js';
 import { createDatabase } from '../src/client.js';
 import { createUser } from '../src/commands/create-user.js';
 import { RecordError } from '../src/records/errors.js';
@@ -17,7 +18,9 @@ const { values } = parseArgs({
 let password = process.env.NEW_USER_PASSWORD;
 if (password === undefined) {
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
-  password = await prompt.question('Password (at least 12 characters): ');
+  password = await prompt.question(
+    `Password (at least ${PASSWORD_POLICY.minLength} characters, hard to guess: a few unrelated words): `,
+  );
   prompt.close();
 }
 

@@ -6,10 +6,20 @@ export {
   type ApiKeyPrincipal,
   authenticateApiKey,
 } from './auth/api-keys.js';
+export { clientAddress } from './auth/client-address.js';
 export {
   hashPassword,
   verifyPassword,
 } from './auth/password.js';
+export { PASSWORD_POLICY, passwordProblem } from './auth/password-policy.js';
+export {
+  authenticateQueueBoard,
+  openQueueBoard,
+  QUEUE_BOARD_SESSION_MS,
+  QUEUE_BOARD_TICKET_MS,
+  type QueueBoardAccess,
+  type QueueBoardOptions,
+} from './auth/queue-board.js';
 export {
   authenticate,
   DEFAULT_SESSION_POLICY,

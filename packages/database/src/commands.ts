@@ -4,7 +4,13 @@
 
 /** The send-now cool-down; the domain's reminder policy owns it (MANUAL_REMINDER_COOLDOWN). */
 export { MANUAL_REMINDER_COOLDOWN_MS } from '@vfx/domain';
+export { issueQueueBoardTicket, type QueueBoardTicket } from './auth/queue-board.js';
 export type { AccountChange } from './auth/users.js';
+export {
+  type ChangeOwnPasswordInput,
+  changeOwnPassword,
+  type PasswordChanged,
+} from './commands/change-own-password.js';
 export { changeUserRole } from './commands/change-user-role.js';
 export { type ApiKeyCreated, createApiKey } from './commands/create-api-key.js';
 export { createHashedUser, createUser } from './commands/create-user.js';
@@ -36,6 +42,11 @@ export {
   type RescheduleStepInput,
   rescheduleStep,
 } from './commands/reschedule-step.js';
+export {
+  type PasswordReset,
+  type ResetPasswordInput,
+  resetUserPassword,
+} from './commands/reset-password.js';
 export { retryDelivery } from './commands/retry-delivery.js';
 export { revokeApiKey } from './commands/revoke-api-key.js';
 export {

@@ -4,7 +4,7 @@ import { ConfigError, loadDashboardConfig, workerLinks } from './env';
 describe('dashboard configuration', () => {
   it('reads a valid environment with its defaults', () => {
     const config = loadDashboardConfig({ DATABASE_URL: 'postgresql://u@127.0.0.1:5432/fls' });
-    expect(config).toMatchObject({ TRUST_PROXY: false });
+    expect(config).toMatchObject({ TRUSTED_PROXY_COUNT: 0 });
     expect(typeof config.SECURE_COOKIES).toBe('boolean');
   });
 
@@ -38,7 +38,11 @@ describe('dashboard configuration', () => {
   it('lists every problem, each naming its variable', () => {
     const error = (() => {
       try {
-        loadDashboardConfig({ DATABASE_URL: 'mysql://x', TRUST_PROXY: 'yes' });
+        loadDashboardConfig({
+          DATABASE_URL: 'mysql://x',
+          TRUSTED_PROXY_COUNT: 'one',
+          TRUST_PROXY: 'true',
+        });
       } catch (e) {
         return e;
       }
@@ -47,6 +51,17 @@ describe('dashboard configuration', () => {
     expect((error as Error).message).toMatch(
       /DATABASE_URL must be a postgresql:\/\/ connection URL/,
     );
-    expect((error as Error).message).toMatch(/TRUST_PROXY must be true or false/);
+    expect((error as Error).message).toMatch(/TRUSTED_PROXY_COUNT must be a whole number/);
+    expect((error as Error).message).toMatch(/TRUST_PROXY was replaced by TRUSTED_PROXY_COUNT/);
+  });
+
+  it('reads the number of trusted proxies, from 0 to 10', () => {
+    const base = { DATABASE_URL: 'postgresql://u@127.0.0.1:5432/fls' };
+    expect(loadDashboardConfig({ ...base, TRUSTED_PROXY_COUNT: '2' }).TRUSTED_PROXY_COUNT).toBe(2);
+    for (const bad of ['-1', '1.5', '11', 'true']) {
+      expect(() => loadDashboardConfig({ ...base, TRUSTED_PROXY_COUNT: bad })).toThrow(
+        /TRUSTED_PROXY_COUNT must be a whole number from 0 to 10/,
+      );
+    }
   });
 });

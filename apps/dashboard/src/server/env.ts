@@ -9,11 +9,24 @@ export const DashboardEnvSchema = z.object({
       error: 'must be set to the PostgreSQL URL, e.g. postgresql://user@127.0.0.1:5432/fls',
     })
     .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgresql:// connection URL' }),
-  /** Behind a reverse proxy that sets X-Forwarded-For, the client address for rate limits. */
+  /**
+   * How many reverse proxies in front of the dashboard append to X-Forwarded-For: the client
+   * address for per-client sign-in limits is the entry the outermost of them appended (see
+   * clientAddress in @vfx/database/auth). 0: no proxy, the address Next.js takes from the socket.
+   */
+  TRUSTED_PROXY_COUNT: z.coerce
+    .number({ error: 'must be a whole number from 0 to 10 (the reverse proxies in front)' })
+    .int({ error: 'must be a whole number from 0 to 10 (the reverse proxies in front)' })
+    .min(0, { error: 'must be a whole number from 0 to 10 (the reverse proxies in front)' })
+    .max(10, { error: 'must be a whole number from 0 to 10 (the reverse proxies in front)' })
+    .default(0),
+  /** Replaced by TRUSTED_PROXY_COUNT; refused, so an old setting is not silently ignored. */
   TRUST_PROXY: z
-    .enum(['true', 'false'], { error: 'must be true or false' })
-    .default('false')
-    .transform((value) => value === 'true'),
+    .undefined({
+      error:
+        'was replaced by TRUSTED_PROXY_COUNT: unset it, and set TRUSTED_PROXY_COUNT to the number of reverse proxies in front of the dashboard (1 for TRUST_PROXY=true)',
+    })
+    .optional(),
   /** Secure cookies need HTTPS; off only for plain-HTTP development on localhost. */
   SECURE_COOKIES: z
     .enum(['true', 'false'], { error: 'must be true or false' })

@@ -43,6 +43,9 @@ export async function recordRefusal(
   });
 }
 
+/** Where a user whose password an administrator reset must go first, and may only go. */
+export const CHANGE_PASSWORD_PATH = '/account/password';
+
 /**
  * Whether the permission table lets `actor` open anyone's caseload (an administrator's view),
  * rather than only their own: a nurse's pages default to their own caseload.
@@ -51,7 +54,11 @@ export function seesEveryCaseload(actor: Actor): boolean {
   return may(actor, 'caseload.view', { caseloadOf: `someone other than ${actor.id}` });
 }
 
-/** Signed in, whatever the role: the shell, the start page and the refusal page only. */
+/**
+ * Signed in, whatever the role: the shell, the start page, the refusal page and the
+ * change-password page only. It does not send a user who must change their password to that
+ * page (the shell frames it).
+ */
 export async function requireSignedIn(): Promise<SignedInUser> {
   const user = await currentUser();
   if (!user) redirect('/sign-in');
@@ -68,6 +75,8 @@ export async function requirePermission(
   context?: PermissionContext,
 ): Promise<SignedInUser> {
   const user = await requireSignedIn();
+  // A user whose password an administrator reset may do nothing else until they change it.
+  if (user.mustChangePassword && action !== 'password.changeOwn') redirect(CHANGE_PASSWORD_PATH);
   const decision = permission(user, action, context);
   if (!decision.allowed) {
     await recordRefusal(user, action, decision.reason);

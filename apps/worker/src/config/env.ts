@@ -78,6 +78,13 @@ export const WorkerEnvSchema = z.object({
   DASHBOARD_URL: z
     .url({ error: 'must be a URL such as http://localhost:3000' })
     .default('http://localhost:3000'),
+  /** The queue board's cookie needs HTTPS; off only for plain-HTTP development. */
+  SECURE_COOKIES: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .optional()
+    .transform((value) =>
+      value === undefined ? process.env.NODE_ENV === 'production' : value === 'true',
+    ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -78,6 +78,13 @@ export async function authenticateApiKey(
   return {
     keyId: key.id,
     keyName: key.name,
-    user: { id: user.id, email: user.email, name: user.name, role: user.role },
+    // An integration user never has a password, so never one to change.
+    user: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      mustChangePassword: false,
+    },
   };
 }

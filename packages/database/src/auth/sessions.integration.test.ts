@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../client.js';
 import { openTestDatabase } from '../testing/test-database.js';
+import { clientAddress } from './client-address.js';
 import { hashPassword } from './password.js';
 import { authenticate, revokeSessionsOf, signIn, signOut } from './sessions.js';
 
@@ -51,6 +52,7 @@ describe('signing in', () => {
       email: 'Nurse.One@fls.test',
       name: 'Nurse One',
       role: 'nurse',
+      mustChangePassword: false,
     });
     expect(result.expiresAt).toEqual(at(12 * 60));
     const stored = await db.session.findMany({ where: { userId: 'n1' } });
@@ -121,6 +123,78 @@ describe('signing in', () => {
       { now: at(202), policy },
     );
     expect(elsewhere.ok).toBe(true);
+  });
+
+  it('cannot be raced: parallel attempts after serial failures are checked only up to the limit', async () => {
+    const policy = { maxFailuresPerAccount: 5 };
+    await db.user.create({
+      data: {
+        id: 'racer',
+        email: 'racer@fls.test',
+        name: 'Racer',
+        role: 'nurse',
+        passwordHash: await hashPassword(PASSWORD),
+      },
+    });
+    for (const second of [0, 1, 2, 3]) {
+      await signIn(
+        db,
+        { email: 'racer@fls.test', password: 'guess' },
+        { now: new Date(at(300).getTime() + second * 1000), policy },
+      );
+    }
+    // Eight at once, the right password among them: one more attempt fits under the limit of 5.
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        signIn(
+          db,
+          { email: 'racer@fls.test', password: i === 7 ? PASSWORD : 'guess' },
+          { now: at(301), policy },
+        ),
+      ),
+    );
+    const checked = results.filter((r) => r.ok || r.reason === 'invalid-credentials');
+    expect(checked).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.reason === 'too-many-attempts')).toHaveLength(7);
+    expect(await db.signInAttempt.count({ where: { email: 'racer@fls.test' } })).toBe(5);
+  });
+
+  it('behind one proxy, counts a client by the address the proxy saw, not the one it forged', async () => {
+    const policy = { maxFailuresPerClient: 3 };
+    // The client writes a different leftmost X-Forwarded-For each time; the proxy appends its
+    // real address (203.0.113.50), which is the entry trusted with TRUSTED_PROXY_COUNT=1.
+    for (const n of [1, 2, 3]) {
+      const forwarded = `198.51.100.${n}, 203.0.113.50`;
+      await signIn(
+        db,
+        { email: `guess-${n}@fls.test`, password: 'x', clientIp: clientAddress(forwarded, 1) },
+        { now: at(400 + n), policy },
+      );
+    }
+    const forged = await signIn(
+      db,
+      {
+        email: 'nurse.two@fls.test',
+        password: PASSWORD,
+        clientIp: clientAddress('192.0.2.200, 203.0.113.50', 1),
+      },
+      { now: at(404), policy },
+    );
+    expect(forged).toMatchObject({ ok: false, reason: 'too-many-attempts' });
+    expect(
+      await db.signInAttempt.count({ where: { clientIp: { startsWith: '198.51.100.' } } }),
+    ).toBe(0);
+    // Another client behind the same proxy is not affected.
+    const neighbour = await signIn(
+      db,
+      {
+        email: 'nurse.two@fls.test',
+        password: PASSWORD,
+        clientIp: clientAddress('203.0.113.51', 1),
+      },
+      { now: at(404), policy },
+    );
+    expect(neighbour.ok).toBe(true);
   });
 });
 

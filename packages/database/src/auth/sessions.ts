@@ -1,7 +1,8 @@
 // Sign-in and sessions for the dashboard (and anything else a person signs in to). The browser
 // holds a random token in an HttpOnly cookie; the database holds only the token's SHA-256, so a
 // leaked copy of the sessions table signs nobody in. Every attempt is recorded, and attempts are
-// refused for a while after too many failures for one account or from one client address.
+// refused for a while after too many failures for one account or from one client address (the
+// caller works out the address: see clientAddress in ./client-address.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database, Queryable } from '../client.js';
 import type { Role } from '../generated/prisma/client.js';
@@ -37,7 +38,17 @@ export interface SessionUser {
   readonly email: string;
   readonly name: string;
   readonly role: Role;
+  /** After an administrator's reset: nothing but choosing a new password until it is changed. */
+  readonly mustChangePassword: boolean;
 }
+
+const sessionUser = (user: SessionUser): SessionUser => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  role: user.role,
+  mustChangePassword: user.mustChangePassword,
+});
 
 export interface SignInInput {
   readonly email: string;
@@ -98,25 +109,42 @@ export async function signIn(
   const email = normaliseEmail(input.email);
   const clientIp = input.clientIp ?? null;
 
+  // Counting the failures and recording this attempt is one step per account and per client
+  // address: a transaction-scoped advisory lock on each (always the account's first, so two
+  // attempts cannot wait on each other) makes parallel guesses queue, and the attempt is stored
+  // as a failure before its password is checked, so each one counts against the next. Before,
+  // the count came before the insert, and 4 parallel guesses after 4 serial ones were all checked.
   const since = new Date(now.getTime() - policy.failureWindowMs);
-  const failures = (where: { email: string } | { clientIp: string }) =>
-    db.signInAttempt.findMany({
-      where: { ...where, succeeded: false, at: { gt: since } },
-      orderBy: { at: 'asc' },
-      select: { at: true },
-    });
-  const byAccount = await failures({ email });
-  const byClient = clientIp ? await failures({ clientIp }) : [];
-  const blockedUntil = Math.max(
-    lockedUntil(byAccount, policy.maxFailuresPerAccount, policy.failureWindowMs),
-    lockedUntil(byClient, policy.maxFailuresPerClient, policy.failureWindowMs),
-  );
-  if (blockedUntil > now.getTime()) {
+  const gate = await db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:account:${email}`}, 0))`;
+    if (clientIp) {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in:client:${clientIp}`}, 0))`;
+    }
+    const failures = (where: { email: string } | { clientIp: string }) =>
+      tx.signInAttempt.findMany({
+        where: { ...where, succeeded: false, at: { gt: since } },
+        orderBy: { at: 'asc' },
+        select: { at: true },
+      });
+    const byAccount = await failures({ email });
+    const byClient = clientIp ? await failures({ clientIp }) : [];
+    const blockedUntil = Math.max(
+      lockedUntil(byAccount, policy.maxFailuresPerAccount, policy.failureWindowMs),
+      lockedUntil(byClient, policy.maxFailuresPerClient, policy.failureWindowMs),
+    );
     // Refused attempts are not counted, so waiting is enough to be let in again.
+    if (blockedUntil > now.getTime()) return { blockedUntil };
+    const attempt = await tx.signInAttempt.create({
+      data: { email, clientIp, succeeded: false, at: now },
+      select: { id: true },
+    });
+    return { attemptId: attempt.id };
+  });
+  if (gate.blockedUntil !== undefined) {
     return {
       ok: false,
       reason: 'too-many-attempts',
-      retryAfterSeconds: Math.ceil((blockedUntil - now.getTime()) / 1000),
+      retryAfterSeconds: Math.ceil((gate.blockedUntil - now.getTime()) / 1000),
     };
   }
 
@@ -134,10 +162,8 @@ export async function signIn(
   };
 
   await db.$transaction(async (tx) => {
-    await tx.signInAttempt.create({
-      data: { email, clientIp, succeeded: Boolean(signedIn), at: now },
-    });
     if (signedIn && session) {
+      await tx.signInAttempt.update({ where: { id: gate.attemptId }, data: { succeeded: true } });
       await tx.session.create({
         data: {
           id: sessionId(session.token),
@@ -159,11 +185,10 @@ export async function signIn(
     });
   });
   if (!signedIn || !session) return { ok: false, reason: 'invalid-credentials' };
-  const { id, email: address, name, role } = signedIn;
   return {
     ok: true,
     token: session.token,
-    user: { id, email: address, name, role },
+    user: sessionUser(signedIn),
     expiresAt: session.expiresAt,
   };
 }
@@ -193,11 +218,7 @@ export async function authenticate(
   if (now.getTime() - session.lastSeenAt.getTime() >= policy.touchEveryMs) {
     await db.session.update({ where: { id: session.id }, data: { lastSeenAt: now } });
   }
-  const { user } = session;
-  return {
-    user: { id: user.id, email: user.email, name: user.name, role: user.role },
-    expiresAt: session.expiresAt,
-  };
+  return { user: sessionUser(session.user), expiresAt: session.expiresAt };
 }
 
 /** Ends one session (signing out). Unknown tokens are ignored. */
@@ -210,12 +231,22 @@ export async function signOut(db: Database, token: string | undefined, now = new
 }
 
 /**
- * Ends every session of a user (deactivation, a password change, a lost device). Takes a
- * transaction too, so a deactivation and its revocations commit together.
+ * Ends every session of a user (deactivation, a password change, a lost device), except the one
+ * whose token is `exceptToken` (the browser that changed its own password stays signed in).
+ * Takes a transaction too, so a deactivation and its revocations commit together.
  */
-export async function revokeSessionsOf(db: Queryable, userId: string, now = new Date()) {
+export async function revokeSessionsOf(
+  db: Queryable,
+  userId: string,
+  now = new Date(),
+  exceptToken?: string,
+) {
   const { count } = await db.session.updateMany({
-    where: { userId, revokedAt: null },
+    where: {
+      userId,
+      revokedAt: null,
+      ...(exceptToken ? { id: { not: sessionId(exceptToken) } } : {}),
+    },
     data: { revokedAt: now },
   });
   return count;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Database, Queryable, Transaction } from '../client.js';
 import type { Role } from '../generated/prisma/client.js';
 import { RecordError } from '../records/errors.js';
+import { passwordProblem } from './password-policy.js';
 
 export { CASELOAD_ROLES } from '../records/caseload-holder.js';
 
@@ -21,12 +22,23 @@ export const NewUserSchema = z.strictObject({
     .max(100)
     .check(plainCharacters()),
   role: z.enum(['nurse', 'scheduler', 'admin'], { error: 'must be nurse, scheduler or admin' }),
-  password: z.string().min(12, { error: 'must be at least 12 characters long' }).max(200),
+  password: z.string({ error: 'must be given' }).superRefine((password, context) => {
+    const problem = passwordProblem(password);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  }),
 });
 
-/** A new account's fields, parsed; problems as 'invalid-input' issues naming the field. */
+/**
+ * A new account's fields, parsed; problems as 'invalid-input' issues naming the field. The
+ * password policy (./password-policy.ts) is checked beside the schema, so every problem is named
+ * at once; then, once the rest is valid, against the user's own name and address.
+ */
 export function parseNewUser(input: unknown): z.output<typeof NewUserSchema> {
-  const parsed = NewUserSchema.safeParse(input);
+  const parsed = NewUserSchema.superRefine((value, context) => {
+    if (passwordProblem(value.password)) return; // named by the field's own check
+    const problem = passwordProblem(value.password, [value.email, value.name]);
+    if (problem) context.addIssue({ code: 'custom', path: ['password'], message: problem });
+  }).safeParse(input);
   if (!parsed.success) {
     throw RecordError.invalid(
       parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),

@@ -74,13 +74,15 @@ function notAnIntegration(what: string) {
  * Not on an integration user, and not on one's own account: another administrator must do it, so
  * the service is never left without one by mistake.
  */
-function notAnIntegrationNorOneself(what: string, own: string) {
+function notAnIntegrationNorOneself(
+  what: string,
+  own: string,
+  instead = 'ask another administrator to do it',
+) {
   const integration = notAnIntegration(what);
   return (actor: Actor, context: PermissionContext) =>
     integration(actor, context) ??
-    (context.target?.id === actor.id
-      ? `you cannot ${own}: ask another administrator to do it`
-      : undefined);
+    (context.target?.id === actor.id ? `you cannot ${own}: ${instead}` : undefined);
 }
 
 /**
@@ -183,8 +185,12 @@ export const PERMISSIONS = {
   'user.resetPassword': {
     roles: ADMIN,
     doing: "reset a user's password",
-    check: notAnIntegration('This user'),
-    condition: INTEGRATION_USERS_EXCLUDED,
+    check: notAnIntegrationNorOneself(
+      'This user',
+      'reset your own password',
+      'change it with "Change password" at the top of the page',
+    ),
+    condition: NOT_AN_INTEGRATION_NOR_ONESELF,
   },
   'password.changeOwn': { roles: ALL, doing: 'change your password' },
   'apiKey.create': { roles: ADMIN, doing: 'create an API key' },

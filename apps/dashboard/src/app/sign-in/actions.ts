@@ -1,6 +1,6 @@
 'use server';
 
-import { signIn, signOut } from '@vfx/database/auth';
+import { clientAddress, signIn, signOut } from '@vfx/database/auth';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
@@ -23,11 +23,11 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   if (Object.keys(fieldErrors).length > 0) return { email, fieldErrors };
 
   const request = await headers();
-  const forwarded = request.get('x-forwarded-for')?.split(',')[0]?.trim();
   const result = await signIn(db(), {
     email,
     password,
-    clientIp: config().TRUST_PROXY ? (forwarded ?? null) : null,
+    // The rightmost X-Forwarded-For entry no trusted proxy vouches for (see clientAddress).
+    clientIp: clientAddress(request.get('x-forwarded-for'), config().TRUSTED_PROXY_COUNT),
     userAgent: request.get('user-agent'),
   });
   if (!result.ok) {

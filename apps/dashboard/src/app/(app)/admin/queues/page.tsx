@@ -9,6 +9,7 @@ import { type WorkerStatus, workerStatus } from '@/server/worker-status';
 import { daysFrom, formatDateTime, relativeDays } from '@/ui/dates';
 import { formatDuration } from '@/ui/durations';
 import { Tag } from '@/ui/status';
+import { openQueueBoardAction } from './actions';
 import styles from './queues.module.css';
 
 export const metadata = { title: 'Queue health · Fracture liaison' };
@@ -89,23 +90,21 @@ function WorkerCard({ status }: { status: WorkerStatus }) {
         <p>
           The dashboard is not told where the worker is, so the queue&rsquo;s own job counts are not
           shown. Set <code>WORKER_URL</code> (and <code>WORKER_PUBLIC_URL</code> if browsers reach
-          the worker at another address) to show them and link to the worker&rsquo;s queue
-          inspection page.
+          the worker at another address) to show them and open the worker&rsquo;s queue board.
         </p>
       </Card>
     );
   }
-  const board = `${status.publicUrl}/admin/queues`;
   const boardLink = (
-    <p>
-      <a href={board} target="_blank" rel="noreferrer">
-        Open the queue inspection page
-        <span className="visually-hidden"> (opens in a new tab)</span>
-      </a>{' '}
-      <span className="muted small">
-        on the worker; sign in with your e-mail address and password.
-      </span>
-    </p>
+    <form action={openQueueBoardAction} className={styles.board}>
+      <button type="submit" className="button">
+        Open the queue board
+      </button>
+      <p className="hint">
+        The worker&rsquo;s own view of every job, where failed jobs can be retried. It opens with
+        your dashboard session (no password) for 30 minutes; open it from here again after that.
+      </p>
+    </form>
   );
   if (status.kind === 'unreachable') {
     return (

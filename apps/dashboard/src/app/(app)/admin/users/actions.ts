@@ -8,6 +8,7 @@ import {
   previewCaseloadReassignment,
   reactivateUser,
   reassignCaseload,
+  resetUserPassword,
 } from '@vfx/database/commands';
 import { staffList } from '@vfx/database/views';
 import { revalidatePath } from 'next/cache';
@@ -138,6 +139,32 @@ export async function setActiveAction(
     revalidatePath(PAGE);
     return { done: result.changed ? 'Reactivated: they can sign in again.' : 'Already active.' };
   } catch (error) {
+    return { error: refusalMessage(error) };
+  }
+}
+
+/**
+ * An administrator's reset: a temporary password they chose (and give to the user in person or
+ * by phone), every session of the user ended, and a change forced at the next sign-in.
+ */
+export async function resetPasswordAction(
+  _previous: UserChangeState,
+  form: FormData,
+): Promise<UserChangeState> {
+  const admin = await requirePermission('user.resetPassword');
+  const userId = text(form, 'userId');
+  const temporaryPassword = String(form.get('temporaryPassword') ?? '');
+  if (!temporaryPassword) return { error: 'Enter a temporary password.' };
+  try {
+    const result = await resetUserPassword(db(), admin.id, { userId, temporaryPassword });
+    revalidatePath(PAGE);
+    return {
+      done: `Password reset; ${plural(result.sessionsEnded, 'session')} ended. They must choose their own at their next sign-in.`,
+    };
+  } catch (error) {
+    if (error instanceof RecordError && error.code === 'invalid-input') {
+      return { error: `The temporary password ${error.issues[0]?.message ?? 'is not allowed'}.` };
+    }
     return { error: refusalMessage(error) };
   }
 }

@@ -7,6 +7,7 @@ import {
   createUserAction,
   type ReassignState,
   reassignAction,
+  resetPasswordAction,
   setActiveAction,
   type UserChangeState,
 } from './actions';
@@ -115,7 +116,7 @@ export function CreateUserForm() {
       <Field
         id="new-password"
         label="Initial password"
-        hint="At least 12 characters. Give it to them in person or by phone, never by e-mail."
+        hint="At least 12 characters and hard to guess (a few unrelated words). Give it to them in person or by phone, never by e-mail."
         error={errors.password}
       >
         {(describedBy) => (
@@ -154,9 +155,14 @@ export function UserRowActions(props: {
     setActiveAction,
     {},
   );
+  const [resetState, resetAction, resetPending] = useActionState<UserChangeState, FormData>(
+    resetPasswordAction,
+    {},
+  );
   const selectId = `role-${props.userId}`;
-  const error = roleState.error ?? activeState.error;
-  const done = roleState.done ?? activeState.done;
+  const passwordId = `temporary-${props.userId}`;
+  const error = roleState.error ?? activeState.error ?? resetState.error;
+  const done = roleState.done ?? activeState.done ?? resetState.done;
   return (
     <div className={styles.rowActions}>
       <form action={roleAction} className={styles.inline}>
@@ -183,6 +189,27 @@ export function UserRowActions(props: {
           <span className="visually-hidden"> {props.name}</span>
         </button>
       </form>
+      <details className={styles.reset}>
+        <summary>
+          Reset password<span className="visually-hidden"> of {props.name}</span>
+        </summary>
+        <form action={resetAction} className={styles.inline} key={JSON.stringify(resetState)}>
+          <input type="hidden" name="userId" value={props.userId} />
+          <label htmlFor={passwordId}>Temporary password</label>
+          <input
+            id={passwordId}
+            name="temporaryPassword"
+            type="password"
+            autoComplete="new-password"
+          />
+          <button type="submit" className="button small" disabled={resetPending}>
+            Reset<span className="visually-hidden"> the password of {props.name}</span>
+          </button>
+        </form>
+        <p className="hint">
+          Ends their sessions; they must choose their own password at the next sign-in.
+        </p>
+      </details>
       {error ? (
         <p className={`field-error ${styles.rowMessage}`} role="alert">
           {error}
