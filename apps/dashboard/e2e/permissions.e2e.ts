@@ -5,7 +5,7 @@
 // redirect to /refused naming the action; nobody: the sign-in page), and each must leave its audit
 // row: an access row for an allowed read of patient data, 'access.refused' for a refusal.
 // The JSON API's part (keys of each role, no key) is src/app/api/v1/permissions.integration.test.ts.
-// The worker's admin routes join through WORKER_ADMIN_ROUTES once they use the dashboard's sessions.
+// The worker's admin routes are the worker's own test's (see WORKER_ADMIN_ROUTES in routes.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDatabase, type Database } from '@vfx/database';
@@ -105,6 +105,7 @@ function routeProbes(s: Samples): Probe[] {
   const list: [string, string, PermissionContext?, string?][] = [
     ['/', '/'],
     ['/refused', '/refused?action=audit.view'],
+    ['/account/password', '/account/password'],
     ['/worklist', '/worklist'],
     ['/caseload', '/caseload'],
     ['/caseload', `/caseload?nurse=${s.otherNurseId}`, { caseloadOf: s.otherNurseId }],
@@ -204,6 +205,16 @@ function actionProbes(s: Samples): Probe[] {
       form: {},
     },
     '(app)/admin/api-keys/actions.ts#revokeApiKeyAction': { args: [{}], form: { keyId: '' } },
+    '(app)/admin/users/actions.ts#resetPasswordAction': {
+      args: [{}],
+      form: { userId: '', temporaryPassword: '' },
+    },
+    '(app)/admin/audit/actions.ts#findPatientAction': { args: [], form: { find: '' } },
+    '(app)/admin/queues/actions.ts#openQueueBoardAction': { args: [], form: {} },
+    '(app)/account/password/actions.ts#changePasswordAction': {
+      args: [{}],
+      form: { currentPassword: '', newPassword: '' },
+    },
   };
   const manifest = serverActionManifest();
   const probes: Probe[] = [];
