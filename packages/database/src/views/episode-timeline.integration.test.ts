@@ -6,7 +6,7 @@ import { loadEpisodeRecord } from '../records/write-path.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
-import { currentPlan } from './episode-plan.js';
+import { currentPlan, statusesAsOf } from './episode-plan.js';
 import { episodeTimeline } from './episode-timeline.js';
 import { patientWithEpisodes } from './patient-episodes.js';
 
@@ -126,9 +126,12 @@ describe("an episode's timeline", () => {
     ]);
   });
 
-  it("shows the plan's steps as the domain computes them at the instant asked for", async () => {
-    const asOf = later(60 * 24 * 30);
-    const timeline = await episodeTimeline(db, 'ep-1', asOf);
+  it("shows the plan's steps as the domain computes them when the stored statuses hold", async () => {
+    // A month on with no worker: the statuses hold until the first timed change not applied.
+    const now = later(60 * 24 * 30);
+    const asOf = await statusesAsOf(db, 'ep-1', now);
+    expect(asOf.getTime()).toBeLessThan(now.getTime());
+    const timeline = await episodeTimeline(db, 'ep-1', now);
     const record = await loadEpisodeRecord(db, 'ep-1');
     if (!record) throw new Error('episode missing');
     const plan = computePlan({ ...record, asOf: asOf.getTime() });
@@ -144,10 +147,12 @@ describe("an episode's timeline", () => {
 });
 
 describe("an episode's current plan", () => {
-  it('is the domain plan at now, with the record version', async () => {
+  it('is the domain plan when the stored statuses hold, with the record version', async () => {
     const current = await currentPlan(db, 'ep-1', later(10));
     expect(current).toMatchObject({ episodeId: 'ep-1', patientId: 'pat-1', version: 5 });
-    expect(current?.plan.asOf).toBe(later(10).toISOString());
+    const asOf = await statusesAsOf(db, 'ep-1', later(10));
+    expect(current?.statusesAsOf).toEqual(asOf);
+    expect(current?.plan.asOf).toBe(asOf.toISOString());
     expect(current?.plan.recommendations.length).toBeGreaterThan(0);
     expect(current?.events).toHaveLength(4);
   });
