@@ -104,3 +104,22 @@ export async function ensurePermitted(
 export async function recordRead(user: Actor, entry: Omit<AccessEntry, 'actor'>): Promise<void> {
   await recordAccess(db(), { ...entry, actor: user.id });
 }
+
+/** Audits that the signed-in user opened one episode of a patient (a page of their record). */
+export async function recordPatientView(
+  user: Actor,
+  seen: {
+    readonly episodeId: string;
+    readonly patientId: string;
+    /** Which page, and what on it, beyond the patient page itself. */
+    readonly details?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await recordRead(user, {
+    action: 'patient.viewed',
+    entityType: 'episode',
+    entityId: seen.episodeId,
+    patientId: seen.patientId,
+    ...(seen.details ? { details: seen.details } : {}),
+  });
+}

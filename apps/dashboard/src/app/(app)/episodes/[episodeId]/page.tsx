@@ -22,7 +22,7 @@ import {
 } from '@/forms/event-fields';
 import { db } from '@/server/db';
 import { episodeView } from '@/server/episode';
-import { recordRead, requirePermission } from '@/server/session';
+import { recordPatientView, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
 import {
@@ -66,12 +66,7 @@ export default async function EpisodePage({
   const { episodeId } = await params;
   const query = await searchParams;
   const view = await episodeView(episodeId);
-  await recordRead(user, {
-    action: 'patient.viewed',
-    entityType: 'episode',
-    entityId: episodeId,
-    patientId: view.patientRow.id,
-  });
+  await recordPatientView(user, { episodeId, patientId: view.patientRow.id });
   const zone = await userTimeZone();
   const { plan, record, patientRow, now, definition } = view;
   // The details as corrected since enrolment (record.episode is the enrolment as first given).

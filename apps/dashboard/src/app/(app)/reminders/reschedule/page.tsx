@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { db } from '@/server/db';
 import { calendar, serviceToday } from '@/server/service-calendar';
-import { recordRead, requirePermission } from '@/server/session';
+import { recordPatientView, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { daysBetween, formatCalendarDate, formatDateTime, relativeDays } from '@/ui/dates';
 import { formatIdentifier } from '@/ui/identity';
@@ -25,10 +25,8 @@ export default async function ReschedulePage({ searchParams }: { searchParams: S
   if (!episodeId || !stepKey) notFound();
   const step = await reminderStep(db(), episodeId, stepKey);
   if (!step) notFound();
-  await recordRead(user, {
-    action: 'patient.viewed',
-    entityType: 'episode',
-    entityId: episodeId,
+  await recordPatientView(user, {
+    episodeId,
     patientId: step.patient.id,
     details: { page: 'reschedule', step: stepKey },
   });

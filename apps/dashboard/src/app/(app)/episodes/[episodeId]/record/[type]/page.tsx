@@ -16,7 +16,7 @@ import {
 } from '@/forms/event-fields';
 import { EventForm } from '@/forms/event-form';
 import { episodeView } from '@/server/episode';
-import { ensurePermitted, recordRead, requirePermission } from '@/server/session';
+import { ensurePermitted, recordPatientView, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { formatDateTime, localInputValue } from '@/ui/dates';
 import { PatientBackLink } from '@/ui/patient-back-link';
@@ -64,10 +64,8 @@ export default async function RecordPage({
   if (withdrawing && corrected) {
     await ensurePermitted(user, 'entry.record', { entryType: corrected.type });
   }
-  await recordRead(user, {
-    action: 'patient.viewed',
-    entityType: 'episode',
-    entityId: episodeId,
+  await recordPatientView(user, {
+    episodeId,
     patientId: view.patientRow.id,
     details: { page: 'record', entry: eventType },
   });

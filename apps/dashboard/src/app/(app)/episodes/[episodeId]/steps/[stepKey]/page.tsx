@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { EVENT_FORMS, genericCompletionSpec } from '@/forms/event-fields';
 import { EventForm } from '@/forms/event-form';
 import { episodeView } from '@/server/episode';
-import { recordRead, requirePermission } from '@/server/session';
+import { recordPatientView, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
 import {
@@ -35,10 +35,8 @@ export default async function StepPage({
   const { episodeId, stepKey } = await params;
   const key = decodeURIComponent(stepKey);
   const view = await episodeView(episodeId);
-  await recordRead(user, {
-    action: 'patient.viewed',
-    entityType: 'episode',
-    entityId: episodeId,
+  await recordPatientView(user, {
+    episodeId,
     patientId: view.patientRow.id,
     details: { page: 'step', step: key },
   });
