@@ -51,6 +51,8 @@ export {
   currentPlan,
   planChangesOfEntry,
   statusesAsOf,
+  UNAPPLIED_SCAN_LIMIT,
+  unappliedSince,
 } from './views/episode-plan.js';
 export {
   type EpisodeTimeline,
@@ -105,7 +107,6 @@ export {
   type QueueHealth,
   queueHealth,
   STUCK_EMAIL_AFTER_MS,
-  unappliedSince,
 } from './views/queue-health.js';
 export {
   FAILED_DELIVERY_LIMIT,

@@ -4,12 +4,16 @@
 // before the change, and so does this plan, with the instant it is as of. One source of truth:
 // a lagging worker makes every page equally late and says so, rather than making pages disagree.
 import {
+  ACTIVE_STEP_STATUSES,
   type ClinicalEvent,
   computePlan,
   DEFAULT_SERVICE_SETTINGS,
+  isActive,
   type Plan,
   type PlanChange,
   type ServiceSettings,
+  type StepStatus,
+  statusAt,
 } from '@vfx/domain';
 import type { Queryable } from '../client.js';
 import { loadEpisodeRecord } from '../records/write-path.js';
@@ -58,18 +62,80 @@ export async function currentPlan(
   };
 }
 
+/** Follow-ups inspected at most when looking for the first unapplied change across the service. */
+export const UNAPPLIED_SCAN_LIMIT = 500;
+
 /**
- * The instant an episode's stored statuses hold for at `now`: just before its earliest follow-up
- * that was due by `now` and is still pending, or `now` when the worker is up to date. One index
- * probe (follow_ups(episode_id, step_key) narrows to the episode's few timers).
+ * The earliest follow-up, due by `now` and still pending, whose status change the stored
+ * statuses do not show yet (the worker has not applied it), among the oldest `limit` of them.
+ * A pending follow-up whose change the statuses already show (the write path re-planned at a
+ * later instant, and only its reminder is owed) is not one. Whether a change is shown is the
+ * domain's `statusAt` of the step's stored window at the follow-up's instant, compared with the
+ * stored status in the order a step passes through the active statuses.
+ */
+async function earliestUnappliedChange(
+  db: Queryable,
+  now: Date,
+  { episodeId, limit }: { episodeId?: string; limit: number },
+): Promise<Date | undefined> {
+  const due = await db.followUp.findMany({
+    where: { state: 'pending', fireAt: { lte: now }, ...(episodeId ? { episodeId } : {}) },
+    orderBy: { fireAt: 'asc' },
+    select: { episodeId: true, stepKey: true, fireAt: true },
+    take: limit,
+  });
+  if (due.length === 0) return undefined;
+  const steps = await db.planStep.findMany({
+    where: {
+      OR: due.map((followUp) => ({ episodeId: followUp.episodeId, key: followUp.stepKey })),
+    },
+    select: {
+      episodeId: true,
+      key: true,
+      status: true,
+      opensAt: true,
+      dueAt: true,
+      overdueAt: true,
+    },
+  });
+  const stepOf = new Map(steps.map((step) => [`${step.episodeId}\u0000${step.key}`, step]));
+  const order = ACTIVE_STEP_STATUSES as readonly string[];
+  const unapplied = due.find(({ episodeId: id, stepKey, fireAt }) => {
+    const step = stepOf.get(`${id}\u0000${stepKey}`);
+    if (!step?.opensAt || !step.dueAt || !step.overdueAt) return false;
+    if (!isActive(step.status as StepStatus)) return false;
+    const shouldBe = statusAt(
+      {
+        open: step.opensAt.getTime(),
+        due: step.dueAt.getTime(),
+        overdue: step.overdueAt.getTime(),
+      },
+      fireAt.getTime(),
+    );
+    return order.indexOf(step.status) < order.indexOf(shouldBe);
+  });
+  return unapplied?.fireAt;
+}
+
+/**
+ * The instant an episode's stored statuses hold for at `now`: just before its earliest timed
+ * status change that was due by `now` and is not applied yet, or `now` when there is none. An
+ * episode has a few follow-ups due at most, so all of them are looked at.
  */
 export async function statusesAsOf(db: Queryable, episodeId: string, now: Date): Promise<Date> {
-  const earliest = await db.followUp.aggregate({
-    where: { episodeId, state: 'pending', fireAt: { lte: now } },
-    _min: { fireAt: true },
-  });
-  const behind = earliest._min.fireAt;
+  const behind = await earliestUnappliedChange(db, now, { episodeId, limit: 1_000 });
   return behind ? new Date(behind.getTime() - 1) : now;
+}
+
+/**
+ * How current the stored step statuses are across the service: the earliest timed status change
+ * that was due by `now` and has not been applied (the worker is behind, or stopped), or
+ * undefined when none has (among the oldest UNAPPLIED_SCAN_LIMIT follow-ups due: enough to tell
+ * a worker that is behind, at the cost of two indexed queries). Reminders still owed for changes
+ * already shown are the queue's lateness (Admin › Queues), not the statuses'.
+ */
+export function unappliedSince(db: Queryable, now: Date): Promise<Date | undefined> {
+  return earliestUnappliedChange(db, now, { limit: UNAPPLIED_SCAN_LIMIT });
 }
 
 /**

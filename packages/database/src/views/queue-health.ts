@@ -208,17 +208,3 @@ export async function queueHealth(db: Database, now = new Date()): Promise<Queue
 export function failedDeliveryCount(db: Database): Promise<number> {
   return db.reminderDelivery.count({ where: { state: 'failed' } });
 }
-
-/**
- * How current the stored step statuses are across the service: the earliest timed status change
- * that was due by `now` and has not been applied (the worker is behind, or stopped), or
- * undefined when every change due has been applied. One probe of follow_ups(state, fire_at).
- */
-export async function unappliedSince(db: Database, now: Date): Promise<Date | undefined> {
-  const earliest = await db.followUp.findFirst({
-    where: { state: 'pending', fireAt: { lte: now } },
-    orderBy: { fireAt: 'asc' },
-    select: { fireAt: true },
-  });
-  return earliest?.fireAt;
-}

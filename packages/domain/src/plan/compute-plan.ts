@@ -837,7 +837,8 @@ class Planner {
 }
 
 /**
- * The statuses of a step that still needs action. The one definition: the database's views build
+ * The statuses of a step that still needs action, in the order a step passes through them with
+ * time (statusAt). The one definition: the database's views build
  * their SQL from it, and its SQL function step_status_is_active (used by the episode summary
  * trigger) is checked against it by a test (packages/database/src/views/active-statuses.integration.test.ts).
  */
