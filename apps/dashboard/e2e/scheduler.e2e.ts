@@ -1,6 +1,7 @@
 import { afterAll, describe, expect } from 'vitest';
 import { closeDemoData, nextDemoReminder } from './support/demo-data';
 import { BROWSER_TIME_ZONE, test } from './support/fixtures';
+import { PAIN_REVIEW_PATIENT } from './support/journey-patients';
 import { screenshot } from './support/screenshots';
 import { pathOf, signIn } from './support/users';
 
@@ -65,5 +66,18 @@ describe("the scheduler's journey", () => {
     );
     const { reminder, row } = await openDayOfNextReminder(page, zone);
     expect(await row.textContent()).toContain(reminder.patientName);
+  });
+
+  test('a step with an exact clinical time says its reminder cannot be moved (not an error)', async ({
+    page,
+  }) => {
+    // The 48-hour review is measured in hours from admission: no day to move its reminder to.
+    await signIn(page, 'scheduler');
+    const response = await page.goto(
+      `/reminders/reschedule?episode=${PAIN_REVIEW_PATIENT.episodeId}&step=pain-review-48h`,
+    );
+    expect(response?.status()).toBe(200);
+    await page.getByRole('alert').filter({ hasText: 'exact clinical time' }).waitFor();
+    expect(await page.locator('dl').textContent()).toMatch(/Window opens.*\d{2}:\d{2}/s);
   });
 });

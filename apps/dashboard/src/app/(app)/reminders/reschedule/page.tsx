@@ -59,7 +59,11 @@ export default async function ReschedulePage({ searchParams }: { searchParams: S
         {window ? (
           <dl className={styles.window}>
             <dt>Window opens</dt>
-            <dd>{when(window.opens)}</dd>
+            <dd>
+              {window.granularity === 'day'
+                ? when(window.opens)
+                : formatDateTime(window.opens, zone)}
+            </dd>
             <dt>Due by (guidance)</dt>
             <dd>
               {window.granularity === 'day' ? when(window.due) : formatDateTime(window.due, zone)}
