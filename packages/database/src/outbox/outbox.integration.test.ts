@@ -102,15 +102,16 @@ describe('claiming with a lease', () => {
       'f-4',
     ]);
     expect(
-      await claimOutbox(db, { limit: 10, claimant: 'b', leaseMs: LEASE, now: at(29) }),
+      await claimOutbox(db, { limit: 10, claimant: 'c', leaseMs: LEASE, now: at(29) }),
     ).toEqual([]);
-    // Relay a died with its claim: after the lease, b takes the messages, and it is recorded.
-    const taken = await claimOutbox(db, { limit: 10, claimant: 'b', leaseMs: LEASE, now: at(30) });
+    // Relay a died with its claim: after the lease, c takes the messages, and it is recorded
+    // (b's claims, a second younger, are still under their lease).
+    const taken = await claimOutbox(db, { limit: 10, claimant: 'c', leaseMs: LEASE, now: at(30) });
     expect(taken.map((m) => m.id)).toEqual(first.map((m) => m.id));
     expect(taken.every((m) => m.expiredClaim === 'a' && m.attempts === 1)).toBe(true);
     const row = await db.outboxMessage.findUniqueOrThrow({ where: { id: first[0]?.id } });
     expect(row).toMatchObject({
-      claimedBy: 'b',
+      claimedBy: 'c',
       claimedAt: at(30),
       leaseUntil: at(60),
       lastError: 'the lease of relay a ran out before it finished',
@@ -131,6 +132,26 @@ describe('claiming with a lease', () => {
       ),
     ).toBe(0);
     expect(await db.outboxMessage.count({ where: { processedAt: null } })).toBe(2);
+  });
+
+  it("takes back at once a relay's own claims whose attempt could not finish", async () => {
+    await write(2);
+    const first = await claimOutbox(db, { limit: 10, claimant: 'a', leaseMs: LEASE, now: T0 });
+    expect(first).toHaveLength(2);
+    // The database went away before a could mark them processed or give them back: its next
+    // attempt takes them again without waiting for the lease; another relay still waits.
+    expect(await claimOutbox(db, { limit: 10, claimant: 'b', leaseMs: LEASE, now: at(5) })).toEqual(
+      [],
+    );
+    const again = await claimOutbox(db, { limit: 10, claimant: 'a', leaseMs: LEASE, now: at(5) });
+    expect(again.map((m) => m.id)).toEqual(first.map((m) => m.id));
+    expect(again.every((m) => m.expiredClaim === null && m.attempts === 1)).toBe(true);
+    const row = await db.outboxMessage.findUniqueOrThrow({ where: { id: first[0]?.id } });
+    expect(row).toMatchObject({
+      claimedBy: 'a',
+      leaseUntil: at(35),
+      lastError: 'relay a could not finish its previous attempt',
+    });
   });
 
   it('concurrent claims take different messages', async () => {

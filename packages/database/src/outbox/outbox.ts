@@ -30,7 +30,10 @@ export interface ClaimOptions {
 /**
  * Claims up to `limit` waiting messages (oldest first) whose lease, if any, has run out: one
  * UPDATE, committed when it returns. Messages set aside or processed are never claimed; replicas
- * claiming at once take different messages (FOR UPDATE SKIP LOCKED).
+ * claiming at once take different messages (FOR UPDATE SKIP LOCKED). The claimant's own claims
+ * are taken again at once, lease or not: a relay claims only between its attempts, so a claim it
+ * still holds is one whose attempt could not finish (the database went away before it could mark
+ * the messages processed or give them back), and waiting for its lease would only delay them.
  */
 export async function claimOutbox(
   db: Database,
@@ -41,17 +44,19 @@ export async function claimOutbox(
     WITH next AS (
       SELECT id, claimed_by AS previous FROM outbox
       WHERE processed_at IS NULL AND set_aside_at IS NULL
-        AND (lease_until IS NULL OR lease_until <= ${now})
+        AND (lease_until IS NULL OR lease_until <= ${now} OR claimed_by = ${claimant})
       ORDER BY id LIMIT ${limit}
       FOR UPDATE SKIP LOCKED)
     UPDATE outbox o SET
       claimed_at = ${now}, claimed_by = ${claimant}, lease_until = ${leaseUntil},
       attempts = o.attempts + CASE WHEN next.previous IS NULL THEN 0 ELSE 1 END,
       last_error = CASE WHEN next.previous IS NULL THEN o.last_error
+        WHEN next.previous = ${claimant}
+          THEN 'relay ' || next.previous || ' could not finish its previous attempt'
         ELSE 'the lease of relay ' || next.previous || ' ran out before it finished' END
     FROM next WHERE o.id = next.id
     RETURNING o.id, o.kind, o.payload, o.created_at AS "createdAt", o.attempts,
-      next.previous AS "expiredClaim"`;
+      NULLIF(next.previous, ${claimant}) AS "expiredClaim"`;
   return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
