@@ -169,6 +169,7 @@ export {
   rescheduleProblem,
   rescheduleRange,
   statusAt,
+  statusBehind,
 } from './plan/window.js';
 export {
   MANUAL_REMINDER_COOLDOWN,

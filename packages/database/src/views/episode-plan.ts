@@ -4,16 +4,13 @@
 // before the change, and so does this plan, with the instant it is as of. One source of truth:
 // a lagging worker makes every page equally late and says so, rather than making pages disagree.
 import {
-  ACTIVE_STEP_STATUSES,
   type ClinicalEvent,
   computePlan,
   DEFAULT_SERVICE_SETTINGS,
-  isActive,
   type Plan,
   type PlanChange,
   type ServiceSettings,
-  type StepStatus,
-  statusAt,
+  statusBehind,
 } from '@vfx/domain';
 import type { Queryable } from '../client.js';
 import { loadEpisodeRecord } from '../records/write-path.js';
@@ -70,8 +67,8 @@ export const UNAPPLIED_SCAN_LIMIT = 500;
  * statuses do not show yet (the worker has not applied it), among the oldest `limit` of them.
  * A pending follow-up whose change the statuses already show (the write path re-planned at a
  * later instant, and only its reminder is owed) is not one. Whether a change is shown is the
- * domain's `statusAt` of the step's stored window at the follow-up's instant, compared with the
- * stored status in the order a step passes through the active statuses.
+ * domain's `statusBehind`: the stored status against the one the step's stored window gives at
+ * the follow-up's instant.
  */
 async function earliestUnappliedChange(
   db: Queryable,
@@ -99,12 +96,11 @@ async function earliestUnappliedChange(
     },
   });
   const stepOf = new Map(steps.map((step) => [`${step.episodeId}\u0000${step.key}`, step]));
-  const order = ACTIVE_STEP_STATUSES as readonly string[];
   const unapplied = due.find(({ episodeId: id, stepKey, fireAt }) => {
     const step = stepOf.get(`${id}\u0000${stepKey}`);
     if (!step?.opensAt || !step.dueAt || !step.overdueAt) return false;
-    if (!isActive(step.status as StepStatus)) return false;
-    const shouldBe = statusAt(
+    return statusBehind(
+      step.status,
       {
         open: step.opensAt.getTime(),
         due: step.dueAt.getTime(),
@@ -112,7 +108,6 @@ async function earliestUnappliedChange(
       },
       fireAt.getTime(),
     );
-    return order.indexOf(step.status) < order.indexOf(shouldBe);
   });
   return unapplied?.fireAt;
 }

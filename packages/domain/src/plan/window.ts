@@ -48,6 +48,24 @@ export function statusAt(
   return 'overdue';
 }
 
+/** The active statuses in the order a step passes through them with time. */
+const TIMED_ORDER = ['upcoming', 'open', 'due', 'overdue'] as const;
+
+/**
+ * Whether a stored active status has yet to show the change due at `at`: the status the window
+ * gives at that instant comes later in the order than the one stored. A stored status that is
+ * ahead (the plan was computed at a later instant) shows it already.
+ */
+export function statusBehind(
+  stored: string,
+  transitions: Readonly<Record<Transition, string | EpochMs>>,
+  at: EpochMs,
+): boolean {
+  const order: readonly string[] = TIMED_ORDER;
+  const position = order.indexOf(stored);
+  return position >= 0 && position < order.indexOf(statusAt(transitions, at));
+}
+
 /**
  * Resolves a window against its anchor.
  *
