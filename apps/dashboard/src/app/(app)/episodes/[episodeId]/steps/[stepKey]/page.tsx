@@ -75,20 +75,20 @@ export default async function StepPage({
       <div className="two-columns">
         <div className="card">
           {t ? (
-            <dl className="facts">
-              <div>
-                <dt>Opens</dt>
-                <dd>{formatDate(t.open, zone)}</dd>
+            <dl className="nhsuk-summary-list">
+              <div className="nhsuk-summary-list__row">
+                <dt className="nhsuk-summary-list__key">Opens</dt>
+                <dd className="nhsuk-summary-list__value">{formatDate(t.open, zone)}</dd>
               </div>
-              <div>
-                <dt>Due</dt>
-                <dd>
+              <div className="nhsuk-summary-list__row">
+                <dt className="nhsuk-summary-list__key">Due</dt>
+                <dd className="nhsuk-summary-list__value">
                   {formatDate(t.due, zone)} ({relativeDays(daysFrom(view.now, t.due, zone))})
                 </dd>
               </div>
-              <div>
-                <dt>Overdue from</dt>
-                <dd>
+              <div className="nhsuk-summary-list__row">
+                <dt className="nhsuk-summary-list__key">Overdue from</dt>
+                <dd className="nhsuk-summary-list__value">
                   {formatDate(t.overdue, zone)}
                   {step.status === 'overdue'
                     ? ` (${overdueBy(-daysFrom(view.now, t.overdue, zone))})`
@@ -108,9 +108,9 @@ export default async function StepPage({
             <p className="muted small">Window measured from {step.window.anchor}.</p>
           ) : null}
           {step.notes.map((note) => (
-            <p key={note} className="notice small">
-              {note}
-            </p>
+            <div key={note} className="nhsuk-inset-text">
+              <p>{note}</p>
+            </div>
           ))}
           <Citations sources={step.sources} />
         </div>
