@@ -61,12 +61,6 @@ function resolve(context: ValidationContext): Resolved {
   };
 }
 
-function parseWith<S extends z.ZodType>(schema: S, input: unknown, path: string): z.output<S> {
-  const result = schema.safeParse(input, { reportInput: true });
-  if (!result.success) throw new PathwayInputError(issuesFromZod(path, result.error));
-  return result.data;
-}
-
 /**
  * An object schema's fields one by one: the whole input when it is valid, otherwise the fields
  * that are valid on their own (the rest undefined), with every field's problems. The checks that
@@ -326,7 +320,7 @@ function checkAgainstHistory(
   resolved: Resolved,
   path: string,
 ): InputIssue[] {
-  const { now, calendar, pathways } = resolved;
+  const { calendar, pathways } = resolved;
   const issues: InputIssue[] = [];
   const at = (field: string, message: string) => issues.push({ path: `${path}.${field}`, message });
   const item = timed(event);
