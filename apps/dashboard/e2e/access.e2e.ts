@@ -28,8 +28,9 @@ describe('what a role may not reach', () => {
       for (const path of ADMIN_PAGES) {
         await page.goto(path);
         expect(pathOf(page), `opening ${path}`).toBe('/refused');
-        await page.locator('.alert').waitFor();
-        expect(await page.locator('.alert').textContent()).toContain(
+        const refusal = page.getByRole('main').getByRole('alert');
+        await refusal.waitFor();
+        expect(await refusal.textContent()).toContain(
           'Your role does not give access to that page or action. Nothing was changed.',
         );
       }

@@ -24,8 +24,8 @@ describe("the nurse's journey", () => {
     await page.goto(`/episodes/${patient.episodeId}`);
     const timeline = page.locator('figure.timeline');
     await timeline.waitFor();
-    expect(await timeline.locator('circle.tl-event').count()).toBeGreaterThan(3);
-    expect(await timeline.locator('g.tl-completed').count()).toBeGreaterThan(3);
+    expect(await timeline.locator('.tl-lanes .tl-event').count()).toBeGreaterThan(3);
+    expect(await timeline.locator('.tl-lanes .tl-completed').count()).toBeGreaterThan(3);
     // The header, what can be recorded and the timeline, as the nurse first sees them.
     const top = await page.locator('.patient-header').boundingBox();
     const bottom = await timeline.boundingBox();

@@ -161,6 +161,13 @@ export {
   previewEntry,
   statusWords,
 } from './plan/preview.js';
+export {
+  byRecommendationPriority,
+  compareRecommendationPriority,
+  RECOMMENDATION_PRIORITIES,
+  type RecommendationPriority,
+  recommendationPriorityRank,
+} from './plan/recommendation-order.js';
 export { stepRescheduleRange } from './plan/reschedule-range.js';
 export type * from './plan/types.js';
 export {

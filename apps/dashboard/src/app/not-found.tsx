@@ -13,18 +13,22 @@ export default function NotFound() {
   return (
     <>
       <PlainHeader />
-      <div className="nhsuk-width-container app-width">
+      <div className="nhsuk-width-container">
         <main id="main" className="nhsuk-main-wrapper">
-          <h1 className="nhsuk-heading-l">Page not found</h1>
-          <p>If you typed the web address, check it is correct.</p>
-          <p>If you pasted the web address, check you copied the entire address.</p>
-          <p>
-            If you followed a link to a patient or a step, the record may have been moved or the
-            link may be out of date. Search the caseload instead.
-          </p>
-          <p>
-            <Link href="/">Go to your start page</Link>
-          </p>
+          <div className="nhsuk-grid-row">
+            <div className="nhsuk-grid-column-two-thirds">
+              <h1 className="nhsuk-heading-l">Page not found</h1>
+              <p>If you typed the web address, check it is correct.</p>
+              <p>If you pasted the web address, check you copied the entire address.</p>
+              <p>
+                If you followed a link to a patient or a step, the record may have been moved or the
+                link may be out of date. Search the caseload instead.
+              </p>
+              <p>
+                <Link href="/">Go to your start page</Link>
+              </p>
+            </div>
+          </div>
         </main>
       </div>
     </>

@@ -80,7 +80,9 @@ describe('the enrolment details correction form', () => {
     });
     expect(detailsFromForm({ ...shown, admittedAt: 'yesterday' }, episode, zone, now)).toEqual({
       kind: 'invalid',
-      fieldErrors: { admittedAt: 'Enter the date and time of admission, e.g. 16/11/2026 18:00.' },
+      fieldErrors: {
+        admittedAt: 'Enter the date and time of admission, e.g. 16 11 2026 and 18:00.',
+      },
     });
   });
 

@@ -46,7 +46,7 @@ export function detailsFromForm(
       return {
         kind: 'invalid',
         fieldErrors: {
-          admittedAt: 'Enter the date and time of admission, e.g. 16/11/2026 18:00.',
+          admittedAt: 'Enter the date and time of admission, e.g. 16 11 2026 and 18:00.',
         },
       };
     }

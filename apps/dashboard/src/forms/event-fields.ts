@@ -24,6 +24,7 @@ import {
   TREATMENT_STATUS,
 } from '@vfx/domain';
 import { formatCalendarDate } from '@/ui/dates';
+import type { FieldWords } from './messages';
 
 export type FieldKind =
   | 'whole'
@@ -73,6 +74,17 @@ const WORDS: Record<string, string> = {
   change: 'Change to another drug',
   stop: 'Stop bone therapy',
 };
+
+/** How a problem's message names the field and says what to do (src/forms/messages.ts). */
+export function wordsOf(field: Pick<FieldSpec, 'label' | 'kind'>): FieldWords {
+  const kind =
+    field.kind === 'whole' || field.kind === 'decimal'
+      ? 'number'
+      : field.kind === 'long-text' || field.kind === 'hidden'
+        ? 'text'
+        : field.kind;
+  return { label: field.label, kind };
+}
 
 /** A domain value as words: "alendronic-acid" → "Alendronic acid". */
 export function valueLabel(value: string): string {

@@ -1,11 +1,17 @@
 'use client';
 
 import Link from 'next/link';
-import { useActionState } from 'react';
+import { ErrorSummary } from '@/ui/nhsuk/error-summary';
+import { Button, Checkboxes, DateInput } from '@/ui/nhsuk/form';
+import { useFormAction } from '@/ui/nhsuk/use-form-action';
+import { boxesOf } from './date-parts';
 import type { EventFormSpec } from './event-fields';
-import { FormField } from './fields';
+import { FormField, fieldId } from './fields';
 import { type FormState, PREVIEW_FIELDS, type PreviewState } from './form-state';
-import { ErrorSummary } from './parts';
+import { summaryItems } from './parts';
+
+/** The note every entry may carry, unless its own fields ask for one. */
+const NOTE = { name: 'note', label: 'Note', kind: 'long-text', required: false } as const;
 
 /** The form for one kind of clinical entry; the server validates with the domain's schemas. */
 export function EventForm(props: {
@@ -15,74 +21,50 @@ export function EventForm(props: {
   submitLabel: string;
   cancelHref: string;
 }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(props.action, {
+  const { state, pending, form } = useFormAction<FormState>(props.action, {
     values: props.initial,
     fieldErrors: {},
   });
-  const when = {
-    name: 'occurredAt',
-    label: 'When it happened',
-    kind: 'text',
-    required: true,
-  } as const;
+  const v = state.values;
+  const e = state.fieldErrors;
+  const ownNote = props.spec.fields.some((f) => f.name === 'note');
+  const order = [
+    'occurredAt',
+    ...props.spec.fields.map((f) => f.name),
+    ...(ownNote ? [] : ['note']),
+    'confirm',
+  ];
   return (
-    <form action={action} className="stack event-form" noValidate>
-      <ErrorSummary
-        error={state.error}
-        fieldErrors={state.fieldErrors}
-        labelOf={(name) => [...props.spec.fields, when].find((f) => f.name === name)?.label ?? name}
+    <form {...form} className="event-form" noValidate>
+      <ErrorSummary items={summaryItems(state.error, e, order)} response={state} />
+      <DateInput
+        id={fieldId('occurredAt')}
+        name="occurredAt"
+        legend="When it happened"
+        hint="In your own time zone, time on the 24-hour clock, e.g. 14 3 2026 and 09:30."
+        error={e.occurredAt}
+        value={boxesOf(v, 'occurredAt')}
+        withTime
       />
-      <div key={state.attempt ?? 0} className="stack">
-        <div className="field">
-          <label htmlFor="f-occurredAt">When it happened</label>
-          <input
-            id="f-occurredAt"
-            name="occurredAt"
-            type="datetime-local"
-            defaultValue={state.values.occurredAt}
-            aria-invalid={state.fieldErrors.occurredAt ? true : undefined}
-            aria-describedby={state.fieldErrors.occurredAt ? 'f-occurredAt-error' : undefined}
-            className="narrow-wide"
-          />
-          {state.fieldErrors.occurredAt ? (
-            <p id="f-occurredAt-error" className="field-error">
-              {state.fieldErrors.occurredAt}
-            </p>
-          ) : null}
-        </div>
-        {props.spec.fields.map((field) => (
-          <FormField
-            key={field.name}
-            spec={field}
-            value={state.values[field.name]}
-            error={state.fieldErrors[field.name]}
-          />
-        ))}
-        {props.spec.fields.some((f) => f.name === 'note') ? null : (
-          <FormField
-            spec={{ name: 'note', label: 'Note', kind: 'long-text', required: false }}
-            value={state.values.note}
-            error={state.fieldErrors.note}
-          />
-        )}
-        {props.spec.type === 'bone-therapy-stopped' ? (
-          <div className="field" id="f-confirm">
-            <label>
-              <input
-                type="checkbox"
-                name="confirm"
-                value="yes"
-                aria-invalid={state.fieldErrors.confirm ? true : undefined}
-              />{' '}
-              I confirm the therapy was stopped. Its doses and reviews end; no further dose is
-              planned.
-            </label>
-            {state.fieldErrors.confirm ? (
-              <p className="field-error">{state.fieldErrors.confirm}</p>
-            ) : null}
-          </div>
-        ) : null}
-      </div>
+      {props.spec.fields.map((field) => (
+        <FormField key={field.name} spec={field} values={v} error={e[field.name]} />
+      ))}
+      {ownNote ? null : <FormField spec={NOTE} values={v} error={e.note} />}
+      {props.spec.type === 'bone-therapy-stopped' ? (
+        <Checkboxes
+          id={fieldId('confirm')}
+          name="confirm"
+          error={e.confirm}
+          options={[
+            {
+              value: 'yes',
+              label:
+                'I confirm the therapy was stopped. Its doses and reviews end; no further dose is planned.',
+            },
+          ]}
+          defaultValues={v.confirm === 'yes' ? ['yes'] : []}
+        />
+      ) : null}
       <PreviewActions
         state={state}
         pending={pending}
@@ -111,7 +93,7 @@ export function PreviewActions({
   return (
     <>
       {state.preview ? <Preview preview={state.preview} /> : null}
-      <div className="actions">
+      <div className="nhsuk-button-group">
         {state.preview ? (
           <>
             <input type="hidden" name={PREVIEW_FIELDS.digest} value={state.preview.digest} />
@@ -120,37 +102,21 @@ export function PreviewActions({
               name={PREVIEW_FIELDS.values}
               value={state.preview.previewedValues}
             />
-            <button
-              type="submit"
-              name={PREVIEW_FIELDS.intent}
-              value="save"
-              className="button primary"
-              disabled={pending}
-            >
+            <Button name={PREVIEW_FIELDS.intent} value="save" disabled={pending}>
               {pending ? 'Saving…' : submitLabel}
-            </button>
-            <button
-              type="submit"
-              name={PREVIEW_FIELDS.intent}
-              value="preview"
-              className="button secondary"
-              disabled={pending}
-            >
+            </Button>
+            <Button name={PREVIEW_FIELDS.intent} value="preview" secondary disabled={pending}>
               Check again
-            </button>
+            </Button>
           </>
         ) : (
-          <button
-            type="submit"
-            name={PREVIEW_FIELDS.intent}
-            value="preview"
-            className="button primary"
-            disabled={pending}
-          >
+          <Button name={PREVIEW_FIELDS.intent} value="preview" disabled={pending}>
             {pending ? 'Checking…' : 'Check what this changes'}
-          </button>
+          </Button>
         )}
-        <Link href={cancelHref}>Cancel</Link>
+        <Link href={cancelHref} className="nhsuk-link">
+          Cancel
+        </Link>
       </div>
     </>
   );

@@ -1,98 +1,64 @@
+import { DateInput, Radios, Select, Textarea, TextInput } from '@/ui/nhsuk/form';
+import { boxesOf } from './date-parts';
 import type { FieldSpec } from './event-fields';
 
-/** One labelled control with its hint and error, tied together for screen readers. */
+/** The id of a field's first control, which the error summary links to. */
+export const fieldId = (name: string, idPrefix = 'f') => `${idPrefix}-${name}`;
+
+/** One field of an entry, as the design system's control for its kind. */
 export function FormField(props: {
   spec: FieldSpec;
-  value: string | undefined;
+  /** The form's values: the field's own, or for a date its day, month and year as typed. */
+  values: Readonly<Record<string, string>>;
   error: string | undefined;
   idPrefix?: string;
 }) {
-  const { spec, value, error } = props;
-  const id = `${props.idPrefix ?? 'f'}-${spec.name}`;
-  const hintId = spec.hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
-  const common = {
-    id,
-    name: spec.name,
-    'aria-invalid': error ? true : undefined,
-    'aria-describedby': describedBy,
-  } as const;
+  const { spec, values, error } = props;
+  const value = values[spec.name];
   if (spec.kind === 'hidden') return <input type="hidden" name={spec.name} value={value ?? ''} />;
-
-  const label = (
-    <>
-      {spec.label}
-      {spec.required ? null : <span className="muted"> (optional)</span>}
-    </>
-  );
-  const after = (
-    <>
-      {spec.hint ? (
-        <p id={hintId} className="hint">
-          {spec.hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={errorId} className="field-error">
-          {error}
-        </p>
-      ) : null}
-    </>
-  );
-  if (spec.kind === 'yes-no') {
-    return (
-      <fieldset
-        className="field choice-group"
-        aria-describedby={describedBy}
-        aria-invalid={error ? true : undefined}
-      >
-        <legend>{label}</legend>
-        <div className="inline-options">
-          {[['yes', 'Yes'], ['no', 'No'], ...(spec.required ? [] : [['', 'Not recorded']])].map(
-            ([option, words]) => (
-              <label key={option}>
-                <input
-                  type="radio"
-                  name={spec.name}
-                  value={option}
-                  defaultChecked={(value ?? '') === option}
-                />{' '}
-                {words}
-              </label>
-            ),
-          )}
-        </div>
-        {after}
-      </fieldset>
-    );
-  }
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {spec.kind === 'choice' ? (
-        <select {...common} defaultValue={value ?? ''}>
-          <option value="">{spec.required ? 'Choose…' : 'Not recorded'}</option>
-          {spec.options?.map((option) => (
-            <option key={option.value} value={option.value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-      ) : spec.kind === 'long-text' ? (
-        <textarea {...common} rows={3} defaultValue={value ?? ''} />
-      ) : (
-        <input
+  const id = fieldId(spec.name, props.idPrefix);
+  const label = `${spec.label}${spec.required ? '' : ' (optional)'}`;
+  const common = { id, name: spec.name, hint: spec.hint, error } as const;
+  switch (spec.kind) {
+    case 'yes-no':
+      return (
+        <Radios
           {...common}
-          type={spec.kind === 'date' ? 'date' : spec.kind === 'text' ? 'text' : 'text'}
+          legend={label}
+          inline
+          defaultValue={value ?? ''}
+          options={[
+            { value: 'yes', label: 'Yes' },
+            { value: 'no', label: 'No' },
+            ...(spec.required ? [] : [{ value: '', label: 'Not recorded' }]),
+          ]}
+        />
+      );
+    case 'choice':
+      return (
+        <Select
+          {...common}
+          label={label}
+          options={spec.options ?? []}
+          defaultValue={value ?? ''}
+          placeholder={spec.required ? 'Choose…' : 'Not recorded'}
+        />
+      );
+    case 'date':
+      return <DateInput {...common} legend={label} value={boxesOf(values, spec.name)} />;
+    case 'long-text':
+      return <Textarea {...common} label={label} defaultValue={value ?? ''} />;
+    default:
+      return (
+        <TextInput
+          {...common}
+          label={label}
+          defaultValue={value ?? ''}
           inputMode={
             spec.kind === 'whole' ? 'numeric' : spec.kind === 'decimal' ? 'decimal' : undefined
           }
-          defaultValue={value ?? ''}
-          className={spec.kind === 'whole' || spec.kind === 'decimal' ? 'narrow' : undefined}
+          width={spec.kind === 'whole' || spec.kind === 'decimal' ? 4 : undefined}
         />
-      )}
-      {after}
-    </div>
-  );
+      );
+  }
 }

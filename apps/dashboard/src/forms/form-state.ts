@@ -1,4 +1,5 @@
 import type { InputIssue } from '@vfx/domain';
+import { type FieldWords, humanMessage } from './messages';
 
 /** What a form shows after a refused submission: the values as typed and what is wrong. */
 export interface FormState {
@@ -8,11 +9,6 @@ export interface FormState {
   readonly error?: string;
   /** What saving the entry as typed would change in the plan; saving needs one. */
   readonly preview?: PreviewState;
-  /**
-   * Counts the submissions: the fields are drawn afresh for each one, because a form action
-   * resets the browser's form, and selects and radios would fall back to their first defaults.
-   */
-  readonly attempt?: number;
 }
 
 /** The domain's preview of an unsaved entry, as the form shows it and sends it back. */
@@ -46,29 +42,44 @@ export function previewedValuesOf(values: Record<string, string>): string {
   return JSON.stringify(Object.entries(values).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-const sentence = (message: string) => {
-  const text = message.charAt(0).toUpperCase() + message.slice(1);
-  return /[.!?]$/.test(text) ? text : `${text}.`;
-};
-
 /**
- * Puts the domain's problems beside their fields: "event.nrsAtRest" goes to the field
- * nrsAtRest (after `prefix`); anything else becomes the form's own message.
+ * Puts the domain's problems beside their fields, in words: "event.nrsAtRest" goes to the field
+ * nrsAtRest (after `prefix`) as "Pain at rest (NRS 0-10) must be a whole number from 0 to 10";
+ * anything else becomes the form's own message. `fields` words each field (its label and what
+ * kind of answer it takes); dates are written in `zone`.
  */
 export function placeIssues(
   issues: readonly InputIssue[],
-  fieldNames: readonly string[],
+  fields: Readonly<Record<string, FieldWords>>,
   prefix: string,
+  zone: string,
 ): Pick<FormState, 'fieldErrors' | 'error'> {
   const fieldErrors: Record<string, string> = {};
   const other: string[] = [];
+  const names = Object.keys(fields);
   for (const issue of issues) {
     const path = issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path;
-    const field = fieldNames.find((name) => path === name || path.startsWith(`${name}.`));
-    if (field && !fieldErrors[field]) fieldErrors[field] = sentence(issue.message);
-    else if (!field) other.push(issue.path ? `${issue.path} ${issue.message}` : issue.message);
+    const field = names.find(
+      (name) => path === name || path.startsWith(`${name}.`) || path.startsWith(`${name}[`),
+    );
+    if (field && !fieldErrors[field])
+      fieldErrors[field] = humanMessage(issue.message, fields[field], zone);
+    else if (!field) other.push(humanMessage(issue.message, undefined, zone));
   }
-  return { fieldErrors, ...(other.length > 0 ? { error: other.map(sentence).join(' ') } : {}) };
+  return { fieldErrors, ...(other.length > 0 ? { error: other.join(' ') } : {}) };
+}
+
+/** Problems the form found itself (date boxes that are not a date), with their fields' names. */
+export function wordProblems(
+  problems: Readonly<Record<string, string>>,
+  fields: Readonly<Record<string, FieldWords>>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(problems).map(([name, problem]) => [
+      name,
+      `${fields[name]?.label ?? 'This date'} ${problem}.`,
+    ]),
+  );
 }
 
 export function formValues(form: FormData): Record<string, string> {

@@ -1,28 +1,26 @@
 // Form parts shared by the entry forms, enrolment and the correction of enrolment details.
+import type { SummaryItem } from '@/ui/nhsuk/error-summary';
+import { Checkboxes, DateInput, Radios } from '@/ui/nhsuk/form';
+import { boxesOf } from './date-parts';
+import { fieldId } from './fields';
 
-/** What a refused submission got wrong, each problem linked to its field. */
-export function ErrorSummary(props: {
-  error: string | undefined;
-  fieldErrors: Record<string, string>;
-  labelOf: (field: string) => string;
-}) {
-  const errors = Object.entries(props.fieldErrors);
-  if (!props.error && errors.length === 0) return null;
-  return (
-    <div className="alert" role="alert">
-      <p className="strong">Nothing was saved. Please check:</p>
-      <ul>
-        {props.error ? <li>{props.error}</li> : null}
-        {errors.map(([field, message]) => (
-          <li key={field}>
-            <a href={`#f-${field}`}>
-              {props.labelOf(field)}: {message}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
+/**
+ * The error summary's lines: the form's own problem first, then each field's in the order the
+ * fields are on the page (`order`), each linking to the field's first control.
+ */
+export function summaryItems(
+  error: string | undefined,
+  fieldErrors: Readonly<Record<string, string>>,
+  order: readonly string[],
+): SummaryItem[] {
+  const rank = (name: string) => {
+    const index = order.indexOf(name);
+    return index < 0 ? order.length : index;
+  };
+  const fields = Object.entries(fieldErrors)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([name, message]) => ({ target: fieldId(name), message }));
+  return [...(error ? [{ target: undefined, message: error }] : []), ...fields];
 }
 
 /** The fractured vertebral levels as a checkbox group (T1 to L5). */
@@ -33,96 +31,51 @@ export function LevelsField(props: {
   value: string | undefined;
   error: string | undefined;
 }) {
-  const chosen = new Set((props.value ?? '').split(',').filter(Boolean));
-  const errorId = `f-${props.name}-error`;
   return (
-    <fieldset
-      className="field"
-      id={`f-${props.name}`}
-      aria-invalid={props.error ? true : undefined}
-      aria-describedby={props.error ? errorId : undefined}
-    >
-      <legend>Fractured levels</legend>
-      <div className="levels">
-        {props.levels.map((level) => (
-          <label key={level}>
-            <input
-              type="checkbox"
-              name={props.name}
-              value={level}
-              defaultChecked={chosen.has(level)}
-            />{' '}
-            {level}
-          </label>
-        ))}
-      </div>
-      {props.error ? (
-        <p id={errorId} className="field-error">
-          {props.error}
-        </p>
-      ) : null}
-    </fieldset>
+    <Checkboxes
+      id={fieldId(props.name)}
+      name={props.name}
+      legend="Fractured levels"
+      hint="Select every fractured level."
+      error={props.error}
+      inline
+      options={props.levels.map((level) => ({ value: level, label: level }))}
+      defaultValues={(props.value ?? '').split(',').filter(Boolean)}
+    />
   );
 }
 
-/** Community or admitted, with the admission time (as a datetime-local in the user's zone). */
+/** Community or admitted, with the admission date and time in the user's zone. */
 export function CareSettingFields(props: {
-  setting: string | undefined;
-  admittedAt: string | undefined;
+  values: Readonly<Record<string, string>>;
+  /** The name the care setting is sent under ("careSetting"). */
+  settingName?: string;
   settingError: string | undefined;
   admittedAtError: string | undefined;
 }) {
-  const describedBy = ['f-admittedAt-hint', props.admittedAtError ? 'f-admittedAt-error' : '']
-    .filter(Boolean)
-    .join(' ');
+  const settingName = props.settingName ?? 'careSetting';
   return (
     <>
-      <fieldset className="field" id="f-careSetting">
-        <legend>Care setting</legend>
-        <div className="inline-options">
-          <label>
-            <input
-              type="radio"
-              name="careSetting"
-              value="community"
-              defaultChecked={props.setting !== 'admitted'}
-            />{' '}
-            Community
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="careSetting"
-              value="admitted"
-              defaultChecked={props.setting === 'admitted'}
-            />{' '}
-            Admitted to hospital
-          </label>
-        </div>
-        {props.settingError ? <p className="field-error">{props.settingError}</p> : null}
-      </fieldset>
-      <div className="field">
-        <label htmlFor="f-admittedAt">
-          Admitted at <span className="muted">(when admitted)</span>
-        </label>
-        <input
-          id="f-admittedAt"
-          name="admittedAt"
-          type="datetime-local"
-          defaultValue={props.admittedAt}
-          aria-invalid={props.admittedAtError ? true : undefined}
-          aria-describedby={describedBy}
-        />
-        <p id="f-admittedAt-hint" className="hint">
-          In your own time zone. For a fracture that happened in hospital, the time it was
-          diagnosed.
-        </p>
-        {props.admittedAtError ? (
-          <p id="f-admittedAt-error" className="field-error">
-            {props.admittedAtError}
-          </p>
-        ) : null}
-      </div>
+      <Radios
+        id={fieldId(settingName)}
+        name="careSetting"
+        legend="Care setting"
+        error={props.settingError}
+        defaultValue={props.values.careSetting === 'admitted' ? 'admitted' : 'community'}
+        options={[
+          { value: 'community', label: 'Community' },
+          { value: 'admitted', label: 'Admitted to hospital' },
+        ]}
+      />
+      <DateInput
+        id={fieldId('admittedAt')}
+        name="admittedAt"
+        legend="Admitted at (when admitted)"
+        hint="In your own time zone, time on the 24-hour clock. For a fracture that happened in hospital, the time it was diagnosed."
+        error={props.admittedAtError}
+        value={boxesOf(props.values, 'admittedAt')}
+        withTime
+      />
     </>
   );
 }

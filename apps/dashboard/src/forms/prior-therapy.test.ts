@@ -66,16 +66,21 @@ describe('the enrolment form’s bone therapy before the fracture', () => {
       TAKEN,
     ) as Record<string, unknown>;
     expect(entry).toMatchObject({ type: 'prior-bone-therapy', takingAtFracture: false });
-    const placed = placeIssues(problems(entry), ENROLMENT_FIELDS, '');
+    const placed = placeIssues(problems(entry), ENROLMENT_FIELDS, '', 'Europe/London');
     expect(placed.error).toBeUndefined();
     expect(Object.keys(placed.fieldErrors)).toEqual(['history[0].drug']);
     // With the drug given, the dates are checked against the fracture date.
-    const withDrug = placeIssues(problems({ ...entry, drug: 'risedronate' }), ENROLMENT_FIELDS, '');
+    const withDrug = placeIssues(
+      problems({ ...entry, drug: 'risedronate' }),
+      ENROLMENT_FIELDS,
+      '',
+      'Europe/London',
+    );
     expect(withDrug.fieldErrors).toEqual({
       'history[0].startedOn':
-        'Is after the date of fracture (2026-11-16); therapy started since the fracture is recorded as bone-therapy-started.',
+        'Started on must not be after the date of fracture (Mon 16 Nov 2026); therapy started since the fracture is recorded as “Bone therapy started”.',
       'history[0].stoppedOn':
-        'Is required when the patient had stopped before the fracture: give the date it stopped (an estimate is fine, say so in the note).',
+        'Stopped on is required when the patient had stopped before the fracture: give the date it stopped (an estimate is fine, say so in the note).',
     });
   });
 
@@ -83,7 +88,8 @@ describe('the enrolment form’s bone therapy before the fracture', () => {
     expect(PRIOR_THERAPY_FIELDS.map((f) => f.name)).toEqual(
       EVENT_FORMS['prior-bone-therapy'].fields.map((f) => `history[0].${f.name}`),
     );
-    for (const field of PRIOR_THERAPY_FIELDS) expect(ENROLMENT_FIELDS).toContain(field.name);
+    for (const field of PRIOR_THERAPY_FIELDS)
+      expect(Object.keys(ENROLMENT_FIELDS)).toContain(field.name);
   });
 });
 

@@ -242,6 +242,17 @@ describe('parsePatient', () => {
     ]);
   });
 
+  it('reports a future date of birth together with the other fields’ problems', () => {
+    expect(
+      issuesOf(() =>
+        parsePatient(patientInput({ dateOfBirth: '2025-03-02', sex: undefined }), context),
+      ),
+    ).toEqual([
+      { path: 'patient.sex', message: 'is required' },
+      { path: 'patient.dateOfBirth', message: 'is in the future (2025-03-02)' },
+    ]);
+  });
+
   it('rejects a date of birth after today, but accepts one born today', () => {
     expect(
       issuesOf(() => parsePatient(patientInput({ dateOfBirth: '2025-03-02' }), context)),
@@ -345,6 +356,21 @@ describe('parseEpisode', () => {
   });
 
   describe('dates against today', () => {
+    it('reports a future fracture date together with the other fields’ problems', () => {
+      expect(
+        episodeIssues({
+          fractureDate: '2025-03-02',
+          identifiedOn: '2025-03-02',
+          mriOedema: undefined,
+        }).map((issue) => issue.path),
+      ).toEqual([
+        'episode.mriOedema',
+        'episode.fractureDate',
+        'episode.identifiedOn',
+        'episode.enrolledAt',
+      ]);
+    });
+
     it('rejects a fracture date after today', () => {
       expect(episodeIssues({ fractureDate: '2025-03-02', identifiedOn: '2025-03-02' })).toEqual(
         expect.arrayContaining([
@@ -624,8 +650,21 @@ describe('parseEvent', () => {
       expect(issuesOf(() => parseEvent(event, eventContext()))).toEqual([
         {
           path: 'event.occurredAt',
-          message: 'is after recordedAt: an event cannot be recorded before it happens',
+          message:
+            'must not be after the time it is recorded (2025-01-10T09:59:59.000Z): an event cannot be recorded before it happens',
         },
+      ]);
+    });
+
+    it('reports a time after the recording together with problems in the other fields', () => {
+      const event = ev(
+        'ev1',
+        '2025-01-10T10:00:00Z',
+        pain({ nrsAtRest: 11, recordedAt: '2025-01-10T09:00:00Z' }),
+      );
+      expect(issuesOf(() => parseEvent(event, eventContext())).map((i) => i.path)).toEqual([
+        'event.nrsAtRest',
+        'event.occurredAt',
       ]);
     });
 

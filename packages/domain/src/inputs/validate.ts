@@ -12,6 +12,7 @@ import {
 } from '../time/settings.js';
 import { carriedDetails, changedDetails, correctedEpisode } from './episode-details.js';
 import { type InputIssue, issuesFromZod, PathwayInputError, parseInstant } from './errors.js';
+import { isoDateTime } from './fields.js';
 import {
   byRecording,
   effectiveHistory,
@@ -60,10 +61,28 @@ function resolve(context: ValidationContext): Resolved {
   };
 }
 
-function parseWith<S extends z.ZodType>(schema: S, input: unknown, path: string): z.output<S> {
+/**
+ * An object schema's fields one by one: the whole input when it is valid, otherwise the fields
+ * that are valid on their own (the rest undefined), with every field's problems. The checks that
+ * compare fields then run on what is valid, so a form hears of a future date of birth together
+ * with a missing sex, not one after the other.
+ */
+function parseFields<S extends z.ZodObject>(
+  schema: S,
+  input: unknown,
+  path: string,
+): { readonly valid: Partial<z.output<S>>; readonly issues: InputIssue[] } {
   const result = schema.safeParse(input, { reportInput: true });
-  if (!result.success) throw new PathwayInputError(issuesFromZod(path, result.error));
-  return result.data;
+  if (result.success) return { valid: result.data, issues: [] };
+  const issues = issuesFromZod(path, result.error);
+  const valid: Record<string, unknown> = {};
+  if (typeof input === 'object' && input !== null) {
+    for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      const one = field.safeParse((input as Record<string, unknown>)[key]);
+      if (one.success && one.data !== undefined) valid[key] = one.data;
+    }
+  }
+  return { valid: valid as Partial<z.output<S>>, issues };
 }
 
 /** Validates a patient. */
@@ -73,15 +92,14 @@ export function parsePatient(
   path = 'patient',
 ): Patient {
   const { today } = resolve(context);
-  const patient = parseWith(PatientSchema, input, path);
-  const issues: InputIssue[] = [];
-  if (patient.dateOfBirth > today)
+  const { valid: patient, issues } = parseFields(PatientSchema, input, path);
+  if (patient.dateOfBirth !== undefined && patient.dateOfBirth > today)
     issues.push({
       path: `${path}.dateOfBirth`,
       message: `is in the future (${patient.dateOfBirth})`,
     });
   if (issues.length > 0) throw new PathwayInputError(issues);
-  return patient;
+  return patient as Patient;
 }
 
 /** Validates a fracture episode for a patient: fields, then dates against each other and now. */
@@ -91,48 +109,51 @@ export function parseEpisode(
   path = 'episode',
 ): Episode {
   const { now, today, calendar, pathways } = resolve(context);
-  const episode = parseWith(EpisodeSchema, input, path);
-  const issues: InputIssue[] = [];
+  // Each check runs when the fields it compares are valid, whatever else is wrong.
+  const { valid: episode, issues } = parseFields(EpisodeSchema, input, path);
   const at = (field: string, message: string) => issues.push({ path: `${path}.${field}`, message });
-  if (!pathways.find(episode.pathwayVersion)) {
+  if (episode.pathwayVersion !== undefined && !pathways.find(episode.pathwayVersion)) {
     at(
       'pathwayVersion',
       `names an unknown pathway version "${episode.pathwayVersion}" (known: ${pathways.versions().join(', ')})`,
     );
   }
-  if (episode.patientId !== context.patient.id) {
+  if (episode.patientId !== undefined && episode.patientId !== context.patient.id) {
     at('patientId', `is "${episode.patientId}" but the patient is "${context.patient.id}"`);
   }
-  if (episode.fractureDate > today)
+  const { fractureDate, identifiedOn, careSetting } = episode;
+  if (fractureDate !== undefined && fractureDate > today)
     at('fractureDate', `is in the future (${episode.fractureDate}; today is ${today})`);
-  if (episode.identifiedOn > today)
+  if (identifiedOn !== undefined && identifiedOn > today)
     at('identifiedOn', `is in the future (${episode.identifiedOn}; today is ${today})`);
-  if (episode.fractureDate < context.patient.dateOfBirth) {
+  if (fractureDate !== undefined && fractureDate < context.patient.dateOfBirth) {
     at('fractureDate', `is before the patient's date of birth (${context.patient.dateOfBirth})`);
   }
-  if (episode.identifiedOn < episode.fractureDate) {
+  if (identifiedOn !== undefined && fractureDate !== undefined && identifiedOn < fractureDate) {
     at(
       'identifiedOn',
       `is before the date of fracture or symptom onset (${episode.fractureDate}); the fracture cannot be identified before it happened`,
     );
   }
-  if (episode.careSetting.kind === 'admitted') {
-    const admittedAt = Date.parse(episode.careSetting.admittedAt);
+  if (careSetting?.kind === 'admitted') {
+    const admittedAt = Date.parse(careSetting.admittedAt);
     if (admittedAt > now) at('careSetting.admittedAt', 'is in the future');
-    if (calendar.localDate(admittedAt) < episode.fractureDate) {
+    if (fractureDate !== undefined && calendar.localDate(admittedAt) < fractureDate) {
       at(
         'careSetting.admittedAt',
         `is before the date of fracture or symptom onset (${episode.fractureDate}); for a fracture that happened in hospital, give the time it was diagnosed`,
       );
     }
   }
-  const enrolledAt = Date.parse(episode.enrolledAt);
-  if (enrolledAt > now) at('enrolledAt', 'is in the future');
-  if (calendar.localDate(enrolledAt) < episode.identifiedOn) {
-    at('enrolledAt', `is before the date the fracture was identified (${episode.identifiedOn})`);
+  if (episode.enrolledAt !== undefined) {
+    const enrolledAt = Date.parse(episode.enrolledAt);
+    if (enrolledAt > now) at('enrolledAt', 'is in the future');
+    if (identifiedOn !== undefined && calendar.localDate(enrolledAt) < identifiedOn) {
+      at('enrolledAt', `is before the date the fracture was identified (${identifiedOn})`);
+    }
   }
   if (issues.length > 0) throw new PathwayInputError(issues);
-  return episode;
+  return episode as Episode;
 }
 
 /**
@@ -154,7 +175,17 @@ export function parseEvent(
   path = 'event',
 ): ClinicalEvent {
   const resolved = resolve(context);
-  const event = parseWith(ClinicalEventSchema, input, path);
+  const parsed = ClinicalEventSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    // The times are still checked when they are readable, so every problem is said at once.
+    const timing = readableTimes(input);
+    const current = correctedEpisode(context.episode, effectiveHistory(context.history.map(timed)));
+    throw new PathwayInputError([
+      ...issuesFromZod(path, parsed.error),
+      ...(timing ? timeIssues(timing, current, resolved, path) : []),
+    ]);
+  }
+  const event = parsed.data;
   const issues = checkAgainstHistory(
     event,
     { episode: context.episode, patient: context.patient },
@@ -237,6 +268,51 @@ export function parseEpisodeRecord(
   return { patient, episode, events: accepted.map((item) => item.event) };
 }
 
+/** When an entry happened and was recorded, from input that failed its schema, if readable. */
+function readableTimes(
+  input: unknown,
+): { occurredAt: EpochMs; recordedAt: EpochMs; type: unknown } | undefined {
+  if (typeof input !== 'object' || input === null) return undefined;
+  const { occurredAt, recordedAt, type } = input as Record<string, unknown>;
+  const instant = isoDateTime();
+  const occurred = instant.safeParse(occurredAt);
+  const recorded = instant.safeParse(recordedAt);
+  if (!occurred.success || !recorded.success) return undefined;
+  return {
+    occurredAt: Date.parse(occurred.data) as EpochMs,
+    recordedAt: Date.parse(recorded.data) as EpochMs,
+    type,
+  };
+}
+
+/** An entry's times against now, each other and the fracture date. */
+function timeIssues(
+  item: { readonly occurredAt: EpochMs; readonly recordedAt: EpochMs; readonly type: unknown },
+  current: Episode,
+  { now, calendar }: Resolved,
+  path: string,
+): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const at = (field: string, message: string) => issues.push({ path: `${path}.${field}`, message });
+  if (item.recordedAt > now) at('recordedAt', 'is in the future');
+  if (item.occurredAt > item.recordedAt)
+    at(
+      'occurredAt',
+      `must not be after the time it is recorded (${new Date(item.recordedAt).toISOString()}): an event cannot be recorded before it happens`,
+    );
+  if (item.occurredAt < calendar.startOfDay(current.fractureDate)) {
+    at(
+      'occurredAt',
+      `is before the date of fracture or symptom onset (${current.fractureDate})${
+        item.type === 'bone-therapy-started'
+          ? '; for therapy the patient was already taking, record prior-bone-therapy (today, with the real start date) instead'
+          : ''
+      }`,
+    );
+  }
+  return issues;
+}
+
 function checkAgainstHistory(
   event: ClinicalEvent,
   { episode, patient }: { readonly episode: Episode; readonly patient: Patient | undefined },
@@ -244,7 +320,7 @@ function checkAgainstHistory(
   resolved: Resolved,
   path: string,
 ): InputIssue[] {
-  const { now, calendar, pathways } = resolved;
+  const { calendar, pathways } = resolved;
   const issues: InputIssue[] = [];
   const at = (field: string, message: string) => issues.push({ path: `${path}.${field}`, message });
   const item = timed(event);
@@ -254,19 +330,7 @@ function checkAgainstHistory(
 
   if (history.some((h) => h.event.id === event.id))
     at('id', `"${event.id}" is already used by another entry in this episode`);
-  if (item.recordedAt > now) at('recordedAt', 'is in the future');
-  if (item.occurredAt > item.recordedAt)
-    at('occurredAt', 'is after recordedAt: an event cannot be recorded before it happens');
-  if (item.occurredAt < calendar.startOfDay(current.fractureDate)) {
-    at(
-      'occurredAt',
-      `is before the date of fracture or symptom onset (${current.fractureDate})${
-        event.type === 'bone-therapy-started'
-          ? '; for therapy the patient was already taking, record prior-bone-therapy (today, with the real start date) instead'
-          : ''
-      }`,
-    );
-  }
+  issues.push(...timeIssues({ ...item, type: event.type }, current, resolved, path));
   if (item.recordedAt < Date.parse(episode.enrolledAt))
     at('recordedAt', 'is before the episode was enrolled');
   if (event.supersedes !== undefined) {

@@ -53,8 +53,8 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         </div>
         {user.mustChangePassword ? null : <Nav items={navigationFor(user)} label="Sections" />}
       </header>
-      <div className="nhsuk-width-container app-width">
-        <main id="main" className="nhsuk-main-wrapper nhsuk-main-wrapper--s page">
+      <div className="nhsuk-width-container">
+        <main id="main" className="nhsuk-main-wrapper nhsuk-main-wrapper--s">
           {children}
         </main>
       </div>

@@ -14,15 +14,17 @@ export default async function Refused({ searchParams }: { searchParams: Promise<
   const action = ACTIONS.find((candidate) => candidate === named) as Action | undefined;
   const decision = action ? permission(user, action) : undefined;
   return (
-    <>
-      <h1>Not available to your role</h1>
-      <p className="alert" role="alert">
-        Your role does not give access to that page or action. Nothing was changed.
-      </p>
-      {decision && !decision.allowed ? <p>{decision.reason}</p> : null}
-      <p>
-        <Link href={homeOf(user)}>Go to your start page</Link>
-      </p>
-    </>
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <h1 className="nhsuk-heading-l">Not available to your role</h1>
+        <div className="nhsuk-inset-text" role="alert">
+          <p>Your role does not give access to that page or action. Nothing was changed.</p>
+        </div>
+        {decision && !decision.allowed ? <p>{decision.reason}</p> : null}
+        <p>
+          <Link href={homeOf(user)}>Go to your start page</Link>
+        </p>
+      </div>
+    </div>
   );
 }

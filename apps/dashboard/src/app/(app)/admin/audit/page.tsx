@@ -19,7 +19,6 @@ import { auditActionWords, auditRefusalReason } from '@/ui/audit-words';
 import { daysFrom, formatDateTime, relativeDays } from '@/ui/dates';
 import { formatIdentifier } from '@/ui/identity';
 import { isCalendarDate, nextCalendarDate, startOfLocalDay } from '@/ui/local-day';
-import { Tag } from '@/ui/status';
 import { findPatientAction } from './actions';
 import styles from './audit.module.css';
 
@@ -49,6 +48,12 @@ const KIND_NAMES: Record<AuditKind, { filter: string; tag: string }> = {
   change: { filter: 'Changes', tag: 'Change' },
   read: { filter: 'Reads of patient data', tag: 'Read' },
   refusal: { filter: 'Refusals', tag: 'Refused' },
+};
+/** The design system's tag colour of each kind: refusals stand out, reads are quiet. */
+const KIND_TAG: Record<AuditKind, string> = {
+  change: 'nhsuk-tag--blue',
+  read: 'nhsuk-tag--grey',
+  refusal: 'nhsuk-tag--red',
 };
 
 /** Where the patient picker leaves its answer: one patient, several to choose from, or none. */
@@ -145,8 +150,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
   return (
     <>
-      <h1>{patient ? `Who has looked at ${patientName(patient)}` : 'Audit log'}</h1>
-      <p className="lead">
+      <h1 className="nhsuk-heading-l">
+        {patient ? `Who has looked at ${patientName(patient)}` : 'Audit log'}
+      </h1>
+      <p className="nhsuk-body-l">
         {patient
           ? `${patientName(patient)}, ${formatIdentifier(patient.identifierKind, patient.identifierValue)}: who opened the record and when, what was changed and what was refused, newest first.`
           : 'Every change, every read of patient data and every refusal, newest first.'}{' '}
@@ -154,7 +161,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </p>
 
       <form
-        className="toolbar card"
+        className={styles.filters}
         action={findPatientAction}
         aria-label="Find a patient in the audit log"
       >
@@ -163,27 +170,40 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <input key={name} type="hidden" name={name} value={filters[name]} />
           ) : null,
         )}
-        <div className="field">
-          <label htmlFor="find">Patient (name, NHS number or MRN)</label>
-          <input id="find" name="find" autoComplete="off" spellCheck={false} />
+        <div className="nhsuk-form-group">
+          <label className="nhsuk-label" htmlFor="find">
+            Patient (name, NHS number or MRN)
+          </label>
+          <input
+            id="find"
+            name="find"
+            className="nhsuk-input nhsuk-input--width-20"
+            autoComplete="off"
+            spellCheck={false}
+          />
         </div>
         <div className={styles.filterButtons}>
-          <button type="submit" className="button">
+          <button type="submit" className="nhsuk-button nhsuk-button--secondary">
             Find patient
           </button>
           {patient ? (
-            <Link href={link({ patient: '', after: '' })} className="button">
+            <Link
+              href={link({ patient: '', after: '' })}
+              className="nhsuk-button nhsuk-button--secondary"
+            >
               All patients
             </Link>
           ) : null}
         </div>
       </form>
 
-      <form className="toolbar card" method="get" aria-label="Filter the audit log">
+      <form className={styles.filters} method="get" aria-label="Filter the audit log">
         {patient ? <input type="hidden" name="patient" value={patient.id} /> : null}
-        <div className="field">
-          <label htmlFor="kind">Kind</label>
-          <select id="kind" name="kind" defaultValue={kind ?? ''}>
+        <div className="nhsuk-form-group">
+          <label className="nhsuk-label" htmlFor="kind">
+            Kind
+          </label>
+          <select id="kind" name="kind" className="nhsuk-select" defaultValue={kind ?? ''}>
             <option value="">Everything</option>
             {(Object.keys(KIND_NAMES) as AuditKind[]).map((value) => (
               <option key={value} value={value}>
@@ -192,9 +212,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="actor">Who</label>
-          <select id="actor" name="actor" defaultValue={filters.actor}>
+        <div className="nhsuk-form-group">
+          <label className="nhsuk-label" htmlFor="actor">
+            Who
+          </label>
+          <select id="actor" name="actor" className="nhsuk-select" defaultValue={filters.actor}>
             <option value="">Anyone</option>
             {actorOptions.map((option) => (
               <option key={option.id} value={option.id}>
@@ -203,9 +225,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="action">What</label>
-          <select id="action" name="action" defaultValue={filters.action}>
+        <div className="nhsuk-form-group">
+          <label className="nhsuk-label" htmlFor="action">
+            What
+          </label>
+          <select id="action" name="action" className="nhsuk-select" defaultValue={filters.action}>
             <option value="">Any action</option>
             {actions.map((choice) => (
               <option key={choice.action} value={choice.action}>
@@ -214,38 +238,57 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="from">From</label>
-          <input id="from" name="from" type="date" defaultValue={filters.from} />
+        <div className="nhsuk-form-group">
+          <label className="nhsuk-label" htmlFor="from">
+            From
+          </label>
+          <input
+            id="from"
+            name="from"
+            type="date"
+            className="nhsuk-input nhsuk-input--width-10"
+            defaultValue={filters.from}
+          />
         </div>
-        <div className="field">
-          <label htmlFor="to">To (inclusive)</label>
-          <input id="to" name="to" type="date" defaultValue={filters.to} />
+        <div className="nhsuk-form-group">
+          <label className="nhsuk-label" htmlFor="to">
+            To (inclusive)
+          </label>
+          <input
+            id="to"
+            name="to"
+            type="date"
+            className="nhsuk-input nhsuk-input--width-10"
+            defaultValue={filters.to}
+          />
         </div>
         <div className={styles.filterButtons}>
-          <button type="submit" className="button primary">
+          <button type="submit" className="nhsuk-button">
             Show entries
           </button>
-          <Link href={PATH} className="button">
+          <Link href={PATH} className="nhsuk-button nhsuk-button--secondary">
             Clear
           </Link>
         </div>
       </form>
 
       {problems.length > 0 ? (
-        <div className="alert" role="alert">
-          {problems.map((problem) => (
-            <p key={problem} className={styles.problem}>
-              {problem}
-            </p>
-          ))}
+        <div className="nhsuk-error-summary" role="alert" aria-labelledby="filter-problems">
+          <h2 id="filter-problems" className="nhsuk-error-summary__title">
+            The filter cannot be used as it is
+          </h2>
+          <div className="nhsuk-error-summary__body">
+            {problems.map((problem) => (
+              <p key={problem}>{problem}</p>
+            ))}
+          </div>
         </div>
       ) : null}
 
       {choices.length > 0 ? (
-        <div className="notice" role="status">
-          <p className={styles.problem}>That matches {choices.length} patients. Choose one:</p>
-          <ul>
+        <div className="nhsuk-inset-text" role="status">
+          <p>That matches {choices.length} patients. Choose one:</p>
+          <ul className="nhsuk-list">
             {choices.map((match) => (
               <li key={match.id}>
                 <Link href={link({ patient: match.id, after: '' })}>
@@ -258,71 +301,73 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
       ) : null}
       {patient?.latestEpisodeId ? (
-        <p className="notice">
-          <Link href={`/episodes/${encodeURIComponent(patient.latestEpisodeId)}`}>
-            Open {patientName(patient)}'s record
-          </Link>{' '}
-          (opening it is recorded here too).
-        </p>
+        <div className="nhsuk-inset-text">
+          <p>
+            <Link href={`/episodes/${encodeURIComponent(patient.latestEpisodeId)}`}>
+              Open {patientName(patient)}'s record
+            </Link>{' '}
+            (opening it is recorded here too).
+          </p>
+        </div>
       ) : null}
 
       {page ? (
         <>
           {page.entries.length === 0 ? (
-            <p className="notice" role="status">
-              No entries match{cursor ? ' beyond this point' : ''}.
-            </p>
+            <div className="nhsuk-inset-text" role="status">
+              <p>No entries match{cursor ? ' beyond this point' : ''}.</p>
+            </div>
           ) : (
-            <div className="table-wrap">
-              <table className="data">
-                <caption className="visually-hidden">
+            <div className="nhsuk-table-container">
+              <table className={`nhsuk-table ${styles.entries}`}>
+                <caption className="nhsuk-u-visually-hidden">
                   Audit entries, newest first{cursor ? ', continued' : ''}
                 </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">What</th>
-                    {patient ? null : <th scope="col">Patient</th>}
-                    <th scope="col">Before and after</th>
+                <thead className="nhsuk-table__head">
+                  <tr className="nhsuk-table__row">
+                    <th scope="col" className="nhsuk-table__header">
+                      When
+                    </th>
+                    <th scope="col" className="nhsuk-table__header">
+                      Who
+                    </th>
+                    <th scope="col" className="nhsuk-table__header">
+                      What
+                    </th>
+                    {patient ? null : (
+                      <th scope="col" className="nhsuk-table__header">
+                        Patient
+                      </th>
+                    )}
+                    <th scope="col" className="nhsuk-table__header">
+                      Before and after
+                    </th>
                   </tr>
                 </thead>
-                <tbody>
+                <tbody className="nhsuk-table__body">
                   {page.entries.map((entry) => (
-                    <tr key={entry.id.toString()}>
-                      <td className={styles.when}>
+                    <tr key={entry.id.toString()} className="nhsuk-table__row">
+                      <td className={`nhsuk-table__cell ${styles.when}`}>
                         {formatDateTime(entry.at, zone)}
                         <br />
-                        <span className="muted small">
+                        <span className="nhsuk-body-s nhsuk-u-secondary-text-colour">
                           {relativeDays(daysFrom(now, entry.at, zone))}
                         </span>
                       </td>
-                      <td>{actorLabel(entry)}</td>
-                      <td>
-                        <Tag
-                          tone={
-                            entry.kind === 'refusal'
-                              ? 'warn'
-                              : entry.kind === 'read'
-                                ? 'info'
-                                : undefined
-                          }
-                        >
+                      <td className="nhsuk-table__cell">{actorLabel(entry)}</td>
+                      <td className="nhsuk-table__cell">
+                        <strong className={`nhsuk-tag ${KIND_TAG[entry.kind]}`}>
                           {KIND_NAMES[entry.kind].tag}
-                        </Tag>{' '}
+                        </strong>{' '}
                         <span className={styles.words}>
                           {auditActionWords(entry) ?? entry.action}
                         </span>
                         {auditRefusalReason(entry) ? (
                           <span className={styles.reason}>“{auditRefusalReason(entry)}”</span>
                         ) : null}
-                        <span className="muted small">
-                          <code>{entry.action}</code> · {entry.entityType}{' '}
-                          <span className={styles.entityId}>{entry.entityId}</span>
-                        </span>
                       </td>
                       {patient ? null : (
-                        <td>
+                        <td className="nhsuk-table__cell">
                           {entry.patient ? (
                             <>
                               {entry.patient.latestEpisodeId ? (
@@ -335,7 +380,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                                 patientName(entry.patient)
                               )}
                               <br />
-                              <span className="muted small">
+                              <span className="nhsuk-body-s nhsuk-u-secondary-text-colour">
                                 {formatIdentifier(
                                   entry.patient.identifierKind,
                                   entry.patient.identifierValue,
@@ -343,19 +388,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                               </span>
                             </>
                           ) : (
-                            <span className="muted">—</span>
+                            <span className="nhsuk-u-secondary-text-colour">—</span>
                           )}
                         </td>
                       )}
-                      <td className={styles.changes}>
+                      <td className={`nhsuk-table__cell ${styles.changes}`}>
                         {entry.before === null && entry.after === null ? (
-                          <span className="muted">No details</span>
+                          <span className="nhsuk-u-secondary-text-colour">No details</span>
                         ) : (
                           <details>
                             <summary>
-                              Show<span className="visually-hidden"> before and after</span>
+                              Show<span className="nhsuk-u-visually-hidden"> before and after</span>
                             </summary>
                             <div className={styles.diff}>
+                              <p className={styles.diffHeading}>
+                                {entry.entityType} <code>{entry.action}</code>
+                              </p>
                               <div>
                                 <p className={styles.diffHeading}>Before</p>
                                 <pre>
@@ -378,12 +426,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </table>
             </div>
           )}
-          <nav className="pagination" aria-label="Audit pages">
+          <nav className={styles.pages} aria-label="Audit pages">
             {cursor ? <Link href={link({ after: '' })}>Back to the newest entries</Link> : null}
             {page.nextCursor ? (
               <Link href={link({ after: page.nextCursor })}>Older entries</Link>
             ) : page.entries.length > 0 ? (
-              <span className="muted">No older entries.</span>
+              <span className="nhsuk-u-secondary-text-colour">No older entries.</span>
             ) : null}
           </nav>
         </>

@@ -8,7 +8,6 @@ import { userTimeZone } from '@/server/time-zone';
 import { type WorkerStatus, workerStatus } from '@/server/worker-status';
 import { daysFrom, formatDateTime, relativeDays } from '@/ui/dates';
 import { formatDuration } from '@/ui/durations';
-import { Tag } from '@/ui/status';
 import { openQueueBoardAction } from './actions';
 import styles from './queues.module.css';
 
@@ -46,7 +45,20 @@ const plural = (n: number, one: string, many = `${one}s`) =>
   `${number.format(n)} ${n === 1 ? one : many}`;
 
 function Verdict(props: { ok: boolean; okText: string; problem: string }) {
-  return props.ok ? <Tag tone="info">{props.okText}</Tag> : <Tag tone="warn">{props.problem}</Tag>;
+  return props.ok ? (
+    <strong className="nhsuk-tag nhsuk-tag--green">{props.okText}</strong>
+  ) : (
+    <strong className="nhsuk-tag nhsuk-tag--red">{props.problem}</strong>
+  );
+}
+
+/** Something wrong that needs a person: the design system's warning callout. */
+function Problem(props: { children: ReactNode; role?: 'alert' | 'status' }) {
+  return (
+    <div className={`nhsuk-warning-callout ${styles.problem}`} role={props.role ?? 'alert'}>
+      <p>{props.children}</p>
+    </div>
+  );
 }
 
 function Card(props: {
@@ -57,25 +69,34 @@ function Card(props: {
   wide?: boolean;
 }) {
   return (
-    <section className={`card ${props.wide ? styles.wide : ''}`} aria-labelledby={props.id}>
-      <div className={styles.cardHeading}>
-        <h2 id={props.id}>{props.title}</h2>
-        {props.verdict}
+    <section
+      className={`nhsuk-card ${styles.card} ${props.wide ? styles.wide : ''}`}
+      aria-labelledby={props.id}
+    >
+      <div className="nhsuk-card__content">
+        <div className={styles.cardHeading}>
+          <h2 id={props.id} className="nhsuk-card__heading nhsuk-heading-m">
+            {props.title}
+          </h2>
+          {props.verdict}
+        </div>
+        {props.children}
       </div>
-      {props.children}
     </section>
   );
 }
 
 function Counts(props: { caption: string; rows: readonly (readonly [string, number])[] }) {
   return (
-    <table className={`data ${styles.counts}`}>
-      <caption className="visually-hidden">{props.caption}</caption>
-      <tbody>
+    <table className={`nhsuk-table ${styles.counts}`}>
+      <caption className="nhsuk-u-visually-hidden">{props.caption}</caption>
+      <tbody className="nhsuk-table__body">
         {props.rows.map(([label, value]) => (
-          <tr key={label}>
-            <th scope="row">{label}</th>
-            <td className={styles.number}>{number.format(value)}</td>
+          <tr key={label} className="nhsuk-table__row">
+            <th scope="row" className="nhsuk-table__header">
+              {label}
+            </th>
+            <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{number.format(value)}</td>
           </tr>
         ))}
       </tbody>
@@ -86,7 +107,11 @@ function Counts(props: { caption: string; rows: readonly (readonly [string, numb
 function WorkerCard({ status }: { status: WorkerStatus }) {
   if (status.kind === 'not-configured') {
     return (
-      <Card title="Worker queues" id="worker-heading" verdict={<Tag>Not connected</Tag>}>
+      <Card
+        title="Worker queues"
+        id="worker-heading"
+        verdict={<strong className="nhsuk-tag nhsuk-tag--grey">Not connected</strong>}
+      >
         <p>
           The dashboard is not told where the worker is, so the queue&rsquo;s own job counts are not
           shown. Set <code>WORKER_URL</code> (and <code>WORKER_PUBLIC_URL</code> if browsers reach
@@ -97,10 +122,10 @@ function WorkerCard({ status }: { status: WorkerStatus }) {
   }
   const boardLink = (
     <form action={openQueueBoardAction} className={styles.board}>
-      <button type="submit" className="button">
+      <button type="submit" className="nhsuk-button nhsuk-button--secondary">
         Open the queue board
       </button>
-      <p className="hint">
+      <p className="nhsuk-hint">
         The worker&rsquo;s own view of every job, where failed jobs can be retried. It opens with
         your dashboard session (no password) for 30 minutes; open it from here again after that.
       </p>
@@ -111,13 +136,13 @@ function WorkerCard({ status }: { status: WorkerStatus }) {
       <Card
         title="Worker queues"
         id="worker-heading"
-        verdict={<Tag tone="warn">Worker not answering</Tag>}
+        verdict={<strong className="nhsuk-tag nhsuk-tag--red">Worker not answering</strong>}
       >
-        <p className="alert" role="alert">
+        <Problem>
           The worker at {status.publicUrl} did not answer ({status.error}). Follow-ups will not fire
           and reminders will not be sent while it is down. The figures on this page come from the
           database and are still current.
-        </p>
+        </Problem>
         {boardLink}
       </Card>
     );
@@ -143,45 +168,51 @@ function WorkerCard({ status }: { status: WorkerStatus }) {
       }
     >
       {status.readiness?.reconciling ? (
-        <p className="alert" role="status">
+        <Problem role="status">
           The worker found that its queue store lost data and is putting the jobs back from the
           database now. Steps already due are applied as part of the repair.
-        </p>
+        </Problem>
       ) : null}
       {status.readiness && !status.readiness.ready ? (
-        <p className="alert" role="alert">
+        <Problem>
           The worker is running but not ready:{' '}
           {status.readiness.checks
             .filter((check) => !check.ok)
             .map((check) => `${check.name}${check.detail ? ` (${check.detail})` : ''}`)
             .join(', ')}{' '}
           failed.
-        </p>
+        </Problem>
       ) : null}
       {status.queues.length === 0 ? (
         <p>The worker reported no queues.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <caption className="visually-hidden">Jobs in each queue, by state</caption>
-            <thead>
-              <tr>
-                <th scope="col">Jobs</th>
+        <div className="nhsuk-table-container">
+          <table className={`nhsuk-table ${styles.counts}`}>
+            <caption className="nhsuk-u-visually-hidden">Jobs in each queue, by state</caption>
+            <thead className="nhsuk-table__head">
+              <tr className="nhsuk-table__row">
+                <th scope="col" className="nhsuk-table__header">
+                  Jobs
+                </th>
                 {status.queues.map((queue) => (
-                  <th scope="col" key={queue.queue} className={styles.number}>
+                  <th
+                    scope="col"
+                    key={queue.queue}
+                    className="nhsuk-table__header nhsuk-table__header--numeric"
+                  >
                     {queue.queue}
                   </th>
                 ))}
               </tr>
             </thead>
-            <tbody>
+            <tbody className="nhsuk-table__body">
               {JOB_STATES.map(([state, label]) => (
-                <tr key={state}>
-                  <th scope="row" className={styles.rowLabel}>
+                <tr key={state} className="nhsuk-table__row">
+                  <th scope="row" className="nhsuk-table__header">
                     {label}
                   </th>
                   {status.queues.map((queue) => (
-                    <td key={queue.queue} className={styles.number}>
+                    <td key={queue.queue} className="nhsuk-table__cell nhsuk-table__cell--numeric">
                       {queue.counts[state] === undefined ? '–' : number.format(queue.counts[state])}
                     </td>
                   ))}
@@ -191,7 +222,7 @@ function WorkerCard({ status }: { status: WorkerStatus }) {
           </table>
         </div>
       )}
-      <p className="hint">
+      <p className="nhsuk-hint">
         Failed jobs have used all their retries; the worker&rsquo;s reconciliation retries those
         whose follow-up is still pending.
       </p>
@@ -209,13 +240,13 @@ export default async function QueuesPage() {
 
   return (
     <>
-      <div className="page-heading">
-        <h1>Queue health</h1>
-        <Link className="button" href="/admin/queues">
+      <div className={styles.heading}>
+        <h1 className="nhsuk-heading-l">Queue health</h1>
+        <Link className="nhsuk-button nhsuk-button--secondary" href="/admin/queues">
           Refresh
         </Link>
       </div>
-      <p className="lead">
+      <p className="nhsuk-body-l">
         Whether timed follow-ups fire on time, reminders reach nurses, and changes reach the queue.
         Measured {formatDateTime(now, zone)}.
       </p>
@@ -236,22 +267,24 @@ export default async function QueuesPage() {
             caption="Follow-ups by state"
             rows={FOLLOW_UP_STATES.map(([state, label]) => [label, followUps.byState[state]])}
           />
-          <h3 className={styles.subheading}>Late</h3>
+          <h3 className="nhsuk-heading-s nhsuk-u-margin-top-4 nhsuk-u-margin-bottom-2">Late</h3>
           {followUps.late === 0 ? (
             <p>
               None: no pending follow-up is more than {formatDuration(LATE_AFTER_MS)} past its time.
             </p>
           ) : (
-            <p className="alert" role="alert">
+            <Problem>
               {plural(followUps.late, 'follow-up')} should have fired more than{' '}
               {formatDuration(LATE_AFTER_MS)} ago and have not
               {followUps.oldestLateFireAt
                 ? `; the oldest was due ${formatDateTime(followUps.oldestLateFireAt, zone)} (${relativeDays(daysFrom(now, followUps.oldestLateFireAt, zone))})`
                 : ''}
               . Check that the worker is running.
-            </p>
+            </Problem>
           )}
-          <h3 className={styles.subheading}>Lateness in the last hour</h3>
+          <h3 className="nhsuk-heading-s nhsuk-u-margin-top-4 nhsuk-u-margin-bottom-2">
+            Lateness in the last hour
+          </h3>
           {followUps.lastHour.fired === 0 ? (
             <p>No follow-up fired in the last hour.</p>
           ) : (
@@ -299,7 +332,7 @@ export default async function QueuesPage() {
             />
           }
         >
-          <p className="hint">
+          <p className="nhsuk-hint">
             Every change writes its queue commands here; the worker relays them to the queue.
           </p>
           <dl className={styles.figures}>
@@ -321,24 +354,24 @@ export default async function QueuesPage() {
             </div>
           </dl>
           {outbox.lagSeconds >= OUTBOX_BEHIND_SECONDS ? (
-            <p className="alert" role="alert">
+            <Problem>
               The oldest message has waited {formatDuration(outbox.lagSeconds * 1000)}: the
               worker&rsquo;s relay is not running or cannot reach the queue.
-            </p>
+            </Problem>
           ) : null}
           {outbox.lastError ? (
-            <p className="alert" role="alert">
+            <Problem>
               Last relay error: <code>{outbox.lastError}</code>
-            </p>
+            </Problem>
           ) : null}
           {outbox.recentSetAside.length > 0 ? (
             <>
-              <p className="alert" role="alert">
+              <Problem>
                 {plural(outbox.setAside, 'message')} could not be read by the relay and{' '}
                 {outbox.setAside === 1 ? 'was' : 'were'} set aside, not retried (a worker of a newer
                 release puts back those it can read). Reconciliation still queues every pending
                 follow-up and e-mail from the records.
-              </p>
+              </Problem>
               <ul aria-label="Outbox messages set aside">
                 {outbox.recentSetAside.map((message) => (
                   <li key={message.id}>
@@ -378,53 +411,65 @@ export default async function QueuesPage() {
             rows={DELIVERY_STATES.map(([state, label]) => [label, deliveries.byState[state]])}
           />
           {deliveries.stuck > 0 ? (
-            <p className="alert" role="alert">
+            <Problem>
               {plural(deliveries.stuck, 'e-mail')} still unsent after{' '}
               {formatDuration(STUCK_EMAIL_AFTER_MS)} or more.
-            </p>
+            </Problem>
           ) : null}
           {deliveries.recentFailures.length > 0 ? (
             <>
-              <h3 className={styles.subheading}>Latest failures</h3>
-              <div className="table-wrap">
-                <table className="data">
-                  <caption className="visually-hidden">Most recent failed deliveries</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Failed</th>
-                      <th scope="col">Reminder</th>
-                      <th scope="col">Error</th>
+              <h3 className="nhsuk-heading-s nhsuk-u-margin-top-4 nhsuk-u-margin-bottom-2">
+                Latest failures
+              </h3>
+              <div className="nhsuk-table-container">
+                <table className="nhsuk-table">
+                  <caption className="nhsuk-u-visually-hidden">
+                    Most recent failed deliveries
+                  </caption>
+                  <thead className="nhsuk-table__head">
+                    <tr className="nhsuk-table__row">
+                      <th scope="col" className="nhsuk-table__header">
+                        Failed
+                      </th>
+                      <th scope="col" className="nhsuk-table__header">
+                        Reminder
+                      </th>
+                      <th scope="col" className="nhsuk-table__header">
+                        Error
+                      </th>
                     </tr>
                   </thead>
-                  <tbody>
+                  <tbody className="nhsuk-table__body">
                     {deliveries.recentFailures.map((failure) => (
-                      <tr key={failure.id}>
-                        <td className={styles.nowrap}>
+                      <tr key={failure.id} className="nhsuk-table__row">
+                        <td className={`nhsuk-table__cell ${styles.nowrap}`}>
                           {formatDateTime(failure.failedAt, zone)}
                           <br />
-                          <span className="muted small">
+                          <span className="nhsuk-body-s nhsuk-u-secondary-text-colour">
                             {relativeDays(daysFrom(now, failure.failedAt, zone))}
                           </span>
                         </td>
-                        <td>
+                        <td className="nhsuk-table__cell">
                           {failure.stepTitle}{' '}
-                          <span className="muted small">
+                          <span className="nhsuk-body-s nhsuk-u-secondary-text-colour">
                             ({failure.reminderKind},{' '}
                             {failure.channel === 'email' ? 'e-mail' : 'in app'}
                             {failure.recipient ? ` to ${failure.recipient}` : ''})
                           </span>
                         </td>
-                        <td>
+                        <td className="nhsuk-table__cell">
                           {failure.outcome === 'unknown' ? (
                             <>
-                              <Tag tone="warn">Outcome unknown</Tag>{' '}
+                              <strong className="nhsuk-tag nhsuk-tag--orange">
+                                Outcome unknown
+                              </strong>{' '}
                             </>
                           ) : null}
                           <span className={styles.error}>
                             {failure.lastError ?? 'No error recorded'}
                           </span>
                           <br />
-                          <span className="muted small">
+                          <span className="nhsuk-body-s nhsuk-u-secondary-text-colour">
                             after {plural(failure.attempts, 'attempt')}
                           </span>
                         </td>
@@ -435,7 +480,9 @@ export default async function QueuesPage() {
               </div>
               <p>
                 <Link href="/deliveries">All failed deliveries</Link>{' '}
-                <span className="muted small">(where schedulers follow them up)</span>
+                <span className="nhsuk-body-s nhsuk-u-secondary-text-colour">
+                  (where schedulers follow them up)
+                </span>
               </p>
             </>
           ) : null}

@@ -6,7 +6,6 @@ import { ROLE_NAMES } from '@/server/navigation';
 import { requirePermission, seesEveryCaseload } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { formatDate } from '@/ui/dates';
-import { Tag } from '@/ui/status';
 import { CreateUserForm, ReassignForm, UserRowActions } from './forms';
 import styles from './users.module.css';
 
@@ -28,63 +27,80 @@ export default async function UsersPage() {
 
   return (
     <>
-      <h1>Users</h1>
-      <p className="lead">
+      <h1 className="nhsuk-heading-l">Users</h1>
+      <p className="nhsuk-body-l">
         Staff accounts, their caseloads and open reminders. A nurse with patients must hand the
         caseload to another nurse before the account can be deactivated.
       </p>
 
-      <h2 id="staff-heading">Staff</h2>
-      {more ? <p className="notice">Showing the first {staff.length} accounts.</p> : null}
-      <div className="table-wrap">
-        <table className="data" aria-labelledby="staff-heading">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Role and account</th>
-              <th scope="col" className={styles.number}>
+      {more ? (
+        <div className="nhsuk-inset-text">
+          <p>Showing the first {staff.length} accounts.</p>
+        </div>
+      ) : null}
+      <div className="nhsuk-table-container">
+        <table className={`nhsuk-table ${styles.staff}`}>
+          <caption className="nhsuk-table__caption nhsuk-table__caption--m">Staff</caption>
+          <thead className="nhsuk-table__head">
+            <tr className="nhsuk-table__row">
+              <th scope="col" className="nhsuk-table__header">
+                Name
+              </th>
+              <th scope="col" className="nhsuk-table__header">
+                Role and account
+              </th>
+              <th scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
                 Caseload
               </th>
-              <th scope="col" className={styles.number}>
+              <th scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
                 Open reminders
               </th>
-              <th scope="col">Change</th>
+              <th scope="col" className="nhsuk-table__header">
+                Change
+              </th>
             </tr>
           </thead>
-          <tbody>
+          <tbody className="nhsuk-table__body">
             {staff.map((member) => (
-              <tr key={member.id} className={member.active ? undefined : styles.inactive}>
-                <td>
-                  <span className="strong">{member.name}</span>
+              <tr
+                key={member.id}
+                className={`nhsuk-table__row ${member.active ? '' : styles.inactive}`}
+              >
+                <td className="nhsuk-table__cell">
+                  <strong>{member.name}</strong>
                   <br />
-                  <span className="muted small">{member.email}</span>
+                  <span className={`nhsuk-body-s nhsuk-u-secondary-text-colour ${styles.email}`}>
+                    {member.email}
+                  </span>
                 </td>
-                <td>
+                <td className="nhsuk-table__cell">
                   {ROLE_NAMES[member.role]}{' '}
                   {member.active ? (
-                    <Tag tone="info">Active</Tag>
+                    <strong className="nhsuk-tag nhsuk-tag--green">Active</strong>
                   ) : (
-                    <Tag tone="warn">Deactivated</Tag>
+                    <strong className="nhsuk-tag nhsuk-tag--grey">Deactivated</strong>
                   )}
                   <br />
-                  <span className={`muted small ${styles.nowrap}`}>
+                  <span className="nhsuk-body-s nhsuk-u-secondary-text-colour">
                     added {formatDate(member.createdAt, zone)}
                   </span>
                 </td>
-                <td className={styles.number}>
+                <td className="nhsuk-table__cell nhsuk-table__cell--numeric">
                   {member.caseload > 0 ? (
                     <Link href={`/caseload?nurse=${encodeURIComponent(member.id)}`}>
                       {member.caseload}
-                      <span className="visually-hidden"> patients of {member.name}</span>
+                      <span className="nhsuk-u-visually-hidden"> patients of {member.name}</span>
                     </Link>
                   ) : (
                     0
                   )}
                 </td>
-                <td className={styles.number}>{member.openReminders}</td>
-                <td>
+                <td className="nhsuk-table__cell nhsuk-table__cell--numeric">
+                  {member.openReminders}
+                </td>
+                <td className="nhsuk-table__cell">
                   {member.id === me.id ? (
-                    <span className="muted">
+                    <span className="nhsuk-u-secondary-text-colour">
                       This is you. Another administrator can change your account.
                     </span>
                   ) : (
@@ -102,31 +118,43 @@ export default async function UsersPage() {
         </table>
       </div>
 
-      <div className={`grid-2 ${styles.forms}`}>
-        <section className="card" aria-labelledby="reassign-heading">
-          <h2 id="reassign-heading">Reassign a caseload</h2>
-          <p className="hint">
-            Moves every patient of one nurse to another, with their open reminders and unsent
-            reminder e-mails. You will see what moves before anything changes.
-          </p>
-          {withCaseload.length === 0 ? (
-            <p>No one has patients on their caseload.</p>
-          ) : (
-            <ReassignForm
-              from={withCaseload.map(({ id, name, caseload, active }) => ({
-                id,
-                name,
-                caseload,
-                active,
-              }))}
-              to={takers.map(({ id, name, caseload }) => ({ id, name, caseload }))}
-            />
-          )}
-        </section>
-        <section className="card" aria-labelledby="create-heading">
-          <h2 id="create-heading">Add a user</h2>
-          <CreateUserForm />
-        </section>
+      <div className="nhsuk-grid-row nhsuk-card-group">
+        <div className="nhsuk-grid-column-one-half nhsuk-card-group__item">
+          <section className="nhsuk-card" aria-labelledby="reassign-heading">
+            <div className="nhsuk-card__content">
+              <h2 id="reassign-heading" className="nhsuk-card__heading nhsuk-heading-m">
+                Reassign a caseload
+              </h2>
+              <p className="nhsuk-hint">
+                Moves every patient of one nurse to another, with their open reminders and unsent
+                reminder e-mails. You will see what moves before anything changes.
+              </p>
+              {withCaseload.length === 0 ? (
+                <p>No one has patients on their caseload.</p>
+              ) : (
+                <ReassignForm
+                  from={withCaseload.map(({ id, name, caseload, active }) => ({
+                    id,
+                    name,
+                    caseload,
+                    active,
+                  }))}
+                  to={takers.map(({ id, name, caseload }) => ({ id, name, caseload }))}
+                />
+              )}
+            </div>
+          </section>
+        </div>
+        <div className="nhsuk-grid-column-one-half nhsuk-card-group__item">
+          <section className="nhsuk-card" aria-labelledby="create-heading">
+            <div className="nhsuk-card__content">
+              <h2 id="create-heading" className="nhsuk-card__heading nhsuk-heading-m">
+                Add a user
+              </h2>
+              <CreateUserForm />
+            </div>
+          </section>
+        </div>
       </div>
     </>
   );

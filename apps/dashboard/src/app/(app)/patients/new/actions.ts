@@ -6,7 +6,8 @@ import { enrolPatient } from '@vfx/database/commands';
 import { patientByIdentifier } from '@vfx/database/views';
 import { CURRENT_PATHWAY_VERSION, nhsNumberProblem, normaliseNhsNumber } from '@vfx/domain';
 import { redirect } from 'next/navigation';
-import { type FormState, formValues, placeIssues } from '@/forms/form-state';
+import { joinDates } from '@/forms/date-parts';
+import { type FormState, formValues, placeIssues, wordProblems } from '@/forms/form-state';
 import { pastInstantFromForm } from '@/forms/past-instant';
 import { priorTherapyFromEnrolment } from '@/forms/prior-therapy';
 import { db } from '@/server/db';
@@ -25,7 +26,10 @@ const text = (value: string | undefined) => (value?.trim() ? value.trim() : unde
  */
 export async function enrolAction(_previous: FormState, form: FormData): Promise<FormState> {
   const user = await requirePermission('patient.enrol');
-  const values = formValues(form);
+  const joined = joinDates(formValues(form));
+  const values = joined.values;
+  // Date boxes that are not a date: said beside their field, with the domain's other problems.
+  const own = wordProblems(joined.problems, ENROLMENT_FIELDS);
   const zone = await userTimeZone();
   const kind = values.identifierKind === 'mrn' ? 'mrn' : 'nhs-number';
   const rawIdentifier = values['patient.identifier.value'] ?? '';
@@ -60,11 +64,11 @@ export async function enrolAction(_previous: FormState, form: FormData): Promise
   const admittedAt = admitted
     ? pastInstantFromForm(values.admittedAt ?? '', zone, new Date())
     : undefined;
-  if (admitted && !admittedAt) {
-    return {
-      values,
-      fieldErrors: { admittedAt: 'Enter the date and time of admission.' },
-    };
+  // Each of these leaves the enrolment invalid for the domain too (boxes that are not a date are
+  // sent as typed, an unreadable admission as none), so nothing is stored and the domain's
+  // problems with the other fields are shown with them.
+  if (admitted && !admittedAt && !own.admittedAt) {
+    own.admittedAt = 'Enter the date and time of admission, e.g. 16 11 2026 and 18:00.';
   }
   const episodeId = randomUUID();
   // Bone therapy before this fracture, when given: taken now, with the enrolment.
@@ -107,11 +111,14 @@ export async function enrolAction(_previous: FormState, form: FormData): Promise
   } catch (error) {
     if (error instanceof RecordError) {
       if (error.code === 'invalid-input') {
-        const placed = placeIssues(error.issues, [...ENROLMENT_FIELDS, 'admittedAt'], '');
         // The admission time is asked for in its own field.
-        const admission = error.issues.find((i) => i.path.startsWith('episode.careSetting'));
-        if (admission) placed.fieldErrors.admittedAt ??= admission.message;
-        return { values, ...placed };
+        const issues = error.issues.map((issue) =>
+          issue.path.startsWith('episode.careSetting.admittedAt')
+            ? { ...issue, path: 'admittedAt' }
+            : issue,
+        );
+        const placed = placeIssues(issues, ENROLMENT_FIELDS, '', zone);
+        return { values, ...placed, fieldErrors: { ...placed.fieldErrors, ...own } };
       }
       return { values, fieldErrors: {}, error: error.message };
     }

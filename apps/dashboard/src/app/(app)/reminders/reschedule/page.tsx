@@ -99,6 +99,7 @@ export default async function ReschedulePage({ searchParams }: { searchParams: S
           earliest={range.earliest}
           latest={range.latest}
           rangeText={`a working day from ${when(range.earliest)} to ${when(range.latest)}`}
+          zone={zone}
         />
       ) : (
         <p className="alert" role="alert">

@@ -12,8 +12,9 @@ import {
   type InputIssue,
 } from '@vfx/domain';
 import { redirect } from 'next/navigation';
+import { joinDates } from '@/forms/date-parts';
 import { detailsFromForm } from '@/forms/details-correction';
-import { EVENT_FORMS, eventFromForm } from '@/forms/event-fields';
+import { EVENT_FORMS, eventFromForm, wordsOf } from '@/forms/event-fields';
 import {
   type FormState,
   formValues,
@@ -21,7 +22,9 @@ import {
   type PreviewState,
   placeIssues,
   previewedValuesOf,
+  wordProblems,
 } from '@/forms/form-state';
+import type { FieldWords } from '@/forms/messages';
 import { pastInstantFromForm } from '@/forms/past-instant';
 import { db } from '@/server/db';
 import { requirePermission } from '@/server/session';
@@ -44,43 +47,48 @@ export interface RecordTarget {
  */
 export async function recordEventAction(
   target: RecordTarget,
-  previous: FormState,
+  _previous: FormState,
   form: FormData,
 ): Promise<FormState> {
-  const state = await recordOrPreview(target, form);
-  // A new attempt number remounts the form's fields, so every one (selects and radios
-  // included) shows what was sent, not what the browser's form reset left.
-  return { ...state, attempt: (previous.attempt ?? 0) + 1 };
-}
-
-async function recordOrPreview(target: RecordTarget, form: FormData): Promise<FormState> {
   // A withdrawal is judged again by the write path, by what it withdraws.
   const user = await requirePermission(
     'entry.record',
     target.type === 'retraction' ? {} : { entryType: target.type },
   );
-  const values = formValues(form);
+  const joined = joinDates(formValues(form));
+  const values = joined.values;
   if (!EVENT_TYPES.includes(target.type)) {
     return { values, fieldErrors: {}, error: `There is no kind of entry called "${target.type}".` };
   }
   const spec = EVENT_FORMS[target.type];
   const zone = await userTimeZone();
-  const occurredAt = await occurredAtOf(target, values.occurredAt ?? '', zone);
-  if (!occurredAt) {
-    return {
-      values,
-      fieldErrors: { occurredAt: 'Enter the date and time it happened, e.g. 21/11/2026 09:30.' },
-    };
+  const now = new Date();
+  const words: Record<string, FieldWords> = {
+    note: { label: 'Note', kind: 'text' },
+    ...Object.fromEntries(spec.fields.map((f) => [f.name, wordsOf(f)])),
+    occurredAt: { label: 'The date it happened', kind: 'date-time' },
+  };
+  // Date boxes that are not a date are said beside their field; the domain's checks of the other
+  // fields still run, so every problem is shown at once.
+  const own: Record<string, string> = wordProblems(joined.problems, words);
+  const occurredAt = await occurredAtOf(target, values.occurredAt ?? '', zone, now);
+  if (!occurredAt && !own.occurredAt) {
+    own.occurredAt = 'Enter the date and time it happened, e.g. 21 11 2026 and 09:30.';
   }
+  const confirmProblem = confirmationProblem(target.type, form);
+  if (confirmProblem) own.confirm = confirmProblem;
   const event = {
     ...eventFromForm(spec, values),
-    occurredAt: occurredAt.toISOString(),
+    // Unreadable, the time is checked as now, so the other fields' problems are found too.
+    occurredAt: (occurredAt ?? now).toISOString(),
     ...(target.supersedes ? { supersedes: target.supersedes } : {}),
   };
-  const fields = [...spec.fields.map((f) => f.name), 'occurredAt', 'note'];
-  const place = (issues: readonly InputIssue[]) => placeIssues(issues, fields, 'event.');
-  const confirmProblem = confirmationProblem(target.type, form);
-  if (confirmProblem) return { values, fieldErrors: { confirm: confirmProblem } };
+  const place = (issues: readonly InputIssue[]) => {
+    const placed = placeIssues(issues, words, 'event.', zone);
+    return { ...placed, fieldErrors: { ...placed.fieldErrors, ...own } };
+  };
+  if (Object.keys(own).length > 0)
+    return checkOnly(target.episodeId, event, user.id, values, place);
 
   return previewOrSave(
     { episodeId: target.episodeId, event, focusStepKey: target.focusStepKey },
@@ -89,6 +97,28 @@ async function recordOrPreview(target: RecordTarget, form: FormData): Promise<Fo
     values,
     place,
   );
+}
+
+/**
+ * A form with problems of its own (an unreadable date, a box not ticked) is refused; the domain
+ * still checks the rest, so its problems are shown at the same time. Nothing is previewed.
+ */
+async function checkOnly(
+  episodeId: string,
+  event: Record<string, unknown>,
+  actorId: string,
+  values: Record<string, string>,
+  place: (issues: readonly InputIssue[]) => Pick<FormState, 'fieldErrors' | 'error'>,
+): Promise<FormState> {
+  try {
+    await previewEvent(db(), { episodeId, event }, { actorId });
+  } catch (error) {
+    if (error instanceof RecordError && error.code === 'invalid-input') {
+      return { values, ...place(error.issues) };
+    }
+    if (!(error instanceof RecordError)) throw error;
+  }
+  return { values, ...place([]) };
 }
 
 /**
@@ -200,10 +230,11 @@ async function occurredAtOf(
   target: RecordTarget,
   typed: string,
   zone: string,
+  now: Date,
 ): Promise<Date | undefined> {
   const record = target.supersedes ? await loadEpisodeRecord(db(), target.episodeId) : undefined;
   const original = record?.events.find((event) => event.id === target.supersedes);
-  return pastInstantFromForm(typed, zone, new Date(), original?.occurredAt);
+  return pastInstantFromForm(typed, zone, now, original?.occurredAt);
 }
 
 export interface DetailsTarget {
@@ -212,17 +243,21 @@ export interface DetailsTarget {
   readonly supersedes?: string;
 }
 
-/** The details fields of the correction form, as the write path names their problems. */
-const DETAIL_FORM_FIELDS = [
-  'vertebralLevels',
-  'fractureDate',
-  'fractureDateEstimated',
-  'identifiedOn',
-  'identification',
-  'careSetting.admittedAt',
-  'careSetting',
-  'note',
-];
+/**
+ * The details fields of the correction form, as the write path names their problems, and how a
+ * message names each.
+ */
+const DETAIL_WORDS: Record<string, FieldWords> = {
+  vertebralLevels: { label: 'Fractured levels', kind: 'list' },
+  fractureDate: { label: 'Date of fracture', kind: 'date' },
+  fractureDateEstimated: { label: 'The fracture date is estimated', kind: 'yes-no' },
+  identifiedOn: { label: 'Identified on', kind: 'date' },
+  identification: { label: 'How it was identified', kind: 'choice' },
+  'careSetting.admittedAt': { label: 'Admitted at', kind: 'date-time' },
+  admittedAt: { label: 'Admitted at', kind: 'date-time' },
+  careSetting: { label: 'Care setting', kind: 'choice' },
+  note: { label: 'Why the details are corrected', kind: 'text' },
+};
 
 /**
  * Corrects the episode's enrolment details through the shared write path. The form shows every
@@ -232,18 +267,15 @@ const DETAIL_FORM_FIELDS = [
  */
 export async function correctEpisodeDetailsAction(
   target: DetailsTarget,
-  previous: FormState,
+  _previous: FormState,
   form: FormData,
 ): Promise<FormState> {
-  const state = await correctDetails(target, form);
-  return { ...state, attempt: (previous.attempt ?? 0) + 1 };
-}
-
-async function correctDetails(target: DetailsTarget, form: FormData): Promise<FormState> {
   const user = await requirePermission('entry.record', {
     entryType: 'episode-details-corrected',
   });
-  const values = formValues(form);
+  const joined = joinDates(formValues(form));
+  const values = joined.values;
+  const own = wordProblems(joined.problems, DETAIL_WORDS);
   const zone = await userTimeZone();
   const record = await loadEpisodeRecord(db(), target.episodeId);
   if (!record) {
@@ -256,7 +288,7 @@ async function correctDetails(target: DetailsTarget, form: FormData): Promise<Fo
     : effectiveEpisode(record.episode, record.events);
 
   const given = detailsFromForm(values, base, zone, new Date());
-  if (given.kind === 'invalid') return { values, fieldErrors: given.fieldErrors };
+  if (given.kind === 'invalid') return { values, fieldErrors: { ...given.fieldErrors, ...own } };
   if (given.kind === 'unchanged') {
     return {
       values,
@@ -290,10 +322,10 @@ async function correctDetails(target: DetailsTarget, form: FormData): Promise<Fo
         path,
         message: messages.join('; '),
       }));
-      const placed = placeIssues(issues, DETAIL_FORM_FIELDS, 'event.');
+      const placed = placeIssues(issues, DETAIL_WORDS, 'event.', zone);
       const { 'careSetting.admittedAt': admission, ...fieldErrors } = placed.fieldErrors;
       if (admission) fieldErrors.admittedAt = admission;
-      return { ...placed, fieldErrors };
+      return { ...placed, fieldErrors: { ...fieldErrors, ...own } };
     },
   );
 }

@@ -1,22 +1,25 @@
 'use client';
 
-import { useActionState } from 'react';
 import type { FieldSpec } from '@/forms/event-fields';
 import { PreviewActions } from '@/forms/event-form';
-import { FormField } from '@/forms/fields';
+import { FormField, fieldId } from '@/forms/fields';
 import type { FormState } from '@/forms/form-state';
-import { CareSettingFields, ErrorSummary, LevelsField } from '@/forms/parts';
+import { CareSettingFields, LevelsField, summaryItems } from '@/forms/parts';
+import { ErrorSummary } from '@/ui/nhsuk/error-summary';
+import { Checkboxes } from '@/ui/nhsuk/form';
+import { useFormAction } from '@/ui/nhsuk/use-form-action';
 
-const LABELS: Record<string, string> = {
-  vertebralLevels: 'Fractured levels',
-  fractureDate: 'Date of fracture',
-  fractureDateEstimated: 'The fracture date is estimated',
-  identifiedOn: 'Identified on',
-  identification: 'How it was identified',
-  careSetting: 'Care setting',
-  admittedAt: 'Admitted at',
-  note: 'Why the details are corrected',
-};
+/** The fields in the order they are on the page, for the error summary. */
+const ORDER = [
+  'vertebralLevels',
+  'fractureDate',
+  'identifiedOn',
+  'fractureDateEstimated',
+  'identification',
+  'careSetting',
+  'admittedAt',
+  'note',
+];
 
 /**
  * The enrolment details as they stand, to correct: levels as a checkbox group, the care setting
@@ -30,78 +33,52 @@ export function DetailsForm(props: {
   submitLabel: string;
   cancelHref: string;
 }) {
-  const [state, action, pending] = useActionState<FormState, FormData>(props.action, {
+  const { state, pending, form } = useFormAction<FormState>(props.action, {
     values: props.initial,
     fieldErrors: {},
   });
   const v = state.values;
   const e = state.fieldErrors;
-  const field = (spec: FieldSpec) => (
-    <FormField spec={spec} value={v[spec.name]} error={e[spec.name]} />
-  );
+  const field = (spec: FieldSpec) => <FormField spec={spec} values={v} error={e[spec.name]} />;
   return (
-    <form action={action} className="stack event-form" noValidate>
-      <ErrorSummary error={state.error} fieldErrors={e} labelOf={(name) => LABELS[name] ?? name} />
-      {/* Drawn afresh for each submission, so checkboxes and selects keep what was sent. */}
-      <div key={state.attempt ?? 0} className="stack">
-        <LevelsField
-          name="vertebralLevels"
-          levels={props.levels}
-          value={v.vertebralLevels}
-          error={e.vertebralLevels}
-        />
-        <div className="grid-2">
-          {field({
-            name: 'fractureDate',
-            label: 'Date of fracture',
-            kind: 'date',
-            required: true,
-            hint: 'Or of symptom onset when the fracture date is not known.',
-          })}
-          {field({ name: 'identifiedOn', label: 'Identified on', kind: 'date', required: true })}
-        </div>
-        <div className="field">
-          <label>
-            <input
-              type="checkbox"
-              name="fractureDateEstimated"
-              value="yes"
-              defaultChecked={v.fractureDateEstimated === 'yes'}
-              aria-invalid={e.fractureDateEstimated ? true : undefined}
-              aria-describedby={
-                e.fractureDateEstimated ? 'f-fractureDateEstimated-error' : undefined
-              }
-              id="f-fractureDateEstimated"
-            />{' '}
-            The fracture date is estimated
-          </label>
-          {e.fractureDateEstimated ? (
-            <p id="f-fractureDateEstimated-error" className="field-error">
-              {e.fractureDateEstimated}
-            </p>
-          ) : null}
-        </div>
-        {field({
-          name: 'identification',
-          label: 'How it was identified',
-          kind: 'choice',
-          required: true,
-          options: props.identification,
-        })}
-        <CareSettingFields
-          setting={v.careSetting}
-          admittedAt={v.admittedAt}
-          settingError={e.careSetting}
-          admittedAtError={e.admittedAt}
-        />
-        {field({
-          name: 'note',
-          label: 'Why the details are corrected',
-          kind: 'long-text',
-          required: true,
-          hint: 'Shown in the history and the audit log, e.g. "Fracture date mistyped; the x-ray is dated 2 November".',
-        })}
-      </div>
+    <form {...form} className="event-form" noValidate>
+      <ErrorSummary items={summaryItems(state.error, e, ORDER)} response={state} />
+      <LevelsField
+        name="vertebralLevels"
+        levels={props.levels}
+        value={v.vertebralLevels}
+        error={e.vertebralLevels}
+      />
+      {field({
+        name: 'fractureDate',
+        label: 'Date of fracture',
+        kind: 'date',
+        required: true,
+        hint: 'Or of symptom onset when the fracture date is not known. For example, 2 11 2026.',
+      })}
+      {field({ name: 'identifiedOn', label: 'Identified on', kind: 'date', required: true })}
+      <Checkboxes
+        id={fieldId('fractureDateEstimated')}
+        name="fractureDateEstimated"
+        error={e.fractureDateEstimated}
+        options={[{ value: 'yes', label: 'The fracture date is estimated' }]}
+        defaultValues={v.fractureDateEstimated === 'yes' ? ['yes'] : []}
+      />
+      {field({
+        name: 'identification',
+        label: 'How it was identified',
+        kind: 'choice',
+        required: true,
+        options: props.identification,
+      })}
+      <CareSettingFields values={v} settingError={e.careSetting} admittedAtError={e.admittedAt} />
+      {field({
+        name: 'note',
+        label: 'Why the details are corrected',
+        kind: 'long-text',
+        required: true,
+        hint: 'Shown in the history and the audit log, e.g. "Fracture date mistyped; the x-ray is dated 2 November".',
+      })}
       <PreviewActions
         state={state}
         pending={pending}

@@ -74,33 +74,35 @@ export default async function StepPage({
       <div className="two-columns">
         <div className="card">
           {w ? (
-            <dl className="facts">
+            <dl className="nhsuk-summary-list">
               {/* The date language (src/ui/dates.ts): guideline dates, then the reminders. */}
               {(['opens', 'due', 'overdue'] as const).map((edge) => {
                 const phrase = guidelinePhrase(w, edge, view.now, zone, {
                   relative: edge !== 'opens' || step.status === 'upcoming',
                 });
                 return (
-                  <div key={edge}>
-                    <dt>{phrase.label}</dt>
-                    <dd>
+                  <div key={edge} className="nhsuk-summary-list__row">
+                    <dt className="nhsuk-summary-list__key">{phrase.label}</dt>
+                    <dd className="nhsuk-summary-list__value">
                       <time dateTime={phrase.dateTime}>{phrase.text}</time>
                       {phrase.relative ? ` (${phrase.relative})` : ''}
                     </dd>
                   </div>
                 );
               })}
-              {w.reminders
+              {w.granularity === 'day' && w.reminders
                 ? (
                     [
                       ['due', w.reminders.due],
                       ['overdue', w.reminders.overdue],
                     ] as const
                   ).map(([kind, at]) =>
-                    at && w.granularity === 'day' ? (
-                      <div key={kind}>
-                        <dt>{reminderPhrase(kind, at, zone).label}</dt>
-                        <dd>
+                    at ? (
+                      <div key={kind} className="nhsuk-summary-list__row">
+                        <dt className="nhsuk-summary-list__key">
+                          {reminderPhrase(kind, at, zone).label}
+                        </dt>
+                        <dd className="nhsuk-summary-list__value">
                           <time dateTime={at}>{formatDateTime(at, zone)}</time>
                         </dd>
                       </div>
@@ -120,9 +122,9 @@ export default async function StepPage({
             <p className="muted small">Window measured from {step.window.anchor}.</p>
           ) : null}
           {step.notes.map((note) => (
-            <p key={note} className="notice small">
-              {note}
-            </p>
+            <div key={note} className="nhsuk-inset-text">
+              <p>{note}</p>
+            </div>
           ))}
           <Citations sources={step.sources} />
         </div>
