@@ -135,7 +135,8 @@ export const DATE_LABELS = {
 export interface StepWindowDates {
   readonly granularity: 'day' | 'exact';
   /** Calendar dates (YYYY-MM-DD) for day windows; ISO instants for exact windows. */
-  readonly opens: string;
+  /** Absent when a list row does not carry it: an upcoming step then shows its due date. */
+  readonly opens?: string;
   readonly due: string;
   readonly overdueFrom: string;
   /** When the reminders go out (ISO instants, working days); absent on old stored plans. */
@@ -153,28 +154,42 @@ export interface DatePhrase {
   readonly relative?: string;
 }
 
-const edgeValue = (window: StepWindowDates, edge: GuidelineEdge) =>
-  edge === 'opens' ? window.opens : edge === 'due' ? window.due : window.overdueFrom;
+const edgeValue = (window: StepWindowDates, edge: GuidelineEdge): string =>
+  edge === 'opens'
+    ? (window.opens ?? window.due)
+    : edge === 'due'
+      ? window.due
+      : window.overdueFrom;
 
 /**
  * A step's window from a list row that holds only its status-change instants (plan_steps
  * opens_at, due_at, overdue_at are the guideline transitions): a day window's instants are the
- * starts of days in the service's zone, so their dates there are the guideline dates.
+ * starts of days in the service's zone, so their dates there are the guideline dates. Without
+ * the granularity, a window whose instants all fall at midnight in the service's zone is read as
+ * a day window: an exact time at midnight means the same start of that day.
  */
 export function windowFromInstants(
   row: {
-    readonly granularity: 'day' | 'exact';
+    readonly granularity?: 'day' | 'exact';
     readonly opensAt?: Date | string | null;
     readonly dueAt: Date | string;
     readonly overdueAt: Date | string;
   },
   serviceTimeZone: string,
 ): StepWindowDates {
+  const instants = [row.opensAt, row.dueAt, row.overdueAt].filter(
+    (at): at is Date | string => at !== undefined && at !== null,
+  );
+  const granularity =
+    row.granularity ??
+    (instants.every((at) => localInputValue(at, serviceTimeZone).endsWith('T00:00'))
+      ? 'day'
+      : 'exact');
   const value = (at: Date | string) =>
-    row.granularity === 'day' ? localDate(at, serviceTimeZone) : new Date(at).toISOString();
+    granularity === 'day' ? localDate(at, serviceTimeZone) : new Date(at).toISOString();
   return {
-    granularity: row.granularity,
-    opens: value(row.opensAt ?? row.dueAt),
+    granularity,
+    ...(row.opensAt ? { opens: value(row.opensAt) } : {}),
     due: value(row.dueAt),
     overdueFrom: value(row.overdueAt),
   };
@@ -277,7 +292,9 @@ export function stepWhen(
     guidelinePhrase(window, edge, now, zone, { relative });
   switch (status) {
     case 'upcoming':
-      return [phrase('opens', true), phrase('due', false)];
+      return window.opens === undefined
+        ? [phrase('due', true), phrase('overdue', false)]
+        : [phrase('opens', true), phrase('due', false)];
     case 'open':
       return [phrase('due', true), phrase('overdue', false)];
     case 'due':

@@ -139,12 +139,13 @@ describe('the date language of a step', () => {
   });
 
   it('reads a list row’s instants as the service’s guideline dates', () => {
-    // Day transitions are the starts of London days: 23:00 UTC the evening before in summer.
+    // Day transitions are the starts of London days: 23:00 UTC the evening before in summer
+    // (25 Oct 2026 still starts in BST: the clocks go back at 01:00 UTC that morning).
     const row = {
       granularity: 'day' as const,
       opensAt: new Date('2026-09-11T23:00:00Z'),
       dueAt: new Date('2026-09-25T23:00:00Z'),
-      overdueAt: new Date('2026-10-25T00:00:00Z'),
+      overdueAt: new Date('2026-10-24T23:00:00Z'),
     };
     expect(windowFromInstants(row, LONDON)).toEqual({
       granularity: 'day',
@@ -152,8 +153,22 @@ describe('the date language of a step', () => {
       due: '2026-09-26',
       overdueFrom: '2026-10-25',
     });
-    expect(windowFromInstants({ ...row, granularity: 'exact', opensAt: null }, LONDON).opens).toBe(
-      '2026-09-25T23:00:00.000Z',
+    expect(windowFromInstants({ ...row, granularity: 'exact' }, LONDON).opens).toBe(
+      '2026-09-11T23:00:00.000Z',
+    );
+    // Without the granularity, midnights in the service's zone are a day window's.
+    const { granularity: _, ...unknown } = row;
+    expect(windowFromInstants(unknown, LONDON)).toEqual(windowFromInstants(row, LONDON));
+    const ward = { dueAt: '2026-12-07T14:00:00.000Z', overdueAt: '2026-12-08T14:00:00.000Z' };
+    expect(windowFromInstants(ward, LONDON)).toEqual({
+      granularity: 'exact',
+      due: '2026-12-07T14:00:00.000Z',
+      overdueFrom: '2026-12-08T14:00:00.000Z',
+    });
+    // A row without its opening: an upcoming step says when it is due.
+    const upcoming = windowFromInstants(ward, LONDON);
+    expect(stepWhenText('upcoming', upcoming, new Date('2026-12-06T12:00:00Z'), LONDON)).toBe(
+      'Due Mon 7 Dec 2026, 14:00 (tomorrow); Overdue from Tue 8 Dec 2026, 14:00',
     );
   });
 });
