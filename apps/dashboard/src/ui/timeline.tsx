@@ -160,7 +160,7 @@ export function Timeline({ plan, fractureDate, admittedAt, events, now, timeZone
           <div className="tl-track">
             {ticks.map((week) => (
               <span key={week} className="tl-tick" style={at(x(fracture + week * 7 * DAY))}>
-                {week === 0 ? 'Fracture' : `Wk ${week}`}
+                {`Wk ${week}`}
               </span>
             ))}
           </div>
@@ -262,7 +262,7 @@ export function Timeline({ plan, fractureDate, admittedAt, events, now, timeZone
             <span className="key-swatch">
               <span className="tl-grid" />
             </span>
-            Faint lines: weeks since the fracture (Wk)
+            Faint lines: weeks since the fracture (Wk 0 is the fracture)
           </li>
         </ul>
       </figcaption>
