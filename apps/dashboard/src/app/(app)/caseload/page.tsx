@@ -17,10 +17,18 @@ import {
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
+import { calendar } from '@/server/service-calendar';
 import { recordRead, requirePermission, seesEveryCaseload } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
-import { daysFrom, formatCalendarDate, formatDate, overdueBy, relativeDays } from '@/ui/dates';
-import { formatIdentifier } from '@/ui/identity';
+import {
+  daysOverdue,
+  formatCalendarDate,
+  formatDate,
+  overdueBy,
+  stepWhenText,
+  windowFromInstants,
+} from '@/ui/dates';
+import { formatIdentifier, patientName } from '@/ui/identity';
 import { Pagination } from '@/ui/pagination';
 import { PainScore } from '@/ui/pain';
 import { StatusBadge, Tag } from '@/ui/status';
@@ -227,12 +235,19 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
             <tbody>
               {result.rows.map((row) => {
                 const next = row.nextStep;
-                const nextDays = next ? daysFrom(now, next.dueAt, zone) : 0;
+                // The date language (src/ui/dates.ts): labelled guideline dates.
+                const nextWindow =
+                  next?.overdueAt != null
+                    ? windowFromInstants(
+                        { dueAt: next.dueAt, overdueAt: next.overdueAt },
+                        calendar.timeZone,
+                      )
+                    : undefined;
                 return (
                   <tr key={row.episodeId}>
                     <td>
                       <Link href={`/episodes/${row.episodeId}`} className="strong">
-                        {row.familyName.toUpperCase()}, {row.givenName}
+                        {patientName(row)}
                       </Link>
                       <div className="muted small">
                         {formatIdentifier(row.identifierKind, row.identifierValue)}
@@ -252,9 +267,9 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
                           {next.title}{' '}
                           <div className="small">
                             <StatusBadge status={next.status} urgent={next.urgent} />{' '}
-                            {next.status === 'overdue'
-                              ? `due ${formatDate(next.dueAt, zone)}`
-                              : `${formatDate(next.dueAt, zone)} (${relativeDays(nextDays)})`}
+                            {nextWindow
+                              ? stepWhenText(next.status, nextWindow, now, zone)
+                              : `Due ${formatDate(next.dueAt, zone)}`}
                           </div>
                         </>
                       ) : (
@@ -265,8 +280,8 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
                       {row.overdueSteps > 0 ? (
                         <Tag tone="warn">
                           {row.overdueSteps} overdue
-                          {next?.status === 'overdue' && next.overdueAt
-                            ? ` · ${overdueBy(-daysFrom(now, next.overdueAt, zone))}`
+                          {next?.status === 'overdue' && nextWindow
+                            ? ` · ${overdueBy(daysOverdue(nextWindow, now, zone))}`
                             : ''}
                         </Tag>
                       ) : (

@@ -1,9 +1,10 @@
 import { unappliedSince, type WorklistItem, worklist } from '@vfx/database/views';
 import Link from 'next/link';
 import { db } from '@/server/db';
+import { calendar } from '@/server/service-calendar';
 import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
-import { daysFrom, formatDate, overdueBy, relativeDays } from '@/ui/dates';
+import { formatDate, stepWhenText, windowFromInstants } from '@/ui/dates';
 import { formatIdentifier } from '@/ui/identity';
 import { StatusBadge } from '@/ui/status';
 import { StatusesAsOf } from '@/ui/statuses-as-of';
@@ -98,7 +99,17 @@ export default async function WorklistPage() {
     entityId: user.id,
     details: { shown: list.overdue.length + list.due.length + list.thisWeek.length },
   });
-  const day = (at: Date | null) => (at ? daysFrom(now, at, zone) : 0);
+  // The date language (src/ui/dates.ts): guideline dates, labelled, relative days beside the
+  // date they count from.
+  const when = (item: WorklistItem) =>
+    item.dueAt && item.overdueAt
+      ? stepWhenText(
+          item.status,
+          windowFromInstants({ dueAt: item.dueAt, overdueAt: item.overdueAt }, calendar.timeZone),
+          now,
+          zone,
+        )
+      : '';
   return (
     <>
       <div className="page-heading">
@@ -114,11 +125,7 @@ export default async function WorklistPage() {
         empty="Nothing is overdue."
         items={list.overdue}
         more={list.more.overdue}
-        when={(item) =>
-          item.overdueAt
-            ? `${overdueBy(-day(item.overdueAt))} (due ${formatDate(item.dueAt ?? item.overdueAt, zone)})`
-            : 'Overdue'
-        }
+        when={when}
       />
       <Section
         id="due"
@@ -126,11 +133,7 @@ export default async function WorklistPage() {
         empty="Nothing is due today."
         items={list.due}
         more={list.more.due}
-        when={(item) =>
-          item.dueAt
-            ? `Due ${day(item.dueAt) === 0 ? 'today' : `since ${formatDate(item.dueAt, zone)} (${relativeDays(day(item.dueAt))})`}${item.overdueAt ? `; overdue from ${formatDate(item.overdueAt, zone)}` : ''}`
-            : 'Due'
-        }
+        when={when}
       />
       <Section
         id="week"
@@ -138,9 +141,7 @@ export default async function WorklistPage() {
         empty="Nothing becomes due in the next 7 days."
         items={list.thisWeek}
         more={list.more.thisWeek}
-        when={(item) =>
-          item.dueAt ? `${formatDate(item.dueAt, zone)} (${relativeDays(day(item.dueAt))})` : ''
-        }
+        when={when}
       />
     </>
   );

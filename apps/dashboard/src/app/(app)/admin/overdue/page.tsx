@@ -12,11 +12,12 @@ import {
 } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
+import { calendar } from '@/server/service-calendar';
 import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
-import { formatDate, formatDateTime, overdueBy } from '@/ui/dates';
-import { formatIdentifier } from '@/ui/identity';
+import { formatDateTime, guidelineDate, overdueBy, windowFromInstants } from '@/ui/dates';
+import { formatIdentifier, patientName } from '@/ui/identity';
 import { StatusBadge, Tag } from '@/ui/status';
 import { StatusesAsOf } from '@/ui/statuses-as-of';
 import {
@@ -47,11 +48,19 @@ const cite = (ref: SourceRef) => ({
   file: SOURCE_DOCUMENTS[ref.document].file,
 });
 
-/** Steps timed by the hour (red flags) show the time they became overdue; the rest the day. */
+/**
+ * The "Overdue from" date (src/ui/dates.ts): the time for steps timed by the hour (red flags),
+ * the service's calendar date for the rest.
+ */
 function overdueSince(row: OverdueRow, zone: string): string {
-  return row.granularity === 'exact'
-    ? formatDateTime(row.overdueAt, zone)
-    : formatDate(row.overdueAt, zone);
+  return guidelineDate(
+    windowFromInstants(
+      { granularity: row.granularity, dueAt: row.overdueAt, overdueAt: row.overdueAt },
+      calendar.timeZone,
+    ),
+    'overdue',
+    zone,
+  );
 }
 
 export default async function OverduePage({ searchParams }: { searchParams: Promise<Search> }) {
@@ -215,7 +224,7 @@ export default async function OverduePage({ searchParams }: { searchParams: Prom
                         </td>
                         <td>
                           <Link href={`/episodes/${encodeURIComponent(row.episodeId)}`}>
-                            {row.familyName}, {row.givenName}
+                            {patientName(row)}
                           </Link>
                           <div className="muted">
                             {formatIdentifier(row.identifierKind, row.identifierValue)}
@@ -227,7 +236,7 @@ export default async function OverduePage({ searchParams }: { searchParams: Prom
                         </td>
                         <td>
                           <strong>{overdueBy(row.daysOverdue)}</strong>
-                          <div className="muted">since {overdueSince(row, zone)}</div>
+                          <div className="muted">Overdue from {overdueSince(row, zone)}</div>
                         </td>
                         <td>{row.nurseName ?? <span className="muted">No nurse assigned</span>}</td>
                       </tr>

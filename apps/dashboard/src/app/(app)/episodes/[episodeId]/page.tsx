@@ -29,15 +29,13 @@ import { recordPatientView, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
 import {
-  daysFrom,
   formatCalendarDate,
   formatDate,
   formatDateTime,
   localDate,
-  overdueBy,
-  relativeDays,
+  stepWhenText,
 } from '@/ui/dates';
-import { ageOn, formatIdentifier } from '@/ui/identity';
+import { ageOn, formatIdentifier, patientName } from '@/ui/identity';
 import { RecordedBases } from '@/ui/recorded-basis';
 import { StatusBadge, statusText, Tag } from '@/ui/status';
 import { StatusesAsOf } from '@/ui/statuses-as-of';
@@ -167,7 +165,7 @@ export default async function EpisodePage({
           now={now}
           zone={zone}
           closed={closed}
-          words={view.words}
+          reason={view.reasonOf}
           compact={compact}
         />
       ))}
@@ -271,9 +269,7 @@ export default async function EpisodePage({
         zone={zone}
       />
       <header className="patient-header">
-        <h1 className="nhsuk-heading-l">
-          {patientRow.givenName} {patientRow.familyName.toUpperCase()}
-        </h1>
+        <h1 className="nhsuk-heading-l">{patientName(patientRow)}</h1>
         <p className="patient-identity">
           <span>{formatIdentifier(patientRow.identifierKind, patientRow.identifierValue)}</span>
           <span>
@@ -357,7 +353,7 @@ export default async function EpisodePage({
                 now={now}
                 zone={zone}
                 closed={closed}
-                words={view.words}
+                reason={view.reasonOf}
               />
             ))}
           </ul>
@@ -658,25 +654,18 @@ function StepItem(props: {
   now: Date;
   zone: string;
   closed: boolean;
-  words: (text: string) => string;
+  reason: (step: PlanStep) => string;
   /** A completed step: its title, status and day on one line (the history says how). */
   compact?: boolean;
 }) {
   const { step, now, zone } = props;
-  const t = step.window?.transitions;
-  const when = (() => {
-    if (step.status === 'completed' && step.completion)
-      return `Done ${formatDate(step.completion.at, zone)}`;
-    if (!t) return undefined;
-    if (step.status === 'overdue')
-      return `${overdueBy(-daysFrom(now, t.overdue, zone))} (due ${formatDate(t.due, zone)})`;
-    const due = daysFrom(now, t.due, zone);
-    if (step.status === 'upcoming')
-      return `Opens ${formatDate(t.open, zone)}; due ${formatDate(t.due, zone)} (${relativeDays(due)})`;
-    return `Due ${formatDate(t.due, zone)} (${relativeDays(due)}); overdue from ${formatDate(t.overdue, zone)}`;
-  })();
+  // The date language (src/ui/dates.ts): labelled guideline dates, relative days beside them.
+  const when =
+    step.status === 'completed' && step.completion
+      ? `Done ${formatDate(step.completion.at, zone)}`
+      : stepWhenText(step.status, step.window, now, zone) || undefined;
   const adjustments = step.window?.adjustments ?? [];
-  const reason = props.words(step.reason);
+  const reason = props.reason(step);
   return (
     <li
       className={`step step-${step.status} ${props.compact ? 'step-compact' : 'card'}`}
