@@ -92,7 +92,7 @@ describe("the nurse's journey", () => {
     await page
       .getByRole('heading', {
         level: 1,
-        name: `${patient.givenName} ${patient.familyName.toUpperCase()}`,
+        name: `${patient.givenName} ${patient.familyName}`,
       })
       .waitFor();
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();

@@ -1,7 +1,13 @@
 import type { Plan, PlanStep } from '@vfx/domain';
 import type { CSSProperties } from 'react';
 import { calendar } from '@/server/service-calendar';
-import { formatCalendarDate, formatDate } from './dates';
+import {
+  formatCalendarDate,
+  formatDate,
+  guidelineDate,
+  guidelinePhrase,
+  phraseText,
+} from './dates';
 import { statusText } from './status';
 import './timeline.css';
 
@@ -112,7 +118,13 @@ export function Timeline({ plan, fractureDate, admittedAt, events, now, timeZone
             const due = Date.parse(t.due);
             const overdue = Date.parse(t.overdue);
             const done = step.completion ? Date.parse(step.completion.at) : undefined;
-            const words = `Opens ${formatDate(opens, timeZone)}, due ${formatDate(due, timeZone)}, overdue from ${formatDate(overdue, timeZone)}${done !== undefined ? `; done ${formatDate(done, timeZone)}` : ''}.`;
+            // The date language (src/ui/dates.ts): the guideline dates, each labelled.
+            const dates = (['opens', 'due', 'overdue'] as const)
+              .map((edge) =>
+                phraseText(guidelinePhrase(step.window, edge, now, timeZone, { relative: false })),
+              )
+              .join('; ');
+            const words = `${dates}${done !== undefined ? `; done ${formatDate(done, timeZone)}` : ''}.`;
             return (
               <li
                 key={step.key}
@@ -130,7 +142,7 @@ export function Timeline({ plan, fractureDate, admittedAt, events, now, timeZone
                   <span className="nhsuk-u-visually-hidden">{words}</span>
                   {opens > end ? (
                     <span className="tl-beyond" aria-hidden="true">
-                      opens {formatDate(opens, timeZone)} →
+                      opens {guidelineDate(step.window, 'opens', timeZone)} →
                     </span>
                   ) : (
                     <>
@@ -160,7 +172,7 @@ export function Timeline({ plan, fractureDate, admittedAt, events, now, timeZone
           <div className="tl-track">
             {ticks.map((week) => (
               <span key={week} className="tl-tick" style={at(x(fracture + week * 7 * DAY))}>
-                {week === 0 ? 'Fracture' : `Wk ${week}`}
+                {`Wk ${week}`}
               </span>
             ))}
           </div>
@@ -262,7 +274,7 @@ export function Timeline({ plan, fractureDate, admittedAt, events, now, timeZone
             <span className="key-swatch">
               <span className="tl-grid" />
             </span>
-            Faint lines: weeks since the fracture (Wk)
+            Faint lines: weeks since the fracture (Wk 0 is the fracture)
           </li>
         </ul>
       </figcaption>

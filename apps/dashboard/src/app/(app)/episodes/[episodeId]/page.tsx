@@ -425,7 +425,7 @@ export default async function EpisodePage({
 
         <section aria-labelledby="steps-heading" className="plan-steps">
           <h2 id="steps-heading">The rest of the plan</h2>
-          <p className="muted small">
+          <p className="muted small plan-steps-note">
             As of {today}. Windows are the guidance's own, moved onto working days.
           </p>
           {groups.map((group) =>
@@ -621,7 +621,7 @@ function RecommendationItem({ rec }: { rec: PlanRecommendation }) {
           </span>
         </p>
       ))}
-      <p className="muted small">Why now: {rec.reason}</p>
+      <p className="muted small rec-why">Why now: {rec.reason}</p>
       {rec.conflicts.length > 0 ? (
         <details className="nhsuk-details conflicts">
           <summary className="nhsuk-details__summary">
@@ -677,7 +677,7 @@ function StepItem(props: {
         {props.compact && when ? <span className="small">{when}</span> : null}
       </div>
       {when && !props.compact ? <p className="small step-when">{when}</p> : null}
-      {props.compact ? null : <p className="muted small">{reason}</p>}
+      {props.compact ? null : <p className="muted small step-reason">{reason}</p>}
       {isActive(step.status) && !props.closed ? (
         <p className="no-print">
           <Link

@@ -97,7 +97,7 @@ export default async function StepPage({
                       ['overdue', w.reminders.overdue],
                     ] as const
                   ).map(([kind, at]) =>
-                    at ? (
+                    at && w.granularity === 'day' ? (
                       <div key={kind} className="nhsuk-summary-list__row">
                         <dt className="nhsuk-summary-list__key">
                           {reminderPhrase(kind, at, zone).label}
