@@ -3,6 +3,7 @@ import { afterAll, describe, expect } from 'vitest';
 import { parseCsv } from './support/csv';
 import { closeDemoData, overdueStepOf } from './support/demo-data';
 import { BROWSER_TIME_ZONE, test } from './support/fixtures';
+import { boxesOf, fillDate } from './support/forms';
 import { OVERDUE_PATIENT } from './support/journey-patients';
 import { screenshot } from './support/screenshots';
 import { demoUser, signIn } from './support/users';
@@ -97,18 +98,20 @@ describe("the administrator's journey", () => {
     // overdue from the moment the plan is first computed.
     const fractureDay = localDay(Date.now() - 100 * 86_400_000, BROWSER_TIME_ZONE);
     await nurse.goto('/patients/new');
-    const form = nurse.locator('form', { has: nurse.getByLabel('Date of fracture') });
+    const form = nurse.locator('form', {
+      has: nurse.getByRole('group', { name: 'Date of fracture' }),
+    });
     await form.getByLabel('NHS number or MRN').fill(LATE_PATIENT.nhsNumber);
     await form.getByLabel('Given name').fill(LATE_PATIENT.givenName);
     await form.getByLabel('Family name').fill(LATE_PATIENT.familyName);
-    await form.getByLabel('Date of birth').fill('1948-07-02');
+    await fillDate(form, 'Date of birth', { day: 2, month: 7, year: 1948 });
     await form.getByLabel('Sex').selectOption('female');
     await form
       .getByRole('group', { name: 'Fractured levels' })
       .getByLabel('L1', { exact: true })
       .check();
-    await form.getByLabel('Date of fracture').fill(fractureDay);
-    await form.getByLabel('Identified on').fill(fractureDay);
+    await fillDate(form, 'Date of fracture', boxesOf(fractureDay));
+    await fillDate(form, 'Identified on', boxesOf(fractureDay));
     await form.getByLabel('How it was identified').selectOption('symptomatic-presentation');
     await form.getByLabel('Column involvement').selectOption('anterior-only');
     await form.getByLabel('MRI oedema').selectOption('not-imaged');

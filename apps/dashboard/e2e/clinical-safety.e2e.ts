@@ -1,6 +1,7 @@
 import { afterAll, describe, expect } from 'vitest';
 import { closeDemoData, demoPatient } from './support/demo-data';
 import { test } from './support/fixtures';
+import { boxesOf, fillDate, readDate } from './support/forms';
 import { screenshot } from './support/screenshots';
 import { signIn } from './support/users';
 
@@ -97,18 +98,17 @@ describe('clinical safety at the point of care', () => {
     const entriesBefore = await history.count();
 
     await page.goto(`${patientPage}/record/episode-details-corrected`);
-    const fractureDate = page.getByLabel('Date of fracture');
-    const typed = await fractureDate.inputValue();
+    const typed = await readDate(page, 'Date of fracture');
     const dayBefore = new Date(Date.parse(`${typed}T12:00:00Z`) - 86_400_000)
       .toISOString()
       .slice(0, 10);
-    await fractureDate.fill(dayBefore);
+    await fillDate(page, 'Date of fracture', boxesOf(dayBefore));
     await page.getByLabel('Why the details are corrected').fill('Fracture date mistyped');
     await page.getByRole('button', { name: 'Check what this changes' }).click();
     const preview = page.getByRole('region', { name: 'What saving this entry will change' });
     await preview.waitFor();
     expect(await preview.locator('li').count(), 'windows that move').toBeGreaterThan(0);
-    expect(await fractureDate.inputValue(), 'the date as typed, kept').toBe(dayBefore);
+    expect(await readDate(page, 'Date of fracture'), 'the date as typed, kept').toBe(dayBefore);
     await screenshot(page, 'safety-4-details-correction-preview');
 
     await page.goto(patientPage);

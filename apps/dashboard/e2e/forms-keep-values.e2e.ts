@@ -16,6 +16,7 @@ import {
   refusedSubmission,
   waitForScript,
 } from './support/forms';
+import { screenshot } from './support/screenshots';
 import { signIn } from './support/users';
 
 afterAll(closeDemoData);
@@ -104,7 +105,9 @@ describe('forms keep what was typed after a refusal', () => {
 
     await page.goto(patientPage);
     const correct = await page
-      .locator('a[href*="?corrects="]:not([href*="retraction"])')
+      .locator(
+        'a[href*="?corrects="]:not([href*="/retraction?"]):not([href*="/episode-details-corrected?"])',
+      )
       .first()
       .getAttribute('href');
     await page.goto(correct ?? '');
@@ -159,5 +162,25 @@ describe('forms keep what was typed after a refusal', () => {
       break;
     }
     expect(moved, 'a reminder that can be moved').toBe(true);
+  });
+
+  test('the forms and their errors fit a tablet (820 px) without sideways scrolling', async ({
+    openPage,
+  }) => {
+    const page = await openPage({ width: 820 });
+    const patient = await demoPatient({ nurse: 'nurse2' });
+    await signIn(page, 'nurse2');
+    for (const path of [`/episodes/${patient.episodeId}/record/pain-assessment`, '/patients/new']) {
+      await page.goto(path);
+      await waitForScript(page);
+      await page.locator('main form [type="submit"]').first().click();
+      await refusedSubmission(page);
+      const widths = await page.evaluate(() => [
+        document.documentElement.scrollWidth,
+        window.innerWidth,
+      ]);
+      expect(widths[0], `${path} scrolls sideways`).toBeLessThanOrEqual(widths[1] ?? 0);
+      await screenshot(page, `forms-820-${path.split('/').at(-1)}`, { fullPage: true });
+    }
   });
 });

@@ -66,7 +66,7 @@ describe('passwords', () => {
     await user.getByRole('button', { name: 'Change password' }).click();
     await user.locator('#new-password-error').waitFor();
     expect(await user.locator('#new-password-error').textContent()).toMatch(
-      /^The new password is too easy to guess: This is similar to a commonly used password/,
+      /^Error: The new password is too easy to guess: This is similar to a commonly used password/,
     );
     await screenshot(user, 'passwords-2-forced-change-refused');
 

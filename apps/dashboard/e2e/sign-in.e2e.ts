@@ -39,8 +39,10 @@ describe('signing in', () => {
 
     const email = page.getByLabel('E-mail address');
     await page.locator('#email-error').waitFor();
-    expect(await page.locator('#email-error').textContent()).toBe('Enter your e-mail address.');
-    expect(await page.locator('#password-error').textContent()).toBe('Enter your password.');
+    expect(await page.locator('#email-error').textContent()).toBe(
+      'Error: Enter your e-mail address.',
+    );
+    expect(await page.locator('#password-error').textContent()).toBe('Error: Enter your password.');
     expect(await email.getAttribute('aria-invalid')).toBe('true');
     expect(await email.getAttribute('aria-describedby')).toBe('email-error');
     expect(pathOf(page)).toBe('/sign-in');

@@ -150,3 +150,17 @@ export async function refusedSubmission(page: Page): Promise<string[]> {
   if (broken.length > 0) throw new Error(`Summary links reach nothing: ${broken.join(', ')}`);
   return summary.locator('li').allTextContents();
 }
+
+/** "2026-03-04" as date boxes. */
+export function boxesOf(isoDate: string): { day: number; month: number; year: number } {
+  const [year, month, day] = isoDate.split('-').map(Number);
+  return { day: day ?? 0, month: month ?? 0, year: year ?? 0 };
+}
+
+/** What a date field's boxes hold, as "2026-03-04". */
+export async function readDate(scope: Locator | Page, legend: string | RegExp): Promise<string> {
+  const group = scope.getByRole('group', { name: legend });
+  const box = async (label: string, size: number) =>
+    (await group.getByLabel(label).inputValue()).padStart(size, '0');
+  return `${await box('Year', 4)}-${await box('Month', 2)}-${await box('Day', 2)}`;
+}

@@ -1,44 +1,8 @@
 'use client';
 
-import { type ReactNode, useActionState } from 'react';
+import { useActionState } from 'react';
+import { Button, TextInput } from '@/ui/nhsuk/form';
 import { type ChangePasswordState, changePasswordAction } from './actions';
-
-function Field(props: {
-  id: string;
-  name: string;
-  label: string;
-  autoComplete: 'current-password' | 'new-password';
-  error: string | undefined;
-  hint?: ReactNode;
-}) {
-  const describedBy =
-    [props.hint ? `${props.id}-hint` : '', props.error ? `${props.id}-error` : '']
-      .filter(Boolean)
-      .join(' ') || undefined;
-  return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      {props.hint ? (
-        <p id={`${props.id}-hint`} className="hint">
-          {props.hint}
-        </p>
-      ) : null}
-      <input
-        id={props.id}
-        name={props.name}
-        type="password"
-        autoComplete={props.autoComplete}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={describedBy}
-      />
-      {props.error ? (
-        <p id={`${props.id}-error`} className="field-error">
-          {props.error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
 
 /** `forced`: after an administrator's reset, when the current password is the temporary one. */
 export function ChangePasswordForm(props: { minLength: number; forced: boolean }) {
@@ -49,18 +13,19 @@ export function ChangePasswordForm(props: { minLength: number; forced: boolean }
   const errors = state.fieldErrors ?? {};
   return (
     // A new key after each answer empties the password fields.
-    <form action={action} className="stack" noValidate key={JSON.stringify(state)}>
+    <form action={action} noValidate key={JSON.stringify(state)}>
       {state.done ? (
         <p className="notice" role="status">
           {state.done}
         </p>
       ) : null}
       {state.error ? (
-        <p className="alert" role="alert">
-          {state.error}
-        </p>
+        <div className="alert nhsuk-error-summary" role="alert">
+          <p className="nhsuk-body nhsuk-u-margin-bottom-0">{state.error}</p>
+        </div>
       ) : null}
-      <Field
+      <TextInput
+        type="password"
         id="current-password"
         name="currentPassword"
         label="Current password"
@@ -68,7 +33,8 @@ export function ChangePasswordForm(props: { minLength: number; forced: boolean }
         error={errors.currentPassword}
         {...(props.forced ? { hint: 'The temporary password your administrator gave you.' } : {})}
       />
-      <Field
+      <TextInput
+        type="password"
         id="new-password"
         name="newPassword"
         label="New password"
@@ -76,18 +42,15 @@ export function ChangePasswordForm(props: { minLength: number; forced: boolean }
         error={errors.newPassword}
         hint={`At least ${props.minLength} characters, and hard to guess: a few unrelated words make a strong password that is easy to remember. Common passwords, repeated characters, keyboard patterns and your own name are refused.`}
       />
-      <Field
+      <TextInput
+        type="password"
         id="confirm-password"
         name="confirmPassword"
         label="New password again"
         autoComplete="new-password"
         error={errors.confirmPassword}
       />
-      <div>
-        <button type="submit" className="button primary" disabled={pending}>
-          {pending ? 'Changing…' : 'Change password'}
-        </button>
-      </div>
+      <Button disabled={pending}>{pending ? 'Changing…' : 'Change password'}</Button>
     </form>
   );
 }

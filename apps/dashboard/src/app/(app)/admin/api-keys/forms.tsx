@@ -29,7 +29,9 @@ function NewSecret({ created }: { created: NonNullable<CreateKeyState['created']
         <strong>Copy it now: it will not be shown again.</strong> Only a fingerprint is stored, so
         nobody can look it up later. If it is lost, revoke it and create another.
       </p>
-      <label htmlFor="new-key-secret">Secret ({created.role} key)</label>
+      <label className="nhsuk-label" htmlFor="new-key-secret">
+        Secret ({created.role} key)
+      </label>
       <div className={styles.copyRow}>
         <input
           id="new-key-secret"
@@ -41,7 +43,7 @@ function NewSecret({ created }: { created: NonNullable<CreateKeyState['created']
         />
         <button
           type="button"
-          className="button"
+          className="nhsuk-button nhsuk-button--secondary"
           onClick={() =>
             navigator.clipboard
               .writeText(created.secret)
@@ -52,10 +54,10 @@ function NewSecret({ created }: { created: NonNullable<CreateKeyState['created']
           Copy
         </button>
       </div>
-      <p id="new-key-use" className="hint">
+      <p id="new-key-use" className="nhsuk-hint">
         The other system sends it with every request as <code>Authorization: Bearer …</code>.
       </p>
-      <p role="status" className="hint">
+      <p role="status" className="nhsuk-hint">
         {copied === 'yes'
           ? 'Copied to the clipboard.'
           : copied === 'failed'
@@ -83,13 +85,16 @@ export function CreateKeyForm() {
             {state.error}
           </p>
         ) : null}
-        <div className="field">
-          <label htmlFor="key-name">Name</label>
-          <p id="key-name-hint" className="hint">
+        <div className="nhsuk-form-group">
+          <label className="nhsuk-label" htmlFor="key-name">
+            Name
+          </label>
+          <p id="key-name-hint" className="nhsuk-hint">
             The system that will use it, e.g. “Radiology alerts” or “EHR (Epic)”. Its records show
             as “API: name”.
           </p>
           <input
+            className="nhsuk-input"
             id="key-name"
             name="name"
             autoComplete="off"
@@ -99,7 +104,7 @@ export function CreateKeyForm() {
             aria-describedby={describedBy('name', 'key-name-hint')}
           />
           {errors.name ? (
-            <p id="key-name-error" className="field-error">
+            <p id="key-name-error" className="nhsuk-error-message">
               {errors.name}
             </p>
           ) : null}
@@ -123,13 +128,13 @@ export function CreateKeyForm() {
             </div>
           ))}
           {errors.role ? (
-            <p id="key-role-error" className="field-error">
+            <p id="key-role-error" className="nhsuk-error-message">
               {errors.role}
             </p>
           ) : null}
         </fieldset>
         <div>
-          <button type="submit" className="button primary" disabled={pending}>
+          <button type="submit" className="nhsuk-button" disabled={pending}>
             {pending ? 'Creating…' : 'Create key'}
           </button>
         </div>
@@ -160,7 +165,7 @@ export function RevokeKeyButton(props: { keyId: string; name: string; revoked: b
     return (
       <button
         type="button"
-        className="button small"
+        className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
         onClick={() => setConfirming(true)}
         aria-label={`Revoke ${name}`}
       >
@@ -187,7 +192,7 @@ export function RevokeKeyButton(props: { keyId: string; name: string; revoked: b
           </button>
           <button
             type="button"
-            className="button small"
+            className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
             ref={cancel}
             onClick={() => setConfirming(false)}
           >

@@ -32,16 +32,18 @@ function Field(props: {
   const describedBy =
     [props.hint ? hintId : '', props.error ? errorId : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
+    <div className="nhsuk-form-group">
+      <label className="nhsuk-label" htmlFor={props.id}>
+        {props.label}
+      </label>
       {props.hint ? (
-        <p id={hintId} className="hint">
+        <p id={hintId} className="nhsuk-hint">
           {props.hint}
         </p>
       ) : null}
       {props.children(describedBy)}
       {props.error ? (
-        <p id={errorId} className="field-error">
+        <p id={errorId} className="nhsuk-error-message">
           {props.error}
         </p>
       ) : null}
@@ -73,6 +75,7 @@ export function CreateUserForm() {
       <Field id="new-name" label="Name" error={errors.name}>
         {(describedBy) => (
           <input
+            className="nhsuk-input"
             id="new-name"
             name="name"
             autoComplete="off"
@@ -85,6 +88,7 @@ export function CreateUserForm() {
       <Field id="new-email" label="E-mail address" error={errors.email}>
         {(describedBy) => (
           <input
+            className="nhsuk-input"
             id="new-email"
             name="email"
             type="email"
@@ -98,6 +102,7 @@ export function CreateUserForm() {
       <Field id="new-role" label="Role" error={errors.role}>
         {(describedBy) => (
           <select
+            className="nhsuk-select"
             id="new-role"
             name="role"
             defaultValue={state.values.role}
@@ -121,6 +126,7 @@ export function CreateUserForm() {
       >
         {(describedBy) => (
           <input
+            className="nhsuk-input"
             id="new-password"
             name="password"
             type="password"
@@ -131,7 +137,7 @@ export function CreateUserForm() {
         )}
       </Field>
       <div>
-        <button type="submit" className="button primary" disabled={pending}>
+        <button type="submit" className="nhsuk-button" disabled={pending}>
           {pending ? 'Adding…' : 'Add user'}
         </button>
       </div>
@@ -170,21 +176,35 @@ export function UserRowActions(props: {
         <label htmlFor={selectId} className="visually-hidden">
           Role of {props.name}
         </label>
-        <select id={selectId} name="role" defaultValue={props.role} key={props.role}>
+        <select
+          className="nhsuk-select"
+          id={selectId}
+          name="role"
+          defaultValue={props.role}
+          key={props.role}
+        >
           {ROLES.map((role) => (
             <option key={role.value} value={role.value}>
               {role.label}
             </option>
           ))}
         </select>
-        <button type="submit" className="button small" disabled={rolePending}>
+        <button
+          type="submit"
+          className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+          disabled={rolePending}
+        >
           Change role<span className="visually-hidden"> of {props.name}</span>
         </button>
       </form>
       <form action={activeAction} className={styles.inline}>
         <input type="hidden" name="userId" value={props.userId} />
         <input type="hidden" name="active" value={props.active ? 'false' : 'true'} />
-        <button type="submit" className="button small" disabled={activePending}>
+        <button
+          type="submit"
+          className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+          disabled={activePending}
+        >
           {props.active ? 'Deactivate' : 'Reactivate'}
           <span className="visually-hidden"> {props.name}</span>
         </button>
@@ -195,27 +215,34 @@ export function UserRowActions(props: {
         </summary>
         <form action={resetAction} className={styles.inline} key={JSON.stringify(resetState)}>
           <input type="hidden" name="userId" value={props.userId} />
-          <label htmlFor={passwordId}>Temporary password</label>
+          <label className="nhsuk-label" htmlFor={passwordId}>
+            Temporary password
+          </label>
           <input
+            className="nhsuk-input"
             id={passwordId}
             name="temporaryPassword"
             type="password"
             autoComplete="new-password"
           />
-          <button type="submit" className="button small" disabled={resetPending}>
+          <button
+            type="submit"
+            className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+            disabled={resetPending}
+          >
             Reset<span className="visually-hidden"> the password of {props.name}</span>
           </button>
         </form>
-        <p className="hint">
+        <p className="nhsuk-hint">
           Ends their sessions; they must choose their own password at the next sign-in.
         </p>
       </details>
       {error ? (
-        <p className={`field-error ${styles.rowMessage}`} role="alert">
+        <p className={`nhsuk-error-message ${styles.rowMessage}`} role="alert">
           {error}
         </p>
       ) : done ? (
-        <p className={`hint ${styles.rowMessage}`} role="status">
+        <p className={`nhsuk-hint ${styles.rowMessage}`} role="status">
           {done}
         </p>
       ) : null}
@@ -254,7 +281,7 @@ export function ReassignForm(props: {
               {review.toName} instead
             </li>
           </ul>
-          <p className="hint">
+          <p className="nhsuk-hint">
             Completed and resolved reminders, and e-mails already sent, stay as they were.
           </p>
         </div>
@@ -268,12 +295,18 @@ export function ReassignForm(props: {
             type="submit"
             name="intent"
             value="confirm"
-            className="button primary"
+            className="nhsuk-button"
             disabled={pending}
           >
             {pending ? 'Moving…' : `Move ${count(review.patients, 'patient')}`}
           </button>
-          <button type="submit" name="intent" value="cancel" className="button" disabled={pending}>
+          <button
+            type="submit"
+            name="intent"
+            value="cancel"
+            className="nhsuk-button nhsuk-button--secondary"
+            disabled={pending}
+          >
             Cancel
           </button>
         </div>
@@ -295,6 +328,7 @@ export function ReassignForm(props: {
       <Field id="reassign-from" label="From" error={errors.from}>
         {(describedBy) => (
           <select
+            className="nhsuk-select"
             id="reassign-from"
             name="from"
             defaultValue={state.from}
@@ -314,6 +348,7 @@ export function ReassignForm(props: {
       <Field id="reassign-to" label="To" error={errors.to} hint="Active nurses only.">
         {(describedBy) => (
           <select
+            className="nhsuk-select"
             id="reassign-to"
             name="to"
             defaultValue={state.to}
@@ -334,7 +369,7 @@ export function ReassignForm(props: {
           type="submit"
           name="intent"
           value="review"
-          className="button primary"
+          className="nhsuk-button"
           disabled={pending}
         >
           {pending ? 'Checking…' : 'Review the move'}
