@@ -52,11 +52,17 @@ function Verdict(props: { ok: boolean; okText: string; problem: string }) {
   );
 }
 
-/** Something wrong that needs a person: the design system's warning callout. */
-function Problem(props: { children: ReactNode; role?: 'alert' | 'status' }) {
+/** Something wrong that needs a person: the design system's warning card. */
+function Problem(props: { children: ReactNode; role?: 'alert' | 'status'; title?: string }) {
   return (
-    <div className={`nhsuk-warning-callout ${styles.problem}`} role={props.role ?? 'alert'}>
-      <p>{props.children}</p>
+    <div
+      className={`nhsuk-card nhsuk-card--warning ${styles.problem}`}
+      role={props.role ?? 'alert'}
+    >
+      <div className="nhsuk-card__content">
+        <h3 className="nhsuk-card__heading">{props.title ?? 'Needs attention'}</h3>
+        <p className="nhsuk-card__description">{props.children}</p>
+      </div>
     </div>
   );
 }
@@ -168,7 +174,7 @@ function WorkerCard({ status }: { status: WorkerStatus }) {
       }
     >
       {status.readiness?.reconciling ? (
-        <Problem role="status">
+        <Problem role="status" title="Repairing">
           The worker found that its queue store lost data and is putting the jobs back from the
           database now. Steps already due are applied as part of the repair.
         </Problem>
