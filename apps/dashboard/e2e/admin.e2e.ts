@@ -39,7 +39,7 @@ describe("the administrator's journey", () => {
     await filters.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL((url) => url.searchParams.get('step') === overdue.stepId);
     const row = page
-      .locator('table.data tbody tr')
+      .locator('table.nhsuk-table tbody tr')
       .filter({ has: page.locator(`a[href="/episodes/${overdue.episodeId}"]`) });
     await row.waitFor();
     const rowText = (await row.textContent()) ?? '';
@@ -81,7 +81,7 @@ describe("the administrator's journey", () => {
       .getByRole('region', { name: /^Needs action/ })
       .locator('li.step', { hasText: overdue.title });
     await step.first().waitFor();
-    expect(await step.first().locator('.badge').first().textContent()).toMatch(/^Overdue/);
+    expect(await step.first().locator('.status-tag').first().textContent()).toMatch(/^Overdue/);
     await screenshot(page, 'admin-3-patient-with-overdue-step');
   });
 
@@ -122,7 +122,7 @@ describe("the administrator's journey", () => {
     // The step the new plan already has overdue, as the nurse sees it.
     const overdueStep = nurse
       .getByRole('region', { name: /^Needs action/ })
-      .locator('li.step', { has: nurse.locator('.badge', { hasText: /^Overdue/ }) })
+      .locator('li.step', { has: nurse.locator('.status-tag', { hasText: /^Overdue/ }) })
       .first();
     await overdueStep.waitFor();
     const stepTitle = (await overdueStep.locator('.step-head strong').textContent())?.trim() ?? '';
@@ -136,7 +136,7 @@ describe("the administrator's journey", () => {
     await filters.getByRole('button', { name: 'Show' }).click();
     await admin.waitForURL((url) => url.searchParams.has('step'));
     const row = admin
-      .locator('table.data tbody tr')
+      .locator('table.nhsuk-table tbody tr')
       .filter({ has: admin.locator(`a[href="${episodePath}"]`) });
     await row.waitFor();
     expect(await row.textContent()).toContain(

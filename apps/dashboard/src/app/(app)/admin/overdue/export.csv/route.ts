@@ -6,6 +6,7 @@ import { db } from '@/server/db';
 import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { formatDate, formatDateTime, localDate, overdueBy } from '@/ui/dates';
+import { statusText } from '@/ui/status';
 import { overdueStepChoices, parseOverdueSearch } from '../filters';
 
 // Every overdue step under the page's filters, in the page's risk order, streamed batch by batch
@@ -52,7 +53,7 @@ export async function GET(request: NextRequest): Promise<Response> {
     step.identifierValue,
     step.title,
     step.stepId,
-    step.status,
+    statusText(step.status),
     step.urgent,
     step.granularity === 'exact'
       ? formatDateTime(step.overdueAt, zone)
@@ -68,10 +69,13 @@ export async function GET(request: NextRequest): Promise<Response> {
   let complete = false;
   async function* rows() {
     try {
-      for await (const batch of overdueStepBatches(db(), parsed.filters, {
-        now,
-        timeZone: zone,
-      })) {
+      for await (const batch of overdueStepBatches(
+        db(),
+        parsed.filters,
+        { now, timeZone: zone },
+        1_000,
+        parsed.order,
+      )) {
         exported += batch.length;
         yield batch.map(row);
       }
@@ -81,7 +85,7 @@ export async function GET(request: NextRequest): Promise<Response> {
         action: 'overdue.exported',
         entityType: 'export',
         entityId: 'overdue-steps',
-        details: { filters: parsed.values, rows: exported, complete },
+        details: { filters: parsed.values, order: parsed.order, rows: exported, complete },
       });
     }
   }
