@@ -43,7 +43,7 @@ describe("the administrator's journey", () => {
       .filter({ has: page.locator(`a[href="/episodes/${overdue.episodeId}"]`) });
     await row.waitFor();
     const rowText = (await row.textContent()) ?? '';
-    expect(rowText).toContain(`${overdue.familyName}, ${overdue.givenName}`);
+    expect(rowText).toContain(`${overdue.givenName} ${overdue.familyName}`);
     expect(rowText).toContain(overdue.title);
     expect(rowText).toContain(overdue.nurseName);
     expect(rowText).toMatch(/overdue/i);
@@ -75,7 +75,7 @@ describe("the administrator's journey", () => {
     expect(patientLine?.[column('Identifier')]).toBe(overdue.nhsNumber);
 
     // From the list to the patient, where the same step waits for action.
-    await row.getByRole('link', { name: `${overdue.familyName}, ${overdue.givenName}` }).click();
+    await row.getByRole('link', { name: `${overdue.givenName} ${overdue.familyName}` }).click();
     await page.waitForURL((url) => url.pathname === `/episodes/${overdue.episodeId}`);
     const step = page
       .getByRole('region', { name: /^Needs action/ })
@@ -140,7 +140,7 @@ describe("the administrator's journey", () => {
       .filter({ has: admin.locator(`a[href="${episodePath}"]`) });
     await row.waitFor();
     expect(await row.textContent()).toContain(
-      `${LATE_PATIENT.familyName}, ${LATE_PATIENT.givenName}`,
+      `${LATE_PATIENT.givenName} ${LATE_PATIENT.familyName}`,
     );
     await screenshot(admin, 'admin-5-late-enrolment-on-overdue-list');
   });

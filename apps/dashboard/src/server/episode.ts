@@ -1,5 +1,5 @@
 import { loadEpisodeRecord, statusesAsOf, userNames } from '@vfx/database/views';
-import { computePlan, effectiveEpisode, findPathway } from '@vfx/domain';
+import { computePlan, effectiveEpisode, findPathway, type PlanStep } from '@vfx/domain';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { db } from './db';
@@ -29,7 +29,8 @@ export const episodeView = cache(async (episodeId: string) => {
   ]);
   const users = await userNames(db(), people);
   const definition = findPathway(record.episode.pathwayVersion);
-  const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? id;
+  // A person's name, never their id: an account since removed is "a colleague".
+  const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? 'a colleague';
   /**
    * The domain's reasons as a colleague reads them: "(entry <id>, recorded by <user id>)"
    * becomes "(recorded by Nell Nightingale)".
@@ -39,6 +40,14 @@ export const episodeView = cache(async (episodeId: string) => {
       /\(entry [^,()]+, recorded by ([^()]+)\)/g,
       (_all, who: string) => `(recorded by ${nameOf(who.trim())})`,
     );
+  /**
+   * A step's reason with who recorded its completion, by name: the domain writes no user id in
+   * words, and keeps the id in the step's completion.
+   */
+  const reasonOf = (step: PlanStep) => {
+    const text = words(step.reason);
+    return step.completion ? `${text} Recorded by ${nameOf(step.completion.recordedBy)}.` : text;
+  };
   return {
     now,
     /** When the statuses shown hold for: `now` unless the worker is behind. */
@@ -51,6 +60,7 @@ export const episodeView = cache(async (episodeId: string) => {
     definition,
     nameOf,
     words,
+    reasonOf,
     nurseName: record.nurseId ? users.find((u) => u.id === record.nurseId)?.name : undefined,
   };
 });

@@ -38,7 +38,11 @@ describe('dates as the user reads them', () => {
       'tomorrow',
       'in 3 days',
     ]);
-    expect([0, 1, 5].map(overdueBy)).toEqual(['overdue today', '1 day overdue', '5 days overdue']);
+    expect([0, 1, 5].map(overdueBy)).toEqual([
+      'overdue from today',
+      '1 day overdue',
+      '5 days overdue',
+    ]);
   });
 
   it('formats dates and times in British English', () => {

@@ -43,18 +43,31 @@ export function daysBetween(from: string, to: string): number {
   return dayNumber(to) - dayNumber(from);
 }
 
-const calendarFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'UTC',
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-});
-/** "Mon 23 Nov 2026" for a calendar date (YYYY-MM-DD), which has no zone. */
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+const MONTHS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+] as const;
+/**
+ * "Mon 23 Nov 2026" for a calendar date (YYYY-MM-DD), which has no zone. Written out here rather
+ * than by Intl, whose en-GB short month for September is "Sept" in some runtimes and "Sep" in
+ * others: the pages and the domain's own text (ServiceCalendar.describeDate) read the same.
+ */
 export function formatCalendarDate(date: string): string {
-  const parts = calendarFormat.formatToParts(new Date(`${date}T00:00:00Z`));
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value;
-  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
+  const day = new Date(`${date}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(day.getTime()))
+    throw new RangeError(`"${date}" is not a calendar date (YYYY-MM-DD)`);
+  return `${WEEKDAYS[(day.getUTCDay() + 6) % 7]} ${day.getUTCDate()} ${MONTHS[day.getUTCMonth()]} ${day.getUTCFullYear()}`;
 }
 
 /** "Mon 23 Nov 2026" for an instant, in the user's zone. */
@@ -83,9 +96,224 @@ export function relativeDays(days: number): string {
   return days > 0 ? `in ${plural(days, 'day')}` : `${plural(-days, 'day')} ago`;
 }
 
-/** How late a step is: "overdue today", "1 day overdue", "5 days overdue". */
+/**
+ * How late a step is, counted from its "Overdue from" date (the first day it is overdue) to today:
+ * "overdue from today", "1 day overdue", "5 days overdue".
+ */
 export function overdueBy(days: number): string {
-  return days <= 0 ? 'overdue today' : `${plural(days, 'day')} overdue`;
+  return days <= 0 ? 'overdue from today' : `${plural(days, 'day')} overdue`;
+}
+
+// --- The date language of a step -------------------------------------------------------------
+//
+// A step has two kinds of date, and each is always labelled the same way (docs/ui.md, "Dates"):
+//
+// - GUIDELINE DATES: when the guidance says the step opens, falls due and becomes overdue. They
+//   decide the step's status and never move. Labels: "Opens", "Due", "Overdue from".
+// - WORKING-DAY DATES: when someone is reminded, at the clinic time on a working day (a weekend
+//   or bank holiday moves them; a scheduler may move the first). Labels: "Reminder" (the due
+//   reminder) and "Escalation" (the overdue reminder), always with the time.
+//
+// Relative days ("in 2 days", "41 days overdue") are only ever written inside the labelled
+// phrase of the guideline date they count from, and count whole calendar days from today's date
+// in the user's zone to that date. "N days overdue" counts from the "Overdue from" date.
+//
+// Day windows carry calendar dates of the service (YYYY-MM-DD, no zone): they are shown as those
+// dates, never converted. Exact-time windows (ward timings) carry instants: they are shown as the
+// local date and time in the user's zone.
+
+/** The labels, one per kind of date. Pages use these and nothing else. */
+export const DATE_LABELS = {
+  opens: 'Opens',
+  due: 'Due',
+  overdue: 'Overdue from',
+  dueReminder: 'Reminder',
+  overdueReminder: 'Escalation',
+} as const;
+
+/** The guideline dates of a step: the domain's PlanWindow has this shape. */
+export interface StepWindowDates {
+  readonly granularity: 'day' | 'exact';
+  /** Calendar dates (YYYY-MM-DD) for day windows; ISO instants for exact windows. */
+  /** Absent when a list row does not carry it: an upcoming step then shows its due date. */
+  readonly opens?: string;
+  readonly due: string;
+  readonly overdueFrom: string;
+  /** When the reminders go out (ISO instants, working days); absent on old stored plans. */
+  readonly reminders?: { readonly due?: string; readonly overdue: string };
+}
+
+export type GuidelineEdge = 'opens' | 'due' | 'overdue';
+
+/** One labelled date, ready to show: `${label} ${text}` plus, when given, ` (${relative})`. */
+export interface DatePhrase {
+  readonly label: string;
+  readonly text: string;
+  /** For <time dateTime>: the calendar date, or the instant. */
+  readonly dateTime: string;
+  readonly relative?: string;
+}
+
+const edgeValue = (window: StepWindowDates, edge: GuidelineEdge): string =>
+  edge === 'opens'
+    ? (window.opens ?? window.due)
+    : edge === 'due'
+      ? window.due
+      : window.overdueFrom;
+
+/**
+ * A step's window from a list row that holds only its status-change instants (plan_steps
+ * opens_at, due_at, overdue_at are the guideline transitions): a day window's instants are the
+ * starts of days in the service's zone, so their dates there are the guideline dates. Without
+ * the granularity, a window whose instants all fall at midnight in the service's zone is read as
+ * a day window: an exact time at midnight means the same start of that day.
+ */
+export function windowFromInstants(
+  row: {
+    readonly granularity?: 'day' | 'exact';
+    readonly opensAt?: Date | string | null;
+    readonly dueAt: Date | string;
+    readonly overdueAt: Date | string;
+  },
+  serviceTimeZone: string,
+): StepWindowDates {
+  const instants = [row.opensAt, row.dueAt, row.overdueAt].filter(
+    (at): at is Date | string => at !== undefined && at !== null,
+  );
+  const granularity =
+    row.granularity ??
+    (instants.every((at) => localInputValue(at, serviceTimeZone).endsWith('T00:00'))
+      ? 'day'
+      : 'exact');
+  const value = (at: Date | string) =>
+    granularity === 'day' ? localDate(at, serviceTimeZone) : new Date(at).toISOString();
+  return {
+    granularity,
+    ...(row.opensAt ? { opens: value(row.opensAt) } : {}),
+    due: value(row.dueAt),
+    overdueFrom: value(row.overdueAt),
+  };
+}
+
+/** The guideline date of an edge as text: "Mon 9 Nov 2026", or "Mon 7 Dec 2026, 14:00" (exact). */
+export function guidelineDate(window: StepWindowDates, edge: GuidelineEdge, zone: string): string {
+  const value = edgeValue(window, edge);
+  return window.granularity === 'day' ? formatCalendarDate(value) : formatDateTime(value, zone);
+}
+
+/** Whole calendar days from today (the user's zone) to the guideline date of an edge. */
+export function daysToGuideline(
+  window: StepWindowDates,
+  edge: GuidelineEdge,
+  now: Date,
+  zone: string,
+): number {
+  const value = edgeValue(window, edge);
+  return window.granularity === 'day'
+    ? daysBetween(localDate(now, zone), value)
+    : daysFrom(now, value, zone);
+}
+
+/** Days a step has been overdue: from its "Overdue from" date to today (0 on that day). */
+export function daysOverdue(window: StepWindowDates, now: Date, zone: string): number {
+  return Math.max(0, -daysToGuideline(window, 'overdue', now, zone));
+}
+
+/**
+ * A labelled guideline date with its relative days: "Due Mon 9 Nov 2026 (in 3 days)",
+ * "Overdue from Sun 25 Oct 2026 (41 days overdue)". `relative: false` leaves the days out.
+ */
+export function guidelinePhrase(
+  window: StepWindowDates,
+  edge: GuidelineEdge,
+  now: Date,
+  zone: string,
+  options: { relative?: boolean } = {},
+): DatePhrase {
+  const days = daysToGuideline(window, edge, now, zone);
+  const value = edgeValue(window, edge);
+  const relative =
+    options.relative === false
+      ? undefined
+      : edge === 'overdue' && days < 0
+        ? overdueBy(-days)
+        : relativeDays(days);
+  return {
+    label: DATE_LABELS[edge],
+    text: guidelineDate(window, edge, zone),
+    dateTime: window.granularity === 'day' ? value : new Date(value).toISOString(),
+    ...(relative ? { relative } : {}),
+  };
+}
+
+/**
+ * A labelled reminder: "Reminder Mon 28 Sep 2026, 09:00", "Escalation sent Mon 26 Oct 2026,
+ * 09:00". Always with its time (a reminder goes out at a moment); never with relative days, which
+ * belong to guideline dates.
+ */
+export function reminderPhrase(
+  kind: 'due' | 'overdue',
+  at: Date | string,
+  zone: string,
+  options: { sent?: boolean } = {},
+): DatePhrase {
+  const label = DATE_LABELS[kind === 'due' ? 'dueReminder' : 'overdueReminder'];
+  return {
+    label: options.sent ? `${label} sent` : label,
+    text: formatDateTime(at, zone),
+    dateTime: new Date(at).toISOString(),
+  };
+}
+
+/** A phrase as plain text: "Due Mon 9 Nov 2026 (in 3 days)". */
+export function phraseText(phrase: DatePhrase): string {
+  return `${phrase.label} ${phrase.text}${phrase.relative ? ` (${phrase.relative})` : ''}`;
+}
+
+/**
+ * What a list says about when an active step needs doing, by its status: the guideline dates that
+ * matter now, each labelled, the first with its relative days.
+ *
+ * - upcoming: "Opens Mon 2 Nov 2026 (in 5 days)", "Due Mon 9 Nov 2026"
+ * - open:     "Due Mon 9 Nov 2026 (in 3 days)", "Overdue from Mon 7 Dec 2026"
+ * - due:      "Due Mon 9 Nov 2026 (2 days ago)", "Overdue from Mon 7 Dec 2026 (in 26 days)"
+ * - overdue:  "Overdue from Sun 25 Oct 2026 (41 days overdue)", "Due Sat 26 Sep 2026"
+ *
+ * Other statuses (completed, cancelled, not applicable) have no "when": an empty list.
+ */
+export function stepWhen(
+  status: string,
+  window: StepWindowDates | undefined,
+  now: Date,
+  zone: string,
+): DatePhrase[] {
+  if (!window) return [];
+  const phrase = (edge: GuidelineEdge, relative: boolean) =>
+    guidelinePhrase(window, edge, now, zone, { relative });
+  switch (status) {
+    case 'upcoming':
+      return window.opens === undefined
+        ? [phrase('due', true), phrase('overdue', false)]
+        : [phrase('opens', true), phrase('due', false)];
+    case 'open':
+      return [phrase('due', true), phrase('overdue', false)];
+    case 'due':
+      return [phrase('due', true), phrase('overdue', true)];
+    case 'overdue':
+      return [phrase('overdue', true), phrase('due', false)];
+    default:
+      return [];
+  }
+}
+
+/** stepWhen as one line of text, the phrases joined by "; ". */
+export function stepWhenText(
+  status: string,
+  window: StepWindowDates | undefined,
+  now: Date,
+  zone: string,
+): string {
+  return stepWhen(status, window, now, zone).map(phraseText).join('; ');
 }
 
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();

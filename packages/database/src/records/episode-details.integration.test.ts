@@ -79,7 +79,7 @@ describe('correcting the enrolment details', () => {
     // The plan reads the corrected date, and says so.
     const dxa = result.plan.steps.find((s) => s.key === 'dxa-scan');
     expect(dxa?.window?.anchor).toBe(
-      'fracture date 2026-11-02 (corrected; enrolled as 2026-11-16)',
+      'the fracture on Mon 2 Nov 2026 (corrected; enrolled as Mon 16 Nov 2026)',
     );
     expect(result.plan.daysSinceFracture).toBe(15);
     expect(result.changes.find((c) => c.stepKey === 'dxa-scan')?.kind).toBe('window');
@@ -169,7 +169,7 @@ describe('correcting the enrolment details', () => {
     );
     expect(await storedFractureDate(episodeId)).toBe('2026-11-16');
     const dxa = withdrawn.plan.steps.find((s) => s.key === 'dxa-scan');
-    expect(dxa?.window?.anchor).toBe('fracture date 2026-11-16');
+    expect(dxa?.window?.anchor).toBe('the fracture on Mon 16 Nov 2026');
     const wanted = firing(withdrawn.plan, 'dxa-scan', later(4));
     expect((await pendingOf(episodeId, 'dxa-scan')).map((f) => f.id).sort()).toEqual(
       wanted.map((t) => t.id).sort(),

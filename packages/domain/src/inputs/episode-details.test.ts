@@ -89,18 +89,18 @@ describe('episode-details-corrected: the plan follows the corrected episode', ()
     expect(step(before, 'dxa-scan').window).toMatchObject({
       due: '2025-04-06',
       overdueFrom: '2025-04-07',
-      anchor: 'fracture date 2025-01-06',
+      anchor: 'the fracture on Mon 6 Jan 2025',
     });
     const dxa = step(after, 'dxa-scan');
     expect(dxa.window).toMatchObject({
       opens: '2024-12-30',
       due: '2025-03-30',
       overdueFrom: '2025-03-31',
-      anchor: 'fracture date 2024-12-30 (corrected; enrolled as 2025-01-06)',
+      anchor: 'the fracture on Mon 30 Dec 2024 (corrected; enrolled as Mon 6 Jan 2025)',
     });
     expect(dxa.window?.reminders.due).toBe('2025-03-28T09:00:00.000Z');
     expect(dxa.reason).toBe(
-      'Open since 2024-12-30; due by 2025-03-30. 2025-03-30 is a Sunday and the next working day is on or after the overdue day: the reminder goes out on Fri 28 Mar 2025 at 09:00, the last working day before.',
+      'Open since Mon 30 Dec 2024; due Sun 30 Mar 2025. Sun 30 Mar 2025 is a Sunday and the next working day is not before the step is overdue: the reminder goes out on Fri 28 Mar 2025 at 09:00, the last working day before.',
     );
     expect(before.daysSinceFracture).toBe(28);
     expect(after.daysSinceFracture).toBe(35);
@@ -141,7 +141,7 @@ describe('episode-details-corrected: the plan follows the corrected episode', ()
       .plan(planAt);
     const review = step(admitted, 'pain-review-48h');
     expect(review.window?.anchor).toBe(
-      'admission 2025-01-06T11:00:00.000Z (corrected; enrolled as community care)',
+      'admission on Mon 6 Jan 2025, 11:00 (corrected; enrolled as community care)',
     );
     expect(review.window?.transitions.due).toBe('2025-01-08T11:00:00.000Z');
     expect(step(scenario().plan(planAt), 'pain-review-48h').status).toBe('not-applicable');

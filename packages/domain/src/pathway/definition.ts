@@ -184,6 +184,12 @@ export interface StepDefinition {
   readonly branch: 'conservative' | 'all';
   /** Episode-level condition for the step to apply at all. */
   readonly appliesWhen?: Condition;
+  /**
+   * `appliesWhen` in words a nurse reads, completing "Applies only when …" ("the patient was
+   * admitted to hospital"). Required with appliesWhen (a test checks every published version):
+   * a plan's reasons never show the condition's rule text.
+   */
+  readonly appliesOnlyWhen?: string;
   /** Shown when the step does not apply because no trigger event has happened yet. */
   readonly waitingFor?: string;
   readonly trigger: StepTrigger;
@@ -221,6 +227,11 @@ export interface RecommendationDefinition {
   readonly category: StepCategory;
   readonly priority: 'urgent' | 'high' | 'routine';
   readonly when: Condition;
+  /**
+   * Why it is recommended, as a sentence a nurse reads: `when` in words ("Pain was still severe
+   * 12 weeks or more after the fracture"). The plan's reason is this sentence, never the rule.
+   */
+  readonly because: string;
   readonly sources: readonly SourceRef[];
   readonly cautions?: readonly { readonly text: string; readonly source: SourceRef }[];
   /** Marked when the evidence or the sources are divided. */

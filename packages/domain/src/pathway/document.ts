@@ -81,7 +81,7 @@ export function renderPathwayDocument(
       .map((c) => `${c.position} (${SOURCE_DOCUMENTS[c.source.document].short})`)
       .join('<br>');
     lines.push(
-      `| ${cell(rec.title)}${rec.contested ? ' *(contested)*' : ''} | ${cell(describeCondition(rec.when))} | ${rec.sources.map(sourceCell).join('<br>')} | ${cell(conflicts) || '-'} |`,
+      `| ${cell(rec.title)}${rec.contested ? ' *(contested)*' : ''} | ${cell(rec.because)}<br>*Rule:* ${cell(describeCondition(rec.when))} | ${rec.sources.map(sourceCell).join('<br>')} | ${cell(conflicts) || '-'} |`,
     );
   }
   lines.push('', ...stalenessSection(definition));
@@ -146,7 +146,9 @@ function stalenessSection(definition: PathwayDefinition): string[] {
 function stepRow(step: StepDefinition): string {
   const applies = [
     step.branch === 'conservative' ? 'no red flag (conservative branch)' : '',
-    step.appliesWhen ? describeCondition(step.appliesWhen) : '',
+    step.appliesWhen
+      ? `${step.appliesOnlyWhen ?? ''} (rule: ${describeCondition(step.appliesWhen)})`
+      : '',
     triggerCondition(step.trigger),
   ]
     .filter(Boolean)

@@ -190,6 +190,16 @@ class Planner {
     };
   }
 
+  /** A local date as people read it: "Tue 7 Apr 2026". */
+  private day(date: LocalDate): string {
+    return this.calendar.describeDate(date);
+  }
+
+  /** An instant as people read it, in the service's zone: "Sat 5 Dec 2026, 18:30". */
+  private at(instant: EpochMs): string {
+    return this.calendar.describeInstant(instant);
+  }
+
   plan(): Plan {
     const steps = this.definition.steps.flatMap((step) => this.planStep(step));
     const statuses = new Map<string, Set<StepStatus>>();
@@ -347,7 +357,7 @@ class Planner {
               anchor: {
                 kind: 'date',
                 date: episode.fractureDate,
-                label: `fracture date ${episode.fractureDate}${correctedFrom(enrolled.fractureDate, episode.fractureDate)}`,
+                label: `the fracture on ${this.day(episode.fractureDate)}${correctedFrom(this.day(enrolled.fractureDate), this.day(episode.fractureDate))}`,
               },
             },
           ];
@@ -359,7 +369,7 @@ class Planner {
               anchor: {
                 kind: 'date',
                 date: episode.identifiedOn,
-                label: `date identified ${episode.identifiedOn}${correctedFrom(enrolled.identifiedOn, episode.identifiedOn)}`,
+                label: `identification on ${this.day(episode.identifiedOn)}${correctedFrom(this.day(enrolled.identifiedOn), this.day(episode.identifiedOn))}`,
               },
             },
           ];
@@ -371,7 +381,7 @@ class Planner {
               anchor: {
                 kind: 'instant',
                 at: this.enrolledAt,
-                label: `enrolment ${episode.enrolledAt}`,
+                label: `enrolment on ${this.at(this.enrolledAt)}`,
               },
             },
           ];
@@ -379,7 +389,7 @@ class Planner {
         const admittedAt = this.episodeState.admittedAt;
         const enrolledAdmission =
           enrolled.careSetting.kind === 'admitted'
-            ? toIso(Date.parse(enrolled.careSetting.admittedAt))
+            ? this.at(Date.parse(enrolled.careSetting.admittedAt))
             : 'community care';
         return admittedAt === undefined
           ? []
@@ -389,7 +399,7 @@ class Planner {
                 anchor: {
                   kind: 'instant',
                   at: admittedAt,
-                  label: `admission ${toIso(admittedAt)}${correctedFrom(enrolledAdmission, toIso(admittedAt))}`,
+                  label: `admission on ${this.at(admittedAt)}${correctedFrom(enrolledAdmission, this.at(admittedAt))}`,
                 },
               },
             ];
@@ -404,7 +414,7 @@ class Planner {
                 anchor: {
                   kind: 'instant',
                   at: since,
-                  label: `${FACTS[trigger.finding].label} at ${toIso(since)}`,
+                  label: `${FACTS[trigger.finding].label} recorded on ${this.at(since)}`,
                 },
               },
             ];
@@ -427,12 +437,12 @@ class Planner {
               ? {
                   kind: 'date',
                   date: course.prior.startedOn,
-                  label: `${DRUGS[course.drug].label} started ${course.prior.startedOn}, before the fracture (prior therapy, entry ${course.started.event.id})`,
+                  label: `${DRUGS[course.drug].label} started ${this.day(course.prior.startedOn)}, before the fracture (prior therapy)`,
                 }
               : {
                   kind: 'instant',
                   at: course.started.occurredAt,
-                  label: `${DRUGS[course.drug].label} started ${toIso(course.started.occurredAt)}`,
+                  label: `${DRUGS[course.drug].label} started ${this.at(course.started.occurredAt)}`,
                 },
             course,
           }));
@@ -449,12 +459,12 @@ class Planner {
                 : {
                     kind: 'date',
                     date: course.prior.lastDoseOn,
-                    label: `${label} last dose before the record given ${course.prior.lastDoseOn} (prior therapy, entry ${course.started.event.id})`,
+                    label: `${label} last dose before the record given ${this.day(course.prior.lastDoseOn)} (prior therapy)`,
                   }
               : {
                   kind: 'instant',
                   at: course.started.occurredAt,
-                  label: `${label} dose 1 given ${toIso(course.started.occurredAt)}`,
+                  label: `${label} dose 1 given ${this.at(course.started.occurredAt)}`,
                 };
             const anchors: Anchor[] = [
               ...(first ? [first] : []),
@@ -462,7 +472,7 @@ class Planner {
                 (dose, index): Anchor => ({
                   kind: 'instant',
                   at: dose.occurredAt,
-                  label: `${label} dose ${index + (course.prior ? 1 : 2)}${course.prior ? ' since the record began' : ''} given ${toIso(dose.occurredAt)}`,
+                  label: `${label} dose ${index + (course.prior ? 1 : 2)}${course.prior ? ' since the record began' : ''} given ${this.at(dose.occurredAt)}`,
                 }),
               ),
             ];
@@ -484,7 +494,7 @@ class Planner {
       anchor: {
         kind: 'instant',
         at: item.occurredAt,
-        label: `${item.event.type} ${toIso(item.occurredAt)}`,
+        label: `the ${item.event.type.replace(/-/g, ' ')} of ${this.at(item.occurredAt)}`,
       },
       triggerEventId: item.event.id,
     };
@@ -507,7 +517,8 @@ class Planner {
       }
     }
     if (step.appliesWhen && !evaluate(step.appliesWhen, this.baseContext)) {
-      return `Applies only when ${describeCondition(step.appliesWhen, this.baseContext)}.`;
+      // Written for people in the definition; the rule text is for the pathway document only.
+      return `Applies only when ${step.appliesOnlyWhen ?? describeCondition(step.appliesWhen)}.`;
     }
     return undefined;
   }
@@ -539,7 +550,7 @@ class Planner {
       return this.stepView(step, instance.key, {
         drug: instance.course?.drug,
         status: 'cancelled',
-        reason: `Cancelled: episode closed (${this.closure.event.reason}) on ${this.calendar.localDate(this.closure.occurredAt)}.`,
+        reason: `Cancelled: episode closed (${this.closure.event.reason}) on ${this.day(this.calendar.localDate(this.closure.occurredAt))}.`,
         window,
         notes,
       });
@@ -557,7 +568,7 @@ class Planner {
       return this.stepView(step, instance.key, {
         drug: instance.course?.drug,
         status: 'cancelled',
-        reason: `Cancelled: ${DRUGS[instance.course.drug].label} stopped on ${stoppedOn}.`,
+        reason: `Cancelled: ${DRUGS[instance.course.drug].label} stopped on ${stoppedOn === undefined ? 'an unknown day' : this.day(stoppedOn)}.`,
         window,
         notes,
       });
@@ -590,18 +601,19 @@ class Planner {
           ...window.view,
           adjustments: [
             ...window.view.adjustments,
-            `due reminder rescheduled on ${decidedOn} to ${event.remindOn} set aside: ${problem.field === 'remindOn' ? 'that day' : 'the step'} ${problem.message}`,
+            `Reminder rescheduled on ${this.day(decidedOn)} to ${this.day(event.remindOn)} set aside: ${problem.field === 'remindOn' ? 'that day' : 'the step'} ${problem.message}`,
           ],
         },
       };
     }
     const planned = window.reminders.due;
-    const plannedOn = planned === undefined ? 'none' : this.calendar.localDate(planned);
+    const from = planned === undefined ? '' : ` from ${this.day(this.calendar.localDate(planned))}`;
+    // Who rescheduled it is in the episode's history with their name; an id is not for people.
     return rescheduleDue(
       window,
       event.remindOn,
       this.calendar,
-      `due reminder rescheduled from ${plannedOn} to ${event.remindOn} by ${event.recordedBy} on ${decidedOn}: ${event.reason}`,
+      `Reminder rescheduled${from} to ${this.day(event.remindOn)} on ${this.day(decidedOn)}: ${event.reason}`,
     );
   }
 
@@ -792,7 +804,7 @@ class Planner {
       text: rec.text,
       category: rec.category,
       priority: rec.priority,
-      reason: `Recommended because ${describeCondition(rec.when, context)}.${readFrom}`,
+      reason: `${rec.because}.${readFrom}`,
       sources: rec.sources.map(cite),
       cautions: (rec.cautions ?? []).map((c) => ({ text: c.text, source: cite(c.source) })),
       contested: rec.contested ?? false,
@@ -911,75 +923,89 @@ export function stepAtTimer(
   };
 }
 
+/**
+ * Why a step has its status, in the dashboard's date language (docs/ui.md, "Dates"): the
+ * guideline dates labelled "Opens", "Due" and "Overdue from"; the working-day dates labelled
+ * "Reminder" (the due reminder) and "Escalation" (the overdue reminder). Stored with the plan, so
+ * it holds no relative days ("in 3 days"): those are the page's, counted when it is shown.
+ */
 function timeReason(status: StepStatus, v: PlanWindow, calendar: ServiceCalendar): string {
   // Day windows carry the service's dates; hour windows exact instants, said in local time.
   const at = (when: string) =>
-    v.granularity === 'day' ? when : calendar.describeInstant(Date.parse(when));
-  const moved = v.rescheduledTo ? ` (reminder rescheduled to ${v.rescheduledTo})` : '';
-  const dueText = `${v.granularity === 'day' ? `due by ${v.due}` : `due at ${at(v.due)}`}${moved}`;
+    v.granularity === 'day'
+      ? calendar.describeDate(when)
+      : calendar.describeInstant(Date.parse(when));
+  const moved = v.rescheduledTo
+    ? ` Reminder rescheduled to ${calendar.describeDate(v.rescheduledTo)}.`
+    : '';
   const dueReminder = dueReminderText(v, calendar);
   switch (status) {
     case 'upcoming':
-      return `Opens ${v.granularity === 'day' ? `on ${v.opens}` : `at ${at(v.opens)}`}; ${dueText}.${dueReminder}`;
+      return `Opens ${at(v.opens)}; due ${at(v.due)}.${moved}${dueReminder}`;
     case 'open':
-      return `Open since ${at(v.opens)}; ${dueText}.${dueReminder}`;
+      return `Open since ${at(v.opens)}; due ${at(v.due)}.${moved}${dueReminder}`;
     case 'due':
-      return `Due now (${dueText}); overdue from ${at(v.overdueFrom)}.${dueReminder}${overdueReminderText(v, calendar)}`;
+      return `Due ${at(v.due)}; overdue from ${at(v.overdueFrom)}.${moved}${dueReminder}${overdueReminderText(v, calendar)}`;
     default:
-      return `Overdue since ${at(v.overdueFrom)} (was ${dueText}).${overdueReminderText(v, calendar)}`;
+      return `Overdue from ${at(v.overdueFrom)}; was due ${at(v.due)}.${moved}${overdueReminderText(v, calendar)}`;
   }
 }
 
-/** " Tue 7 Apr 2026 at 09:00": the local day and time a reminder goes out. */
+/** "Tue 7 Apr 2026 at 09:00": the local day and time a reminder goes out. */
 function reminderTime(iso: string, calendar: ServiceCalendar): string {
   const instant = Date.parse(iso);
-  const time = calendar.describeInstant(instant).slice(0, 5);
-  return `${calendar.describeDate(calendar.localDate(instant))} at ${time}`;
+  return `${calendar.describeDate(calendar.localDate(instant))} at ${calendar.describeTime(instant)}`;
 }
 
 /**
- * The sentence saying when the due reminder goes out, when that is not on the due day itself
- * (a weekend or bank holiday moved it, or no working day is left before the step is overdue).
- * Empty for hour windows, a reminder on its due day, and a rescheduled one (said already).
- * Plans stored before reminders were planned apart from status changes have no `reminders`.
+ * The sentence saying when the reminder (the due reminder) goes out, when that is not on the due
+ * day itself (a weekend or bank holiday moved it, or no working day is left before the step is
+ * overdue). Empty for hour windows, a reminder on its due day, and a rescheduled one (said
+ * already). Plans stored before reminders were planned apart from status changes have no
+ * `reminders`.
  */
 function dueReminderText(v: PlanWindow, calendar: ServiceCalendar): string {
   if (v.granularity !== 'day' || v.rescheduledTo || !v.reminders) return '';
   const on = v.reminders.due;
+  const due = calendar.describeDate(v.due);
   const why = calendar.describeNonWorkingDay(v.due) ?? 'not a working day';
   if (on === undefined) {
-    return ` ${v.due} is ${why} and no working day is left before the step is overdue on ${v.overdueFrom}: no due reminder; the overdue reminder goes out on ${reminderTime(v.reminders.overdue, calendar)}.`;
+    return ` ${due} is ${why} and no working day is left before the step is overdue: no reminder; the escalation goes out on ${reminderTime(v.reminders.overdue, calendar)}.`;
   }
   const day = calendar.localDate(Date.parse(on));
   if (day === v.due) return '';
   return day > v.due
-    ? ` ${v.due} is ${why}: the reminder goes out on ${reminderTime(on, calendar)}.`
-    : ` ${v.due} is ${why} and the next working day is on or after the overdue day: the reminder goes out on ${reminderTime(on, calendar)}, the last working day before.`;
+    ? ` ${due} is ${why}: the reminder goes out on ${reminderTime(on, calendar)}.`
+    : ` ${due} is ${why} and the next working day is not before the step is overdue: the reminder goes out on ${reminderTime(on, calendar)}, the last working day before.`;
 }
 
-/** The sentence saying when the overdue reminder goes out, when not on the overdue day. */
+/** The sentence saying when the escalation (the overdue reminder) goes out, when not on the overdue day. */
 function overdueReminderText(v: PlanWindow, calendar: ServiceCalendar): string {
   if (v.granularity !== 'day' || !v.reminders) return '';
   const day = calendar.localDate(Date.parse(v.reminders.overdue));
   if (day === v.overdueFrom) return '';
   const why = calendar.describeNonWorkingDay(v.overdueFrom) ?? 'not a working day';
-  return ` ${v.overdueFrom} is ${why}: the overdue reminder goes out on ${reminderTime(v.reminders.overdue, calendar)}.`;
+  return ` ${calendar.describeDate(v.overdueFrom)} is ${why}: the escalation goes out on ${reminderTime(v.reminders.overdue, calendar)}.`;
 }
 
+/**
+ * How a step was completed, in words. Who recorded it is not written here: the plan holds their
+ * id (completion.recordedBy), which pages show as the person's name.
+ */
 function describeCompletion(completion: Completion, calendar: ServiceCalendar): string {
   const { event } = completion.item;
-  const on = calendar.localDate(completion.item.occurredAt);
+  const on = calendar.describeDate(calendar.localDate(completion.item.occurredAt));
   if (event.type === 'step-completed') {
     const outcome = {
       done: 'done',
       declined: 'declined by the patient',
       'not-indicated': 'not indicated',
     }[completion.outcome];
-    return `Recorded as ${outcome} on ${on} by ${event.recordedBy}${event.note ? `: ${event.note}` : '.'}`;
+    return `Recorded as ${outcome} on ${on}${event.note ? `: ${event.note}` : '.'}`;
   }
   const what =
     event.type === 'referral' ? `${event.referralType} referral` : event.type.replace(/-/g, ' ');
-  return `Completed by ${what} on ${on} (entry ${event.id}, recorded by ${event.recordedBy}).`;
+  return `Completed by the ${what} of ${on}.`;
 }
 
 /** " (corrected; enrolled as ...)" when a correction changed an anchor, so the plan says so. */

@@ -36,7 +36,7 @@ describe('a step due on a bank holiday', () => {
     const referral = step(plan.steps, 'pain-clinic-referral');
     expect(referral.status).toBe('due');
     expect(referral.reason).toBe(
-      'Due now (due by 2026-04-06); overdue from 2026-04-21. 2026-04-06 is Easter Monday, a bank holiday: the reminder goes out on Tue 7 Apr 2026 at 09:00.',
+      'Due Mon 6 Apr 2026; overdue from Tue 21 Apr 2026. Mon 6 Apr 2026 is Easter Monday, a bank holiday: the reminder goes out on Tue 7 Apr 2026 at 09:00.',
     );
     expect(referral.window).toMatchObject({
       opens: '2026-04-06',
@@ -48,7 +48,9 @@ describe('a step due on a bank holiday', () => {
         overdue: '2026-04-20T23:00:00.000Z',
       },
       reminders: { due: '2026-04-07T08:00:00.000Z', overdue: '2026-04-21T08:00:00.000Z' },
-      adjustments: ['due reminder moved from 2026-04-06 (Easter Monday) to 2026-04-07'],
+      adjustments: [
+        'Reminder on Tue 7 Apr 2026: due Mon 6 Apr 2026 (Easter Monday, a bank holiday)',
+      ],
     });
     const timers = plan.timers.filter((t) => t.stepKey === 'pain-clinic-referral');
     expect(timers.map((t) => [t.transition, t.fireAt])).toEqual([
@@ -90,7 +92,7 @@ describe('a step due on a bank holiday', () => {
     const onHoliday = step(s.plan('2026-04-06T09:00:00Z').steps, 'twelve-week-review');
     expect(onHoliday.status).toBe('due');
     expect(onHoliday.reason).toBe(
-      'Due now (due by 2026-04-06); overdue from 2026-04-21. 2026-04-06 is Easter Monday, a bank holiday: the reminder goes out on Tue 7 Apr 2026 at 09:00.',
+      'Due Mon 6 Apr 2026; overdue from Tue 21 Apr 2026. Mon 6 Apr 2026 is Easter Monday, a bank holiday: the reminder goes out on Tue 7 Apr 2026 at 09:00.',
     );
     expect(onHoliday.window?.reminders).toEqual({
       due: '2026-04-07T08:00:00.000Z',
@@ -111,7 +113,7 @@ describe('a step due on a bank holiday', () => {
     expect(dxa.status).toBe('open');
     expect(dxa.window?.reminders.due).toBe('2025-04-04T08:00:00.000Z');
     expect(dxa.reason).toBe(
-      'Open since 2025-01-06; due by 2025-04-06. 2025-04-06 is a Sunday and the next working day is on or after the overdue day: the reminder goes out on Fri 4 Apr 2025 at 09:00, the last working day before.',
+      'Open since Mon 6 Jan 2025; due Sun 6 Apr 2025. Sun 6 Apr 2025 is a Sunday and the next working day is not before the step is overdue: the reminder goes out on Fri 4 Apr 2025 at 09:00, the last working day before.',
     );
   });
 });
@@ -147,6 +149,8 @@ function checkAgreement(
   }
   if (asOf >= calendar.startOfDay(window.overdueFrom)) expect(status, label).toBe('overdue');
   expect(status, label).toBe(statusAt(transitions, asOf));
+  // Written for people: dates as "Mon 6 Apr 2026", never as YYYY-MM-DD or an ISO instant.
+  expect(reason, label).not.toMatch(/\d{4}-\d\d-\d\d/);
   // Reminders on working mornings; the due one before the overdue day, the overdue one not before.
   const overdueStart = ms(transitions.overdue);
   if (reminders.due !== undefined) {
@@ -160,7 +164,9 @@ function checkAgreement(
       );
     }
   } else if (status !== 'overdue') {
-    expect(reason, `${label}: reason names the first reminder`).toContain('no due reminder');
+    expect(reason, `${label}: reason names the first reminder`).toContain(
+      'no reminder; the escalation goes out on',
+    );
   }
   const overdueDay = calendar.localDate(ms(reminders.overdue));
   expect(ms(reminders.overdue), label).toBeGreaterThanOrEqual(overdueStart);

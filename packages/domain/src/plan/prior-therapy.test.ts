@@ -196,7 +196,7 @@ describe('prior therapy: reviews and doses run from the real start and last dose
     const plan = withPrior({ id: 'prior1', startedOn: '2022-03-01' }).plan(AS_OF);
     const review = step(plan, 'oral-bisphosphonate-review~prior1');
     expect([review?.window?.opens, review?.window?.due]).toEqual(['2027-03-01', '2027-03-01']);
-    expect(review?.window?.anchor).toContain('started 2022-03-01, before the fracture');
+    expect(review?.window?.anchor).toContain('started Tue 1 Mar 2022, before the fracture');
   });
 
   it('puts the intravenous review 3 years after the real start and the next infusion a year after the last', () => {

@@ -61,11 +61,11 @@ describe('step-rescheduled: moving a due reminder within its window', () => {
       reminders: { due: '2025-03-14T09:00:00.000Z', overdue: was?.reminders.overdue },
     });
     expect(window?.adjustments).toContain(
-      'due reminder rescheduled from 2025-04-04 to 2025-03-14 by scheduler-1 on 2025-02-03: DXA clinic list that day',
+      'Reminder rescheduled from Fri 4 Apr 2025 to Fri 14 Mar 2025 on Mon 3 Feb 2025: DXA clinic list that day',
     );
     expect(step(plan, 'dxa-scan').notes).toContain(window?.adjustments.at(-1));
     expect(step(plan, 'dxa-scan').reason).toBe(
-      'Open since 2025-01-06; due by 2025-04-06 (reminder rescheduled to 2025-03-14).',
+      'Open since Mon 6 Jan 2025; due Sun 6 Apr 2025. Reminder rescheduled to Fri 14 Mar 2025.',
     );
   });
 
@@ -157,7 +157,7 @@ describe('step-rescheduled: moving a due reminder within its window', () => {
     expect(setAside?.rescheduledTo).toBeUndefined();
     expect(setAside?.reminders.due).toBe('2025-01-09T09:00:00.000Z');
     expect(setAside?.adjustments.at(-1)).toMatch(
-      /^due reminder rescheduled on 2025-01-09 to 2025-01-10 set aside: that day is on or after the day the step becomes overdue \(2025-01-10\)/,
+      /^Reminder rescheduled on Thu 9 Jan 2025 to Fri 10 Jan 2025 set aside: that day is on or after the day the step becomes overdue \(Fri 10 Jan 2025\)/,
     );
   });
 });
@@ -171,14 +171,14 @@ describe('step-rescheduled: refused input', () => {
     const [issue, ...rest] = refuse(reschedule('fls-follow-up-16-weeks', '2025-03-28'));
     expect(rest).toEqual([]);
     expect(issue).toMatch(
-      /^events\[0\]\.remindOn is before the step's window opens \(2025-03-31\): the window opens on 2025-03-31, is due by 2025-04-28 and is overdue from 2025-04-29 \(service standard: FLS audit standard \(FLS-DB\): a monitoring contact 12 to 16 weeks after the fracture\..*; ROS 2022 \(004_530e6981250197c6\.txt\), /,
+      /^events\[0\]\.remindOn is before the step opens \(Mon 31 Mar 2025\): the step opens Mon 31 Mar 2025, is due Mon 28 Apr 2025 and is overdue from Tue 29 Apr 2025 \(service standard: FLS audit standard \(FLS-DB\): a monitoring contact 12 to 16 weeks after the fracture\..*; ROS 2022 \(004_530e6981250197c6\.txt\), /,
     );
   });
 
   it('refuses the overdue day and later: the overdue limit is clinical', () => {
     expect(refuse(reschedule('fls-follow-up-16-weeks', '2025-04-29'))).toEqual([
       expect.stringMatching(
-        /^events\[0\]\.remindOn is on or after the day the step becomes overdue \(2025-04-29\); the overdue limit is clinical and stays/,
+        /^events\[0\]\.remindOn is on or after the day the step becomes overdue \(Tue 29 Apr 2025\); the overdue limit is clinical and stays/,
       ),
     ]);
     expect(refuse(reschedule('fls-follow-up-16-weeks', '2025-06-02'))).toHaveLength(1);
@@ -186,7 +186,7 @@ describe('step-rescheduled: refused input', () => {
 
   it('refuses weekends and bank holidays, naming the day', () => {
     expect(refuse(reschedule('dxa-scan', '2025-03-15'))).toEqual([
-      'events[0].remindOn is not a working day (Saturday); reminders go out at the clinic time on working days, so choose another day before 2025-04-07',
+      'events[0].remindOn is not a working day (Saturday); reminders go out at the clinic time on working days, so choose another day before Mon 7 Apr 2025',
     ]);
     expect(refuse(reschedule('fls-follow-up-16-weeks', '2025-04-18'))[0]).toMatch(
       /is not a working day \(Good Friday\)/,
@@ -228,7 +228,7 @@ describe('step-rescheduled: refused input', () => {
     expect(
       refuse(reschedule('pain-review-48h', '2025-01-08'), admitted, '2025-01-07T10:00:00Z'),
     ).toEqual([
-      'events[0].stepKey has a window measured in hours (due at 12:00 on 2025-01-08, overdue from 12:00 on 2025-01-09); an exact clinical time cannot be rescheduled',
+      'events[0].stepKey has a window measured in hours (due Wed 8 Jan 2025, 12:00, overdue from Thu 9 Jan 2025, 12:00); an exact clinical time cannot be rescheduled',
     ]);
   });
 

@@ -217,7 +217,7 @@ const cases: Case[] = [
     doesNotRecommend: ['vertebral-augmentation-evidence'],
     check: (plan) =>
       expect(step(plan, 'vertebral-augmentation-mdt').reason).toMatch(
-        /oedema on MRI is present \(here: absent\)/,
+        /^Applies only when the patient was admitted to hospital and MRI shows vertebral body oedema\.$/,
       ),
   },
   {
@@ -760,7 +760,7 @@ const cases: Case[] = [
       const advice = step(plan, 'self-management-advice');
       expect(advice.status).toBe('due');
       expect(advice.window?.reminders).toEqual({ overdue: '2025-03-31T08:00:00.000Z' });
-      expect(advice.reason).toContain('the overdue reminder goes out on Mon 31 Mar 2025 at 09:00');
+      expect(advice.reason).toContain('the escalation goes out on Mon 31 Mar 2025 at 09:00');
       // Psychological screen due 6 weeks later, 10 May 2025 (Saturday) -> Friday 9 May, 09:00 BST.
       expect(step(plan, 'psychological-screen').window?.reminders.due).toBe(
         '2025-05-09T08:00:00.000Z',
@@ -795,8 +795,8 @@ const cases: Case[] = [
       expect(w?.transitions.overdue).toBe('2025-04-18T23:00:00.000Z');
       expect(w?.reminders.overdue).toBe('2025-04-22T08:00:00.000Z');
       expect(w?.adjustments).toEqual([
-        'due reminder moved back from 2025-04-18 (Good Friday) to 2025-04-17: the next working day is on or after the overdue day 2025-04-19',
-        'overdue reminder moved from 2025-04-19 (Saturday) to 2025-04-22',
+        'Reminder brought back to Thu 17 Apr 2025: due Fri 18 Apr 2025 (Good Friday, a bank holiday) and the next working day is not before the step is overdue from Sat 19 Apr 2025',
+        'Escalation on Tue 22 Apr 2025: overdue from Sat 19 Apr 2025 (a Saturday)',
       ]);
       // The 12-week review opens and is due on Good Friday: due from then, reminded on Tuesday.
       const review = step(plan, 'twelve-week-review').window;

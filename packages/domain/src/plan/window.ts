@@ -131,7 +131,9 @@ export function resolveWindow(
     opensOn = minDate(opensOn, endsOn);
     dueOn = endsOn;
     overdueOn = minDate(overdueOn, calendar.addToDate(endsOn, { days: 1 }));
-    adjustments.push(`brought forward to ${endsOn}, when the course ended early`);
+    adjustments.push(
+      `Brought forward to ${calendar.describeDate(endsOn)}, when the course ended early`,
+    );
   }
 
   const { dueDay, overdueDay } = reminderDays(calendar, opensOn, dueOn, overdueOn, adjustments);
@@ -184,21 +186,24 @@ function reminderDays(
   const next = calendar.workingDayOnOrAfter(dueOn);
   const previous = calendar.workingDayOnOrBefore(calendar.addToDate(dueOn, { days: -1 }));
   const dueDay = next < overdueOn ? next : previous >= opensOn ? previous : undefined;
-  const why = (date: LocalDate) => calendar.nonWorkingReason(date) ?? 'not a working day';
+  // In the dashboard's date language (docs/ui.md, "Dates"): "Reminder" is the due reminder,
+  // "Escalation" the overdue one; "Due" and "Overdue from" are the guideline dates.
+  const d = (date: LocalDate) => calendar.describeDate(date);
+  const why = (date: LocalDate) => calendar.describeNonWorkingDay(date) ?? 'not a working day';
   if (dueDay === undefined) {
     adjustments.push(
-      `no due reminder: no working day from ${opensOn} to ${dueOn} (${why(dueOn)}) comes before the step is overdue on ${overdueOn}; the overdue reminder on ${overdueDay} is the first`,
+      `No reminder: no working day from ${d(opensOn)} to ${d(dueOn)} (${why(dueOn)}) comes before the step is overdue from ${d(overdueOn)}; the escalation on ${d(overdueDay)} is the first`,
     );
   } else if (dueDay > dueOn) {
-    adjustments.push(`due reminder moved from ${dueOn} (${why(dueOn)}) to ${dueDay}`);
+    adjustments.push(`Reminder on ${d(dueDay)}: due ${d(dueOn)} (${why(dueOn)})`);
   } else if (dueDay < dueOn) {
     adjustments.push(
-      `due reminder moved back from ${dueOn} (${why(dueOn)}) to ${dueDay}: the next working day is on or after the overdue day ${overdueOn}`,
+      `Reminder brought back to ${d(dueDay)}: due ${d(dueOn)} (${why(dueOn)}) and the next working day is not before the step is overdue from ${d(overdueOn)}`,
     );
   }
   if (overdueDay !== overdueOn) {
     adjustments.push(
-      `overdue reminder moved from ${overdueOn} (${why(overdueOn)}) to ${overdueDay}`,
+      `Escalation on ${d(overdueDay)}: overdue from ${d(overdueOn)} (${why(overdueOn)})`,
     );
   }
   return { dueDay, overdueDay };
@@ -219,8 +224,9 @@ export function describeTimingBasis(timing: TimingBasis): string {
   return `service standard: ${timing.explanation}${source}`;
 }
 
-function describeWindow(window: PlanWindow): string {
-  return `the window opens on ${window.opens}, is due by ${window.due} and is overdue from ${window.overdueFrom} (${describeTimingBasis(window.timing)})`;
+function describeWindow(window: PlanWindow, calendar: ServiceCalendar): string {
+  const d = (date: LocalDate) => calendar.describeDate(date);
+  return `the step opens ${d(window.opens)}, is due ${d(window.due)} and is overdue from ${d(window.overdueFrom)} (${describeTimingBasis(window.timing)})`;
 }
 
 /**
@@ -240,26 +246,26 @@ export function rescheduleProblem(
   if (window.granularity !== 'day') {
     return {
       field: 'stepKey',
-      message: `has a window measured in hours (due at ${calendar.describeInstant(Date.parse(window.due))}, overdue from ${calendar.describeInstant(Date.parse(window.overdueFrom))}); an exact clinical time cannot be rescheduled`,
+      message: `has a window measured in hours (due ${calendar.describeInstant(Date.parse(window.due))}, overdue from ${calendar.describeInstant(Date.parse(window.overdueFrom))}); an exact clinical time cannot be rescheduled`,
     };
   }
   if (remindOn < window.opens) {
     return {
       field: 'remindOn',
-      message: `is before the step's window opens (${window.opens}): ${describeWindow(window)}`,
+      message: `is before the step opens (${calendar.describeDate(window.opens)}): ${describeWindow(window, calendar)}`,
     };
   }
   if (remindOn >= window.overdueFrom) {
     return {
       field: 'remindOn',
-      message: `is on or after the day the step becomes overdue (${window.overdueFrom}); the overdue limit is clinical and stays: ${describeWindow(window)}`,
+      message: `is on or after the day the step becomes overdue (${calendar.describeDate(window.overdueFrom)}); the overdue limit is clinical and stays: ${describeWindow(window, calendar)}`,
     };
   }
   const notWorking = calendar.nonWorkingReason(remindOn);
   if (notWorking) {
     return {
       field: 'remindOn',
-      message: `is not a working day (${notWorking}); reminders go out at the clinic time on working days, so choose another day before ${window.overdueFrom}`,
+      message: `is not a working day (${notWorking}); reminders go out at the clinic time on working days, so choose another day before ${calendar.describeDate(window.overdueFrom)}`,
     };
   }
   return undefined;

@@ -102,8 +102,8 @@ describe('local dates and the clinic hour', () => {
   });
 
   it('describes an instant in local time, to the minute: never as UTC text', () => {
-    expect(london.describeInstant(at('2025-07-14T23:30:45Z'))).toBe('00:30 on 2025-07-15');
-    expect(london.describeInstant(at('2025-01-15T09:05:00Z'))).toBe('09:05 on 2025-01-15');
+    expect(london.describeInstant(at('2025-07-14T23:30:45Z'))).toBe('Tue 15 Jul 2025, 00:30');
+    expect(london.describeInstant(at('2025-01-15T09:05:00Z'))).toBe('Wed 15 Jan 2025, 09:05');
   });
 
   it('moves a wall-clock time the clocks skip forward, and takes the first of a repeated one', () => {

@@ -120,13 +120,19 @@ export class ServiceCalendar {
   }
 
   /**
-   * An instant as people in the service read it: "18:30 on 2026-12-05", the local wall-clock
-   * time (to the minute) and date. Plans show exact times this way, never as UTC text.
+   * An instant as people in the service read it: "Sat 5 Dec 2026, 18:30", the local date and
+   * wall-clock time (to the minute), as the dashboard writes them. Plans show exact times this
+   * way, never as UTC text.
    */
   describeInstant(instant: EpochMs): string {
     const local = Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(this.timeZone);
-    const time = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
-    return `${time} on ${local.toPlainDate().toString()}`;
+    return `${this.describeDate(local.toPlainDate().toString())}, ${this.describeTime(instant)}`;
+  }
+
+  /** The local wall-clock time of an instant, to the minute: "09:00". */
+  describeTime(instant: EpochMs): string {
+    const local = Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(this.timeZone);
+    return `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
   }
 
   /** A local date as people read it: "Tue 7 Apr 2026". */

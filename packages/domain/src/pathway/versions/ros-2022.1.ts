@@ -93,6 +93,7 @@ const steps: StepDefinition[] = [
     category: 'red-flag',
     sources: [QA_NEURO_SURGICAL, QA_NEURO_DEFICIT],
     branch: 'all',
+    appliesOnlyWhen: 'a neurological deficit is recorded',
     appliesWhen: { fact: 'neurologicalDeficit', eq: true },
     trigger: { kind: 'finding', finding: 'neurologicalDeficit' },
     window: {
@@ -115,6 +116,7 @@ const steps: StepDefinition[] = [
     category: 'red-flag',
     sources: [QA_MALIGNANCY_MRI, QA_PATHOLOGICAL_ONCOLOGY, ROS_PATHOLOGICAL_OUT_OF_SCOPE],
     branch: 'all',
+    appliesOnlyWhen: 'malignancy is suspected',
     appliesWhen: { fact: 'suspectedMalignancy', eq: true },
     trigger: { kind: 'finding', finding: 'suspectedMalignancy' },
     window: {
@@ -136,6 +138,7 @@ const steps: StepDefinition[] = [
     category: 'red-flag',
     sources: [BMJ_MULTICOLUMN, BMJ_MULTICOLUMN_SURGERY],
     branch: 'all',
+    appliesOnlyWhen: 'the fracture involves more than one column of the spine',
     appliesWhen: { fact: 'multipleColumnInvolvement', eq: true },
     trigger: { kind: 'finding', finding: 'multipleColumnInvolvement' },
     window: {
@@ -188,6 +191,7 @@ const steps: StepDefinition[] = [
     category: 'acute-care',
     sources: [ROS_48H_RULE],
     branch: 'conservative',
+    appliesOnlyWhen: 'the patient was admitted to hospital',
     appliesWhen: { fact: 'careSetting', eq: 'admitted' },
     trigger: { kind: 'episode', anchor: 'admission' },
     window: {
@@ -247,6 +251,7 @@ const steps: StepDefinition[] = [
     category: 'acute-care',
     sources: [ROS_48H_RULE, ROS_VA_MDT],
     branch: 'conservative',
+    appliesOnlyWhen: 'the patient was admitted to hospital and MRI shows vertebral body oedema',
     appliesWhen: {
       all: [
         { fact: 'careSetting', eq: 'admitted' },
@@ -375,7 +380,7 @@ const steps: StepDefinition[] = [
     sources: [ROS_PERSISTENT_PAIN, ROS_PAIN_TEAM, BMJ_PAIN_CENTRE],
     branch: 'all',
     waitingFor:
-      'a pain assessment 12 weeks or more after the fracture with moderate or severe pain (NRS >= 4)',
+      'a pain assessment 12 weeks or more after the fracture with moderate or severe pain (NRS 4 or more)',
     trigger: {
       kind: 'first-event',
       event: 'pain-assessment',
@@ -630,6 +635,7 @@ const steps: StepDefinition[] = [
     category: 'secondary-prevention',
     sources: [ROS_FOLLOW_UP_OPTIMISE, ROS_FLS_FOLLOW_UP],
     branch: 'all',
+    appliesOnlyWhen: 'bone therapy has been started',
     appliesWhen: { fact: 'boneTherapyStarted', eq: true },
     waitingFor: 'bone therapy to be started',
     trigger: { kind: 'episode', anchor: 'fracture-date' },
@@ -841,6 +847,8 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'A red flag is recorded. The routine conservative steps are set aside; act on the red-flag step now and follow the specialist team’s plan.',
     category: 'red-flag',
     priority: 'urgent',
+    because:
+      'A red flag is recorded: a neurological deficit, suspected malignancy or a fracture involving more than one column of the spine',
     when: { fact: 'redFlag', eq: true },
     sources: [QA_NEURO_SURGICAL, BMJ_MULTICOLUMN_SURGERY, ROS_PATHOLOGICAL_OUT_OF_SCOPE],
   },
@@ -850,6 +858,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Multiple-column involvement is potentially unstable: strict bed rest with analgesia while definitive treatment is planned.',
     category: 'red-flag',
     priority: 'urgent',
+    because: 'The fracture involves more than one column of the spine',
     when: { fact: 'multipleColumnInvolvement', eq: true },
     sources: [BMJ_MULTICOLUMN],
     conflicts: [
@@ -870,6 +879,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Paracetamol (regular dosing may be needed), with or without a weak opioid and/or an NSAID.',
     category: 'acute-care',
     priority: 'routine',
+    because: 'The latest pain score is in the mild band (NRS 0-3)',
     when: { fact: 'latestPainBand', eq: 'mild' },
     sources: [ROS_ANALGESIA_TABLE, ROS_PARACETAMOL],
     cautions: [
@@ -883,6 +893,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Paracetamol, with or without opioids, NSAIDs and adjunct therapy (e.g. a short course of a low-dose muscle relaxant).',
     category: 'acute-care',
     priority: 'high',
+    because: 'The latest pain score is in the moderate band (NRS 4-6)',
     when: { fact: 'latestPainBand', eq: 'moderate' },
     sources: [ROS_ANALGESIA_TABLE, ROS_PARACETAMOL],
     cautions: [
@@ -896,6 +907,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Paracetamol and opioids, with or without NSAIDs and adjunct therapy. Escalate quickly according to the response and review within 2 days.',
     category: 'acute-care',
     priority: 'high',
+    because: 'The latest pain score is in the severe band (NRS 7-10)',
     when: { fact: 'latestPainBand', eq: 'severe' },
     sources: [ROS_ANALGESIA_TABLE, ROS_PAIN_ESCALATE],
     cautions: [
@@ -909,6 +921,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Calcitonin may be considered in individual cases within 4 weeks of the fracture when other analgesic options have been exhausted. The evidence is insufficient and the sources disagree.',
     category: 'acute-care',
     priority: 'routine',
+    because: 'Pain is moderate or severe in the first 4 weeks after the fracture',
     when: {
       all: [
         { fact: 'daysSinceFracture', lte: 28 },
@@ -940,6 +953,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'The 48-hour criteria are met for considering vertebral augmentation. The decision is for a multidisciplinary team after a full discussion of risks and benefits with the patient.',
     category: 'acute-care',
     priority: 'high',
+    because: 'The step to consider referral for vertebral augmentation has opened',
     when: {
       fact: 'stepStatus',
       step: 'vertebral-augmentation-mdt',
@@ -975,6 +989,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Explain that the severe pain after the fracture usually settles as it heals, often over about three months, and why it may recur.',
     category: 'acute-care',
     priority: 'routine',
+    because: 'It is less than 12 weeks since the fracture',
     when: { fact: 'daysSinceFracture', lt: 84 },
     sources: [ROS_ACUTE_PAIN_DURATION, ROS_PSYCHOLOGY],
   },
@@ -984,6 +999,8 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'A few days of bed rest at most with severe pain immediately after the fracture; then mobilise gradually with regular analgesia.',
     category: 'acute-care',
     priority: 'routine',
+    because:
+      'It is within 6 weeks of the fracture, and the fracture does not involve more than one column of the spine',
     when: {
       all: [
         { fact: 'daysSinceFracture', lte: 42 },
@@ -1002,6 +1019,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Bracing is not recommended routinely and should be avoided in the chronic stage; if used in the acute stage, only for short periods with muscle-strengthening exercise.',
     category: 'acute-care',
     priority: 'routine',
+    because: 'It is less than 12 weeks since the fracture',
     when: { fact: 'daysSinceFracture', lt: 84 },
     sources: [ROS_BRACING],
     conflicts: [
@@ -1018,6 +1036,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Temporarily avoid heavy exertion, lifting and activities that worsen the pain (carrying shopping, lifting pets or children, gardening) until 12 weeks after the fracture.',
     category: 'rehabilitation',
     priority: 'routine',
+    because: 'It is less than 12 weeks since the fracture',
     when: { fact: 'daysSinceFracture', lt: 84 },
     sources: [ROS_LIFTING_12_WEEKS],
   },
@@ -1027,6 +1046,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Twelve weeks have passed: resume heavier activities gradually, and start a progressive balance and strength training programme.',
     category: 'rehabilitation',
     priority: 'routine',
+    because: 'It is 12 weeks or more since the fracture',
     when: { fact: 'daysSinceFracture', gte: 84 },
     sources: [ROS_LIFTING_12_WEEKS, ROS_PROGRESSIVE_TRAINING],
   },
@@ -1037,6 +1057,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Pain persists beyond 12 weeks: consider further spine imaging (radiographs or MRI) to exclude new fractures, non-union and other causes, and referral to an interdisciplinary pain management clinic.',
     category: 'rehabilitation',
     priority: 'high',
+    because: 'Pain was still moderate or severe 12 weeks or more after the fracture',
     when: {
       all: [
         { fact: 'latestPainDaysAfterFracture', gte: 84 },
@@ -1051,6 +1072,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Consider a tricyclic antidepressant or gabapentin after discussing risks and benefits (sedation, dizziness and falls in frail patients).',
     category: 'rehabilitation',
     priority: 'high',
+    because: 'Pain was still severe 12 weeks or more after the fracture',
     when: {
       all: [
         { fact: 'latestPainDaysAfterFracture', gte: 84 },
@@ -1065,6 +1087,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Acknowledge the symptoms and consider referral to the GP for assessment and management; the patient can also self-refer to NHS Talking Therapies.',
     category: 'holistic-assessment',
     priority: 'high',
+    because: 'The psychological screen found anxiety or low mood',
     when: { fact: 'anxietyOrLowMood', eq: true },
     sources: [ROS_ANXIETY_REFERRAL],
   },
@@ -1074,6 +1097,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Consider referral to a health professional with expertise in pain and psychological factors to reduce the risk of persistent pain and disability.',
     category: 'holistic-assessment',
     priority: 'high',
+    because: 'The psychological screen found pain catastrophising',
     when: { fact: 'painCatastrophising', eq: true },
     sources: [ROS_CATASTROPHISING],
   },
@@ -1083,6 +1107,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Consider a tailored exercise programme focused on balance and functional training, and education on coping techniques and spine-safe movement.',
     category: 'holistic-assessment',
     priority: 'routine',
+    because: 'The psychological screen found fear of falling or of movement',
     when: { fact: 'fearOfFalling', eq: true },
     sources: [ROS_FEAR],
   },
@@ -1092,6 +1117,8 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Fracture risk is very high: start bone therapy without waiting for the DXA result.',
     category: 'secondary-prevention',
     priority: 'high',
+    because:
+      'Fracture risk is very high, and the DXA scan and the bone therapy decision are both still to be done',
     when: {
       all: [
         { fact: 'fractureRiskCategory', eq: 'very-high' },
@@ -1111,6 +1138,8 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Ensure adequate daily calcium (at least 1000 mg) and vitamin D (800-1000 IU), with supplements where intake is low.',
     category: 'secondary-prevention',
     priority: 'routine',
+    because:
+      'Everyone on the pathway is advised on calcium and vitamin D while the episode is open',
     when: { not: { fact: 'closed', eq: true } },
     sources: [QA_CALCIUM_VITAMIN_D],
   },
@@ -1120,6 +1149,8 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'The latest follow-up contact found bone therapy recommended but not started: find out why (access, side effects, understanding) and arrange the start with the patient and GP.',
     category: 'secondary-prevention',
     priority: 'high',
+    because:
+      'At the follow-up contact bone therapy had not been started, and no start has been recorded since',
     when: {
       all: [
         { fact: 'followUpTreatmentStatus', eq: 'not-started' },
@@ -1134,6 +1165,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'The latest follow-up contact found bone therapy is not being taken as prescribed: discuss barriers to adherence and options, and review the treatment.',
     category: 'secondary-prevention',
     priority: 'high',
+    because: 'At the follow-up contact the patient was not taking bone therapy as prescribed',
     when: { fact: 'followUpTakingAsPrescribed', eq: false },
     sources: [ROS_FLS_TREATMENT_TAKEN, ROS_FOLLOW_UP_OPTIMISE],
   },
@@ -1143,6 +1175,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'The latest follow-up contact found the falls prevention referral has not been actioned: chase it or refer again.',
     category: 'secondary-prevention',
     priority: 'high',
+    because: 'At the follow-up contact the falls referral had not been actioned',
     when: { fact: 'followUpFallsReferralActioned', eq: 'no' },
     sources: [ROS_FLS_FALLS_ACTIONED],
   },
@@ -1152,6 +1185,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Give the overdue denosumab dose as soon as possible. Delaying or stopping denosumab is associated with rebound fractures, often multiple vertebral fractures.',
     category: 'bone-therapy',
     priority: 'urgent',
+    because: 'The next denosumab dose is overdue: more than 4 weeks late',
     when: { fact: 'stepStatus', step: 'denosumab-next-dose', eq: 'overdue' },
     sources: [QA_DENOSUMAB_STOPPING, QA_DENOSUMAB_6_MONTHLY],
   },
@@ -1161,6 +1195,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'Stopping denosumab is associated with a significantly higher risk of fractures: make sure the decision is deliberate and that bone protection continues.',
     category: 'bone-therapy',
     priority: 'high',
+    because: 'Denosumab has been stopped, and no denosumab or bisphosphonate is being taken now',
     when: {
       all: [
         { fact: 'stoppedDenosumab', eq: true },
@@ -1180,6 +1215,7 @@ const recommendations: PathwayDefinition['recommendations'] = [
     text: 'The anabolic course (teriparatide 24 months, romosozumab 12 months) is ending: start an antiresorptive so the gain is kept.',
     category: 'bone-therapy',
     priority: 'high',
+    because: 'A teriparatide or romosozumab course is ending, and the follow-on treatment is due',
     when: {
       any: [
         { fact: 'stepStatus', step: 'teriparatide-follow-on', in: ['open', 'due', 'overdue'] },

@@ -127,6 +127,8 @@ const FRACTURE_ON_TREATMENT_REVIEW: StepDefinition = {
   category: 'secondary-prevention',
   sources: [ROS_FLS_FRACTURE_ON_TREATMENT, ROS_FLS_TREATMENT_TAKEN, ROS_ADHERENCE, ROS_LABS],
   branch: 'all',
+  appliesOnlyWhen:
+    'the fracture happened after the patient had been taking bone therapy for at least 12 months',
   appliesWhen: { fact: 'fractureOnTreatment', eq: true },
   waitingFor:
     'bone therapy taken before the fracture, for at least the minimum time on treatment, to be recorded',

@@ -13,7 +13,7 @@ import { db } from '@/server/db';
 import { recordRead, requirePermission, seesEveryCaseload } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { formatCalendarDate } from '@/ui/dates';
-import { formatIdentifier } from '@/ui/identity';
+import { formatIdentifier, patientName } from '@/ui/identity';
 import { type Column, columnSort, DataTable, type Direction } from '@/ui/nhsuk/table';
 import { Pagination } from '@/ui/pagination';
 import { PainScore } from '@/ui/pain';
@@ -135,7 +135,7 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
       cell: (row) => (
         <>
           <Link href={`/episodes/${row.episodeId}`} className="nhsuk-link">
-            {row.givenName} {row.familyName}
+            {patientName(row)}
           </Link>
           <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
             {formatIdentifier(row.identifierKind, row.identifierValue)}

@@ -7,7 +7,16 @@ import {
   type SortDirection,
 } from '@vfx/database/views';
 import { ageInWords, type Phase } from '@vfx/domain';
-import { daysFrom, formatCalendarDate, formatDate, overdueBy, relativeDays } from '@/ui/dates';
+import { calendar } from '@/server/service-calendar';
+import {
+  daysOverdue,
+  formatCalendarDate,
+  formatDate,
+  overdueBy,
+  type StepWindowDates,
+  stepWhenText,
+  windowFromInstants,
+} from '@/ui/dates';
 import { statusText } from '@/ui/status';
 
 type Search = Record<string, string | string[] | undefined>;
@@ -39,21 +48,28 @@ export function parseCaseloadSearch(params: Search): CaseloadFilters {
   };
 }
 
-/** The next step's date in words: "due Mon 28 Sept 2026", or "Fri 9 Oct 2026 (in 3 days)". */
+/** The next step's guideline dates, when it has them. */
+function windowOf(next: CaseloadRow['nextStep']): StepWindowDates | undefined {
+  return next?.overdueAt != null
+    ? windowFromInstants({ dueAt: next.dueAt, overdueAt: next.overdueAt }, calendar.timeZone)
+    : undefined;
+}
+
+/** The next step's date in the date language of src/ui/dates.ts. */
 export function nextStepWhen(next: NonNullable<CaseloadRow['nextStep']>, now: Date, zone: string) {
-  return next.status === 'overdue'
-    ? `due ${formatDate(next.dueAt, zone)}`
-    : `${formatDate(next.dueAt, zone)} (${relativeDays(daysFrom(now, next.dueAt, zone))})`;
+  const window = windowOf(next);
+  return window
+    ? stepWhenText(next.status, window, now, zone)
+    : `Due ${formatDate(next.dueAt, zone)}`;
 }
 
 /** "2 overdue · 41 days overdue" (the soonest due step's lateness), or "None". */
 export function overdueText(row: CaseloadRow, now: Date, zone: string): string {
   if (row.overdueSteps === 0) return 'None';
   const next = row.nextStep;
+  const window = windowOf(next);
   return `${row.overdueSteps} overdue${
-    next?.status === 'overdue' && next.overdueAt
-      ? ` · ${overdueBy(-daysFrom(now, next.overdueAt, zone))}`
-      : ''
+    next?.status === 'overdue' && window ? ` · ${overdueBy(daysOverdue(window, now, zone))}` : ''
   }`;
 }
 

@@ -11,13 +11,15 @@ import { calendar, serviceToday } from '@/server/service-calendar';
 import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import {
+  DATE_LABELS,
   daysBetween,
   formatCalendarDate,
   formatDateTime,
   localDate,
   relativeDays,
+  stepWhenText,
 } from '@/ui/dates';
-import { formatIdentifier } from '@/ui/identity';
+import { formatIdentifier, patientName } from '@/ui/identity';
 import { StatusBadge, Tag } from '@/ui/status';
 import styles from './reminders.module.css';
 import { SendNowButton } from './send-now-button';
@@ -202,7 +204,7 @@ function ReminderRow({
   now: Date;
 }) {
   const { patient } = reminder;
-  const name = `${patient.givenName} ${patient.familyName}`;
+  const name = patientName(patient);
   const days = daysBetween(localDate(now, zone), localDate(reminder.fireAt, zone));
   const label = `${reminder.stepTitle} for ${name}`;
   return (
@@ -216,11 +218,17 @@ function ReminderRow({
       <td>
         {reminder.stepTitle}
         <div className="muted small">
-          Now <StatusBadge status={reminder.stepStatus} />
+          Step now <StatusBadge status={reminder.stepStatus} />
         </div>
+        {reminder.window ? (
+          <div className="muted small">
+            {stepWhenText(reminder.stepStatus, reminder.window, now, zone)}
+          </div>
+        ) : null}
       </td>
       <td>
-        <StatusBadge status={reminder.transition} />
+        {/* A reminder is labelled apart from the step's own due and overdue dates (docs/ui.md). */}
+        {reminder.transition === 'overdue' ? DATE_LABELS.overdueReminder : DATE_LABELS.dueReminder}
         {reminder.urgent ? (
           <>
             {' '}

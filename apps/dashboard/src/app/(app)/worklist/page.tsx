@@ -12,7 +12,7 @@ import { db } from '@/server/db';
 import { recordRead, requirePermission, seesEveryCaseload } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { formatDate } from '@/ui/dates';
-import { formatIdentifier } from '@/ui/identity';
+import { formatIdentifier, patientName } from '@/ui/identity';
 import { type Column, columnSort, DataTable } from '@/ui/nhsuk/table';
 import { RiskTag, riskTotalsText, StatusBadge } from '@/ui/status';
 import { StatusesAsOf } from '@/ui/statuses-as-of';
@@ -55,7 +55,7 @@ function Section(props: {
       cell: (item) => (
         <>
           <Link className="nhsuk-link" href={`/episodes/${item.episodeId}`}>
-            {item.givenName} {item.familyName}
+            {patientName(item)}
           </Link>
           <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
             {formatIdentifier(item.identifierKind, item.identifierValue)}
@@ -109,7 +109,7 @@ function Section(props: {
         <Link
           className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
           href={`/episodes/${item.episodeId}/steps/${encodeURIComponent(item.stepKey)}`}
-          aria-label={`Open ${item.title} for ${item.givenName} ${item.familyName}`}
+          aria-label={`Open ${item.title} for ${patientName(item)}`}
         >
           Open
         </Link>

@@ -7,7 +7,8 @@ import {
   type WorklistItem,
   type WorklistSort,
 } from '@vfx/database/views';
-import { daysFrom, formatDate, overdueBy, relativeDays } from '@/ui/dates';
+import { calendar } from '@/server/service-calendar';
+import { stepWhenText, windowFromInstants } from '@/ui/dates';
 
 export type WorklistGroup = 'overdue' | 'earlier' | 'today' | 'coming';
 
@@ -46,26 +47,22 @@ export function worklistHref(path: string, order: WorklistOrder): string {
   return `${path}?${new URLSearchParams({ sort: order.sort, dir: order.direction })}`;
 }
 
-/** The "When" words of a row of a group. */
+/**
+ * The "When" words of a row, in the date language of src/ui/dates.ts (labelled guideline dates,
+ * relative days beside the date they count from). The group is in the heading, not repeated here.
+ */
 export function whenText(
   item: WorklistItem,
-  group: WorklistGroup,
+  _group: WorklistGroup,
   now: Date,
   zone: string,
 ): string {
-  const day = (at: Date) => daysFrom(now, at, zone);
-  switch (group) {
-    case 'overdue':
-      return item.overdueAt
-        ? `${overdueBy(-day(item.overdueAt))} (due ${formatDate(item.dueAt ?? item.overdueAt, zone)})`
-        : 'Overdue';
-    case 'earlier':
-      return item.dueAt
-        ? `Due since ${formatDate(item.dueAt, zone)} (${relativeDays(day(item.dueAt))})${item.overdueAt ? `; overdue from ${formatDate(item.overdueAt, zone)}` : ''}`
-        : 'Due';
-    case 'today':
-      return `Due today${item.overdueAt ? `; overdue from ${formatDate(item.overdueAt, zone)}` : ''}`;
-    case 'coming':
-      return item.dueAt ? `${formatDate(item.dueAt, zone)} (${relativeDays(day(item.dueAt))})` : '';
-  }
+  return item.dueAt && item.overdueAt
+    ? stepWhenText(
+        item.status,
+        windowFromInstants({ dueAt: item.dueAt, overdueAt: item.overdueAt }, calendar.timeZone),
+        now,
+        zone,
+      )
+    : '';
 }

@@ -10,8 +10,8 @@ import { db } from '@/server/db';
 import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
-import { formatDate, formatDateTime, overdueBy } from '@/ui/dates';
-import { formatIdentifier } from '@/ui/identity';
+import { formatDateTime, overdueBy } from '@/ui/dates';
+import { formatIdentifier, patientName } from '@/ui/identity';
 import { type Column, columnSort, DataTable, type Direction } from '@/ui/nhsuk/table';
 import { RiskTag, riskTotalsText, StatusBadge } from '@/ui/status';
 import { StatusesAsOf } from '@/ui/statuses-as-of';
@@ -23,6 +23,7 @@ import {
   type Search,
 } from './filters';
 import styles from './overdue.module.css';
+import { overdueSince } from './view';
 
 export const metadata = { title: 'Overdue steps · Fracture liaison' };
 
@@ -41,13 +42,6 @@ const cite = (ref: SourceRef) => ({
   title: SOURCE_DOCUMENTS[ref.document].title,
   file: SOURCE_DOCUMENTS[ref.document].file,
 });
-
-/** Steps timed by the hour (red flags) show the time they became overdue; the rest the day. */
-function overdueSince(row: OverdueRow, zone: string): string {
-  return row.granularity === 'exact'
-    ? formatDateTime(row.overdueAt, zone)
-    : formatDate(row.overdueAt, zone);
-}
 
 function columns(
   zone: string,
@@ -71,7 +65,7 @@ function columns(
       cell: (row) => (
         <>
           <Link className="nhsuk-link" href={`/episodes/${encodeURIComponent(row.episodeId)}`}>
-            {row.familyName}, {row.givenName}
+            {patientName(row)}
           </Link>
           <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
             {formatIdentifier(row.identifierKind, row.identifierValue)}
@@ -104,7 +98,7 @@ function columns(
         <>
           <strong>{overdueBy(row.daysOverdue)}</strong>
           <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
-            since {overdueSince(row, zone)}
+            Overdue from {overdueSince(row, zone)}
           </div>
         </>
       ),

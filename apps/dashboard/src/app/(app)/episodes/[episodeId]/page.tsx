@@ -26,15 +26,13 @@ import { recordPatientView, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
 import {
-  daysFrom,
   formatCalendarDate,
   formatDate,
   formatDateTime,
   localDate,
-  overdueBy,
-  relativeDays,
+  stepWhenText,
 } from '@/ui/dates';
-import { ageOn, formatIdentifier } from '@/ui/identity';
+import { ageOn, formatIdentifier, patientName } from '@/ui/identity';
 import { RecordedBases } from '@/ui/recorded-basis';
 import { StatusBadge, statusText, Tag } from '@/ui/status';
 import { StatusesAsOf } from '@/ui/statuses-as-of';
@@ -125,9 +123,7 @@ export default async function EpisodePage({
       />
       <header className="patient-header card">
         <div>
-          <h1>
-            {patientRow.givenName} {patientRow.familyName.toUpperCase()}
-          </h1>
+          <h1>{patientName(patientRow)}</h1>
           <p className="muted">
             {formatIdentifier(patientRow.identifierKind, patientRow.identifierValue)} · born{' '}
             {formatCalendarDate(record.patient.dateOfBirth)} (
@@ -290,7 +286,7 @@ export default async function EpisodePage({
                       now={now}
                       zone={zone}
                       closed={!!plan.closure || !may('step-completed')}
-                      words={view.words}
+                      reason={view.reasonOf}
                     />
                   ))}
                 </ul>
@@ -492,28 +488,21 @@ function StepItem(props: {
   now: Date;
   zone: string;
   closed: boolean;
-  words: (text: string) => string;
+  reason: (step: PlanStep) => string;
 }) {
   const { step, now, zone } = props;
-  const t = step.window?.transitions;
-  const when = (() => {
-    if (!t) return undefined;
-    if (step.status === 'overdue')
-      return `${overdueBy(-daysFrom(now, t.overdue, zone))} (due ${formatDate(t.due, zone)})`;
-    if (step.status === 'completed' && step.completion)
-      return `Done ${formatDate(step.completion.at, zone)}`;
-    const due = daysFrom(now, t.due, zone);
-    if (step.status === 'upcoming')
-      return `Opens ${formatDate(t.open, zone)}; due ${formatDate(t.due, zone)} (${relativeDays(due)})`;
-    return `Due ${formatDate(t.due, zone)} (${relativeDays(due)}); overdue from ${formatDate(t.overdue, zone)}`;
-  })();
+  // The date language (src/ui/dates.ts): labelled guideline dates, relative days beside them.
+  const when =
+    step.status === 'completed' && step.completion
+      ? `Done ${formatDate(step.completion.at, zone)}`
+      : stepWhenText(step.status, step.window, now, zone) || undefined;
   return (
     <li className={`step card step-${step.status}`} id={`step-${step.key}`}>
       <div className="step-head">
         <strong>{step.title}</strong> <StatusBadge status={step.status} urgent={step.urgent} />
       </div>
       {when ? <p className="small">{when}</p> : null}
-      <p className="muted small">{props.words(step.reason)}</p>
+      <p className="muted small">{props.reason(step)}</p>
       {isActive(step.status) && !props.closed ? (
         <p>
           <Link

@@ -5,9 +5,10 @@ import { type CsvValue, csvHeaders, csvStream } from '@/server/csv';
 import { db } from '@/server/db';
 import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
-import { formatDate, formatDateTime, localDate, overdueBy } from '@/ui/dates';
+import { localDate, overdueBy } from '@/ui/dates';
 import { statusText } from '@/ui/status';
 import { overdueStepChoices, parseOverdueSearch } from '../filters';
+import { overdueSince } from '../view';
 
 // Every overdue step under the page's filters, in the page's risk order, streamed batch by batch
 // (keyset reads of 1,000 rows), so the whole list never sits in the server's memory.
@@ -22,7 +23,7 @@ const HEADER = [
   'Step id',
   'Status',
   'Urgent',
-  'Overdue since',
+  'Overdue from',
   'Days overdue',
   'Overdue',
   'Nurse',
@@ -55,9 +56,7 @@ export async function GET(request: NextRequest): Promise<Response> {
     step.stepId,
     statusText(step.status),
     step.urgent,
-    step.granularity === 'exact'
-      ? formatDateTime(step.overdueAt, zone)
-      : formatDate(step.overdueAt, zone),
+    overdueSince(step, zone),
     step.daysOverdue,
     overdueBy(step.daysOverdue),
     step.nurseName ?? 'No nurse assigned',

@@ -8,12 +8,11 @@ import { recordPatientView, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
 import {
-  daysFrom,
-  formatDate,
   formatDateTime,
+  guidelineDate,
+  guidelinePhrase,
   localInputValue,
-  overdueBy,
-  relativeDays,
+  reminderPhrase,
 } from '@/ui/dates';
 import { PatientBackLink } from '@/ui/patient-back-link';
 import { StatusBadge } from '@/ui/status';
@@ -63,7 +62,7 @@ export default async function StepPage({
     `${base}/record/${event}?${new URLSearchParams({ step: step.key, ...fill })}`;
   const early = entries.early;
   const notYetOpen = step.status === 'upcoming' && early?.counts === 'from-window-opening';
-  const t = step.window?.transitions;
+  const w = step.window;
   const open = isActive(step.status) && !view.plan.closure;
   return (
     <>
@@ -74,27 +73,40 @@ export default async function StepPage({
       </div>
       <div className="two-columns">
         <div className="card">
-          {t ? (
+          {w ? (
             <dl className="facts">
-              <div>
-                <dt>Opens</dt>
-                <dd>{formatDate(t.open, zone)}</dd>
-              </div>
-              <div>
-                <dt>Due</dt>
-                <dd>
-                  {formatDate(t.due, zone)} ({relativeDays(daysFrom(view.now, t.due, zone))})
-                </dd>
-              </div>
-              <div>
-                <dt>Overdue from</dt>
-                <dd>
-                  {formatDate(t.overdue, zone)}
-                  {step.status === 'overdue'
-                    ? ` (${overdueBy(-daysFrom(view.now, t.overdue, zone))})`
-                    : ''}
-                </dd>
-              </div>
+              {/* The date language (src/ui/dates.ts): guideline dates, then the reminders. */}
+              {(['opens', 'due', 'overdue'] as const).map((edge) => {
+                const phrase = guidelinePhrase(w, edge, view.now, zone, {
+                  relative: edge !== 'opens' || step.status === 'upcoming',
+                });
+                return (
+                  <div key={edge}>
+                    <dt>{phrase.label}</dt>
+                    <dd>
+                      <time dateTime={phrase.dateTime}>{phrase.text}</time>
+                      {phrase.relative ? ` (${phrase.relative})` : ''}
+                    </dd>
+                  </div>
+                );
+              })}
+              {w.reminders
+                ? (
+                    [
+                      ['due', w.reminders.due],
+                      ['overdue', w.reminders.overdue],
+                    ] as const
+                  ).map(([kind, at]) =>
+                    at && w.granularity === 'day' ? (
+                      <div key={kind}>
+                        <dt>{reminderPhrase(kind, at, zone).label}</dt>
+                        <dd>
+                          <time dateTime={at}>{formatDateTime(at, zone)}</time>
+                        </dd>
+                      </div>
+                    ) : null,
+                  )
+                : null}
             </dl>
           ) : null}
           <p>
@@ -103,7 +115,7 @@ export default async function StepPage({
           <p>
             <strong>What to do:</strong> {step.action}
           </p>
-          <p className="muted small">{view.words(step.reason)}</p>
+          <p className="muted small">{view.reasonOf(step)}</p>
           {step.window ? (
             <p className="muted small">Window measured from {step.window.anchor}.</p>
           ) : null}
@@ -117,11 +129,11 @@ export default async function StepPage({
         <div className="card form-card">
           {open ? (
             <>
-              {notYetOpen && t ? (
+              {notYetOpen && w ? (
                 <div className="notice" role="note">
                   <p className="strong">
                     An entry made now does not complete this step. It counts from{' '}
-                    {formatDateTime(t.open, zone)}.
+                    {guidelineDate(w, 'opens', zone)}.
                   </p>
                   <p className="small">{early?.says}</p>
                   {early?.source ? <Citations sources={[cite(early.source)]} /> : null}
