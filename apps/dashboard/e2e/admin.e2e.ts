@@ -40,11 +40,11 @@ describe("the administrator's journey", () => {
     await filters.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL((url) => url.searchParams.get('step') === overdue.stepId);
     const row = page
-      .locator('table.data tbody tr')
+      .locator('table.nhsuk-table tbody tr')
       .filter({ has: page.locator(`a[href="/episodes/${overdue.episodeId}"]`) });
     await row.waitFor();
     const rowText = (await row.textContent()) ?? '';
-    expect(rowText).toContain(`${overdue.familyName}, ${overdue.givenName}`);
+    expect(rowText).toContain(`${overdue.givenName} ${overdue.familyName}`);
     expect(rowText).toContain(overdue.title);
     expect(rowText).toContain(overdue.nurseName);
     expect(rowText).toMatch(/overdue/i);
@@ -76,13 +76,13 @@ describe("the administrator's journey", () => {
     expect(patientLine?.[column('Identifier')]).toBe(overdue.nhsNumber);
 
     // From the list to the patient, where the same step waits for action.
-    await row.getByRole('link', { name: `${overdue.familyName}, ${overdue.givenName}` }).click();
+    await row.getByRole('link', { name: `${overdue.givenName} ${overdue.familyName}` }).click();
     await page.waitForURL((url) => url.pathname === `/episodes/${overdue.episodeId}`);
     const step = page
       .getByRole('region', { name: /^Needs action/ })
       .locator('li.step', { hasText: overdue.title });
     await step.first().waitFor();
-    expect(await step.first().locator('.badge').first().textContent()).toMatch(/^Overdue/);
+    expect(await step.first().locator('.status-tag').first().textContent()).toMatch(/^Overdue/);
     await screenshot(page, 'admin-3-patient-with-overdue-step');
   });
 
@@ -125,7 +125,7 @@ describe("the administrator's journey", () => {
     // The step the new plan already has overdue, as the nurse sees it.
     const overdueStep = nurse
       .getByRole('region', { name: /^Needs action/ })
-      .locator('li.step', { has: nurse.locator('.badge', { hasText: /^Overdue/ }) })
+      .locator('li.step', { has: nurse.locator('.status-tag', { hasText: /^Overdue/ }) })
       .first();
     await overdueStep.waitFor();
     const stepTitle = (await overdueStep.locator('.step-head strong').textContent())?.trim() ?? '';
@@ -139,11 +139,11 @@ describe("the administrator's journey", () => {
     await filters.getByRole('button', { name: 'Show' }).click();
     await admin.waitForURL((url) => url.searchParams.has('step'));
     const row = admin
-      .locator('table.data tbody tr')
+      .locator('table.nhsuk-table tbody tr')
       .filter({ has: admin.locator(`a[href="${episodePath}"]`) });
     await row.waitFor();
     expect(await row.textContent()).toContain(
-      `${LATE_PATIENT.familyName}, ${LATE_PATIENT.givenName}`,
+      `${LATE_PATIENT.givenName} ${LATE_PATIENT.familyName}`,
     );
     await screenshot(admin, 'admin-5-late-enrolment-on-overdue-list');
   });

@@ -47,7 +47,7 @@ describe('clinical safety at the point of care', () => {
 
     await page.waitForURL((url) => url.searchParams.has('recorded'));
     const upcoming = page.locator('li.step', { hasText: DENOSUMAB }).filter({
-      has: page.locator('.badge', { hasText: 'Upcoming' }),
+      has: page.locator('.status-tag', { hasText: 'Upcoming' }),
     });
     await upcoming.first().waitFor();
     expect(await upcoming.count(), 'the next dose, planned').toBeGreaterThan(0);

@@ -59,9 +59,9 @@ describe("the nurse's journey", () => {
     await page.waitForURL((url) => url.searchParams.has('search'));
     const byNameSearch = new URL(page.url()).searchParams.get('search');
     expect(decodeURIComponent(page.url())).not.toContain(patient.familyName);
-    const patientLink = page.locator(`table.data a[href="/episodes/${patient.episodeId}"]`);
+    const patientLink = page.locator(`table.nhsuk-table a[href="/episodes/${patient.episodeId}"]`);
     await patientLink.waitFor();
-    for (const row of await page.locator('table.data tbody tr').allTextContents()) {
+    for (const row of await page.locator('table.nhsuk-table tbody tr').allTextContents()) {
       expect(row.toLowerCase(), 'every row found by name').toContain(
         patient.familyName.toLowerCase(),
       );
@@ -80,8 +80,11 @@ describe("the nurse's journey", () => {
     expect(decodeURIComponent(page.url())).not.toContain(patient.nhsNumber);
     expect(decodeURIComponent(page.url())).not.toContain(spaced(patient.nhsNumber));
     await patientLink.waitFor();
-    expect(await page.locator('table.data tbody tr').count(), 'rows for one NHS number').toBe(1);
-    expect(await page.locator('table.data tbody').textContent()).toContain(
+    expect(
+      await page.locator('table.nhsuk-table tbody tr').count(),
+      'rows for one NHS number',
+    ).toBe(1);
+    expect(await page.locator('table.nhsuk-table tbody').textContent()).toContain(
       `NHS ${spaced(patient.nhsNumber)}`,
     );
     await screenshot(page, 'nurse-3-caseload-found-by-nhs-number');
@@ -99,7 +102,7 @@ describe("the nurse's journey", () => {
     const needsAction = page.getByRole('region', { name: /^Needs action/ });
     const reviewStep = needsAction.locator('li.step', { hasText: PAIN_REVIEW });
     await reviewStep.waitFor();
-    const statusBefore = (await reviewStep.locator('.badge').first().textContent())?.trim();
+    const statusBefore = (await reviewStep.locator('.status-tag').first().textContent())?.trim();
     expect(statusBefore).toBe('Due');
     await screenshot(page, 'nurse-4-patient-page', { fullPage: false });
 
@@ -140,7 +143,7 @@ describe("the nurse's journey", () => {
       .getByRole('region', { name: /^Done/ })
       .locator('li.step', { hasText: PAIN_REVIEW });
     await done.waitFor();
-    expect((await done.locator('.badge').first().textContent())?.trim()).toBe('Completed');
+    expect((await done.locator('.status-tag').first().textContent())?.trim()).toBe('Completed');
     expect(
       await needsAction.locator('li.step', { hasText: PAIN_REVIEW }).count(),
       'the review still waiting for action',

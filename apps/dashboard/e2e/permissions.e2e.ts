@@ -129,6 +129,13 @@ function routeProbes(s: Samples): Probe[] {
     ['/admin/api-keys', '/admin/api-keys'],
     ['/admin/overdue/export.csv', '/admin/overdue/export.csv'],
     ['/admin/kpis/export.csv', '/admin/kpis/export.csv'],
+    ['/worklist/export.csv', '/worklist/export.csv'],
+    ['/caseload/export.csv', '/caseload/export.csv'],
+    [
+      '/caseload/export.csv',
+      `/caseload/export.csv?nurse=${s.otherNurseId}`,
+      { caseloadOf: s.otherNurseId },
+    ],
   ];
   const inventory = { ...PAGES, ...HANDLERS, ...WORKER_ADMIN_ROUTES };
   return list.map(([entry, url, context, patientId]) => {

@@ -40,7 +40,7 @@ describe('advice from stale data', () => {
     await page.waitForURL((url) => url.searchParams.has('search'));
     expect(page.url()).not.toContain(encodeURIComponent(patient.familyName));
     expect(page.url()).not.toContain(patient.familyName);
-    const row = page.locator('table.data tbody tr', {
+    const row = page.locator('table.nhsuk-table tbody tr', {
       has: page.locator(`a[href="/episodes/${patient.episodeId}"]`),
     });
     const badge = row.locator('.pain-score');

@@ -3,7 +3,7 @@
 // by default). Prints p50 / p95 / max server time per page, measured as the time to the last
 // byte of the HTML on the same machine.
 //
-//   npm run bench:pages -- [--patients 100000] [--requests 40] [--keep]
+//   npm run bench:pages -- [--patients 100000] [--requests 40] [--keep] [--batch 250]
 //
 // The database (vfx_bench_pages_<patients> on the PostgreSQL the tests use, TEST_POSTGRES_URL)
 // is seeded once and kept with --keep, so a second run measures without seeding again.
@@ -26,6 +26,9 @@ const { values } = parseArgs({
     patients: { type: 'string', default: '100000' },
     requests: { type: 'string', default: '40' },
     keep: { type: 'boolean', default: false },
+    // Patients enrolled per seed transaction: smaller on a loaded machine, where a batch of 250
+    // can outlast the 30 s transaction timeout.
+    batch: { type: 'string', default: '250' },
   },
 });
 const PATIENTS = Number(values.patients);
@@ -69,7 +72,7 @@ async function prepareDatabase() {
       throw new Error(`${DATABASE} holds another or a partial seed: drop it and run again`);
     log(`Seeding ${PATIENTS} patients into ${DATABASE}...`);
     const started = Date.now();
-    await seedScale(db, { patients: PATIENTS, log });
+    await seedScale(db, { patients: PATIENTS, batch: Number(values.batch), log });
     log(`Seeded in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
     // Fresh statistics, as autovacuum would have by the time a real service is this size.
     await db.$executeRawUnsafe('VACUUM ANALYZE');
@@ -167,9 +170,15 @@ async function main() {
     await db.$disconnect();
 
     const pages: { who: keyof typeof sessions; path: string; what: string }[] = [
-      { who: 'nurse', path: '/worklist', what: 'Worklist (nurse)' },
+      { who: 'nurse', path: '/worklist', what: 'Worklist (nurse), risk order' },
+      { who: 'nurse', path: '/worklist?sort=when&dir=desc', what: 'Worklist, latest date first' },
       { who: 'nurse', path: '/caseload', what: 'Caseload, overdue first' },
       { who: 'nurse', path: '/caseload?sort=name&page=60', what: 'Caseload by name, page 60' },
+      {
+        who: 'nurse',
+        path: '/caseload?sort=fracture&dir=desc&page=60',
+        what: 'Caseload, oldest fracture first, page 60',
+      },
       {
         who: 'nurse',
         path: `/caseload?search=${byName}`,
@@ -188,6 +197,12 @@ async function main() {
       { who: 'admin', path: '/caseload', what: 'All caseloads (admin)' },
       { who: 'admin', path: '/admin/overdue', what: 'Overdue, all caseloads' },
       { who: 'admin', path: '/admin/overdue?page=40', what: 'Overdue, page 40' },
+      {
+        who: 'admin',
+        path: '/admin/overdue?sort=overdue&dir=asc&page=40',
+        what: 'Overdue, most recent first, page 40',
+      },
+      { who: 'admin', path: '/worklist', what: 'Worklist (admin, no caseload)' },
       { who: 'admin', path: `/admin/overdue?nurse=${nurse.id}`, what: 'Overdue, one nurse' },
       { who: 'admin', path: '/admin/overdue?days=30', what: 'Overdue, 30 days or more' },
       { who: 'admin', path: '/admin/kpis', what: 'KPIs, last 12 months (admin)' },

@@ -42,9 +42,7 @@ export {
   type CaseloadRow,
   type CaseloadSort,
   caseload,
-  type Worklist,
-  type WorklistItem,
-  worklist,
+  caseloadBatches,
 } from './views/caseload.js';
 export {
   type CurrentPlan,
@@ -84,13 +82,17 @@ export {
   OVERDUE_MAX_DAYS,
   OVERDUE_MAX_OFFSET,
   OVERDUE_PAGE_SIZE,
+  OVERDUE_SORTS,
   type OverdueClock,
   type OverdueCursor,
   type OverdueFilters,
+  type OverdueOrder,
   type OverduePage,
   type OverdueRow,
+  type OverdueSort,
   overdueStepBatches,
   overdueSteps,
+  type SortDirection,
 } from './views/overdue.js';
 export {
   type KnownPatient,
@@ -134,3 +136,15 @@ export {
   type UserName,
   userNames,
 } from './views/users.js';
+export {
+  WORKLIST_DAYS_AHEAD,
+  WORKLIST_LIMIT,
+  WORKLIST_SORTS,
+  type Worklist,
+  type WorklistItem,
+  type WorklistQuery,
+  type WorklistSection,
+  type WorklistSort,
+  worklist,
+  worklistExportBatches,
+} from './views/worklist.js';

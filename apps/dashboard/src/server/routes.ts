@@ -46,6 +46,8 @@ export const PAGES: Readonly<Record<string, RouteEntry>> = {
 export const HANDLERS: Readonly<Record<string, RouteEntry>> = {
   '/admin/overdue/export.csv': { gate: 'overdue.export', reads: 'overdue.exported' },
   '/admin/kpis/export.csv': { gate: 'kpis.export' },
+  '/worklist/export.csv': { gate: 'worklist.view', reads: 'worklist.exported' },
+  '/caseload/export.csv': { gate: 'caseload.view', reads: 'caseload.exported' },
 };
 
 /**

@@ -8,7 +8,7 @@ import { RecordError } from '../records/errors.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
-import { caseload, worklist } from './caseload.js';
+import { caseload, caseloadBatches } from './caseload.js';
 
 let db: Database;
 let close: () => Promise<void>;
@@ -170,34 +170,32 @@ describe('a nurse caseload', () => {
       'Wren-Lark',
     ]);
   });
-});
 
-describe('a nurse worklist', () => {
-  it('has their overdue, due and coming steps, each from the stored plan', async () => {
-    const list = await worklist(db, { nurseId: 'nurse-1', now: NOW });
-    const stored = await db.planStep.findMany({ where: { nurseId: 'nurse-1' } });
-    const statusOf = new Map(stored.map((s) => [`${s.episodeId}/${s.key}`, s.status]));
-    expect(list.overdue.length).toBeGreaterThan(0);
-    for (const item of list.overdue)
-      expect(statusOf.get(`${item.episodeId}/${item.stepKey}`)).toBe('overdue');
-    for (const item of list.due)
-      expect(statusOf.get(`${item.episodeId}/${item.stepKey}`)).toBe('due');
-    const weekEnd = NOW.getTime() + 7 * 86_400_000;
-    for (const item of list.thisWeek) {
-      expect(['upcoming', 'open']).toContain(statusOf.get(`${item.episodeId}/${item.stepKey}`));
-      expect(item.dueAt?.getTime()).toBeLessThan(weekEnd);
+  it('exports every episode of the filtered caseload in the page order', async () => {
+    const page = await caseload(db, { now: NOW, sort: 'name', direction: 'desc', pageSize: 100 });
+    const exported = [];
+    for await (const batch of caseloadBatches(db, { now: NOW, sort: 'name', direction: 'desc' })) {
+      exported.push(...batch);
     }
-    const expectedDue = stored.filter((s) => s.status === 'due').length;
-    expect(list.due.length).toBe(expectedDue);
-    expect([...list.overdue, ...list.due].every((item) => item.patientName !== 'Di Owl')).toBe(
-      true,
-    );
+    expect(exported.map((r) => r.episodeId)).toEqual(page.rows.map((r) => r.episodeId));
+    expect(exported).toHaveLength(page.total);
   });
 
-  it('cuts long sections at the limit and says so', async () => {
-    const list = await worklist(db, { nurseId: 'nurse-1', now: NOW, limit: 1 });
-    expect(list.overdue.length).toBe(1);
-    expect(list.more.overdue).toBe(true);
+  it('reverses every sort, each column of it included', async () => {
+    for (const sort of ['next-due', 'name', 'fracture'] as const) {
+      const forward = await caseload(db, { nurseId: 'nurse-1', now: NOW, sort });
+      const back = await caseload(db, { nurseId: 'nurse-1', now: NOW, sort, direction: 'desc' });
+      expect(
+        back.rows.map((r) => r.episodeId),
+        sort,
+      ).toEqual(forward.rows.map((r) => r.episodeId).reverse());
+    }
+    const recent = await caseload(db, { nurseId: 'nurse-1', now: NOW, sort: 'fracture' });
+    expect(recent.rows.map((r) => r.fractureDate)).toEqual([
+      '2026-11-01',
+      '2026-09-22',
+      '2026-05-05',
+    ]);
   });
 });
 

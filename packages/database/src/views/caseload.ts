@@ -25,6 +25,8 @@ const DAY_MS = 86_400_000;
 const calendar = serviceCalendar(DEFAULT_SERVICE_SETTINGS);
 const dayNumber = (date: string) => Math.round(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
 
+const CASELOAD_MAX_PAGE_SIZE = 100;
+
 export const CASELOAD_SORTS = ['next-due', 'name', 'fracture'] as const;
 export type CaseloadSort = (typeof CASELOAD_SORTS)[number];
 
@@ -39,9 +41,16 @@ export interface CaseloadQuery {
   /** Include closed episodes (discharged, transferred, died). */
   readonly includeClosed?: boolean;
   readonly sort?: CaseloadSort;
+  /**
+   * 'asc' (the default) is each sort's natural order: soonest due, A to Z, the most recent
+   * fracture first; 'desc' reverses it, every column of the order included.
+   */
+  readonly direction?: 'asc' | 'desc';
   readonly page?: number;
   readonly pageSize?: number;
   readonly now: Date;
+  /** False to leave out the count of every match (the export's later batches need none). */
+  readonly countTotal?: boolean;
 }
 
 export interface CaseloadRow {
@@ -136,10 +145,42 @@ interface CaseloadSqlRow {
   overdue_steps: number;
 }
 
+/** The ORDER BY columns of a sort: choosing the page (`e`, `p`) and listing it (`c`). */
+function caseloadOrder(sort: CaseloadSort, direction: 'asc' | 'desc'): [Prisma.Sql, Prisma.Sql] {
+  const columns: Record<CaseloadSort, [string, string, 'ASC' | 'DESC', string?][]> = {
+    'next-due': [
+      ['e.next_due_at', 'c.summary_due_at', 'ASC', 'NULLS LAST'],
+      ['p.family_name', 'c.family_name', 'ASC'],
+      ['e.id', 'c.episode_id', 'ASC'],
+    ],
+    name: [
+      ['p.family_name', 'c.family_name', 'ASC'],
+      ['p.given_name', 'c.given_name', 'ASC'],
+      ['e.id', 'c.episode_id', 'ASC'],
+    ],
+    fracture: [
+      ['e.fracture_date', 'c.fracture_date', 'DESC'],
+      ['e.id', 'c.episode_id', 'ASC'],
+    ],
+  };
+  const flip = (dir: 'ASC' | 'DESC') => (dir === 'ASC' ? 'DESC' : 'ASC');
+  const nulls = (text: string | undefined) =>
+    text && direction === 'desc' ? 'NULLS FIRST' : (text ?? '');
+  const list = (which: 0 | 1) =>
+    Prisma.raw(
+      columns[sort]
+        .map((column) =>
+          `${column[which]} ${direction === 'desc' ? flip(column[2]) : column[2]} ${nulls(column[3])}`.trim(),
+        )
+        .join(', '),
+    );
+  return [list(0), list(1)];
+}
+
 const ACTIVE = Prisma.sql`(${Prisma.join(ACTIVE_STEP_STATUSES)})`;
 
 export async function caseload(db: Database, query: CaseloadQuery): Promise<CaseloadPage> {
-  const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 100);
+  const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), CASELOAD_MAX_PAGE_SIZE);
   const page = Math.max(query.page ?? 1, 1);
   const todayDate = calendar.localDate(query.now.getTime());
   const today = dayNumber(todayDate);
@@ -155,19 +196,9 @@ export async function caseload(db: Database, query: CaseloadQuery): Promise<Case
   const where =
     conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
   // The soonest due step first puts overdue work at the top (it was due longest ago). The same
-  // order twice: choosing the page, then listing it.
-  const [inner, outer] =
-    query.sort === 'name'
-      ? [
-          Prisma.sql`p.family_name, p.given_name, e.id`,
-          Prisma.sql`c.family_name, c.given_name, c.episode_id`,
-        ]
-      : query.sort === 'fracture'
-        ? [Prisma.sql`e.fracture_date DESC, e.id`, Prisma.sql`c.fracture_date DESC, c.episode_id`]
-        : [
-            Prisma.sql`e.next_due_at NULLS LAST, p.family_name, e.id`,
-            Prisma.sql`c.summary_due_at NULLS LAST, c.family_name, c.episode_id`,
-          ];
+  // order twice: choosing the page, then listing it. Reversed, every column is reversed, so the
+  // same indexes are read backwards.
+  const [inner, outer] = caseloadOrder(query.sort ?? 'next-due', query.direction ?? 'asc');
 
   // One page of the caseload is chosen from the episodes' own plan summary (kept by triggers on
   // plan_steps; index on patients.nurse_id, or episodes.next_due_at across caseloads); only that
@@ -194,7 +225,10 @@ export async function caseload(db: Database, query: CaseloadQuery): Promise<Case
       ORDER BY s.due_at, s.key LIMIT 1
     ) nxt ON true
     ORDER BY ${outer}`;
-  const [{ total } = { total: 0n }] = await db.$queryRaw<{ total: bigint }[]>`
+  const [{ total } = { total: 0n }] =
+    query.countTotal === false
+      ? []
+      : await db.$queryRaw<{ total: bigint }[]>`
     SELECT count(*) AS total FROM patients p JOIN episodes e ON e.patient_id = p.id ${where}`;
 
   const pains = await painSummaries(
@@ -247,6 +281,27 @@ export async function caseload(db: Database, query: CaseloadQuery): Promise<Case
 }
 
 /**
+ * Every episode of a caseload under the filters, in the page's order, a page of 100 at a time,
+ * for the CSV export. Pages are read by offset (the orders mix directions and NULLs, which a
+ * keyset would have to spell out per sort); one nurse's caseload is a few dozen pages.
+ */
+export async function* caseloadBatches(
+  db: Database,
+  query: Omit<CaseloadQuery, 'page' | 'pageSize' | 'countTotal'>,
+): AsyncGenerator<CaseloadRow[]> {
+  for (let page = 1; ; page += 1) {
+    const { rows } = await caseload(db, {
+      ...query,
+      page,
+      pageSize: CASELOAD_MAX_PAGE_SIZE,
+      countTotal: false,
+    });
+    if (rows.length > 0) yield [...rows];
+    if (rows.length < CASELOAD_MAX_PAGE_SIZE) return;
+  }
+}
+
+/**
  * Latest pain, its date and age (stale beyond the pathway version's limit) and its trend for a
  * page of episodes: their pain assessments and anything that could withdraw or correct one, in
  * one query (index on clinical_events episode_id, sequence).
@@ -284,110 +339,4 @@ async function painSummaries(
     if (summary) summaries.set(episodeId, summary);
   }
   return summaries;
-}
-
-export interface WorklistItem {
-  readonly episodeId: string;
-  readonly patientId: string;
-  readonly patientName: string;
-  readonly identifierKind: string;
-  readonly identifierValue: string;
-  readonly stepKey: string;
-  readonly stepId: string;
-  readonly title: string;
-  readonly status: string;
-  readonly urgent: boolean;
-  readonly reason: string;
-  readonly dueAt: Date | null;
-  readonly overdueAt: Date | null;
-}
-
-export interface Worklist {
-  readonly overdue: readonly WorklistItem[];
-  /** Due now: the step's due day has come and it is not overdue yet. */
-  readonly due: readonly WorklistItem[];
-  /** Becoming due within the coming week. */
-  readonly thisWeek: readonly WorklistItem[];
-  /** Whether a section was cut at the limit. */
-  readonly more: { readonly overdue: boolean; readonly due: boolean; readonly thisWeek: boolean };
-}
-
-/**
- * A nurse's worklist: overdue steps, steps due now and steps becoming due in the next 7 days.
- * Each section is one range scan of plan_steps (nurse_id, status, due_at).
- */
-export async function worklist(
-  db: Database,
-  options: { nurseId: string; now: Date; limit?: number },
-): Promise<Worklist> {
-  const limit = options.limit ?? 100;
-  const weekEnd = new Date(options.now.getTime() + 7 * DAY_MS);
-  const section = (statuses: readonly string[], dueBefore?: Date) =>
-    db.planStep.findMany({
-      where: {
-        nurseId: options.nurseId,
-        status: { in: [...statuses] },
-        ...(dueBefore ? { dueAt: { lt: dueBefore } } : {}),
-        episode: { closedAt: null },
-      },
-      orderBy: [{ dueAt: 'asc' }, { episodeId: 'asc' }, { key: 'asc' }],
-      take: limit + 1,
-      select: {
-        episodeId: true,
-        key: true,
-        stepId: true,
-        title: true,
-        status: true,
-        urgent: true,
-        reason: true,
-        dueAt: true,
-        overdueAt: true,
-        episode: {
-          select: {
-            patientId: true,
-            patient: {
-              select: {
-                givenName: true,
-                familyName: true,
-                identifierKind: true,
-                identifierValue: true,
-              },
-            },
-          },
-        },
-      },
-    });
-  const overdue = await section(['overdue']);
-  const due = await section(['due']);
-  const thisWeek = await section(['upcoming', 'open'], weekEnd);
-  const items = (rows: Awaited<ReturnType<typeof section>>) =>
-    rows.slice(0, limit).map(
-      (row): WorklistItem => ({
-        episodeId: row.episodeId,
-        patientId: row.episode.patientId,
-        patientName: `${row.episode.patient.givenName} ${row.episode.patient.familyName}`,
-        identifierKind: row.episode.patient.identifierKind,
-        identifierValue: row.episode.patient.identifierValue,
-        stepKey: row.key,
-        stepId: row.stepId,
-        title: row.title,
-        status: row.status,
-        urgent: row.urgent,
-        reason: row.reason,
-        dueAt: row.dueAt,
-        overdueAt: row.overdueAt,
-      }),
-    );
-  // Urgent overdue steps first: they are escalations.
-  const overdueItems = items(overdue).sort((a, b) => Number(b.urgent) - Number(a.urgent));
-  return {
-    overdue: overdueItems,
-    due: items(due),
-    thisWeek: items(thisWeek).filter((item) => item.dueAt !== null),
-    more: {
-      overdue: overdue.length > limit,
-      due: due.length > limit,
-      thisWeek: thisWeek.length > limit,
-    },
-  };
 }

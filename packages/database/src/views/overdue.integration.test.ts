@@ -166,6 +166,34 @@ describe('overdue steps across all caseloads', () => {
     expect(filtered).toEqual(everything.filter((r) => r.nurseId === 'nurse-1'));
   });
 
+  it('orders by days overdue across the tiers when asked, either way, in pages and batches', async () => {
+    const everything = await all();
+    const byAge = (a: OverdueRow, b: OverdueRow) =>
+      a.overdueAt.getTime() - b.overdueAt.getTime() ||
+      (a.episodeId < b.episodeId ? -1 : a.episodeId > b.episodeId ? 1 : 0) ||
+      (a.stepKey < b.stepKey ? -1 : a.stepKey > b.stepKey ? 1 : 0);
+    const longest = [...everything].sort(byAge);
+    const pages: OverdueRow[] = [];
+    for (let page = 1; page <= Math.ceil(everything.length / 4); page += 1) {
+      const result = await overdueSteps(db, {}, clock, { page, pageSize: 4 }, { sort: 'overdue' });
+      pages.push(...result.rows);
+    }
+    expect(pages).toEqual(longest);
+    // The late denosumab dose is not the longest overdue, so the order differs from the risk order.
+    expect(pages.map((r) => r.stepKey)).not.toEqual(everything.map((r) => r.stepKey));
+    const recent: OverdueRow[] = [];
+    for await (const batch of overdueStepBatches(db, {}, clock, 3, {
+      sort: 'overdue',
+      direction: 'asc',
+    })) {
+      recent.push(...batch);
+    }
+    expect(recent).toEqual([...longest].reverse());
+    await expect(overdueSteps(db, {}, clock, {}, { sort: 'name' as never })).rejects.toBeInstanceOf(
+      RecordError,
+    );
+  });
+
   it('refuses filters it cannot apply, saying what is wrong', async () => {
     const problem = (filters: OverdueFilters) =>
       overdueSteps(db, filters, clock).catch((error: unknown) => error as RecordError);

@@ -48,6 +48,9 @@ export interface OverdueRow {
   readonly category: string;
   readonly status: string;
   readonly urgent: boolean;
+  /** Why the step has its status, in the plan's words. */
+  readonly reason: string;
+  readonly dueAt: Date | null;
   readonly overdueAt: Date;
   /** 'day': the step is due by dates (overdue from a day); 'exact': by the hour (red flags). */
   readonly granularity: 'day' | 'exact';
@@ -77,6 +80,22 @@ export interface OverduePage {
   readonly truncated: boolean;
 }
 
+/**
+ * The order of a list of overdue steps. 'risk' (the default) is the domain's: highest risk tier
+ * first, then the longest overdue. 'overdue' ignores the tiers and orders by how long the step has
+ * been overdue: 'desc' the longest first, 'asc' the most recent first. Both are read from the
+ * risk-order indexes without sorting the overdue set.
+ */
+export const OVERDUE_SORTS = ['risk', 'overdue'] as const;
+export type OverdueSort = (typeof OVERDUE_SORTS)[number];
+export type SortDirection = 'asc' | 'desc';
+
+export interface OverdueOrder {
+  readonly sort?: OverdueSort;
+  /** For 'overdue' only (default 'desc', the longest overdue first). */
+  readonly direction?: SortDirection;
+}
+
 /** Where a keyset batch starts: after this row in risk order. */
 export interface OverdueCursor {
   readonly riskRank: number;
@@ -84,6 +103,21 @@ export interface OverdueCursor {
   readonly episodeId: string;
   readonly stepKey: string;
 }
+
+function checkOrder(order: OverdueOrder): void {
+  const problems: { path: string; message: string }[] = [];
+  if (order.sort !== undefined && !OVERDUE_SORTS.includes(order.sort)) {
+    problems.push({ path: 'sort', message: `must be one of ${OVERDUE_SORTS.join(', ')}` });
+  }
+  if (order.direction !== undefined && order.direction !== 'asc' && order.direction !== 'desc') {
+    problems.push({ path: 'direction', message: 'must be asc or desc' });
+  }
+  if (problems.length > 0) throw RecordError.invalid(problems);
+}
+
+/** The most recently overdue first: the 'overdue' sort ascending by days overdue. */
+const isRecentFirst = (order: OverdueOrder) =>
+  order.sort === 'overdue' && order.direction === 'asc';
 
 function checkFilters(filters: OverdueFilters, clock: OverdueClock): void {
   const problems: { path: string; message: string }[] = [];
@@ -132,13 +166,14 @@ async function countsByStep(
 
 /** A risk tier's step ids and how many of its steps match the filters. */
 interface TierSlice {
-  readonly rank: number;
+  /** The tier's rank, or undefined for a slice across the tiers (the 'overdue' sort). */
+  readonly rank: number | undefined;
   readonly stepIds: readonly string[];
   readonly count: number;
 }
 
 /** The step ids with matching rows, grouped by the domain's risk rank, highest risk first. */
-function tiersOf(counts: ReadonlyMap<string, number>): TierSlice[] {
+function tiersOf(counts: ReadonlyMap<string, number>): (TierSlice & { readonly rank: number })[] {
   const ranks = overdueRiskRanks();
   const byRank = new Map<number, { stepIds: string[]; count: number }>();
   for (const [stepId, n] of counts) {
@@ -153,6 +188,14 @@ function tiersOf(counts: ReadonlyMap<string, number>): TierSlice[] {
     .map(([rank, tier]) => ({ rank, stepIds: tier.stepIds.sort(), count: tier.count }));
 }
 
+/** The slices a list is read in: the tiers in risk order, or one slice of every step. */
+function slicesOf(tiers: readonly TierSlice[], order: OverdueOrder): TierSlice[] {
+  if ((order.sort ?? 'risk') === 'risk') return [...tiers];
+  const stepIds = tiers.flatMap((tier) => tier.stepIds).sort();
+  const count = tiers.reduce((sum, tier) => sum + tier.count, 0);
+  return stepIds.length > 0 ? [{ rank: undefined, stepIds, count }] : [];
+}
+
 interface OverdueSqlRow {
   episode_id: string;
   key: string;
@@ -161,6 +204,8 @@ interface OverdueSqlRow {
   category: string;
   status: string;
   urgent: boolean;
+  reason: string;
+  due_at: Date | null;
   overdue_at: Date;
   granularity: 'day' | 'exact' | null;
   nurse_id: string | null;
@@ -174,36 +219,44 @@ interface OverdueSqlRow {
 }
 
 /**
- * Rows of one risk tier, longest overdue first. Each step id is its own subquery in the order of
- * the index plan_steps(status, step_id, overdue_at, episode_id, key, nurse_id), reading and
- * filtering only indexed columns, so PostgreSQL merges them (Merge Append) and stops at the limit; the page's rows are
- * then joined to their step, patient and nurse by primary key. `after` continues a keyset read.
+ * Rows of one risk tier (or of every tier, for the 'overdue' sort), longest overdue first (or,
+ * descending, the most recent first). Each step id is its own subquery in the order of the index
+ * plan_steps(status, step_id, overdue_at, episode_id, key, nurse_id) (or, for one nurse,
+ * plan_steps(nurse_id, status, step_id, overdue_at, episode_id, key)), reading and filtering only
+ * indexed columns, so PostgreSQL merges them (Merge Append) and stops at the limit; the page's
+ * rows are then joined to their step, patient and nurse by primary key. `after` continues a
+ * keyset read.
  */
 async function tierRows(
   db: Queryable,
   tier: TierSlice,
   filters: OverdueFilters,
   clock: OverdueClock,
-  window: { limit: number; offset: number; after?: OverdueCursor },
+  window: { limit: number; offset: number; after?: OverdueCursor; recentFirst?: boolean },
 ): Promise<OverdueRow[]> {
+  const dir = window.recentFirst ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  const ranks = overdueRiskRanks();
   const branches = tier.stepIds.map((stepId) => {
     const where = [...conditions(filters, clock), Prisma.sql`s.step_id = ${stepId}`];
     const { after } = window;
     if (after) {
+      const key = Prisma.sql`(${after.overdueAt}::timestamptz, ${after.episodeId}, ${after.stepKey})`;
       where.push(
-        Prisma.sql`(s.overdue_at, s.episode_id, s.key) > (${after.overdueAt}::timestamptz, ${after.episodeId}, ${after.stepKey})`,
+        window.recentFirst
+          ? Prisma.sql`(s.overdue_at, s.episode_id, s.key) < ${key}`
+          : Prisma.sql`(s.overdue_at, s.episode_id, s.key) > ${key}`,
       );
     }
     return Prisma.sql`(SELECT s.overdue_at, s.episode_id, s.key FROM plan_steps s
-      WHERE ${Prisma.join(where, ' AND ')} ORDER BY s.overdue_at, s.episode_id, s.key)`;
+      WHERE ${Prisma.join(where, ' AND ')} ORDER BY s.overdue_at ${dir}, s.episode_id ${dir}, s.key ${dir})`;
   });
   const rows = await db.$queryRaw<OverdueSqlRow[]>`
     WITH page AS (
       SELECT * FROM (${Prisma.join(branches, ' UNION ALL ')}) merged
-      ORDER BY overdue_at, episode_id, key LIMIT ${window.limit} OFFSET ${window.offset}
+      ORDER BY overdue_at ${dir}, episode_id ${dir}, key ${dir} LIMIT ${window.limit} OFFSET ${window.offset}
     )
-    SELECT s.episode_id, s.key, s.step_id, s.title, s.category, s.status, s.urgent,
-      s.overdue_at, s."window"->>'granularity' AS granularity, s.nurse_id,
+    SELECT s.episode_id, s.key, s.step_id, s.title, s.category, s.status, s.urgent, s.reason,
+      s.due_at, s.overdue_at, s."window"->>'granularity' AS granularity, s.nurse_id,
       ((${clock.now}::timestamptz AT TIME ZONE ${clock.timeZone})::date
         - (s.overdue_at AT TIME ZONE ${clock.timeZone})::date)::int AS days_overdue,
       p.id AS patient_id, p.given_name, p.family_name, p.identifier_kind, p.identifier_value,
@@ -213,38 +266,48 @@ async function tierRows(
     JOIN episodes e ON e.id = s.episode_id
     JOIN patients p ON p.id = e.patient_id
     LEFT JOIN users u ON u.id = s.nurse_id
-    ORDER BY page.overdue_at, page.episode_id, page.key`;
-  return rows.map((row) => ({
-    episodeId: row.episode_id,
-    stepKey: row.key,
-    stepId: row.step_id,
-    title: row.title,
-    category: row.category,
-    status: row.status,
-    urgent: row.urgent,
-    overdueAt: row.overdue_at,
-    granularity: row.granularity === 'exact' ? 'exact' : 'day',
-    daysOverdue: row.days_overdue,
-    riskRank: tier.rank,
-    riskTier: overdueRiskTierOfRank(tier.rank).id,
-    patientId: row.patient_id,
-    givenName: row.given_name,
-    familyName: row.family_name,
-    identifierKind: row.identifier_kind,
-    identifierValue: row.identifier_value,
-    nurseId: row.nurse_id,
-    nurseName: row.nurse_name,
-  }));
+    ORDER BY page.overdue_at ${dir}, page.episode_id ${dir}, page.key ${dir}`;
+  return rows.map((row) => {
+    const rank = tier.rank ?? overdueRiskRankOf(row.step_id, ranks);
+    return {
+      episodeId: row.episode_id,
+      stepKey: row.key,
+      stepId: row.step_id,
+      title: row.title,
+      category: row.category,
+      status: row.status,
+      urgent: row.urgent,
+      reason: row.reason,
+      dueAt: row.due_at,
+      overdueAt: row.overdue_at,
+      granularity: row.granularity === 'exact' ? 'exact' : 'day',
+      daysOverdue: row.days_overdue,
+      riskRank: rank,
+      riskTier: overdueRiskTierOfRank(rank).id,
+      patientId: row.patient_id,
+      givenName: row.given_name,
+      familyName: row.family_name,
+      identifierKind: row.identifier_kind,
+      identifierValue: row.identifier_value,
+      nurseId: row.nurse_id,
+      nurseName: row.nurse_name,
+    };
+  });
 }
 
-/** One page of overdue steps, highest risk first, with the totals per risk tier. */
+/**
+ * One page of overdue steps, highest risk first (or in the order asked for), with the totals per
+ * risk tier.
+ */
 export async function overdueSteps(
   db: Queryable,
   filters: OverdueFilters,
   clock: OverdueClock,
   paging: { readonly page?: number; readonly pageSize?: number } = {},
+  order: OverdueOrder = {},
 ): Promise<OverduePage> {
   checkFilters(filters, clock);
+  checkOrder(order);
   const pageSize = Math.min(Math.max(Math.trunc(paging.pageSize ?? OVERDUE_PAGE_SIZE), 1), 200);
   const tiers = tiersOf(await countsByStep(db, filters, clock));
   const totalsByTier = Object.fromEntries(OVERDUE_RISK_TIERS.map((t) => [t.id, 0])) as Record<
@@ -263,7 +326,8 @@ export async function overdueSteps(
   // The page may start in one tier and end in the next: take what each tier holds of it.
   const rows: OverdueRow[] = [];
   let skip = (page - 1) * pageSize;
-  for (const tier of tiers) {
+  const recentFirst = isRecentFirst(order);
+  for (const tier of slicesOf(tiers, order)) {
     const wanted = pageSize - rows.length;
     if (wanted <= 0) break;
     if (skip >= tier.count) {
@@ -274,6 +338,7 @@ export async function overdueSteps(
       ...(await tierRows(db, tier, filters, clock, {
         limit: Math.min(wanted, tier.count - skip),
         offset: skip,
+        recentFirst,
       })),
     );
     skip = 0;
@@ -291,22 +356,26 @@ export async function* overdueStepBatches(
   filters: OverdueFilters,
   clock: OverdueClock,
   batchSize = 1_000,
+  order: OverdueOrder = {},
 ): AsyncGenerator<OverdueRow[]> {
   checkFilters(filters, clock);
+  checkOrder(order);
   const tiers = tiersOf(await countsByStep(db, filters, clock));
-  for (const tier of tiers) {
+  const recentFirst = isRecentFirst(order);
+  for (const tier of slicesOf(tiers, order)) {
     let after: OverdueCursor | undefined;
     for (;;) {
       const rows = await tierRows(db, tier, filters, clock, {
         limit: batchSize,
         offset: 0,
+        recentFirst,
         ...(after ? { after } : {}),
       });
       if (rows.length > 0) yield rows;
       if (rows.length < batchSize) break;
       const last = rows[rows.length - 1] as OverdueRow;
       after = {
-        riskRank: tier.rank,
+        riskRank: last.riskRank,
         overdueAt: last.overdueAt,
         episodeId: last.episodeId,
         stepKey: last.stepKey,

@@ -1,56 +1,46 @@
 import {
-  CASELOAD_SORTS,
   type CaseloadPage as CaseloadResult,
-  type CaseloadSort,
+  type CaseloadRow,
   caseload,
   caseloadHolders,
   recordedSearch,
   unappliedSince,
 } from '@vfx/database/views';
-import {
-  CURRENT_PATHWAY_VERSION,
-  findPathway,
-  type Phase,
-  phaseLabel,
-  SearchQuerySchema,
-} from '@vfx/domain';
+import { CURRENT_PATHWAY_VERSION, findPathway, phaseLabel, SearchQuerySchema } from '@vfx/domain';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { db } from '@/server/db';
-import { calendar } from '@/server/service-calendar';
 import { recordRead, requirePermission, seesEveryCaseload } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
-import {
-  daysOverdue,
-  formatCalendarDate,
-  formatDate,
-  overdueBy,
-  stepWhenText,
-  windowFromInstants,
-} from '@/ui/dates';
+import { formatCalendarDate } from '@/ui/dates';
 import { formatIdentifier, patientName } from '@/ui/identity';
+import { type Column, columnSort, DataTable, type Direction } from '@/ui/nhsuk/table';
 import { Pagination } from '@/ui/pagination';
 import { PainScore } from '@/ui/pain';
 import { StatusBadge, Tag } from '@/ui/status';
 import { StatusesAsOf } from '@/ui/statuses-as-of';
 import { searchCaseloadAction } from './actions';
 import { caseloadHref } from './filters';
+import { nextStepWhen, overdueText, PHASES, parseCaseloadSearch } from './view';
 
 export const metadata = { title: 'Caseload · Fracture liaison' };
 
-const PHASES: readonly Phase[] = ['acute', 'subacute', 'chronic'];
-const SORT_NAMES: Record<CaseloadSort, string> = {
-  'next-due': 'Overdue first, then next due',
-  name: 'Family name',
-  fracture: 'Most recent fracture',
-};
-
 type Search = Record<string, string | string[] | undefined>;
-const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/** Each sortable column, the sort it asks for, its first direction and its words. */
+const SORTABLE = {
+  name: { first: 'asc', words: { asc: 'A to Z', desc: 'Z to A' } },
+  fracture: {
+    first: 'asc',
+    words: { asc: 'most recent fracture first', desc: 'oldest fracture first' },
+  },
+  'next-due': { first: 'asc', words: { asc: 'soonest due first', desc: 'latest due first' } },
+} as const satisfies Record<string, { first: Direction; words: Record<Direction, string> }>;
 
 export default async function CaseloadPage({ searchParams }: { searchParams: Promise<Search> }) {
   const params = await searchParams;
-  const nurseParam = one(params.nurse) || undefined;
+  const filters = parseCaseloadSearch(params);
+  const { nurseParam, phase, sort, direction, overdueOnly, includeClosed, searchId } = filters;
   // Whose caseload: the one asked for, else all of them for whoever may open another's (an
   // administrator, as the permission table says), else one's own.
   const user = await requirePermission(
@@ -61,7 +51,6 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
   const zone = await userTimeZone();
   const now = new Date();
   // A search arrives as its opaque id (see ./actions.ts); its query never is in the address.
-  const searchId = one(params.search);
   const found = searchId
     ? await recordedSearch(db(), { actor: user.id, id: searchId, now })
     : undefined;
@@ -72,15 +61,12 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
   const searchError = typed.success
     ? undefined
     : `The search ${typed.error.issues[0]?.message ?? 'is not valid'}.`;
-  const phase = PHASES.find((p) => p === one(params.phase));
-  const sort = CASELOAD_SORTS.find((s) => s === one(params.sort)) ?? 'next-due';
-  const overdueOnly = one(params.overdue) === '1';
-  const includeClosed = one(params.closed) === '1';
   const nurses = mayOpenOthers ? await caseloadHolders(db()) : [];
   const nurseId = mayOpenOthers
     ? (nurses.find((n) => n.id === nurseParam)?.id ?? undefined)
     : user.id;
-  const page = Math.min(10_000, Math.max(1, Number.parseInt(one(params.page) ?? '1', 10) || 1));
+  const pageParam = Array.isArray(params.page) ? params.page[0] : params.page;
+  const page = Math.min(10_000, Math.max(1, Number.parseInt(pageParam ?? '1', 10) || 1));
 
   const result: CaseloadResult = searchError
     ? { rows: [], total: 0, page: 1, pageSize: 25 }
@@ -91,6 +77,7 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
         overdueOnly,
         includeClosed,
         sort,
+        direction,
         page,
         pageSize: 25,
         now,
@@ -100,7 +87,8 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
   const kept = {
     search: found ? searchId : undefined,
     phase,
-    sort,
+    sort: sort === 'next-due' ? undefined : sort,
+    dir: direction === 'desc' ? 'desc' : undefined,
     overdue: overdueOnly ? '1' : undefined,
     closed: includeClosed ? '1' : undefined,
     nurse: mayOpenOthers ? nurseId : undefined,
@@ -121,15 +109,107 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
     },
   });
   const phases = findPathway(CURRENT_PATHWAY_VERSION)?.phases;
-  const heading = nurseId ? 'My caseload' : 'All caseloads';
+  // Whose caseload it is, by name when it is not one's own (an administrator opening a nurse's).
+  const holder = nurseId && nurseId !== user.id ? nurses.find((n) => n.id === nurseId) : undefined;
+  const heading = !nurseId ? 'All caseloads' : holder ? `${holder.name}’s caseload` : 'My caseload';
+  const exportHref = caseloadHref({ ...kept }).replace(/^\/caseload/, '/caseload/export.csv');
+  const href = (s: string, d: Direction) =>
+    caseloadHref({
+      ...kept,
+      sort: s === 'next-due' ? undefined : s,
+      dir: d === 'desc' ? 'desc' : undefined,
+    });
+  const sortOf = (column: keyof typeof SORTABLE) =>
+    columnSort({
+      column,
+      current: { sort, direction },
+      first: SORTABLE[column].first,
+      words: SORTABLE[column].words,
+      href,
+    });
+  const columns: Column<CaseloadRow>[] = [
+    {
+      id: 'patient',
+      label: 'Patient',
+      sort: sortOf('name'),
+      cell: (row) => (
+        <>
+          <Link href={`/episodes/${row.episodeId}`} className="nhsuk-link">
+            {patientName(row)}
+          </Link>
+          <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+            {formatIdentifier(row.identifierKind, row.identifierValue)}
+          </div>
+        </>
+      ),
+    },
+    {
+      id: 'phase',
+      label: 'Phase',
+      sort: sortOf('fracture'),
+      cell: (row) => (
+        <>
+          {phases ? phaseLabel(phases, row.phase) : row.phase}
+          <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+            Fracture {formatCalendarDate(row.fractureDate)} (day {row.daysSinceFracture})
+          </div>
+          {row.closedAt ? <Tag>Closed: {row.closureReason}</Tag> : null}
+        </>
+      ),
+    },
+    {
+      id: 'next',
+      label: 'Next step',
+      sort: sortOf('next-due'),
+      cell: (row) =>
+        row.nextStep ? (
+          <>
+            {row.nextStep.title}
+            <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+              <StatusBadge status={row.nextStep.status} urgent={row.nextStep.urgent} />{' '}
+              {nextStepWhen(row.nextStep, now, zone)}
+            </div>
+          </>
+        ) : (
+          'Nothing scheduled'
+        ),
+    },
+    {
+      id: 'overdue',
+      label: 'Overdue',
+      cell: (row) =>
+        row.overdueSteps > 0 ? <Tag tone="warn">{overdueText(row, now, zone)}</Tag> : 'None',
+    },
+    { id: 'pain', label: 'Latest pain', cell: (row) => <PainScore pain={row.pain} /> },
+    ...(nurseId
+      ? []
+      : [
+          {
+            id: 'nurse',
+            label: 'Nurse',
+            cell: (row: CaseloadRow) => row.nurseName ?? 'Unassigned',
+          },
+        ]),
+  ];
 
   return (
     <>
       <div className="page-heading">
         <h1>{heading}</h1>
-        <Link className="button primary" href="/patients/new">
-          Enrol a patient
-        </Link>
+        <div>
+          {result.total > 0 ? (
+            <a
+              className="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-right-3"
+              href={exportHref}
+              download
+            >
+              Download CSV ({result.total} {result.total === 1 ? 'row' : 'rows'})
+            </a>
+          ) : null}
+          <Link className="nhsuk-button" href="/patients/new">
+            Enrol a patient
+          </Link>
+        </div>
       </div>
       <StatusesAsOf since={behindSince} now={now} zone={zone} />
       <search>
@@ -176,16 +256,9 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
               </select>
             </div>
           ) : null}
-          <div className="field">
-            <label htmlFor="sort">Order</label>
-            <select id="sort" name="sort" defaultValue={sort}>
-              {CASELOAD_SORTS.map((s) => (
-                <option key={s} value={s}>
-                  {SORT_NAMES[s]}
-                </option>
-              ))}
-            </select>
-          </div>
+          {/* The order chosen in the table's headers is kept when the filters change. */}
+          <input type="hidden" name="sort" value={sort === 'next-due' ? '' : sort} />
+          <input type="hidden" name="dir" value={direction === 'desc' ? 'desc' : ''} />
           <div className="checks">
             <label>
               <input type="checkbox" name="overdue" value="1" defaultChecked={overdueOnly} />{' '}
@@ -217,87 +290,13 @@ export default async function CaseloadPage({ searchParams }: { searchParams: Pro
               : 'No patients match these filters.'}
         </p>
       ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <caption className="visually-hidden">
-              {heading}: {result.total} episodes
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Patient</th>
-                <th scope="col">Phase</th>
-                <th scope="col">Next step</th>
-                <th scope="col">Overdue</th>
-                <th scope="col">Latest pain</th>
-                {nurseId ? null : <th scope="col">Nurse</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {result.rows.map((row) => {
-                const next = row.nextStep;
-                // The date language (src/ui/dates.ts): labelled guideline dates.
-                const nextWindow =
-                  next?.overdueAt != null
-                    ? windowFromInstants(
-                        { dueAt: next.dueAt, overdueAt: next.overdueAt },
-                        calendar.timeZone,
-                      )
-                    : undefined;
-                return (
-                  <tr key={row.episodeId}>
-                    <td>
-                      <Link href={`/episodes/${row.episodeId}`} className="strong">
-                        {patientName(row)}
-                      </Link>
-                      <div className="muted small">
-                        {formatIdentifier(row.identifierKind, row.identifierValue)}
-                      </div>
-                    </td>
-                    <td>
-                      {phases ? phaseLabel(phases, row.phase) : row.phase}
-                      <div className="muted small">
-                        Fracture {formatCalendarDate(row.fractureDate)} (day {row.daysSinceFracture}
-                        )
-                      </div>
-                      {row.closedAt ? <Tag>Closed: {row.closureReason}</Tag> : null}
-                    </td>
-                    <td>
-                      {next ? (
-                        <>
-                          {next.title}{' '}
-                          <div className="small">
-                            <StatusBadge status={next.status} urgent={next.urgent} />{' '}
-                            {nextWindow
-                              ? stepWhenText(next.status, nextWindow, now, zone)
-                              : `Due ${formatDate(next.dueAt, zone)}`}
-                          </div>
-                        </>
-                      ) : (
-                        <span className="muted">Nothing scheduled</span>
-                      )}
-                    </td>
-                    <td>
-                      {row.overdueSteps > 0 ? (
-                        <Tag tone="warn">
-                          {row.overdueSteps} overdue
-                          {next?.status === 'overdue' && nextWindow
-                            ? ` · ${overdueBy(daysOverdue(nextWindow, now, zone))}`
-                            : ''}
-                        </Tag>
-                      ) : (
-                        <span className="muted">None</span>
-                      )}
-                    </td>
-                    <td>
-                      <PainScore pain={row.pain} />
-                    </td>
-                    {nurseId ? null : <td>{row.nurseName ?? 'Unassigned'}</td>}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`${heading}: ${result.total} episodes`}
+          columns={columns}
+          rows={result.rows}
+          rowKey={(row) => row.episodeId}
+          order={SORTABLE[sort].words[direction]}
+        />
       )}
       <Pagination
         path="/caseload"

@@ -3,19 +3,118 @@ import Link from 'next/link';
 import { db } from '@/server/db';
 import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
-import { daysFrom, formatDateTime, relativeDays } from '@/ui/dates';
-import { formatIdentifier } from '@/ui/identity';
+import { DATE_LABELS, daysFrom, formatDateTime, relativeDays } from '@/ui/dates';
+import { formatIdentifier, patientName } from '@/ui/identity';
+import { type Column, DataTable } from '@/ui/nhsuk/table';
 import { Tag } from '@/ui/status';
 import styles from '../reminders/reminders.module.css';
 import { RetryButton } from './retry-button';
 
 export const metadata = { title: 'Failed deliveries · Fracture liaison' };
 
+/** The reminder's kind, in the date language's labels (src/ui/dates.ts). */
 const KIND: Record<string, string> = {
-  due: 'Due',
-  overdue: 'Overdue',
+  due: DATE_LABELS.dueReminder,
+  overdue: DATE_LABELS.overdueReminder,
   manual: 'Sent by hand',
 };
+
+type Delivery = Awaited<ReturnType<typeof failedDeliveries>>['deliveries'][number];
+
+function deliveryColumns(now: Date, zone: string): Column<Delivery>[] {
+  const name = (d: Delivery) => patientName(d.patient);
+  return [
+    {
+      id: 'patient',
+      label: 'Patient',
+      cell: (d) => (
+        <>
+          <Link
+            className="nhsuk-link"
+            href={`/episodes/${encodeURIComponent(d.reminder.episodeId)}`}
+          >
+            {name(d)}
+          </Link>
+          <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+            {formatIdentifier(d.patient.identifierKind, d.patient.identifierValue)}
+          </div>
+        </>
+      ),
+    },
+    {
+      id: 'reminder',
+      label: 'Reminder',
+      cell: (d) => (
+        <>
+          {d.reminder.stepTitle}
+          <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+            <Tag tone={d.reminder.kind === 'overdue' ? 'warn' : undefined}>
+              {KIND[d.reminder.kind] ?? d.reminder.kind}
+            </Tag>
+            {d.reminder.urgent ? (
+              <>
+                {' '}
+                <Tag tone="warn">Urgent</Tag>
+              </>
+            ) : null}
+            {d.reminder.status !== 'open' ? <> · reminder {d.reminder.status}</> : null}
+          </div>
+          <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+            Made {formatDateTime(d.reminder.createdAt, zone)}
+          </div>
+        </>
+      ),
+    },
+    {
+      id: 'nurse',
+      label: 'Nurse',
+      cell: (d) => (
+        <>
+          {d.nurse?.name ?? 'No nurse'}
+          <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">{d.recipient ?? 'no address'}</div>
+        </>
+      ),
+    },
+    { id: 'attempts', label: 'Attempts', cell: (d) => d.attempts },
+    {
+      id: 'error',
+      label: 'Last error',
+      cell: (d) => (
+        <>
+          {d.outcome === 'unknown' ? (
+            <>
+              <Tag tone="warn">Outcome unknown</Tag> it may have been sent.{' '}
+            </>
+          ) : null}
+          <span className={styles.error}>{d.lastError ?? '—'}</span>
+        </>
+      ),
+    },
+    {
+      id: 'failed',
+      label: 'Failed',
+      cell: (d) => (
+        <>
+          {formatDateTime(d.failedAt, zone)}
+          <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+            {relativeDays(daysFrom(now, d.failedAt, zone))}
+          </div>
+        </>
+      ),
+    },
+    {
+      id: 'action',
+      label: 'Action',
+      hideLabel: true,
+      cell: (d) =>
+        d.reminder.status === 'open' ? (
+          <RetryButton deliveryId={d.deliveryId} label={`${d.reminder.stepTitle} for ${name(d)}`} />
+        ) : (
+          'Step settled; nothing to send'
+        ),
+    },
+  ];
+}
 
 export default async function DeliveriesPage() {
   const user = await requirePermission('deliveries.view');
@@ -28,6 +127,7 @@ export default async function DeliveriesPage() {
     entityId: 'failed',
     details: { shown: deliveries.length },
   });
+  const columns = deliveryColumns(now, zone);
   return (
     <>
       <div className="page-heading">
@@ -42,90 +142,12 @@ export default async function DeliveriesPage() {
       {deliveries.length === 0 ? (
         <p className="notice">No reminder e-mail has failed or has an unknown outcome.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Patient</th>
-                <th scope="col">Reminder</th>
-                <th scope="col">Nurse</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last error</th>
-                <th scope="col">Failed</th>
-                <th scope="col">
-                  <span className="visually-hidden">Action</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {deliveries.map((d) => {
-                const name = `${d.patient.givenName} ${d.patient.familyName}`;
-                return (
-                  <tr key={d.deliveryId}>
-                    <td>
-                      <Link href={`/episodes/${encodeURIComponent(d.reminder.episodeId)}`}>
-                        {name}
-                      </Link>
-                      <div className="muted small">
-                        {formatIdentifier(d.patient.identifierKind, d.patient.identifierValue)}
-                      </div>
-                    </td>
-                    <td>
-                      {d.reminder.stepTitle}
-                      <div className="small">
-                        <Tag tone={d.reminder.kind === 'overdue' ? 'warn' : undefined}>
-                          {KIND[d.reminder.kind] ?? d.reminder.kind}
-                        </Tag>
-                        {d.reminder.urgent ? (
-                          <>
-                            {' '}
-                            <Tag tone="warn">Urgent</Tag>
-                          </>
-                        ) : null}
-                        {d.reminder.status !== 'open' ? (
-                          <span className="muted"> · reminder {d.reminder.status}</span>
-                        ) : null}
-                      </div>
-                      <div className="muted small">
-                        Made {formatDateTime(d.reminder.createdAt, zone)}
-                      </div>
-                    </td>
-                    <td>
-                      {d.nurse?.name ?? 'No nurse'}
-                      <div className="muted small">{d.recipient ?? 'no address'}</div>
-                    </td>
-                    <td>{d.attempts}</td>
-                    <td className="small">
-                      {d.outcome === 'unknown' ? (
-                        <>
-                          <Tag tone="warn">Outcome unknown</Tag>{' '}
-                          <span className="muted">it may have been sent. </span>
-                        </>
-                      ) : null}
-                      <span className={styles.error}>{d.lastError ?? '—'}</span>
-                    </td>
-                    <td>
-                      {formatDateTime(d.failedAt, zone)}
-                      <div className="muted small">
-                        {relativeDays(daysFrom(now, d.failedAt, zone))}
-                      </div>
-                    </td>
-                    <td>
-                      {d.reminder.status === 'open' ? (
-                        <RetryButton
-                          deliveryId={d.deliveryId}
-                          label={`${d.reminder.stepTitle} for ${name}`}
-                        />
-                      ) : (
-                        <span className="muted small">Step settled; nothing to send</span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={`Failed deliveries: ${deliveries.length}`}
+          columns={columns}
+          rows={deliveries}
+          rowKey={(d) => d.deliveryId}
+        />
       )}
       {more ? (
         <p className="hint">Only the {deliveries.length} most recent failures are shown.</p>

@@ -20,6 +20,7 @@ import {
   stepWhenText,
 } from '@/ui/dates';
 import { formatIdentifier, patientName } from '@/ui/identity';
+import { type Column, DataTable } from '@/ui/nhsuk/table';
 import { StatusBadge, Tag } from '@/ui/status';
 import styles from './reminders.module.css';
 import { SendNowButton } from './send-now-button';
@@ -164,26 +165,12 @@ function NurseGroup({ group, zone, now }: { group: ReminderGroup; zone: string; 
           These patients are on nobody&apos;s caseload: nobody will be reminded.
         </p>
       )}
-      <div className="table-wrap">
-        <table className="data">
-          <thead>
-            <tr>
-              <th scope="col">Patient</th>
-              <th scope="col">Step</th>
-              <th scope="col">Reminder</th>
-              <th scope="col">Time</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {group.reminders.map((reminder) => (
-              <ReminderRow key={reminder.followUpId} reminder={reminder} zone={zone} now={now} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={`Reminders for ${group.nurse ? group.nurse.name : 'no responsible nurse'}`}
+        columns={reminderColumns(now, zone)}
+        rows={group.reminders}
+        rowKey={(reminder) => reminder.followUpId}
+      />
     </section>
   );
 }
@@ -194,79 +181,102 @@ function mayReschedule(reminder: UpcomingReminder, now: Date): boolean {
   return stepRescheduleRange(step, serviceToday(now), calendar) !== undefined;
 }
 
-function ReminderRow({
-  reminder,
-  zone,
-  now,
-}: {
-  reminder: UpcomingReminder;
-  zone: string;
-  now: Date;
-}) {
-  const { patient } = reminder;
-  const name = patientName(patient);
-  const days = daysBetween(localDate(now, zone), localDate(reminder.fireAt, zone));
-  const label = `${reminder.stepTitle} for ${name}`;
-  return (
-    <tr>
-      <td>
-        <Link href={`/episodes/${encodeURIComponent(reminder.episodeId)}`}>{name}</Link>
-        <div className="muted small">
-          {formatIdentifier(patient.identifierKind, patient.identifierValue)}
-        </div>
-      </td>
-      <td>
-        {reminder.stepTitle}
-        <div className="muted small">
-          Step now <StatusBadge status={reminder.stepStatus} />
-        </div>
-        {reminder.window ? (
-          <div className="muted small">
-            {stepWhenText(reminder.stepStatus, reminder.window, now, zone)}
+function reminderColumns(now: Date, zone: string): Column<UpcomingReminder>[] {
+  const label = (reminder: UpcomingReminder) =>
+    `${reminder.stepTitle} for ${patientName(reminder.patient)}`;
+  return [
+    {
+      id: 'patient',
+      label: 'Patient',
+      cell: (reminder) => (
+        <>
+          <Link className="nhsuk-link" href={`/episodes/${encodeURIComponent(reminder.episodeId)}`}>
+            {patientName(reminder.patient)}
+          </Link>
+          <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+            {formatIdentifier(reminder.patient.identifierKind, reminder.patient.identifierValue)}
           </div>
-        ) : null}
-      </td>
-      <td>
-        {/* A reminder is labelled apart from the step's own due and overdue dates (docs/ui.md). */}
-        {reminder.transition === 'overdue' ? DATE_LABELS.overdueReminder : DATE_LABELS.dueReminder}
-        {reminder.urgent ? (
-          <>
-            {' '}
-            <Tag tone="warn">Urgent</Tag>
-          </>
-        ) : null}
-        {reminder.window?.rescheduledTo && reminder.transition === 'due' ? (
-          <div className="muted small">Rescheduled</div>
-        ) : null}
-      </td>
-      <td>
-        {formatDateTime(reminder.fireAt, zone)}
-        <div className="muted small">
-          {reminder.fireAt <= now ? 'going out now' : relativeDays(days)}
-        </div>
-      </td>
-      <td>
+        </>
+      ),
+    },
+    {
+      id: 'step',
+      label: 'Step',
+      cell: (reminder) => (
+        <>
+          {reminder.stepTitle}
+          <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+            Step now <StatusBadge status={reminder.stepStatus} />
+          </div>
+          {reminder.window ? (
+            <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+              {stepWhenText(reminder.stepStatus, reminder.window, now, zone)}
+            </div>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      id: 'reminder',
+      label: 'Reminder',
+      cell: (reminder) => (
+        <>
+          {/* A reminder is labelled apart from the step's own due and overdue dates (docs/ui.md). */}
+          {reminder.transition === 'overdue'
+            ? DATE_LABELS.overdueReminder
+            : DATE_LABELS.dueReminder}
+          {reminder.urgent ? (
+            <>
+              {' '}
+              <Tag tone="warn">Urgent</Tag>
+            </>
+          ) : null}
+          {reminder.window?.rescheduledTo && reminder.transition === 'due' ? (
+            <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">Rescheduled</div>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      id: 'time',
+      label: 'Time',
+      cell: (reminder) => (
+        <>
+          {formatDateTime(reminder.fireAt, zone)}
+          <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+            {reminder.fireAt <= now
+              ? 'going out now'
+              : relativeDays(daysBetween(localDate(now, zone), localDate(reminder.fireAt, zone)))}
+          </div>
+        </>
+      ),
+    },
+    {
+      id: 'actions',
+      label: 'Actions',
+      hideLabel: true,
+      cell: (reminder) => (
         <div className={styles.actions}>
           {reminder.nurse ? (
             <SendNowButton
               episodeId={reminder.episodeId}
               stepKey={reminder.stepKey}
-              label={label}
+              label={label(reminder)}
             />
           ) : (
-            <span className="muted small">No nurse to remind</span>
+            'No nurse to remind'
           )}
           {reminder.transition === 'due' && mayReschedule(reminder, now) ? (
             <Link
               className="button small"
               href={`/reminders/reschedule?episode=${encodeURIComponent(reminder.episodeId)}&step=${encodeURIComponent(reminder.stepKey)}`}
-              aria-label={`Reschedule: ${label}`}
+              aria-label={`Reschedule: ${label(reminder)}`}
             >
               Reschedule
             </Link>
           ) : null}
         </div>
-      </td>
-    </tr>
-  );
+      ),
+    },
+  ];
 }

@@ -45,5 +45,25 @@ describe('overdue list filters', () => {
     expect(
       overdueHref('/admin/overdue/export.csv', { step: 'dxa-scan', nurse: NO_NURSE, days: '7' }, 2),
     ).toBe('/admin/overdue/export.csv?step=dxa-scan&nurse=none&days=7&page=2');
+    const none = { step: '', nurse: '', days: '' };
+    expect(overdueHref('/admin/overdue', none, 1, { sort: 'overdue', direction: 'asc' })).toBe(
+      '/admin/overdue?sort=overdue&dir=asc',
+    );
+    expect(overdueHref('/admin/overdue', none, 1, { sort: 'risk', direction: 'desc' })).toBe(
+      '/admin/overdue',
+    );
+  });
+
+  it('reads the order: the risk order unless days overdue is asked for, longest first by default', () => {
+    expect(parseOverdueSearch({}, known).order).toEqual({ sort: 'risk', direction: 'desc' });
+    expect(parseOverdueSearch({ sort: 'overdue' }, known).order).toEqual({
+      sort: 'overdue',
+      direction: 'desc',
+    });
+    expect(parseOverdueSearch({ sort: 'overdue', dir: 'asc' }, known).order).toEqual({
+      sort: 'overdue',
+      direction: 'asc',
+    });
+    expect(parseOverdueSearch({ sort: 'name', dir: 'asc' }, known).order.sort).toBe('risk');
   });
 });

@@ -1,6 +1,11 @@
 // The overdue list's filters as they arrive in the address (a GET form, so a filtered list can be
 // bookmarked or sent to a colleague), checked once for the page and its CSV export alike.
-import { OVERDUE_MAX_DAYS, type OverdueFilters } from '@vfx/database/views';
+import {
+  OVERDUE_MAX_DAYS,
+  OVERDUE_SORTS,
+  type OverdueFilters,
+  type OverdueOrder,
+} from '@vfx/database/views';
 import { findPathway, pathwayVersions } from '@vfx/domain';
 
 export type Search = Record<string, string | string[] | undefined>;
@@ -28,6 +33,8 @@ export interface ParsedOverdueSearch {
   /** What the user typed or chose, to show back in the form. */
   readonly values: { readonly step: string; readonly nurse: string; readonly days: string };
   readonly filters: OverdueFilters;
+  /** The order asked for (`?sort=overdue&dir=asc`); the risk order by default. */
+  readonly order: Required<OverdueOrder>;
   readonly page: number;
   /** A message per field that could not be used; nothing is listed while there are any. */
   readonly problems: Partial<Record<'step' | 'nurse' | 'days', string>>;
@@ -63,7 +70,12 @@ export function parseOverdueSearch(
   }
   const pageText = one(params.page);
   const page = /^\d{1,6}$/.test(pageText) ? Math.max(1, Number(pageText)) : 1;
-  return { values, filters, page, problems };
+  const sort = OVERDUE_SORTS.find((s) => s === one(params.sort)) ?? 'risk';
+  const order: Required<OverdueOrder> =
+    sort === 'overdue'
+      ? { sort, direction: one(params.dir) === 'asc' ? 'asc' : 'desc' }
+      : { sort, direction: 'desc' };
+  return { values, filters, order, page, problems };
 }
 
 /** The address of the list (or its export) with these filters and page. */
@@ -71,11 +83,16 @@ export function overdueHref(
   path: string,
   values: ParsedOverdueSearch['values'],
   page?: number,
+  order?: OverdueOrder,
 ): string {
   const query = new URLSearchParams();
   if (values.step) query.set('step', values.step);
   if (values.nurse) query.set('nurse', values.nurse);
   if (values.days) query.set('days', values.days);
+  if (order?.sort === 'overdue') {
+    query.set('sort', 'overdue');
+    if (order.direction === 'asc') query.set('dir', 'asc');
+  }
   if (page && page > 1) query.set('page', String(page));
   const text = query.toString();
   return text ? `${path}?${text}` : path;

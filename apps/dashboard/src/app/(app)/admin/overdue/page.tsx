@@ -4,21 +4,16 @@ import {
   overdueSteps,
   unappliedSince,
 } from '@vfx/database/views';
-import {
-  OVERDUE_RISK_TIERS,
-  type OverdueRiskTierId,
-  SOURCE_DOCUMENTS,
-  type SourceRef,
-} from '@vfx/domain';
+import { OVERDUE_RISK_TIERS, SOURCE_DOCUMENTS, type SourceRef } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
-import { calendar } from '@/server/service-calendar';
 import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
 import { Citations } from '@/ui/citations';
-import { formatDateTime, guidelineDate, overdueBy, windowFromInstants } from '@/ui/dates';
+import { formatDateTime, overdueBy } from '@/ui/dates';
 import { formatIdentifier, patientName } from '@/ui/identity';
-import { StatusBadge, Tag } from '@/ui/status';
+import { type Column, columnSort, DataTable, type Direction } from '@/ui/nhsuk/table';
+import { RiskTag, riskTotalsText, StatusBadge } from '@/ui/status';
 import { StatusesAsOf } from '@/ui/statuses-as-of';
 import {
   NO_NURSE,
@@ -28,6 +23,7 @@ import {
   type Search,
 } from './filters';
 import styles from './overdue.module.css';
+import { overdueSince } from './view';
 
 export const metadata = { title: 'Overdue steps · Fracture liaison' };
 
@@ -36,10 +32,9 @@ const number = new Intl.NumberFormat('en-GB');
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${number.format(n)} ${n === 1 ? one : many}`;
 
-const TIER_TAG: Record<OverdueRiskTierId, { text: string; tone?: 'warn' | 'info' }> = {
-  'late-denosumab': { text: 'Late denosumab', tone: 'warn' },
-  urgent: { text: 'Urgent', tone: 'warn' },
-  routine: { text: 'Routine' },
+const OVERDUE_WORDS: Record<Direction, string> = {
+  desc: 'longest overdue first',
+  asc: 'most recently overdue first',
 };
 
 const cite = (ref: SourceRef) => ({
@@ -48,19 +43,72 @@ const cite = (ref: SourceRef) => ({
   file: SOURCE_DOCUMENTS[ref.document].file,
 });
 
-/**
- * The "Overdue from" date (src/ui/dates.ts): the time for steps timed by the hour (red flags),
- * the service's calendar date for the rest.
- */
-function overdueSince(row: OverdueRow, zone: string): string {
-  return guidelineDate(
-    windowFromInstants(
-      { granularity: row.granularity, dueAt: row.overdueAt, overdueAt: row.overdueAt },
-      calendar.timeZone,
-    ),
-    'overdue',
-    zone,
-  );
+function columns(
+  zone: string,
+  href: (sort: string, direction: Direction) => string,
+  order: { sort: string; direction: Direction },
+): Column<OverdueRow>[] {
+  return [
+    {
+      id: 'risk',
+      label: 'Risk',
+      sort: {
+        href: href('risk', 'desc'),
+        state: order.sort === 'risk' ? 'descending' : 'none',
+        next: 'highest risk first',
+      },
+      cell: (row) => <RiskTag tier={row.riskTier} />,
+    },
+    {
+      id: 'patient',
+      label: 'Patient',
+      cell: (row) => (
+        <>
+          <Link className="nhsuk-link" href={`/episodes/${encodeURIComponent(row.episodeId)}`}>
+            {patientName(row)}
+          </Link>
+          <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+            {formatIdentifier(row.identifierKind, row.identifierValue)}
+          </div>
+        </>
+      ),
+    },
+    {
+      id: 'step',
+      label: 'Step',
+      // The risk column says how urgent it is; the status is the step's own.
+      cell: (row) => (
+        <>
+          <div>{row.title}</div>
+          <StatusBadge status={row.status} />
+        </>
+      ),
+    },
+    {
+      id: 'overdue',
+      label: 'Overdue',
+      sort: columnSort({
+        column: 'overdue',
+        current: order,
+        first: 'desc',
+        words: OVERDUE_WORDS,
+        href,
+      }),
+      cell: (row) => (
+        <>
+          <strong>{overdueBy(row.daysOverdue)}</strong>
+          <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+            Overdue from {overdueSince(row, zone)}
+          </div>
+        </>
+      ),
+    },
+    {
+      id: 'nurse',
+      label: 'Nurse',
+      cell: (row) => row.nurseName ?? 'No nurse assigned',
+    },
+  ];
 }
 
 export default async function OverduePage({ searchParams }: { searchParams: Promise<Search> }) {
@@ -78,14 +126,21 @@ export default async function OverduePage({ searchParams }: { searchParams: Prom
   const invalid = Object.keys(problems).length > 0;
   const result = invalid
     ? undefined
-    : await overdueSteps(db(), parsed.filters, { now, timeZone: zone }, { page: parsed.page });
+    : await overdueSteps(
+        db(),
+        parsed.filters,
+        { now, timeZone: zone },
+        { page: parsed.page },
+        parsed.order,
+      );
+  const { order } = parsed;
   const behindSince = await unappliedSince(db(), now);
   if (result) {
     await recordRead(user, {
       action: 'overdue.viewed',
       entityType: 'overdue',
       entityId: 'overdue-steps',
-      details: { filters: values, page: parsed.page, total: result.total },
+      details: { filters: values, order, page: parsed.page, total: result.total },
     });
   }
   const filtered = Boolean(values.step || values.nurse || values.days);
@@ -97,7 +152,11 @@ export default async function OverduePage({ searchParams }: { searchParams: Prom
       <div className={styles.heading}>
         <h1>Overdue steps across all caseloads</h1>
         {result && result.total > 0 ? (
-          <a className="button" href={overdueHref(`${PATH}/export.csv`, values)} download>
+          <a
+            className="nhsuk-button nhsuk-button--secondary"
+            href={overdueHref(`${PATH}/export.csv`, values, 1, order)}
+            download
+          >
             Download CSV ({plural(result.total, 'row')})
           </a>
         ) : null}
@@ -197,54 +256,28 @@ export default async function OverduePage({ searchParams }: { searchParams: Prom
               ? filtered
                 ? 'No overdue steps match these filters.'
                 : 'No step is overdue.'
-              : `${plural(result.total, 'overdue step')}: ${plural(result.totalsByTier['late-denosumab'], 'late denosumab dose')}, ${number.format(result.totalsByTier.urgent)} urgent, ${number.format(result.totalsByTier.routine)} routine.`}
+              : `${plural(result.total, 'overdue step')}. ${riskTotalsText(result.totalsByTier)}.`}
           </p>
           {result.rows.length > 0 ? (
-            <div className="table-wrap">
-              <table className="data">
-                <caption className="visually-hidden">
-                  Overdue steps, highest risk first, page {result.page} of {result.lastPage}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Risk</th>
-                    <th scope="col">Patient</th>
-                    <th scope="col">Step</th>
-                    <th scope="col">Overdue</th>
-                    <th scope="col">Nurse</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.rows.map((row) => {
-                    const tag = TIER_TAG[row.riskTier];
-                    return (
-                      <tr key={`${row.episodeId}/${row.stepKey}`}>
-                        <td>
-                          <Tag {...(tag.tone ? { tone: tag.tone } : {})}>{tag.text}</Tag>
-                        </td>
-                        <td>
-                          <Link href={`/episodes/${encodeURIComponent(row.episodeId)}`}>
-                            {patientName(row)}
-                          </Link>
-                          <div className="muted">
-                            {formatIdentifier(row.identifierKind, row.identifierValue)}
-                          </div>
-                        </td>
-                        <td>
-                          <div>{row.title}</div>
-                          <StatusBadge status={row.status} urgent={row.urgent} />
-                        </td>
-                        <td>
-                          <strong>{overdueBy(row.daysOverdue)}</strong>
-                          <div className="muted">Overdue from {overdueSince(row, zone)}</div>
-                        </td>
-                        <td>{row.nurseName ?? <span className="muted">No nurse assigned</span>}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={`Overdue steps, page ${result.page} of ${result.lastPage}`}
+              columns={columns(
+                zone,
+                (sort, direction) =>
+                  overdueHref(PATH, values, 1, {
+                    sort: sort === 'overdue' ? 'overdue' : 'risk',
+                    direction,
+                  }),
+                order,
+              )}
+              rows={result.rows}
+              rowKey={(row) => `${row.episodeId}/${row.stepKey}`}
+              order={
+                order.sort === 'risk'
+                  ? 'highest risk first, then the longest overdue'
+                  : OVERDUE_WORDS[order.direction]
+              }
+            />
           ) : null}
           {result.lastPage > 1 ? (
             <nav className={styles.pages} aria-label="Pages">
@@ -255,14 +288,14 @@ export default async function OverduePage({ searchParams }: { searchParams: Prom
               </span>
               {result.page > 1 ? (
                 <>
-                  <Link href={overdueHref(PATH, values, 1)}>First page</Link>
-                  <Link href={overdueHref(PATH, values, result.page - 1)} rel="prev">
+                  <Link href={overdueHref(PATH, values, 1, order)}>First page</Link>
+                  <Link href={overdueHref(PATH, values, result.page - 1, order)} rel="prev">
                     Previous page
                   </Link>
                 </>
               ) : null}
               {result.page < result.lastPage ? (
-                <Link href={overdueHref(PATH, values, result.page + 1)} rel="next">
+                <Link href={overdueHref(PATH, values, result.page + 1, order)} rel="next">
                   Next page
                 </Link>
               ) : null}

@@ -5,8 +5,10 @@ import { type CsvValue, csvHeaders, csvStream } from '@/server/csv';
 import { db } from '@/server/db';
 import { recordRead, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
-import { formatDate, formatDateTime, localDate, overdueBy } from '@/ui/dates';
+import { localDate, overdueBy } from '@/ui/dates';
+import { statusText } from '@/ui/status';
 import { overdueStepChoices, parseOverdueSearch } from '../filters';
+import { overdueSince } from '../view';
 
 // Every overdue step under the page's filters, in the page's risk order, streamed batch by batch
 // (keyset reads of 1,000 rows), so the whole list never sits in the server's memory.
@@ -21,7 +23,7 @@ const HEADER = [
   'Step id',
   'Status',
   'Urgent',
-  'Overdue since',
+  'Overdue from',
   'Days overdue',
   'Overdue',
   'Nurse',
@@ -52,11 +54,9 @@ export async function GET(request: NextRequest): Promise<Response> {
     step.identifierValue,
     step.title,
     step.stepId,
-    step.status,
+    statusText(step.status),
     step.urgent,
-    step.granularity === 'exact'
-      ? formatDateTime(step.overdueAt, zone)
-      : formatDate(step.overdueAt, zone),
+    overdueSince(step, zone),
     step.daysOverdue,
     overdueBy(step.daysOverdue),
     step.nurseName ?? 'No nurse assigned',
@@ -68,10 +68,13 @@ export async function GET(request: NextRequest): Promise<Response> {
   let complete = false;
   async function* rows() {
     try {
-      for await (const batch of overdueStepBatches(db(), parsed.filters, {
-        now,
-        timeZone: zone,
-      })) {
+      for await (const batch of overdueStepBatches(
+        db(),
+        parsed.filters,
+        { now, timeZone: zone },
+        1_000,
+        parsed.order,
+      )) {
         exported += batch.length;
         yield batch.map(row);
       }
@@ -81,7 +84,7 @@ export async function GET(request: NextRequest): Promise<Response> {
         action: 'overdue.exported',
         entityType: 'export',
         entityId: 'overdue-steps',
-        details: { filters: parsed.values, rows: exported, complete },
+        details: { filters: parsed.values, order: parsed.order, rows: exported, complete },
       });
     }
   }
