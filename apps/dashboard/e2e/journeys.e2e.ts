@@ -151,6 +151,8 @@ describe.each(WIDTHS)('at %i px', (width) => {
       expect(changed, 'the step the nurse recorded, in what changed').toContain(stepTitle);
       expect(changed).toContain('→');
       await checkPage(page, `nurse patient page after saving (${width})`);
+      // The docs picture is the page as it opens: its top, not the saved entry it scrolled to.
+      await page.evaluate(() => window.scrollTo(0, 0));
       await screenshot(page, `journey-patient-${width}`, {
         docsImage: `patient-${width}`,
         fullPage: false,

@@ -13,8 +13,13 @@ import { expect } from 'vitest';
 /** The WCAG levels the service must meet: 2.0, 2.1 and 2.2, A and AA. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 
-/** The budget is 1 s to the load event; five times that is a fault, not a slow machine. */
-export const GROSSLY_SLOW_MS = 5_000;
+/**
+ * The budget is 1 s to the load event; twenty times that is a fault (a hang, a page that waits on
+ * something it should not), not a slow machine. Measured on these 2-core machines with six
+ * builds and test runs beside it (load average 30), pages took up to 12 s: a tighter line failed
+ * on noise. The figures printed at the end are what tells a slow page.
+ */
+export const GROSSLY_SLOW_MS = 20_000;
 
 export interface PageFigures {
   /** What the test called the page, e.g. "nurse worklist". */
@@ -144,6 +149,8 @@ export function sidewaysOverflow(page: Page): Promise<string[]> {
     if (!main) return found;
     const offenders: Element[] = [];
     for (const element of main.querySelectorAll('*')) {
+      // Not drawn (inside a closed <details>, display: none ...): nothing to scroll to.
+      if (!element.checkVisibility()) continue;
       const box = element.getBoundingClientRect();
       if (box.width <= 1 || box.height <= 1) continue;
       const right = box.right + window.scrollX;
