@@ -28,6 +28,11 @@ import {
 export const metadata = { title: 'Worklist · Fracture liaison' };
 
 const PATH = '/worklist';
+/**
+ * Rows shown per group (the CSV has all): at 100 a group, four groups made 1.6 MB of HTML and
+ * 2 s pages on the loaded bench machine (docs/performance.md).
+ */
+const PAGE_LIMIT = 50;
 const number = new Intl.NumberFormat('en-GB');
 
 function Section(props: {
@@ -200,7 +205,9 @@ export default async function WorklistPage({
     seesEveryCaseload(user) &&
     (await db().patient.findFirst({ where: { nurseId: user.id }, select: { id: true } })) === null;
   const [list, behindSince]: [Worklist | undefined, Date | undefined] = await Promise.all([
-    holdsNone ? undefined : worklist(db(), { nurseId: user.id, now, timeZone: zone, ...order }),
+    holdsNone
+      ? undefined
+      : worklist(db(), { nurseId: user.id, now, timeZone: zone, limit: PAGE_LIMIT, ...order }),
     unappliedSince(db(), now),
   ]);
   await recordRead(user, {
