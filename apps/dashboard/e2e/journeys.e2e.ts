@@ -214,6 +214,22 @@ describe.each(WIDTHS)('at %i px', (width) => {
       await mainHeading(page, /Overdue/);
       await checkPage(page, `admin overdue list (${width})`);
 
+      // Their own worklist: they hold no caseload, and it must not read as "nothing is overdue"
+      // while the service has overdue steps (issue 15).
+      await openSection(page, 'Worklist');
+      await page.waitForURL((url) => url.pathname === '/worklist');
+      const worklistText = await page.getByRole('main').innerText();
+      expect(worklistText).toContain('You hold no caseload');
+      expect(worklistText).toMatch(/steps? (is|are) overdue/);
+      expect(worklistText).not.toContain('Nothing is overdue');
+      expect(
+        await page
+          .getByRole('main')
+          .getByRole('link', { name: 'See the overdue steps across all caseloads' })
+          .count(),
+      ).toBe(1);
+      await checkPage(page, `admin worklist (${width})`);
+
       await openSection(page, 'Users');
       await page.waitForURL((url) => url.pathname === '/admin/users');
       await mainHeading(page, 'Users');
