@@ -6,7 +6,7 @@
 import { EVENT_TYPES } from '@vfx/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect } from 'vitest';
-import { closeDemoData, demoPatient } from './support/demo-data';
+import { closeDemoData, demoPatient, nextDemoReminder } from './support/demo-data';
 import { BROWSER_TIME_ZONE, test } from './support/fixtures';
 import {
   dayFromToday,
@@ -143,9 +143,13 @@ describe('forms keep what was typed after a refusal', () => {
 
   test('a reminder moved by a scheduler, from the reminders and as an entry', async ({ page }) => {
     await signIn(page, 'scheduler');
-    const links = await page
-      .locator('a[href^="/reminders/reschedule?"]')
-      .evaluateAll((found) => found.map((link) => link.getAttribute('href') ?? ''));
+    const next = await nextDemoReminder();
+    const links = [
+      ...(await page
+        .locator('a[href^="/reminders/reschedule?"]')
+        .evaluateAll((found) => found.map((link) => link.getAttribute('href') ?? ''))),
+      `/reminders/reschedule?episode=${encodeURIComponent(next.episodeId)}&step=${encodeURIComponent(next.stepKey)}`,
+    ];
     let moved = false;
     for (const href of links.slice(0, 8)) {
       await page.goto(href);
@@ -161,7 +165,7 @@ describe('forms keep what was typed after a refusal', () => {
       moved = true;
       break;
     }
-    expect(moved, 'a reminder that can be moved').toBe(true);
+    expect(moved, `a reminder that can be moved, among ${links.join(', ')}`).toBe(true);
   });
 
   test('the forms and their errors fit a tablet (820 px) without sideways scrolling', async ({
