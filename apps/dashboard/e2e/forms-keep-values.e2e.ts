@@ -144,14 +144,24 @@ describe('forms keep what was typed after a refusal', () => {
   test('a reminder moved by a scheduler, from the reminders and as an entry', async ({ page }) => {
     await signIn(page, 'scheduler');
     const next = await nextDemoReminder();
-    const links = [
-      ...(await page
+    const rescheduleLinks = () =>
+      page
         .locator('a[href^="/reminders/reschedule?"]')
-        .evaluateAll((found) => found.map((link) => link.getAttribute('href') ?? ''))),
+        .evaluateAll((found) => found.map((link) => link.getAttribute('href') ?? ''));
+    const links = [
+      ...(await rescheduleLinks()),
       `/reminders/reschedule?episode=${encodeURIComponent(next.episodeId)}&step=${encodeURIComponent(next.stepKey)}`,
     ];
+    // The reminders of the next days, until a few can be moved.
+    const days = await page
+      .locator('a[href^="/reminders?day="]')
+      .evaluateAll((found) => found.map((link) => link.getAttribute('href') ?? ''));
+    for (const day of [...new Set(days)].slice(0, 6)) {
+      await page.goto(day);
+      links.push(...(await rescheduleLinks()));
+    }
     let moved = false;
-    for (const href of links.slice(0, 8)) {
+    for (const href of [...new Set(links)].slice(0, 12)) {
       await page.goto(href);
       if ((await page.locator('main form [name="reason"]').count()) === 0) continue;
       await keepsEverything(page, {
