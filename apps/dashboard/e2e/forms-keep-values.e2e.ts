@@ -6,7 +6,7 @@
 import { EVENT_TYPES } from '@vfx/domain';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect } from 'vitest';
-import { closeDemoData, demoPatient } from './support/demo-data';
+import { closeDemoData, demoPatient, nextDemoReminder } from './support/demo-data';
 import { BROWSER_TIME_ZONE, test } from './support/fixtures';
 import {
   dayFromToday,
@@ -143,11 +143,25 @@ describe('forms keep what was typed after a refusal', () => {
 
   test('a reminder moved by a scheduler, from the reminders and as an entry', async ({ page }) => {
     await signIn(page, 'scheduler');
-    const links = await page
-      .locator('a[href^="/reminders/reschedule?"]')
+    const next = await nextDemoReminder();
+    const rescheduleLinks = () =>
+      page
+        .locator('a[href^="/reminders/reschedule?"]')
+        .evaluateAll((found) => found.map((link) => link.getAttribute('href') ?? ''));
+    const links = [
+      ...(await rescheduleLinks()),
+      `/reminders/reschedule?episode=${encodeURIComponent(next.episodeId)}&step=${encodeURIComponent(next.stepKey)}`,
+    ];
+    // The reminders of the next days, until a few can be moved.
+    const days = await page
+      .locator('a[href^="/reminders?day="]')
       .evaluateAll((found) => found.map((link) => link.getAttribute('href') ?? ''));
+    for (const day of [...new Set(days)].slice(0, 6)) {
+      await page.goto(day);
+      links.push(...(await rescheduleLinks()));
+    }
     let moved = false;
-    for (const href of links.slice(0, 8)) {
+    for (const href of [...new Set(links)].slice(0, 12)) {
       await page.goto(href);
       if ((await page.locator('main form [name="reason"]').count()) === 0) continue;
       await keepsEverything(page, {
@@ -161,7 +175,7 @@ describe('forms keep what was typed after a refusal', () => {
       moved = true;
       break;
     }
-    expect(moved, 'a reminder that can be moved').toBe(true);
+    expect(moved, `a reminder that can be moved, among ${links.join(', ')}`).toBe(true);
   });
 
   test('the forms and their errors fit a tablet (820 px) without sideways scrolling', async ({

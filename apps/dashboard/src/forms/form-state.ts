@@ -62,9 +62,11 @@ export function placeIssues(
     const field = names.find(
       (name) => path === name || path.startsWith(`${name}.`) || path.startsWith(`${name}[`),
     );
-    if (field && !fieldErrors[field])
-      fieldErrors[field] = humanMessage(issue.message, fields[field], zone);
-    else if (!field) other.push(humanMessage(issue.message, undefined, zone));
+    // Every problem is said: a second one for the same field follows the first.
+    if (field) {
+      const said = humanMessage(issue.message, fields[field], zone);
+      fieldErrors[field] = fieldErrors[field] ? `${fieldErrors[field]} ${said}` : said;
+    } else other.push(humanMessage(issue.message, undefined, zone));
   }
   return { fieldErrors, ...(other.length > 0 ? { error: other.join(' ') } : {}) };
 }

@@ -50,6 +50,24 @@ describe('problems in words', () => {
     );
   });
 
+  it('says every problem of a field, each in words', () => {
+    const placed = placeIssues(
+      [
+        {
+          path: 'event.fractureDate',
+          message: 'is in the future (2026-12-08; today is 2026-12-06)',
+        },
+        { path: 'event.fractureDate', message: 'is after the date it was identified (2026-12-01)' },
+      ],
+      { fractureDate: { label: 'Date of fracture', kind: 'date' } },
+      'event.',
+      zone,
+    );
+    expect(placed.fieldErrors.fractureDate).toBe(
+      'Date of fracture must be today or in the past (today is Sun 6 Dec 2026). Date of fracture must not be after the date it was identified (Tue 1 Dec 2026).',
+    );
+  });
+
   it('places each problem beside its field, in words, and the rest on the form', () => {
     const placed = placeIssues(
       [

@@ -312,16 +312,11 @@ export async function correctEpisodeDetailsAction(
       // "Changes nothing" and problems with the correction being corrected concern the whole form.
       // One changed detail can break several rules (a later fracture date after both the
       // identification date and the admission): each is said beside that field.
-      const byPath = new Map<string, string[]>();
-      for (const issue of problems) {
-        const path =
-          issue.path === 'event.type' || issue.path === 'event.supersedes' ? '' : issue.path;
-        byPath.set(path, [...(byPath.get(path) ?? []), issue.message]);
-      }
-      const issues = [...byPath].map(([path, messages]) => ({
-        path,
-        message: messages.join('; '),
-      }));
+      const issues = problems.map((issue) =>
+        issue.path === 'event.type' || issue.path === 'event.supersedes'
+          ? { ...issue, path: '' }
+          : issue,
+      );
       const placed = placeIssues(issues, DETAIL_WORDS, 'event.', zone);
       const { 'careSetting.admittedAt': admission, ...fieldErrors } = placed.fieldErrors;
       if (admission) fieldErrors.admittedAt = admission;
