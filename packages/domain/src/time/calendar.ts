@@ -53,6 +53,7 @@ export class ServiceCalendar {
   private readonly clinicInstantCache = new Map<LocalDate, EpochMs>();
   private readonly startOfDayCache = new Map<LocalDate, EpochMs>();
   private readonly localDateCache = new Map<number, LocalDate>();
+  private readonly describedDateCache = new Map<LocalDate, string>();
 
   constructor(settings: CalendarSettings) {
     this.timeZone = settings.timeZone;
@@ -126,7 +127,8 @@ export class ServiceCalendar {
    */
   describeInstant(instant: EpochMs): string {
     const local = Temporal.Instant.fromEpochMilliseconds(instant).toZonedDateTimeISO(this.timeZone);
-    return `${this.describeDate(local.toPlainDate().toString())}, ${this.describeTime(instant)}`;
+    const time = `${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
+    return `${this.describeDate(local.toPlainDate().toString())}, ${time}`;
   }
 
   /** The local wall-clock time of an instant, to the minute: "09:00". */
@@ -137,8 +139,14 @@ export class ServiceCalendar {
 
   /** A local date as people read it: "Tue 7 Apr 2026". */
   describeDate(date: LocalDate): string {
-    const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-    return `${WEEKDAYS[isoDayOfWeek(date) - 1]} ${day} ${MONTHS[month - 1]} ${year}`;
+    // Every reason of every plan writes its dates this way: a few hundred distinct days a plan.
+    let described = this.describedDateCache.get(date);
+    if (described === undefined) {
+      const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+      described = `${WEEKDAYS[isoDayOfWeek(date) - 1]} ${day} ${MONTHS[month - 1]} ${year}`;
+      this.describedDateCache.set(date, described);
+    }
+    return described;
   }
 
   /**
