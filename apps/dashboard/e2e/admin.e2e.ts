@@ -128,7 +128,8 @@ describe("the administrator's journey", () => {
       .locator('li.step', { has: nurse.locator('.status-tag', { hasText: /^Overdue/ }) })
       .first();
     await overdueStep.waitFor();
-    const stepTitle = (await overdueStep.locator('.step-head strong').textContent())?.trim() ?? '';
+    const stepTitle =
+      (await overdueStep.locator('.step-head strong:not(.status-tag)').textContent())?.trim() ?? '';
     expect(stepTitle, 'an overdue step on the new plan').not.toBe('');
 
     // The administrator's list, filtered to that step and nurse, now has the patient.

@@ -15,7 +15,7 @@ export function SendNowButton(props: { episodeId: string; stepKey: string; label
         type="submit"
         className="button small"
         disabled={pending || state.ok !== undefined}
-        aria-label={`Send a reminder now: ${props.label}`}
+        aria-label={`Send now: ${props.label}`}
       >
         {pending ? 'Sending…' : 'Send now'}
       </button>
