@@ -204,6 +204,7 @@ export {
   ServiceCalendar,
   toIso,
 } from './time/calendar.js';
+export { describeCivilDate } from './time/civil-date.js';
 export { describeOffset, type Offset } from './time/offset.js';
 export {
   DEFAULT_SERVICE_SETTINGS,

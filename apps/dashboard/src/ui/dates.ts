@@ -2,6 +2,8 @@
 // from today in days ("in 3 days", "5 days overdue"). Pure functions of an instant, a time zone
 // and now, so pages, CSV exports and tests agree.
 
+import { describeCivilDate } from '@vfx/domain';
+
 /** The service's zone, used until the browser has told us its own. */
 export const DEFAULT_TIME_ZONE = 'Europe/London';
 
@@ -43,32 +45,11 @@ export function daysBetween(from: string, to: string): number {
   return dayNumber(to) - dayNumber(from);
 }
 
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
-const MONTHS = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-] as const;
 /**
- * "Mon 23 Nov 2026" for a calendar date (YYYY-MM-DD), which has no zone. Written out here rather
- * than by Intl, whose en-GB short month for September is "Sept" in some runtimes and "Sep" in
- * others: the pages and the domain's own text (ServiceCalendar.describeDate) read the same.
+ * "Mon 23 Nov 2026" for a calendar date (YYYY-MM-DD), which has no zone: the domain's one way of
+ * writing a date, so the pages and the plan's own words read the same.
  */
-export function formatCalendarDate(date: string): string {
-  const day = new Date(`${date}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(day.getTime()))
-    throw new RangeError(`"${date}" is not a calendar date (YYYY-MM-DD)`);
-  return `${WEEKDAYS[(day.getUTCDay() + 6) % 7]} ${day.getUTCDate()} ${MONTHS[day.getUTCMonth()]} ${day.getUTCFullYear()}`;
-}
+export const formatCalendarDate = describeCivilDate;
 
 /** "Mon 23 Nov 2026" for an instant, in the user's zone. */
 export function formatDate(instant: Date | string | number, timeZone: string): string {

@@ -774,7 +774,7 @@ class Planner {
       const basedOn = recordedValuesOf(rec.when).flatMap((kind) => ageOf(kind) ?? []);
       const stale = basedOn.find((age) => age.stale);
       if (!stale) {
-        listed.push(this.recommendation(rec, context, basedOn));
+        listed.push(this.recommendation(rec, basedOn));
         continue;
       }
       const withheld = held.get(stale.what);
@@ -793,7 +793,6 @@ class Planner {
 
   private recommendation(
     rec: RecommendationDefinition,
-    context: FactContext,
     basedOn: readonly RecordedValueAge[],
   ): PlanRecommendation {
     const readFrom =

@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { addToCivilDate, isoDayOfWeek, toEpochDay } from './civil-date.js';
+import { addToCivilDate, describeCivilDate, isoDayOfWeek, toEpochDay } from './civil-date.js';
 import { type CalendarOffset, type ExactOffset, isExactOffset, type Offset } from './offset.js';
 
 /** A calendar date in the service's time zone, ISO `YYYY-MM-DD` (sorts as text). */
@@ -23,21 +23,6 @@ export interface CalendarSettings {
 }
 
 const MS_PER_HOUR = 3_600_000;
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
-const MONTHS = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-] as const;
 const QUARTER_HOUR = 900_000;
 
 /**
@@ -142,8 +127,7 @@ export class ServiceCalendar {
     // Every reason of every plan writes its dates this way: a few hundred distinct days a plan.
     let described = this.describedDateCache.get(date);
     if (described === undefined) {
-      const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-      described = `${WEEKDAYS[isoDayOfWeek(date) - 1]} ${day} ${MONTHS[month - 1]} ${year}`;
+      described = describeCivilDate(date);
       this.describedDateCache.set(date, described);
     }
     return described;

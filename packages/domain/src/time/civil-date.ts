@@ -62,3 +62,31 @@ export function addToCivilDate(date: string, offset: CalendarOffset): string {
   const days = (offset.weeks ?? 0) * 7 + (offset.days ?? 0);
   return days === 0 ? result : fromEpochDay(toEpochDay(result) + days);
 }
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+const MONTHS = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+] as const;
+
+/**
+ * A calendar date as people in the service read it, "Tue 7 Apr 2026": the one way dates are
+ * written, by the plan's own words and by every page. Written out rather than by Intl, whose
+ * en-GB short month for September is "Sept" in some runtimes and "Sep" in others.
+ */
+export function describeCivilDate(date: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || fromEpochDay(toEpochDay(date)) !== date)
+    throw new RangeError(`"${date}" is not a calendar date (YYYY-MM-DD)`);
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return `${WEEKDAYS[isoDayOfWeek(date) - 1]} ${day} ${MONTHS[month - 1]} ${year}`;
+}
