@@ -137,6 +137,7 @@ export {
   userNames,
 } from './views/users.js';
 export {
+  holdsCaseload,
   WORKLIST_DAYS_AHEAD,
   WORKLIST_LIMIT,
   WORKLIST_SORTS,

@@ -240,7 +240,7 @@ describe('rescheduleStep', () => {
       {
         path: 'event.remindOn',
         message: expect.stringMatching(
-          /^is on or after the day the step becomes overdue \(2027-02-15\); the overdue limit is clinical and stays/,
+          /^is on or after the day the step becomes overdue \(Mon 15 Feb 2027\); the overdue limit is clinical and stays/,
         ),
       },
     ]);

@@ -203,6 +203,15 @@ const itemOfOverdue = (row: OverdueRow): WorklistItem => ({
   riskTier: row.riskTier,
 });
 
+/**
+ * Whether the user holds a caseload of their own (any patient, open or closed, is theirs). An
+ * administrator may hold none; their worklist then says so instead of "nothing is overdue".
+ */
+export async function holdsCaseload(db: Queryable, userId: string): Promise<boolean> {
+  const patient = await db.patient.findFirst({ where: { nurseId: userId }, select: { id: true } });
+  return patient !== null;
+}
+
 export async function worklist(db: Queryable, query: WorklistQuery): Promise<Worklist> {
   check(query);
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? WORKLIST_LIMIT), 1), 200);

@@ -1,4 +1,5 @@
 import {
+  holdsCaseload,
   overdueSteps,
   unappliedSince,
   type Worklist,
@@ -201,9 +202,7 @@ export default async function WorklistPage({
   const now = new Date();
   // Someone who may see every caseload (an administrator) may hold none of their own: their
   // worklist then says so instead of "nothing is overdue".
-  const holdsNone =
-    seesEveryCaseload(user) &&
-    (await db().patient.findFirst({ where: { nurseId: user.id }, select: { id: true } })) === null;
+  const holdsNone = seesEveryCaseload(user) && !(await holdsCaseload(db(), user.id));
   const [list, behindSince]: [Worklist | undefined, Date | undefined] = await Promise.all([
     holdsNone
       ? undefined
