@@ -155,8 +155,8 @@ export default async function EpisodePage({
   const phase = definition ? phaseLabel(definition.phases, plan.phase) : plan.phase;
   const fracture = `${episode.vertebralLevels.join(', ')} on ${formatCalendarDate(episode.fractureDate)}${episode.fractureDateEstimated ? ' (estimated)' : ''}`;
 
-  const stepList = (steps: readonly PlanStep[], compact: boolean) => (
-    <ul className="steps">
+  const stepList = (steps: readonly PlanStep[], compact: boolean, className = 'steps') => (
+    <ul className={className}>
       {steps.map((step) => (
         <StepItem
           key={step.key}
@@ -343,21 +343,7 @@ export default async function EpisodePage({
             ))}
           </ul>
         ) : null}
-        {actNow.length > 0 ? (
-          <ul className="steps action-steps">
-            {actNow.map((step) => (
-              <StepItem
-                key={step.key}
-                step={step}
-                base={base}
-                now={now}
-                zone={zone}
-                closed={closed}
-                reason={view.reasonOf}
-              />
-            ))}
-          </ul>
-        ) : null}
+        {actNow.length > 0 ? stepList(actNow, false, 'steps action-steps') : null}
       </section>
 
       {plan.closure || !may('pain-assessment') ? null : (

@@ -2,7 +2,6 @@ import {
   EVENT_TYPES,
   type EventType,
   IDENTIFICATION_ROUTES,
-  may,
   stepEntries,
   VERTEBRAL_LEVELS,
 } from '@vfx/domain';
