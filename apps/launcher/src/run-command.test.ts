@@ -25,7 +25,7 @@ import { enrolPatient } from '@vfx/database/commands';
 import { EMBEDDED_PASSWORD, EMBEDDED_USER } from '@vfx/database/embedded-postgres';
 import { DEMO_PASSWORD } from '@vfx/database/seed';
 import { admittedTestEnrolment } from '@vfx/database/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -142,8 +142,9 @@ async function worklistAsNurse(): Promise<string[]> {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('<h1>Worklist</h1>');
-    // The patient links of the worklist's tables, in order.
-    return [...html.matchAll(/<a href="\/episodes\/[^"]+">([^<]+)<\/a>/g)].map(
+    // The patient links of the worklist's tables, in order (whatever other attributes the
+    // design system's link carries; step links, /episodes/<id>/steps/…, are not patient links).
+    return [...html.matchAll(/<a [^>]*href="\/episodes\/[^"/]+"[^>]*>([^<]+)<\/a>/g)].map(
       (m) => m[1] as string,
     );
   } finally {
@@ -308,13 +309,21 @@ beforeAll(async () => {
   };
 });
 
-afterAll(async () => {
+/** Whatever a failed test left running from the copy, so the next test starts from nothing. */
+async function killLeftovers(): Promise<void> {
   for (const line of leftovers()) {
     const pid = Number(line.trim().split(/\s+/)[0]);
     try {
       process.kill(pid, 'SIGKILL');
     } catch {}
   }
+  await waitFor('the leftovers to go', async () => leftovers().length === 0, 30_000);
+}
+
+afterEach(killLeftovers);
+
+afterAll(async () => {
+  await killLeftovers();
   rmSync(copy, { recursive: true, force: true });
 });
 
@@ -373,7 +382,10 @@ describe('npm start in a fresh copy', () => {
 
   it('says clearly when a port is taken', async () => {
     const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(Number(ports.PORT), '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      blocker.once('error', reject);
+      blocker.listen(Number(ports.PORT), '127.0.0.1', resolve);
+    });
     try {
       const run = start();
       expect(await run.exited).toBe(1);
