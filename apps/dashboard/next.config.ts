@@ -2,7 +2,7 @@ import type { NextConfig } from 'next';
 
 const config: NextConfig = {
   // The workspace packages export TypeScript source.
-  transpilePackages: ['@vfx/domain', '@vfx/database'],
+  transpilePackages: ['@vfx/domain', '@vfx/database', '@vfx/fhir'],
   // Database drivers run as Node modules, not bundled.
   serverExternalPackages: ['pg', '@prisma/adapter-pg', '@prisma/client'],
   poweredByHeader: false,

@@ -149,3 +149,4 @@ export {
   worklist,
   worklistExportBatches,
 } from './views/worklist.js';
+export { fhirAuditRecords, fhirEpisodeRecords, fhirPatientRecords } from './views/fhir-records.js';
