@@ -1,0 +1,53 @@
+// The system URIs and extension URLs the ingest accepts. Standard ones are cited; the local ones
+// (under LOCAL_BASE) carry the enrolment fields no standard R4 element fits, and are documented
+// in docs/interop/ingest.md. The read mappings (resources/) must write the same URIs, so a
+// resource read back carries exactly the elements accepted here.
+
+/** NHS number: https://digital.nhs.uk/developer/api-catalogue (UK Core Patient.identifier:nhsNumber). */
+export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
+/** ODS organisation code, for the organisation that issued an MRN (UK Core). */
+export const ODS_ORGANISATION_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
+/** HL7 v2 table 0203 (identifier type), code MR = medical record number (FHIR R4 terminology). */
+export const IDENTIFIER_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v2-0203';
+export const MRN_TYPE_CODE = 'MR';
+/**
+ * HL7 v3 ActCode, the value set of Encounter.class in R4 (http://hl7.org/fhir/R4/v3/ActEncounterCode):
+ * IMP inpatient encounter, and its specialisations ACUTE and NONAC.
+ */
+export const ACT_CODE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActCode';
+export const INPATIENT_CLASS_CODES = ['IMP', 'ACUTE', 'NONAC'] as const;
+/**
+ * The R4 core extension naming the EpisodeOfCare an Observation belongs to
+ * (http://hl7.org/fhir/R4/extension-workflow-episodeofcare.html; its context includes Observation).
+ */
+export const EPISODE_OF_CARE_EXTENSION =
+  'http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare';
+
+/** The service's own definitions (extensions, code systems). */
+export const LOCAL_BASE = 'https://fls.example.nhs.uk/fhir';
+
+/** Condition extensions: the enrolment fields no standard Condition element carries. */
+export const CONDITION_EXTENSIONS = {
+  /** valueBoolean: the onset date is estimated (the fracture date is not known exactly). */
+  fractureDateEstimated: `${LOCAL_BASE}/StructureDefinition/fracture-date-estimated`,
+  /** valueCode: symptomatic-presentation | incidental-imaging | bone-densitometry. */
+  identification: `${LOCAL_BASE}/StructureDefinition/identification-route`,
+  /** valueCode: anterior-only | multiple. */
+  columnInvolvement: `${LOCAL_BASE}/StructureDefinition/column-involvement`,
+  /** valueBoolean. */
+  neurologicalDeficit: `${LOCAL_BASE}/StructureDefinition/neurological-deficit`,
+  /** valueBoolean. */
+  suspectedMalignancy: `${LOCAL_BASE}/StructureDefinition/suspected-malignancy`,
+  /** valueCode: present | absent | not-imaged. */
+  mriOedema: `${LOCAL_BASE}/StructureDefinition/mri-oedema`,
+} as const;
+
+/** Condition.bodySite coding system for a vertebral level (code = "T1".."L5", as the domain names them). */
+export const VERTEBRAL_LEVEL_SYSTEM = `${LOCAL_BASE}/CodeSystem/vertebral-level`;
+
+/** Observation.code coding system: the domain's entry types ("pain-assessment"). */
+export const CLINICAL_ENTRY_SYSTEM = `${LOCAL_BASE}/CodeSystem/clinical-entry`;
+/** Observation.component.code coding system: the fields of a pain assessment. */
+export const PAIN_ASSESSMENT_COMPONENT_SYSTEM = `${LOCAL_BASE}/CodeSystem/pain-assessment-component`;
+/** Coded component values (functional limitation, mobility): the domain's own words as codes. */
+export const PAIN_ASSESSMENT_VALUE_SYSTEM = `${LOCAL_BASE}/CodeSystem/pain-assessment-value`;
