@@ -9,7 +9,7 @@ export interface BusinessIdentifier {
   readonly value: string;
 }
 
-export function derivedId(resourceType: string, identifier: BusinessIdentifier): string {
+export function idFromIdentifier(resourceType: string, identifier: BusinessIdentifier): string {
   return createHash('sha256')
     .update(`${resourceType}|${identifier.system}|${identifier.value}`, 'utf8')
     .digest('hex')

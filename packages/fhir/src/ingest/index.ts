@@ -7,7 +7,7 @@ export {
   exampleEnrolmentBundle,
   examplePainObservation,
 } from './examples.js';
-export { type BusinessIdentifier, derivedId } from './ids.js';
+export { type BusinessIdentifier, idFromIdentifier } from './ids.js';
 export { readJsonBody } from './json.js';
 export {
   MAX_OBSERVATION_BYTES,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FhirIssue } from '../operation-outcome.js';
 import { EXAMPLE_OBSERVATION_SYSTEM, examplePainObservation } from './examples.js';
-import { derivedId } from './ids.js';
+import { idFromIdentifier } from './ids.js';
 import { MAX_OBSERVATION_BYTES, parsePainObservation } from './observation.js';
 import { EPISODE_OF_CARE_EXTENSION, PAIN_ASSESSMENT_COMPONENT_SYSTEM } from './systems.js';
 
@@ -24,7 +24,7 @@ describe('parsePainObservation', () => {
       ifNoneExist: `identifier=${EXAMPLE_OBSERVATION_SYSTEM}|PS-0001`,
     });
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
-    const eventId = derivedId('Observation', {
+    const eventId = idFromIdentifier('Observation', {
       system: EXAMPLE_OBSERVATION_SYSTEM,
       value: 'PS-0001',
     });

@@ -4,7 +4,7 @@
 // ("event.nrsAtRest") map back to the Observation's elements. Pure: no I/O.
 import { FUNCTIONAL_LIMITATION, MOBILITY } from '@vfx/domain';
 import { checkIfNoneExist } from './conditional.js';
-import { type BusinessIdentifier, derivedId } from './ids.js';
+import { type BusinessIdentifier, idFromIdentifier } from './ids.js';
 import {
   bool,
   child,
@@ -258,7 +258,7 @@ export function parsePainObservation(
   }
 
   if (issues.issues.length > 0 || !identifier || !subject) return fail(400);
-  const eventId = derivedId('Observation', identifier);
+  const eventId = idFromIdentifier('Observation', identifier);
   return {
     ok: true,
     value: {

@@ -1,5 +1,5 @@
 // The system URIs and extension URLs the ingest accepts. Standard ones are cited; the local ones
-// (under LOCAL_BASE) carry the enrolment fields no standard R4 element fits, and are documented
+// (under SERVICE_BASE) carry the enrolment fields no standard R4 element fits, and are documented
 // in docs/interop/ingest.md. The read mappings (resources/) must write the same URIs, so a
 // resource read back carries exactly the elements accepted here.
 
@@ -23,31 +23,39 @@ export const INPATIENT_CLASS_CODES = ['IMP', 'ACUTE', 'NONAC'] as const;
 export const EPISODE_OF_CARE_EXTENSION =
   'http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare';
 
-/** The service's own definitions (extensions, code systems). */
-export const LOCAL_BASE = 'https://fls.example.nhs.uk/fhir';
+/**
+ * The service's own definitions, under the same placeholder host as the read mappings' systems
+ * (a deployment replaces it): extensions under `${SERVICE_BASE}/fhir/StructureDefinition/`,
+ * code systems under `${SERVICE_BASE}/CodeSystem/`.
+ */
+export const SERVICE_BASE = 'https://fls.example.nhs.uk';
+const EXTENSION_BASE = `${SERVICE_BASE}/fhir/StructureDefinition`;
+const CODE_SYSTEM_BASE = `${SERVICE_BASE}/CodeSystem`;
+/** An MRN as the service writes it when read back (the issuer, when known, in `assigner`). */
+export const MRN_SYSTEM = `${SERVICE_BASE}/Id/mrn`;
 
 /** Condition extensions: the enrolment fields no standard Condition element carries. */
 export const CONDITION_EXTENSIONS = {
   /** valueBoolean: the onset date is estimated (the fracture date is not known exactly). */
-  fractureDateEstimated: `${LOCAL_BASE}/StructureDefinition/fracture-date-estimated`,
+  fractureDateEstimated: `${EXTENSION_BASE}/onset-estimated`,
   /** valueCode: symptomatic-presentation | incidental-imaging | bone-densitometry. */
-  identification: `${LOCAL_BASE}/StructureDefinition/identification-route`,
+  identification: `${EXTENSION_BASE}/identification-route`,
   /** valueCode: anterior-only | multiple. */
-  columnInvolvement: `${LOCAL_BASE}/StructureDefinition/column-involvement`,
+  columnInvolvement: `${EXTENSION_BASE}/column-involvement`,
   /** valueBoolean. */
-  neurologicalDeficit: `${LOCAL_BASE}/StructureDefinition/neurological-deficit`,
+  neurologicalDeficit: `${EXTENSION_BASE}/neurological-deficit`,
   /** valueBoolean. */
-  suspectedMalignancy: `${LOCAL_BASE}/StructureDefinition/suspected-malignancy`,
+  suspectedMalignancy: `${EXTENSION_BASE}/suspected-malignancy`,
   /** valueCode: present | absent | not-imaged. */
-  mriOedema: `${LOCAL_BASE}/StructureDefinition/mri-oedema`,
+  mriOedema: `${EXTENSION_BASE}/mri-oedema`,
 } as const;
 
 /** Condition.bodySite coding system for a vertebral level (code = "T1".."L5", as the domain names them). */
-export const VERTEBRAL_LEVEL_SYSTEM = `${LOCAL_BASE}/CodeSystem/vertebral-level`;
+export const VERTEBRAL_LEVEL_SYSTEM = `${CODE_SYSTEM_BASE}/vertebral-level`;
 
 /** Observation.code coding system: the domain's entry types ("pain-assessment"). */
-export const CLINICAL_ENTRY_SYSTEM = `${LOCAL_BASE}/CodeSystem/clinical-entry`;
+export const CLINICAL_ENTRY_SYSTEM = `${CODE_SYSTEM_BASE}/clinical-entry`;
 /** Observation.component.code coding system: the fields of a pain assessment. */
-export const PAIN_ASSESSMENT_COMPONENT_SYSTEM = `${LOCAL_BASE}/CodeSystem/pain-assessment-component`;
+export const PAIN_ASSESSMENT_COMPONENT_SYSTEM = `${CODE_SYSTEM_BASE}/pain-assessment-component`;
 /** Coded component values (functional limitation, mobility): the domain's own words as codes. */
-export const PAIN_ASSESSMENT_VALUE_SYSTEM = `${LOCAL_BASE}/CodeSystem/pain-assessment-value`;
+export const PAIN_ASSESSMENT_VALUE_SYSTEM = `${CODE_SYSTEM_BASE}/pain-assessment-value`;

@@ -2,7 +2,7 @@ import { CURRENT_PATHWAY_VERSION, nhsNumberProblem } from '@vfx/domain';
 import { describe, expect, it } from 'vitest';
 import type { FhirIssue } from '../operation-outcome.js';
 import { EXAMPLE_ALERT_SYSTEM, exampleEnrolmentBundle } from './examples.js';
-import { derivedId } from './ids.js';
+import { idFromIdentifier } from './ids.js';
 import { readJsonBody } from './json.js';
 import { ACT_CODE_SYSTEM, CONDITION_EXTENSIONS } from './systems.js';
 import {
@@ -30,7 +30,7 @@ describe('parseEnrolmentTransaction: a valid Bundle', () => {
     const result = parse(bundle());
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     const { enrolment, entries, patient } = result.value;
-    const patientId = derivedId('Patient', {
+    const patientId = idFromIdentifier('Patient', {
       system: 'https://fhir.nhs.uk/Id/nhs-number',
       value: '9434765919',
     });
@@ -43,7 +43,7 @@ describe('parseEnrolmentTransaction: a valid Bundle', () => {
     expect(patient.identifier).toEqual({ kind: 'nhs-number', value: '9434765919' });
     expect(enrolment.demographics).toEqual({ givenName: 'Margaret Ann', familyName: 'Example' });
     expect(enrolment.episode).toEqual({
-      id: derivedId('Condition', { system: EXAMPLE_ALERT_SYSTEM, value: 'VFA-2026-0412' }),
+      id: idFromIdentifier('Condition', { system: EXAMPLE_ALERT_SYSTEM, value: 'VFA-2026-0412' }),
       pathwayVersion: CURRENT_PATHWAY_VERSION,
       vertebralLevels: ['T12', 'L1'],
       fractureDate: '2026-11-14',

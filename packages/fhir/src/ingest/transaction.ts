@@ -14,7 +14,7 @@ import {
   parsePatient,
 } from '@vfx/domain';
 import { checkIfNoneExist } from './conditional.js';
-import { type BusinessIdentifier, derivedId } from './ids.js';
+import { type BusinessIdentifier, idFromIdentifier } from './ids.js';
 import {
   bool,
   child,
@@ -37,6 +37,7 @@ import {
   CONDITION_EXTENSIONS,
   IDENTIFIER_TYPE_SYSTEM,
   INPATIENT_CLASS_CODES,
+  MRN_SYSTEM,
   MRN_TYPE_CODE,
   NHS_NUMBER_SYSTEM,
   VERTEBRAL_LEVEL_SYSTEM,
@@ -283,11 +284,13 @@ export function parseEnrolmentTransaction(
     : undefined;
 
   const patientInput = {
-    id: patient.keyedOn ? derivedId('Patient', patient.keyedOn) : 'unknown-patient',
+    id: patient.keyedOn ? idFromIdentifier('Patient', patient.keyedOn) : 'unknown-patient',
     ...patient.fields,
   };
   const episodeInput = {
-    id: condition.identifier ? derivedId('Condition', condition.identifier) : 'unknown-episode',
+    id: condition.identifier
+      ? idFromIdentifier('Condition', condition.identifier)
+      : 'unknown-episode',
     // Episodes enrolled through FHIR are planned under the pathway in force.
     pathwayVersion: CURRENT_PATHWAY_VERSION,
     ...condition.fields,
@@ -380,17 +383,19 @@ function readPatient(resource: Node, paths: PathMap, issues: IssueList) {
   const nhs = identifiers.find(
     (node) => isObject(node.value) && node.value.system === NHS_NUMBER_SYSTEM,
   );
-  const mrn = identifiers.find((node) =>
-    codings(child(node, 'type'), new IssueList()).some(
-      (coding) => coding.system === IDENTIFIER_TYPE_SYSTEM && coding.code === MRN_TYPE_CODE,
-    ),
+  const mrn = identifiers.find(
+    (node) =>
+      (isObject(node.value) && node.value.system === MRN_SYSTEM) ||
+      codings(child(node, 'type'), new IssueList()).some(
+        (coding) => coding.system === IDENTIFIER_TYPE_SYSTEM && coding.code === MRN_TYPE_CODE,
+      ),
   );
   const chosen = nhs ?? mrn;
   paths.set('patient.identifier', `${at}.identifier`);
   if (!chosen) {
     issues.required(
       `${at}.identifier`,
-      `an NHS number (system "${NHS_NUMBER_SYSTEM}") or a medical record number (type ${IDENTIFIER_TYPE_SYSTEM}|${MRN_TYPE_CODE})`,
+      `an NHS number (system "${NHS_NUMBER_SYSTEM}") or a medical record number (type ${IDENTIFIER_TYPE_SYSTEM}|${MRN_TYPE_CODE}, or system ${MRN_SYSTEM})`,
     );
   } else {
     const value = text(child(chosen, 'value'), issues);

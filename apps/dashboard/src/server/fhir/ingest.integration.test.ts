@@ -1,0 +1,407 @@
+// The FHIR ingest interactions against a real, migrated PostgreSQL database, called as the
+// router calls them (run with a request context): enrolment by transaction, its repeat, a refused
+// Bundle, a pain score recorded and read by the plan, and the same enrolment made through the
+// domain's input directly giving the same plan.
+import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
+import type { Database } from '@vfx/database';
+import { type ApiKeyPrincipal, authenticateApiKey } from '@vfx/database/auth';
+import { createApiKey, enrolPatient } from '@vfx/database/commands';
+import { createTestDatabase, createUsers, type TestDatabase } from '@vfx/database/testing';
+import {
+  currentPlan,
+  episodeTimeline,
+  loadEpisodeRecord,
+  patientByIdentifier,
+  patientWithEpisodes,
+} from '@vfx/database/views';
+import { CURRENT_PATHWAY_VERSION, isValidNhsNumber } from '@vfx/domain';
+import {
+  EXAMPLE_OBSERVATION_SYSTEM,
+  exampleEnrolmentBundle,
+  examplePainObservation,
+  FhirError,
+  ingestSystems,
+} from '@vfx/fhir';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '@/server/db';
+import { createObservationInteraction, painObservationIds, transactionInteraction } from './ingest';
+import type { FhirInteraction, FhirRequestContext } from './interaction';
+
+let database: TestDatabase;
+let client: Database;
+let principal: ApiKeyPrincipal;
+
+// A fixed instant: the enrolments and entries are made "now", whatever the wall clock says.
+const now = new Date('2026-11-16T12:00:00Z');
+const base = 'https://fls.example.nhs.uk/fhir/R4';
+
+beforeAll(async () => {
+  database = await createTestDatabase('fhir_ingest');
+  process.env.DATABASE_URL = database.url;
+  client = db();
+  await createUsers(client);
+  const key = await createApiKey(client, { name: 'Radiology alerts', role: 'nurse' }, 'admin-1');
+  principal = (await authenticateApiKey(client, key.secret)) as ApiKeyPrincipal;
+});
+afterAll(async () => {
+  await client?.$disconnect();
+  await database?.drop();
+});
+
+function context(
+  body: unknown,
+  headers: Record<string, string> = {},
+  at = now,
+): FhirRequestContext {
+  const url = new URL(base);
+  return {
+    url,
+    base,
+    params: {},
+    body,
+    principal,
+    actor: { id: principal.user.id, role: principal.user.role, kind: 'integration' },
+    now: at,
+    request: new Request(url, { method: 'POST', headers }),
+  };
+}
+
+async function run(
+  interaction: FhirInteraction,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  return interaction.run(context(body, headers));
+}
+
+/** The FhirError a call is refused with. */
+async function refusal(call: Promise<unknown>): Promise<FhirError> {
+  const error = await call.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (!(error instanceof FhirError)) throw new Error(`expected a FhirError, got ${String(error)}`);
+  return error;
+}
+
+/** A valid NHS number starting with these nine digits (the domain's check decides the tenth). */
+function nhsNumber(first9: string): string {
+  for (let digit = 0; digit <= 9; digit++) {
+    if (isValidNhsNumber(`${first9}${digit}`)) return `${first9}${digit}`;
+  }
+  throw new Error(`no check digit makes ${first9} an NHS number`);
+}
+
+const idOf = (location: string | undefined) => String(location).split('/')[1] as string;
+
+describe('POST /fhir/R4 transaction: enrolment', () => {
+  let patientId: string;
+  let episodeId: string;
+
+  it('enrols the patient with an episode: 201 for each entry, with its location', async () => {
+    const result = await run(transactionInteraction, exampleEnrolmentBundle());
+    expect(result.status).toBe(200);
+    const bundle = result.resource as Bundle;
+    expect(bundle.type).toBe('transaction-response');
+    expect(bundle.entry?.map((entry) => entry.response?.status)).toEqual([
+      '201 Created',
+      '201 Created',
+    ]);
+    patientId = idOf(bundle.entry?.[0]?.response?.location);
+    episodeId = idOf(bundle.entry?.[1]?.response?.location);
+    expect(bundle.entry?.[1]?.response?.location).toBe(`Condition/${episodeId}`);
+
+    const stored = await patientWithEpisodes(client, patientId);
+    expect(stored).toMatchObject({
+      patient: {
+        identifier: { kind: 'nhs-number', value: '9434765919' },
+        dateOfBirth: '1948-03-02',
+        sex: 'female',
+      },
+      givenName: 'Margaret Ann',
+      familyName: 'Example',
+      nurse: null,
+    });
+    expect(stored?.episodes).toHaveLength(1);
+    expect(stored?.episodes[0]?.episode).toMatchObject({
+      id: episodeId,
+      pathwayVersion: CURRENT_PATHWAY_VERSION,
+      vertebralLevels: ['T12', 'L1'],
+      fractureDate: '2026-11-14',
+      identifiedOn: '2026-11-16',
+      careSetting: { kind: 'community' },
+      enrolledAt: now.toISOString(),
+    });
+  });
+
+  it('a repeated message (ifNoneExist) finds what is stored: 200 OK for each entry, nothing new', async () => {
+    const before = await episodeTimeline(client, episodeId, now);
+    const result = await run(transactionInteraction, exampleEnrolmentBundle());
+    const bundle = result.resource as Bundle;
+    expect(bundle.entry?.map((entry) => entry.response)).toEqual([
+      { status: '200 OK', location: `Patient/${patientId}` },
+      expect.objectContaining({ status: '200 OK', location: `Condition/${episodeId}` }),
+    ]);
+    expect((await patientWithEpisodes(client, patientId))?.episodes).toHaveLength(1);
+    const after = await episodeTimeline(client, episodeId, now);
+    expect(after?.version).toBe(before?.version);
+    expect(after?.entries).toEqual(before?.entries);
+  });
+
+  it('the same message without ifNoneExist is refused as a duplicate (409), nothing stored', async () => {
+    const error = await refusal(
+      run(transactionInteraction, exampleEnrolmentBundle({ conditional: false })),
+    );
+    expect(error.status).toBe(409);
+    expect(error.issues[0]).toMatchObject({
+      code: 'duplicate',
+      expression: ['Bundle.entry[0].request'],
+    });
+    expect((await patientWithEpisodes(client, patientId))?.episodes).toHaveLength(1);
+  });
+
+  it('a second fracture of a known patient: Patient 200, Condition and Encounter 201 (admitted)', async () => {
+    const result = await run(
+      transactionInteraction,
+      exampleEnrolmentBundle({ alertNumber: 'VFA-2026-0500', admittedAt: '2026-11-15T18:30:00Z' }),
+    );
+    const bundle = result.resource as Bundle;
+    expect(bundle.entry?.map((entry) => entry.response?.status)).toEqual([
+      '200 OK',
+      '201 Created',
+      '201 Created',
+    ]);
+    const second = idOf(bundle.entry?.[1]?.response?.location);
+    expect(bundle.entry?.[2]?.response?.location).toBe(`Encounter/${second}`);
+    const stored = await patientWithEpisodes(client, patientId);
+    expect(stored?.episodes).toHaveLength(2);
+    expect(stored?.episodes.find((episode) => episode.id === second)?.episode.careSetting).toEqual({
+      kind: 'admitted',
+      admittedAt: '2026-11-15T18:30:00Z',
+    });
+  });
+
+  it('a Bundle mixing valid and invalid entries stores nothing, and names each problem', async () => {
+    const body = exampleEnrolmentBundle({
+      nhsNumber: nhsNumber('401023213'),
+      alertNumber: 'VFA-2026-0600',
+    }) as unknown as {
+      entry: { resource: Record<string, unknown> }[];
+    };
+    const condition = body.entry[1]?.resource as Record<string, unknown>;
+    condition.bodySite = [{ text: 'T12' }, { text: 'T13' }];
+    condition.onsetDateTime = '2026-12-01';
+    const error = await refusal(run(transactionInteraction, body));
+    expect(error.status).toBe(422);
+    expect(error.issues.map((issue) => issue.expression?.[0]).sort()).toEqual(
+      [
+        'Bundle.entry[1].resource.bodySite[1]',
+        // After today, and after the date it was identified: both the domain's date checks.
+        'Bundle.entry[1].resource.onsetDateTime',
+        'Bundle.entry[1].resource.recordedDate',
+      ].sort(),
+    );
+    expect(await patientByIdentifier(client, 'nhs-number', nhsNumber('401023213'))).toBeUndefined();
+  });
+
+  it("an NHS number with a bad check digit: the domain's message on the identifier's value", async () => {
+    const error = await refusal(
+      run(transactionInteraction, exampleEnrolmentBundle({ nhsNumber: '9434765918' })),
+    );
+    expect(error.status).toBe(422);
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        expression: ['Bundle.entry[0].resource.identifier[0].value'],
+        diagnostics: expect.stringMatching(/Modulus 11/),
+      }),
+    ]);
+  });
+
+  it('a Condition identifier already used for another patient is a conflict (409)', async () => {
+    const error = await refusal(
+      run(transactionInteraction, exampleEnrolmentBundle({ nhsNumber: nhsNumber('401023214') })),
+    );
+    expect(error.status).toBe(409);
+    expect(error.issues[0]?.expression).toEqual(['Bundle.entry[1].resource.identifier']);
+    expect(await patientByIdentifier(client, 'nhs-number', nhsNumber('401023214'))).toBeUndefined();
+  });
+});
+
+describe('POST /fhir/R4/Observation: a pain score', () => {
+  let patientId: string;
+  let episodeId: string;
+
+  beforeAll(async () => {
+    const result = await run(
+      transactionInteraction,
+      exampleEnrolmentBundle({ nhsNumber: nhsNumber('401023215'), alertNumber: 'VFA-2026-0700' }),
+    );
+    const bundle = result.resource as Bundle;
+    patientId = idOf(bundle.entry?.[0]?.response?.location);
+    episodeId = idOf(bundle.entry?.[1]?.response?.location);
+  });
+
+  const ifNoneExist = (value: string) => ({
+    'If-None-Exist': `identifier=${EXAMPLE_OBSERVATION_SYSTEM}|${value}`,
+  });
+
+  it('records a pain-assessment entry on the only open episode, which the plan then reads', async () => {
+    const before = await currentPlan(client, episodeId, now);
+    const result = await run(
+      createObservationInteraction,
+      examplePainObservation({ patientId, scoreNumber: 'PS-7001', at: '2026-11-16T11:00:00Z' }),
+      ifNoneExist('PS-7001'),
+    );
+    expect(result.status).toBe(201);
+    const after = await currentPlan(client, episodeId, now);
+    const recorded = after?.events.at(-1);
+    expect(recorded).toMatchObject({
+      type: 'pain-assessment',
+      nrsAtRest: 7,
+      nrsOnActivity: 9,
+      functionalLimitation: 'severe',
+      onAnalgesia: true,
+      occurredAt: '2026-11-16T11:00:00Z',
+      recordedBy: principal.user.id,
+    });
+    const eventId = String(recorded?.id);
+    expect(result.headers?.Location).toBe(
+      `${base}/Observation/${painObservationIds(eventId).atRest}`,
+    );
+    expect(after?.version).toBeGreaterThan(before?.version ?? 0);
+    // The plan reads the entry: it names it as the basis of what it says.
+    expect(JSON.stringify(before?.plan)).not.toContain(eventId);
+    expect(JSON.stringify(after?.plan)).toContain(eventId);
+  });
+
+  it('a repeat with If-None-Exist answers 200 and stores nothing; without it, 409', async () => {
+    const events = (await loadEpisodeRecord(client, episodeId))?.events.length;
+    const body = examplePainObservation({
+      patientId,
+      scoreNumber: 'PS-7001',
+      at: '2026-11-16T11:00:00Z',
+    });
+    const repeat = await run(createObservationInteraction, body, ifNoneExist('PS-7001'));
+    expect(repeat.status).toBe(200);
+    expect((repeat.resource as OperationOutcome).issue[0]?.diagnostics).toMatch(
+      /nothing was stored/,
+    );
+    const error = await refusal(run(createObservationInteraction, body));
+    expect(error.status).toBe(409);
+    expect((await loadEpisodeRecord(client, episodeId))?.events.length).toBe(events);
+  });
+
+  it("refuses a value the domain refuses, with the domain's message on the component", async () => {
+    const error = await refusal(
+      run(
+        createObservationInteraction,
+        examplePainObservation({ patientId, scoreNumber: 'PS-7002', atRest: 11 }),
+      ),
+    );
+    expect(error.status).toBe(422);
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        expression: ['Observation.component[0].valueInteger'],
+        diagnostics: 'Observation.component[0].valueInteger must be a whole number from 0 to 10',
+      }),
+    ]);
+  });
+
+  it('finds the patient by NHS number, and needs the EpisodeOfCare when two are open', async () => {
+    const second = await run(
+      transactionInteraction,
+      exampleEnrolmentBundle({ nhsNumber: nhsNumber('401023215'), alertNumber: 'VFA-2026-0701' }),
+    );
+    const secondEpisode = idOf((second.resource as Bundle).entry?.[1]?.response?.location);
+    const body = examplePainObservation({ patientId, scoreNumber: 'PS-7003' }) as Record<
+      string,
+      unknown
+    >;
+    body.subject = {
+      identifier: { system: ingestSystems.NHS_NUMBER_SYSTEM, value: nhsNumber('401023215') },
+    };
+    const error = await refusal(run(createObservationInteraction, body));
+    expect(error.status).toBe(422);
+    expect(error.issues[0]?.diagnostics).toMatch(/2 open episodes/);
+
+    const named = examplePainObservation({
+      patientId,
+      episodeId: secondEpisode,
+      scoreNumber: 'PS-7003',
+    });
+    expect((await run(createObservationInteraction, named)).status).toBe(201);
+    expect(
+      (await loadEpisodeRecord(client, secondEpisode))?.events.map((event) => event.type),
+    ).toEqual(['pain-assessment']);
+  });
+
+  it('refuses an unknown patient and an episode of another patient (422 on the reference)', async () => {
+    const unknown = await refusal(
+      run(
+        createObservationInteraction,
+        examplePainObservation({ patientId: 'nobody', scoreNumber: 'PS-7004' }),
+      ),
+    );
+    expect(unknown.status).toBe(422);
+    expect(unknown.issues[0]?.expression).toEqual(['Observation.subject']);
+    const other = await refusal(
+      run(
+        createObservationInteraction,
+        examplePainObservation({ patientId, episodeId: 'ep-of-somebody', scoreNumber: 'PS-7004' }),
+      ),
+    );
+    expect(other.issues[0]?.expression).toEqual(['Observation.extension']);
+  });
+});
+
+describe('round trip: FHIR and the domain input give the same plan', () => {
+  it('enrols the same fracture both ways; the plans have the same steps, statuses and windows', async () => {
+    const admittedAt = '2026-11-14T18:30:00Z';
+    const viaFhir = await run(
+      transactionInteraction,
+      exampleEnrolmentBundle({
+        nhsNumber: nhsNumber('401023216'),
+        alertNumber: 'VFA-2026-0800',
+        admittedAt,
+      }),
+    );
+    const fhirEpisode = idOf((viaFhir.resource as Bundle).entry?.[1]?.response?.location);
+    const direct = await enrolPatient(
+      client,
+      {
+        patient: {
+          id: 'direct-1',
+          identifier: { kind: 'nhs-number', value: nhsNumber('401023218') },
+          dateOfBirth: '1948-03-02',
+          sex: 'female',
+        },
+        demographics: { givenName: 'Margaret Ann', familyName: 'Example' },
+        episode: {
+          id: 'direct-ep-1',
+          pathwayVersion: CURRENT_PATHWAY_VERSION,
+          vertebralLevels: ['T12', 'L1'],
+          fractureDate: '2026-11-14',
+          fractureDateEstimated: false,
+          identifiedOn: '2026-11-16',
+          identification: 'symptomatic-presentation',
+          careSetting: { kind: 'admitted', admittedAt },
+          columnInvolvement: 'anterior-only',
+          neurologicalDeficit: false,
+          suspectedMalignancy: false,
+          mriOedema: 'not-imaged',
+        },
+        nurseId: null,
+      },
+      { actorId: principal.user.id, now },
+    );
+    const steps = async (episodeId: string) =>
+      (await currentPlan(client, episodeId, now))?.plan.steps.map((step) => ({
+        key: step.key,
+        status: step.status,
+        window: step.window,
+      }));
+    const fromFhir = await steps(fhirEpisode);
+    expect(fromFhir?.length).toBeGreaterThan(0);
+    expect(fromFhir).toEqual(await steps(direct.episode.id));
+  });
+});

@@ -1,0 +1,279 @@
+// FHIR in: a transaction Bundle that enrols a patient with a fracture episode, and a pain
+// assessment Observation recorded on an episode. Both go through the write path exactly as
+// /api/v1 does (enrolPatient, recordEvent): the parsing in @vfx/fhir only turns FHIR into the
+// write path's inputs, and the write path validates, stores, plans and audits. A conditional
+// create (ifNoneExist / If-None-Exist) finds what an earlier copy of the message stored, by the
+// ids derived from the business identifiers, and answers 200 without storing anything.
+import type { Bundle, BundleEntry, OperationOutcome } from '@medplum/fhirtypes';
+import { RecordError } from '@vfx/database';
+import { enrolPatient, recordEvent } from '@vfx/database/commands';
+import { loadEpisodeRecord, patientByIdentifier, patientWithEpisodes } from '@vfx/database/views';
+import {
+  type EnrolmentTransaction,
+  FhirError,
+  type FhirIssue,
+  orThrow,
+  type PainObservation,
+  type PathMap,
+  parseEnrolmentTransaction,
+  parsePainObservation,
+  type TransactionEntry,
+} from '@vfx/fhir';
+import { db } from '../db';
+import type { FhirInteraction, FhirRequestContext, FhirResult } from './interaction';
+
+/**
+ * The read side serves a pain assessment as two Observations, one per score, with the entry's id
+ * and a suffix (packages/fhir ids.ts entryResourceId): the at-rest score is the created
+ * resource's Location, the other is named in the answer's OperationOutcome.
+ */
+export const painObservationIds = (eventId: string) => ({
+  atRest: `${eventId}.rest`,
+  onActivity: `${eventId}.activity`,
+});
+
+const information = (diagnostics: string): OperationOutcome => ({
+  resourceType: 'OperationOutcome',
+  issue: [{ severity: 'information', code: 'informational', diagnostics }],
+});
+
+/** A refusal of the write path as a FHIR answer, its issues on the FHIR elements they came from. */
+function refusal(error: unknown, paths: PathMap): never {
+  if (!(error instanceof RecordError)) throw error;
+  const whole = (code: FhirIssue['code']): FhirIssue[] => [{ code, diagnostics: error.message }];
+  switch (error.code) {
+    case 'invalid-input':
+      throw new FhirError(
+        422,
+        error.issues.length > 0 ? paths.issuesOf(error.issues) : whole('invalid'),
+      );
+    case 'conflict':
+      throw new FhirError(409, whole('conflict'));
+    case 'not-found':
+      throw new FhirError(404, whole('not-found'));
+    case 'forbidden':
+      throw new FhirError(403, whole('forbidden'));
+  }
+}
+
+function duplicate(expression: string, diagnostics: string): FhirError {
+  return new FhirError(409, [{ code: 'duplicate', diagnostics, expression: [expression] }]);
+}
+
+function responseEntry(
+  entry: TransactionEntry,
+  created: boolean,
+  location: string,
+  outcome?: OperationOutcome,
+): BundleEntry {
+  return {
+    ...(entry.fullUrl ? { fullUrl: entry.fullUrl } : {}),
+    response: {
+      status: created ? '201 Created' : '200 OK',
+      location,
+      ...(outcome ? { outcome } : {}),
+    },
+  };
+}
+
+/** POST /fhir/R4 with a transaction Bundle: one enrolment, all or nothing. */
+export async function runEnrolmentTransaction(context: FhirRequestContext): Promise<FhirResult> {
+  const parsed: EnrolmentTransaction = orThrow(
+    parseEnrolmentTransaction(context.body, { now: context.now }),
+  );
+  const { entries, enrolment, patient } = parsed;
+  const database = db();
+  const episodeId = String(enrolment.episode.id);
+
+  const known = await patientByIdentifier(
+    database,
+    patient.identifier.kind,
+    patient.identifier.value,
+  );
+  if (known && !entries.patient.conditional) {
+    throw duplicate(
+      `Bundle.entry[${entries.patient.index}].request`,
+      `A patient with this identifier is already registered (Patient/${known.id}): send request.ifNoneExist "identifier=system|value" to enrol the episode for them`,
+    );
+  }
+  const stored = await loadEpisodeRecord(database, episodeId);
+  if (stored) {
+    if (stored.row.patientId !== known?.id) {
+      throw new FhirError(409, [
+        {
+          code: 'conflict',
+          diagnostics: `The Condition's identifier "${parsed.conditionIdentifier.system}|${parsed.conditionIdentifier.value}" already enrolled an episode of another patient (Patient/${stored.row.patientId})`,
+          expression: [`Bundle.entry[${entries.condition.index}].resource.identifier`],
+        },
+      ]);
+    }
+    if (!entries.condition.conditional) {
+      throw duplicate(
+        `Bundle.entry[${entries.condition.index}].request`,
+        `This Condition is already enrolled (Condition/${episodeId}): send request.ifNoneExist "identifier=system|value" to make a repeated message harmless`,
+      );
+    }
+  }
+
+  // Nothing stored yet: enrol through the write path. A known patient keeps their record.
+  let patientId = known?.id ?? String(enrolment.patient.id);
+  const created = !stored;
+  if (!stored) {
+    try {
+      const result = await enrolPatient(
+        database,
+        {
+          patient: { ...enrolment.patient, id: patientId },
+          demographics: enrolment.demographics,
+          episode: enrolment.episode,
+          // A patient new to the service joins no caseload: FHIR carries no nurse (docs/interop/ingest.md).
+          nurseId: null,
+        },
+        { actorId: context.principal.user.id, now: context.now },
+      );
+      patientId = result.patient.id;
+    } catch (error) {
+      refusal(error, parsed.paths);
+    }
+  }
+
+  const response: BundleEntry[] = [
+    responseEntry(entries.patient, !known, `Patient/${patientId}`),
+    responseEntry(
+      entries.condition,
+      created,
+      `Condition/${episodeId}`,
+      information(
+        created
+          ? `Enrolled: EpisodeOfCare/${episodeId} for Patient/${patientId}`
+          : `Already enrolled as EpisodeOfCare/${episodeId} for Patient/${patientId}: nothing was stored`,
+      ),
+    ),
+    ...(entries.encounter
+      ? [responseEntry(entries.encounter, created, `Encounter/${episodeId}`)]
+      : []),
+  ];
+  // The response entries follow the request's order.
+  const order = [entries.patient, entries.condition, entries.encounter].flatMap((entry, i) =>
+    entry ? [{ index: entry.index, response: response[i] as BundleEntry }] : [],
+  );
+  const bundle: Bundle = {
+    resourceType: 'Bundle',
+    type: 'transaction-response',
+    entry: order.sort((a, b) => a.index - b.index).map((item) => item.response),
+  };
+  return { status: 200, resource: bundle };
+}
+
+/** Finds the patient and the open episode the Observation is recorded on. */
+async function episodeOf(
+  parsed: PainObservation,
+): Promise<{ patientId: string; episodeId: string }> {
+  const database = db();
+  const patientId =
+    parsed.subject.kind === 'id'
+      ? parsed.subject.patientId
+      : (await patientByIdentifier(database, 'nhs-number', parsed.subject.value))?.id;
+  const found = patientId ? await patientWithEpisodes(database, patientId) : undefined;
+  const unknownPatient = (diagnostics: string) =>
+    new FhirError(422, [{ code: 'not-found', diagnostics, expression: ['Observation.subject'] }]);
+  if (!found) {
+    throw unknownPatient(
+      parsed.subject.kind === 'id'
+        ? `Observation.subject names Patient/${parsed.subject.patientId}, which does not exist`
+        : 'Observation.subject names an NHS number no registered patient has',
+    );
+  }
+  const episodeExpression = ['Observation.extension'];
+  if (parsed.episodeId) {
+    if (!found.episodes.some((episode) => episode.id === parsed.episodeId)) {
+      throw new FhirError(422, [
+        {
+          code: 'not-found',
+          diagnostics: `EpisodeOfCare/${parsed.episodeId} is not an episode of Patient/${found.patient.id}`,
+          expression: episodeExpression,
+        },
+      ]);
+    }
+    return { patientId: found.patient.id, episodeId: parsed.episodeId };
+  }
+  const open = found.episodes.filter((episode) => episode.closedAt === null);
+  if (open.length !== 1) {
+    throw new FhirError(422, [
+      {
+        code: 'required',
+        diagnostics:
+          open.length === 0
+            ? `Patient/${found.patient.id} has no open episode to record on`
+            : `Patient/${found.patient.id} has ${open.length} open episodes: name one with the extension http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare (EpisodeOfCare/<id>)`,
+        expression: episodeExpression,
+      },
+    ]);
+  }
+  return { patientId: found.patient.id, episodeId: (open[0] as { id: string }).id };
+}
+
+/** POST /fhir/R4/Observation: a pain assessment recorded on the patient's episode. */
+export async function runCreateObservation(context: FhirRequestContext): Promise<FhirResult> {
+  const parsed = orThrow(
+    parsePainObservation(context.body, {
+      ifNoneExist: context.request.headers.get('If-None-Exist'),
+    }),
+  );
+  const { episodeId, patientId } = await episodeOf(parsed);
+  const ids = painObservationIds(parsed.eventId);
+  const location = `Observation/${ids.atRest}`;
+  const record = await loadEpisodeRecord(db(), episodeId);
+  if (record?.events.some((event) => event.id === parsed.eventId)) {
+    if (!parsed.conditional) {
+      throw duplicate(
+        'Observation.identifier',
+        `This Observation is already recorded (${location}): send If-None-Exist "identifier=system|value" to make a repeated message harmless`,
+      );
+    }
+    return {
+      status: 200,
+      headers: { Location: `${context.base}/${location}` },
+      resource: information(
+        `Already recorded on EpisodeOfCare/${episodeId} as ${location} and Observation/${ids.onActivity}: nothing was stored`,
+      ),
+    };
+  }
+  try {
+    await recordEvent(
+      db(),
+      { episodeId, event: parsed.event },
+      { actorId: context.principal.user.id, now: context.now },
+    );
+  } catch (error) {
+    refusal(error, parsed.paths);
+  }
+  return {
+    status: 201,
+    headers: { Location: `${context.base}/${location}` },
+    resource: information(
+      `Recorded on EpisodeOfCare/${episodeId} of Patient/${patientId} as ${location} and Observation/${ids.onActivity}`,
+    ),
+  };
+}
+
+export const transactionInteraction: FhirInteraction = {
+  interaction: 'transaction',
+  method: 'POST',
+  path: [],
+  action: 'patient.enrol',
+  documentation:
+    'A transaction Bundle of one Patient, one Condition (the vertebral fracture) and an optional inpatient Encounter enrols the patient with a fracture episode; ifNoneExist on identifier makes a repeat harmless. All or nothing.',
+  run: runEnrolmentTransaction,
+};
+
+export const createObservationInteraction: FhirInteraction = {
+  resourceType: 'Observation',
+  interaction: 'create',
+  method: 'POST',
+  path: ['Observation'],
+  action: 'entry.record',
+  documentation:
+    'A pain assessment (NRS at rest and on activity, functional limitation) recorded on the patient’s episode; If-None-Exist on identifier makes a repeat harmless.',
+  run: runCreateObservation,
+};
