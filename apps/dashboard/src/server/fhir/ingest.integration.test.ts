@@ -2,6 +2,8 @@
 // router calls them (run with a request context): enrolment by transaction, its repeat, a refused
 // Bundle, a pain score recorded and read by the plan, and the same enrolment made through the
 // domain's input directly giving the same plan.
+
+import { readFileSync } from 'node:fs';
 import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
 import type { Database } from '@vfx/database';
 import { type ApiKeyPrincipal, authenticateApiKey } from '@vfx/database/auth';
@@ -21,6 +23,7 @@ import {
   examplePainObservation,
   FhirError,
   ingestSystems,
+  operationOutcome,
 } from '@vfx/fhir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/server/db';
@@ -92,6 +95,19 @@ function nhsNumber(first9: string): string {
   throw new Error(`no check digit makes ${first9} an NHS number`);
 }
 
+/** A JSON block of docs/interop/ingest.md, marked `<!-- example: name -->`: it must be real output. */
+function documented(name: string): unknown {
+  const doc = readFileSync(
+    new URL('../../../../../docs/interop/ingest.md', import.meta.url),
+    'utf8',
+  );
+  const block = new RegExp(`<!-- example: ${name} -->\\n\`\`\`json\\n([\\s\\S]*?)\\n\`\`\``).exec(
+    doc,
+  );
+  if (!block?.[1]) throw new Error(`docs/interop/ingest.md has no example "${name}"`);
+  return JSON.parse(block[1]);
+}
+
 const idOf = (location: string | undefined) => String(location).split('/')[1] as string;
 
 describe('POST /fhir/R4 transaction: enrolment', () => {
@@ -100,6 +116,8 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
 
   it('enrols the patient with an episode: 201 for each entry, with its location', async () => {
     const result = await run(transactionInteraction, exampleEnrolmentBundle());
+    expect(exampleEnrolmentBundle()).toEqual(documented('transaction-request'));
+    expect(result.resource).toEqual(documented('transaction-response'));
     expect(result.status).toBe(200);
     const bundle = result.resource as Bundle;
     expect(bundle.type).toBe('transaction-response');
@@ -192,6 +210,7 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
     condition.bodySite = [{ text: 'T12' }, { text: 'T13' }];
     condition.onsetDateTime = '2026-12-01';
     const error = await refusal(run(transactionInteraction, body));
+    expect(operationOutcome(error.issues)).toEqual(documented('refusal-outcome'));
     expect(error.status).toBe(422);
     expect(error.issues.map((issue) => issue.expression?.[0]).sort()).toEqual(
       [
@@ -247,11 +266,14 @@ describe('POST /fhir/R4/Observation: a pain score', () => {
 
   it('records a pain-assessment entry on the only open episode, which the plan then reads', async () => {
     const before = await currentPlan(client, episodeId, now);
-    const result = await run(
-      createObservationInteraction,
-      examplePainObservation({ patientId, scoreNumber: 'PS-7001', at: '2026-11-16T11:00:00Z' }),
-      ifNoneExist('PS-7001'),
-    );
+    const body = examplePainObservation({
+      patientId,
+      scoreNumber: 'PS-7001',
+      at: '2026-11-16T11:00:00Z',
+    });
+    const result = await run(createObservationInteraction, body, ifNoneExist('PS-7001'));
+    expect(body).toEqual(documented('observation-request'));
+    expect(result).toEqual(documented('observation-response'));
     expect(result.status).toBe(201);
     const after = await currentPlan(client, episodeId, now);
     const recorded = after?.events.at(-1);
