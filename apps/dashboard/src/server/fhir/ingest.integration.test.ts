@@ -161,6 +161,11 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
       expect.objectContaining({ status: '200 OK', location: `Condition/${episodeId}` }),
     ]);
     expect((await patientWithEpisodes(client, patientId))?.episodes).toHaveLength(1);
+    expect(result.access).toMatchObject({
+      action: 'patient.viewed',
+      entityId: episodeId,
+      patientId,
+    });
     const after = await episodeTimeline(client, episodeId, now);
     expect(after?.version).toBe(before?.version);
     expect(after?.entries).toEqual(before?.entries);
@@ -305,6 +310,7 @@ describe('POST /fhir/R4/Observation: a pain score', () => {
     });
     const repeat = await run(createObservationInteraction, body, ifNoneExist('PS-7001'));
     expect(repeat.status).toBe(200);
+    expect(repeat.access).toMatchObject({ action: 'patient.viewed', patientId });
     expect((repeat.resource as OperationOutcome).issue[0]?.diagnostics).toMatch(
       /nothing was stored/,
     );
@@ -355,6 +361,25 @@ describe('POST /fhir/R4/Observation: a pain score', () => {
     expect(
       (await loadEpisodeRecord(client, secondEpisode))?.events.map((event) => event.type),
     ).toEqual(['pain-assessment']);
+  });
+
+  it('an Observation identifier already recorded for another patient is a conflict (409)', async () => {
+    const other = await run(
+      transactionInteraction,
+      exampleEnrolmentBundle({ nhsNumber: nhsNumber('401023219'), alertNumber: 'VFA-2026-0900' }),
+    );
+    const otherPatient = idOf((other.resource as Bundle).entry?.[0]?.response?.location);
+    const error = await refusal(
+      run(
+        createObservationInteraction,
+        examplePainObservation({ patientId: otherPatient, scoreNumber: 'PS-7001' }),
+        ifNoneExist('PS-7001'),
+      ),
+    );
+    expect(error.status).toBe(409);
+    expect(error.issues, error.message).toEqual([
+      expect.objectContaining({ expression: ['Observation.identifier'] }),
+    ]);
   });
 
   it('refuses an unknown patient and an episode of another patient (422 on the reference)', async () => {

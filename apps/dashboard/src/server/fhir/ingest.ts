@@ -5,7 +5,7 @@
 // create (ifNoneExist / If-None-Exist) finds what an earlier copy of the message stored, by the
 // ids derived from the business identifiers, and answers 200 without storing anything.
 import type { Bundle, BundleEntry, OperationOutcome } from '@medplum/fhirtypes';
-import { RecordError } from '@vfx/database';
+import { isUniqueViolation, RecordError } from '@vfx/database';
 import { enrolPatient, recordEvent } from '@vfx/database/commands';
 import { loadEpisodeRecord, patientByIdentifier, patientWithEpisodes } from '@vfx/database/views';
 import {
@@ -38,9 +38,11 @@ const information = (diagnostics: string): OperationOutcome => ({
 });
 
 /** A refusal of the write path as a FHIR answer, its issues on the FHIR elements they came from. */
-function refusal(error: unknown, paths: PathMap): never {
+function refusal(error: unknown, paths: PathMap, conflictAt?: string): never {
   if (!(error instanceof RecordError)) throw error;
-  const whole = (code: FhirIssue['code']): FhirIssue[] => [{ code, diagnostics: error.message }];
+  const whole = (code: FhirIssue['code'], at?: string): FhirIssue[] => [
+    { code, diagnostics: error.message, ...(at ? { expression: [at] } : {}) },
+  ];
   switch (error.code) {
     case 'invalid-input':
       throw new FhirError(
@@ -48,7 +50,7 @@ function refusal(error: unknown, paths: PathMap): never {
         error.issues.length > 0 ? paths.issuesOf(error.issues) : whole('invalid'),
       );
     case 'conflict':
-      throw new FhirError(409, whole('conflict'));
+      throw new FhirError(409, whole('conflict', conflictAt));
     case 'not-found':
       throw new FhirError(404, whole('not-found'));
     case 'forbidden':
@@ -162,7 +164,25 @@ export async function runEnrolmentTransaction(context: FhirRequestContext): Prom
     type: 'transaction-response',
     entry: order.sort((a, b) => a.index - b.index).map((item) => item.response),
   };
-  return { status: 200, resource: bundle };
+  return {
+    status: 200,
+    resource: bundle,
+    // A repeat tells the sender what is stored under the identifiers: recorded as a read.
+    ...(known
+      ? {
+          access: {
+            action: 'patient.viewed' as const,
+            entityType: created ? 'patient' : 'episode',
+            entityId: created ? patientId : episodeId,
+            patientId,
+            details: {
+              operation: 'transaction',
+              conditionalCreate: created ? 'patient' : 'episode',
+            },
+          },
+        }
+      : {}),
+  };
 }
 
 /** Finds the patient and the open episode the Observation is recorded on. */
@@ -234,6 +254,13 @@ export async function runCreateObservation(context: FhirRequestContext): Promise
     return {
       status: 200,
       headers: { Location: `${context.base}/${location}` },
+      access: {
+        action: 'patient.viewed',
+        entityType: 'clinical-event',
+        entityId: parsed.eventId,
+        patientId,
+        details: { operation: 'create Observation', conditionalCreate: 'entry' },
+      },
       resource: information(
         `Already recorded on EpisodeOfCare/${episodeId} as ${location} and Observation/${ids.onActivity}: nothing was stored`,
       ),
@@ -246,7 +273,18 @@ export async function runCreateObservation(context: FhirRequestContext): Promise
       { actorId: context.principal.user.id, now: context.now },
     );
   } catch (error) {
-    refusal(error, parsed.paths);
+    // The same identifier already recorded on another episode: the write path finds the derived
+    // id taken (a conflict), or, sent at the same moment, the database's key does.
+    if (isUniqueViolation(error)) {
+      throw new FhirError(409, [
+        {
+          code: 'conflict',
+          diagnostics: `The Observation's identifier "${parsed.identifier.system}|${parsed.identifier.value}" is already recorded on another episode`,
+          expression: ['Observation.identifier'],
+        },
+      ]);
+    }
+    refusal(error, parsed.paths, 'Observation.identifier');
   }
   return {
     status: 201,
