@@ -150,3 +150,11 @@ export {
   worklistExportBatches,
 } from './views/worklist.js';
 export { fhirAuditRecords, fhirEpisodeRecords, fhirPatientRecords } from './views/fhir-records.js';
+export {
+  episodeOfEntry,
+  fhirEpisodeIdPage,
+  fhirPatientIdPage,
+  fhirTaskPage,
+  type TaskCursor,
+  type TaskRow,
+} from './views/fhir-search.js';

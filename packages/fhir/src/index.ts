@@ -22,3 +22,5 @@ export * from './records.js';
 export * from './resources/index.js';
 // systems.ts: the service's URIs.
 export * from './systems.js';
+// plan-definition/: each pathway version as a PlanDefinition.
+export { planDefinition } from './plan-definition/plan-definition.js';
