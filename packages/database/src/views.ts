@@ -58,6 +58,15 @@ export {
   type TimelineEntry,
   type TimelineEntryStatus,
 } from './views/episode-timeline.js';
+export { fhirAuditRecords, fhirEpisodeRecords, fhirPatientRecords } from './views/fhir-records.js';
+export {
+  episodeOfEntry,
+  fhirEpisodeIdPage,
+  fhirPatientIdPage,
+  fhirTaskPage,
+  type TaskCursor,
+  type TaskRow,
+} from './views/fhir-search.js';
 export {
   decodeFollowUpCursor,
   encodeFollowUpCursor,
@@ -149,4 +158,3 @@ export {
   worklist,
   worklistExportBatches,
 } from './views/worklist.js';
-export { fhirAuditRecords, fhirEpisodeRecords, fhirPatientRecords } from './views/fhir-records.js';

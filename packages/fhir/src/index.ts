@@ -1,6 +1,28 @@
 // FHIR R4 for the FLS service: pure mappings between the stored record and FHIR resources, the
 // pathway as a PlanDefinition, and the parsing of incoming FHIR into the write path's inputs.
 
-export * from './ingest/index.js';
+// ids.ts: FHIR ids from the service's ids, and back.
+export {
+  cyrb53,
+  derivedId,
+  entryResourceId,
+  fhirId,
+  isFhirId,
+  ourIdOf,
+  parseDerivedId,
+  parseEntryResourceId,
+  parseTaskId,
+  shortHash,
+  stepKeyHash,
+  taskId,
+} from './ids.js';
 export * from './operation-outcome.js';
 export * from './records.js';
+// resources/: the stored record as FHIR resources.
+export * from './resources/index.js';
+// systems.ts: the service's URIs.
+export * from './systems.js';
+// plan-definition/: each pathway version as a PlanDefinition.
+export { planDefinition } from './plan-definition/plan-definition.js';
+// ingest/: incoming FHIR (a transaction Bundle, a pain-assessment Observation) into the write path's inputs.
+export * from './ingest/index.js';

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ACTIONS, type Action } from '@vfx/domain';
 import { describe, expect, it } from 'vitest';
 import { API_OPERATIONS } from './api/catalog';
+import { FHIR_INTERACTIONS } from './fhir/catalog';
 import {
   type Gate,
   HANDLERS,
@@ -95,7 +96,10 @@ describe('the inventory of ways into the dashboard', () => {
 
   it('lists every route handler outside the JSON API, with its gate; the API operations each name an action', async () => {
     const handlers = (await filesUnder(APP_DIR)).filter(
-      (file) => file.endsWith('/route.ts') && !relative(file).startsWith('api/v1/'),
+      (file) =>
+        file.endsWith('/route.ts') &&
+        !relative(file).startsWith('api/v1/') &&
+        !relative(file).startsWith('fhir/R4/'),
     );
     const found: Record<string, Gate[]> = {};
     for (const file of handlers) {
@@ -107,6 +111,12 @@ describe('the inventory of ways into the dashboard', () => {
     for (const operation of API_OPERATIONS) {
       const action = operation.action;
       expect(action === 'public' || ACTIONS.includes(action), operation.operationId).toBe(true);
+    }
+    for (const interaction of FHIR_INTERACTIONS) {
+      const action = interaction.action;
+      expect(action === 'public' || ACTIONS.includes(action), interaction.path.join('/')).toBe(
+        true,
+      );
     }
   });
 
@@ -142,6 +152,7 @@ describe('the inventory of ways into the dashboard', () => {
         Object.values(exports).flatMap((entry) => entry.gates),
       ),
       ...API_OPERATIONS.map((operation) => operation.action),
+      ...FHIR_INTERACTIONS.map((interaction) => interaction.action),
     ]);
     const unserved = ACTIONS.filter((action) => !served.has(action));
     expect(unserved.sort()).toEqual(Object.keys(NOT_SERVED_HERE).sort());

@@ -45,6 +45,8 @@ describe('security headers', () => {
     expect(RESOURCE_CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
     expect(isPagePath('/api/v1/follow-ups')).toBe(false);
     expect(isPagePath('/api/v1/openapi.json')).toBe(false);
+    expect(isPagePath('/fhir/R4/metadata')).toBe(false);
+    expect(isPagePath('/fhir/R4/Patient/123/$everything')).toBe(false);
     expect(isPagePath('/admin/overdue/export.csv')).toBe(false);
     expect(isPagePath('/_next/static/chunks/main.js')).toBe(false);
     expect(isPagePath('/episodes/ep-1/steps/pain-review-48h')).toBe(true);

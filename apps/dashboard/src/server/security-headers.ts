@@ -103,6 +103,7 @@ export function cameOverHttps(url: URL, forwardedProto: string | null): boolean 
 /** Paths that are not pages: they get RESOURCE_CONTENT_SECURITY_POLICY and no nonce. */
 export function isPagePath(pathname: string): boolean {
   if (pathname.startsWith('/api/') || pathname === '/api') return false;
+  if (pathname.startsWith('/fhir/') || pathname === '/fhir') return false;
   if (pathname.startsWith('/_next/static/') || pathname.startsWith('/_next/image')) return false;
   // Files served beside the pages: the icon, CSV downloads (…/export.csv).
   return !/\.(svg|ico|png|csv|txt|json|xml|webmanifest)$/.test(pathname);

@@ -39,6 +39,8 @@ describe('permission', () => {
   it('keeps API keys to the integration actions, whatever their role', () => {
     expect(may(key('admin'), 'users.view')).toBe(false);
     expect(may(key('admin'), 'audit.view')).toBe(false);
+    expect(may(key('admin'), 'audit.read')).toBe(true);
+    expect(may(key('nurse'), 'audit.read')).toBe(false);
     expect(may(key('nurse'), 'patient.enrol')).toBe(true);
     expect(may(key('nurse'), 'password.changeOwn')).toBe(false);
     expect(actionsOf('admin', 'integration').every((a) => PERMISSIONS[a].roles.length > 0)).toBe(

@@ -119,6 +119,10 @@ export const PERMISSIONS = {
   'kpis.view': { roles: ADMIN, doing: 'open the KPIs' },
   'kpis.export': { roles: ADMIN, doing: 'export the KPIs' },
   'audit.view': { roles: ADMIN, doing: 'open the audit log' },
+  /** The pathway itself (its steps, timings and sources; no patient data), e.g. as a PlanDefinition. */
+  'pathway.view': { roles: ALL, doing: 'read the pathway definitions', integrations: true },
+  /** The audit log as FHIR AuditEvents, for a trust's security monitoring: admin keys only. */
+  'audit.read': { roles: ADMIN, doing: 'read the audit log as FHIR', integrations: true },
   'users.view': { roles: ADMIN, doing: 'open the users' },
   'apiKeys.view': { roles: ADMIN, doing: 'open the API keys' },
   'queues.view': { roles: ADMIN, doing: 'open the queues' },

@@ -4,18 +4,17 @@
 // (401 and 403) are audited, one INSERT each. A route file exports every method; those its path
 // does not document answer 405 in JSON.
 
-import { type ApiKeyPrincipal, authenticateApiKey } from '@vfx/database/auth';
-import { ANONYMOUS_ACTOR, apiKeyPrefixOf, recordAccess } from '@vfx/database/commands';
+import { recordAccess } from '@vfx/database/commands';
 import {
   type Action,
   type Actor,
   actionsOf,
   issuesFromZod,
   type PermissionContext,
-  permission,
 } from '@vfx/domain';
 import type { z } from 'zod';
 import { PATIENT_READS } from '../access';
+import { authenticateBearer, authoriseKey, integrationActor } from '../api-key-gate';
 import { db } from '../db';
 import { API_OPERATIONS } from './catalog';
 import { ApiError, errorResponse, toApiError } from './errors';
@@ -35,27 +34,6 @@ export type ApiRouteHandler = ((request: Request, context: RouteContext) => Prom
   readonly path: string;
 };
 
-/** The key's integration user, as the permission table is asked about it. */
-export function integrationActor(principal: ApiKeyPrincipal): Actor {
-  return { id: principal.user.id, role: principal.user.role, kind: 'integration' };
-}
-
-/** A 401: nobody to name, so 'anonymous' and, for a well-formed key, its visible prefix. */
-async function refuseUnknown(operation: ApiOperation, action: Action, secret?: string) {
-  const keyPrefix = apiKeyPrefixOf(secret);
-  await recordAccess(db(), {
-    actor: ANONYMOUS_ACTOR,
-    action: 'access.refused',
-    entityType: 'action',
-    entityId: action,
-    details: {
-      status: 401,
-      operation: operation.operationId,
-      ...(keyPrefix ? { keyPrefix } : { key: secret === undefined ? 'none' : 'malformed' }),
-    },
-  });
-}
-
 /** Refuses (403, audited) unless the table lets `actor` do the operation's action. */
 async function authorise(
   operation: ApiOperation,
@@ -63,49 +41,39 @@ async function authorise(
   actor: Actor,
   context?: PermissionContext,
 ) {
-  const decision = permission(actor, action, context);
-  if (decision.allowed) return;
-  await recordAccess(db(), {
-    actor: actor.id,
-    action: 'access.refused',
-    entityType: 'action',
-    entityId: action,
-    details: { status: 403, operation: operation.operationId, reason: decision.reason },
-  });
-  throw new ApiError('forbidden', decision.reason);
+  const decision = await authoriseKey(actor, { operation: operation.operationId, action }, context);
+  if (!decision.ok) throw new ApiError('forbidden', decision.reason);
 }
 
 async function authenticate(request: Request, operation: ApiOperation) {
   const action = operation.action;
   if (action === 'public') return undefined;
-  const header = request.headers.get('authorization');
-  if (!header) {
-    await refuseUnknown(operation, action);
-    throw new ApiError(
-      'unauthorized',
-      'An API key is required: send it as "Authorization: Bearer <key>". An administrator creates keys on the dashboard (Admin › API keys).',
-      [],
-      { 'WWW-Authenticate': REALM },
-    );
+  const result = await authenticateBearer(request.headers.get('authorization'), {
+    operation: operation.operationId,
+    action,
+  });
+  if (!result.ok) {
+    throw result.reason === 'missing'
+      ? new ApiError(
+          'unauthorized',
+          'An API key is required: send it as "Authorization: Bearer <key>". An administrator creates keys on the dashboard (Admin › API keys).',
+          [],
+          { 'WWW-Authenticate': REALM },
+        )
+      : new ApiError(
+          'unauthorized',
+          'The API key is not valid: it is unknown, revoked, or not sent as "Authorization: Bearer <key>".',
+          [],
+          { 'WWW-Authenticate': `${REALM}, error="invalid_token"` },
+        );
   }
-  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
-  const principal = match ? await authenticateApiKey(db(), match[1]) : undefined;
-  if (!principal) {
-    await refuseUnknown(operation, action, match?.[1] ?? '');
-    throw new ApiError(
-      'unauthorized',
-      'The API key is not valid: it is unknown, revoked, or not sent as "Authorization: Bearer <key>".',
-      [],
-      { 'WWW-Authenticate': `${REALM}, error="invalid_token"` },
-    );
-  }
-  const actor = integrationActor(principal);
+  const actor = integrationActor(result.principal);
   // An operation whose permission depends on the request is judged on it once it is valid
   // (below); before that, only a key that may never do the action is refused.
   if (!operation.context || !actionsOf(actor.role, 'integration').includes(action)) {
     await authorise(operation, action, actor);
   }
-  return principal;
+  return result.principal;
 }
 
 function validate<S extends z.ZodType>(

@@ -1,0 +1,12 @@
+// Every interaction of /fhir/R4, in one list: the router routes exactly these, and the
+// CapabilityStatement (GET /fhir/R4/metadata) is generated from them, so the two cannot drift.
+import { CLINICAL_INTERACTIONS } from './clinical';
+import { metadataInteraction, readPlanDefinition, searchAuditEvents } from './conformance';
+import type { FhirInteraction } from './interaction';
+
+export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
+  metadataInteraction(() => FHIR_INTERACTIONS),
+  ...CLINICAL_INTERACTIONS,
+  readPlanDefinition,
+  searchAuditEvents,
+];
