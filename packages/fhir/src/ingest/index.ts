@@ -8,7 +8,6 @@ export {
   examplePainObservation,
 } from './examples.js';
 export { type BusinessIdentifier, idFromIdentifier } from './ids.js';
-export { readJsonBody } from './json.js';
 export {
   MAX_OBSERVATION_BYTES,
   type ObservationSubject,

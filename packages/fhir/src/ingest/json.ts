@@ -127,19 +127,3 @@ export const extensionPath = (resource: Node, url: string) =>
 /** The JSON size of a parsed body in UTF-8 bytes, as it would be sent compactly. */
 export const jsonBytes = (value: unknown): number =>
   new TextEncoder().encode(JSON.stringify(value)).length;
-
-/**
- * A request body as JSON: for a caller that has the text (the router parses it itself). A body
- * that is not JSON is a 400 naming the parser's complaint.
- */
-export function readJsonBody(
-  raw: string,
-): { ok: true; value: unknown } | { ok: false; issues: IssueList } {
-  try {
-    return { ok: true, value: JSON.parse(raw) };
-  } catch (error) {
-    const issues = new IssueList();
-    issues.add('structure', undefined, `The body is not valid JSON: ${(error as Error).message}`);
-    return { ok: false, issues };
-  }
-}

@@ -3,8 +3,15 @@
 // in docs/interop/ingest.md. The read mappings (resources/) must write the same URIs, so a
 // resource read back carries exactly the elements accepted here.
 
-/** NHS number: https://digital.nhs.uk/developer/api-catalogue (UK Core Patient.identifier:nhsNumber). */
-export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
+import {
+  MRN_SYSTEM,
+  NHS_NUMBER_SYSTEM,
+  ONSET_ESTIMATED_EXTENSION,
+  SERVICE_BASE,
+} from '../systems.js';
+
+/** The service's systems the ingest shares with the read side (../systems.ts). */
+export { MRN_SYSTEM, NHS_NUMBER_SYSTEM, SERVICE_BASE };
 /** ODS organisation code, for the organisation that issued an MRN (UK Core). */
 export const ODS_ORGANISATION_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 /** HL7 v2 table 0203 (identifier type), code MR = medical record number (FHIR R4 terminology). */
@@ -24,20 +31,17 @@ export const EPISODE_OF_CARE_EXTENSION =
   'http://hl7.org/fhir/StructureDefinition/workflow-episodeOfCare';
 
 /**
- * The service's own definitions, under the same placeholder host as the read mappings' systems
- * (a deployment replaces it): extensions under `${SERVICE_BASE}/fhir/StructureDefinition/`,
- * code systems under `${SERVICE_BASE}/CodeSystem/`.
+ * The ingest's own definitions, under the read side's placeholder host (a deployment replaces
+ * it): extensions under `${SERVICE_BASE}/fhir/StructureDefinition/`, code systems under
+ * `${SERVICE_BASE}/CodeSystem/`, as ../systems.ts names its own.
  */
-export const SERVICE_BASE = 'https://fls.example.nhs.uk';
 const EXTENSION_BASE = `${SERVICE_BASE}/fhir/StructureDefinition`;
 const CODE_SYSTEM_BASE = `${SERVICE_BASE}/CodeSystem`;
-/** An MRN as the service writes it when read back (the issuer, when known, in `assigner`). */
-export const MRN_SYSTEM = `${SERVICE_BASE}/Id/mrn`;
 
 /** Condition extensions: the enrolment fields no standard Condition element carries. */
 export const CONDITION_EXTENSIONS = {
   /** valueBoolean: the onset date is estimated (the fracture date is not known exactly). */
-  fractureDateEstimated: `${EXTENSION_BASE}/onset-estimated`,
+  fractureDateEstimated: ONSET_ESTIMATED_EXTENSION,
   /** valueCode: symptomatic-presentation | incidental-imaging | bone-densitometry. */
   identification: `${EXTENSION_BASE}/identification-route`,
   /** valueCode: anterior-only | multiple. */

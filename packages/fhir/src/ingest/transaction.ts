@@ -13,6 +13,7 @@ import {
   parseEpisode,
   parsePatient,
 } from '@vfx/domain';
+import { GENDER_OF_SEX } from '../resources/patient.js';
 import { checkIfNoneExist } from './conditional.js';
 import { type BusinessIdentifier, idFromIdentifier } from './ids.js';
 import {
@@ -84,14 +85,10 @@ export interface EnrolmentTransaction {
   readonly paths: PathMap;
 }
 
-const GENDERS: Readonly<Record<string, string>> = {
-  male: 'male',
-  female: 'female',
-  // The domain's sexes follow the NHS Data Dictionary's person stated gender: "indeterminate"
-  // (unable to be classified as male or female) is FHIR's "other", "not known" is "unknown".
-  other: 'indeterminate',
-  unknown: 'not-known',
-};
+/** FHIR gender → the domain's sex: the read side's mapping (GENDER_OF_SEX) read backwards. */
+const GENDERS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(GENDER_OF_SEX).map(([sex, gender]) => [gender, sex]),
+);
 
 const CONDITION_VERIFICATION_SYSTEM = 'http://terminology.hl7.org/CodeSystem/condition-ver-status';
 const REFUSED_VERIFICATION = ['refuted', 'entered-in-error'];

@@ -4,7 +4,7 @@
 // domain's input directly giving the same plan.
 
 import { readFileSync } from 'node:fs';
-import type { Bundle, OperationOutcome } from '@medplum/fhirtypes';
+import type { Bundle, Condition, Observation, OperationOutcome, Patient } from '@medplum/fhirtypes';
 import type { Database } from '@vfx/database';
 import { type ApiKeyPrincipal, authenticateApiKey } from '@vfx/database/auth';
 import { createApiKey, enrolPatient } from '@vfx/database/commands';
@@ -24,10 +24,11 @@ import {
   FhirError,
   ingestSystems,
   operationOutcome,
+  parseEntryResourceId,
 } from '@vfx/fhir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/server/db';
-import { createObservationInteraction, painObservationIds, transactionInteraction } from './ingest';
+import { createObservationInteraction, transactionInteraction } from './ingest';
 import type { FhirInteraction, FhirRequestContext } from './interaction';
 
 let database: TestDatabase;
@@ -108,6 +109,13 @@ function documented(name: string): unknown {
   return JSON.parse(block[1]);
 }
 
+/** The value without `meta.lastUpdated` (the rows' update times are the database's clock). */
+function withoutClock(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value), (key, item) =>
+    key === 'lastUpdated' ? undefined : item,
+  );
+}
+
 const idOf = (location: string | undefined) => String(location).split('/')[1] as string;
 
 describe('POST /fhir/R4 transaction: enrolment', () => {
@@ -117,7 +125,7 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
   it('enrols the patient with an episode: 201 for each entry, with its location', async () => {
     const result = await run(transactionInteraction, exampleEnrolmentBundle());
     expect(exampleEnrolmentBundle()).toEqual(documented('transaction-request'));
-    expect(result.resource).toEqual(documented('transaction-response'));
+    expect(withoutClock(result.resource)).toEqual(withoutClock(documented('transaction-response')));
     expect(result.status).toBe(200);
     const bundle = result.resource as Bundle;
     expect(bundle.type).toBe('transaction-response');
@@ -128,6 +136,21 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
     patientId = idOf(bundle.entry?.[0]?.response?.location);
     episodeId = idOf(bundle.entry?.[1]?.response?.location);
     expect(bundle.entry?.[1]?.response?.location).toBe(`Condition/${episodeId}`);
+    // Each entry carries its resource as the read interactions serve it.
+    expect(bundle.entry?.[0]?.resource as Patient).toMatchObject({
+      resourceType: 'Patient',
+      id: patientId,
+      identifier: [{ system: ingestSystems.NHS_NUMBER_SYSTEM, value: '9434765919' }],
+      birthDate: '1948-03-02',
+      gender: 'female',
+    });
+    expect(bundle.entry?.[1]?.resource as Condition).toMatchObject({
+      resourceType: 'Condition',
+      id: episodeId,
+      bodySite: [{ text: 'T12' }, { text: 'L1' }],
+      onsetDateTime: '2026-11-14',
+      subject: { reference: `Patient/${patientId}` },
+    });
 
     const stored = await patientWithEpisodes(client, patientId);
     expect(stored).toMatchObject({
@@ -160,6 +183,7 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
       { status: '200 OK', location: `Patient/${patientId}` },
       expect.objectContaining({ status: '200 OK', location: `Condition/${episodeId}` }),
     ]);
+    expect(bundle.entry?.[1]?.resource).toMatchObject({ resourceType: 'Condition', id: episodeId });
     expect((await patientWithEpisodes(client, patientId))?.episodes).toHaveLength(1);
     expect(result.access).toMatchObject({
       action: 'patient.viewed',
@@ -169,6 +193,23 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
     const after = await episodeTimeline(client, episodeId, now);
     expect(after?.version).toBe(before?.version);
     expect(after?.entries).toEqual(before?.entries);
+  });
+
+  it('Prefer: return=minimal answers the statuses and locations only', async () => {
+    const result = await run(transactionInteraction, exampleEnrolmentBundle(), {
+      Prefer: 'return=minimal',
+    });
+    const bundle = result.resource as Bundle;
+    expect(
+      bundle.entry?.map((entry) => [
+        entry.response?.status,
+        entry.response?.location,
+        entry.resource,
+      ]),
+    ).toEqual([
+      ['200 OK', `Patient/${patientId}`, undefined],
+      ['200 OK', `Condition/${episodeId}`, undefined],
+    ]);
   });
 
   it('the same message without ifNoneExist is refused as a duplicate (409), nothing stored', async () => {
@@ -195,7 +236,11 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
       '201 Created',
     ]);
     const second = idOf(bundle.entry?.[1]?.response?.location);
-    expect(bundle.entry?.[2]?.response?.location).toBe(`Encounter/${second}`);
+    // The admission is the episode's care setting: no Encounter of its own, so no location.
+    expect(bundle.entry?.[2]?.response?.location).toBeUndefined();
+    expect(bundle.entry?.[2]?.response?.outcome?.issue[0]?.diagnostics).toContain(
+      `EpisodeOfCare/${second}`,
+    );
     const stored = await patientWithEpisodes(client, patientId);
     expect(stored?.episodes).toHaveLength(2);
     expect(stored?.episodes.find((episode) => episode.id === second)?.episode.careSetting).toEqual({
@@ -278,7 +323,7 @@ describe('POST /fhir/R4/Observation: a pain score', () => {
     });
     const result = await run(createObservationInteraction, body, ifNoneExist('PS-7001'));
     expect(body).toEqual(documented('observation-request'));
-    expect(result).toEqual(documented('observation-response'));
+    expect(withoutClock(result)).toEqual(withoutClock(documented('observation-response')));
     expect(result.status).toBe(201);
     const after = await currentPlan(client, episodeId, now);
     const recorded = after?.events.at(-1);
@@ -292,9 +337,17 @@ describe('POST /fhir/R4/Observation: a pain score', () => {
       recordedBy: principal.user.id,
     });
     const eventId = String(recorded?.id);
-    expect(result.headers?.Location).toBe(
-      `${base}/Observation/${painObservationIds(eventId).atRest}`,
-    );
+    // The answer is the entry's first Observation as read back, and Location names it.
+    const observation = result.resource as Observation;
+    expect(observation).toMatchObject({
+      resourceType: 'Observation',
+      status: 'final',
+      subject: { reference: `Patient/${patientId}` },
+      effectiveDateTime: '2026-11-16T11:00:00Z',
+      valueQuantity: { value: 7 },
+    });
+    expect(parseEntryResourceId(String(observation.id))?.eventId).toBe(eventId);
+    expect(result.headers?.Location).toBe(`${base}/Observation/${observation.id}`);
     expect(after?.version).toBeGreaterThan(before?.version ?? 0);
     // The plan reads the entry: it names it as the basis of what it says.
     expect(JSON.stringify(before?.plan)).not.toContain(eventId);
@@ -311,9 +364,15 @@ describe('POST /fhir/R4/Observation: a pain score', () => {
     const repeat = await run(createObservationInteraction, body, ifNoneExist('PS-7001'));
     expect(repeat.status).toBe(200);
     expect(repeat.access).toMatchObject({ action: 'patient.viewed', patientId });
-    expect((repeat.resource as OperationOutcome).issue[0]?.diagnostics).toMatch(
-      /nothing was stored/,
-    );
+    expect(repeat.resource).toMatchObject({
+      resourceType: 'Observation',
+      valueQuantity: { value: 7 },
+    });
+    const told = await run(createObservationInteraction, body, {
+      ...ifNoneExist('PS-7001'),
+      Prefer: 'return=OperationOutcome',
+    });
+    expect((told.resource as OperationOutcome).issue[0]?.diagnostics).toMatch(/nothing was stored/);
     const error = await refusal(run(createObservationInteraction, body));
     expect(error.status).toBe(409);
     expect((await loadEpisodeRecord(client, episodeId))?.events.length).toBe(events);

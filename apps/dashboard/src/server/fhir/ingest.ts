@@ -4,33 +4,60 @@
 // write path's inputs, and the write path validates, stores, plans and audits. A conditional
 // create (ifNoneExist / If-None-Exist) finds what an earlier copy of the message stored, by the
 // ids derived from the business identifiers, and answers 200 without storing anything.
-import type { Bundle, BundleEntry, OperationOutcome } from '@medplum/fhirtypes';
+import type { Bundle, BundleEntry, Observation, OperationOutcome } from '@medplum/fhirtypes';
 import { isUniqueViolation, RecordError } from '@vfx/database';
 import { enrolPatient, recordEvent } from '@vfx/database/commands';
-import { loadEpisodeRecord, patientByIdentifier, patientWithEpisodes } from '@vfx/database/views';
 import {
+  fhirEpisodeRecords,
+  fhirPatientRecords,
+  loadEpisodeRecord,
+  patientByIdentifier,
+  patientWithEpisodes,
+} from '@vfx/database/views';
+import {
+  conditionResource,
   type EnrolmentTransaction,
   FhirError,
   type FhirIssue,
+  fhirId,
+  observationResources,
   orThrow,
   type PainObservation,
   type PathMap,
   parseEnrolmentTransaction,
+  parseEntryResourceId,
   parsePainObservation,
+  patientResource,
   type TransactionEntry,
 } from '@vfx/fhir';
 import { db } from '../db';
 import type { FhirInteraction, FhirRequestContext, FhirResult } from './interaction';
 
 /**
- * The read side serves a pain assessment as two Observations, one per score, with the entry's id
- * and a suffix (packages/fhir ids.ts entryResourceId): the at-rest score is the created
- * resource's Location, the other is named in the answer's OperationOutcome.
+ * What the client asked to get back (FHIR R4 http.html#ops, `Prefer: return=`): the resources as
+ * read back (the default), an OperationOutcome, or nothing but the status and location.
  */
-export const painObservationIds = (eventId: string) => ({
-  atRest: `${eventId}.rest`,
-  onActivity: `${eventId}.activity`,
-});
+function returnPreference(request: Request): 'representation' | 'OperationOutcome' | 'minimal' {
+  const asked = /return=(minimal|OperationOutcome|representation)/i.exec(
+    request.headers.get('prefer') ?? '',
+  )?.[1];
+  if (asked?.toLowerCase() === 'minimal') return 'minimal';
+  if (asked?.toLowerCase() === 'operationoutcome') return 'OperationOutcome';
+  return 'representation';
+}
+
+/**
+ * The Observations the read side serves for an entry (a pain assessment is one per score), as
+ * read back: their ids derive from the entry's (entryResourceId).
+ */
+async function observationsOfEntry(episodeId: string, eventId: string): Promise<Observation[]> {
+  const [record] = await fhirEpisodeRecords(db(), { episodeIds: [episodeId] });
+  return record
+    ? observationResources(record).filter(
+        (observation) => parseEntryResourceId(observation.id ?? '')?.eventId === eventId,
+      )
+    : [];
+}
 
 const information = (diagnostics: string): OperationOutcome => ({
   resourceType: 'OperationOutcome',
@@ -65,15 +92,15 @@ function duplicate(expression: string, diagnostics: string): FhirError {
 function responseEntry(
   entry: TransactionEntry,
   created: boolean,
-  location: string,
-  outcome?: OperationOutcome,
+  answer: { location?: string; resource?: BundleEntry['resource']; outcome?: OperationOutcome },
 ): BundleEntry {
   return {
     ...(entry.fullUrl ? { fullUrl: entry.fullUrl } : {}),
+    ...(answer.resource ? { resource: answer.resource } : {}),
     response: {
       status: created ? '201 Created' : '200 OK',
-      location,
-      ...(outcome ? { outcome } : {}),
+      ...(answer.location ? { location: answer.location } : {}),
+      ...(answer.outcome ? { outcome: answer.outcome } : {}),
     },
   };
 }
@@ -139,20 +166,36 @@ export async function runEnrolmentTransaction(context: FhirRequestContext): Prom
     }
   }
 
+  // The resources as the read interactions serve them, unless the client asked for less.
+  const minimal = returnPreference(context.request) !== 'representation';
+  const [patientRecord] = minimal ? [] : await fhirPatientRecords(database, [patientId]);
+  const [episodeRecord] = minimal
+    ? []
+    : await fhirEpisodeRecords(database, { episodeIds: [episodeId] });
+  const episodeOfCare = `EpisodeOfCare/${fhirId(episodeId)}`;
   const response: BundleEntry[] = [
-    responseEntry(entries.patient, !known, `Patient/${patientId}`),
-    responseEntry(
-      entries.condition,
-      created,
-      `Condition/${episodeId}`,
-      information(
+    responseEntry(entries.patient, !known, {
+      location: `Patient/${fhirId(patientId)}`,
+      ...(patientRecord ? { resource: patientResource(patientRecord) } : {}),
+    }),
+    responseEntry(entries.condition, created, {
+      location: `Condition/${fhirId(episodeId)}`,
+      ...(episodeRecord ? { resource: conditionResource(episodeRecord) } : {}),
+      outcome: information(
         created
-          ? `Enrolled: EpisodeOfCare/${episodeId} for Patient/${patientId}`
-          : `Already enrolled as EpisodeOfCare/${episodeId} for Patient/${patientId}: nothing was stored`,
+          ? `Enrolled: ${episodeOfCare} for Patient/${fhirId(patientId)}`
+          : `Already enrolled as ${episodeOfCare} for Patient/${fhirId(patientId)}: nothing was stored`,
       ),
-    ),
+    }),
     ...(entries.encounter
-      ? [responseEntry(entries.encounter, created, `Encounter/${episodeId}`)]
+      ? [
+          // The admission is kept as the episode's care setting, not as an Encounter of its own.
+          responseEntry(entries.encounter, created, {
+            outcome: information(
+              `The admission is kept as the care setting of ${episodeOfCare}; no Encounter resource is stored`,
+            ),
+          }),
+        ]
       : []),
   ];
   // The response entries follow the request's order.
@@ -241,57 +284,61 @@ export async function runCreateObservation(context: FhirRequestContext): Promise
     }),
   );
   const { episodeId, patientId } = await episodeOf(parsed);
-  const ids = painObservationIds(parsed.eventId);
-  const location = `Observation/${ids.atRest}`;
   const record = await loadEpisodeRecord(db(), episodeId);
-  if (record?.events.some((event) => event.id === parsed.eventId)) {
-    if (!parsed.conditional) {
-      throw duplicate(
-        'Observation.identifier',
-        `This Observation is already recorded (${location}): send If-None-Exist "identifier=system|value" to make a repeated message harmless`,
-      );
-    }
-    return {
-      status: 200,
-      headers: { Location: `${context.base}/${location}` },
-      access: {
-        action: 'patient.viewed',
-        entityType: 'clinical-event',
-        entityId: parsed.eventId,
-        patientId,
-        details: { operation: 'create Observation', conditionalCreate: 'entry' },
-      },
-      resource: information(
-        `Already recorded on EpisodeOfCare/${episodeId} as ${location} and Observation/${ids.onActivity}: nothing was stored`,
-      ),
-    };
-  }
-  try {
-    await recordEvent(
-      db(),
-      { episodeId, event: parsed.event },
-      { actorId: context.principal.user.id, now: context.now },
+  const exists = record?.events.some((event) => event.id === parsed.eventId) ?? false;
+  if (exists && !parsed.conditional) {
+    throw duplicate(
+      'Observation.identifier',
+      'This Observation is already recorded: send If-None-Exist "identifier=system|value" to make a repeated message harmless',
     );
-  } catch (error) {
-    // The same identifier already recorded on another episode: the write path finds the derived
-    // id taken (a conflict), or, sent at the same moment, the database's key does.
-    if (isUniqueViolation(error)) {
-      throw new FhirError(409, [
-        {
-          code: 'conflict',
-          diagnostics: `The Observation's identifier "${parsed.identifier.system}|${parsed.identifier.value}" is already recorded on another episode`,
-          expression: ['Observation.identifier'],
-        },
-      ]);
-    }
-    refusal(error, parsed.paths, 'Observation.identifier');
   }
+  if (!exists) {
+    try {
+      await recordEvent(
+        db(),
+        { episodeId, event: parsed.event },
+        { actorId: context.principal.user.id, now: context.now },
+      );
+    } catch (error) {
+      // The same identifier already recorded on another episode: the write path finds the
+      // derived id taken (a conflict), or, sent at the same moment, the database's key does.
+      if (isUniqueViolation(error)) {
+        throw new FhirError(409, [
+          {
+            code: 'conflict',
+            diagnostics: `The Observation's identifier "${parsed.identifier.system}|${parsed.identifier.value}" is already recorded on another episode`,
+            expression: ['Observation.identifier'],
+          },
+        ]);
+      }
+      refusal(error, parsed.paths, 'Observation.identifier');
+    }
+  }
+  // Read back: the first of the entry's Observations is the created resource; the others are
+  // named in the answer's OperationOutcome (minimal) or found by search.
+  const [first, ...others] = await observationsOfEntry(episodeId, parsed.eventId);
+  const location = `Observation/${first?.id ?? fhirId(parsed.eventId)}`;
+  const also = others.map((observation) => `Observation/${observation.id}`).join(' and ');
+  const preference = returnPreference(context.request);
+  const said = `${exists ? 'Already recorded' : 'Recorded'} on ${`EpisodeOfCare/${fhirId(episodeId)}`} of Patient/${fhirId(patientId)} as ${location}${also ? ` and ${also}` : ''}${exists ? ': nothing was stored' : ''}`;
   return {
-    status: 201,
+    status: exists ? 200 : 201,
     headers: { Location: `${context.base}/${location}` },
-    resource: information(
-      `Recorded on EpisodeOfCare/${episodeId} of Patient/${patientId} as ${location} and Observation/${ids.onActivity}`,
-    ),
+    ...(preference === 'minimal'
+      ? {}
+      : { resource: preference === 'representation' && first ? first : information(said) }),
+    ...(exists
+      ? {
+          // A repeat tells the sender what is stored under the identifier: recorded as a read.
+          access: {
+            action: 'patient.viewed' as const,
+            entityType: 'clinical-event',
+            entityId: parsed.eventId,
+            patientId,
+            details: { operation: 'fhir:Observation.create', conditionalCreate: 'entry' },
+          },
+        }
+      : {}),
   };
 }
 
