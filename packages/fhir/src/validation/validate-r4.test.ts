@@ -30,8 +30,22 @@ describe('validateR4', () => {
       birthDate: '17/05/1950',
     });
     expect(errors.length).toBeGreaterThan(0);
-    expect(new Set(errors.map((error) => error.validator))).toEqual(new Set(['medplum', 'fhir']));
+    expect(new Set(errors.map((error) => error.validator))).toEqual(
+      new Set(['medplum', 'fhir', 'id']),
+    );
     expect(describeFindings(errors)).toMatch(/gender/);
+    expect(describeFindings(errors)).toMatch(/id: Patient.id: "not_a_fhir_id" is not a FHIR id/);
+  });
+
+  it('checks the invariants (medplum): a CarePlan activity with both a reference and a detail', () => {
+    const { errors } = validateR4({
+      resourceType: 'CarePlan',
+      status: 'active',
+      intent: 'plan',
+      subject: { reference: 'Patient/a' },
+      activity: [{ reference: { reference: 'Task/x' }, detail: { status: 'scheduled' } }],
+    });
+    expect(describeFindings(errors)).toMatch(/cpl-3/);
   });
 });
 
