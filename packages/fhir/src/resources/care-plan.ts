@@ -15,7 +15,7 @@ import type { CarePlan, CarePlanActivity, Task } from '@medplum/fhirtypes';
 import type { StepStatus } from '@vfx/domain';
 import { fhirId, stepKeyHash, taskId } from '../ids.js';
 import type { EpisodeRecord, StepRecord } from '../records.js';
-import { STEP_STATUS_SYSTEM, STEP_SYSTEM } from '../systems.js';
+import { PLAN_STEP_SYSTEM, STEP_STATUS_SYSTEM, STEP_SYSTEM } from '../systems.js';
 import {
   carePlanReference,
   conditionReference,
@@ -143,7 +143,7 @@ export function taskResources(record: EpisodeRecord): Task[] {
       resourceType: 'Task',
       id: taskId(record.id, step.key),
       meta: { versionId: String(record.version), lastUpdated: record.updatedAt },
-      identifier: [{ system: STEP_SYSTEM, value: step.key }],
+      identifier: [{ system: PLAN_STEP_SYSTEM, value: `${record.id}/${step.key}` }],
       basedOn: [carePlanReference(record.id)],
       status: 'ready',
       businessStatus: {

@@ -176,6 +176,9 @@ describe('CarePlan and Tasks', () => {
         focus: { reference: 'CarePlan/ep-every' },
         basedOn: [{ reference: 'CarePlan/ep-every' }],
         owner: { display: 'Asha Khan' },
+        identifier: [
+          { system: 'https://fls.example.nhs.uk/Id/plan-step', value: `ep-every/${step.key}` },
+        ],
       });
       expect(parseTaskId(task.id ?? '')?.stepKeyHash).toBe(stepKeyHash(step.key));
       if (step.window) {
