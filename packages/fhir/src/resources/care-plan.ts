@@ -76,6 +76,15 @@ function stepCoding(step: StepRecord) {
   return { system: STEP_SYSTEM, code: step.stepId, display: step.title };
 }
 
+/**
+ * Open: active. Closed on discharge: completed. Closed by transfer or death: revoked ("terminated
+ * prior to reaching completion", R4 request-status), as the plan did not run its course here.
+ */
+export function carePlanStatus(record: EpisodeRecord): 'active' | 'completed' | 'revoked' {
+  if (!record.closedAt) return 'active';
+  return record.closureReason === 'discharged' ? 'completed' : 'revoked';
+}
+
 export function carePlanResource(
   record: EpisodeRecord,
   planDefinitionCanonical: (version: string) => string,
@@ -86,7 +95,7 @@ export function carePlanResource(
     id: fhirId(record.id),
     meta: { versionId: String(record.version), lastUpdated: record.updatedAt },
     instantiatesCanonical: [planDefinitionCanonical(record.pathwayVersion)],
-    status: record.closedAt ? 'completed' : 'active',
+    status: carePlanStatus(record),
     intent: 'plan',
     title: `Vertebral fragility fracture pathway (${record.pathwayVersion})`,
     subject: patientReference(record.patientId),

@@ -110,6 +110,8 @@ describe('CarePlan and Tasks', () => {
       author: { display: 'Asha Khan' },
     });
     expect(carePlanResource(closed.episode, planDefinitionCanonical).status).toBe('completed');
+    const transferred = { ...closed.episode, closureReason: 'transferred' };
+    expect(carePlanResource(transferred, planDefinitionCanonical).status).toBe('revoked');
   });
 
   it('has an activity per step: actionable steps by their Task, the others in detail', () => {
@@ -301,6 +303,30 @@ describe('MedicationStatements and ServiceRequests', () => {
     expect(statements[2]?.statusReason).toEqual([{ text: 'Hot flushes' }]);
     expect(statements[1]?.meta?.lastUpdated).toBe('2025-08-10T10:00:00Z');
     expect(statements[1]?.context).toEqual({ reference: 'EpisodeOfCare/ep-every' });
+  });
+
+  it('marks a withdrawn start entered-in-error rather than dropping it', () => {
+    const statements = medicationStatementResources({
+      ...open.episode,
+      events: [
+        ...open.episode.events,
+        {
+          id: 'withdraw-ral',
+          type: 'retraction',
+          supersedes: 'ral-start',
+          note: 'Recorded on the wrong record',
+          occurredAt: '2025-08-30T10:00:00Z',
+          recordedAt: '2025-08-30T10:00:00Z',
+          recordedBy: 'nurse-1',
+        },
+      ],
+    });
+    expect(statements.filter((statement) => statement.id === 'ral-start')).toEqual([
+      expect.objectContaining({
+        status: 'entered-in-error',
+        note: [{ text: 'Withdrawn: Recorded on the wrong record', time: '2025-08-30T10:00:00Z' }],
+      }),
+    ]);
   });
 
   it('gives referrals in words, a withdrawn one entered-in-error', () => {
