@@ -715,7 +715,7 @@ function description(definition: PathwayDefinition, registry: PathwayRegistry): 
   const lines = [
     `${definition.title}. Pathway version \`${definition.version}\`, published ${definition.publishedOn}${registry.current === definition.version ? ' (the current version)' : ` (superseded: new episodes use ${registry.current})`}. An episode keeps the version it was enrolled under.`,
     '',
-    'Built on the Royal Osteoporosis Society 2022 guidance (primary), with secondary sources where it is silent or where the sources disagree; every step and recommendation quotes its sources. A window whose number is not written in the guidance is marked as a service standard, with the reason.',
+    `Sources: ${sourcesInWords(definition)}. Every step and recommendation quotes its sources; a window whose number is not written in the guidance is marked as a service standard, with the reason, and where the sources disagree every position is shown.`,
     '',
     `Pain bands (worse of rest and activity): mild NRS 0-${mildMax}, moderate ${mildMax + 1}-${moderateMax}, severe ${moderateMax + 1}-10. Phases: acute until day ${acuteUntilDay} after the fracture, subacute until day ${subacuteUntilDay}, chronic after.`,
   ];
@@ -723,10 +723,23 @@ function description(definition: PathwayDefinition, registry: PathwayRegistry): 
   lines.push(
     '',
     prior
-      ? `Therapy before the fracture: a fracture counts as a fracture on treatment after ${offsetWords(prior.minimumOnTreatment)} on the drug by the date of fracture (${prior.basis.kind === 'guideline' ? 'from the guidance' : `service standard: ${prior.basis.explanation}`}).`
+      ? `Therapy before the fracture: a fracture counts as a fracture on treatment after ${offsetWords(prior.minimumOnTreatment)} on the drug by the date of fracture. ${prior.basis.kind === 'guideline' ? `From the guidance (${prior.basis.source.section}).` : `Service standard, not a number from the guidance: ${prior.basis.explanation}`}`
       : 'Therapy before the fracture: not recorded in this version.',
   );
   return lines.join('\n');
+}
+
+/** "ROS 2022 (primary); BMJ Best Practice, ... (secondary)", from the sources the version cites. */
+function sourcesInWords(definition: PathwayDefinition): string {
+  const cited = citedDocuments(definition);
+  const docs = Object.entries(SOURCE_DOCUMENTS).filter(([id]) => cited.has(id));
+  return (['primary', 'secondary'] as const)
+    .map((weight) => {
+      const names = docs.filter(([, doc]) => doc.weight === weight).map(([, doc]) => doc.short);
+      return names.length > 0 ? `${names.join(', ')} (${weight})` : '';
+    })
+    .filter(Boolean)
+    .join('; ');
 }
 
 function narrative(definition: PathwayDefinition, registry: PathwayRegistry): string {
