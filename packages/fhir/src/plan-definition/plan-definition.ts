@@ -298,7 +298,7 @@ function timingJustification(timing: TimingBasis, what: string): RelatedArtifact
       type: 'justification',
     };
   }
-  const display = `${what}: service standard, not a number from the guidance. ${timing.explanation}`;
+  const display = `${what}: service standard. ${timing.explanation}`;
   if (!timing.source) return { type: 'justification', display };
   return { ...citation(timing.source, display), type: 'justification' };
 }
@@ -723,7 +723,7 @@ function description(definition: PathwayDefinition, registry: PathwayRegistry): 
   lines.push(
     '',
     prior
-      ? `Therapy before the fracture: a fracture counts as a fracture on treatment after ${offsetWords(prior.minimumOnTreatment)} on the drug by the date of fracture. ${prior.basis.kind === 'guideline' ? `From the guidance (${prior.basis.source.section}).` : `Service standard, not a number from the guidance: ${prior.basis.explanation}`}`
+      ? `Therapy before the fracture: a fracture counts as a fracture on treatment after ${offsetWords(prior.minimumOnTreatment)} on the drug by the date of fracture. ${prior.basis.kind === 'guideline' ? `From the guidance (${prior.basis.source.section}).` : `Service standard: ${prior.basis.explanation}`}`
       : 'Therapy before the fracture: not recorded in this version.',
   );
   return lines.join('\n');
