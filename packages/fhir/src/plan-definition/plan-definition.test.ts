@@ -10,7 +10,13 @@ import {
 } from '@vfx/domain';
 import { describe, expect, it } from 'vitest';
 import { FhirError } from '../operation-outcome.js';
-import { pathwayExtensionUrls, planDefinition, seedDocumentPath } from './index.js';
+import {
+  pathwayExtensionUrls,
+  planDefinition,
+  planDefinitionUrl,
+  publishedPlanDefinitions,
+  seedDocumentPath,
+} from './index.js';
 
 const BASE = 'https://fls.example.nhs.uk/fhir/R4';
 const URLS = pathwayExtensionUrls(BASE);
@@ -271,6 +277,13 @@ describe('the resource', () => {
     expect(current.relatedArtifact?.filter((a) => a.type === 'predecessor')).toEqual([
       expect.objectContaining({ resource: `${BASE}/PlanDefinition/ros-2022.1` }),
     ]);
+  });
+
+  it('has the url CarePlan.instantiatesCanonical points at, and one resource per version', () => {
+    expect(planDefinitionUrl(BASE, CURRENT_PATHWAY_VERSION)).toBe(current.url);
+    expect(publishedPlanDefinitions({ canonicalBase: BASE }).map((r) => r.url)).toEqual(
+      pathwayVersions().map((version) => `${BASE}/PlanDefinition/${version}`),
+    );
   });
 
   it('is the same every time: no clock', () => {

@@ -92,6 +92,21 @@ const CATEGORY_WORDS: Readonly<Record<StepCategory, string>> = {
 };
 
 /**
+ * The canonical url of a version's PlanDefinition: what CarePlan.instantiatesCanonical holds for
+ * an episode planned under that version. The version is part of the path, as each version is its
+ * own resource; `PlanDefinition.version` repeats it.
+ */
+export function planDefinitionUrl(canonicalBase: string, version: string): string {
+  return `${checkedBase(canonicalBase)}/PlanDefinition/${version}`;
+}
+
+/** Every published version's PlanDefinition, in the registry's order (for a search of all). */
+export function publishedPlanDefinitions(options: PlanDefinitionOptions): PlanDefinition[] {
+  const registry = options.registry ?? PUBLISHED_PATHWAYS;
+  return registry.versions().map((version) => planDefinition(version, options));
+}
+
+/**
  * The PlanDefinition of one published pathway version. Pure: the same version and options give
  * the same resource; its only date is the version's own publication date.
  */
@@ -150,7 +165,7 @@ export function planDefinition(version: string, options: PlanDefinitionOptions):
       // Organised text with structured timing: conditions are the domain's words, not CQL.
       { url: CPG.knowledgeRepresentationLevel, valueCode: 'semi-structured' },
     ],
-    url: `${base}/PlanDefinition/${version}`,
+    url: planDefinitionUrl(base, version),
     version,
     name: computableName(version),
     title: definition.title,
@@ -225,13 +240,13 @@ function versionArtifacts(
     artifacts.push({
       type: 'predecessor',
       display: `${before.title} (${before.version})`,
-      resource: `${base}/PlanDefinition/${before.version}`,
+      resource: planDefinitionUrl(base, before.version),
     });
   if (after)
     artifacts.push({
       type: 'successor',
       display: `${after.title} (${after.version})`,
-      resource: `${base}/PlanDefinition/${after.version}`,
+      resource: planDefinitionUrl(base, after.version),
     });
   return artifacts;
 }
