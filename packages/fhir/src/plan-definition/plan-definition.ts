@@ -128,7 +128,7 @@ export function planDefinition(version: string, options: PlanDefinitionOptions):
     );
   }
   const context: Context = { base, definition, urls: pathwayExtensionUrls(base) };
-  const anchors = anchorsOf(definition.steps);
+  const anchors = anchorsOf(definition);
   const actions: PlanDefinitionAction[] = [
     {
       id: 'anchors',
@@ -320,6 +320,18 @@ function timingJustification(timing: TimingBasis, what: string): RelatedArtifact
 
 // --- Anchors -----------------------------------------------------------------------------------
 
+/** What a step's window is measured from, and the action that stands for it. */
+interface AnchorSpec {
+  /** The anchor action's id, which the steps' relatedAction names. */
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** How a step's window description names it: "measured from admission to hospital". */
+  readonly words: string;
+  /** The trigger's named event. */
+  readonly event: string;
+}
+
 interface Anchor {
   readonly id: string;
   readonly words: string;
@@ -342,14 +354,33 @@ const EPISODE_ANCHORS = {
   ],
 } as const;
 
-function anchorOf(
-  trigger: StepTrigger,
-): Omit<Anchor, 'action'> & { title: string; description: string; event: string } {
+/** The id of the anchor action a step's window is measured from. */
+function anchorIdOf(trigger: StepTrigger): string {
+  switch (trigger.kind) {
+    case 'episode':
+      return `anchor-${trigger.anchor}`;
+    case 'finding':
+      return `anchor-finding-${trigger.finding}`;
+    case 'first-event':
+    case 'each-event':
+      return `anchor-event-${trigger.event}`;
+    case 'therapy-course':
+      return `anchor-course-start-${trigger.drugs.join('-')}`;
+    case 'next-dose':
+      return `anchor-last-dose-${trigger.drugs.join('-')}`;
+  }
+}
+
+/**
+ * `priorTherapy`: whether the version records bone therapy taken before the fracture, whose
+ * courses are then followed from their real start and last reported dose.
+ */
+function anchorOf(trigger: StepTrigger, priorTherapy: boolean): AnchorSpec {
   switch (trigger.kind) {
     case 'episode': {
       const [title, description] = EPISODE_ANCHORS[trigger.anchor];
       return {
-        id: `anchor-${trigger.anchor}`,
+        id: anchorIdOf(trigger),
         title,
         description,
         words: title.toLowerCase(),
@@ -358,7 +389,7 @@ function anchorOf(
     }
     case 'finding':
       return {
-        id: `anchor-finding-${trigger.finding}`,
+        id: anchorIdOf(trigger),
         title: `When the red flag was first recorded (${FACTS[trigger.finding].label})`,
         description: 'The moment the red-flag finding was first recorded, at enrolment or later.',
         words: `when the red flag (${FACTS[trigger.finding].label}) was first recorded`,
@@ -367,7 +398,7 @@ function anchorOf(
     case 'first-event':
     case 'each-event':
       return {
-        id: `anchor-event-${trigger.event}`,
+        id: anchorIdOf(trigger),
         title: `A ${trigger.event} entry is recorded`,
         description: `The time of a recorded ${trigger.event} entry; each step measured from it says which entries start it.`,
         words: `the ${trigger.event} entry that starts it`,
@@ -376,9 +407,9 @@ function anchorOf(
     case 'therapy-course': {
       const drugs = trigger.drugs.map((d) => DRUGS[d].label).join(' or ');
       return {
-        id: `anchor-course-start-${trigger.drugs.join('-')}`,
+        id: anchorIdOf(trigger),
         title: `Start of a course of ${drugs}`,
-        description: `The start date of each course of ${drugs} (a course taken before the fracture from its real start, where the version records prior therapy).`,
+        description: `The start date of each course of ${drugs}${priorTherapy ? ' (for a course still taken at the fracture, its real start before the fracture)' : ''}.`,
         words: `the start of the course of ${drugs}`,
         event: `course-start:${trigger.drugs.join(',')}`,
       };
@@ -386,9 +417,9 @@ function anchorOf(
     case 'next-dose': {
       const drugs = trigger.drugs.map((d) => DRUGS[d].label).join(' or ');
       return {
-        id: `anchor-last-dose-${trigger.drugs.join('-')}`,
+        id: anchorIdOf(trigger),
         title: `Last dose of ${drugs} given`,
-        description: `The date of the last dose given of each course of ${drugs}; each dose given plans the next.`,
+        description: `The date of the last dose given of each course of ${drugs}${priorTherapy ? ' (for a course still taken at the fracture, its last reported dose)' : ''}; each dose given plans the next.`,
         words: `the last dose of ${drugs} given`,
         event: `dose:${trigger.drugs.join(',')}`,
       };
@@ -396,10 +427,10 @@ function anchorOf(
   }
 }
 
-function anchorsOf(steps: readonly StepDefinition[]): Map<string, Anchor> {
+function anchorsOf(definition: PathwayDefinition): Map<string, Anchor> {
   const anchors = new Map<string, Anchor>();
-  for (const step of steps) {
-    const anchor = anchorOf(step.trigger);
+  for (const step of definition.steps) {
+    const anchor = anchorOf(step.trigger, definition.priorTherapy !== undefined);
     if (anchors.has(anchor.id)) continue;
     if (!FHIR_ID.test(anchor.id))
       throw new Error(`Step ${step.id}: anchor id "${anchor.id}" is not a valid FHIR id`);
@@ -424,7 +455,7 @@ function stepAction(
   anchors: ReadonlyMap<string, Anchor>,
   context: Context,
 ): PlanDefinitionAction {
-  const anchor = anchors.get(anchorOf(step.trigger).id) as Anchor;
+  const anchor = anchors.get(anchorIdOf(step.trigger)) as Anchor;
   const entries = stepEntries(step);
   const priority = step.urgency === 'urgent' ? 'urgent' : 'routine';
   return {
