@@ -1,6 +1,7 @@
 // The service's own URIs: identifier systems, local code systems, extensions and the canonical
 // base of its PlanDefinitions. One place, so every resource names them the same way. The host is
 // a placeholder a deployment replaces with its own (docs/interop/resources.md).
+import { planDefinitionUrl } from './plan-definition/plan-definition.js';
 
 /** The base every local URI below starts with. */
 export const SERVICE_BASE = 'https://fls.example.nhs.uk';
@@ -8,9 +9,12 @@ export const SERVICE_BASE = 'https://fls.example.nhs.uk';
 /** Canonical base of the service's conformance resources: `${CANONICAL_BASE}/PlanDefinition/<version>`. */
 export const CANONICAL_BASE = `${SERVICE_BASE}/fhir`;
 
-/** The canonical URL of the PlanDefinition of a pathway version. */
+/**
+ * The canonical URL of the PlanDefinition of a pathway version: what CarePlan.instantiatesCanonical
+ * names and the served PlanDefinition's url (one rule, planDefinitionUrl).
+ */
 export function planDefinitionCanonical(pathwayVersion: string): string {
-  return `${CANONICAL_BASE}/PlanDefinition/${pathwayVersion}`;
+  return planDefinitionUrl(CANONICAL_BASE, pathwayVersion);
 }
 
 /**
