@@ -7,7 +7,7 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import { fhirAuditRecords } from '@vfx/database/views';
-import { auditEventResource, CANONICAL_BASE, FhirError, planDefinition } from '@vfx/fhir';
+import { auditEventResource, CANONICAL_BASE, planDefinition } from '@vfx/fhir';
 import { db } from '../db';
 import { searchsetBundle } from './bundle';
 import type { FhirInteraction } from './interaction';
