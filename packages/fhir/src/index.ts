@@ -16,13 +16,13 @@ export {
   stepKeyHash,
   taskId,
 } from './ids.js';
+// ingest/: incoming FHIR (a transaction Bundle, a pain-assessment Observation) into the write path's inputs.
+export * from './ingest/index.js';
 export * from './operation-outcome.js';
 export * from './records.js';
+// plan-definition/: each pathway version as a PlanDefinition.
+export * from './plan-definition/index.js';
 // resources/: the stored record as FHIR resources.
 export * from './resources/index.js';
 // systems.ts: the service's URIs.
 export * from './systems.js';
-// plan-definition/: each pathway version as a PlanDefinition.
-export { planDefinition } from './plan-definition/plan-definition.js';
-// ingest/: incoming FHIR (a transaction Bundle, a pain-assessment Observation) into the write path's inputs.
-export * from './ingest/index.js';

@@ -1,6 +1,7 @@
 // The service's own URIs: identifier systems, local code systems, extensions and the canonical
 // base of its PlanDefinitions. One place, so every resource names them the same way. The host is
 // a placeholder a deployment replaces with its own (docs/interop/resources.md).
+import { planDefinitionUrl } from './plan-definition/plan-definition.js';
 
 /** The base every local URI below starts with. */
 export const SERVICE_BASE = 'https://fls.example.nhs.uk';
@@ -8,14 +9,19 @@ export const SERVICE_BASE = 'https://fls.example.nhs.uk';
 /** Canonical base of the service's conformance resources: `${CANONICAL_BASE}/PlanDefinition/<version>`. */
 export const CANONICAL_BASE = `${SERVICE_BASE}/fhir`;
 
-/** The canonical URL of the PlanDefinition of a pathway version. */
+/**
+ * The canonical URL of the PlanDefinition of a pathway version: what CarePlan.instantiatesCanonical
+ * names and the served PlanDefinition's url (one rule, planDefinitionUrl).
+ */
 export function planDefinitionCanonical(pathwayVersion: string): string {
-  return `${CANONICAL_BASE}/PlanDefinition/${pathwayVersion}`;
+  return planDefinitionUrl(CANONICAL_BASE, pathwayVersion);
 }
 
 /**
- * NHS number, as UK Core names it (https://simplifier.net/guide/ukcoreversionhistory, UK Core
- * Patient: identifier:nhsNumber.system = https://fhir.nhs.uk/Id/nhs-number).
+ * NHS number: the identifier system UK Core uses (HL7 UK, UK Core Access example Patient,
+ * https://build.fhir.org/ig/HL7-UK/UK-Core-Access/Patient-57bae551-2c5d-4def-a541-4b156ec49497.html;
+ * the preferred URI of the NHS Number NamingSystem, OID 2.16.840.1.113883.2.1.4.1,
+ * https://build.fhir.org/ig/nw-gmsa/nw-gmsa.github.com/NamingSystem-nhs-number-namingsystem.html).
  */
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 
@@ -24,6 +30,9 @@ export const MRN_SYSTEM = `${SERVICE_BASE}/Id/mrn`;
 
 /** The service's user accounts (AuditEvent agents). */
 export const USER_SYSTEM = `${SERVICE_BASE}/Id/user`;
+
+/** A plan step of an episode (Task.identifier): `<episode id>/<step key>`. */
+export const PLAN_STEP_SYSTEM = `${SERVICE_BASE}/Id/plan-step`;
 
 /** Ids of the service's records that an AuditEvent names (entity type in the path). */
 export const RECORD_SYSTEM = `${SERVICE_BASE}/Id/record`;

@@ -2,13 +2,15 @@
 // pathway version, written by `npm run docs:plan-definitions` (scripts/generate-plan-definitions.ts)
 // and compared with what the generator produces by files.test.ts, as docs/pathway.md is.
 import { pathwayVersions } from '@vfx/domain';
+import { CANONICAL_BASE } from '../systems.js';
 import { planDefinition } from './plan-definition.js';
 
 /**
- * The base the committed files are written with: the example base of the FHIR API's own
- * documentation. A server answers with its own base (the lead's route passes it).
+ * The base the committed files are written with: the service's canonical base, which every
+ * CarePlan's instantiatesCanonical names too (a canonical URL identifies the definition; it is
+ * not the address of the server that serves it).
  */
-export const DOCUMENTED_CANONICAL_BASE = 'https://fls.example.nhs.uk/fhir/R4';
+export const DOCUMENTED_CANONICAL_BASE = CANONICAL_BASE;
 
 export interface GeneratedFile {
   /** Relative to the repository root. */

@@ -10,6 +10,8 @@ export {
   type PlanDefinitionOptions,
   pathwayExtensionUrls,
   planDefinition,
+  planDefinitionUrl,
+  publishedPlanDefinitions,
   SHAREABLE_PLAN_DEFINITION,
   seedDocumentPath,
 } from './plan-definition.js';

@@ -92,6 +92,21 @@ const CATEGORY_WORDS: Readonly<Record<StepCategory, string>> = {
 };
 
 /**
+ * The canonical url of a version's PlanDefinition: what CarePlan.instantiatesCanonical holds for
+ * an episode planned under that version. The version is part of the path, as each version is its
+ * own resource; `PlanDefinition.version` repeats it.
+ */
+export function planDefinitionUrl(canonicalBase: string, version: string): string {
+  return `${checkedBase(canonicalBase)}/PlanDefinition/${version}`;
+}
+
+/** Every published version's PlanDefinition, in the registry's order (for a search of all). */
+export function publishedPlanDefinitions(options: PlanDefinitionOptions): PlanDefinition[] {
+  const registry = options.registry ?? PUBLISHED_PATHWAYS;
+  return registry.versions().map((version) => planDefinition(version, options));
+}
+
+/**
  * The PlanDefinition of one published pathway version. Pure: the same version and options give
  * the same resource; its only date is the version's own publication date.
  */
@@ -113,7 +128,7 @@ export function planDefinition(version: string, options: PlanDefinitionOptions):
     );
   }
   const context: Context = { base, definition, urls: pathwayExtensionUrls(base) };
-  const anchors = anchorsOf(definition.steps);
+  const anchors = anchorsOf(definition);
   const actions: PlanDefinitionAction[] = [
     {
       id: 'anchors',
@@ -150,7 +165,7 @@ export function planDefinition(version: string, options: PlanDefinitionOptions):
       // Organised text with structured timing: conditions are the domain's words, not CQL.
       { url: CPG.knowledgeRepresentationLevel, valueCode: 'semi-structured' },
     ],
-    url: `${base}/PlanDefinition/${version}`,
+    url: planDefinitionUrl(base, version),
     version,
     name: computableName(version),
     title: definition.title,
@@ -225,13 +240,13 @@ function versionArtifacts(
     artifacts.push({
       type: 'predecessor',
       display: `${before.title} (${before.version})`,
-      resource: `${base}/PlanDefinition/${before.version}`,
+      resource: planDefinitionUrl(base, before.version),
     });
   if (after)
     artifacts.push({
       type: 'successor',
       display: `${after.title} (${after.version})`,
-      resource: `${base}/PlanDefinition/${after.version}`,
+      resource: planDefinitionUrl(base, after.version),
     });
   return artifacts;
 }
@@ -298,12 +313,24 @@ function timingJustification(timing: TimingBasis, what: string): RelatedArtifact
       type: 'justification',
     };
   }
-  const display = `${what}: service standard, not a number from the guidance. ${timing.explanation}`;
+  const display = `${what}: service standard. ${timing.explanation}`;
   if (!timing.source) return { type: 'justification', display };
   return { ...citation(timing.source, display), type: 'justification' };
 }
 
 // --- Anchors -----------------------------------------------------------------------------------
+
+/** What a step's window is measured from, and the action that stands for it. */
+interface AnchorSpec {
+  /** The anchor action's id, which the steps' relatedAction names. */
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** How a step's window description names it: "measured from admission to hospital". */
+  readonly words: string;
+  /** The trigger's named event. */
+  readonly event: string;
+}
 
 interface Anchor {
   readonly id: string;
@@ -327,14 +354,33 @@ const EPISODE_ANCHORS = {
   ],
 } as const;
 
-function anchorOf(
-  trigger: StepTrigger,
-): Omit<Anchor, 'action'> & { title: string; description: string; event: string } {
+/** The id of the anchor action a step's window is measured from. */
+function anchorIdOf(trigger: StepTrigger): string {
+  switch (trigger.kind) {
+    case 'episode':
+      return `anchor-${trigger.anchor}`;
+    case 'finding':
+      return `anchor-finding-${trigger.finding}`;
+    case 'first-event':
+    case 'each-event':
+      return `anchor-event-${trigger.event}`;
+    case 'therapy-course':
+      return `anchor-course-start-${trigger.drugs.join('-')}`;
+    case 'next-dose':
+      return `anchor-last-dose-${trigger.drugs.join('-')}`;
+  }
+}
+
+/**
+ * `priorTherapy`: whether the version records bone therapy taken before the fracture, whose
+ * courses are then followed from their real start and last reported dose.
+ */
+function anchorOf(trigger: StepTrigger, priorTherapy: boolean): AnchorSpec {
   switch (trigger.kind) {
     case 'episode': {
       const [title, description] = EPISODE_ANCHORS[trigger.anchor];
       return {
-        id: `anchor-${trigger.anchor}`,
+        id: anchorIdOf(trigger),
         title,
         description,
         words: title.toLowerCase(),
@@ -343,7 +389,7 @@ function anchorOf(
     }
     case 'finding':
       return {
-        id: `anchor-finding-${trigger.finding}`,
+        id: anchorIdOf(trigger),
         title: `When the red flag was first recorded (${FACTS[trigger.finding].label})`,
         description: 'The moment the red-flag finding was first recorded, at enrolment or later.',
         words: `when the red flag (${FACTS[trigger.finding].label}) was first recorded`,
@@ -352,7 +398,7 @@ function anchorOf(
     case 'first-event':
     case 'each-event':
       return {
-        id: `anchor-event-${trigger.event}`,
+        id: anchorIdOf(trigger),
         title: `A ${trigger.event} entry is recorded`,
         description: `The time of a recorded ${trigger.event} entry; each step measured from it says which entries start it.`,
         words: `the ${trigger.event} entry that starts it`,
@@ -361,9 +407,9 @@ function anchorOf(
     case 'therapy-course': {
       const drugs = trigger.drugs.map((d) => DRUGS[d].label).join(' or ');
       return {
-        id: `anchor-course-start-${trigger.drugs.join('-')}`,
+        id: anchorIdOf(trigger),
         title: `Start of a course of ${drugs}`,
-        description: `The start date of each course of ${drugs} (a course taken before the fracture from its real start, where the version records prior therapy).`,
+        description: `The start date of each course of ${drugs}${priorTherapy ? ' (for a course still taken at the fracture, its real start before the fracture)' : ''}.`,
         words: `the start of the course of ${drugs}`,
         event: `course-start:${trigger.drugs.join(',')}`,
       };
@@ -371,9 +417,9 @@ function anchorOf(
     case 'next-dose': {
       const drugs = trigger.drugs.map((d) => DRUGS[d].label).join(' or ');
       return {
-        id: `anchor-last-dose-${trigger.drugs.join('-')}`,
+        id: anchorIdOf(trigger),
         title: `Last dose of ${drugs} given`,
-        description: `The date of the last dose given of each course of ${drugs}; each dose given plans the next.`,
+        description: `The date of the last dose given of each course of ${drugs}${priorTherapy ? ' (for a course still taken at the fracture, its last reported dose)' : ''}; each dose given plans the next.`,
         words: `the last dose of ${drugs} given`,
         event: `dose:${trigger.drugs.join(',')}`,
       };
@@ -381,10 +427,10 @@ function anchorOf(
   }
 }
 
-function anchorsOf(steps: readonly StepDefinition[]): Map<string, Anchor> {
+function anchorsOf(definition: PathwayDefinition): Map<string, Anchor> {
   const anchors = new Map<string, Anchor>();
-  for (const step of steps) {
-    const anchor = anchorOf(step.trigger);
+  for (const step of definition.steps) {
+    const anchor = anchorOf(step.trigger, definition.priorTherapy !== undefined);
     if (anchors.has(anchor.id)) continue;
     if (!FHIR_ID.test(anchor.id))
       throw new Error(`Step ${step.id}: anchor id "${anchor.id}" is not a valid FHIR id`);
@@ -409,7 +455,7 @@ function stepAction(
   anchors: ReadonlyMap<string, Anchor>,
   context: Context,
 ): PlanDefinitionAction {
-  const anchor = anchors.get(anchorOf(step.trigger).id) as Anchor;
+  const anchor = anchors.get(anchorIdOf(step.trigger)) as Anchor;
   const entries = stepEntries(step);
   const priority = step.urgency === 'urgent' ? 'urgent' : 'routine';
   return {
@@ -715,7 +761,7 @@ function description(definition: PathwayDefinition, registry: PathwayRegistry): 
   const lines = [
     `${definition.title}. Pathway version \`${definition.version}\`, published ${definition.publishedOn}${registry.current === definition.version ? ' (the current version)' : ` (superseded: new episodes use ${registry.current})`}. An episode keeps the version it was enrolled under.`,
     '',
-    'Built on the Royal Osteoporosis Society 2022 guidance (primary), with secondary sources where it is silent or where the sources disagree; every step and recommendation quotes its sources. A window whose number is not written in the guidance is marked as a service standard, with the reason.',
+    `Sources: ${sourcesInWords(definition)}. Every step and recommendation quotes its sources; a window whose number is not written in the guidance is marked as a service standard, with the reason, and where the sources disagree every position is shown.`,
     '',
     `Pain bands (worse of rest and activity): mild NRS 0-${mildMax}, moderate ${mildMax + 1}-${moderateMax}, severe ${moderateMax + 1}-10. Phases: acute until day ${acuteUntilDay} after the fracture, subacute until day ${subacuteUntilDay}, chronic after.`,
   ];
@@ -723,10 +769,23 @@ function description(definition: PathwayDefinition, registry: PathwayRegistry): 
   lines.push(
     '',
     prior
-      ? `Therapy before the fracture: a fracture counts as a fracture on treatment after ${offsetWords(prior.minimumOnTreatment)} on the drug by the date of fracture (${prior.basis.kind === 'guideline' ? 'from the guidance' : `service standard: ${prior.basis.explanation}`}).`
+      ? `Therapy before the fracture: a fracture counts as a fracture on treatment after ${offsetWords(prior.minimumOnTreatment)} on the drug by the date of fracture. ${prior.basis.kind === 'guideline' ? `From the guidance (${prior.basis.source.section}).` : `Service standard: ${prior.basis.explanation}`}`
       : 'Therapy before the fracture: not recorded in this version.',
   );
   return lines.join('\n');
+}
+
+/** "ROS 2022 (primary); BMJ Best Practice, ... (secondary)", from the sources the version cites. */
+function sourcesInWords(definition: PathwayDefinition): string {
+  const cited = citedDocuments(definition);
+  const docs = Object.entries(SOURCE_DOCUMENTS).filter(([id]) => cited.has(id));
+  return (['primary', 'secondary'] as const)
+    .map((weight) => {
+      const names = docs.filter(([, doc]) => doc.weight === weight).map(([, doc]) => doc.short);
+      return names.length > 0 ? `${names.join(', ')} (${weight})` : '';
+    })
+    .filter(Boolean)
+    .join('; ');
 }
 
 function narrative(definition: PathwayDefinition, registry: PathwayRegistry): string {

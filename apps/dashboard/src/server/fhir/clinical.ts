@@ -13,6 +13,7 @@ import {
   type TaskCursor,
 } from '@vfx/database/views';
 import {
+  ACTIONABLE_STEP_STATUSES,
   carePlanResource,
   type EpisodeRecord,
   episodeResources,
@@ -310,7 +311,8 @@ const TASK_PARAMS: readonly SearchParamSpec[] = [
   },
 ];
 
-const BUSINESS_STATUSES = ['open', 'due', 'overdue'] as const;
+/** A Task's business status is its step's status: the steps that are Tasks at all. */
+const BUSINESS_STATUSES = ACTIONABLE_STEP_STATUSES;
 
 const TaskCursorCheck = (value: unknown): value is TaskCursor =>
   typeof value === 'object' &&

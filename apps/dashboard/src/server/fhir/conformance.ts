@@ -7,8 +7,7 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import { fhirAuditRecords } from '@vfx/database/views';
-import { pathwayVersions } from '@vfx/domain';
-import { auditEventResource, CANONICAL_BASE, FhirError, planDefinition } from '@vfx/fhir';
+import { auditEventResource, CANONICAL_BASE, planDefinition } from '@vfx/fhir';
 import { db } from '../db';
 import { searchsetBundle } from './bundle';
 import type { FhirInteraction } from './interaction';
@@ -157,20 +156,9 @@ export const readPlanDefinition: FhirInteraction = {
   documentation:
     'A pathway version (e.g. ros-2022.2) as a PlanDefinition: its steps with their timing, conditions and cited sources.',
   async run({ params }) {
-    const version = params.id as string;
-    if (!pathwayVersions().includes(version)) {
-      throw new FhirError(404, [
-        {
-          code: 'not-found',
-          diagnostics: `PlanDefinition/${version} does not exist: the pathway versions are ${pathwayVersions().join(', ')}`,
-          expression: ['PlanDefinition'],
-        },
-      ]);
-    }
-    return {
-      status: 200,
-      resource: planDefinition(version, { canonicalBase: CANONICAL_BASE }) as Resource,
-    };
+    // An unknown version is refused by the generator itself (404, naming the published ones).
+    const resource = planDefinition(params.id as string, { canonicalBase: CANONICAL_BASE });
+    return { status: 200, resource: resource as Resource };
   },
 };
 
