@@ -137,3 +137,19 @@ describe('parsePainObservation', () => {
     ]);
   });
 });
+
+describe('parsePainObservation: values in words', () => {
+  it('reads a coded value written in words, as the read side writes it', () => {
+    const body = examplePainObservation({ patientId: 'p1' }) as Json;
+    body.component[2].valueCodeableConcept = { text: 'Severe' };
+    body.component.push({
+      code: { coding: [{ system: PAIN_ASSESSMENT_COMPONENT_SYSTEM, code: 'mobility' }] },
+      valueCodeableConcept: { text: 'With help' },
+    });
+    const result = parsePainObservation(body, {});
+    expect(result.ok && result.value.event).toMatchObject({
+      functionalLimitation: 'severe',
+      mobility: 'with-help',
+    });
+  });
+});

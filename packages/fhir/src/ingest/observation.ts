@@ -225,7 +225,10 @@ export function parsePainObservation(
       const flag = bool(value, issues);
       if (flag !== undefined) event[known.field] = flag;
     } else {
-      const coded = codeIn(value, PAIN_ASSESSMENT_VALUE_SYSTEM, issues);
+      // A value in words, as the read side writes it ("With help"), is the code it names.
+      const coded = codeIn(value, PAIN_ASSESSMENT_VALUE_SYSTEM, issues)
+        ?.toLowerCase()
+        .replace(/\s+/g, '-');
       const allowed = CODED_VALUES[known.field] ?? [];
       if (coded !== undefined && !allowed.includes(coded)) {
         issues.add(
