@@ -195,6 +195,23 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
     expect(after?.entries).toEqual(before?.entries);
   });
 
+  it('the Patient as read back, sent again in a Bundle, is accepted and finds the same patient', async () => {
+    const first = await run(transactionInteraction, exampleEnrolmentBundle());
+    const {
+      id: _id,
+      meta: _meta,
+      ...readBack
+    } = (first.resource as Bundle).entry?.[0]?.resource as Patient;
+    const body = exampleEnrolmentBundle() as unknown as { entry: { resource: unknown }[] };
+    (body.entry[0] as { resource: unknown }).resource = readBack;
+    const again = await run(transactionInteraction, body);
+    expect((again.resource as Bundle).entry?.map((entry) => entry.response?.status)).toEqual([
+      '200 OK',
+      '200 OK',
+    ]);
+    expect((again.resource as Bundle).entry?.[0]?.response?.location).toBe(`Patient/${patientId}`);
+  });
+
   it('Prefer: return=minimal answers the statuses and locations only', async () => {
     const result = await run(transactionInteraction, exampleEnrolmentBundle(), {
       Prefer: 'return=minimal',
