@@ -197,11 +197,9 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
 
   it('the Patient as read back, sent again in a Bundle, is accepted and finds the same patient', async () => {
     const first = await run(transactionInteraction, exampleEnrolmentBundle());
-    const {
-      id: _id,
-      meta: _meta,
-      ...readBack
-    } = (first.resource as Bundle).entry?.[0]?.resource as Patient;
+    const served = (first.resource as Bundle).entry?.[0]?.resource as Patient | undefined;
+    if (!served) throw new Error('the answer carries no Patient');
+    const { id: _id, meta: _meta, ...readBack } = served;
     const body = exampleEnrolmentBundle() as unknown as { entry: { resource: unknown }[] };
     (body.entry[0] as { resource: unknown }).resource = readBack;
     const again = await run(transactionInteraction, body);

@@ -122,7 +122,7 @@ export async function runEnrolmentTransaction(context: FhirRequestContext): Prom
   if (known && !entries.patient.conditional) {
     throw duplicate(
       `Bundle.entry[${entries.patient.index}].request`,
-      `A patient with this identifier is already registered (Patient/${known.id}): send request.ifNoneExist "identifier=system|value" to enrol the episode for them`,
+      `A patient with this identifier is already registered (Patient/${fhirId(known.id)}): send request.ifNoneExist "identifier=system|value" to enrol the episode for them`,
     );
   }
   const stored = await loadEpisodeRecord(database, episodeId);
@@ -131,7 +131,7 @@ export async function runEnrolmentTransaction(context: FhirRequestContext): Prom
       throw new FhirError(409, [
         {
           code: 'conflict',
-          diagnostics: `The Condition's identifier "${parsed.conditionIdentifier.system}|${parsed.conditionIdentifier.value}" already enrolled an episode of another patient (Patient/${stored.row.patientId})`,
+          diagnostics: `The Condition's identifier "${parsed.conditionIdentifier.system}|${parsed.conditionIdentifier.value}" already enrolled an episode of another patient: a Condition identifier names one fracture of one patient`,
           expression: [`Bundle.entry[${entries.condition.index}].resource.identifier`],
         },
       ]);
@@ -139,7 +139,7 @@ export async function runEnrolmentTransaction(context: FhirRequestContext): Prom
     if (!entries.condition.conditional) {
       throw duplicate(
         `Bundle.entry[${entries.condition.index}].request`,
-        `This Condition is already enrolled (Condition/${episodeId}): send request.ifNoneExist "identifier=system|value" to make a repeated message harmless`,
+        `This Condition is already enrolled (Condition/${fhirId(episodeId)}): send request.ifNoneExist "identifier=system|value" to make a repeated message harmless`,
       );
     }
   }
