@@ -2,6 +2,7 @@
 // CapabilityStatement (GET /fhir/R4/metadata) is generated from them, so the two cannot drift.
 import { CLINICAL_INTERACTIONS } from './clinical';
 import { metadataInteraction, readPlanDefinition, searchAuditEvents } from './conformance';
+import { createObservationInteraction, transactionInteraction } from './ingest';
 import type { FhirInteraction } from './interaction';
 
 export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
@@ -9,4 +10,6 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
   ...CLINICAL_INTERACTIONS,
   readPlanDefinition,
   searchAuditEvents,
+  transactionInteraction,
+  createObservationInteraction,
 ];

@@ -358,6 +358,7 @@ export const createObservationInteraction: FhirInteraction = {
   method: 'POST',
   path: ['Observation'],
   action: 'entry.record',
+  permissionContext: { entryType: 'pain-assessment' },
   documentation:
     'A pain assessment (NRS at rest and on activity, functional limitation) recorded on the patient’s episode; If-None-Exist on identifier makes a repeat harmless.',
   run: runCreateObservation,

@@ -6,7 +6,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { ApiKeyPrincipal } from '@vfx/database/auth';
 import type { AccessEntry } from '@vfx/database/commands';
-import type { Action, Actor } from '@vfx/domain';
+import type { Action, Actor, PermissionContext } from '@vfx/domain';
 
 export interface FhirRequestContext {
   /** The request's URL as the client sent it (search parameters included). */
@@ -58,6 +58,8 @@ export interface FhirInteraction {
   readonly path: readonly string[];
   /** The permission table's action: alone decides which keys may call it. */
   readonly action: Action | 'public';
+  /** What the permission depends on, where the interaction fixes it (the entry type it records). */
+  readonly permissionContext?: PermissionContext;
   /** Search parameters it accepts (name → FHIR search type and what it matches), for searches. */
   readonly searchParams?: readonly {
     readonly name: string;

@@ -179,7 +179,7 @@ async function handle(method: Method, request: Request, context: FhirRouteContex
       );
     }
     const actor = integrationActor(authenticated.principal);
-    const allowed = await authoriseKey(actor, { operation, action });
+    const allowed = await authoriseKey(actor, { operation, action }, interaction.permissionContext);
     if (!allowed.ok) {
       throw new FhirError(403, [{ code: 'forbidden', diagnostics: allowed.reason }]);
     }
