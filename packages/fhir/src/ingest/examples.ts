@@ -56,7 +56,10 @@ export function exampleEnrolmentBundle(options: ExampleEnrolmentOptions = {}) {
         identifier: [{ system: EXAMPLE_ALERT_SYSTEM, value: alert }],
         extension: [
           { url: CONDITION_EXTENSIONS.fractureDateEstimated, valueBoolean: false },
-          { url: CONDITION_EXTENSIONS.identifiedOn, valueDateTime: options.identifiedOn ?? '2026-11-16' },
+          {
+            url: CONDITION_EXTENSIONS.identifiedOn,
+            valueDateTime: options.identifiedOn ?? '2026-11-16',
+          },
           { url: CONDITION_EXTENSIONS.identification, valueCode: 'symptomatic-presentation' },
           { url: CONDITION_EXTENSIONS.columnInvolvement, valueCode: 'anterior-only' },
           { url: CONDITION_EXTENSIONS.neurologicalDeficit, valueBoolean: false },

@@ -278,9 +278,7 @@ describe('parseEnrolmentTransaction: refusals, each naming its element', () => {
     expect(refused(body, 400)).toEqual([
       expect.objectContaining({
         code: 'required',
-        expression: [
-          `Bundle.entry[1].resource.extension('${CONDITION_EXTENSIONS.identifiedOn}')`,
-        ],
+        expression: [`Bundle.entry[1].resource.extension('${CONDITION_EXTENSIONS.identifiedOn}')`],
       }),
     ]);
   });
