@@ -43,8 +43,25 @@ export const STEP_SYSTEM = `${SERVICE_BASE}/CodeSystem/pathway-step`;
 export const AUDIT_ACTION_SYSTEM = `${SERVICE_BASE}/CodeSystem/audit-action`;
 export const AUDIT_ENTITY_TYPE_SYSTEM = `${SERVICE_BASE}/CodeSystem/audit-entity-type`;
 
+/** Condition.bodySite: a vertebral level (code = "T1".."L5", as the domain names them). */
+export const VERTEBRAL_LEVEL_SYSTEM = `${SERVICE_BASE}/CodeSystem/vertebral-level`;
+
 /** Local extensions. */
 export const ONSET_ESTIMATED_EXTENSION = `${SERVICE_BASE}/fhir/StructureDefinition/onset-estimated`;
+/**
+ * Condition: how the fracture was identified (valueCode: symptomatic-presentation |
+ * incidental-imaging | bone-densitometry, the domain's identification routes).
+ */
+export const IDENTIFICATION_ROUTE_EXTENSION = `${SERVICE_BASE}/fhir/StructureDefinition/identification-route`;
+
+/**
+ * Condition: the date the fracture was identified (episode.identifiedOn), valueDateTime (a date).
+ * The R4 core extension "Date the condition was first asserted"
+ * (http://hl7.org/fhir/R4/extension-condition-asserteddate.html; context Condition). Not
+ * recordedDate, which is when the record was made (the enrolment).
+ */
+export const CONDITION_ASSERTED_DATE_EXTENSION =
+  'http://hl7.org/fhir/StructureDefinition/condition-assertedDate';
 
 /** Standard systems used where a code is cited (see the comments where each is used). */
 export const LOINC_SYSTEM = 'http://loinc.org';

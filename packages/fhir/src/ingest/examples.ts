@@ -56,6 +56,10 @@ export function exampleEnrolmentBundle(options: ExampleEnrolmentOptions = {}) {
         identifier: [{ system: EXAMPLE_ALERT_SYSTEM, value: alert }],
         extension: [
           { url: CONDITION_EXTENSIONS.fractureDateEstimated, valueBoolean: false },
+          {
+            url: CONDITION_EXTENSIONS.identifiedOn,
+            valueDateTime: options.identifiedOn ?? '2026-11-16',
+          },
           { url: CONDITION_EXTENSIONS.identification, valueCode: 'symptomatic-presentation' },
           { url: CONDITION_EXTENSIONS.columnInvolvement, valueCode: 'anterior-only' },
           { url: CONDITION_EXTENSIONS.neurologicalDeficit, valueBoolean: false },
@@ -75,7 +79,6 @@ export function exampleEnrolmentBundle(options: ExampleEnrolmentOptions = {}) {
         subject: { reference: PATIENT_URL },
         ...(options.admittedAt ? { encounter: { reference: ENCOUNTER_URL } } : {}),
         onsetDateTime: options.fractureDate ?? '2026-11-14',
-        recordedDate: options.identifiedOn ?? '2026-11-16',
       },
       request: {
         method: 'POST',

@@ -4,14 +4,23 @@
 // resource read back carries exactly the elements accepted here.
 
 import {
+  CONDITION_ASSERTED_DATE_EXTENSION,
+  IDENTIFICATION_ROUTE_EXTENSION,
   MRN_SYSTEM,
   NHS_NUMBER_SYSTEM,
   ONSET_ESTIMATED_EXTENSION,
   SERVICE_BASE,
+  VERTEBRAL_LEVEL_SYSTEM,
 } from '../systems.js';
 
 /** The service's systems the ingest shares with the read side (../systems.ts). */
-export { MRN_SYSTEM, NHS_NUMBER_SYSTEM, SERVICE_BASE };
+export {
+  CONDITION_ASSERTED_DATE_EXTENSION,
+  MRN_SYSTEM,
+  NHS_NUMBER_SYSTEM,
+  SERVICE_BASE,
+  VERTEBRAL_LEVEL_SYSTEM,
+};
 /** ODS organisation code, for the organisation that issued an MRN (UK Core). */
 export const ODS_ORGANISATION_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 /** HL7 v2 table 0203 (identifier type), code MR = medical record number (FHIR R4 terminology). */
@@ -38,12 +47,19 @@ export const EPISODE_OF_CARE_EXTENSION =
 const EXTENSION_BASE = `${SERVICE_BASE}/fhir/StructureDefinition`;
 const CODE_SYSTEM_BASE = `${SERVICE_BASE}/CodeSystem`;
 
-/** Condition extensions: the enrolment fields no standard Condition element carries. */
+/**
+ * Condition extensions, keyed by the episode field each carries: the R4 core assertedDate, and
+ * local ones for the enrolment fields no standard Condition element carries. The read side writes
+ * the first three (shared, ../systems.ts); the four clinical findings are read here only
+ * (docs/interop/ingest.md says why they are not written back).
+ */
 export const CONDITION_EXTENSIONS = {
   /** valueBoolean: the onset date is estimated (the fracture date is not known exactly). */
   fractureDateEstimated: ONSET_ESTIMATED_EXTENSION,
+  /** valueDateTime (a date): when the fracture was identified (R4 condition-assertedDate). */
+  identifiedOn: CONDITION_ASSERTED_DATE_EXTENSION,
   /** valueCode: symptomatic-presentation | incidental-imaging | bone-densitometry. */
-  identification: `${EXTENSION_BASE}/identification-route`,
+  identification: IDENTIFICATION_ROUTE_EXTENSION,
   /** valueCode: anterior-only | multiple. */
   columnInvolvement: `${EXTENSION_BASE}/column-involvement`,
   /** valueBoolean. */
@@ -53,9 +69,6 @@ export const CONDITION_EXTENSIONS = {
   /** valueCode: present | absent | not-imaged. */
   mriOedema: `${EXTENSION_BASE}/mri-oedema`,
 } as const;
-
-/** Condition.bodySite coding system for a vertebral level (code = "T1".."L5", as the domain names them). */
-export const VERTEBRAL_LEVEL_SYSTEM = `${CODE_SYSTEM_BASE}/vertebral-level`;
 
 /** Observation.code coding system: the domain's entry types ("pain-assessment"). */
 export const CLINICAL_ENTRY_SYSTEM = `${CODE_SYSTEM_BASE}/clinical-entry`;

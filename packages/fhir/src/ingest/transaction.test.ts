@@ -22,6 +22,9 @@ function refused(body: unknown, status: number): FhirIssue[] {
   expect(result.status).toBe(status);
   return [...result.issues];
 }
+/** The Condition's extension with this url (the example carries each once). */
+const extensionOf = (body: Json, url: string): Json =>
+  body.entry[1].resource.extension.find((item: Json) => item.url === url);
 const expressions = (issues: FhirIssue[]) => issues.flatMap((issue) => issue.expression ?? []);
 
 describe('parseEnrolmentTransaction: a valid Bundle', () => {
@@ -101,12 +104,24 @@ describe('parseEnrolmentTransaction: a valid Bundle', () => {
     });
   });
 
-  it('takes the calendar date of an onset or recorded dateTime as the sender wrote it', () => {
+  it('takes the calendar date of an onset or asserted dateTime as the sender wrote it', () => {
     const body = bundle();
     body.entry[1].resource.onsetDateTime = '2026-11-14T23:30:00+00:00';
+    extensionOf(body, CONDITION_EXTENSIONS.identifiedOn).valueDateTime =
+      '2026-11-15T23:30:00+00:00';
     const result = parse(body);
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     expect(result.value.enrolment.episode.fractureDate).toBe('2026-11-14');
+    expect(result.value.enrolment.episode.identifiedOn).toBe('2026-11-15');
+  });
+
+  it('enrols with the asserted date as the identified date; recordedDate is not read', () => {
+    const body = bundle({ identifiedOn: '2026-11-15' });
+    // When the sender made its record: neither the identified date nor checked against it.
+    body.entry[1].resource.recordedDate = '2026-11-01T09:00:00Z';
+    const result = parse(body);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.value.enrolment.episode.identifiedOn).toBe('2026-11-15');
   });
 });
 
@@ -223,12 +238,11 @@ describe('parseEnrolmentTransaction: refusals, each naming its element', () => {
     expect(issues[0]?.diagnostics).toMatch(/calendar date/);
   });
 
-  it('missing vertebral levels, onset, recorded date and the clinical extensions', () => {
+  it('missing vertebral levels, onset, asserted date and the clinical extensions', () => {
     const body = bundle();
     const condition = body.entry[1].resource;
     delete condition.bodySite;
     delete condition.onsetDateTime;
-    delete condition.recordedDate;
     condition.extension = [];
     const c = 'Bundle.entry[1].resource';
     const ext = (url: string) => `${c}.extension('${url}')`;
@@ -236,7 +250,7 @@ describe('parseEnrolmentTransaction: refusals, each naming its element', () => {
       [
         `${c}.bodySite`,
         `${c}.onsetDateTime`,
-        `${c}.recordedDate`,
+        ext(CONDITION_EXTENSIONS.identifiedOn),
         ext(CONDITION_EXTENSIONS.identification),
         ext(CONDITION_EXTENSIONS.columnInvolvement),
         ext(CONDITION_EXTENSIONS.neurologicalDeficit),
@@ -254,11 +268,29 @@ describe('parseEnrolmentTransaction: refusals, each naming its element', () => {
     expect(issues[0]?.diagnostics).toMatch(/T1 to L5/);
   });
 
+  it('a Condition without the asserted date, even with a recordedDate: refused on the extension', () => {
+    const body = bundle();
+    const condition = body.entry[1].resource;
+    condition.extension = condition.extension.filter(
+      (item: Json) => item.url !== CONDITION_EXTENSIONS.identifiedOn,
+    );
+    condition.recordedDate = '2026-11-16';
+    expect(refused(body, 400)).toEqual([
+      expect.objectContaining({
+        code: 'required',
+        expression: [`Bundle.entry[1].resource.extension('${CONDITION_EXTENSIONS.identifiedOn}')`],
+      }),
+    ]);
+  });
+
   it('a code the domain does not know in an extension, on its value', () => {
     const body = bundle();
-    body.entry[1].resource.extension[2].valueCode = 'posterior';
+    const index = body.entry[1].resource.extension.findIndex(
+      (item: Json) => item.url === CONDITION_EXTENSIONS.columnInvolvement,
+    );
+    body.entry[1].resource.extension[index].valueCode = 'posterior';
     const issues = refused(body, 422);
-    expect(expressions(issues)).toEqual(['Bundle.entry[1].resource.extension[2].valueCode']);
+    expect(expressions(issues)).toEqual([`Bundle.entry[1].resource.extension[${index}].valueCode`]);
     expect(issues[0]?.diagnostics).toMatch(/anterior-only, multiple/);
   });
 

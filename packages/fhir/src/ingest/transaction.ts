@@ -506,15 +506,12 @@ function readCondition(resource: Node, paths: PathMap, issues: IssueList) {
     );
   } else fields.fractureDate = calendarDateOf(onset);
 
-  const recorded = text(child(resource, 'recordedDate'), issues);
-  paths.set('episode.identifiedOn', `${at}.recordedDate`);
-  if (recorded === undefined)
-    issues.required(`${at}.recordedDate`, 'the date the fracture was identified');
-  else fields.identifiedOn = calendarDateOf(recorded);
+  // recordedDate is when the sender made its record, not when the fracture was identified: it is
+  // not read (the read side's recordedDate is the enrolment instant).
 
   const flag = (
     field: keyof typeof CONDITION_EXTENSIONS,
-    kind: 'valueBoolean' | 'valueCode',
+    kind: 'valueBoolean' | 'valueCode' | 'valueDateTime',
     what: string,
     required: boolean,
   ) => {
@@ -528,11 +525,20 @@ function readCondition(resource: Node, paths: PathMap, issues: IssueList) {
     }
     const value = child(found, kind);
     paths.set(`episode.${field}`, value.path);
-    const read = kind === 'valueBoolean' ? bool(value, issues) : text(value, issues);
+    const read =
+      kind === 'valueBoolean'
+        ? bool(value, issues)
+        : kind === 'valueDateTime'
+          ? calendarDateOf(text(value, issues))
+          : text(value, issues);
     if (read === undefined && value.value === undefined) issues.required(value.path, what);
     if (read !== undefined) fields[field] = read;
   };
   flag('fractureDateEstimated', 'valueBoolean', 'whether the onset date is estimated', false);
+  // The R4 core extension condition-assertedDate
+  // (http://hl7.org/fhir/R4/extension-condition-asserteddate.html): a date, or a dateTime whose
+  // date as written is taken.
+  flag('identifiedOn', 'valueDateTime', 'the date the fracture was identified', true);
   flag('identification', 'valueCode', 'how the fracture was identified', true);
   flag('columnInvolvement', 'valueCode', 'the column involvement', true);
   flag('neurologicalDeficit', 'valueBoolean', 'whether there is a neurological deficit', true);

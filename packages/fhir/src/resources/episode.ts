@@ -1,10 +1,15 @@
 // The fracture episode: the EpisodeOfCare of the fracture liaison service and the Condition it
 // is for. Both read the episode as corrected (EpisodeRecord.episode is the domain's
-// effectiveEpisode), so a corrected fracture date or level shows here.
+// effectiveEpisode), so a corrected fracture date, level or identification shows here.
 import type { Condition, EpisodeOfCare } from '@medplum/fhirtypes';
 import { fhirId } from '../ids.js';
 import type { EpisodeRecord } from '../records.js';
-import { ONSET_ESTIMATED_EXTENSION } from '../systems.js';
+import {
+  CONDITION_ASSERTED_DATE_EXTENSION,
+  IDENTIFICATION_ROUTE_EXTENSION,
+  ONSET_ESTIMATED_EXTENSION,
+  VERTEBRAL_LEVEL_SYSTEM,
+} from '../systems.js';
 import { conditionReference, nurseDisplay, patientReference } from './common.js';
 
 export const EPISODE_TYPE_TEXT = 'Fracture liaison service — vertebral fragility fracture';
@@ -27,8 +32,18 @@ export function episodeOfCareResource(record: EpisodeRecord): EpisodeOfCare {
 
 /**
  * The fracture. Coded as text only: no SNOMED CT concept for it is cited in the service's
- * sources. The vertebral levels are body sites in words ("T12"). A fracture date the patient
- * could only estimate carries the local extension onset-estimated = true.
+ * sources. The vertebral levels are body sites coded in the service's vertebral-level system and
+ * in words ("T12"). The elements are those the transaction ingest reads (ingest/transaction.ts),
+ * so a Condition read back carries the enrolment fields both sides know, with the same URIs:
+ * - onset-estimated = true for a fracture date the patient could only estimate (absent otherwise);
+ * - the date the fracture was identified in the R4 core extension condition-assertedDate
+ *   (http://hl7.org/fhir/R4/extension-condition-asserteddate.html), valueDateTime a date;
+ *   recordedDate stays the enrolment instant, when the record was made;
+ * - the identification route (local extension, valueCode), an enrolment detail corrections update.
+ * The four clinical findings the ingest takes at enrolment (column involvement, neurological
+ * deficit, suspected malignancy, MRI oedema) are NOT written: later clinical-findings entries
+ * change them and only the domain's plan resolves them, so the enrolment values would show
+ * outdated red flags (docs/interop/resources.md).
  */
 export function conditionResource(record: EpisodeRecord): Condition {
   const { episode } = record;
@@ -36,9 +51,13 @@ export function conditionResource(record: EpisodeRecord): Condition {
     resourceType: 'Condition',
     id: fhirId(record.id),
     meta: { versionId: String(record.version), lastUpdated: record.updatedAt },
-    ...(episode.fractureDateEstimated
-      ? { extension: [{ url: ONSET_ESTIMATED_EXTENSION, valueBoolean: true }] }
-      : {}),
+    extension: [
+      ...(episode.fractureDateEstimated
+        ? [{ url: ONSET_ESTIMATED_EXTENSION, valueBoolean: true }]
+        : []),
+      { url: CONDITION_ASSERTED_DATE_EXTENSION, valueDateTime: episode.identifiedOn },
+      { url: IDENTIFICATION_ROUTE_EXTENSION, valueCode: episode.identification },
+    ],
     // The service does not record when a fracture resolves: the status is given only while the
     // episode is open.
     ...(record.closedAt
@@ -62,7 +81,10 @@ export function conditionResource(record: EpisodeRecord): Condition {
       ],
     },
     code: { text: CONDITION_TEXT },
-    bodySite: episode.vertebralLevels.map((level) => ({ text: level })),
+    bodySite: episode.vertebralLevels.map((level) => ({
+      coding: [{ system: VERTEBRAL_LEVEL_SYSTEM, code: level }],
+      text: level,
+    })),
     subject: patientReference(record.patientId),
     onsetDateTime: episode.fractureDate,
     recordedDate: record.enrolledAt,

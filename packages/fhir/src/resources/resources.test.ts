@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { parseTaskId, stepKeyHash, taskId } from '../ids.js';
 import type { AuditRecord } from '../records.js';
 import {
+  CONDITION_ASSERTED_DATE_EXTENSION,
+  IDENTIFICATION_ROUTE_EXTENSION,
   MRN_SYSTEM,
   NHS_NUMBER_SYSTEM,
   ONSET_ESTIMATED_EXTENSION,
   planDefinitionCanonical,
+  VERTEBRAL_LEVEL_SYSTEM,
 } from '../systems.js';
 import { everyEntryScenario, recordsOf } from '../testing/fixtures.js';
 import { auditActionCode, auditEventResource, auditKindOf } from './audit-event.js';
@@ -80,19 +83,54 @@ describe('EpisodeOfCare and Condition', () => {
 
   it('gives the fracture its levels, its corrected date estimate and no code it cannot cite', () => {
     const condition = conditionResource(open.episode);
+    const { episode } = open.episode;
     expect(condition).toMatchObject({
       code: { text: 'Vertebral fragility fracture' },
-      bodySite: [{ text: 'T12' }, { text: 'L1' }],
+      bodySite: [
+        { coding: [{ system: VERTEBRAL_LEVEL_SYSTEM, code: 'T12' }], text: 'T12' },
+        { coding: [{ system: VERTEBRAL_LEVEL_SYSTEM, code: 'L1' }], text: 'L1' },
+      ],
       onsetDateTime: '2025-01-06',
-      extension: [{ url: ONSET_ESTIMATED_EXTENSION, valueBoolean: true }],
       clinicalStatus: { coding: [{ code: 'active' }] },
       verificationStatus: { coding: [{ code: 'confirmed' }] },
       subject: { reference: 'Patient/pat-every' },
+      // When the record was made (the enrolment), not when the fracture was identified.
+      recordedDate: open.episode.enrolledAt,
     });
+    expect(condition.extension).toEqual([
+      { url: ONSET_ESTIMATED_EXTENSION, valueBoolean: true },
+      { url: CONDITION_ASSERTED_DATE_EXTENSION, valueDateTime: episode.identifiedOn },
+      { url: IDENTIFICATION_ROUTE_EXTENSION, valueCode: episode.identification },
+    ]);
     expect(condition.code?.coding).toBeUndefined();
     const exact = recordsOf(scenario(), { asOf: '2025-01-07T12:00:00Z' });
-    expect(conditionResource(exact.episode).extension).toBeUndefined();
+    expect(conditionResource(exact.episode).extension?.map((item) => item.url)).toEqual([
+      CONDITION_ASSERTED_DATE_EXTENSION,
+      IDENTIFICATION_ROUTE_EXTENSION,
+    ]);
     expect(conditionResource(closed.episode).clinicalStatus).toBeUndefined();
+  });
+
+  it('carries the identified date and route as corrected, and none of the clinical findings', () => {
+    const corrected = {
+      ...open.episode,
+      episode: {
+        ...open.episode.episode,
+        identifiedOn: '2025-01-08',
+        identification: 'incidental-imaging' as const,
+      },
+    };
+    expect(conditionResource(corrected).extension).toEqual(
+      expect.arrayContaining([
+        { url: CONDITION_ASSERTED_DATE_EXTENSION, valueDateTime: '2025-01-08' },
+        { url: IDENTIFICATION_ROUTE_EXTENSION, valueCode: 'incidental-imaging' },
+      ]),
+    );
+    // Later clinical-findings entries change them; only the plan resolves them (a stale red
+    // flag would be a hazard), so no extension of the Condition carries a finding.
+    const urls = conditionResource(open.episode).extension?.map((item) => item.url) ?? [];
+    expect(urls).toHaveLength(3);
+    expect(urls.filter((url) => /column|neurological|malignancy|oedema/.test(url))).toEqual([]);
   });
 });
 

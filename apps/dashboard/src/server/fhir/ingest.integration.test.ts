@@ -4,7 +4,14 @@
 // domain's input directly giving the same plan.
 
 import { readFileSync } from 'node:fs';
-import type { Bundle, Condition, Observation, OperationOutcome, Patient } from '@medplum/fhirtypes';
+import type {
+  Bundle,
+  Condition,
+  Extension,
+  Observation,
+  OperationOutcome,
+  Patient,
+} from '@medplum/fhirtypes';
 import type { Database } from '@vfx/database';
 import { type ApiKeyPrincipal, authenticateApiKey } from '@vfx/database/auth';
 import { createApiKey, enrolPatient } from '@vfx/database/commands';
@@ -24,6 +31,7 @@ import {
   FhirError,
   ingestSystems,
   operationOutcome,
+  parseEnrolmentTransaction,
   parseEntryResourceId,
 } from '@vfx/fhir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,9 +155,14 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
     expect(bundle.entry?.[1]?.resource as Condition).toMatchObject({
       resourceType: 'Condition',
       id: episodeId,
-      bodySite: [{ text: 'T12' }, { text: 'L1' }],
+      bodySite: [
+        { coding: [{ system: ingestSystems.VERTEBRAL_LEVEL_SYSTEM, code: 'T12' }], text: 'T12' },
+        { coding: [{ system: ingestSystems.VERTEBRAL_LEVEL_SYSTEM, code: 'L1' }], text: 'L1' },
+      ],
       onsetDateTime: '2026-11-14',
       subject: { reference: `Patient/${patientId}` },
+      // The enrolment instant; the identified date is the assertedDate extension.
+      recordedDate: now.toISOString(),
     });
 
     const stored = await patientWithEpisodes(client, patientId);
@@ -208,6 +221,82 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
       '200 OK',
     ]);
     expect((again.resource as Bundle).entry?.[0]?.response?.location).toBe(`Patient/${patientId}`);
+  });
+
+  it('the Condition as read back, given back with the four findings, parses to the same episode fields', async () => {
+    // An enrolment unlike the example in every field both sides know, so a field lost or
+    // misread on either side shows.
+    const sent = exampleEnrolmentBundle({
+      nhsNumber: nhsNumber('401023221'),
+      alertNumber: 'VFA-2026-0450',
+      fractureDate: '2026-11-10',
+      identifiedOn: '2026-11-15',
+    }) as unknown as { entry: { resource: Record<string, unknown> }[] };
+    const sentCondition = sent.entry[1]?.resource as Record<string, unknown> & {
+      extension: Extension[];
+    };
+    sentCondition.bodySite = [{ text: 'L1' }];
+    const { CONDITION_EXTENSIONS } = ingestSystems;
+    for (const item of sentCondition.extension) {
+      if (item.url === CONDITION_EXTENSIONS.fractureDateEstimated) item.valueBoolean = true;
+      if (item.url === CONDITION_EXTENSIONS.identification) item.valueCode = 'incidental-imaging';
+    }
+    const enrolled = await run(transactionInteraction, sent);
+    const served = (enrolled.resource as Bundle).entry?.[1]?.resource as Condition | undefined;
+    if (!served) throw new Error('the answer carries no Condition');
+    const stored = (await loadEpisodeRecord(client, served.id as string))?.episode;
+    expect(stored).toBeDefined();
+
+    // The findings are the ingest's alone (the read side leaves them out: only the plan resolves
+    // them); identifier and subject are the sender's, as in any Bundle.
+    const findings = [
+      CONDITION_EXTENSIONS.columnInvolvement,
+      CONDITION_EXTENSIONS.neurologicalDeficit,
+      CONDITION_EXTENSIONS.suspectedMalignancy,
+      CONDITION_EXTENSIONS.mriOedema,
+    ];
+    expect(served.extension?.filter((item) => findings.includes(item.url as never))).toEqual([]);
+    const { id: _id, meta: _meta, ...readBack } = served;
+    const again = exampleEnrolmentBundle({
+      nhsNumber: nhsNumber('401023221'),
+      alertNumber: 'VFA-2026-0450',
+    }) as unknown as {
+      entry: { resource: Record<string, unknown> }[];
+    };
+    (again.entry[1] as { resource: unknown }).resource = {
+      ...readBack,
+      identifier: sentCondition.identifier,
+      subject: sentCondition.subject,
+      extension: [
+        ...(readBack.extension ?? []),
+        ...sentCondition.extension.filter((item) => findings.includes(item.url as never)),
+      ],
+    };
+    const parsed = parseEnrolmentTransaction(again, { now });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const episode = parsed.value.enrolment.episode;
+    expect({
+      vertebralLevels: episode.vertebralLevels,
+      fractureDate: episode.fractureDate,
+      fractureDateEstimated: episode.fractureDateEstimated,
+      identifiedOn: episode.identifiedOn,
+      identification: episode.identification,
+    }).toEqual({
+      vertebralLevels: ['L1'],
+      fractureDate: '2026-11-10',
+      fractureDateEstimated: true,
+      identifiedOn: '2026-11-15',
+      identification: 'incidental-imaging',
+    });
+    expect(stored).toMatchObject({
+      vertebralLevels: episode.vertebralLevels,
+      fractureDate: episode.fractureDate,
+      fractureDateEstimated: episode.fractureDateEstimated,
+      identifiedOn: episode.identifiedOn,
+      identification: episode.identification,
+    });
+    // The same episode: the read-back Condition keys on the same identifier.
+    expect(parsed.value.enrolment.episode.id).toBe(served.id);
   });
 
   it('Prefer: return=minimal answers the statuses and locations only', async () => {
@@ -282,7 +371,7 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
         'Bundle.entry[1].resource.bodySite[1]',
         // After today, and after the date it was identified: both the domain's date checks.
         'Bundle.entry[1].resource.onsetDateTime',
-        'Bundle.entry[1].resource.recordedDate',
+        'Bundle.entry[1].resource.extension[1].valueDateTime',
       ].sort(),
     );
     expect(await patientByIdentifier(client, 'nhs-number', nhsNumber('401023213'))).toBeUndefined();
