@@ -20,9 +20,12 @@ import type {
 import { createDatabase, type Database } from '@vfx/database';
 import { type ApiKeyCreated, createApiKey } from '@vfx/database/commands';
 import { staffList } from '@vfx/database/views';
+import { isValidNhsNumber } from '@vfx/domain';
 import { describeFindings, validateR4 } from '@vfx/fhir/testing';
 import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BROWSER_TIME_ZONE, test } from './support/fixtures';
+import { boxesOf, fillDate } from './support/forms';
 import { LOGS_DIR, REPO_DIR } from './support/paths';
 import {
   closeDemoDatabase,
@@ -31,6 +34,7 @@ import {
   start,
   stopGroup,
 } from './support/processes';
+import { signIn } from './support/users';
 
 const NHS_NUMBER = 'https://fhir.nhs.uk/Id/nhs-number';
 let holder: ChildProcess | undefined;
@@ -39,6 +43,8 @@ let worker: ChildProcess | undefined;
 let mailbox: string;
 let db: Database;
 let base: string;
+/** The private dashboard's origin, for the browser and /api/v1. */
+let origin: string;
 const keys = {} as Record<'nurse' | 'scheduler' | 'admin', ApiKeyCreated>;
 /** "Type.interaction" for each interaction this file exercised, to hold the statement to. */
 const exercised = new Set<string>();
@@ -99,7 +105,8 @@ beforeAll(async () => {
   holder = database.holder;
   const server = await start(database.url, `${LOGS_DIR}/fhir-server.log`);
   serverGroup = server.group;
-  base = `${server.baseURL}/fhir/R4`;
+  origin = server.baseURL;
+  base = `${origin}/fhir/R4`;
   worker = await startWorker(database.url);
   db = createDatabase(database.url, { applicationName: 'vfx-e2e-fhir', maxConnections: 2 });
   const admin = (await staffList(db)).staff.find((member) => member.role === 'admin');
@@ -141,7 +148,9 @@ describe('FHIR R4 with fhir-kit-client', () => {
     expect(patients.length).toBeGreaterThanOrEqual(60);
     expect(new Set(patients.map((p) => p.id)).size).toBe(patients.length);
 
-    const withNhsNumber = patients.find((p) => p.identifier?.[0]?.system === NHS_NUMBER) as unknown as Patient;
+    const withNhsNumber = patients.find(
+      (p) => p.identifier?.[0]?.system === NHS_NUMBER,
+    ) as unknown as Patient;
     const nhsNumber = withNhsNumber.identifier?.[0]?.value as string;
     const found = (await nurse.search({
       resourceType: 'Patient',
@@ -304,6 +313,332 @@ describe('FHIR R4 with fhir-kit-client', () => {
     remember(events.slice(-50));
     exercised.add('AuditEvent.search-type');
     expect(events.length).toBeGreaterThan(patients.length);
+  });
+
+  // The sender's own identifiers: a fracture alert number and a pain-score number.
+  const ALERTS = 'https://radiology.example.nhs.uk/Id/fracture-alert';
+  const SCORES = 'https://ward.example.nhs.uk/Id/pain-score';
+  const SERVICE = 'https://fls.example.nhs.uk';
+
+  /** An NHS number (valid check digit) that no patient of the demo has. */
+  async function unusedNhsNumber(from: number): Promise<string> {
+    for (let base = from; ; base += 1) {
+      for (let check = 0; check <= 9; check++) {
+        const candidate = `${base}${check}`;
+        if (!isValidNhsNumber(candidate)) continue;
+        const found = (await clientFor('nurse').search({
+          resourceType: 'Patient',
+          searchParams: { identifier: `${NHS_NUMBER}|${candidate}` },
+        })) as unknown as Bundle;
+        if (matches(found).length === 0) return candidate;
+      }
+    }
+  }
+
+  /** The calendar day (YYYY-MM-DD) in London, `days` from now. */
+  const londonDay = (days: number) =>
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: BROWSER_TIME_ZONE,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    }).format(Date.now() + days * 86_400_000);
+
+  /** A referral system's message, written as such a system writes it: nothing of ours builds it. */
+  function enrolmentBundle(nhsNumber: string, alert: string, fractureDay: string) {
+    return {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        {
+          fullUrl: 'urn:uuid:4f2d6a0e-8d4b-4f57-9d38-1f0d2f1b7a01',
+          resource: {
+            resourceType: 'Patient',
+            identifier: [{ system: NHS_NUMBER, value: nhsNumber }],
+            name: [{ use: 'official', family: 'Fairweather', given: ['Edith'] }],
+            gender: 'female',
+            birthDate: '1944-05-17',
+          },
+          request: {
+            method: 'POST',
+            url: 'Patient',
+            ifNoneExist: `identifier=${NHS_NUMBER}|${nhsNumber}`,
+          },
+        },
+        {
+          fullUrl: 'urn:uuid:4f2d6a0e-8d4b-4f57-9d38-1f0d2f1b7a02',
+          resource: {
+            resourceType: 'Condition',
+            identifier: [{ system: ALERTS, value: alert }],
+            extension: [
+              {
+                url: 'http://hl7.org/fhir/StructureDefinition/condition-assertedDate',
+                valueDateTime: fractureDay,
+              },
+              {
+                url: `${SERVICE}/fhir/StructureDefinition/identification-route`,
+                valueCode: 'symptomatic-presentation',
+              },
+              {
+                url: `${SERVICE}/fhir/StructureDefinition/column-involvement`,
+                valueCode: 'anterior-only',
+              },
+              {
+                url: `${SERVICE}/fhir/StructureDefinition/neurological-deficit`,
+                valueBoolean: false,
+              },
+              {
+                url: `${SERVICE}/fhir/StructureDefinition/suspected-malignancy`,
+                valueBoolean: false,
+              },
+              { url: `${SERVICE}/fhir/StructureDefinition/mri-oedema`, valueCode: 'not-imaged' },
+            ],
+            code: { text: 'Osteoporotic vertebral fragility fracture' },
+            bodySite: [
+              {
+                coding: [{ system: `${SERVICE}/CodeSystem/vertebral-level`, code: 'L1' }],
+                text: 'L1',
+              },
+            ],
+            subject: { reference: 'urn:uuid:4f2d6a0e-8d4b-4f57-9d38-1f0d2f1b7a01' },
+            onsetDateTime: fractureDay,
+          },
+          request: {
+            method: 'POST',
+            url: 'Condition',
+            ifNoneExist: `identifier=${ALERTS}|${alert}`,
+          },
+        },
+      ],
+    };
+  }
+
+  /** The plan as /api/v1 gives it, reduced to what must agree between two enrolments. */
+  async function apiPlan(episodeId: string) {
+    const response = await fetch(
+      `${origin}/api/v1/episodes/${encodeURIComponent(episodeId)}/plan`,
+      {
+        headers: { authorization: `Bearer ${keys.nurse.secret}` },
+      },
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      plan: {
+        steps: {
+          stepId: string;
+          key: string;
+          status: string;
+          window?: { opens: string; due: string; overdueFrom: string };
+        }[];
+      };
+    };
+    return body.plan.steps.map((step) => ({
+      stepId: step.stepId,
+      status: step.status,
+      window: step.window ? [step.window.opens, step.window.due, step.window.overdueFrom] : null,
+    }));
+  }
+
+  /** The CarePlan's activities as FHIR gives them, without the episode's own ids. */
+  async function fhirPlan(patientReference: string) {
+    const nurse = clientFor('nurse');
+    const plans = matches(
+      (await nurse.search({
+        resourceType: 'CarePlan',
+        searchParams: { patient: patientReference },
+      })) as unknown as Bundle,
+    ) as CarePlan[];
+    expect(plans).toHaveLength(1);
+    const tasks = new Map(
+      matches(
+        (await nurse.search({
+          resourceType: 'Task',
+          searchParams: { patient: patientReference },
+        })) as unknown as Bundle,
+      ).map((task) => [
+        `Task/${task.id}`,
+        task as Resource & {
+          code?: { coding?: { code?: string }[] };
+          businessStatus?: { coding?: { code?: string }[] };
+          restriction?: { period?: unknown };
+        },
+      ]),
+    );
+    return (plans[0]?.activity ?? []).map((activity) => {
+      if (activity.reference) {
+        const task = tasks.get(activity.reference.reference as string);
+        return {
+          step: task?.code?.coding?.[0]?.code,
+          status: task?.businessStatus?.coding?.[0]?.code,
+          period: task?.restriction?.period,
+        };
+      }
+      return {
+        step: activity.detail?.code?.coding?.[0]?.code,
+        status: activity.detail?.status,
+        period: activity.detail?.scheduledPeriod,
+      };
+    });
+  }
+
+  let fhirPatientId = '';
+  let fhirEpisodeId = '';
+
+  test('enrols from a transaction Bundle, stores nothing more on the repeat, and plans as the dashboard does', async ({
+    openPage,
+  }) => {
+    const nurse = clientFor('nurse');
+    const fractureDay = londonDay(-20);
+    const nhsNumber = await unusedNhsNumber(999_000_100);
+    const bundle = enrolmentBundle(nhsNumber, 'VFA-E2E-0001', fractureDay);
+    const first = (await nurse.transaction({ body: bundle as never })) as unknown as Bundle;
+    exercised.add('transaction');
+    expect(first.type).toBe('transaction-response');
+    expect(first.entry?.map((entry) => entry.response?.status)).toEqual([
+      '201 Created',
+      '201 Created',
+    ]);
+    const [patientLocation, conditionLocation] = (first.entry ?? []).map(
+      (entry) => entry.response?.location as string,
+    );
+    fhirPatientId = (patientLocation as string).split('/')[1] as string;
+    fhirEpisodeId = (conditionLocation as string).split('/')[1] as string;
+
+    const again = (await nurse.transaction({ body: bundle as never })) as unknown as Bundle;
+    expect(again.entry?.map((entry) => entry.response?.status)).toEqual(['200 OK', '200 OK']);
+    expect(again.entry?.map((entry) => entry.response?.location)).toEqual([
+      patientLocation,
+      conditionLocation,
+    ]);
+    const found = matches(
+      (await nurse.search({
+        resourceType: 'Patient',
+        searchParams: { identifier: `${NHS_NUMBER}|${nhsNumber}` },
+      })) as unknown as Bundle,
+    );
+    expect(found.map((p) => p.id)).toEqual([fhirPatientId]);
+    const carePlans = matches(
+      (await nurse.search({
+        resourceType: 'CarePlan',
+        searchParams: { patient: `Patient/${fhirPatientId}` },
+      })) as unknown as Bundle,
+    );
+    expect(carePlans, 'one episode, not two').toHaveLength(1);
+
+    // The same fracture enrolled by a nurse on the dashboard's form.
+    const page = await openPage({ baseURL: origin });
+    await signIn(page, 'nurse');
+    await page.goto('/patients/new');
+    const form = page.locator('form', {
+      has: page.getByRole('group', { name: 'Date of fracture' }),
+    });
+    await form.getByLabel('NHS number or MRN').fill(await unusedNhsNumber(999_000_300));
+    await form.getByLabel('Given name').fill('Edna');
+    await form.getByLabel('Family name').fill('Fairbairn');
+    await fillDate(form, 'Date of birth', { day: 17, month: 5, year: 1944 });
+    await form.getByLabel('Sex').selectOption('female');
+    await form
+      .getByRole('group', { name: 'Fractured levels' })
+      .getByLabel('L1', { exact: true })
+      .check();
+    await fillDate(form, 'Date of fracture', boxesOf(fractureDay));
+    await fillDate(form, 'Identified on', boxesOf(fractureDay));
+    await form.getByLabel('How it was identified').selectOption('symptomatic-presentation');
+    await form.getByLabel('Column involvement').selectOption('anterior-only');
+    await form.getByLabel('MRI oedema').selectOption('not-imaged');
+    await form.getByRole('group', { name: 'Neurological deficit' }).getByLabel('No').check();
+    await form.getByRole('group', { name: 'Suspected malignancy' }).getByLabel('No').check();
+    await form.getByRole('button', { name: 'Enrol' }).click();
+    await page.waitForURL((url) => /^\/episodes\/[^/]+$/.test(url.pathname));
+    const formEpisodeId = decodeURIComponent(new URL(page.url()).pathname.split('/')[2] as string);
+    const formCondition = (await nurse.read({
+      resourceType: 'Condition',
+      id: formEpisodeId,
+    })) as unknown as Resource & { subject: { reference: string } };
+
+    // Through /api/v1 and through FHIR, the two plans are the same plan.
+    const viaApi = await apiPlan(fhirEpisodeId);
+    expect(viaApi.length).toBeGreaterThan(5);
+    expect(viaApi).toEqual(await apiPlan(formEpisodeId));
+    const viaFhir = await fhirPlan(`Patient/${fhirPatientId}`);
+    expect(viaFhir).toEqual(await fhirPlan(formCondition.subject.reference));
+    expect(viaFhir.map((activity) => activity.step)).toEqual(viaApi.map((step) => step.stepId));
+  });
+
+  it('records a pain score from an Observation; a repeat with If-None-Exist stores nothing', async () => {
+    const nurse = clientFor('nurse');
+    const observation = {
+      resourceType: 'Observation',
+      identifier: [{ system: SCORES, value: 'PS-E2E-0001' }],
+      status: 'final',
+      code: {
+        coding: [{ system: `${SERVICE}/CodeSystem/clinical-entry`, code: 'pain-assessment' }],
+        text: 'Pain assessment',
+      },
+      subject: { reference: `Patient/${fhirPatientId}` },
+      effectiveDateTime: new Date(Date.now() - 3_600_000).toISOString(),
+      component: [
+        {
+          code: {
+            coding: [
+              { system: `${SERVICE}/CodeSystem/pain-assessment-component`, code: 'nrs-at-rest' },
+            ],
+          },
+          valueInteger: 6,
+        },
+        {
+          code: {
+            coding: [
+              {
+                system: `${SERVICE}/CodeSystem/pain-assessment-component`,
+                code: 'nrs-on-activity',
+              },
+            ],
+          },
+          valueInteger: 8,
+        },
+        {
+          code: {
+            coding: [
+              {
+                system: `${SERVICE}/CodeSystem/pain-assessment-component`,
+                code: 'functional-limitation',
+              },
+            ],
+          },
+          valueCodeableConcept: {
+            coding: [{ system: `${SERVICE}/CodeSystem/pain-assessment-value`, code: 'moderate' }],
+          },
+        },
+      ],
+    };
+    const options = { headers: { 'If-None-Exist': `identifier=${SCORES}|PS-E2E-0001` } };
+    const created = await nurse.create({
+      resourceType: 'Observation',
+      body: observation as never,
+      options,
+    });
+    exercised.add('Observation.create');
+    expect(Client.httpFor(created).response?.status).toBe(201);
+    const repeated = await nurse.create({
+      resourceType: 'Observation',
+      body: observation as never,
+      options,
+    });
+    expect(Client.httpFor(repeated).response?.status).toBe(200);
+    const scores = matches(
+      (await nurse.search({
+        resourceType: 'Observation',
+        searchParams: { patient: `Patient/${fhirPatientId}`, code: 'http://loinc.org|72514-3' },
+      })) as unknown as Bundle,
+    );
+    // One assessment, served as its two LOINC-coded scores (at rest, on activity): not four.
+    expect(scores).toHaveLength(2);
+    remember(scores);
+    const refused = await clientFor('scheduler')
+      .create({ resourceType: 'Observation', body: observation as never })
+      .catch((error: { response: { status: number } }) => error.response);
+    expect((refused as { status: number }).status).toBe(403);
   });
 
   it('returned only valid R4 (both validators, zero errors)', () => {

@@ -62,6 +62,8 @@ export interface OpenPageOptions {
   readonly presetTimeZoneCookie?: boolean;
   /** The zone the browser reports; Europe/London unless a test checks another. */
   readonly timeZone?: string;
+  /** Another dashboard than the suite's own (a test that runs a server of its own). */
+  readonly baseURL?: string;
 }
 
 export const test = base
@@ -112,8 +114,9 @@ export const test = base
 
     return async (options: OpenPageOptions = {}): Promise<Page> => {
       const timeZone = options.timeZone ?? BROWSER_TIME_ZONE;
+      const origin = options.baseURL ?? baseURL;
       const context = await browser.newContext({
-        baseURL,
+        baseURL: origin,
         timezoneId: timeZone,
         locale: 'en-GB',
         viewport: { width: options.width ?? 1280, height: 900 },
@@ -125,7 +128,7 @@ export const test = base
       context.setDefaultNavigationTimeout(30_000);
       if (options.presetTimeZoneCookie ?? true) {
         await context.addCookies([
-          { name: TIME_ZONE_COOKIE, value: encodeURIComponent(timeZone), url: baseURL },
+          { name: TIME_ZONE_COOKIE, value: encodeURIComponent(timeZone), url: origin },
         ]);
       }
       const violations: string[] = [];
