@@ -1,6 +1,6 @@
 // The service's own URIs: identifier systems, local code systems, extensions and the canonical
 // base of its PlanDefinitions. One place, so every resource names them the same way. The host is
-// a placeholder a deployment replaces with its own (docs/interop/resources.md).
+// a placeholder a deployment replaces with its own (docs/interop.md).
 import { planDefinitionUrl } from './plan-definition/plan-definition.js';
 
 /** The base every local URI below starts with. */

@@ -43,7 +43,7 @@ export function episodeOfCareResource(record: EpisodeRecord): EpisodeOfCare {
  * The four clinical findings the ingest takes at enrolment (column involvement, neurological
  * deficit, suspected malignancy, MRI oedema) are NOT written: later clinical-findings entries
  * change them and only the domain's plan resolves them, so the enrolment values would show
- * outdated red flags (docs/interop/resources.md).
+ * outdated red flags (docs/interop.md).
  */
 export function conditionResource(record: EpisodeRecord): Condition {
   const { episode } = record;

@@ -118,7 +118,7 @@ describe('every resource built from a record holding every kind of entry', () =>
       warnings.push(...result.warnings);
     }
     expect(errors).toEqual([]);
-    // Printed for docs/interop/resources.md: what the validators warn about, once each.
+    // Printed for docs/interop.md: what the validators warn about, once each.
     console.info(
       `${resources.length} resources valid; warnings:\n${summarise(warnings).join('\n')}`,
     );

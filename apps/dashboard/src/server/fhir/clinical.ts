@@ -488,7 +488,9 @@ const everything: FhirInteraction = {
   action: 'patient.view',
   documentation:
     'The patient and everything recorded for them: episodes, conditions, care plans, tasks, observations, bone therapy and referrals, in one Bundle.',
-  async run({ params, url, base, now }) {
+  async run({ params, url, request, base, now }) {
+    // start, end, _since, _type and _count are not supported: ignored and said so, as for a search.
+    const search = parseSearch(url, request, []);
     const id = params.id as string;
     const patientId = ourIdOf(id);
     const [patient] = patientId ? await fhirPatientRecords(db(), [patientId]) : [];
@@ -500,7 +502,7 @@ const everything: FhirInteraction = {
       resource: searchsetBundle({
         base,
         url,
-        search: { values: new Map(), count: matches.length, cursor: undefined, ignored: [] },
+        search,
         now,
         matches,
         total: matches.length,

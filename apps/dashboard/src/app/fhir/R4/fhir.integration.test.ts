@@ -5,6 +5,8 @@
 // each must leave its audit row: one access row for an allowed read of patient data, naming the
 // patient where there is one, and 'access.refused' for each refusal. A new interaction without a
 // probe fails the first test, so it joins the matrix as soon as it is routed.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { Database } from '@vfx/database';
 import {
@@ -440,5 +442,47 @@ describe('/fhir/R4 at the edges', () => {
       params: Promise.resolve({ path: ['metadata'] }),
     });
     expect(response.status).toBe(406);
+  });
+});
+
+describe('docs/interop.md', () => {
+  const doc = readFileSync(
+    fileURLToPath(new URL('../../../../../../docs/interop.md', import.meta.url)),
+    'utf8',
+  );
+
+  /** The JSON block after `<!-- example: name -->`. */
+  function example(name: string): unknown {
+    const at = doc.indexOf(`<!-- example: ${name} -->`);
+    expect(at, `docs/interop.md has the example ${name}`).toBeGreaterThan(0);
+    const block = /```json\n([\s\S]*?)\n```/.exec(doc.slice(at));
+    return JSON.parse(block?.[1] ?? 'null');
+  }
+
+  it('shows the refusals as the server answers them', async () => {
+    const nurse = `Bearer ${keys.nurse.secret}`;
+    const cases = [
+      ['bad-identifier', 'Patient?identifier=TEST-1', {}],
+      ['strict-unknown-parameter', 'Patient?colour=blue', { prefer: 'handling=strict' }],
+      ['audit-refused', 'AuditEvent', {}],
+    ] as const;
+    for (const [name, path, headers] of cases) {
+      const { json } = await call('GET', path, { authorization: nurse, headers });
+      expect(json, name).toEqual(example(name));
+    }
+  });
+
+  it('lists every routed request in its table of the endpoint', () => {
+    const table = doc.slice(
+      doc.indexOf('<!-- interactions:start -->'),
+      doc.indexOf('<!-- interactions:end -->'),
+    );
+    for (const interaction of FHIR_INTERACTIONS) {
+      const where = interaction.path[0] ?? '';
+      const named =
+        where === '' ? 'POST /fhir/R4`' : where.startsWith('$') ? `/fhir/R4/${where}` : where;
+      expect(table, operationName(interaction)).toContain(named);
+      if (interaction.action !== 'public') expect(table).toContain(`\`${interaction.action}\``);
+    }
   });
 });
