@@ -19,9 +19,9 @@ export {
 // ingest/: incoming FHIR (a transaction Bundle, a pain-assessment Observation) into the write path's inputs.
 export * from './ingest/index.js';
 export * from './operation-outcome.js';
-export * from './records.js';
 // plan-definition/: each pathway version as a PlanDefinition.
 export * from './plan-definition/index.js';
+export * from './records.js';
 // resources/: the stored record as FHIR resources.
 export * from './resources/index.js';
 // systems.ts: the service's URIs.
