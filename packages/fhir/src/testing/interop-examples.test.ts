@@ -23,5 +23,6 @@ describe("docs/interop.md's worked examples", () => {
     const made = examplesIn(renderResourceExamples());
     expect(made.length).toBeGreaterThanOrEqual(10);
     expect(examplesIn(shown)).toEqual(made);
-  });
+    // Loading both validators' definitions takes seconds on a busy machine.
+  }, 60_000);
 });
