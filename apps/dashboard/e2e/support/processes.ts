@@ -171,7 +171,10 @@ export async function start(
   logFile: string = SERVER_LOG,
 ): Promise<{ baseURL: string; group: number | undefined }> {
   const server = next(
-    ['start', '--port', '0', '--hostname', '127.0.0.1'],
+    // Connections kept open longer than a test's pause (validating, waiting for the worker):
+    // with Node's 5 s default, a client reusing a connection the server has just closed fails
+    // with "other side closed".
+    ['start', '--port', '0', '--hostname', '127.0.0.1', '--keepAliveTimeout', '120000'],
     {
       DATABASE_URL: databaseUrl,
       SECURE_COOKIES: 'false',
