@@ -648,6 +648,102 @@ describe('FHIR R4 with fhir-kit-client', () => {
     expect((refused as { status: number }).status).toBe(403);
   });
 
+  it('exports the caseload in bulk with the worker: kick-off, progress, manifest, NDJSON; a second export is cancelled', async () => {
+    const admin = clientFor('admin');
+    const asyncHeaders = { Prefer: 'respond-async', Accept: 'application/fhir+json' };
+    const refused = await clientFor('nurse')
+      .operation({ name: '$export', method: 'GET', options: { headers: asyncHeaders } })
+      .catch((error: { response: { status: number } }) => error.response);
+    expect((refused as { status: number }).status).toBe(403);
+
+    const kickOff = await admin.operation({
+      name: '$export',
+      method: 'GET',
+      input: { _type: 'Patient,CarePlan,Task' },
+      options: { headers: asyncHeaders },
+    });
+    exercised.add('$export');
+    const accepted = Client.httpFor(kickOff).response as Response;
+    expect(accepted.status).toBe(202);
+    const statusUrl = accepted.headers.get('content-location') as string;
+    expect(statusUrl).toMatch(/\/fhir\/R4\/\$export-status\//);
+
+    // Polled as a Bulk Data client does: 202 with X-Progress until the manifest.
+    let manifest:
+      | {
+          transactionTime: string;
+          requiresAccessToken: boolean;
+          output: { type: string; url: string; count: number }[];
+        }
+      | undefined;
+    const deadline = Date.now() + 180_000;
+    while (!manifest) {
+      expect(Date.now(), 'the export finished within 3 minutes').toBeLessThan(deadline);
+      const status = await admin.request(statusUrl);
+      const answer = Client.httpFor(status).response as Response;
+      if (answer.status === 200) {
+        manifest = status as unknown as typeof manifest;
+        break;
+      }
+      expect(answer.status).toBe(202);
+      expect(answer.headers.get('x-progress')).toBeTruthy();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    if (!manifest) throw new Error('no manifest');
+    expect(manifest.requiresAccessToken).toBe(true);
+    expect(manifest.output.map((file) => file.type).sort()).toEqual([
+      'CarePlan',
+      'Patient',
+      'Task',
+    ]);
+
+    // Each file, downloaded with the same key, holds what the manifest counts: valid resources.
+    const exported = new Map<string, Resource[]>();
+    for (const file of manifest.output) {
+      const response = await fetch(file.url, {
+        headers: {
+          authorization: `Bearer ${keys.admin.secret}`,
+          accept: 'application/fhir+ndjson',
+        },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^application\/fhir\+ndjson/);
+      const lines = (await response.text()).split('\n').filter(Boolean);
+      expect(lines).toHaveLength(file.count);
+      const resources = lines.map((line) => JSON.parse(line) as Resource);
+      expect(resources.every((resource) => resource.resourceType === file.type)).toBe(true);
+      exported.set(file.type, [...(exported.get(file.type) ?? []), ...resources]);
+      remember(resources);
+    }
+    // Every patient once: the demo's and the two enrolled above.
+    const exportedPatients = (exported.get('Patient') ?? []).map((patient) => patient.id as string);
+    expect(new Set(exportedPatients).size).toBe(exportedPatients.length);
+    expect(exportedPatients).toEqual(
+      expect.arrayContaining([...patients.map((p) => p.id as string), fhirPatientId]),
+    );
+    // The same resources as the reads give: one patient's CarePlan, byte for byte as JSON.
+    const plan = (exported.get('CarePlan') ?? []).find((carePlan) =>
+      seen.has(`CarePlan/${carePlan.id}`),
+    );
+    expect(plan).toEqual(seen.get(`CarePlan/${plan?.id}`));
+
+    // A second export, cancelled: 202, and then it is gone.
+    const second = await admin.operation({
+      name: '$export',
+      method: 'GET',
+      options: { headers: asyncHeaders },
+    });
+    const secondStatus = (Client.httpFor(second).response as Response).headers.get(
+      'content-location',
+    ) as string;
+    const cancelled = await admin.request(secondStatus, { method: 'DELETE' });
+    expect((Client.httpFor(cancelled).response as Response).status).toBe(202);
+    const gone = await admin
+      .request(secondStatus)
+      .catch((error: { response: { status: number } }) => error.response);
+    expect((gone as { status: number }).status).toBe(404);
+  });
+
   it('returned only valid R4 (both validators, zero errors)', () => {
     const problems: string[] = [];
     for (const [key, resource] of seen) {
