@@ -143,6 +143,7 @@ export {
   type StaffMember,
   staffList,
   type UserName,
+  unassignedPatientCount,
   userNames,
 } from './views/users.js';
 export {

@@ -28,7 +28,7 @@ export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 /** A hospital medical record number as recorded here (the issuer, when known, in `assigner`). */
 export const MRN_SYSTEM = `${SERVICE_BASE}/Id/mrn`;
 
-/** The service's user accounts (AuditEvent agents). */
+/** The service's user accounts (AuditEvent agents; EpisodeOfCare.careManager, read and written). */
 export const USER_SYSTEM = `${SERVICE_BASE}/Id/user`;
 
 /** A plan step of an episode (Task.identifier): `<episode id>/<step key>`. */

@@ -27,8 +27,11 @@ afterAll(() => close());
 const ENROLLED = new Date('2026-11-17T10:00:00Z');
 let n = 0;
 
-/** An admitted patient on `nurseId`'s caseload whose 48-hour review has fired (a reminder). */
-async function patientWithReminder(nurseId: string) {
+/**
+ * An admitted patient on `nurseId`'s caseload (null: nobody's) whose 48-hour review has fired
+ * (a reminder).
+ */
+async function patientWithReminder(nurseId: string | null) {
   n += 1;
   const input = testEnrolment({
     n,
@@ -241,5 +244,139 @@ describe('refusing a reassignment', () => {
     );
     expect(forbidden?.code).toBe('forbidden');
     expect(await db.auditEntry.count({ where: { action: 'caseload.reassigned' } })).toBe(2);
+  });
+});
+
+describe("reassigning nobody's caseload (fromNurseId null)", () => {
+  it('moves the patients on no caseload to a nurse, with their plan steps and open reminders, and audits it', async () => {
+    // Enrolled without a nurse, as another system's FHIR transaction does without an EpisodeOfCare.
+    const first = await patientWithReminder(null);
+    const second = await patientWithReminder(null);
+    const assigned = await patientWithReminder('nurse-3');
+    const episodes = [first.episodeId, second.episodeId];
+    expect(
+      await db.planStep.count({ where: { episodeId: { in: episodes }, nurseId: null } }),
+    ).toBeGreaterThan(0);
+    const openBefore = await db.reminder.findMany({
+      where: { episodeId: { in: episodes }, status: 'open' },
+    });
+    expect(openBefore.map((r) => r.nurseId)).toEqual([null, null]);
+
+    const preview = await previewCaseloadReassignment(db, { fromNurseId: null }, 'admin-1');
+    const steps = await db.planStep.count({ where: { episodeId: { in: episodes } } });
+    expect(preview).toMatchObject({ patients: 2, planSteps: steps, openReminders: 2 });
+
+    const result = await reassignCaseload(
+      db,
+      { fromNurseId: null, toNurseId: 'nurse-1' },
+      'admin-1',
+    );
+    expect(result).toMatchObject({
+      ...preview,
+      fromNurseId: null,
+      toNurseId: 'nurse-1',
+      before: { from: 2 },
+      after: { from: 0 },
+    });
+    const patients = await db.patient.findMany({
+      where: { id: { in: [first.patientId, second.patientId, assigned.patientId] } },
+      select: { id: true, nurseId: true },
+      orderBy: { id: 'asc' },
+    });
+    expect(Object.fromEntries(patients.map((p) => [p.id, p.nurseId]))).toEqual({
+      [first.patientId]: 'nurse-1',
+      [second.patientId]: 'nurse-1',
+      // A patient on a nurse's caseload is not on nobody's: untouched.
+      [assigned.patientId]: 'nurse-3',
+    });
+    expect(await db.planStep.count({ where: { episodeId: { in: episodes }, nurseId: null } })).toBe(
+      0,
+    );
+    expect(
+      await db.planStep.count({ where: { episodeId: { in: episodes }, nurseId: 'nurse-1' } }),
+    ).toBe(steps);
+    const openAfter = await db.reminder.findMany({
+      where: { episodeId: { in: episodes }, status: 'open' },
+    });
+    expect(openAfter.map((r) => r.nurseId)).toEqual(['nurse-1', 'nurse-1']);
+
+    const summary = await db.auditEntry.findFirstOrThrow({
+      where: { action: 'caseload.reassigned', entityId: 'nobody' },
+    });
+    expect(summary).toMatchObject({
+      actor: 'admin-1',
+      entityType: 'caseload',
+      before: { from: "nobody's caseload", fromNurseId: null, toNurseId: 'nurse-1' },
+      after: {
+        fromNurseId: null,
+        caseloads: { from: 0 },
+        moved: { patients: 2, openReminders: 2 },
+      },
+    });
+    const perPatient = await db.auditEntry.findMany({
+      where: {
+        action: 'patient.nurse-changed',
+        patientId: { in: [first.patientId, second.patientId] },
+      },
+    });
+    expect(perPatient.map((e) => [e.before, e.after])).toEqual([
+      [
+        { nurseId: null, nurseName: null },
+        { nurseId: 'nurse-1', nurseName: 'nurse-1' },
+      ],
+      [
+        { nurseId: null, nurseName: null },
+        { nurseId: 'nurse-1', nurseName: 'nurse-1' },
+      ],
+    ]);
+
+    // A reminder that fires after the move goes to the new nurse.
+    const overdue = await db.followUp.findFirstOrThrow({
+      where: { episodeId: first.episodeId, stepKey: 'pain-review-48h', transition: 'overdue' },
+    });
+    await fireFollowUp(db, overdue.id, { now: overdue.fireAt, emailReminders: true });
+    const escalation = await db.reminder.findUniqueOrThrow({ where: { followUpId: overdue.id } });
+    expect(escalation.nurseId).toBe('nurse-1');
+  });
+
+  it("refuses selected patients who have a nurse, and an empty nobody's caseload, moving nothing", async () => {
+    const unassigned = await patientWithReminder(null);
+    const theirs = await patientWithReminder('nurse-2');
+    const error = await refusal(
+      reassignCaseload(
+        db,
+        {
+          fromNurseId: null,
+          toNurseId: 'nurse-3',
+          patientIds: [unassigned.patientId, theirs.patientId],
+        },
+        'admin-1',
+      ),
+    );
+    expect(error?.issues).toEqual([
+      {
+        path: 'patientIds',
+        message: `names patients who are on a nurse's caseload, not on nobody's: ${theirs.patientId}`,
+      },
+    ]);
+    expect(
+      (await db.patient.findUniqueOrThrow({ where: { id: unassigned.patientId } })).nurseId,
+    ).toBeNull();
+    // A scheduler cannot take them, as for any caseload.
+    const scheduler = await refusal(
+      reassignCaseload(db, { fromNurseId: null, toNurseId: 'scheduler-1' }, 'admin-1'),
+    );
+    expect(scheduler?.issues[0]?.path).toBe('toNurseId');
+
+    await reassignCaseload(db, { fromNurseId: null, toNurseId: 'nurse-3' }, 'admin-1');
+    const empty = await refusal(
+      reassignCaseload(db, { fromNurseId: null, toNurseId: 'nurse-3' }, 'admin-1'),
+    );
+    expect(empty?.issues).toEqual([
+      { path: 'fromNurseId', message: "has no patients: no patient is on nobody's caseload" },
+    ]);
+    expect(await previewCaseloadReassignment(db, { fromNurseId: null }, 'admin-1')).toMatchObject({
+      patients: 0,
+    });
   });
 });

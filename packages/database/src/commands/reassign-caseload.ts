@@ -7,8 +7,12 @@
 // nurse or administrator who is a person, never an API key's integration user) is validation,
 // decided in records/caseload-holder.ts and reported at `toNurseId`. Patients may be moved off
 // any user's caseload, an integration user's included: that is how such a caseload is emptied.
+// The source may also be nobody's caseload (`fromNurseId: null`): patients enrolled without a
+// nurse (another system's enrolment names none, hazard HAZ-021) are put onto a nurse's the same
+// way, with everything that follows the responsible nurse.
 import { z } from 'zod';
 import type { Database, Queryable } from '../client.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { AuditInput } from '../records/audit.js';
 import { caseloadHolderProblem, loadCaseloadCandidates } from '../records/caseload-holder.js';
 import { RecordError } from '../records/errors.js';
@@ -18,10 +22,15 @@ import { type CommandScope, requirePermission, runCommand } from './run-command.
 export const MAX_SELECTED_PATIENTS = 5_000;
 
 const ReassignmentSchema = z.strictObject({
+  /** The nurse whose patients move, or null for the patients on nobody's caseload. */
   fromNurseId: z
-    .string({ error: 'must be the user id of the nurse whose patients move' })
+    .string({
+      error:
+        "must be the user id of the nurse whose patients move, or null for the patients on nobody's caseload",
+    })
     .trim()
-    .min(1, { error: 'must name the nurse whose patients move' }),
+    .min(1, { error: 'must name the nurse whose patients move' })
+    .nullable(),
   toNurseId: z
     .string({ error: 'must be the user id of the nurse who takes the patients' })
     .trim()
@@ -50,7 +59,8 @@ export interface CaseloadMove {
 }
 
 export interface CaseloadReassignment extends CaseloadMove {
-  readonly fromNurseId: string;
+  /** Null: the patients came from nobody's caseload. */
+  readonly fromNurseId: string | null;
   readonly toNurseId: string;
   /** Caseload sizes of both nurses before and after. */
   readonly before: { readonly from: number; readonly to: number };
@@ -76,20 +86,37 @@ function parseReassignment(input: unknown) {
   return { fromNurseId, toNurseId, patientIds: patientIds && [...new Set(patientIds)] };
 }
 
+/** Where the patients move from: a user's caseload, or nobody's (id null). */
+interface CaseloadSource {
+  readonly id: string | null;
+  /** For messages and the audit log: the user's name, or "nobody's caseload". */
+  readonly name: string;
+}
+
+export const NOBODYS_CASELOAD = "nobody's caseload";
+
+async function sourceOf(q: Queryable, fromNurseId: string | null): Promise<CaseloadSource> {
+  if (fromNurseId === null) return { id: null, name: NOBODYS_CASELOAD };
+  const from = await q.user.findUnique({ where: { id: fromNurseId } });
+  if (!from) throw new RecordError('not-found', `User "${fromNurseId}" does not exist`);
+  return { id: from.id, name: from.name };
+}
+
+/** The patients on the source's caseload: `column` (patients.nurse_id) is its id, or null. */
+const onCaseload = (column: string, from: CaseloadSource) =>
+  from.id === null
+    ? Prisma.sql`${Prisma.raw(column)} IS NULL`
+    : Prisma.sql`${Prisma.raw(column)} = ${from.id}`;
+
 /** Patient ids that are unknown, and those on someone else's caseload, for a clear refusal. */
-async function checkSelection(
-  q: Queryable,
-  fromNurseId: string,
-  fromName: string,
-  patientIds: readonly string[],
-) {
+async function checkSelection(q: Queryable, from: CaseloadSource, patientIds: readonly string[]) {
   const rows = await q.patient.findMany({
     where: { id: { in: [...patientIds] } },
     select: { id: true, nurseId: true },
   });
   const found = new Map(rows.map((row) => [row.id, row.nurseId]));
   const unknown = patientIds.filter((id) => !found.has(id));
-  const elsewhere = patientIds.filter((id) => found.has(id) && found.get(id) !== fromNurseId);
+  const elsewhere = patientIds.filter((id) => found.has(id) && found.get(id) !== from.id);
   const list = (ids: string[]) =>
     `${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ` and ${ids.length - 10} more` : ''}`;
   const issues = [
@@ -100,7 +127,10 @@ async function checkSelection(
       ? [
           {
             path: 'patientIds',
-            message: `names patients who are not on ${fromName}'s caseload: ${list(elsewhere)}`,
+            message:
+              from.id === null
+                ? `names patients who are on a nurse's caseload, not on nobody's: ${list(elsewhere)}`
+                : `names patients who are not on ${from.name}'s caseload: ${list(elsewhere)}`,
           },
         ]
       : []),
@@ -111,18 +141,19 @@ async function checkSelection(
 /** The patients, steps, reminders and e-mails that would move now. */
 async function countMoving(
   q: Queryable,
-  fromNurseId: string,
+  from: CaseloadSource,
   patientIds: readonly string[] | undefined,
 ): Promise<CaseloadMove> {
   const ids = patientIds ? [...patientIds] : null;
   // One statement, so the four numbers describe the same moment. patients(nurse_id, ...) finds
-  // the caseload; the other tables are reached through their episode_id / reminder_id indexes.
+  // the caseload (nobody's too: a btree index holds nulls); the other tables are reached through
+  // their episode_id / reminder_id indexes.
   const [row] = await q.$queryRaw<
     { patients: bigint; planSteps: bigint; openReminders: bigint; pendingEmails: bigint }[]
   >`
     WITH moving AS (
       SELECT id FROM patients
-      WHERE nurse_id = ${fromNurseId} AND (${ids}::text[] IS NULL OR id = ANY(${ids}::text[]))
+      WHERE ${onCaseload('nurse_id', from)} AND (${ids}::text[] IS NULL OR id = ANY(${ids}::text[]))
     ), episodes_moving AS (
       SELECT e.id FROM episodes e JOIN moving m ON m.id = e.patient_id
     ), reminders_moving AS (
@@ -151,19 +182,19 @@ async function countMoving(
  */
 export async function previewCaseloadReassignment(
   db: Database,
-  input: { readonly fromNurseId: string; readonly patientIds?: readonly string[] },
+  input: { readonly fromNurseId: string | null; readonly patientIds?: readonly string[] },
   actor: string,
 ): Promise<CaseloadMove> {
   await requirePermission(db, actor, 'caseload.reassign');
-  const from = await db.user.findUnique({ where: { id: input.fromNurseId } });
-  if (!from) throw new RecordError('not-found', `User "${input.fromNurseId}" does not exist`);
-  if (input.patientIds) await checkSelection(db, from.id, from.name, input.patientIds);
-  return countMoving(db, from.id, input.patientIds);
+  const from = await sourceOf(db, input.fromNurseId);
+  if (input.patientIds) await checkSelection(db, from, input.patientIds);
+  return countMoving(db, from, input.patientIds);
 }
 
 /**
- * Moves all of one nurse's patients (or the listed ones) to another active nurse, with
- * everything that follows the responsible nurse. `actor` is the administrator doing it.
+ * Moves all of one nurse's patients (or the listed ones), or the patients on nobody's caseload
+ * (`fromNurseId: null`), to an active nurse, with everything that follows the responsible nurse.
+ * `actor` is the administrator doing it.
  */
 export async function reassignCaseload(
   db: Database,
@@ -173,13 +204,12 @@ export async function reassignCaseload(
 ): Promise<CaseloadReassignment> {
   const { fromNurseId, toNurseId, patientIds } = parseReassignment(input);
   return runCommand(db, actor, 'caseload.reassign', async ({ tx, audit }) => {
-    const from = await tx.user.findUnique({ where: { id: fromNurseId } });
-    if (!from) throw new RecordError('not-found', `User "${fromNurseId}" does not exist`);
+    const from = await sourceOf(tx, fromNurseId);
     // FOR SHARE keeps the new nurse active until this commits (deactivation locks FOR UPDATE).
     const to = (await loadCaseloadCandidates(tx, [toNurseId], { lock: true })).get(toNurseId);
     const why = caseloadHolderProblem(toNurseId, to);
     if (why || !to) throw RecordError.invalid([{ path: 'toNurseId', message: why ?? '' }]);
-    if (patientIds) await checkSelection(tx, from.id, from.name, patientIds);
+    if (patientIds) await checkSelection(tx, from, patientIds);
 
     const beforeFrom = await tx.patient.count({ where: { nurseId: from.id } });
     const beforeTo = await tx.patient.count({ where: { nurseId: to.id } });
@@ -189,15 +219,23 @@ export async function reassignCaseload(
     // here), or waits and then reads the new nurse.
     await tx.$queryRaw`
       SELECT e.id FROM episodes e JOIN patients p ON p.id = e.patient_id
-      WHERE p.nurse_id = ${from.id} AND (${ids}::text[] IS NULL OR p.id = ANY(${ids}::text[]))
+      WHERE ${onCaseload('p.nurse_id', from)}
+        AND (${ids}::text[] IS NULL OR p.id = ANY(${ids}::text[]))
       ORDER BY e.id FOR UPDATE OF e`;
     const moved = await tx.$queryRaw<{ id: string }[]>`
       UPDATE patients SET nurse_id = ${to.id}, updated_at = ${now}
-      WHERE nurse_id = ${from.id} AND (${ids}::text[] IS NULL OR id = ANY(${ids}::text[]))
+      WHERE ${onCaseload('nurse_id', from)}
+        AND (${ids}::text[] IS NULL OR id = ANY(${ids}::text[]))
       RETURNING id`;
     if (moved.length === 0) {
       throw RecordError.invalid([
-        { path: 'fromNurseId', message: `has no patients on the caseload (${from.name})` },
+        {
+          path: 'fromNurseId',
+          message:
+            from.id === null
+              ? "has no patients: no patient is on nobody's caseload"
+              : `has no patients on the caseload (${from.name})`,
+        },
       ]);
     }
     const movedIds = moved.map((row) => row.id);
@@ -231,7 +269,14 @@ export async function reassignCaseload(
   });
 }
 
-/** One entry for the whole move, and one per patient so each patient's history shows it. */
+/** The audit entity of nobody's caseload (a user's caseload is entered under the user's id). */
+export const NOBODYS_CASELOAD_ENTITY_ID = 'nobody';
+
+/**
+ * One entry for the whole move, and one per patient so each patient's history shows it. From
+ * nobody's caseload: the entity is NOBODYS_CASELOAD_ENTITY_ID, `fromNurseId` null and `from`
+ * "nobody's caseload"; each patient's entry has `nurseId: null` before.
+ */
 async function auditReassignment(
   audit: CommandScope['audit'],
   result: CaseloadReassignment,
@@ -244,7 +289,7 @@ async function auditReassignment(
     {
       action: 'caseload.reassigned',
       entityType: 'caseload',
-      entityId: fromNurseId,
+      entityId: fromNurseId ?? NOBODYS_CASELOAD_ENTITY_ID,
       before: { from: names.from, to: names.to, fromNurseId, toNurseId, caseloads: before },
       after: { from: names.from, to: names.to, fromNurseId, toNurseId, caseloads: after, moved },
       at: now,
@@ -254,7 +299,7 @@ async function auditReassignment(
       entityType: 'patient',
       entityId: patientId,
       patientId,
-      before: { nurseId: fromNurseId, nurseName: names.from },
+      before: { nurseId: fromNurseId, nurseName: fromNurseId === null ? null : names.from },
       after: { nurseId: toNurseId, nurseName: names.to },
       at: now,
     })),

@@ -5,7 +5,7 @@ import { fireFollowUp } from '../follow-ups/fire.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
-import { staffList } from './users.js';
+import { staffList, unassignedPatientCount } from './users.js';
 
 let db: Database;
 let close: () => Promise<void>;
@@ -59,5 +59,21 @@ describe('the staff list', () => {
     const { staff, more } = await staffList(db, 2);
     expect(staff).toHaveLength(2);
     expect(more).toBe(true);
+  });
+});
+
+describe("nobody's caseload", () => {
+  it('counts the patients enrolled without a nurse, and only them', async () => {
+    const before = await unassignedPatientCount(db);
+    for (const n of [20, 21]) {
+      await enrolPatient(db, testEnrolment({ n, nurseId: null, fractureDate: '2026-11-16' }), {
+        actorId: 'admin-1',
+        now: new Date('2026-11-17T10:00:00Z'),
+      });
+    }
+    expect(await unassignedPatientCount(db)).toBe(before + 2);
+    // The staff list's caseloads are unchanged: these patients are no one's.
+    const { staff } = await staffList(db);
+    expect(staff.reduce((sum, member) => sum + member.caseload, 0)).toBe(3);
   });
 });

@@ -59,6 +59,15 @@ export async function staffList(
 }
 
 /**
+ * How many patients are on nobody's caseload (enrolled without a nurse, e.g. by another system's
+ * FHIR transaction; hazard HAZ-021): the users page offers them as a caseload to move. The
+ * patients(nurse_id, ...) index holds the nulls.
+ */
+export function unassignedPatientCount(db: Queryable): Promise<number> {
+  return db.patient.count({ where: { nurseId: null } });
+}
+
+/**
  * Who can hold a caseload, for pickers and filters: active nurses and administrators who are
  * people (an API key's integration user is never offered), by name.
  */

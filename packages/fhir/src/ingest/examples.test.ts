@@ -28,9 +28,12 @@ function errorsOf(resource: unknown): string[] {
 }
 
 describe('example messages', () => {
-  it('the enrolment Bundle, with and without an admission, is valid R4', () => {
+  it('the enrolment Bundle, with and without an admission or an EpisodeOfCare naming the nurse, is valid R4', () => {
     expect(errorsOf(exampleEnrolmentBundle())).toEqual([]);
     expect(errorsOf(exampleEnrolmentBundle({ admittedAt: '2026-11-14T18:30:00Z' }))).toEqual([]);
+    expect(
+      errorsOf(exampleEnrolmentBundle({ admittedAt: '2026-11-14T18:30:00Z', nurseId: 'nurse-1' })),
+    ).toEqual([]);
   });
 
   it('the pain-assessment Observation is valid R4', () => {

@@ -9,6 +9,7 @@ import {
   NHS_NUMBER_SYSTEM,
   PAIN_ASSESSMENT_COMPONENT_SYSTEM,
   PAIN_ASSESSMENT_VALUE_SYSTEM,
+  USER_SYSTEM,
   VERTEBRAL_LEVEL_SYSTEM,
 } from './systems.js';
 
@@ -21,6 +22,11 @@ export interface ExampleEnrolmentOptions {
   readonly fractureDate?: string;
   readonly identifiedOn?: string;
   readonly conditional?: boolean;
+  /**
+   * The nurse's user id: an EpisodeOfCare entry naming them as care manager (the patient joins
+   * their caseload); otherwise no EpisodeOfCare (nobody's caseload).
+   */
+  readonly nurseId?: string;
 }
 
 export const EXAMPLE_ALERT_SYSTEM = 'https://radiology.example.nhs.uk/Id/fracture-alert';
@@ -28,6 +34,7 @@ export const EXAMPLE_OBSERVATION_SYSTEM = 'https://ward.example.nhs.uk/Id/pain-s
 const PATIENT_URL = 'urn:uuid:6f1c2a52-8d0e-4c1b-9a43-1d5b1f0e7a01';
 const CONDITION_URL = 'urn:uuid:0b7e5c9d-3f2a-4e61-8c1d-2a9f4b6e8c02';
 const ENCOUNTER_URL = 'urn:uuid:c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e03';
+const EPISODE_OF_CARE_URL = 'urn:uuid:5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c04';
 
 export function exampleEnrolmentBundle(options: ExampleEnrolmentOptions = {}) {
   const nhsNumber = options.nhsNumber ?? '9434765919';
@@ -98,6 +105,19 @@ export function exampleEnrolmentBundle(options: ExampleEnrolmentOptions = {}) {
         period: { start: options.admittedAt },
       },
       request: { method: 'POST', url: 'Encounter' },
+    });
+  }
+  if (options.nurseId !== undefined) {
+    entry.push({
+      fullUrl: EPISODE_OF_CARE_URL,
+      resource: {
+        resourceType: 'EpisodeOfCare',
+        status: 'active',
+        diagnosis: [{ condition: { reference: CONDITION_URL }, rank: 1 }],
+        patient: { reference: PATIENT_URL },
+        careManager: { identifier: { system: USER_SYSTEM, value: options.nurseId } },
+      },
+      request: { method: 'POST', url: 'EpisodeOfCare' },
     });
   }
   return { resourceType: 'Bundle', type: 'transaction', entry };

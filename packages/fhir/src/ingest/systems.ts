@@ -10,6 +10,7 @@ import {
   NHS_NUMBER_SYSTEM,
   ONSET_ESTIMATED_EXTENSION,
   SERVICE_BASE,
+  USER_SYSTEM,
   VERTEBRAL_LEVEL_SYSTEM,
 } from '../systems.js';
 
@@ -19,6 +20,7 @@ export {
   MRN_SYSTEM,
   NHS_NUMBER_SYSTEM,
   SERVICE_BASE,
+  USER_SYSTEM,
   VERTEBRAL_LEVEL_SYSTEM,
 };
 /** ODS organisation code, for the organisation that issued an MRN (UK Core). */

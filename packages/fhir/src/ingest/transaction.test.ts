@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FhirIssue } from '../operation-outcome.js';
 import { EXAMPLE_ALERT_SYSTEM, exampleEnrolmentBundle } from './examples.js';
 import { idFromIdentifier } from './ids.js';
-import { ACT_CODE_SYSTEM, CONDITION_EXTENSIONS } from './systems.js';
+import { ACT_CODE_SYSTEM, CONDITION_EXTENSIONS, USER_SYSTEM } from './systems.js';
 import {
   MAX_TRANSACTION_BYTES,
   MAX_TRANSACTION_ENTRIES,
@@ -61,6 +61,9 @@ describe('parseEnrolmentTransaction: a valid Bundle', () => {
     expect(entries.patient).toMatchObject({ index: 0, conditional: true });
     expect(entries.condition).toMatchObject({ index: 1, conditional: true });
     expect(entries.encounter).toBeUndefined();
+    // No EpisodeOfCare: no nurse named, the patient joins nobody's caseload.
+    expect(entries.episodeOfCare).toBeUndefined();
+    expect(enrolment.nurseId).toBeNull();
   });
 
   it('derives the same ids from the same identifiers, and other ids from others', () => {
@@ -145,7 +148,9 @@ describe('parseEnrolmentTransaction: refusals, each naming its element', () => {
   });
 
   it(`more than ${MAX_TRANSACTION_ENTRIES} entries`, () => {
-    const body = bundle({ admittedAt: '2026-11-14T18:30:00Z' });
+    const body = bundle({ admittedAt: '2026-11-14T18:30:00Z', nurseId: 'nurse-1' });
+    expect(body.entry).toHaveLength(MAX_TRANSACTION_ENTRIES);
+    expect(parse(body).ok).toBe(true);
     body.entry.push(body.entry[0]);
     const issues = refused(body, 413);
     expect(issues[0]).toMatchObject({ code: 'too-costly', expression: ['Bundle.entry'] });
@@ -386,5 +391,84 @@ describe('parseEnrolmentTransaction: refusals, each naming its element', () => {
         expression: ['Bundle.entry[1].resource.verificationStatus'],
       }),
     ]);
+  });
+});
+
+describe('parseEnrolmentTransaction: the EpisodeOfCare naming the nurse', () => {
+  it('accepted: the careManager identifier is the enrolment nurse, mapped back to its element', () => {
+    const body = bundle({ admittedAt: '2026-11-14T18:30:00Z', nurseId: 'nurse-1' });
+    const result = parse(body);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.value.enrolment.nurseId).toBe('nurse-1');
+    expect(result.value.entries.episodeOfCare).toMatchObject({
+      index: 3,
+      resourceType: 'EpisodeOfCare',
+      conditional: false,
+    });
+    // The write path's refusal at `nurseId` lands on the identifier's value.
+    expect(result.value.paths.expressionOf('nurseId')).toBe(
+      'Bundle.entry[3].resource.careManager.identifier.value',
+    );
+    // Status planned is accepted too, and the diagnosis may be left out.
+    const planned = bundle({ nurseId: 'nurse-1' });
+    planned.entry[2].resource.status = 'planned';
+    delete planned.entry[2].resource.diagnosis;
+    const read = parse(planned);
+    expect(read.ok && read.value.enrolment.nurseId).toBe('nurse-1');
+  });
+
+  it('a wrong reference: a patient or a diagnosis that is not the Bundle’s entry', () => {
+    const body = bundle({ nurseId: 'nurse-1' });
+    body.entry[2].resource.patient = { reference: 'Patient/somebody-else' };
+    body.entry[2].resource.diagnosis[0].condition = { reference: 'urn:uuid:another' };
+    const issues = refused(body, 400);
+    expect(expressions(issues)).toEqual([
+      'Bundle.entry[2].resource.patient.reference',
+      'Bundle.entry[2].resource.diagnosis[0].condition.reference',
+    ]);
+    expect(issues[1]?.diagnostics).toContain("must be the Condition's fullUrl");
+  });
+
+  it('a wrong system, a reference instead of an identifier, no careManager, a finished status', () => {
+    const wrongSystem = bundle({ nurseId: 'nurse-1@fls.test' });
+    wrongSystem.entry[2].resource.careManager.identifier.system = 'mailto';
+    const issues = refused(wrongSystem, 400);
+    expect(issues).toEqual([
+      expect.objectContaining({
+        code: 'code-invalid',
+        expression: ['Bundle.entry[2].resource.careManager.identifier.system'],
+      }),
+    ]);
+    expect(issues[0]?.diagnostics).toContain(USER_SYSTEM);
+
+    const byReference = bundle({ nurseId: 'nurse-1' });
+    byReference.entry[2].resource.careManager = { reference: 'Practitioner/nurse-1' };
+    expect(expressions(refused(byReference, 400))).toEqual([
+      'Bundle.entry[2].resource.careManager.reference',
+      'Bundle.entry[2].resource.careManager.identifier',
+    ]);
+
+    const noNurse = bundle({ nurseId: 'nurse-1' });
+    delete noNurse.entry[2].resource.careManager;
+    const missing = refused(noNurse, 400);
+    expect(expressions(missing)).toEqual(['Bundle.entry[2].resource.careManager']);
+    expect(missing[0]?.diagnostics).toContain(
+      "leave the EpisodeOfCare out to enrol onto nobody's caseload",
+    );
+
+    const finished = bundle({ nurseId: 'nurse-1' });
+    finished.entry[2].resource.status = 'finished';
+    expect(refused(finished, 400)).toEqual([
+      expect.objectContaining({
+        code: 'business-rule',
+        expression: ['Bundle.entry[2].resource.status'],
+      }),
+    ]);
+  });
+
+  it('a second EpisodeOfCare', () => {
+    const body = bundle({ nurseId: 'nurse-1' });
+    body.entry.push(body.entry[2]);
+    expect(expressions(refused(body, 400))).toEqual(['Bundle.entry[3].resource']);
   });
 });

@@ -1,6 +1,7 @@
 // A transaction Bundle that enrols a patient with a fracture episode, read into the write path's
 // enrolment input: exactly one Patient and one Condition (the vertebral fracture), and at most one
-// Encounter (the admission). Every problem is reported at once, each on its element: first what
+// Encounter (the admission), and at most one EpisodeOfCare naming the nurse whose caseload the
+// patient joins (careManager.identifier, USER_SYSTEM | user id). Every problem is reported at once, each on its element: first what
 // cannot be read as this FHIR (the form), then the domain's own checks of the values (parsePatient,
 // parseEpisode and the names schema: the same functions the write path validates with), their
 // paths mapped back to the FHIR elements the values came from. Pure: no I/O, `now` is given.
@@ -41,15 +42,21 @@ import {
   MRN_SYSTEM,
   MRN_TYPE_CODE,
   NHS_NUMBER_SYSTEM,
+  USER_SYSTEM,
   VERTEBRAL_LEVEL_SYSTEM,
 } from './systems.js';
 
-/** One enrolment per Bundle: a Patient, a Condition and an Encounter at most. */
-export const MAX_TRANSACTION_ENTRIES = 3;
+/** One enrolment per Bundle: a Patient, a Condition, an Encounter and an EpisodeOfCare at most. */
+export const MAX_TRANSACTION_ENTRIES = 4;
 /** The Bundle's size as compact JSON (UTF-8): far above any real enrolment (about 3 KB). */
 export const MAX_TRANSACTION_BYTES = 64 * 1024;
 
-export const TRANSACTION_RESOURCE_TYPES = ['Patient', 'Condition', 'Encounter'] as const;
+export const TRANSACTION_RESOURCE_TYPES = [
+  'Patient',
+  'Condition',
+  'Encounter',
+  'EpisodeOfCare',
+] as const;
 type EntryType = (typeof TRANSACTION_RESOURCE_TYPES)[number];
 
 /** A request entry of the Bundle, for its response entry. */
@@ -61,9 +68,15 @@ export interface TransactionEntry {
   readonly conditional: boolean;
 }
 
-/** The write path's enrolment input (EnrolmentInput of @vfx/database/commands), nurse left out. */
+/** The write path's enrolment input (EnrolmentInput of @vfx/database/commands). */
 export interface EnrolmentFromFhir {
   readonly patient: Readonly<Record<string, unknown>>;
+  /**
+   * The nurse whose caseload a new patient joins: EpisodeOfCare.careManager.identifier.value
+   * (system USER_SYSTEM), or null without an EpisodeOfCare (nobody's caseload). The write path
+   * checks that the user can hold a caseload ('invalid-input' at `nurseId`, mapped by `paths`).
+   */
+  readonly nurseId: string | null;
   readonly demographics: Readonly<Record<string, unknown>>;
   /** The episode without `enrolledAt` (the write path stamps it) and without `patientId`. */
   readonly episode: Readonly<Record<string, unknown>>;
@@ -78,6 +91,7 @@ export interface EnrolmentTransaction {
     readonly patient: TransactionEntry;
     readonly condition: TransactionEntry;
     readonly encounter: TransactionEntry | undefined;
+    readonly episodeOfCare: TransactionEntry | undefined;
   };
   /** The Condition's identifier the episode is keyed on. */
   readonly conditionIdentifier: BusinessIdentifier;
@@ -139,7 +153,7 @@ export function parseEnrolmentTransaction(
     issues.add(
       'too-costly',
       'Bundle.entry',
-      `The Bundle has ${entryNodes.length} entries; at most ${MAX_TRANSACTION_ENTRIES} are accepted (one Patient, one Condition, one Encounter): send one enrolment per Bundle`,
+      `The Bundle has ${entryNodes.length} entries; at most ${MAX_TRANSACTION_ENTRIES} are accepted (one Patient, one Condition, one Encounter, one EpisodeOfCare): send one enrolment per Bundle`,
     );
     return fail(413);
   }
@@ -209,6 +223,7 @@ export function parseEnrolmentTransaction(
   const patientEntry = entries.get('Patient');
   const conditionEntry = entries.get('Condition');
   const encounterEntry = entries.get('Encounter');
+  const episodeOfCareEntry = entries.get('EpisodeOfCare');
   if (!patientEntry || !conditionEntry) return fail(400);
 
   const paths = new PathMap('Bundle.entry');
@@ -219,6 +234,10 @@ export function parseEnrolmentTransaction(
     : { kind: 'community' };
   if (!encounterEntry)
     paths.set('episode.careSetting', `${conditionEntry.resource.path}.encounter`);
+  // Without an EpisodeOfCare the patient joins nobody's caseload (hazard HAZ-021).
+  const nurseId = episodeOfCareEntry
+    ? readEpisodeOfCare(episodeOfCareEntry.resource, paths, issues)
+    : null;
 
   // References between entries: to the Patient's (and the Encounter's) fullUrl.
   const referenceTo = (from: Node, target: typeof patientEntry, what: string) => {
@@ -248,6 +267,18 @@ export function parseEnrolmentTransaction(
     const path = `${conditionEntry.resource.path}.encounter`;
     issues.add('invalid', path, `${path} refers to an Encounter the Bundle does not carry`);
   }
+  if (episodeOfCareEntry) {
+    const episodeOfCare = episodeOfCareEntry.resource;
+    referenceTo(child(episodeOfCare, 'patient'), patientEntry, 'Patient');
+    // The fracture it is for, when named: the Condition entry (the episode is one fracture's).
+    const diagnoses = items(child(episodeOfCare, 'diagnosis'), issues);
+    for (const diagnosis of diagnoses) {
+      const condition = child(diagnosis, 'condition');
+      if (condition.value === undefined)
+        issues.required(condition.path, 'a reference to the Condition');
+      else referenceTo(condition, conditionEntry, 'Condition');
+    }
+  }
 
   // Conditional creates: an identifier search naming the identifier the record is keyed on.
   const conditional = (found: typeof patientEntry, keyed: BusinessIdentifier | undefined) => {
@@ -276,6 +307,15 @@ export function parseEnrolmentTransaction(
         ...encounterEntry.entry,
         conditional: encounterEntry.ifNoneExist
           ? conditional(encounterEntry, readIdentifier(encounterEntry.resource, issues))
+          : false,
+      }
+    : undefined;
+  // The EpisodeOfCare is the episode too: the same, its search checked, the Condition's decides.
+  const episodeOfCareEntryChecked = episodeOfCareEntry
+    ? {
+        ...episodeOfCareEntry.entry,
+        conditional: episodeOfCareEntry.ifNoneExist
+          ? conditional(episodeOfCareEntry, readIdentifier(episodeOfCareEntry.resource, issues))
           : false,
       }
     : undefined;
@@ -333,12 +373,14 @@ export function parseEnrolmentTransaction(
         patient: patientInput,
         demographics: patient.demographics,
         episode: episodeInput,
+        nurseId,
       },
       patient: validPatient as Patient,
       entries: {
         patient: patientEntryChecked,
         condition: conditionEntryChecked,
         encounter: encounterEntryChecked,
+        episodeOfCare: episodeOfCareEntryChecked,
       },
       conditionIdentifier: condition.identifier as BusinessIdentifier,
       paths,
@@ -580,4 +622,76 @@ function readEncounter(resource: Node, paths: PathMap, issues: IssueList) {
   if (admittedAt === undefined)
     issues.required(start.path, 'when the patient was admitted (a dateTime with a time zone)');
   return { kind: 'admitted', admittedAt };
+}
+
+const EPISODE_OF_CARE_STATUSES = ['planned', 'active'];
+
+/**
+ * The EpisodeOfCare of the fracture liaison service, read for one thing: the nurse whose caseload
+ * the patient joins, named by careManager.identifier (system USER_SYSTEM, value the nurse's user
+ * id: the identifier the read side writes). One way only: no reference (the service exposes no
+ * Practitioner resources), no display or e-mail looked up. The episode's other elements (period,
+ * type, team) are the service's to set and are not read.
+ */
+function readEpisodeOfCare(resource: Node, paths: PathMap, issues: IssueList): string | null {
+  refuseModifierExtensions(resource, issues);
+  const at = resource.path;
+  const status = text(child(resource, 'status'), issues);
+  if (status === undefined) {
+    issues.required(
+      `${at}.status`,
+      `the episode's status (${EPISODE_OF_CARE_STATUSES.join(' or ')})`,
+    );
+  } else if (!EPISODE_OF_CARE_STATUSES.includes(status)) {
+    issues.add(
+      'business-rule',
+      `${at}.status`,
+      `${at}.status is "${status}": an enrolment starts an episode, so it must be ${EPISODE_OF_CARE_STATUSES.map((s) => `"${s}"`).join(' or ')}`,
+    );
+  }
+  const careManager = child(resource, 'careManager');
+  const identifier = child(careManager, 'identifier');
+  const value = child(identifier, 'value');
+  paths.set('nurseId', value.path);
+  const leaveOut = "leave the EpisodeOfCare out to enrol onto nobody's caseload";
+  if (!object(careManager, issues)) {
+    if (careManager.value === undefined) {
+      issues.required(
+        careManager.path,
+        `the nurse whose caseload the patient joins, as identifier (system "${USER_SYSTEM}", value the nurse's user id); ${leaveOut}`,
+      );
+    }
+    return null;
+  }
+  if (child(careManager, 'reference').value !== undefined) {
+    issues.add(
+      'not-supported',
+      `${careManager.path}.reference`,
+      `${careManager.path}.reference is not supported: the service exposes no Practitioner resources; name the nurse by identifier (system "${USER_SYSTEM}", value the nurse's user id)`,
+    );
+  }
+  if (!object(identifier, issues)) {
+    if (identifier.value === undefined) {
+      issues.required(
+        identifier.path,
+        `the nurse's user id as an identifier with system "${USER_SYSTEM}"`,
+      );
+    }
+    return null;
+  }
+  const system = text(child(identifier, 'system'), issues);
+  if (system !== USER_SYSTEM) {
+    issues.add(
+      'code-invalid',
+      `${identifier.path}.system`,
+      `${identifier.path}.system must be "${USER_SYSTEM}" (the service's user ids), not ${JSON.stringify(system)}`,
+    );
+  }
+  const nurseId = text(value, issues)?.trim();
+  if (nurseId === undefined || nurseId === '') {
+    if (typeof value.value !== 'string' && value.value !== undefined) return null;
+    issues.required(value.path, "the nurse's user id");
+    return null;
+  }
+  return nurseId;
 }

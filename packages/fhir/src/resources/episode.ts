@@ -8,15 +8,26 @@ import {
   CONDITION_ASSERTED_DATE_EXTENSION,
   IDENTIFICATION_ROUTE_EXTENSION,
   ONSET_ESTIMATED_EXTENSION,
+  USER_SYSTEM,
   VERTEBRAL_LEVEL_SYSTEM,
 } from '../systems.js';
-import { conditionReference, nurseDisplay, patientReference } from './common.js';
+import { conditionReference, patientReference } from './common.js';
 
 export const EPISODE_TYPE_TEXT = 'Fracture liaison service — vertebral fragility fracture';
 export const CONDITION_TEXT = 'Vertebral fragility fracture';
 
+/**
+ * The responsible nurse by name and by user id (identifier USER_SYSTEM | id): the identifier the
+ * transaction ingest reads to put a new patient on that nurse's caseload, so an EpisodeOfCare read
+ * back can be sent again. No reference: the service exposes no Practitioner resources.
+ */
 export function episodeOfCareResource(record: EpisodeRecord): EpisodeOfCare {
-  const careManager = nurseDisplay(record.nurse);
+  const careManager = record.nurse
+    ? {
+        identifier: { system: USER_SYSTEM, value: record.nurse.id },
+        display: record.nurse.name,
+      }
+    : undefined;
   return {
     resourceType: 'EpisodeOfCare',
     id: fhirId(record.id),

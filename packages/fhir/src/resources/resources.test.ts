@@ -10,6 +10,7 @@ import {
   NHS_NUMBER_SYSTEM,
   ONSET_ESTIMATED_EXTENSION,
   planDefinitionCanonical,
+  USER_SYSTEM,
   VERTEBRAL_LEVEL_SYSTEM,
 } from '../systems.js';
 import { everyEntryScenario, recordsOf } from '../testing/fixtures.js';
@@ -64,15 +65,20 @@ describe('Patient', () => {
 });
 
 describe('EpisodeOfCare and Condition', () => {
-  it('is active while open, finished once closed, with the nurse as care manager by name', () => {
+  it('is active while open, finished once closed, with the nurse as care manager by name and user id', () => {
     const active = episodeOfCareResource(open.episode);
     expect(active).toMatchObject({
       id: 'ep-every',
       status: 'active',
       patient: { reference: 'Patient/pat-every' },
-      careManager: { display: 'Asha Khan' },
       period: { start: open.episode.enrolledAt },
       meta: { versionId: String(open.episode.version) },
+    });
+    // The identifier the transaction ingest reads (ingest/transaction.ts): what is read back can
+    // be sent again.
+    expect(active.careManager).toEqual({
+      identifier: { system: USER_SYSTEM, value: 'nurse-1' },
+      display: 'Asha Khan',
     });
     expect(active.period?.end).toBeUndefined();
     const finished = episodeOfCareResource(closed.episode);

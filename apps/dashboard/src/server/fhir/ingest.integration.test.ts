@@ -22,6 +22,7 @@ import {
   loadEpisodeRecord,
   patientByIdentifier,
   patientWithEpisodes,
+  worklist,
 } from '@vfx/database/views';
 import { CURRENT_PATHWAY_VERSION, isValidNhsNumber } from '@vfx/domain';
 import {
@@ -388,6 +389,78 @@ describe('POST /fhir/R4 transaction: enrolment', () => {
         diagnostics: expect.stringMatching(/Modulus 11/),
       }),
     ]);
+  });
+
+  it("enrols onto the caseload of the nurse the EpisodeOfCare names: the patient's nurse is that user", async () => {
+    const nhs = nhsNumber('401023215');
+    const body = exampleEnrolmentBundle({
+      nhsNumber: nhs,
+      alertNumber: 'VFA-2026-0700',
+      admittedAt: '2026-11-15T18:30:00Z',
+      nurseId: 'nurse-2',
+    });
+    expect((body.entry as unknown[])[3]).toEqual(documented('episode-of-care-request-entry'));
+    const result = await run(transactionInteraction, body);
+    const bundle = result.resource as Bundle;
+    expect(withoutClock(bundle.entry?.[3])).toEqual(
+      withoutClock(documented('episode-of-care-response-entry')),
+    );
+    expect(bundle.entry?.map((entry) => entry.response?.status)).toEqual([
+      '201 Created',
+      '201 Created',
+      '201 Created',
+      '201 Created',
+    ]);
+    const enrolledPatient = idOf(bundle.entry?.[0]?.response?.location);
+    const enrolledEpisode = idOf(bundle.entry?.[1]?.response?.location);
+    expect(bundle.entry?.[3]?.response?.location).toBe(`EpisodeOfCare/${enrolledEpisode}`);
+    // The EpisodeOfCare read back names the nurse as it was sent, so it can be sent again.
+    expect(bundle.entry?.[3]?.resource).toMatchObject({
+      resourceType: 'EpisodeOfCare',
+      id: enrolledEpisode,
+      careManager: {
+        identifier: { system: ingestSystems.USER_SYSTEM, value: 'nurse-2' },
+        display: 'nurse-2',
+      },
+    });
+    const stored = await patientWithEpisodes(client, enrolledPatient);
+    expect(stored?.nurse).toMatchObject({ id: 'nurse-2' });
+    // The plan's steps are the nurse's too: the episode is on their worklist (a week later, its
+    // 48-hour review overdue).
+    const list = await worklist(client, {
+      nurseId: 'nurse-2',
+      now: new Date('2026-11-23T12:00:00Z'),
+      timeZone: 'Europe/London',
+    });
+    const listed = [list.overdue, list.dueEarlier, list.dueToday, list.coming].flatMap((section) =>
+      section.items.map((item) => item.episodeId),
+    );
+    expect(listed).toContain(enrolledEpisode);
+  });
+
+  it("a scheduler or an unknown user as care manager: the write path's message on the identifier's value, nothing stored", async () => {
+    const cases = {
+      'scheduler-1': /is not a nurse \(scheduler-1 is a scheduler\): choose an active nurse/,
+      'nobody-9': /is not a user \("nobody-9"\)/,
+    };
+    for (const [nurseId, message] of Object.entries(cases)) {
+      const nhs = nhsNumber('401023216');
+      const error = await refusal(
+        run(
+          transactionInteraction,
+          exampleEnrolmentBundle({ nhsNumber: nhs, alertNumber: 'VFA-2026-0701', nurseId }),
+        ),
+      );
+      expect(error.status, nurseId).toBe(422);
+      expect(error.issues, nurseId).toEqual([
+        expect.objectContaining({
+          code: 'invalid',
+          expression: ['Bundle.entry[2].resource.careManager.identifier.value'],
+          diagnostics: expect.stringMatching(message),
+        }),
+      ]);
+      expect(await patientByIdentifier(client, 'nhs-number', nhs), nurseId).toBeUndefined();
+    }
   });
 
   it('a Condition identifier already used for another patient is a conflict (409)', async () => {

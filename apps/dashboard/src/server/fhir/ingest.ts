@@ -17,6 +17,7 @@ import {
 import {
   conditionResource,
   type EnrolmentTransaction,
+  episodeOfCareResource,
   FhirError,
   type FhirIssue,
   fhirId,
@@ -155,8 +156,10 @@ export async function runEnrolmentTransaction(context: FhirRequestContext): Prom
           patient: { ...enrolment.patient, id: patientId },
           demographics: enrolment.demographics,
           episode: enrolment.episode,
-          // A patient new to the service joins no caseload: FHIR carries no nurse (docs/interop/ingest.md).
-          nurseId: null,
+          // The nurse named by the EpisodeOfCare's careManager, or nobody's caseload without one
+          // (docs/interop/ingest.md, hazard HAZ-021). The write path checks the user can hold a
+          // caseload; a known patient stays on their own nurse's caseload.
+          nurseId: enrolment.nurseId,
         },
         { actorId: context.principal.user.id, now: context.now },
       );
@@ -173,39 +176,53 @@ export async function runEnrolmentTransaction(context: FhirRequestContext): Prom
     ? []
     : await fhirEpisodeRecords(database, { episodeIds: [episodeId] });
   const episodeOfCare = `EpisodeOfCare/${fhirId(episodeId)}`;
-  const response: BundleEntry[] = [
-    responseEntry(entries.patient, !known, {
-      location: `Patient/${fhirId(patientId)}`,
-      ...(patientRecord ? { resource: patientResource(patientRecord) } : {}),
-    }),
-    responseEntry(entries.condition, created, {
-      location: `Condition/${fhirId(episodeId)}`,
-      ...(episodeRecord ? { resource: conditionResource(episodeRecord) } : {}),
-      outcome: information(
-        created
-          ? `Enrolled: ${episodeOfCare} for Patient/${fhirId(patientId)}`
-          : `Already enrolled as ${episodeOfCare} for Patient/${fhirId(patientId)}: nothing was stored`,
-      ),
-    }),
-    ...(entries.encounter
-      ? [
-          // The admission is kept as the episode's care setting, not as an Encounter of its own.
-          responseEntry(entries.encounter, created, {
-            outcome: information(
-              `The admission is kept as the care setting of ${episodeOfCare}; no Encounter resource is stored`,
-            ),
-          }),
-        ]
-      : []),
+  // Each request entry with its response entry, in the request's order.
+  const response: { index: number; entry: BundleEntry }[] = [
+    {
+      index: entries.patient.index,
+      entry: responseEntry(entries.patient, !known, {
+        location: `Patient/${fhirId(patientId)}`,
+        ...(patientRecord ? { resource: patientResource(patientRecord) } : {}),
+      }),
+    },
+    {
+      index: entries.condition.index,
+      entry: responseEntry(entries.condition, created, {
+        location: `Condition/${fhirId(episodeId)}`,
+        ...(episodeRecord ? { resource: conditionResource(episodeRecord) } : {}),
+        outcome: information(
+          created
+            ? `Enrolled: ${episodeOfCare} for Patient/${fhirId(patientId)}`
+            : `Already enrolled as ${episodeOfCare} for Patient/${fhirId(patientId)}: nothing was stored`,
+        ),
+      }),
+    },
   ];
-  // The response entries follow the request's order.
-  const order = [entries.patient, entries.condition, entries.encounter].flatMap((entry, i) =>
-    entry ? [{ index: entry.index, response: response[i] as BundleEntry }] : [],
-  );
+  if (entries.encounter) {
+    // The admission is kept as the episode's care setting, not as an Encounter of its own.
+    response.push({
+      index: entries.encounter.index,
+      entry: responseEntry(entries.encounter, created, {
+        outcome: information(
+          `The admission is kept as the care setting of ${episodeOfCare}; no Encounter resource is stored`,
+        ),
+      }),
+    });
+  }
+  if (entries.episodeOfCare) {
+    // The episode the enrolment made (or found), with the care manager it has.
+    response.push({
+      index: entries.episodeOfCare.index,
+      entry: responseEntry(entries.episodeOfCare, created, {
+        location: episodeOfCare,
+        ...(episodeRecord ? { resource: episodeOfCareResource(episodeRecord) } : {}),
+      }),
+    });
+  }
   const bundle: Bundle = {
     resourceType: 'Bundle',
     type: 'transaction-response',
-    entry: order.sort((a, b) => a.index - b.index).map((item) => item.response),
+    entry: response.sort((a, b) => a.index - b.index).map((item) => item.entry),
   };
   return {
     status: 200,
@@ -348,7 +365,7 @@ export const transactionInteraction: FhirInteraction = {
   path: [],
   action: 'patient.enrol',
   documentation:
-    'A transaction Bundle of one Patient, one Condition (the vertebral fracture) and an optional inpatient Encounter enrols the patient with a fracture episode; ifNoneExist on identifier makes a repeat harmless. All or nothing.',
+    'A transaction Bundle of one Patient, one Condition (the vertebral fracture), an optional inpatient Encounter and an optional EpisodeOfCare naming the nurse (careManager.identifier) enrols the patient with a fracture episode; ifNoneExist on identifier makes a repeat harmless. All or nothing.',
   run: runEnrolmentTransaction,
 };
 

@@ -15,6 +15,7 @@ import { revalidatePath } from 'next/cache';
 import { db } from '@/server/db';
 import { ROLE_NAMES } from '@/server/navigation';
 import { requirePermission } from '@/server/session';
+import { caseloadPhrase, fromNurseIdOf } from './reassign-source';
 
 const PAGE = '/admin/users';
 const text = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
@@ -173,6 +174,7 @@ export async function resetPasswordAction(
 // Reassigning a caseload: review what moves, then confirm
 
 export interface ReassignState {
+  /** A user id, or NOBODYS_CASELOAD (reassign-source.ts). */
   readonly from: string;
   readonly to: string;
   readonly fieldErrors?: { readonly from?: string; readonly to?: string };
@@ -180,6 +182,8 @@ export interface ReassignState {
   /** Shown for confirmation: what would move now. */
   readonly review?: {
     readonly fromName: string;
+    /** "Asha Khan’s caseload", or "the patients on nobody’s caseload". */
+    readonly fromCaseload: string;
     readonly toName: string;
     readonly patients: number;
     readonly openReminders: number;
@@ -206,28 +210,38 @@ export async function reassignAction(
       : {}),
   };
   if (Object.keys(fieldErrors).length > 0) return { from, to, fieldErrors };
+  const fromNurseId = fromNurseIdOf(from);
+  const nobodyHasNone = 'No patient is on nobody’s caseload now.';
 
   if (intent === 'review') {
     try {
-      const move = await previewCaseloadReassignment(db(), { fromNurseId: from }, admin.id);
-      const [fromName, toName] = [await nameOf(from), await nameOf(to)];
+      const move = await previewCaseloadReassignment(db(), { fromNurseId }, admin.id);
+      const fromName = fromNurseId === null ? 'nobody’s caseload' : await nameOf(fromNurseId);
+      const toName = await nameOf(to);
       if (move.patients === 0) {
         return {
           from,
           to,
-          fieldErrors: { from: `${fromName} has no patients on their caseload.` },
+          fieldErrors: {
+            from:
+              fromNurseId === null
+                ? nobodyHasNone
+                : `${fromName} has no patients on their caseload.`,
+          },
         };
       }
-      return { from, to, review: { fromName, toName, ...move } };
+      const fromCaseload = caseloadPhrase(fromNurseId, fromName);
+      return { from, to, review: { fromName, fromCaseload, toName, ...move } };
     } catch (error) {
       return { from, to, error: refusalMessage(error) };
     }
   }
 
   try {
-    const result = await reassignCaseload(db(), { fromNurseId: from, toNurseId: to }, admin.id);
+    const result = await reassignCaseload(db(), { fromNurseId, toNurseId: to }, admin.id);
     revalidatePath(PAGE);
-    const [fromName, toName] = [await nameOf(from), await nameOf(to)];
+    const fromName = fromNurseId === null ? 'nobody’s caseload' : await nameOf(fromNurseId);
+    const toName = await nameOf(to);
     return {
       from: '',
       to: '',
@@ -240,7 +254,12 @@ export async function reassignAction(
       return {
         from,
         to,
-        fieldErrors: { [field]: `This user ${issue?.message ?? error.message}.` },
+        fieldErrors: {
+          [field]:
+            field === 'from' && fromNurseId === null
+              ? nobodyHasNone
+              : `This user ${issue?.message ?? error.message}.`,
+        },
       };
     }
     return { from, to, error: refusalMessage(error) };

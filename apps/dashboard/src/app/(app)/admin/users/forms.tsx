@@ -11,6 +11,7 @@ import {
   setActiveAction,
   type UserChangeState,
 } from './actions';
+import { NOBODYS_CASELOAD } from './reassign-source';
 import styles from './users.module.css';
 
 const ROLES = [
@@ -256,6 +257,8 @@ const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? on
 
 export function ReassignForm(props: {
   from: readonly { id: string; name: string; caseload: number; active: boolean }[];
+  /** Patients on nobody's caseload (enrolled without a nurse): offered first when there are any. */
+  unassigned: number;
   to: readonly { id: string; name: string; caseload: number }[];
 }) {
   const [state, action, pending] = useActionState<ReassignState, FormData>(reassignAction, {
@@ -271,7 +274,7 @@ export function ReassignForm(props: {
         <input type="hidden" name="to" value={state.to} />
         <div className="notice" role="status">
           <p className={styles.confirmHeading}>
-            Move {review.fromName}&rsquo;s caseload to {review.toName}?
+            Move {review.fromCaseload} to {review.toName}?
           </p>
           <ul className={styles.moveList}>
             <li>{count(review.patients, 'patient')}, with their plan steps</li>
@@ -336,6 +339,11 @@ export function ReassignForm(props: {
             aria-describedby={describedBy}
           >
             <option value="">Choose a nurse</option>
+            {props.unassigned > 0 ? (
+              <option value={NOBODYS_CASELOAD}>
+                Nobody&rsquo;s caseload ({count(props.unassigned, 'patient')})
+              </option>
+            ) : null}
             {props.from.map((nurse) => (
               <option key={nurse.id} value={nurse.id}>
                 {nurse.name} ({count(nurse.caseload, 'patient')}

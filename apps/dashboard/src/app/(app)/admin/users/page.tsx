@@ -1,4 +1,4 @@
-import { staffList } from '@vfx/database/views';
+import { staffList, unassignedPatientCount } from '@vfx/database/views';
 import { may } from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
@@ -16,6 +16,9 @@ export default async function UsersPage() {
   const zone = await userTimeZone();
   const { staff, more } = await staffList(db());
   const withCaseload = staff.filter((member) => member.caseload > 0);
+  // Patients enrolled without a nurse (another system's enrolment may name none): on no one's
+  // worklist until moved onto a nurse's caseload here (hazard HAZ-021).
+  const unassigned = await unassignedPatientCount(db());
   // Who can take a caseload: active staff who work their own worklist and caseload (nurses, as
   // the permission table has it; the list an administrator expects to choose from).
   const takers = staff.filter(
@@ -127,12 +130,25 @@ export default async function UsersPage() {
               </h2>
               <p className="nhsuk-hint">
                 Moves every patient of one nurse to another, with their open reminders and unsent
-                reminder e-mails. You will see what moves before anything changes.
+                reminder e-mails. Patients on nobody&rsquo;s caseload (enrolled without a nurse) are
+                moved onto a nurse&rsquo;s the same way. You will see what moves before anything
+                changes.
               </p>
-              {withCaseload.length === 0 ? (
+              {unassigned > 0 ? (
+                <p className="nhsuk-body">
+                  <strong>
+                    {unassigned} {unassigned === 1 ? 'patient is' : 'patients are'} on
+                    nobody&rsquo;s caseload
+                  </strong>
+                  : their reminders reach no nurse&rsquo;s worklist. Choose &ldquo;Nobody&rsquo;s
+                  caseload&rdquo; below to move them to a nurse.
+                </p>
+              ) : null}
+              {withCaseload.length === 0 && unassigned === 0 ? (
                 <p>No one has patients on their caseload.</p>
               ) : (
                 <ReassignForm
+                  unassigned={unassigned}
                   from={withCaseload.map(({ id, name, caseload, active }) => ({
                     id,
                     name,
