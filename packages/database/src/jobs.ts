@@ -1,4 +1,18 @@
 // What the worker runs: firing follow-ups, delivering reminders, relaying the outbox, keeping KPIs.
+
+export {
+  completeFhirExport,
+  deleteExpiredFhirExports,
+  type FhirExportBatch,
+  type FhirExportBatchPart,
+  type FhirExportBatchSaved,
+  type FhirExportRun,
+  type FhirExportRunStart,
+  failFhirExport,
+  fhirExportPatientIds,
+  saveFhirExportBatch,
+  startFhirExportRun,
+} from './commands/fhir-export-run.js';
 export {
   type ClaimDecision,
   type ClaimResult,

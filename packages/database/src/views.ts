@@ -59,6 +59,14 @@ export {
   type TimelineEntryStatus,
 } from './views/episode-timeline.js';
 export {
+  type FhirExportFile,
+  type FhirExportFileStream,
+  type FhirExportStatus,
+  fhirExportFile,
+  fhirExportStatus,
+} from './views/fhir-export.js';
+export { fhirAuditRecords, fhirEpisodeRecords, fhirPatientRecords } from './views/fhir-records.js';
+export {
   decodeFollowUpCursor,
   encodeFollowUpCursor,
   FOLLOW_UP_PAGE_MAX,
@@ -149,4 +157,3 @@ export {
   worklist,
   worklistExportBatches,
 } from './views/worklist.js';
-export { fhirAuditRecords, fhirEpisodeRecords, fhirPatientRecords } from './views/fhir-records.js';
