@@ -34,13 +34,16 @@ export type FhirExportRunStart =
   /** Nothing to do: it does not exist (expired), was cancelled, or has already finished. */
   | { readonly kind: 'stop'; readonly why: string };
 
-/** The patients an export covers: registered by its transactionTime, changed since `_since`. */
-function coveredPatients(run: Pick<FhirExportRun, 'since' | 'transactionTime'>) {
-  const changedSince = run.since
-    ? Prisma.sql`AND (p.updated_at > ${run.since} OR EXISTS (
-        SELECT 1 FROM episodes e WHERE e.patient_id = p.id AND e.updated_at > ${run.since}))`
-    : Prisma.empty;
-  return Prisma.sql`p.created_at <= ${run.transactionTime} ${changedSince}`;
+/**
+ * The patients an export covers: every one, or those changed since `_since` (the patient's row or
+ * one of their episodes: what meta.lastUpdated is made of). Patients registered after the
+ * kick-off are not held back: without a history of each row the export cannot show a record as
+ * it stood at transactionTime anyway, and leaving a patient out would hide their data for good.
+ */
+function coveredPatients(run: Pick<FhirExportRun, 'since'>) {
+  if (!run.since) return Prisma.sql`TRUE`;
+  return Prisma.sql`(p.updated_at > ${run.since} OR EXISTS (
+    SELECT 1 FROM episodes e WHERE e.patient_id = p.id AND e.updated_at > ${run.since}))`;
 }
 
 interface ExportRow {
@@ -93,10 +96,7 @@ export async function startFhirExportRun(
     let total = row.patients_total;
     if (total === null) {
       const [counted] = await tx.$queryRaw<{ n: number }[]>`
-        SELECT count(*)::int AS n FROM patients p WHERE ${coveredPatients({
-          since: row.since,
-          transactionTime: row.transaction_time,
-        })}`;
+        SELECT count(*)::int AS n FROM patients p WHERE ${coveredPatients({ since: row.since })}`;
       total = counted?.n ?? 0;
     }
     await tx.fhirExport.update({
@@ -114,7 +114,7 @@ export async function startFhirExportRun(
 /** The next `limit` patient ids of the export after `after` (exclusive), in id order. */
 export async function fhirExportPatientIds(
   db: Queryable,
-  run: Pick<FhirExportRun, 'since' | 'transactionTime'>,
+  run: Pick<FhirExportRun, 'since'>,
   after: string | null,
   limit: number,
 ): Promise<string[]> {
