@@ -30,17 +30,19 @@ export const FHIR_EXPORT_STATES = [
 export type FhirExportState = (typeof FHIR_EXPORT_STATES)[number];
 
 /**
- * The resource types a patient's record becomes (the mappers of @vfx/fhir), in the order the
- * manifest lists their files. `_type` may name only these.
+ * The resource types a patient's record becomes (@vfx/fhir's patientResource and
+ * episodeResources, whose PatientCompartmentResource union they are), in the order the manifest
+ * lists their files. `_type` may name only these.
  */
 export const FHIR_EXPORT_RESOURCE_TYPES = [
   'Patient',
+  'Condition',
   'EpisodeOfCare',
   'CarePlan',
   'Task',
   'Observation',
-  'Procedure',
   'MedicationStatement',
+  'ServiceRequest',
 ] as const;
 export type FhirExportResourceType = (typeof FHIR_EXPORT_RESOURCE_TYPES)[number];
 
