@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Database } from '@vfx/database';
 import type { WorkerConfig } from './config/env.js';
 import { FhirExportHandlers } from './fhir-export/fhir-export.handlers.js';
+import { FhirExportSweeper } from './fhir-export/fhir-export.sweeper.js';
 import { FollowUpHandlers } from './follow-ups/follow-up.handlers.js';
 import { HealthController } from './health/health.controller.js';
 import type { Logger } from './logger.js';
@@ -108,7 +109,7 @@ export class WorkerModule {
         queue(QUEUES.fhirExports, 1),
       ],
       controllers: [HealthController, MetricsController],
-      providers: [Queues, OutboxRelay, Reconciler, StateGauges],
+      providers: [Queues, OutboxRelay, Reconciler, StateGauges, FhirExportSweeper],
     };
   }
 }

@@ -12,6 +12,7 @@ export {
   fhirExportPatientIds,
   saveFhirExportBatch,
   startFhirExportRun,
+  unattendedFhirExports,
 } from './commands/fhir-export-run.js';
 export {
   type ClaimDecision,

@@ -144,6 +144,37 @@ describe('FHIR bulk export in the worker (Redis)', () => {
     ).toBe(2);
   });
 
+  it('queues again an export whose job was lost, and deletes expired exports, at start-up', async () => {
+    env = await testEnvironment('redis');
+    await enrol(env.db, 5);
+    const requestedBy = await adminKeyUser(env.db);
+    const lost = await requestFhirExport(
+      env.db,
+      requestedBy,
+      { requestUrl: REQUEST_URL, types: ['Patient'], since: null },
+      new Date(),
+    );
+    const old = await requestFhirExport(
+      env.db,
+      requestedBy,
+      { requestUrl: REQUEST_URL, types: ['Patient'], since: null },
+      new Date(Date.now() - 2 * 24 * 3_600_000),
+    );
+    // As if the queue store had lost the relayed job: no outbox message left, nothing queued.
+    await env.db.outboxMessage.deleteMany({ where: { kind: 'fhir-export.run' } });
+    await env.db.fhirExport.update({
+      where: { id: lost.id },
+      data: { updatedAt: new Date(Date.now() - 10 * 60_000) },
+    });
+    await env.start();
+    await waitFor(
+      'the lost export to complete',
+      async () => (await stateOf(env.db, lost.id)) === 'completed',
+    );
+    expect(await env.db.fhirExport.findUnique({ where: { id: old.id } })).toBeNull();
+    expect((await files(env.db, lost.id, requestedBy)).get('Patient')).toHaveLength(5);
+  });
+
   it('stops at the next batch when cancelled', async () => {
     env = await testEnvironment('redis', {
       FHIR_EXPORT_BATCH_SIZE: '4',

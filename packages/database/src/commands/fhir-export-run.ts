@@ -267,3 +267,25 @@ export async function failFhirExport(
 export function deleteExpiredFhirExports(db: Database, now: Date): Promise<number> {
   return deleteExpired(db, now);
 }
+
+/**
+ * Exports that should be running and show no sign of it: queued or running, unchanged since
+ * `updatedBefore` (a running job saves a batch, and so touches its export, every few seconds).
+ * Their job was lost (the queue store lost its data) or is stuck; the worker queues them again.
+ */
+export async function unattendedFhirExports(
+  db: Queryable,
+  query: { readonly updatedBefore: Date; readonly now: Date; readonly limit: number },
+): Promise<string[]> {
+  const rows = await db.fhirExport.findMany({
+    where: {
+      state: { in: ['queued', 'running'] },
+      updatedAt: { lt: query.updatedBefore },
+      expiresAt: { gt: query.now },
+    },
+    select: { id: true },
+    orderBy: { updatedAt: 'asc' },
+    take: query.limit,
+  });
+  return rows.map((row) => row.id);
+}
