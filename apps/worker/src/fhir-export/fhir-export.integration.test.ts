@@ -16,7 +16,10 @@ import {
 } from '@vfx/database/commands';
 import { testEnrolment } from '@vfx/database/testing';
 import { fhirExportFile, fhirExportStatus } from '@vfx/database/views';
+import { Queue, Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
+import { queueConnection } from '../queue/connection.js';
+import { jobRequest, QUEUES } from '../queue/job-catalog.js';
 import { type TestEnvironment, testEnvironment, waitFor } from '../testing/harness.js';
 import { freePort, kill, ready, startWorkerProcess } from '../testing/worker-process.js';
 import { runFhirExport } from './fhir-export.processor.js';
@@ -173,6 +176,47 @@ describe('FHIR bulk export in the worker (Redis)', () => {
     );
     expect(await env.db.fhirExport.findUnique({ where: { id: old.id } })).toBeNull();
     expect((await files(env.db, lost.id, requestedBy)).get('Patient')).toHaveLength(5);
+  });
+
+  it('fails an export whose job BullMQ failed without its handler (stalled too often)', async () => {
+    env = await testEnvironment('redis');
+    await enrol(env.db, 2);
+    const requestedBy = await adminKeyUser(env.db);
+    const { id } = await requestFhirExport(
+      env.db,
+      requestedBy,
+      { requestUrl: REQUEST_URL, types: ['Patient'], since: null },
+      new Date(),
+    );
+    await env.db.outboxMessage.deleteMany({ where: { kind: 'fhir-export.run' } });
+    await env.db.fhirExport.update({
+      where: { id },
+      data: { updatedAt: new Date(Date.now() - 10 * 60_000) },
+    });
+    // The job, failed for good by BullMQ itself: a bare BullMQ worker that fails it at once.
+    const connection = queueConnection(env.config);
+    const queue = new Queue(QUEUES.fhirExports, connection);
+    const request = jobRequest('run-fhir-export', { exportId: id });
+    await queue.add(request.name, request.data, { ...request.opts, attempts: 1 });
+    const bare = new Worker(
+      QUEUES.fhirExports,
+      async () => {
+        throw new Error('job stalled more than allowable limit');
+      },
+      connection,
+    );
+    await waitFor('the job to fail', async () =>
+      (await queue.getJob(request.opts.jobId))?.isFailed(),
+    );
+    await bare.close();
+    await queue.close();
+
+    await env.start();
+    await waitFor('the export to fail', async () => (await stateOf(env.db, id)) === 'failed');
+    expect(await fhirExportStatus(env.db, { exportId: id, requestedBy, now: new Date() })).toEqual({
+      kind: 'failed',
+      error: "The export's job failed: job stalled more than allowable limit",
+    });
   });
 
   it('stops at the next batch when cancelled', async () => {

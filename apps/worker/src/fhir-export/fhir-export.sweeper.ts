@@ -5,9 +5,14 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { Database } from '@vfx/database';
-import { deleteExpiredFhirExports, unattendedFhirExports } from '@vfx/database/jobs';
+import {
+  deleteExpiredFhirExports,
+  failFhirExport,
+  unattendedFhirExports,
+} from '@vfx/database/jobs';
 import type { Logger } from '../logger.js';
 import { Periodic } from '../periodic.js';
+import { jobId } from '../queue/job-catalog.js';
 import { Queues } from '../queue/queues.js';
 import { CLOCK, type Clock, DATABASE, LOGGER } from '../tokens.js';
 
@@ -20,7 +25,8 @@ export const FHIR_EXPORT_UNATTENDED_MS = 5 * 60_000;
  * Keeps exports moving and the database clean, once a minute (and at start-up):
  *   - an export queued or running that no job has touched for FHIR_EXPORT_UNATTENDED_MS has its
  *     job queued again (the queue store lost it, or the outbox message was relayed to a store
- *     that was then wiped); the deterministic job id makes this a no-op if the job is there;
+ *     that was then wiped); the deterministic job id makes this a no-op if the job is there; a
+ *     job that BullMQ failed without its handler seeing it (stalled too often) fails the export;
  *   - exports whose time has passed are deleted with their files, whether or not anyone asks for
  *     another export.
  */
@@ -59,13 +65,30 @@ export class FhirExportSweeper implements OnApplicationBootstrap, OnModuleDestro
       now,
       limit: 100,
     });
+    const requeue: string[] = [];
+    for (const exportId of ids) {
+      const job = await this.queues.fhirExports.getJob(jobId['run-fhir-export']({ exportId }));
+      if (job && (await job.isFailed())) {
+        await failFhirExport(
+          this.db,
+          exportId,
+          `The export's job failed: ${job.failedReason ?? 'no reason recorded'}`,
+          now,
+        );
+      } else {
+        requeue.push(exportId);
+      }
+    }
     await this.queues.addMany(
       'run-fhir-export',
-      ids.map((exportId) => ({ payload: { exportId }, delayMs: 0 })),
+      requeue.map((exportId) => ({ payload: { exportId }, delayMs: 0 })),
     );
-    if (ids.length > 0) {
-      this.logger.warn({ exports: ids }, 'FHIR exports with no job seen: their jobs queued again');
+    if (requeue.length > 0) {
+      this.logger.warn(
+        { exports: requeue },
+        'FHIR exports with no job seen: their jobs queued again',
+      );
     }
-    return ids.length;
+    return requeue.length;
   }
 }
