@@ -4,6 +4,7 @@
 // duration, resources and bytes per type, and the peak RSS and heap sampled while it ran.
 //
 //   npm run bench:fhir-export -- [--patients 100000] [--batch 100] [--writers 2] [--keep]
+//                                [--no-seed]
 //
 // The database (vfx_bench_fhir_export_<patients> on the PostgreSQL the tests use,
 // TEST_POSTGRES_URL) is seeded through the real write path (the same synthetic patients as
@@ -30,6 +31,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '100' },
     writers: { type: 'string', default: '2' },
     keep: { type: 'boolean', default: false },
+    /** Measure the patients already seeded, however many (a seed stopped part of the way). */
+    'no-seed': { type: 'boolean', default: false },
   },
 });
 const whole = (name: 'patients' | 'batch' | 'writers', min: number) => {
@@ -75,7 +78,7 @@ async function prepare(): Promise<Database> {
   const db = createDatabase(DATABASE_URL, { applicationName: 'vfx-bench-fhir-export' });
   if ((await db.user.count()) === 0) await createUsers(db);
   const have = await db.patient.count();
-  if (have < PATIENTS) {
+  if (have < PATIENTS && !values['no-seed']) {
     log(`seeding ${PATIENTS - have} patients through the write path (${have} already there)`);
     // Patients are made a batch at a time, in order (one random sequence), as writers ask.
     const random = seededRandom(42);
