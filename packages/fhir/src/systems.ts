@@ -14,8 +14,10 @@ export function planDefinitionCanonical(pathwayVersion: string): string {
 }
 
 /**
- * NHS number, as UK Core names it (https://simplifier.net/guide/ukcoreversionhistory, UK Core
- * Patient: identifier:nhsNumber.system = https://fhir.nhs.uk/Id/nhs-number).
+ * NHS number: the identifier system UK Core uses (HL7 UK, UK Core Access example Patient,
+ * https://build.fhir.org/ig/HL7-UK/UK-Core-Access/Patient-57bae551-2c5d-4def-a541-4b156ec49497.html;
+ * the preferred URI of the NHS Number NamingSystem, OID 2.16.840.1.113883.2.1.4.1,
+ * https://build.fhir.org/ig/nw-gmsa/nw-gmsa.github.com/NamingSystem-nhs-number-namingsystem.html).
  */
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 
@@ -24,6 +26,9 @@ export const MRN_SYSTEM = `${SERVICE_BASE}/Id/mrn`;
 
 /** The service's user accounts (AuditEvent agents). */
 export const USER_SYSTEM = `${SERVICE_BASE}/Id/user`;
+
+/** A plan step of an episode (Task.identifier): `<episode id>/<step key>`. */
+export const PLAN_STEP_SYSTEM = `${SERVICE_BASE}/Id/plan-step`;
 
 /** Ids of the service's records that an AuditEvent names (entity type in the path). */
 export const RECORD_SYSTEM = `${SERVICE_BASE}/Id/record`;

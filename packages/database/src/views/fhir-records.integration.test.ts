@@ -1,6 +1,14 @@
+import {
+  auditEventResource,
+  type EpisodeRecord,
+  patientResources,
+  planDefinitionCanonical,
+} from '@vfx/fhir';
+import { describeFindings, validateR4 } from '@vfx/fhir/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Queryable } from '../client.js';
 import { enrolPatient, recordEvent } from '../commands.js';
+import { seedDemo } from '../seed/demo.js';
 import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
@@ -163,5 +171,59 @@ describe('FHIR audit records', () => {
   it('refuses a cursor that is not an audit id and a limit below one', async () => {
     await expect(fhirAuditRecords(db, { after: 'x1', limit: 5 })).rejects.toThrow(/after/);
     await expect(fhirAuditRecords(db, { limit: 0 })).rejects.toThrow(/limit/);
+  });
+});
+
+describe('the demo caseload as FHIR', () => {
+  const SEEDED_AT = new Date('2026-11-17T10:00:00Z');
+  let demo: { db: Database; close(): Promise<void> };
+  beforeAll(async () => {
+    demo = await openTestDatabase('fhir_records_demo');
+    await seedDemo(demo.db, { now: SEEDED_AT });
+  }, 180_000);
+  afterAll(() => demo.close());
+
+  it('reads every patient through the views and every resource is valid R4', async () => {
+    const ids = (
+      await demo.db.patient.findMany({ select: { id: true }, orderBy: { id: 'asc' } })
+    ).map((row) => row.id);
+    expect(ids.length).toBeGreaterThan(20);
+    const patients = await fhirPatientRecords(demo.db, ids);
+    const episodes = await fhirEpisodeRecords(demo.db, { patientIds: ids });
+    expect(patients).toHaveLength(ids.length);
+    const episodesOf = new Map<string, EpisodeRecord[]>();
+    for (const episode of episodes) {
+      episodesOf.set(episode.patientId, [...(episodesOf.get(episode.patientId) ?? []), episode]);
+    }
+    const resources = patients.flatMap((patient) =>
+      patientResources(patient, episodesOf.get(patient.patient.id) ?? [], planDefinitionCanonical),
+    );
+    const audit = (await fhirAuditRecords(demo.db, { limit: 500 })).map(auditEventResource);
+    expect(audit.length).toBeGreaterThan(0);
+    const errors: string[] = [];
+    for (const resource of [...resources, ...audit]) {
+      const result = validateR4(resource);
+      if (result.errors.length > 0) {
+        errors.push(`${resource.resourceType}/${resource.id}:\n${describeFindings(result.errors)}`);
+      }
+    }
+    expect(errors).toEqual([]);
+    const counts: Record<string, number> = {};
+    for (const resource of [...resources, ...audit]) {
+      counts[resource.resourceType] = (counts[resource.resourceType] ?? 0) + 1;
+    }
+    // Every kind of resource the mappings make is in the demo.
+    expect(Object.keys(counts).sort()).toEqual([
+      'AuditEvent',
+      'CarePlan',
+      'Condition',
+      'EpisodeOfCare',
+      'MedicationStatement',
+      'Observation',
+      'Patient',
+      'ServiceRequest',
+      'Task',
+    ]);
+    console.info(`demo caseload as FHIR, all valid R4: ${JSON.stringify(counts)}`);
   });
 });

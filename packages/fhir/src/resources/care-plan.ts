@@ -15,7 +15,7 @@ import type { CarePlan, CarePlanActivity, Task } from '@medplum/fhirtypes';
 import type { StepStatus } from '@vfx/domain';
 import { fhirId, stepKeyHash, taskId } from '../ids.js';
 import type { EpisodeRecord, StepRecord } from '../records.js';
-import { STEP_STATUS_SYSTEM, STEP_SYSTEM } from '../systems.js';
+import { PLAN_STEP_SYSTEM, STEP_STATUS_SYSTEM, STEP_SYSTEM } from '../systems.js';
 import {
   carePlanReference,
   conditionReference,
@@ -76,6 +76,15 @@ function stepCoding(step: StepRecord) {
   return { system: STEP_SYSTEM, code: step.stepId, display: step.title };
 }
 
+/**
+ * Open: active. Closed on discharge: completed. Closed by transfer or death: revoked ("terminated
+ * prior to reaching completion", R4 request-status), as the plan did not run its course here.
+ */
+export function carePlanStatus(record: EpisodeRecord): 'active' | 'completed' | 'revoked' {
+  if (!record.closedAt) return 'active';
+  return record.closureReason === 'discharged' ? 'completed' : 'revoked';
+}
+
 export function carePlanResource(
   record: EpisodeRecord,
   planDefinitionCanonical: (version: string) => string,
@@ -86,7 +95,7 @@ export function carePlanResource(
     id: fhirId(record.id),
     meta: { versionId: String(record.version), lastUpdated: record.updatedAt },
     instantiatesCanonical: [planDefinitionCanonical(record.pathwayVersion)],
-    status: record.closedAt ? 'completed' : 'active',
+    status: carePlanStatus(record),
     intent: 'plan',
     title: `Vertebral fragility fracture pathway (${record.pathwayVersion})`,
     subject: patientReference(record.patientId),
@@ -143,7 +152,7 @@ export function taskResources(record: EpisodeRecord): Task[] {
       resourceType: 'Task',
       id: taskId(record.id, step.key),
       meta: { versionId: String(record.version), lastUpdated: record.updatedAt },
-      identifier: [{ system: STEP_SYSTEM, value: step.key }],
+      identifier: [{ system: PLAN_STEP_SYSTEM, value: `${record.id}/${step.key}` }],
       basedOn: [carePlanReference(record.id)],
       status: 'ready',
       businessStatus: {

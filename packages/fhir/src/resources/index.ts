@@ -4,6 +4,7 @@ export {
   ACTIVITY_STATUS_OF_STEP,
   type ActionableStepStatus,
   carePlanResource,
+  carePlanStatus,
   isActionable,
   taskResources,
 } from './care-plan.js';

@@ -86,7 +86,31 @@ export function medicationStatementResources(record: EpisodeRecord): MedicationS
       ...(event.note ? { note: [{ text: event.note }] } : {}),
     }),
   );
-  return [...history_, ...running];
+  // A start or prior therapy withdrawn as entered in error: its course is gone from the domain's
+  // courses, but a statement once shared must be marked, not silently dropped.
+  const withdrawn = standingEntries(record.events, [
+    'bone-therapy-started',
+    'prior-bone-therapy',
+  ] as const)
+    .filter((entry) => entry.withdrawal)
+    .map((entry): MedicationStatement => {
+      const notes = entryNotes(entry);
+      return {
+        ...common(entry.event.drug),
+        id: entryResourceId(entry.rootId),
+        meta: { lastUpdated: entry.lastUpdated },
+        status: 'entered-in-error',
+        effectivePeriod: {
+          start:
+            entry.event.type === 'prior-bone-therapy'
+              ? entry.event.startedOn
+              : entry.event.occurredAt,
+        },
+        dateAsserted: entry.event.recordedAt,
+        ...(notes ? { note: notes } : {}),
+      };
+    });
+  return [...history_, ...running, ...withdrawn];
 }
 
 /** Referral types in words. */

