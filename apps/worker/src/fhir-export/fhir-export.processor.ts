@@ -19,6 +19,16 @@ import { fhirEpisodeRecords, fhirPatientRecords } from '@vfx/database/views';
 import { episodeResources, patientResource, planDefinitionCanonical } from '@vfx/fhir';
 import type { Clock } from '../tokens.js';
 
+// The exported types (what `_type` may name and the manifest lists) must be exactly the types the
+// mappers make: a type added to @vfx/fhir without being added there fails this typecheck.
+type MappedType = PatientCompartmentResource['resourceType'];
+const exportedTypesAreTheMappers: [MappedType] extends [FhirExportResourceType]
+  ? [FhirExportResourceType] extends [MappedType]
+    ? true
+    : never
+  : never = true;
+void exportedTypesAreTheMappers;
+
 export interface FhirExportOptions {
   /** Patients per batch: what one batch's memory and one transaction hold. */
   readonly batchSize: number;
