@@ -7,6 +7,7 @@
 // BullMQ and resumes after the last saved batch (packages/database commands/fhir-export-run.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from '@vfx/database';
+import type { FhirExportResourceType } from '@vfx/database/commands';
 import {
   completeFhirExport,
   type FhirExportBatchPart,
@@ -16,7 +17,12 @@ import {
   startFhirExportRun,
 } from '@vfx/database/jobs';
 import { fhirEpisodeRecords, fhirPatientRecords } from '@vfx/database/views';
-import { episodeResources, patientResource, planDefinitionCanonical } from '@vfx/fhir';
+import {
+  episodeResources,
+  type PatientCompartmentResource,
+  patientResource,
+  planDefinitionCanonical,
+} from '@vfx/fhir';
 import type { Clock } from '../tokens.js';
 
 // The exported types (what `_type` may name and the manifest lists) must be exactly the types the
