@@ -2,6 +2,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Database } from '@vfx/database';
 import type { WorkerConfig } from './config/env.js';
+import { FhirExportHandlers } from './fhir-export/fhir-export.handlers.js';
+import { FhirExportSweeper } from './fhir-export/fhir-export.sweeper.js';
 import { FollowUpHandlers } from './follow-ups/follow-up.handlers.js';
 import { HealthController } from './health/health.controller.js';
 import type { Logger } from './logger.js';
@@ -42,6 +44,7 @@ class CoreModule {
         { provide: CLOCK, useValue: deps.clock ?? (() => new Date()) },
         FollowUpHandlers,
         ReminderHandlers,
+        FhirExportHandlers,
       ],
       exports: [
         CONFIG,
@@ -52,32 +55,38 @@ class CoreModule {
         CLOCK,
         FollowUpHandlers,
         ReminderHandlers,
+        FhirExportHandlers,
       ],
     };
   }
 }
 
-/** One queue with its workers; the processor is the catalog dispatcher over every handler. */
-function queue(name: QueueName) {
+/**
+ * One queue with its workers; the processor is the catalog dispatcher over every handler.
+ * `concurrency` overrides WORKER_CONCURRENCY (FHIR exports run one at a time per process: each
+ * holds a batch of records in memory and keeps a database connection busy).
+ */
+function queue(name: QueueName, concurrency?: number) {
   return BullModule.registerQueueAsync({
     name,
-    inject: [CONFIG, LOGGER, METRICS, FollowUpHandlers, ReminderHandlers],
+    inject: [CONFIG, LOGGER, METRICS, FollowUpHandlers, ReminderHandlers, FhirExportHandlers],
     useFactory: (
       config: WorkerConfig,
       logger: Logger,
       metrics: WorkerMetrics,
       followUps: FollowUpHandlers,
       reminders: ReminderHandlers,
+      fhirExports: FhirExportHandlers,
     ) => ({
       ...queueConnection(config),
       processors: [
         {
           callback: reportFailures(
-            createDispatcher(name, [followUps.handlers, reminders.handlers]),
+            createDispatcher(name, [followUps.handlers, reminders.handlers, fhirExports.handlers]),
             logger,
             metrics,
           ),
-          concurrency: config.WORKER_CONCURRENCY,
+          concurrency: concurrency ?? config.WORKER_CONCURRENCY,
           lockDuration: config.JOB_LOCK_MS,
           stalledInterval: Math.max(1_000, Math.floor(config.JOB_LOCK_MS / 2)),
           maxStalledCount: 5,
@@ -97,9 +106,10 @@ export class WorkerModule {
         BullModule.forRoot(queueConnection(deps.config)),
         queue(QUEUES.followUps),
         queue(QUEUES.reminderDeliveries),
+        queue(QUEUES.fhirExports, 1),
       ],
       controllers: [HealthController, MetricsController],
-      providers: [Queues, OutboxRelay, Reconciler, StateGauges],
+      providers: [Queues, OutboxRelay, Reconciler, StateGauges, FhirExportSweeper],
     };
   }
 }

@@ -374,7 +374,11 @@ describe.each(BACKENDS)('worker on %s', (backend) => {
     });
     expect(admin.status).toBe(200);
     const body = (await admin.json()) as { queues: { name: string }[] };
-    expect(body.queues.map((q) => q.name).sort()).toEqual(['follow-ups', 'reminder-deliveries']);
+    expect(body.queues.map((q) => q.name).sort()).toEqual([
+      'fhir-exports',
+      'follow-ups',
+      'reminder-deliveries',
+    ]);
     const audited = await env.db.auditEntry.findMany({
       where: { action: { in: ['queues.board-opened', 'access.refused'] } },
       orderBy: { id: 'asc' },

@@ -21,6 +21,19 @@ export {
   enrolPatient,
   enrolPatients,
 } from './commands/enrol-patient.js';
+export {
+  cancelFhirExport,
+  FHIR_EXPORT_LIFETIME_MS,
+  FHIR_EXPORT_MESSAGES_TYPE,
+  FHIR_EXPORT_RESOURCE_TYPES,
+  FHIR_EXPORT_STATES,
+  type FhirExportRequest,
+  type FhirExportResourceType,
+  type FhirExportStarted,
+  type FhirExportState,
+  isFhirExportResourceType,
+  requestFhirExport,
+} from './commands/fhir-export.js';
 export { reactivateUser } from './commands/reactivate-user.js';
 export {
   type CaseloadMove,

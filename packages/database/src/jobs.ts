@@ -1,4 +1,19 @@
 // What the worker runs: firing follow-ups, delivering reminders, relaying the outbox, keeping KPIs.
+
+export {
+  completeFhirExport,
+  deleteExpiredFhirExports,
+  type FhirExportBatch,
+  type FhirExportBatchPart,
+  type FhirExportBatchSaved,
+  type FhirExportRun,
+  type FhirExportRunStart,
+  failFhirExport,
+  fhirExportPatientIds,
+  saveFhirExportBatch,
+  startFhirExportRun,
+  unattendedFhirExports,
+} from './commands/fhir-export-run.js';
 export {
   type ClaimDecision,
   type ClaimResult,

@@ -68,6 +68,14 @@ export {
   type TaskRow,
 } from './views/fhir-search.js';
 export {
+  type FhirExportFile,
+  type FhirExportFileStream,
+  type FhirExportStatus,
+  fhirExportFile,
+  fhirExportStatus,
+} from './views/fhir-export.js';
+export { fhirAuditRecords, fhirEpisodeRecords, fhirPatientRecords } from './views/fhir-records.js';
+export {
   decodeFollowUpCursor,
   encodeFollowUpCursor,
   FOLLOW_UP_PAGE_MAX,

@@ -53,6 +53,13 @@ export const WorkerEnvSchema = z.object({
    * messages are retried after a back-off of at most this. It must exceed a slow queue call.
    */
   OUTBOX_LEASE_SECONDS: positiveInt(60),
+  /**
+   * Patients per batch of a FHIR bulk export: one batch's records and resources are what its job
+   * holds in memory (100: under a 160 MB heap; docs/performance.md, FHIR bulk export).
+   */
+  FHIR_EXPORT_BATCH_SIZE: positiveInt(100),
+  /** A pause after each batch of a FHIR bulk export (ms), to leave the database room; 0 for none. */
+  FHIR_EXPORT_PAUSE_MS: z.coerce.number().int().min(0).default(0),
   /** How long a job stays locked to a worker before another may take it over (ms). */
   JOB_LOCK_MS: positiveInt(30_000),
   /**

@@ -37,7 +37,9 @@ export type JobCommand =
       readonly op: 'deliver';
       readonly payload: JobPayload<'deliver-reminder'>;
       readonly replaceFailed: boolean;
-    };
+    }
+  /** Add a `run-fhir-export` job (a repeated add of the same export is ignored). */
+  | { readonly op: 'run-fhir-export'; readonly payload: JobPayload<'run-fhir-export'> };
 
 function assertUnreachable(value: never): never {
   throw new Error(`Unhandled outbox message: ${JSON.stringify(value)}`);
@@ -61,6 +63,8 @@ export function jobCommandOf(message: OutboxMessage): JobCommand {
         payload: { deliveryId: message.payload.deliveryId },
         replaceFailed: true,
       };
+    case 'fhir-export.run':
+      return { op: 'run-fhir-export', payload: { exportId: message.payload.exportId } };
     default:
       return assertUnreachable(message);
   }
@@ -151,6 +155,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       kind: string;
       command: Extract<JobCommand, { op: 'deliver' }>;
     }[] = [];
+    const exports: { row: ClaimedOutboxRow; kind: string; exportId: string }[] = [];
     for (const row of rows) {
       const parsed = parseOutboxMessage(row);
       if (!parsed.ok) {
@@ -169,6 +174,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           break;
         case 'deliver':
           deliveries.push({ row, kind: parsed.message.kind, command });
+          break;
+        case 'run-fhir-export':
+          exports.push({ row, kind: parsed.message.kind, exportId: command.payload.exportId });
           break;
         default:
           assertUnreachable(command);
@@ -195,7 +203,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       );
     });
 
-    const done = [...(followUpError ? [] : followUps), ...(deliveryError ? [] : deliveries)];
+    const exportError = await this.attempt(() =>
+      this.queues.addMany(
+        'run-fhir-export',
+        exports.map(({ exportId }) => ({ payload: { exportId }, delayMs: 0 })),
+      ),
+    );
+
+    const done = [
+      ...(followUpError ? [] : followUps),
+      ...(deliveryError ? [] : deliveries),
+      ...(exportError ? [] : exports),
+    ];
     await completeOutbox(
       this.db,
       done.map((d) => d.row.id),
@@ -204,6 +223,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     for (const [group, error] of [
       [followUps, followUpError],
       [deliveries, deliveryError],
+      [exports, exportError],
     ] as const) {
       if (error && group.length > 0) {
         await releaseOutbox(
@@ -220,9 +240,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         }
       }
     }
-    if (followUpError || deliveryError) {
+    if (followUpError || deliveryError || exportError) {
       this.logger.warn(
-        { followUps: followUpError ?? 'done', deliveries: deliveryError ?? 'done' },
+        {
+          followUps: followUpError ?? 'done',
+          deliveries: deliveryError ?? 'done',
+          fhirExports: exportError ?? 'done',
+        },
         'outbox messages not relayed; they stay in the outbox and are retried after a back-off',
       );
     }

@@ -8,6 +8,7 @@ const examples: Record<OutboxKind, Record<string, string>> = {
   'follow-up.remove': { followUpId: 'f1' },
   'reminder.deliver': { deliveryId: 'd1' },
   'reminder.retry': { deliveryId: 'd1' },
+  'fhir-export.run': { exportId: 'x1' },
 };
 
 describe('the relay maps outbox messages to the job catalogue', () => {
@@ -18,6 +19,8 @@ describe('the relay maps outbox messages to the job catalogue', () => {
       const command = jobCommandOf(parsed.message);
       if (command.op === 'deliver') {
         expect(jobRequest('deliver-reminder', command.payload).opts.jobId).toBe('delivery_d1');
+      } else if (command.op === 'run-fhir-export') {
+        expect(jobRequest('run-fhir-export', command.payload).opts.jobId).toBe('fhir-export_x1');
       } else {
         expect(command).toEqual({ op: 'sync-follow-up', followUpId: 'f1' });
       }

@@ -10,6 +10,8 @@ import { z } from 'zod';
 export const QUEUES = {
   followUps: 'follow-ups',
   reminderDeliveries: 'reminder-deliveries',
+  /** Long jobs (FHIR bulk exports), apart so they never hold up a due step or a reminder. */
+  fhirExports: 'fhir-exports',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -40,6 +42,18 @@ export const JOB_CATALOG = {
       removeOnFail: { age: 30 * DAY_SECONDS },
     },
   },
+  /** Write a FHIR Bulk Data export's files; a retry resumes after the last saved batch. */
+  'run-fhir-export': {
+    queue: QUEUES.fhirExports,
+    payload: z.looseObject({ exportId: z.string().min(1) }),
+    options: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 5_000 },
+      removeOnComplete: true,
+      // The export itself records the failure (its status URL answers it); exports live a day.
+      removeOnFail: { age: DAY_SECONDS },
+    },
+  },
 } as const satisfies Record<string, { queue: QueueName; payload: z.ZodType; options: JobsOptions }>;
 
 export type JobName = keyof typeof JOB_CATALOG;
@@ -49,6 +63,7 @@ export type JobPayload<N extends JobName> = z.output<(typeof JOB_CATALOG)[N]['pa
 export const jobId = {
   'fire-follow-up': (payload: JobPayload<'fire-follow-up'>) => payload.followUpId,
   'deliver-reminder': (payload: JobPayload<'deliver-reminder'>) => `delivery_${payload.deliveryId}`,
+  'run-fhir-export': (payload: JobPayload<'run-fhir-export'>) => `fhir-export_${payload.exportId}`,
 } satisfies { [N in JobName]: (payload: JobPayload<N>) => string };
 
 export function jobsOfQueue(queue: QueueName): JobName[] {

@@ -9,10 +9,11 @@ export class Queues {
   constructor(
     @InjectQueue(QUEUES.followUps) readonly followUps: Queue,
     @InjectQueue(QUEUES.reminderDeliveries) readonly reminderDeliveries: Queue,
+    @InjectQueue(QUEUES.fhirExports) readonly fhirExports: Queue,
   ) {}
 
   all(): Queue[] {
-    return [this.followUps, this.reminderDeliveries];
+    return [this.followUps, this.reminderDeliveries, this.fhirExports];
   }
 
   private queueOf(name: JobName): Queue {

@@ -25,6 +25,8 @@ export const OUTBOX_CATALOG = {
    * failed job, whose deterministic id would otherwise stop the new one being queued.
    */
   'reminder.retry': z.looseObject({ deliveryId: id }),
+  /** Write a FHIR Bulk Data export's files (commands/fhir-export.ts). */
+  'fhir-export.run': z.looseObject({ exportId: id }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type OutboxKind = keyof typeof OUTBOX_CATALOG;
@@ -36,6 +38,7 @@ export const OUTBOX_KINDS = {
   removeFollowUp: 'follow-up.remove',
   deliverReminder: 'reminder.deliver',
   retryDelivery: 'reminder.retry',
+  runFhirExport: 'fhir-export.run',
 } as const satisfies Record<string, OutboxKind>;
 
 export const OUTBOX_KIND_NAMES = Object.keys(OUTBOX_CATALOG) as OutboxKind[];
@@ -46,6 +49,7 @@ export const OutboxMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('follow-up.remove'), payload: OUTBOX_CATALOG['follow-up.remove'] }),
   z.object({ kind: z.literal('reminder.deliver'), payload: OUTBOX_CATALOG['reminder.deliver'] }),
   z.object({ kind: z.literal('reminder.retry'), payload: OUTBOX_CATALOG['reminder.retry'] }),
+  z.object({ kind: z.literal('fhir-export.run'), payload: OUTBOX_CATALOG['fhir-export.run'] }),
 ]);
 export type OutboxMessage = z.output<typeof OutboxMessageSchema>;
 

@@ -24,6 +24,7 @@ export const ACCESS_ACTIONS = [
   'overdue.viewed',
   'overdue.exported',
   'followUps.listed',
+  'fhir.exported',
   'access.refused',
 ] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];

@@ -43,6 +43,9 @@ describe('permission', () => {
     expect(may(key('nurse'), 'audit.read')).toBe(false);
     expect(may(key('nurse'), 'patient.enrol')).toBe(true);
     expect(may(key('nurse'), 'password.changeOwn')).toBe(false);
+    expect(may(key('admin'), 'fhir.export')).toBe(true);
+    expect(may(key('nurse'), 'fhir.export')).toBe(false);
+    expect(may(person('nurse'), 'fhir.export')).toBe(false);
     expect(actionsOf('admin', 'integration').every((a) => PERMISSIONS[a].roles.length > 0)).toBe(
       true,
     );

@@ -127,6 +127,11 @@ export const PERMISSIONS = {
   'apiKeys.view': { roles: ADMIN, doing: 'open the API keys' },
   'queues.view': { roles: ADMIN, doing: 'open the queues' },
   'queues.manage': { roles: ADMIN, doing: "manage the worker's queues" },
+  'fhir.export': {
+    roles: ADMIN,
+    doing: 'export all records in FHIR',
+    integrations: true,
+  },
 
   // Commands.
   'patient.enrol': {
