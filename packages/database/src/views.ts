@@ -58,6 +58,13 @@ export {
   type TimelineEntry,
   type TimelineEntryStatus,
 } from './views/episode-timeline.js';
+export {
+  type FhirExportFile,
+  type FhirExportFileStream,
+  type FhirExportStatus,
+  fhirExportFile,
+  fhirExportStatus,
+} from './views/fhir-export.js';
 export { fhirAuditRecords, fhirEpisodeRecords, fhirPatientRecords } from './views/fhir-records.js';
 export {
   episodeOfEntry,
@@ -67,14 +74,6 @@ export {
   type TaskCursor,
   type TaskRow,
 } from './views/fhir-search.js';
-export {
-  type FhirExportFile,
-  type FhirExportFileStream,
-  type FhirExportStatus,
-  fhirExportFile,
-  fhirExportStatus,
-} from './views/fhir-export.js';
-export { fhirAuditRecords, fhirEpisodeRecords, fhirPatientRecords } from './views/fhir-records.js';
 export {
   decodeFollowUpCursor,
   encodeFollowUpCursor,

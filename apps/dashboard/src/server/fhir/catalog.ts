@@ -1,5 +1,6 @@
 // Every interaction of /fhir/R4, in one list: the router routes exactly these, and the
 // CapabilityStatement (GET /fhir/R4/metadata) is generated from them, so the two cannot drift.
+import { BULK_EXPORT_INTERACTIONS } from './bulk-export';
 import { CLINICAL_INTERACTIONS } from './clinical';
 import { metadataInteraction, readPlanDefinition, searchAuditEvents } from './conformance';
 import { createObservationInteraction, transactionInteraction } from './ingest';
@@ -12,4 +13,5 @@ export const FHIR_INTERACTIONS: readonly FhirInteraction[] = [
   searchAuditEvents,
   transactionInteraction,
   createObservationInteraction,
+  ...BULK_EXPORT_INTERACTIONS,
 ];

@@ -216,8 +216,15 @@ async function handle(method: Method, request: Request, context: FhirRouteContex
   }
 }
 
-/** How an interaction is named in the audit log: "Patient.read", "$export", "transaction". */
+/**
+ * How an interaction is named in the audit log and the tests: "fhir:Patient.read",
+ * "fhir:Patient.$everything", "fhir:transaction"; the Bulk Data operation's own paths by their
+ * first segment ("fhir:$export-status", and "fhir:$export-status.cancel" for its DELETE).
+ */
 export function operationName(interaction: FhirInteraction): string {
+  if (!interaction.resourceType && interaction.interaction === 'operation') {
+    return `fhir:${interaction.path[0]}${interaction.method === 'DELETE' ? '.cancel' : ''}`;
+  }
   const what = interaction.operation ? `$${interaction.operation}` : interaction.interaction;
   return `fhir:${interaction.resourceType ? `${interaction.resourceType}.` : ''}${what}`;
 }

@@ -55,6 +55,7 @@ interface Probe {
   readonly status?: number;
   /** For a read of one patient: the patient its audit row must name. */
   readonly patientId?: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const PROBES: Record<string, Probe> = {
@@ -110,6 +111,16 @@ const PROBES: Record<string, Probe> = {
       });
     },
   },
+  // Bulk export: the kick-off is accepted (202); the status, file and cancel paths of an export
+  // that does not exist are 404 to a key the table lets through, as to any key but its owner's.
+  'fhir:$export': {
+    path: () => '$export?_type=Patient',
+    headers: { prefer: 'respond-async' },
+    status: 202,
+  },
+  'fhir:$export-status': { path: () => '$export-status/no-such-export', status: 404 },
+  'fhir:$export-status.cancel': { path: () => '$export-status/no-such-export', status: 404 },
+  'fhir:$export-file': { path: () => '$export-file/no-such-export/Patient.ndjson', status: 404 },
   'fhir:Observation.create': {
     path: () => 'Observation',
     body: () => {
@@ -247,11 +258,12 @@ describe('/fhir/R4 against the permission table', () => {
     const { status, json, headers } = await call(interaction.method, probe.path(), {
       authorization: `Bearer ${key.secret}`,
       ...(probe.body ? { body: probe.body() } : {}),
+      ...(probe.headers ? { headers: { ...probe.headers } } : {}),
     });
     const rows = await rowsSince(before);
     if (expected.allowed) {
-      expect(status, JSON.stringify(json).slice(0, 400)).toBe(probe.status ?? 200);
-      expect(headers.get('content-type')).toBe('application/fhir+json; charset=utf-8');
+      expect(status, String(JSON.stringify(json)).slice(0, 400)).toBe(probe.status ?? 200);
+      if (json) expect(headers.get('content-type')).toBe('application/fhir+json; charset=utf-8');
       expect(rows.filter((row) => row.action === 'access.refused')).toEqual([]);
       if (PATIENT_READS.has(interaction.action)) {
         const read = rows.filter((row) => row.actor === key.userId);
