@@ -272,8 +272,13 @@ export async function storeEnrolments(
   }
   const newPatients = [...firstById.values()].filter((e) => !known.has(e.patient.id));
   if (newPatients.length > 0) {
+    // By kind and value, the unique index's columns in its order: by value alone it was a scan
+    // of every patient for each batch (the scale seed slowed as the service grew).
     const sameIdentifier = await tx.patient.findMany({
-      where: { identifierValue: { in: newPatients.map((e) => e.patient.identifier.value) } },
+      where: {
+        identifierKind: { in: [...new Set(newPatients.map((e) => e.patient.identifier.kind))] },
+        identifierValue: { in: newPatients.map((e) => e.patient.identifier.value) },
+      },
       select: { id: true, identifierKind: true, identifierValue: true },
     });
     for (const row of sameIdentifier) {
