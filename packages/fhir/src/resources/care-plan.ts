@@ -12,7 +12,7 @@
 // An activity is a `reference` (its Task) or a `detail`, never both (invariant cpl-3): steps that
 // are actionable now point at their Task; the others carry their detail.
 import type { CarePlan, CarePlanActivity, Task } from '@medplum/fhirtypes';
-import type { StepStatus } from '@vfx/domain';
+import { type StepStatus, statusWords } from '@vfx/domain';
 import { fhirId, stepKeyHash, taskId } from '../ids.js';
 import type { EpisodeRecord, StepRecord } from '../records.js';
 import { PLAN_STEP_SYSTEM, STEP_STATUS_SYSTEM, STEP_SYSTEM } from '../systems.js';
@@ -54,16 +54,6 @@ const OUTCOME_WORDS = {
   declined: 'Declined by the patient',
   'not-indicated': 'Not indicated',
 } as const;
-
-const STATUS_WORDS: Readonly<Record<StepStatus, string>> = {
-  upcoming: 'Upcoming',
-  open: 'Open',
-  due: 'Due',
-  overdue: 'Overdue',
-  completed: 'Completed',
-  'not-applicable': 'Not applicable',
-  cancelled: 'Cancelled',
-};
 
 /** The period a step may be done in: from when it opens to when it becomes overdue. */
 function stepPeriod(step: StepRecord): { start: string; end: string } | undefined {
@@ -157,9 +147,9 @@ export function taskResources(record: EpisodeRecord): Task[] {
       status: 'ready',
       businessStatus: {
         coding: [
-          { system: STEP_STATUS_SYSTEM, code: step.status, display: STATUS_WORDS[step.status] },
+          { system: STEP_STATUS_SYSTEM, code: step.status, display: statusWords(step.status) },
         ],
-        text: STATUS_WORDS[step.status],
+        text: statusWords(step.status),
       },
       intent: 'plan',
       priority: step.urgent ? 'urgent' : 'routine',
