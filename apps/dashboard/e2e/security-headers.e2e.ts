@@ -47,19 +47,26 @@ async function parameterValues(): Promise<Record<string, string>> {
     stepKey: reminder.stepKey,
     type: 'pain-assessment',
     patientId: await patientIdOf(patient.episodeId),
+    // The FHIR endpoint's catch-all: its CapabilityStatement, which answers without a key.
+    path: 'metadata',
   };
 }
 
 function fillIn(pattern: string, values: Record<string, string>): string {
-  return pattern.replace(/\[([^\]]+)\]/g, (_, name: string) => {
-    const value = values[name];
-    if (value === undefined) {
-      throw new Error(
-        `${pattern} has a path parameter "${name}" that this test has no value for: add one to parameterValues() in e2e/security-headers.e2e.ts.`,
-      );
-    }
-    return encodeURIComponent(value);
-  });
+  // A catch-all segment ([...name] or [[...name]]) takes a path of its own, slashes and all.
+  return pattern.replace(
+    /\[\[?\.\.\.(\w+)\]?\]|\[([^\]]+)\]/g,
+    (_, rest: string, single: string) => {
+      const name = rest ?? single;
+      const value = values[name];
+      if (value === undefined) {
+        throw new Error(
+          `${pattern} has a path parameter "${name}" that this test has no value for: add one to parameterValues() in e2e/security-headers.e2e.ts.`,
+        );
+      }
+      return rest ? value : encodeURIComponent(value);
+    },
+  );
 }
 
 /** The directives of a Content-Security-Policy, by name. */

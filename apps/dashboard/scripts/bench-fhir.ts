@@ -74,8 +74,7 @@ async function main() {
   const db = createDatabase(database.url);
   const { staff } = await staffList(db);
   const admin = staff.find((member) => member.email === DEMO_USERS[3].email);
-  if (admin?.role !== 'admin')
-    throw new Error(`no demo administrator in ${database.name}`);
+  if (admin?.role !== 'admin') throw new Error(`no demo administrator in ${database.name}`);
   const stamp = new Date().toISOString();
   const keys = {
     nurse: await createApiKey(db, { name: `FHIR bench nurse ${stamp}`, role: 'nurse' }, admin.id),
