@@ -34,7 +34,7 @@ import type { FhirInteraction, FhirRequestContext, FhirResult } from './interact
 import {
   dateBound,
   decodeCursor,
-  encodeCursor,
+  keysetPage,
   type ParsedSearch,
   parseSearch,
   periodWindow,
@@ -193,7 +193,7 @@ const searchPatients: FhirInteraction = {
       ...(after !== undefined ? { after } : {}),
       limit: search.count + 1,
     });
-    const page = ids.slice(0, search.count);
+    const { page, next } = keysetPage(ids, search.count, (last) => ({ after: last }));
     const records = await fhirPatientRecords(db(), page);
     return {
       status: 200,
@@ -203,7 +203,7 @@ const searchPatients: FhirInteraction = {
         search,
         now,
         matches: records.map(patientResource),
-        next: ids.length > search.count ? encodeCursor({ after: page.at(-1) }) : undefined,
+        next,
       }),
       access: searchAccess('Patient', search, records.length),
     };
@@ -271,7 +271,7 @@ const searchCarePlans: FhirInteraction = {
       ...(after !== undefined ? { after } : {}),
       limit: search.count + 1,
     });
-    const page = ids.slice(0, search.count);
+    const { page, next } = keysetPage(ids, search.count, (last) => ({ after: last }));
     const records = page.length > 0 ? await episodesOf({ episodeIds: page }) : [];
     return {
       status: 200,
@@ -281,7 +281,7 @@ const searchCarePlans: FhirInteraction = {
         search,
         now,
         matches: records.map((record) => carePlanResource(record, planDefinitionCanonical)),
-        next: ids.length > search.count ? encodeCursor({ after: page.at(-1) }) : undefined,
+        next,
       }),
       access: searchAccess('CarePlan', search, records.length, patientId),
     };
@@ -373,7 +373,7 @@ const searchTasks: FhirInteraction = {
       ...(after ? { after } : {}),
       limit: search.count + 1,
     });
-    const page = rows.slice(0, search.count);
+    const { page, next } = keysetPage(rows, search.count, (last) => last);
     const records = page.length
       ? await episodesOf({ episodeIds: [...new Set(page.map((row) => row.episodeId))] })
       : [];
@@ -385,7 +385,6 @@ const searchTasks: FhirInteraction = {
       const task = tasks.get(taskId(row.episodeId, row.key));
       return task ? [task] : [];
     });
-    const last = page.at(-1);
     return {
       status: 200,
       resource: searchsetBundle({
@@ -394,7 +393,7 @@ const searchTasks: FhirInteraction = {
         search,
         now,
         matches,
-        next: rows.length > search.count && last ? encodeCursor(last) : undefined,
+        next,
       }),
       access: searchAccess('Task', search, matches.length, patientId),
     };

@@ -11,7 +11,7 @@ import { auditEventResource, CANONICAL_BASE, planDefinition } from '@vfx/fhir';
 import { db } from '../db';
 import { searchsetBundle } from './bundle';
 import type { FhirInteraction } from './interaction';
-import { decodeCursor, encodeCursor, parseSearch } from './search-params';
+import { decodeCursor, keysetPage, parseSearch } from './search-params';
 
 /** The software's own version is not published; the statement's date is the catalogue's. */
 const SOFTWARE = { name: 'VFX care pathway (fracture liaison service)' };
@@ -184,7 +184,7 @@ export const searchAuditEvents: FhirInteraction = {
       ...(after !== undefined ? { after } : {}),
       limit: search.count + 1,
     });
-    const page = rows.slice(0, search.count);
+    const { page, next } = keysetPage(rows, search.count, (last) => ({ after: last.id }));
     return {
       status: 200,
       resource: searchsetBundle({
@@ -193,7 +193,7 @@ export const searchAuditEvents: FhirInteraction = {
         search,
         now,
         matches: page.map(auditEventResource),
-        next: rows.length > search.count ? encodeCursor({ after: page.at(-1)?.id }) : undefined,
+        next,
       }),
     };
   },

@@ -221,6 +221,23 @@ export function periodWindow(bounds: readonly DateBound[]): { from?: Date; befor
   return { ...(from ? { from } : {}), ...(before ? { before } : {}) };
 }
 
+/**
+ * A keyset page from rows read with a limit of `count + 1`: the page itself, and the cursor of
+ * the next page (made from the page's last row) only when the extra row shows there is more.
+ */
+export function keysetPage<T>(
+  rows: readonly T[],
+  count: number,
+  cursorOf: (last: T) => unknown,
+): { readonly page: T[]; readonly next: string | undefined } {
+  const page = rows.slice(0, count);
+  const last = page.at(-1);
+  return {
+    page,
+    next: rows.length > count && last !== undefined ? encodeCursor(cursorOf(last)) : undefined,
+  };
+}
+
 /** An opaque keyset cursor: base64url JSON, checked by the caller's schema when read back. */
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
