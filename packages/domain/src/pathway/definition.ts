@@ -1,4 +1,6 @@
 import type { EventType } from '../inputs/schemas.js';
+import type { PatientInformation } from '../patient-documents/patient-information.js';
+import type { PatientReminderDefinition } from '../patient-messages/definition.js';
 import type { Phase } from '../plan/types.js';
 import type { CalendarOffset, ExactOffset } from '../time/offset.js';
 import type { BoneTherapyDrug } from './drugs.js';
@@ -34,6 +36,26 @@ export interface PathwayDefinition {
    * still states each value's date.
    */
   readonly staleness?: Readonly<Partial<Record<RecordedValueKind, StalenessLimit>>>;
+  /**
+   * What the patient is told in their written plan (patient-documents/written-plan.ts), beside
+   * the per-step and per-recommendation wording (`patient` on each). Absent (versions 1 and 2):
+   * the version has no patient wording, and no written plan can be produced under it.
+   */
+  readonly patientInformation?: PatientInformation;
+  /**
+   * The reminders sent to the patient (GOV.UK Notify or the local mailbox): which kinds exist,
+   * what they are about and when they go. Absent (versions 1 and 2): patients are sent nothing.
+   */
+  readonly patientReminders?: readonly PatientReminderDefinition[];
+}
+
+/**
+ * Words written for the patient (reading age about 9 to 11: short sentences, everyday words), with
+ * where they come from: a quotation from the guidance, or a service standard saying why.
+ */
+export interface PatientWording {
+  readonly text: string;
+  readonly source: SourceRef | { readonly serviceStandard: string };
 }
 
 export interface PriorTherapyRules {
@@ -213,6 +235,13 @@ export interface StepDefinition {
     readonly accepted: string;
     readonly questioned: string;
   };
+  /** What the patient's written plan says about this step (versions with patient wording). */
+  readonly patient?: PatientStepWording;
+}
+
+/** A step as the patient reads it: a heading ("Your exercise programme") and what it means. */
+export interface PatientStepWording extends PatientWording {
+  readonly title: string;
 }
 
 export interface SourcePosition {
@@ -238,4 +267,6 @@ export interface RecommendationDefinition {
   readonly contested?: boolean;
   /** Where sources disagree, each position with its source. */
   readonly conflicts?: readonly SourcePosition[];
+  /** What the patient's written plan says when this recommendation applies. */
+  readonly patient?: PatientWording;
 }

@@ -1,6 +1,7 @@
 import type { PathwayDefinition } from './definition.js';
 import { ROS_2022_V1 } from './versions/ros-2022.1.js';
 import { ROS_2022_V2 } from './versions/ros-2022.2.js';
+import { ROS_2022_V3 } from './versions/ros-2022.3.js';
 
 /**
  * Published pathway versions. An episode is planned under the version it was enrolled with, so
@@ -42,8 +43,8 @@ function deepFreeze<T>(value: T): T {
 }
 
 export const PUBLISHED_PATHWAYS: PathwayRegistry = createPathwayRegistry(
-  [ROS_2022_V1, ROS_2022_V2],
-  ROS_2022_V2.version,
+  [ROS_2022_V1, ROS_2022_V2, ROS_2022_V3],
+  ROS_2022_V3.version,
 );
 
 export const CURRENT_PATHWAY_VERSION = PUBLISHED_PATHWAYS.current;
