@@ -3,8 +3,8 @@ import type { NextConfig } from 'next';
 const config: NextConfig = {
   // The workspace packages export TypeScript source.
   transpilePackages: ['@vfx/domain', '@vfx/database', '@vfx/fhir'],
-  // Database drivers run as Node modules, not bundled.
-  serverExternalPackages: ['pg', '@prisma/adapter-pg', '@prisma/client'],
+  // Database drivers (and pdfmake, which loads its font metrics at run time) run as Node modules, not bundled.
+  serverExternalPackages: ['pg', '@prisma/adapter-pg', '@prisma/client', 'pdfmake'],
   poweredByHeader: false,
   // A second build or dev server beside the first (the browser tests build their own).
   distDir: process.env.NEXT_DIST_DIR ?? '.next',
