@@ -3,7 +3,7 @@
 # (127.0.0.1:5432 and 127.0.0.1:6379), starting them - or installing them from Debian's packages -
 # when they are missing. Tests can point elsewhere with TEST_POSTGRES_URL and TEST_REDIS_URL.
 # Also installs the Chromium the dashboard's browser tests drive (/usr/bin/chromium, or
-# CHROMIUM_PATH).
+# CHROMIUM_PATH), and poppler-utils, whose pdftotext and pdftoppm the PDF tests read documents with.
 set -euo pipefail
 
 pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
@@ -40,4 +40,11 @@ if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then
   install_chromium() { as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }
   install_chromium || { as_root apt-get update -q >/dev/null && install_chromium; }
   [ -x /usr/bin/chromium ] || { echo "Chromium did not install to /usr/bin/chromium" >&2; exit 1; }
+fi
+
+if ! command -v pdftoppm >/dev/null || ! command -v pdftotext >/dev/null; then
+  echo "Installing poppler-utils from Debian's packages (for the PDF tests)..."
+  install_poppler() { as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q poppler-utils >/dev/null; }
+  install_poppler || { as_root apt-get update -q >/dev/null && install_poppler; }
+  command -v pdftoppm >/dev/null || { echo "poppler-utils did not install pdftoppm" >&2; exit 1; }
 fi

@@ -2,7 +2,7 @@ import type { NextConfig } from 'next';
 
 const config: NextConfig = {
   // The workspace packages export TypeScript source.
-  transpilePackages: ['@vfx/domain', '@vfx/database', '@vfx/fhir'],
+  transpilePackages: ['@vfx/domain', '@vfx/database', '@vfx/fhir', '@vfx/documents'],
   // Database drivers (and pdfmake, which loads its font metrics at run time) run as Node modules, not bundled.
   serverExternalPackages: ['pg', '@prisma/adapter-pg', '@prisma/client', 'pdfmake'],
   poweredByHeader: false,

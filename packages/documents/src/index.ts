@@ -1,0 +1,3 @@
+// Documents the service produces for people outside it (the patient's written plan, the letter
+// to the GP, letters sent through GOV.UK Notify): rendering shared by the dashboard and the worker.
+export { type PdfDocumentDefinition, renderPdf } from './pdf.js';
