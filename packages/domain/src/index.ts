@@ -122,6 +122,20 @@ export {
   withinSendingHours,
 } from './patient-messages/policy.js';
 export {
+  ADDRESS_LINE_MAX_LENGTH,
+  ADDRESS_MAX_LINES,
+  CONTACT_CHANNELS,
+  type ContactPreferences,
+  type ContactPreferencesResult,
+  describeChannel,
+  PATIENT_CHANNELS,
+  type PatientChannel,
+  type PatientReachability,
+  type PostalAddress,
+  parseContactPreferences,
+  patientReachability,
+} from './patient-messages/contact.js';
+export {
   ACTIVE_STEP_STATUSES,
   cite,
   computePlan,
