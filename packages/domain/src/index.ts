@@ -95,11 +95,6 @@ export {
   type StepEntries,
   stepEntries,
 } from './pathway/step-entries.js';
-export type {
-  ContactPreferences,
-  PatientChannel,
-  PostalAddress,
-} from './patient-messages/contact.js';
 export {
   PATIENT_MESSAGE_FIELDS,
   type PatientMessageField,
