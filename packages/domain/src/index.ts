@@ -96,6 +96,20 @@ export {
   stepEntries,
 } from './pathway/step-entries.js';
 export {
+  ADDRESS_LINE_MAX_LENGTH,
+  ADDRESS_MAX_LINES,
+  CONTACT_CHANNELS,
+  type ContactPreferences,
+  type ContactPreferencesResult,
+  describeChannel,
+  PATIENT_CHANNELS,
+  type PatientChannel,
+  type PatientReachability,
+  type PostalAddress,
+  parseContactPreferences,
+  patientReachability,
+} from './patient-messages/contact.js';
+export {
   PATIENT_MESSAGE_FIELDS,
   type PatientMessageField,
   type PatientReminderDefinition,
@@ -116,20 +130,6 @@ export {
   renderPatientMessageText,
   withinSendingHours,
 } from './patient-messages/policy.js';
-export {
-  ADDRESS_LINE_MAX_LENGTH,
-  ADDRESS_MAX_LINES,
-  CONTACT_CHANNELS,
-  type ContactPreferences,
-  type ContactPreferencesResult,
-  describeChannel,
-  PATIENT_CHANNELS,
-  type PatientChannel,
-  type PatientReachability,
-  type PostalAddress,
-  parseContactPreferences,
-  patientReachability,
-} from './patient-messages/contact.js';
 export {
   ACTIVE_STEP_STATUSES,
   cite,

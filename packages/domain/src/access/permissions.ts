@@ -168,6 +168,10 @@ export const PERMISSIONS = {
     integrations: true,
   },
   'delivery.retry': { roles: ['scheduler', 'admin'], doing: 'retry a failed delivery' },
+  'patient-message.retry': {
+    roles: ['scheduler', 'admin'],
+    doing: 'retry a failed message to a patient',
+  },
   'caseload.reassign': {
     roles: ADMIN,
     doing: 'move patients to another nurse',
