@@ -12,6 +12,7 @@ import {
   PUBLISHED_PATHWAYS,
   renderPatientMessageText,
 } from '@vfx/domain';
+import axios from 'axios';
 import { NotifyClient } from 'notifications-node-client';
 import type { WorkerConfig } from '../config/env.js';
 
@@ -118,6 +119,10 @@ export function createNotifySender(config: WorkerConfig): PatientMessageSender {
   const client = config.NOTIFY_BASE_URL
     ? new NotifyClient(config.NOTIFY_BASE_URL, apiKey)
     : new NotifyClient(apiKey);
+  // The client's HTTP calls have no deadline of their own: an attempt that outlived its claim's
+  // lease could overlap the next worker's, so each call must end within half the lease. A call
+  // that times out may have reached Notify; the retry looks the reference up first.
+  client.setClient(axios.create({ timeout: (config.PATIENT_MESSAGE_LEASE_SECONDS * 1000) / 2 }));
   const templateId = (message: PatientMessageToSend, channel: 'sms' | 'email') => {
     const id = config.notifyTemplates[message.templateKey]?.[channel];
     if (!id) {
