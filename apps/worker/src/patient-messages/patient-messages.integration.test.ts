@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
@@ -43,7 +43,7 @@ let counter = 0;
  */
 async function patientWithMessageDueNow(
   env: TestEnvironment,
-  contact: { mobile?: string; email?: string },
+  contact: { mobile?: string; email?: string; address?: { lines: string[]; postcode: string } },
 ) {
   counter += 1;
   const now = new Date(BASE);
@@ -56,11 +56,13 @@ async function patientWithMessageDueNow(
     await tx.patientContactPreferences.create({
       data: {
         patientId,
-        channel: contact.mobile ? 'sms' : 'email',
+        channel: contact.mobile ? 'sms' : contact.email ? 'email' : 'letter',
         consentAt: now,
         consentBy: 'nurse-1',
         mobile: contact.mobile ?? null,
         email: contact.email ?? null,
+        addressLines: contact.address?.lines ?? [],
+        postcode: contact.address?.postcode ?? null,
         updatedBy: 'nurse-1',
       },
     });
@@ -178,6 +180,29 @@ describe.each(BACKENDS)('patient messages on %s', (backend) => {
     expect(notify.notifications.map((n) => [n.type, n.to, n.templateId, n.reference])).toEqual([
       ['email', 'ada.lovelace@example.org', EMAIL_TEMPLATE, message.id],
     ]);
+  });
+
+  it('a letter goes precompiled: a PDF with the name and address in Notify’s address block, and the message', async () => {
+    const { clock, notifyEnv, env, notify } = await withNotify();
+    await env.start({ env: notifyEnv, clock });
+    const message = await patientWithMessageDueNow(env, {
+      address: { lines: ['12 Sample Street', 'Exampleton'], postcode: 'LS1 4AP' },
+    });
+    await waitFor('the letter', () =>
+      env.db.patientMessage.findFirst({ where: { id: message.id, state: 'delivered' } }),
+    );
+    expect(notify.notifications).toHaveLength(1);
+    const letter = notify.notifications[0];
+    expect([letter?.type, letter?.reference, letter?.postage]).toEqual([
+      'letter',
+      message.id,
+      'second',
+    ]);
+    const text = execFileSync('pdftotext', ['-layout', '-', '-'], {
+      input: letter?.pdf ?? Buffer.alloc(0),
+    }).toString();
+    expect(text).toMatch(/Test Patient \d+\s+12 Sample Street\s+Exampleton\s+LS1 4AP/);
+    expect(text).toContain('From Monday 1 March 2027 you can start an exercise programme');
   });
 
   it('the fake Notify refuses a client whose JWT is not signed with the key, names another service, or is stale', async () => {

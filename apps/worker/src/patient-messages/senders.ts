@@ -70,7 +70,8 @@ export async function renderLetter(message: PatientMessageToSend): Promise<Buffe
       {
         text: [name, ...address.lines, address.postcode].join('\n'),
         absolutePosition: { x: 24.6 * MM, y: 39.5 * MM },
-        fontSize: 9,
+        // Seven lines at 10 pt fit the block's 26.80 mm.
+        fontSize: 10,
         lineHeight: 1.05,
       },
       {
