@@ -31,9 +31,11 @@ export const PAGES: Readonly<Record<string, RouteEntry>> = {
   '/episodes/[episodeId]': { gate: 'patient.view', reads: 'patient.viewed' },
   '/episodes/[episodeId]/steps/[stepKey]': { gate: 'entry.record', reads: 'patient.viewed' },
   '/episodes/[episodeId]/record/[type]': { gate: 'entry.record', reads: 'patient.viewed' },
+  '/episodes/[episodeId]/contact': { gate: 'contactPreferences.set', reads: 'patient.viewed' },
   '/reminders': { gate: 'reminders.view', reads: 'reminders.viewed' },
   '/reminders/reschedule': { gate: 'reminder.reschedule', reads: 'patient.viewed' },
   '/deliveries': { gate: 'deliveries.view', reads: 'deliveries.viewed' },
+  '/patient-messages': { gate: 'patientMessages.view', reads: 'patientMessages.viewed' },
   '/admin/overdue': { gate: 'overdue.view', reads: 'overdue.viewed' },
   '/admin/kpis': { gate: 'kpis.view' },
   '/admin/users': { gate: 'users.view' },
@@ -78,6 +80,10 @@ export const SERVER_ACTIONS: Readonly<
     rescheduleAction: { gates: ['reminder.reschedule'] },
   },
   '(app)/deliveries/actions.ts': { retryAction: { gates: ['delivery.retry'] } },
+  '(app)/episodes/[episodeId]/contact/actions.ts': {
+    saveContactAction: { gates: ['contactPreferences.set'] },
+    optOutAction: { gates: ['contactPreferences.set'] },
+  },
   '(app)/admin/users/actions.ts': {
     createUserAction: { gates: ['user.create'] },
     changeRoleAction: { gates: ['user.changeRole'] },
