@@ -61,6 +61,10 @@ export {
   resetUserPassword,
 } from './commands/reset-password.js';
 export { retryDelivery } from './commands/retry-delivery.js';
+export {
+  type PatientMessageRetried,
+  retryPatientMessage,
+} from './commands/retry-patient-message.js';
 export { revokeApiKey } from './commands/revoke-api-key.js';
 export {
   type ActorId,

@@ -66,6 +66,18 @@ export {
   reviveSetAside,
   setAsideOutbox,
 } from './outbox/outbox.js';
+export { type NotifyReceiptResult, recordNotifyReceipt } from './patient-messages/receipts.js';
+export {
+  type ClaimOptions as PatientMessageClaimOptions,
+  claimPatientMessage,
+  markPatientMessageAttemptFailed,
+  markPatientMessageSent,
+  markPatientMessageWrittenToMailbox,
+  type PatientMessageClaim,
+  type PatientMessageRecipient,
+  type PatientMessageToSend,
+  patientMessageRow,
+} from './patient-messages/sends.js';
 export {
   type EpisodeKpiSource,
   loadEpisodeKpiSources,

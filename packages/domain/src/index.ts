@@ -110,6 +110,27 @@ export {
   patientReachability,
 } from './patient-messages/contact.js';
 export {
+  PATIENT_MESSAGE_FIELDS,
+  type PatientMessageField,
+  type PatientReminderDefinition,
+} from './patient-messages/definition.js';
+export {
+  longDate,
+  type MessageAtSendDecision,
+  type MessageAtSendInput,
+  type MessageReachability,
+  nextSendingInstant,
+  PATIENT_MESSAGE_HOURS,
+  type PatientMessagePlan,
+  type PatientMessagePlanInput,
+  type PlannedPatientMessage,
+  patientMessageAtSend,
+  patientMessageId,
+  plannedPatientMessages,
+  renderPatientMessageText,
+  withinSendingHours,
+} from './patient-messages/policy.js';
+export {
   ACTIVE_STEP_STATUSES,
   cite,
   computePlan,

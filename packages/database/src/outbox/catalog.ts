@@ -27,6 +27,14 @@ export const OUTBOX_CATALOG = {
   'reminder.retry': z.looseObject({ deliveryId: id }),
   /** Write a FHIR Bulk Data export's files (commands/fhir-export.ts). */
   'fhir-export.run': z.looseObject({ exportId: id }),
+  /**
+   * Make sure a patient message has its delayed job, at its send time (patient-messages/sync.ts):
+   * a new message, one moved, or one a scheduler retries. The job id names the send time, so a
+   * moved message gets a new job and the old one finds nothing to send.
+   */
+  'patient-message.enqueue': z.looseObject({ messageId: id, sendAt: z.iso.datetime() }),
+  /** A patient message was cancelled: remove its job from the queue, if it is still there. */
+  'patient-message.remove': z.looseObject({ messageId: id }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type OutboxKind = keyof typeof OUTBOX_CATALOG;
@@ -39,6 +47,8 @@ export const OUTBOX_KINDS = {
   deliverReminder: 'reminder.deliver',
   retryDelivery: 'reminder.retry',
   runFhirExport: 'fhir-export.run',
+  enqueuePatientMessage: 'patient-message.enqueue',
+  removePatientMessage: 'patient-message.remove',
 } as const satisfies Record<string, OutboxKind>;
 
 export const OUTBOX_KIND_NAMES = Object.keys(OUTBOX_CATALOG) as OutboxKind[];
@@ -50,6 +60,14 @@ export const OutboxMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reminder.deliver'), payload: OUTBOX_CATALOG['reminder.deliver'] }),
   z.object({ kind: z.literal('reminder.retry'), payload: OUTBOX_CATALOG['reminder.retry'] }),
   z.object({ kind: z.literal('fhir-export.run'), payload: OUTBOX_CATALOG['fhir-export.run'] }),
+  z.object({
+    kind: z.literal('patient-message.enqueue'),
+    payload: OUTBOX_CATALOG['patient-message.enqueue'],
+  }),
+  z.object({
+    kind: z.literal('patient-message.remove'),
+    payload: OUTBOX_CATALOG['patient-message.remove'],
+  }),
 ]);
 export type OutboxMessage = z.output<typeof OutboxMessageSchema>;
 

@@ -28,6 +28,7 @@ import type { CommandScope } from '../commands/run-command.js';
 import { isUniqueViolation, withRetries } from '../errors.js';
 import { closeRemindersOfSettledSteps } from '../follow-ups/reminder-writer.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { syncPatientMessages } from '../patient-messages/sync.js';
 import { caseloadHolderProblem, loadCaseloadCandidates } from './caseload-holder.js';
 import { collectIssues, RecordError } from './errors.js';
 import { storeEpisodeKpis } from './kpi-store.js';
@@ -394,6 +395,8 @@ export async function storeEnrolments(
     plans.map((plan) => ({ plan, commands: diffPlans(undefined, plan).commands })),
     now,
   );
+  // The reminders to patients the plans yield (patient-messages/sync.ts).
+  await syncPatientMessages(tx, plans, now, settings);
   await audit([
     ...newPatients.map(({ patient, demographics, nurseId }) => ({
       action: 'patient.registered',
@@ -638,5 +641,7 @@ export async function storeEntry(
   await applySchedulingCommands(tx, [{ plan: after, commands }], now);
   // A step that stopped needing action closes its open reminders (the domain's policy).
   await closeRemindersOfSettledSteps(tx, episodeId, after.steps, now);
+  // The reminders to the patient follow the plan: new, moved or cancelled (patient-messages/sync.ts).
+  await syncPatientMessages(tx, [after], now, settings);
   return version;
 }

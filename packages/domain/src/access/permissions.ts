@@ -175,6 +175,10 @@ export const PERMISSIONS = {
     roles: ['nurse', 'admin'],
     doing: 'change how a patient hears from the service',
   },
+  'patient-message.retry': {
+    roles: ['scheduler', 'admin'],
+    doing: 'retry a failed message to a patient',
+  },
   'caseload.reassign': {
     roles: ADMIN,
     doing: 'move patients to another nurse',
