@@ -120,7 +120,6 @@ export {
 export {
   type DueToday,
   type DueTodayQuery,
-  FAILED_MESSAGE_STATES,
   type FailedPatientMessage,
   failedPatientMessages,
   type KindChannelCount,

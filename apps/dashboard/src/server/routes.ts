@@ -50,6 +50,12 @@ export const HANDLERS: Readonly<Record<string, RouteEntry>> = {
   '/admin/kpis/export.csv': { gate: 'kpis.export' },
   '/worklist/export.csv': { gate: 'worklist.view', reads: 'worklist.exported' },
   '/caseload/export.csv': { gate: 'caseload.view', reads: 'caseload.exported' },
+  /**
+   * GOV.UK Notify's delivery receipts: no user acts, so no action of the table; Notify proves
+   * itself with the bearer token the service gave it (NOTIFY_CALLBACK_TOKEN, src/server/
+   * notify-callback.ts), checked in constant time; a wrong one is answered 401.
+   */
+  '/api/notify/delivery-receipts': { gate: 'public' },
 };
 
 /**
@@ -80,6 +86,9 @@ export const SERVER_ACTIONS: Readonly<
     rescheduleAction: { gates: ['reminder.reschedule'] },
   },
   '(app)/deliveries/actions.ts': { retryAction: { gates: ['delivery.retry'] } },
+  '(app)/patient-messages/actions.ts': {
+    retryMessageAction: { gates: ['patient-message.retry'] },
+  },
   '(app)/episodes/[episodeId]/contact/actions.ts': {
     saveContactAction: { gates: ['contactPreferences.set'] },
     optOutAction: { gates: ['contactPreferences.set'] },

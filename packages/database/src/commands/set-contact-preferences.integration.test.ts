@@ -222,3 +222,52 @@ describe('optOutPatient', () => {
     expect(error.code).toBe('forbidden');
   });
 });
+
+describe('the patient messages follow the preferences in the same transaction', () => {
+  const states = async () =>
+    (
+      await db.patientMessage.findMany({
+        where: { patientId },
+        select: { state: true, channel: true, outcome: true },
+      })
+    ).map((row) => row.state);
+
+  it('plans messages once the patient can be reached, and an opt-out cancels them at once', async () => {
+    expect(await states()).toEqual([]);
+    await setContactPreferences(db, patientId, SMS, nurse(1));
+    const planned = await db.patientMessage.findMany({ where: { patientId } });
+    expect(planned.length).toBeGreaterThan(0);
+    expect(planned.every((m) => m.state === 'scheduled' && m.channel === 'sms')).toBe(true);
+    await optOutPatient(db, patientId, { reason: 'Asked by phone' }, nurse(2));
+    expect(new Set(await states())).toEqual(new Set(['cancelled']));
+  });
+
+  it('a new channel moves the scheduled messages to it', async () => {
+    await setContactPreferences(db, patientId, SMS, nurse(1));
+    await setContactPreferences(
+      db,
+      patientId,
+      { channel: 'email', consentAt: later(2).toISOString(), email: 'pat@example.com' },
+      nurse(2),
+    );
+    const scheduled = await db.patientMessage.findMany({
+      where: { patientId, state: 'scheduled' },
+    });
+    expect(scheduled.length).toBeGreaterThan(0);
+    expect(scheduled.every((m) => m.channel === 'email')).toBe(true);
+  });
+
+  it('a refused save leaves the messages as they were', async () => {
+    await setContactPreferences(db, patientId, SMS, nurse(1));
+    const before = await db.patientMessage.findMany({
+      where: { patientId },
+      orderBy: { id: 'asc' },
+    });
+    await refusal(
+      setContactPreferences(db, patientId, { channel: 'sms', mobile: '0113 496 0000' }, nurse(2)),
+    );
+    expect(
+      await db.patientMessage.findMany({ where: { patientId }, orderBy: { id: 'asc' } }),
+    ).toEqual(before);
+  });
+});

@@ -9,7 +9,8 @@ import {
   singleLineText,
 } from '@vfx/domain';
 import type { Queryable, Transaction } from '../client.js';
-import { contactPreferencesFromRow } from '../records/contact-preferences.js';
+import { contactPreferencesOf } from '../patient-messages/contact-store.js';
+import { syncPatientMessagesForPatient } from '../patient-messages/sync.js';
 import { RecordError } from '../records/errors.js';
 import type { WriteOptions } from '../records/write-path.js';
 import { auditUnchanged, runCommand } from './run-command.js';
@@ -50,7 +51,7 @@ export function setContactPreferences(
   return runCommand(db, options.actorId, 'contactPreferences.set', async ({ tx, actor, audit }) => {
     await lockPatient(tx, patientId);
     const row = await tx.patientContactPreferences.findUnique({ where: { patientId } });
-    const before = row ? contactPreferencesFromRow(row) : null;
+    const before = row ? contactPreferencesOf(row) : null;
     const given =
       input !== null && typeof input === 'object' && !Array.isArray(input)
         ? (input as Record<string, unknown>)
@@ -163,7 +164,7 @@ export function optOutPatient(
       );
       return { optedOutAt: row.optedOutAt, changed: false };
     }
-    const before = row ? contactPreferencesFromRow(row) : null;
+    const before = row ? contactPreferencesOf(row) : null;
     const optOut = {
       optedOutAt: now,
       optedOutBy: actor.id,
@@ -182,7 +183,7 @@ export function optOutPatient(
       entityId: patientId,
       patientId,
       before: audited(before),
-      after: audited(contactPreferencesFromRow(saved), { optOutReason: reason.data }),
+      after: audited(contactPreferencesOf(saved), { optOutReason: reason.data }),
       at: now,
     });
     await replanPatientMessages(tx, patientId, now, options);
@@ -192,13 +193,17 @@ export function optOutPatient(
 
 /**
  * Re-plans the patient's messages for their open episodes with the preferences just stored
- * (MSGCORE's engine): scheduled messages follow the new channel, or are cancelled.
+ * (the patient-message engine): scheduled messages follow the new channel, or are cancelled.
  */
 async function replanPatientMessages(
-  _tx: Transaction,
-  _patientId: string,
-  _now: Date,
+  tx: Transaction,
+  patientId: string,
+  now: Date,
   options: WriteOptions,
 ): Promise<void> {
-  void (options.settings ?? DEFAULT_SERVICE_SETTINGS);
+  await syncPatientMessagesForPatient(tx, {
+    patientId,
+    now,
+    settings: options.settings ?? DEFAULT_SERVICE_SETTINGS,
+  });
 }

@@ -13,13 +13,14 @@ import {
 } from '@vfx/domain';
 import type { Queryable } from '../client.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { contactPreferencesFromRow } from '../records/contact-preferences.js';
+import { contactPreferencesOf } from '../patient-messages/contact-store.js';
+import { FAILED_PATIENT_MESSAGE_STATES } from '../patient-messages/states.js';
 
 /** Most messages listed on one page (the day's counts are always complete). */
 export const PATIENT_MESSAGE_PAGE = 200;
 
-/** The states a message ends in when Notify could not deliver it. */
-export const FAILED_MESSAGE_STATES = ['temporary-failure', 'permanent-failure'] as const;
+/** The failed states, as the patient-message engine defines them (patient-messages/states.ts). */
+const FAILED = Prisma.join([...FAILED_PATIENT_MESSAGE_STATES]);
 
 export interface MessagePatient {
   readonly id: string;
@@ -45,7 +46,7 @@ export interface PatientMessageRow {
 export interface FailedPatientMessage extends PatientMessageRow {
   readonly failedAt: Date | null;
   readonly updatedAt: Date;
-  /** Notify's status ('permanent-failure', 'temporary-failure', 'technical-failure'). */
+  /** Notify's status from its receipt ('permanent-failure', ...); null when Notify refused it. */
   readonly providerStatus: string | null;
   /** Why, in words: the last error, or the outcome recorded. */
   readonly why: string;
@@ -59,7 +60,7 @@ export interface KindChannelCount {
   readonly waiting: number;
   /** Accepted by Notify or delivered. */
   readonly sent: number;
-  /** Temporary or permanent failure. */
+  /** Any failure (Notify's temporary, permanent or technical failure, or refused by Notify). */
   readonly failed: number;
 }
 
@@ -184,7 +185,7 @@ export async function patientMessagesDueToday(
     SELECT m.kind, m.channel, count(*)::int AS n,
            (count(*) FILTER (WHERE m.state IN ('scheduled', 'sending')))::int AS waiting,
            (count(*) FILTER (WHERE m.state IN ('sent', 'delivered')))::int AS sent,
-           (count(*) FILTER (WHERE m.state IN ('temporary-failure', 'permanent-failure')))::int AS failed
+           (count(*) FILTER (WHERE m.state IN (${FAILED})))::int AS failed
     FROM patient_messages m
     WHERE m.send_at >= ${from} AND m.send_at < ${until} AND m.state <> 'cancelled'
     GROUP BY m.kind, m.channel
@@ -221,8 +222,9 @@ export interface ListQuery {
 }
 
 /**
- * Messages Notify could not deliver (temporary or permanent failure), the most recent change
- * first, each with why. A permanent failure has also raised a task for the nurse.
+ * Messages that failed (refused by Notify, or Notify's temporary, permanent or technical
+ * failure), the most recent change first, each with why. A permanent failure or a refusal has
+ * also raised a task for the nurse.
  */
 export async function failedPatientMessages(
   db: Queryable,
@@ -246,7 +248,7 @@ export async function failedPatientMessages(
            m.provider_status AS "providerStatus", m.last_error AS "lastError", m.outcome
     FROM patient_messages m
     JOIN patients p ON p.id = m.patient_id
-    WHERE m.state IN ('temporary-failure', 'permanent-failure') ${keyset}
+    WHERE m.state IN (${FAILED}) ${keyset}
     ORDER BY m.updated_at DESC, m.id DESC
     LIMIT ${limit + 1}`;
   return pageOf(
@@ -357,7 +359,7 @@ export async function patientContactDetails(
   const named = (id: string | null) =>
     id === null ? null : { id, name: users.find((user) => user.id === id)?.name ?? id };
   return {
-    preferences: contactPreferencesFromRow(row),
+    preferences: contactPreferencesOf(row),
     consentBy: named(row.consentBy),
     optedOutBy: named(row.optedOutBy),
     optOutReason: row.optOutReason,

@@ -4,9 +4,9 @@ import {
   patientOptOuts,
 } from '@vfx/database/views';
 import Link from 'next/link';
-import { recordRead, requirePermission } from '@/server/session';
 import { db } from '@/server/db';
 import { calendar } from '@/server/service-calendar';
+import { recordRead, requirePermission } from '@/server/session';
 import { formatIdentifier, patientName } from '@/ui/identity';
 import { type Column, DataTable } from '@/ui/nhsuk/table';
 import { Tag } from '@/ui/status';
@@ -27,13 +27,21 @@ const when = (instant: Date) => calendar.describeInstant(instant.getTime());
 
 function PatientCell(props: {
   episodeId: string | null;
-  patient: { givenName: string; familyName: string; identifierKind: string; identifierValue: string };
+  patient: {
+    givenName: string;
+    familyName: string;
+    identifierKind: string;
+    identifierValue: string;
+  };
 }) {
   const name = patientName(props.patient);
   return (
     <>
       {props.episodeId ? (
-        <Link className="nhsuk-link" href={`/episodes/${encodeURIComponent(props.episodeId)}#contact`}>
+        <Link
+          className="nhsuk-link"
+          href={`/episodes/${encodeURIComponent(props.episodeId)}#contact`}
+        >
           {name}
         </Link>
       ) : (
@@ -158,7 +166,10 @@ export default async function PatientMessagesPage({
   const search = await searchParams;
   const now = new Date();
   const [due, failed, optOuts] = await Promise.all([
-    patientMessagesDueToday(db(), { now, ...(one(search.after) ? { after: one(search.after) } : {}) }),
+    patientMessagesDueToday(db(), {
+      now,
+      ...(one(search.after) ? { after: one(search.after) } : {}),
+    }),
     failedPatientMessages(db(), one(search.failedAfter) ? { after: one(search.failedAfter) } : {}),
     patientOptOuts(db(), one(search.optOutsAfter) ? { after: one(search.optOutsAfter) } : {}),
   ]);

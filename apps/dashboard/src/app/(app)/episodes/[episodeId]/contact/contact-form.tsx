@@ -4,7 +4,12 @@ import { type ReactNode, useState } from 'react';
 import { ErrorSummary } from '@/ui/nhsuk/error-summary';
 import { Button, Checkboxes, Fieldset, TextInput } from '@/ui/nhsuk/form';
 import { useFormAction } from '@/ui/nhsuk/use-form-action';
-import { type ContactFormState, type OptOutState, optOutAction, saveContactAction } from './actions';
+import {
+  type ContactFormState,
+  type OptOutState,
+  optOutAction,
+  saveContactAction,
+} from './actions';
 import { ADDRESS_BOXES, type ContactFormValues } from './form-input';
 
 const CHANNELS: readonly { value: string; label: string; hint?: string }[] = [
@@ -115,7 +120,9 @@ export function ContactForm(props: { episodeId: string; initial: ContactFormValu
                     value={option.value}
                     defaultChecked={values.channel === option.value}
                     onChange={() => setChannel(option.value)}
-                    aria-controls={details[option.value] ? `conditional-${option.value}` : undefined}
+                    aria-controls={
+                      details[option.value] ? `conditional-${option.value}` : undefined
+                    }
                     aria-expanded={details[option.value] ? channel === option.value : undefined}
                     aria-describedby={option.hint ? `${id}-item-hint` : undefined}
                   />

@@ -81,7 +81,8 @@ export function contactInput(
       ? stored.consentAt
       : now.toISOString()
     : undefined;
-  const anyAddress = values.lines.some((line) => line.trim() !== '') || values.postcode.trim() !== '';
+  const anyAddress =
+    values.lines.some((line) => line.trim() !== '') || values.postcode.trim() !== '';
   return {
     channel: values.channel === '' ? undefined : values.channel,
     ...(consentAt ? { consentAt } : {}),
@@ -106,10 +107,9 @@ export function fieldErrors(issues: readonly InputIssue[]): FieldError[] {
     if (issue.path === 'consentAt') {
       return {
         target: 'consent',
-        message:
-          issue.message.startsWith('is required')
-            ? "Tick to record the patient's consent to reminders this way, or choose No reminders"
-            : `Consent ${issue.message}`,
+        message: issue.message.startsWith('is required')
+          ? "Tick to record the patient's consent to reminders this way, or choose No reminders"
+          : `Consent ${issue.message}`,
       };
     }
     if (issue.path === 'channel' && issue.message === 'is required') {
