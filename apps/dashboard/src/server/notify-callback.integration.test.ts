@@ -81,7 +81,7 @@ const post = (
 const handle = (request: Request) => handleNotifyReceipt(request, { db, token: TOKEN, now: NOW });
 
 describe('bearerTokenMatches', () => {
-  it('accepts only the configured token, as "Bearer <token>"', () => {
+  it('accepts only the configured token, as Bearer <token>', () => {
     expect(bearerTokenMatches(`Bearer ${TOKEN}`, TOKEN)).toBe(true);
     expect(bearerTokenMatches(`bearer ${TOKEN}`, TOKEN)).toBe(true);
     expect(bearerTokenMatches(TOKEN, TOKEN)).toBe(false);
