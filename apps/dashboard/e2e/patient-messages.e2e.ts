@@ -5,7 +5,7 @@ import { PUBLISHED_PATHWAYS } from '@vfx/domain';
 import { afterAll, describe, expect } from 'vitest';
 import { test } from './support/fixtures';
 import { refusedSubmission, waitForScript } from './support/forms';
-import { checkPage } from './support/page-checks';
+import { axeViolations, checkPage, sidewaysOverflow } from './support/page-checks';
 import {
   arrangeMessages,
   closePatientMessagesData,
@@ -45,6 +45,11 @@ describe('patient messages', () => {
     expect(await section.textContent()).toContain('No contact preferences recorded');
     await section.getByRole('link', { name: 'Change how the patient hears from us' }).click();
     await page.getByRole('heading', { level: 1, name: 'How the patient hears from us' }).waitFor();
+    // The page's checks reload it after a client-side navigation: before typing.
+    await checkPage(page, 'contact preferences (1440)');
+    await page.setViewportSize({ width: 820, height: 900 });
+    await checkPage(page, 'contact preferences (820)');
+    await page.setViewportSize({ width: 1440, height: 900 });
     await waitForScript(page);
 
     // The detail for a channel shows when it is chosen (conditional reveal).
@@ -65,10 +70,11 @@ describe('patient messages', () => {
     expect(
       await page.getByLabel('The patient agrees to be sent reminders this way').isChecked(),
     ).toBe(true);
-    await checkPage(page, 'contact preferences refused (1440)');
+    expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'patient-messages-1-landline-refused-1440');
     await page.setViewportSize({ width: 820, height: 900 });
-    await checkPage(page, 'contact preferences refused (820)');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await sidewaysOverflow(page)).toEqual([]);
     await screenshot(page, 'patient-messages-1-landline-refused-820');
     await page.setViewportSize({ width: 1440, height: 900 });
 

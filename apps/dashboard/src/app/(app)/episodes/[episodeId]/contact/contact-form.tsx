@@ -123,7 +123,6 @@ export function ContactForm(props: { episodeId: string; initial: ContactFormValu
                     aria-controls={
                       details[option.value] ? `conditional-${option.value}` : undefined
                     }
-                    aria-expanded={details[option.value] ? channel === option.value : undefined}
                     aria-describedby={option.hint ? `${id}-item-hint` : undefined}
                   />
                   <label className="nhsuk-label nhsuk-radios__label" htmlFor={id}>

@@ -66,8 +66,9 @@ export async function ContactSection(props: {
         {prefs?.email ? <Row term="E-mail">{prefs.email}</Row> : null}
         {prefs?.address ? (
           <Row term="Address">
-            {[...prefs.address.lines, prefs.address.postcode].map((line) => (
-              <div key={line}>{line}</div>
+            {[...prefs.address.lines, prefs.address.postcode].map((line, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: an address's lines are its order.
+              <div key={index}>{line}</div>
             ))}
           </Row>
         ) : null}
