@@ -486,7 +486,8 @@ describe('parseEpisode', () => {
       expect(episodeIssues({ pathwayVersion: 'ros-2099.1' })).toEqual([
         {
           path: 'episode.pathwayVersion',
-          message: 'names an unknown pathway version "ros-2099.1" (known: ros-2022.1, ros-2022.2, ros-2022.3)',
+          message:
+            'names an unknown pathway version "ros-2099.1" (known: ros-2022.1, ros-2022.2, ros-2022.3)',
         },
       ]);
     });
