@@ -166,3 +166,9 @@ export {
   worklist,
   worklistExportBatches,
 } from './views/worklist.js';
+export {
+  listWrittenPlans,
+  readWrittenPlan,
+  type StoredWrittenPlan,
+  type WrittenPlanListItem,
+} from './views/written-plans.js';

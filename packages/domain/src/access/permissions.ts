@@ -168,6 +168,9 @@ export const PERMISSIONS = {
     integrations: true,
   },
   'delivery.retry': { roles: ['scheduler', 'admin'], doing: 'retry a failed delivery' },
+  /** The patient's written plan (printable page and PDF), stored as given. */
+  'writtenPlan.produce': { roles: ['nurse', 'admin'], doing: "produce a patient's written plan" },
+
   'caseload.reassign': {
     roles: ADMIN,
     doing: 'move patients to another nurse',
