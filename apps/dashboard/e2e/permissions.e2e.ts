@@ -118,6 +118,13 @@ function routeProbes(s: Samples): Probe[] {
       { entryType: 'pain-assessment' },
       s.patientId,
     ],
+    ['/episodes/[episodeId]/written-plan', `${episode}/written-plan`, {}, s.patientId],
+    [
+      '/episodes/[episodeId]/written-plan/[planId]/pdf',
+      `${episode}/written-plan/no-such-plan/pdf`,
+      {},
+      s.patientId,
+    ],
     ['/reminders', '/reminders'],
     ['/reminders/reschedule', `/reminders/reschedule?${reminder}`, {}, s.reminder.patientId],
     ['/deliveries', '/deliveries'],
@@ -192,6 +199,10 @@ function actionProbes(s: Samples): Probe[] {
       form: {},
     },
     '(app)/deliveries/actions.ts#retryAction': { args: [{}], form: {} },
+    '(app)/episodes/[episodeId]/written-plan/actions.ts#produceWrittenPlanAction': {
+      args: [{ episodeId: '' }, {}],
+      form: {},
+    },
     '(app)/admin/users/actions.ts#createUserAction': {
       args: [{ values: { name: '', email: '', role: '' } }],
       form: {},

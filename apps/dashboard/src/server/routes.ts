@@ -31,6 +31,7 @@ export const PAGES: Readonly<Record<string, RouteEntry>> = {
   '/episodes/[episodeId]': { gate: 'patient.view', reads: 'patient.viewed' },
   '/episodes/[episodeId]/steps/[stepKey]': { gate: 'entry.record', reads: 'patient.viewed' },
   '/episodes/[episodeId]/record/[type]': { gate: 'entry.record', reads: 'patient.viewed' },
+  '/episodes/[episodeId]/written-plan': { gate: 'patient.view', reads: 'patient.viewed' },
   '/reminders': { gate: 'reminders.view', reads: 'reminders.viewed' },
   '/reminders/reschedule': { gate: 'reminder.reschedule', reads: 'patient.viewed' },
   '/deliveries': { gate: 'deliveries.view', reads: 'deliveries.viewed' },
@@ -48,6 +49,10 @@ export const HANDLERS: Readonly<Record<string, RouteEntry>> = {
   '/admin/kpis/export.csv': { gate: 'kpis.export' },
   '/worklist/export.csv': { gate: 'worklist.view', reads: 'worklist.exported' },
   '/caseload/export.csv': { gate: 'caseload.view', reads: 'caseload.exported' },
+  '/episodes/[episodeId]/written-plan/[planId]/pdf': {
+    gate: 'patient.view',
+    reads: 'patient.viewed',
+  },
 };
 
 /**
@@ -78,6 +83,9 @@ export const SERVER_ACTIONS: Readonly<
     rescheduleAction: { gates: ['reminder.reschedule'] },
   },
   '(app)/deliveries/actions.ts': { retryAction: { gates: ['delivery.retry'] } },
+  '(app)/episodes/[episodeId]/written-plan/actions.ts': {
+    produceWrittenPlanAction: { gates: ['writtenPlan.produce'] },
+  },
   '(app)/admin/users/actions.ts': {
     createUserAction: { gates: ['user.create'] },
     changeRoleAction: { gates: ['user.changeRole'] },
