@@ -45,11 +45,17 @@ export function writtenPlanPdf(
         { text: item.text },
       ],
       margin: [0, 0, 0, gap],
+      // An item is never split across two pages.
+      unbreakable: true,
     }));
     content.push(
       section.id === 'get-help'
         ? {
-            table: { widths: ['*'], body: [[{ stack: items, margin: [gap, gap, gap, 0] }]] },
+            table: {
+              widths: ['*'],
+              dontBreakRows: true,
+              body: [[{ stack: items, margin: [gap, gap, gap, 0] }]],
+            },
             layout: {
               hLineWidth: () => 3,
               vLineWidth: () => 3,
