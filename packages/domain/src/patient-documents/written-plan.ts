@@ -397,26 +397,45 @@ export function patientFacingTexts(definition: PathwayDefinition): string[] {
   return texts;
 }
 
-/** Every patient wording of a version with its source (for the citation test). */
-export function patientWordings(definition: PathwayDefinition): PatientWording[] {
+/** Every patient wording of a version, with where it is used (the pathway document lists them). */
+export function labelledPatientWordings(
+  definition: PathwayDefinition,
+): { readonly where: string; readonly wording: PatientWording }[] {
   const info = definition.patientInformation;
   if (!info) return [];
+  const each = (where: string, list: readonly PatientWording[]) =>
+    list.map((wording) => ({ where, wording }));
   return [
-    ...info.whatHappened,
-    info.painRelief.noScore,
-    info.painRelief.staleScore,
-    info.painRelief.basedOn,
-    ...info.movement.general,
-    info.dates.late,
-    ...info.specialistCare.general,
-    info.redFlags.intro,
-    ...info.redFlags.signs,
-    ...info.redFlags.whatToDo,
-    ...info.signposting.text,
-    info.signposting.helpline,
-    info.signposting.email,
-    info.signposting.website,
-    ...definition.steps.flatMap((step) => (step.patient ? [step.patient] : [])),
-    ...definition.recommendations.flatMap((rec) => (rec.patient ? [rec.patient] : [])),
+    ...each(HEADINGS['what-happened'], info.whatHappened),
+    ...each(`${HEADINGS['pain-relief']}: no pain score`, [info.painRelief.noScore]),
+    ...each(`${HEADINGS['pain-relief']}: stale pain score`, [info.painRelief.staleScore]),
+    ...each(`${HEADINGS['pain-relief']}: which score`, [info.painRelief.basedOn]),
+    ...each(HEADINGS.moving, info.movement.general),
+    ...each(`${HEADINGS['your-dates']}: a date that has passed`, [info.dates.late]),
+    ...each(`${HEADINGS['specialist-care']} (red-flag branch)`, info.specialistCare.general),
+    ...each(HEADINGS['get-help'], [
+      info.redFlags.intro,
+      ...info.redFlags.signs,
+      ...info.redFlags.whatToDo,
+    ]),
+    ...each(HEADINGS.support, [
+      ...info.signposting.text,
+      info.signposting.helpline,
+      info.signposting.email,
+      info.signposting.website,
+    ]),
+    ...definition.steps.flatMap((step) =>
+      step.patient
+        ? [{ where: `Step ${step.id} (${step.patient.title})`, wording: step.patient }]
+        : [],
+    ),
+    ...definition.recommendations.flatMap((rec) =>
+      rec.patient ? [{ where: `Recommendation ${rec.id}`, wording: rec.patient }] : [],
+    ),
   ];
+}
+
+/** Every patient wording of a version with its source (for the citation test). */
+export function patientWordings(definition: PathwayDefinition): PatientWording[] {
+  return labelledPatientWordings(definition).map((entry) => entry.wording);
 }
