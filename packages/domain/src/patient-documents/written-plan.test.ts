@@ -317,6 +317,15 @@ describe('refusals', () => {
     ).toBe(true);
   });
 
+  it('refuses a closed episode: its plan gives the patient nothing more to do', () => {
+    const plan = moderate()
+      .add('2027-01-08T09:00:00Z', { type: 'closure', reason: 'transferred' })
+      .plan(AS_OF);
+    expect(
+      buildWrittenPlan({ plan, definition: ROS_2022_V3, patientName: NAME, now: AS_OF }),
+    ).toMatchObject({ ok: false, reason: 'episode-closed' });
+  });
+
   it('refuses a missing name', () => {
     const plan = moderate().plan(AS_OF);
     expect(

@@ -83,7 +83,12 @@ export interface WrittenPlan {
 }
 
 export type WrittenPlanRefusal = {
-  readonly reason: 'no-patient-wording' | 'version-mismatch' | 'plan-not-current' | 'no-name';
+  readonly reason:
+    | 'no-patient-wording'
+    | 'version-mismatch'
+    | 'plan-not-current'
+    | 'episode-closed'
+    | 'no-name';
   readonly message: string;
 };
 
@@ -229,6 +234,12 @@ export function buildWrittenPlan(input: WrittenPlanInput): WrittenPlanResult {
       reason: 'plan-not-current',
       message: `The plan is as of ${plan.asOf} (${planDay}), not today (${today}): compute the plan as of now before producing the written plan, so its dates and advice are today's.`,
     };
+  if (plan.closure)
+    return {
+      ok: false,
+      reason: 'episode-closed',
+      message: `The episode is closed (${plan.closure.reason}), so its plan gives the patient nothing more to do: no written plan is produced for it.`,
+    };
   if (patientName === '')
     return { ok: false, reason: 'no-name', message: 'The patient’s name is missing.' };
 
@@ -316,7 +327,7 @@ function dateItems(
   common: { fractureDate: string; restrictionEnds: string },
   redFlag: boolean,
 ): WrittenPlanItem[] {
-  return info.dates.steps.flatMap((stepId) => {
+  const items = info.dates.steps.flatMap((stepId) => {
     const step = definition.steps.find((s) => s.id === stepId);
     const wording = step?.patient;
     if (!step || !wording) return [];
@@ -341,6 +352,12 @@ function dateItems(
         return { ...item, text: `${item.text} ${late.text}` };
       });
   });
+  // Soonest first, as the patient meets them; the version's order breaks ties.
+  const first = (item: WrittenPlanItem) => item.dates[0]?.date.iso ?? '9999-12-31';
+  return items
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => first(a.item).localeCompare(first(b.item)) || a.index - b.index)
+    .map(({ item }) => item);
 }
 
 function painItems(

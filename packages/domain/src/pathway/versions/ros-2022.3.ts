@@ -75,6 +75,10 @@ const ROS_RESUME_USUAL = ros(
   'Supporting self-management',
   'Once acute fracture pain has diminished, they should be encouraged to resume their usual physical exercise, leisure and work activities.',
 );
+const ROS_WHEN_TO_RESUME = ros(
+  'Supporting self-management',
+  'When to resume will depend on the severity of fracture(s) and symptoms.',
+);
 const ROS_MOVING_SAFE = ros(
   'Appendix A: Exercise, Movements and Physical Activity (Considerations)',
   'normal moving and activities are unlikely to ‘cause’ or worsen vertebral fractures and won’t prevent healing.',
@@ -144,6 +148,13 @@ const STEP_WORDING: Readonly<Record<string, PatientStepWording>> = {
     ...said(
       'Exercise will help your back get stronger. Your nurse will help you find a plan that suits you. You can start from {opens}, or when the pain has eased, if you feel able.',
       ROS_EXERCISE_PROGRAMME,
+    ),
+  },
+  'twelve-week-review': {
+    title: 'Your 12-week review',
+    ...said(
+      'By {due}, your nurse will check your pain and how you are getting on. They will tell you when you can start to lift things again.',
+      ROS_WHEN_TO_RESUME,
     ),
   },
   'falls-risk-assessment': {
@@ -299,6 +310,7 @@ const PATIENT_INFORMATION: PatientInformation = {
   dates: {
     steps: [
       'exercise-programme-referral',
+      'twelve-week-review',
       'falls-risk-assessment',
       'dxa-scan',
       'bone-therapy-decision',
