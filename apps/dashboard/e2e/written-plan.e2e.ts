@@ -73,6 +73,15 @@ describe('the written plan', () => {
     expect(await page.locator('.written-plans-given').isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: /Produce and download PDF/ }).count()).toBe(0);
     expect(await preview.isVisible()).toBe(true);
+    // Large print on paper too: no text of the plan under 16 pt.
+    const smallest = await preview.evaluate((article) =>
+      Math.min(
+        ...[...article.querySelectorAll('*')]
+          .filter((el) => [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim()))
+          .map((el) => Number.parseFloat(getComputedStyle(el).fontSize)),
+      ),
+    );
+    expect(smallest).toBeGreaterThanOrEqual((16 * 96) / 72 - 0.01);
     await screenshot(page, 'written-plan-4-print');
     const printed = await page.pdf({ format: 'A4' });
     expect(Buffer.from(printed).subarray(0, 5).toString()).toBe('%PDF-');
