@@ -31,7 +31,10 @@ const config: NextConfig = {
           { request }: { request?: string },
           callback: (error?: Error | null, result?: string) => void,
         ) =>
-          request === '@prisma/client/runtime/client'
+          // pdfmake (through @vfx/documents, transpiled workspace code) for the same reason: bundled,
+          // its pdfkit reads the built-in fonts' metrics from a folder beside its own file, which
+          // the bundle does not have (ENOENT on Helvetica.afm).
+          request === '@prisma/client/runtime/client' || request === 'pdfmake'
             ? callback(null, `commonjs ${request}`)
             : callback(),
       ];

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDatabase, type Database } from '@vfx/database';
+import { produceWrittenPlan } from '@vfx/database/commands';
 import { type Action, type Actor, type PermissionContext, permission } from '@vfx/domain';
 import type { APIRequestContext, APIResponse } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
@@ -20,6 +21,7 @@ import {
   SERVER_ACTIONS,
   WORKER_ADMIN_ROUTES,
 } from '../src/server/routes';
+import { renderWrittenPlanPdf } from '../src/server/written-plan/render';
 import { closeDemoData } from './support/demo-data';
 import { test } from './support/fixtures';
 import { PAIN_REVIEW_PATIENT } from './support/journey-patients';
@@ -49,6 +51,8 @@ interface Samples {
     readonly patientId: string;
   };
   readonly otherNurseId: string;
+  /** A written plan produced for the episode, for its download. */
+  readonly writtenPlanId: string;
 }
 
 async function samples(): Promise<Samples> {
@@ -68,6 +72,11 @@ async function samples(): Promise<Samples> {
     select: { episodeId: true, key: true, episode: { select: { patientId: true } } },
   });
   const other = await db.user.findUniqueOrThrow({ where: { email: demoUser('nurse2').email } });
+  const writtenPlan = await produceWrittenPlan(
+    db,
+    { episodeId, largePrint: false, render: renderWrittenPlanPdf },
+    { actorId: other.id },
+  );
   return {
     episodeId,
     patientId: episode.patientId,
@@ -78,6 +87,7 @@ async function samples(): Promise<Samples> {
       patientId: reminder.episode.patientId,
     },
     otherNurseId: other.id,
+    writtenPlanId: writtenPlan.id,
   };
 }
 
@@ -116,6 +126,13 @@ function routeProbes(s: Samples): Probe[] {
       '/episodes/[episodeId]/record/[type]',
       `${episode}/record/pain-assessment`,
       { entryType: 'pain-assessment' },
+      s.patientId,
+    ],
+    ['/episodes/[episodeId]/written-plan', `${episode}/written-plan`, {}, s.patientId],
+    [
+      '/episodes/[episodeId]/written-plan/[planId]/pdf',
+      `${episode}/written-plan/${s.writtenPlanId}/pdf`,
+      {},
       s.patientId,
     ],
     ['/reminders', '/reminders'],
@@ -197,6 +214,10 @@ function actionProbes(s: Samples): Probe[] {
     '(app)/patient-messages/actions.ts#retryMessageAction': { args: [{}], form: {} },
     '(app)/episodes/[episodeId]/contact/actions.ts#saveContactAction': { args: [{}], form: {} },
     '(app)/episodes/[episodeId]/contact/actions.ts#optOutAction': { args: [{}], form: {} },
+    '(app)/episodes/[episodeId]/written-plan/actions.ts#produceWrittenPlanAction': {
+      args: [{ episodeId: '' }, {}],
+      form: {},
+    },
     '(app)/admin/users/actions.ts#createUserAction': {
       args: [{ values: { name: '', email: '', role: '' } }],
       form: {},

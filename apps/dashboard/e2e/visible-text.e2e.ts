@@ -163,6 +163,7 @@ describe('no machine text reaches a page', () => {
       '/episodes/[episodeId]',
       '/episodes/[episodeId]/steps/[stepKey]',
       '/episodes/[episodeId]/record/[type]',
+      '/episodes/[episodeId]/written-plan',
       '/reminders/reschedule',
     ];
     // The sign-in page is read before signing in; '/' and '/refused' only redirect or refuse.

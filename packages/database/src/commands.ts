@@ -89,6 +89,14 @@ export {
 } from './commands/set-contact-preferences.js';
 export { setEstimatedYearlyCaseload } from './commands/set-estimated-yearly-caseload.js';
 export {
+  type ProducedWrittenPlan,
+  type ProduceWrittenPlanInput,
+  type ProduceWrittenPlanOptions,
+  produceWrittenPlan,
+  sha256Hex,
+  type WrittenPlanRenderer,
+} from './commands/written-plan.js';
+export {
   ACCESS_ACTIONS,
   type AccessAction,
   type AccessEntry,

@@ -184,3 +184,9 @@ export {
   worklist,
   worklistExportBatches,
 } from './views/worklist.js';
+export {
+  listWrittenPlans,
+  readWrittenPlan,
+  type StoredWrittenPlan,
+  type WrittenPlanListItem,
+} from './views/written-plans.js';

@@ -131,6 +131,28 @@ export {
   withinSendingHours,
 } from './patient-messages/policy.js';
 export {
+  PATIENT_WORDING_PLACEHOLDERS,
+  type PatientInformation,
+  type PatientWordingPlaceholder,
+} from './patient-documents/patient-information.js';
+export {
+  buildWrittenPlan,
+  type PainAdvice,
+  patientDate,
+  patientFacingTexts,
+  patientWordings,
+  type WrittenPlan,
+  type WrittenPlanDate,
+  type WrittenPlanDateRole,
+  type WrittenPlanInput,
+  type WrittenPlanItem,
+  type WrittenPlanRefusal,
+  type WrittenPlanResult,
+  type WrittenPlanSection,
+  type WrittenPlanSectionId,
+  type WrittenPlanSource,
+} from './patient-documents/written-plan.js';
+export {
   ACTIVE_STEP_STATUSES,
   cite,
   computePlan,

@@ -32,6 +32,7 @@ export const PAGES: Readonly<Record<string, RouteEntry>> = {
   '/episodes/[episodeId]/steps/[stepKey]': { gate: 'entry.record', reads: 'patient.viewed' },
   '/episodes/[episodeId]/record/[type]': { gate: 'entry.record', reads: 'patient.viewed' },
   '/episodes/[episodeId]/contact': { gate: 'contactPreferences.set', reads: 'patient.viewed' },
+  '/episodes/[episodeId]/written-plan': { gate: 'patient.view', reads: 'patient.viewed' },
   '/reminders': { gate: 'reminders.view', reads: 'reminders.viewed' },
   '/reminders/reschedule': { gate: 'reminder.reschedule', reads: 'patient.viewed' },
   '/deliveries': { gate: 'deliveries.view', reads: 'deliveries.viewed' },
@@ -56,6 +57,10 @@ export const HANDLERS: Readonly<Record<string, RouteEntry>> = {
    * notify-callback.ts), checked in constant time; a wrong one is answered 401.
    */
   '/api/notify/delivery-receipts': { gate: 'public' },
+  '/episodes/[episodeId]/written-plan/[planId]/pdf': {
+    gate: 'patient.view',
+    reads: 'patient.viewed',
+  },
 };
 
 /**
@@ -92,6 +97,9 @@ export const SERVER_ACTIONS: Readonly<
   '(app)/episodes/[episodeId]/contact/actions.ts': {
     saveContactAction: { gates: ['contactPreferences.set'] },
     optOutAction: { gates: ['contactPreferences.set'] },
+  },
+  '(app)/episodes/[episodeId]/written-plan/actions.ts': {
+    produceWrittenPlanAction: { gates: ['writtenPlan.produce'] },
   },
   '(app)/admin/users/actions.ts': {
     createUserAction: { gates: ['user.create'] },

@@ -179,6 +179,8 @@ export const PERMISSIONS = {
     roles: ['scheduler', 'admin'],
     doing: 'retry a failed message to a patient',
   },
+  /** The patient's written plan (printable page and PDF), stored as given. */
+  'writtenPlan.produce': { roles: ['nurse', 'admin'], doing: "produce a patient's written plan" },
   'caseload.reassign': {
     roles: ADMIN,
     doing: 'move patients to another nurse',

@@ -486,7 +486,8 @@ describe('parseEpisode', () => {
       expect(episodeIssues({ pathwayVersion: 'ros-2099.1' })).toEqual([
         {
           path: 'episode.pathwayVersion',
-          message: 'names an unknown pathway version "ros-2099.1" (known: ros-2022.1, ros-2022.2)',
+          message:
+            'names an unknown pathway version "ros-2099.1" (known: ros-2022.1, ros-2022.2, ros-2022.3)',
         },
       ]);
     });
@@ -516,7 +517,7 @@ describe('parseEpisode', () => {
     ]);
     expect(error.message).toBe(
       'Invalid input (3 problems): ' +
-        'episode.pathwayVersion names an unknown pathway version "ros-2099.1" (known: ros-2022.1, ros-2022.2); ' +
+        'episode.pathwayVersion names an unknown pathway version "ros-2099.1" (known: ros-2022.1, ros-2022.2, ros-2022.3); ' +
         'episode.patientId is "pat2" but the patient is "pat1"; ' +
         'episode.enrolledAt is in the future',
     );
@@ -1091,7 +1092,7 @@ describe('parseEvent', () => {
       expect(issuesOf(() => parseEvent(event, eventContext()))).toEqual([
         {
           path: 'event.stepKey',
-          message: 'names "self-management-advise", which is not a step of pathway ros-2022.2',
+          message: 'names "self-management-advise", which is not a step of pathway ros-2022.3',
         },
       ]);
     });

@@ -1,3 +1,4 @@
+import { labelledPatientWordings } from '../patient-documents/written-plan.js';
 import { describeOffset } from '../time/offset.js';
 import type {
   PathwayDefinition,
@@ -85,6 +86,7 @@ export function renderPathwayDocument(
     );
   }
   lines.push('', ...stalenessSection(definition));
+  lines.push('', ...patientWordingSection(definition));
   lines.push('', '## Sources', '', '| File | Document | Weight |', '| --- | --- | --- |');
   for (const doc of Object.values(SOURCE_DOCUMENTS))
     lines.push(`| ${doc.file} | ${cell(doc.title)} | ${doc.weight} |`);
@@ -228,6 +230,31 @@ function anchorText(trigger: StepTrigger): string {
     case 'next-dose':
       return 'the last dose given';
   }
+}
+
+function patientWordingSection(definition: PathwayDefinition): string[] {
+  const lines = ['## What the patient is told', ''];
+  const wordings = labelledPatientWordings(definition);
+  if (wordings.length === 0) {
+    lines.push('This version has no patient wording: no written plan is produced under it.');
+    return lines;
+  }
+  lines.push(
+    'The written plan (packages/domain/src/patient-documents/written-plan.ts) says only this, with',
+    'the patient’s own dates in place of `{due}`, `{opens}`, `{restrictionEnds}` and',
+    '`{painScoreDate}`. Each piece quotes its source, or is the service’s own wording with its reason.',
+    '',
+    '| Where | Wording | Source |',
+    '| --- | --- | --- |',
+  );
+  for (const { where, wording } of wordings) {
+    const source =
+      'serviceStandard' in wording.source
+        ? cell(`service standard: ${wording.source.serviceStandard}`)
+        : sourceCell(wording.source);
+    lines.push(`| ${cell(where)} | ${cell(wording.text)} | ${source} |`);
+  }
+  return lines;
 }
 
 function windowText(window: WindowDefinition): string {

@@ -61,7 +61,7 @@ describe('pathway versions', () => {
 
   it('rejects an episode naming a version that does not exist, listing the known ones', () => {
     expect(() => scenario({ pathwayVersion: 'ros-1999.1' }).plan('2025-01-07T12:00:00Z')).toThrow(
-      /episode.pathwayVersion names an unknown pathway version "ros-1999.1" \(known: ros-2022.1, ros-2022.2\)/,
+      /episode.pathwayVersion names an unknown pathway version "ros-1999.1" \(known: ros-2022.1, ros-2022.2, ros-2022.3\)/,
     );
   });
 
@@ -70,8 +70,8 @@ describe('pathway versions', () => {
       /defined twice/,
     );
     expect(() => createPathwayRegistry([ROS_2022_V1], 'nope')).toThrow(/not among/);
-    expect(PUBLISHED_PATHWAYS.versions()).toEqual(['ros-2022.1', 'ros-2022.2']);
-    expect(PUBLISHED_PATHWAYS.current).toBe('ros-2022.2');
+    expect(PUBLISHED_PATHWAYS.versions()).toEqual(['ros-2022.1', 'ros-2022.2', 'ros-2022.3']);
+    expect(PUBLISHED_PATHWAYS.current).toBe('ros-2022.3');
   });
 });
 

@@ -151,7 +151,7 @@ describe('prior bone therapy: refused with a message that says what to do', () =
 
   it('is refused under the frozen version 1, which plans courses only from starts', () => {
     expect(problems(withPrior({}, scenario({ pathwayVersion: ROS_2022_V1.version })))).toEqual([
-      'events[0].type cannot be recorded under pathway ros-2022.1, which plans every course from a start recorded since the fracture; pathway ros-2022.2 and later read therapy taken before the fracture',
+      'events[0].type cannot be recorded under pathway ros-2022.1, which plans every course from a start recorded since the fracture; pathway ros-2022.3 and later read therapy taken before the fracture',
     ]);
   });
 });

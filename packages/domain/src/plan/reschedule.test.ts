@@ -201,7 +201,7 @@ describe('step-rescheduled: refused input', () => {
 
   it('refuses unknown steps, steps not started and steps that need no reminder', () => {
     expect(refuse(reschedule('no-such-step', '2025-03-14'))).toEqual([
-      'events[0].stepKey names "no-such-step", which is not a step of pathway ros-2022.2',
+      'events[0].stepKey names "no-such-step", which is not a step of pathway ros-2022.3',
     ]);
     expect(refuse(reschedule('denosumab-next-dose~ev9~2', '2025-03-14'))).toEqual([
       `events[0].stepKey names "denosumab-next-dose~ev9~2", which is not in this episode's plan (nothing has started it yet)`,

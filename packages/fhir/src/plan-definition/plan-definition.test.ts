@@ -275,7 +275,7 @@ describe('the resource', () => {
       expect.objectContaining({ resource: `${BASE}/PlanDefinition/ros-2022.2` }),
     ]);
     expect(current.relatedArtifact?.filter((a) => a.type === 'predecessor')).toEqual([
-      expect.objectContaining({ resource: `${BASE}/PlanDefinition/ros-2022.1` }),
+      expect.objectContaining({ resource: `${BASE}/PlanDefinition/ros-2022.2` }),
     ]);
   });
 

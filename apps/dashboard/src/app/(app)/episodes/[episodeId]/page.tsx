@@ -360,6 +360,13 @@ export default async function EpisodePage({
         </nav>
       )}
 
+      <nav className="written-plan-link no-print" aria-label="Patient documents">
+        <p>
+          <Link href={`${base}/written-plan`}>Written plan for the patient</Link>
+          <span className="muted"> · preview, print, PDF and the plans given</span>
+        </p>
+      </nav>
+
       <section aria-labelledby="timeline-heading" className="timeline-section">
         <div className="section-heading">
           <h2 id="timeline-heading">Timeline</h2>
