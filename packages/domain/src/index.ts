@@ -95,6 +95,30 @@ export {
   type StepEntries,
   stepEntries,
 } from './pathway/step-entries.js';
+// The letter to the GP (issue 17): its content and its PDF layout.
+export {
+  buildGpLetter,
+  describeLetterDate,
+  EMPTY_GP_LETTER_EDITS,
+  GP_LETTER_DOSES,
+  GP_LETTER_TEXT_LIMITS,
+  type GpLetter,
+  type GpLetterEdits,
+  type GpLetterEditsInput,
+  GpLetterEditsSchema,
+  GpLetterError,
+  type GpLetterInput,
+  type GpLetterItem,
+  type GpLetterPatient,
+  type GpLetterSection,
+  type GpLetterSectionId,
+  type GpLetterSender,
+  type GpLetterSignature,
+  gpLetterSignOffProblems,
+  parseGpLetterEdits,
+  signGpLetter,
+} from './patient-documents/gp-letter.js';
+export { gpLetterPdfDefinition } from './patient-documents/gp-letter-pdf.js';
 export {
   ACTIVE_STEP_STATUSES,
   cite,
