@@ -78,6 +78,17 @@ export {
 } from './commands/send-reminder-now.js';
 export { setEstimatedYearlyCaseload } from './commands/set-estimated-yearly-caseload.js';
 export {
+  type GpLetterOptions,
+  type RecordGpLetterSentInput,
+  recordGpLetterSent,
+  type SavedGpLetterDraft,
+  type SaveGpLetterDraftInput,
+  type SignedGpLetter,
+  type SignOffGpLetterInput,
+  saveGpLetterDraft,
+  signOffGpLetter,
+} from './gp-letters/gp-letters.js';
+export {
   ACCESS_ACTIONS,
   type AccessAction,
   type AccessEntry,

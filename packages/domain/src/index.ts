@@ -101,6 +101,8 @@ export {
   describeLetterDate,
   EMPTY_GP_LETTER_EDITS,
   GP_LETTER_DOSES,
+  GP_LETTER_SENDING_METHOD_LABELS,
+  GP_LETTER_SENDING_METHODS,
   GP_LETTER_TEXT_LIMITS,
   type GpLetter,
   type GpLetterEdits,
@@ -113,9 +115,13 @@ export {
   type GpLetterSection,
   type GpLetterSectionId,
   type GpLetterSender,
+  type GpLetterSending,
+  type GpLetterSendingMethod,
+  GpLetterSendingSchema,
   type GpLetterSignature,
   gpLetterSignOffProblems,
   parseGpLetterEdits,
+  parseGpLetterSending,
   signGpLetter,
 } from './patient-documents/gp-letter.js';
 export { gpLetterPdfDefinition } from './patient-documents/gp-letter-pdf.js';

@@ -20,7 +20,7 @@ import { effectiveEpisode } from '../inputs/episode-details.js';
 import { type InputIssue, issuesFromZod } from '../inputs/errors.js';
 import { effectiveHistory, therapyCourses, timed } from '../inputs/history.js';
 import type { ClinicalEvent, Episode, EventOf, EventType, Patient } from '../inputs/schemas.js';
-import { multiLineText } from '../inputs/text.js';
+import { multiLineText, singleLineText } from '../inputs/text.js';
 import type { PathwayDefinition } from '../pathway/definition.js';
 import { BONE_THERAPY_DRUGS, type BoneTherapyDrug, DRUGS } from '../pathway/drugs.js';
 import { SOURCE_DOCUMENTS, type SourceRef } from '../pathway/sources.js';
@@ -82,6 +82,73 @@ export function parseGpLetterEdits(
   return parsed.success
     ? { ok: true, value: parsed.data }
     : { ok: false, issues: issuesFromZod('edits', parsed.error) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// How a signed letter was sent
+
+/**
+ * How a letter reaches a GP practice in England: secure e-mail (NHSmail), the practice's document
+ * workflow (Docman), GP Connect (Send Document), post, handed over (to the patient to take, say),
+ * or another way described in `detail`. A fixed list rather than free text, so the service can
+ * count letters by route and see which went by insecure-looking routes; 'other' keeps it open.
+ */
+export const GP_LETTER_SENDING_METHODS = [
+  'nhsmail',
+  'docman',
+  'gp-connect',
+  'post',
+  'by-hand',
+  'other',
+] as const;
+export type GpLetterSendingMethod = (typeof GP_LETTER_SENDING_METHODS)[number];
+export const GP_LETTER_SENDING_METHOD_LABELS: Readonly<Record<GpLetterSendingMethod, string>> = {
+  nhsmail: 'NHSmail (secure e-mail)',
+  docman: 'Docman (practice document workflow)',
+  'gp-connect': 'GP Connect (Send Document)',
+  post: 'Post',
+  'by-hand': 'By hand (for example, given to the patient)',
+  other: 'Another way (say how)',
+};
+
+export const GpLetterSendingSchema = z
+  .strictObject({
+    method: z.enum(GP_LETTER_SENDING_METHODS, {
+      error: `must be one of: ${GP_LETTER_SENDING_METHODS.join(', ')}`,
+    }),
+    /** Where it went or how: an NHSmail address, a Docman reference. */
+    detail: singleLineText(200, 'the detail').default(''),
+    /** When it was sent (ISO instant). */
+    sentAt: z.iso.datetime({
+      offset: true,
+      error: 'must be a date and time, e.g. 2026-12-07T10:00:00Z',
+    }),
+  })
+  .refine((s) => s.method !== 'other' || s.detail !== '', {
+    error: 'must say how the letter was sent when the method is "other"',
+    path: ['detail'],
+  });
+export type GpLetterSending = z.output<typeof GpLetterSendingSchema>;
+
+/**
+ * Validates a sending: its method, its detail, and its time, which is neither after `now` nor
+ * before the letter was signed (a letter cannot be sent before it exists).
+ */
+export function parseGpLetterSending(
+  input: unknown,
+  context: { readonly now: number; readonly signedAt: number },
+): { ok: true; value: GpLetterSending } | { ok: false; issues: InputIssue[] } {
+  const parsed = GpLetterSendingSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, issues: issuesFromZod('sending', parsed.error) };
+  const at = Date.parse(parsed.data.sentAt);
+  if (at > context.now)
+    return { ok: false, issues: [{ path: 'sending.sentAt', message: 'is in the future' }] };
+  if (at < context.signedAt)
+    return {
+      ok: false,
+      issues: [{ path: 'sending.sentAt', message: 'is before the letter was signed off' }],
+    };
+  return { ok: true, value: parsed.data };
 }
 
 // ---------------------------------------------------------------------------------------------
