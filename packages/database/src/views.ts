@@ -6,6 +6,7 @@ export {
   type GpLetterSendingRecord,
   type GpLettersOfEpisode,
   gpLetterDraftPdf,
+  fhirSignedGpLetters,
   gpLettersOfEpisode,
   type SignedGpLetterSummary,
   signedGpLetterPdf,

@@ -13,6 +13,7 @@ import { testEnrolment } from '../testing/enrolment.js';
 import { openTestDatabase } from '../testing/test-database.js';
 import { createUsers } from '../testing/users.js';
 import {
+  fhirSignedGpLetters,
   gpLettersOfEpisode,
   recordGpLetterSent,
   saveGpLetterDraft,
@@ -384,6 +385,16 @@ describe('recordGpLetterSent and corrections', () => {
     ]);
     const unchanged = await db.gpLetter.findUniqueOrThrow({ where: { id: old.id } });
     expect(unchanged.pdfSha256).toBe(old.pdfSha256);
+    const forFhir = await fhirSignedGpLetters(db, { patientIds: ['pat-1'] });
+    expect(forFhir.map((r) => [r.id, r.replacesId, r.replacedById])).toEqual([
+      [old.id, null, correction.id],
+      [correction.id, old.id, null],
+    ]);
+    expect(forFhir[0]?.pdfSha1Base64).toBe(
+      createHash('sha1')
+        .update(forFhir[0]?.pdf ?? new Uint8Array())
+        .digest('base64'),
+    );
     const twice = await rejection(
       saveGpLetterDraft(
         db,

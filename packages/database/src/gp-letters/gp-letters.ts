@@ -23,6 +23,7 @@ import {
   type ServiceSettings,
   signGpLetter,
 } from '@vfx/domain';
+import type { SignedLetterRecord } from '@vfx/fhir';
 import type { Queryable, Transaction } from '../client.js';
 import { runCommand } from '../commands/run-command.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -554,4 +555,53 @@ export async function gpLetterDraftPdf(
   const view = await gpLettersOfEpisode(db, episodeId, options);
   if (!view) return undefined;
   return renderPdf(gpLetterPdfDefinition(view.draft.letter));
+}
+
+/**
+ * Signed letters as FHIR reads them (packages/fhir documentReferenceResource), with their PDF
+ * bytes and the SHA-1 FHIR's Attachment.hash asks for: of some patients, or by letter id.
+ */
+export async function fhirSignedGpLetters(
+  db: Queryable,
+  where: { readonly patientIds?: readonly string[]; readonly letterIds?: readonly string[] },
+): Promise<SignedLetterRecord[]> {
+  const rows = await db.gpLetter.findMany({
+    where: {
+      status: 'signed',
+      ...(where.patientIds ? { patientId: { in: [...where.patientIds] } } : {}),
+      ...(where.letterIds ? { id: { in: [...where.letterIds] } } : {}),
+    },
+    orderBy: [{ signedAt: 'asc' }, { id: 'asc' }],
+    select: {
+      id: true,
+      patientId: true,
+      episodeId: true,
+      signedAt: true,
+      signedBy: true,
+      content: true,
+      pdf: true,
+      replacesId: true,
+      replacedBy: { select: { id: true, status: true } },
+    },
+  });
+  const nameOf = await namesOf(
+    db,
+    rows.map((row) => row.signedBy),
+  );
+  return rows.map((row) => {
+    const pdf = Buffer.from(row.pdf ?? new Uint8Array());
+    return {
+      id: row.id,
+      patientId: row.patientId,
+      episodeId: row.episodeId,
+      signedAt: (row.signedAt as Date).toISOString(),
+      signedBy: row.signedBy as string,
+      signedByName: nameOf(row.signedBy as string),
+      subject: (row.content as unknown as GpLetter).subject,
+      pdf,
+      pdfSha1Base64: createHash('sha1').update(pdf).digest('base64'),
+      replacesId: row.replacesId,
+      replacedById: row.replacedBy?.status === 'signed' ? row.replacedBy.id : null,
+    };
+  });
 }
