@@ -1,12 +1,12 @@
 // What the pages, the API and the worker read: each view is one function over the database.
 
 export {
+  fhirSignedGpLetters,
   type GpLetterDraftView,
   type GpLetterPdf,
   type GpLetterSendingRecord,
   type GpLettersOfEpisode,
   gpLetterDraftPdf,
-  fhirSignedGpLetters,
   gpLettersOfEpisode,
   type SignedGpLetterSummary,
   signedGpLetterPdf,

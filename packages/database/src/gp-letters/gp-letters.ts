@@ -525,8 +525,7 @@ export async function signedGpLetterPdf(
       signedAt: true,
     },
   });
-  if (!row || row.status !== 'signed' || !row.pdf || !row.pdfSha256 || !row.signedAt)
-    return undefined;
+  if (row?.status !== 'signed' || !row.pdf || !row.pdfSha256 || !row.signedAt) return undefined;
   await recordAccess(db, {
     actor: reader.actorId,
     action: 'gpLetter.downloaded',

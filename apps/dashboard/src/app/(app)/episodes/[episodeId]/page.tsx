@@ -359,6 +359,17 @@ export default async function EpisodePage({
         </nav>
       )}
 
+      <nav className="record-menu gp-letter-link" aria-label="Letter to the GP">
+        <h2 className="nhsuk-heading-xs">Letter to the GP</h2>
+        <p>
+          <Link href={`${base}/gp-letter`}>
+            {mayDo(user, 'gpLetter.draft')
+              ? 'Write, preview and sign off the letter to the GP'
+              : 'Letters to the GP'}
+          </Link>
+        </p>
+      </nav>
+
       <section aria-labelledby="timeline-heading" className="timeline-section">
         <div className="section-heading">
           <h2 id="timeline-heading">Timeline</h2>
