@@ -294,6 +294,65 @@ describe('signOffGpLetter', () => {
   });
 });
 
+describe('a red-flag patient’s letter', () => {
+  it('says they left the routine pathway for specialist care, recommends no drug, and is refused with one', async () => {
+    await recordEvent(
+      db,
+      {
+        episodeId: 'ep-2',
+        event: {
+          type: 'clinical-findings',
+          neurologicalDeficit: true,
+          occurredAt: later(60).toISOString(),
+        },
+      },
+      { actorId: 'nurse-1', now: later(60) },
+    );
+    const view = await gpLettersOfEpisode(db, 'ep-2', { now: later(61), sender: SENDER });
+    if (!view?.draft.id) throw new Error('no draft');
+    expect(view.draft.letter.branch).toBe('red-flag');
+    await saveGpLetterDraft(
+      db,
+      { episodeId: 'ep-2', version: view.draft.version, edits: EDITS },
+      opts('nurse-1', later(61)),
+    );
+    const withDrug = await gpLettersOfEpisode(db, 'ep-2', { now: later(62), sender: SENDER });
+    const refusedDrug = await rejection(
+      signOffGpLetter(
+        db,
+        {
+          letterId: view.draft.id,
+          version: withDrug?.draft.version ?? 0,
+          episodeVersion: withDrug?.episodeVersion ?? 0,
+        },
+        opts('nurse-1', later(62)),
+      ),
+    );
+    expect(refusedDrug.issues.map((i) => i.path)).toEqual(['edits.recommendedDrug']);
+    const saved = await saveGpLetterDraft(
+      db,
+      {
+        episodeId: 'ep-2',
+        version: withDrug?.draft.version ?? 0,
+        edits: { ...EDITS, recommendedDrug: '' },
+      },
+      opts('nurse-1', later(63)),
+    );
+    const signed = await signOffGpLetter(
+      db,
+      { letterId: saved.id, version: saved.version, episodeVersion: withDrug?.episodeVersion ?? 0 },
+      opts('nurse-1', later(63)),
+    );
+    const pdf = await signedGpLetterPdf(db, signed.id, { actorId: 'nurse-1', now: later(64) });
+    const text = execFileSync('pdftotext', ['-', '-'], { input: pdf?.pdf })
+      .toString()
+      .replace(/\s+/g, ' ');
+    expect(text).toContain('left the routine conservative pathway for specialist care');
+    expect(text).toContain('No bone therapy is recommended');
+    expect(text).not.toMatch(/60 mg subcutaneously|The FLS recommends|Calcium and vitamin D:/);
+  });
+});
+
 describe('recordGpLetterSent and corrections', () => {
   it('records each sending with how, by whom and when, and refuses bad ones clearly', async () => {
     const signed = await db.gpLetter.findFirstOrThrow({

@@ -32,19 +32,25 @@ function itemNode(item: GpLetterItem): Node {
   for (const source of item.sources ?? []) {
     stack.push({ text: `Source: ${source}`, fontSize: 8, color: NHS_DARK_GREY, italics: true });
   }
-  return { stack, margin: [0, 0, 0, 4] };
+  // An item never splits across pages (its date would leave its words behind).
+  return { stack, margin: [0, 0, 0, 4], unbreakable: true };
 }
 
 function sectionNodes(section: GpLetterSection): Node[] {
-  const nodes: Node[] = [{ text: section.heading, style: 'heading' }];
-  if (section.intro) nodes.push({ text: section.intro, margin: [0, 0, 0, 4] });
+  // The heading, its introduction and its first line stay together on one page.
+  const head: Node[] = [{ text: section.heading, style: 'heading' }];
+  if (section.intro) head.push({ text: section.intro, margin: [0, 0, 0, 4] });
   if (section.editable) {
     const text = section.items[0]?.text;
-    nodes.push(text ? { text, margin: [0, 0, 0, 4] } : { text: 'None.', color: NHS_DARK_GREY });
-    return nodes;
+    head.push(text ? { text, margin: [0, 0, 0, 4] } : { text: 'None.', color: NHS_DARK_GREY });
+    return [{ stack: head, unbreakable: !text || text.length < 600 }];
   }
-  if (section.items.length > 0) nodes.push({ ul: section.items.map(itemNode) });
-  return nodes;
+  const [first, ...rest] = section.items;
+  if (first) head.push({ ul: [itemNode(first)] });
+  return [
+    { stack: head, unbreakable: true },
+    ...(rest.length > 0 ? [{ ul: rest.map(itemNode) }] : []),
+  ];
 }
 
 /** The pdfmake document definition of a letter (signed, or a draft marked as one). */

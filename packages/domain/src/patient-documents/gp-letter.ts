@@ -230,6 +230,8 @@ export interface GpLetter {
   readonly patient: GpLetterPatient;
   readonly subject: string;
   readonly branch: 'conservative' | 'red-flag';
+  /** Bone therapy courses running now (the letter asks the GP to continue them). */
+  readonly boneTherapyInProgress: readonly BoneTherapyDrug[];
   readonly sections: readonly GpLetterSection[];
   /** Every source the letter quotes, once each. */
   readonly sources: readonly string[];
@@ -426,7 +428,9 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
     return {
       text: `${what}: Not yet done.`,
       notYetDone: true,
-      ...(due ? { date: due, dateLabel: 'Planned by' } : {}),
+      ...(due
+        ? { date: due, dateLabel: s?.status === 'overdue' ? 'Was due by' : 'Planned by' }
+        : {}),
     };
   };
   const risk = latest('fracture-risk-assessment');
@@ -616,7 +620,12 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
   for (const id of FLS_ASSESSMENT_STEPS) {
     const s = step(id);
     if (s && ACTIVE.has(s.status) && s.window) {
-      flsPlan.push({ text: `${s.title}.`, date: s.window.due, dateLabel: 'By' });
+      flsPlan.push({
+        text: `${s.title}.`,
+        date: s.window.due,
+        dateLabel: s.status === 'overdue' ? 'Was due by' : 'By',
+        urgent: s.status === 'overdue',
+      });
     }
   }
   for (const id of FLS_FOLLOW_UP_STEPS) {
@@ -627,9 +636,14 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
         ? 'Follow-up contact at 16 weeks: has bone therapy started, is it taken as prescribed, and was any falls referral actioned?'
         : 'Adherence check at 52 weeks: is bone therapy still taken as prescribed?';
     if (s.status === 'completed' && s.completion) {
-      flsPlan.push({ text: `${what} Done.`, date: localDate(s.completion.at), dateLabel: 'Done' });
+      flsPlan.push({ text: what, date: localDate(s.completion.at), dateLabel: 'Done on' });
     } else if (ACTIVE.has(s.status)) {
-      flsPlan.push({ text: what, date: s.window.due, dateLabel: 'Due' });
+      flsPlan.push({
+        text: what,
+        date: s.window.due,
+        dateLabel: s.status === 'overdue' ? 'Was due by' : 'Due',
+        urgent: s.status === 'overdue',
+      });
     } else if (s.status === 'not-applicable' && id === 'fls-adherence-52-weeks') {
       flsPlan.push({
         text: `${what} (Once bone therapy has started.)`,
@@ -676,6 +690,7 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
     },
     subject: `Fracture liaison service: vertebral fragility fracture${plural ? 's' : ''} ${levels}`,
     branch: plan.branch,
+    boneTherapyInProgress: courses.map((course) => course.drug),
     sections,
     sources: [...allSources],
     edits,
@@ -702,6 +717,18 @@ export function gpLetterSignOffProblems(letter: GpLetter): InputIssue[] {
       path: 'edits.clinicalSummary',
       message:
         'must explain the secondary cause the laboratory screen found before the letter is signed off',
+    });
+  }
+  const chosen = letter.edits.recommendedDrug;
+  if (
+    letter.branch !== 'red-flag' &&
+    chosen &&
+    letter.boneTherapyInProgress.length > 0 &&
+    !letter.boneTherapyInProgress.includes(chosen)
+  ) {
+    issues.push({
+      path: 'edits.recommendedDrug',
+      message: `must be empty or the drug being taken: ${letter.boneTherapyInProgress.map((d) => DRUGS[d].label.toLowerCase()).join(', ')} has been started and the letter asks the GP to continue it (record a change of treatment first)`,
     });
   }
   if (letter.branch === 'red-flag' && letter.edits.recommendedDrug) {
