@@ -9,6 +9,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDatabase, type Database } from '@vfx/database';
+import { saveGpLetterDraft, signOffGpLetter } from '@vfx/database/commands';
+import { gpLettersOfEpisode } from '@vfx/database/views';
 import { type Action, type Actor, type PermissionContext, permission } from '@vfx/domain';
 import type { APIRequestContext, APIResponse } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
@@ -49,6 +51,8 @@ interface Samples {
     readonly patientId: string;
   };
   readonly otherNurseId: string;
+  /** A signed letter to the GP of the sample episode (signed here when there is none yet). */
+  readonly letterId: string;
 }
 
 async function samples(): Promise<Samples> {
@@ -68,7 +72,9 @@ async function samples(): Promise<Samples> {
     select: { episodeId: true, key: true, episode: { select: { patientId: true } } },
   });
   const other = await db.user.findUniqueOrThrow({ where: { email: demoUser('nurse2').email } });
+  const letterId = await signedLetterOf(episodeId);
   return {
+    letterId,
     episodeId,
     patientId: episode.patientId,
     stepKey: episode.steps[0]?.key ?? 'missing',
@@ -79,6 +85,32 @@ async function samples(): Promise<Samples> {
     },
     otherNurseId: other.id,
   };
+}
+
+/** A signed letter to the GP of the episode: the first one, or one signed now as the demo nurse. */
+async function signedLetterOf(episodeId: string): Promise<string> {
+  const existing = await db.gpLetter.findFirst({
+    where: { episodeId, status: 'signed' },
+    orderBy: { signedAt: 'asc' },
+  });
+  if (existing) return existing.id;
+  const nurse = await db.user.findUniqueOrThrow({ where: { email: demoUser('nurse').email } });
+  const sender = { serviceName: 'Fracture Liaison Service', addressLines: ['Example Hospital'] };
+  const now = new Date();
+  const open = await gpLettersOfEpisode(db, episodeId, { now, sender });
+  const draft = open?.draft.id
+    ? { id: open.draft.id, version: open.draft.version }
+    : await saveGpLetterDraft(
+        db,
+        { episodeId, version: 0, edits: { recipient: 'The Surgery' } },
+        { actorId: nurse.id, now, sender },
+      );
+  const signed = await signOffGpLetter(
+    db,
+    { letterId: draft.id, version: draft.version, episodeVersion: open?.episodeVersion ?? 0 },
+    { actorId: nurse.id, now, sender },
+  );
+  return signed.id;
 }
 
 interface Probe {
@@ -116,6 +148,14 @@ function routeProbes(s: Samples): Probe[] {
       '/episodes/[episodeId]/record/[type]',
       `${episode}/record/pain-assessment`,
       { entryType: 'pain-assessment' },
+      s.patientId,
+    ],
+    ['/episodes/[episodeId]/gp-letter', `${episode}/gp-letter`, {}, s.patientId],
+    ['/episodes/[episodeId]/gp-letter/draft.pdf', `${episode}/gp-letter/draft.pdf`, {}, s.patientId],
+    [
+      '/episodes/[episodeId]/gp-letter/[letterId]/letter.pdf',
+      `${episode}/gp-letter/${s.letterId}/letter.pdf`,
+      {},
       s.patientId,
     ],
     ['/reminders', '/reminders'],
@@ -185,6 +225,27 @@ function actionProbes(s: Samples): Probe[] {
       args: [{ episodeId: s.episodeId }, { values: {}, fieldErrors: {} }],
       form: {},
       context: { entryType: 'episode-details-corrected' },
+    },
+    // Each answers before storing anything: a stale version, an unknown letter, no confirmation,
+    // no sending time.
+    '(app)/episodes/[episodeId]/gp-letter/actions.ts#saveGpLetterDraftAction': {
+      args: [{ episodeId: s.episodeId, version: -1 }, { values: {}, fieldErrors: {} }],
+      form: {},
+    },
+    '(app)/episodes/[episodeId]/gp-letter/actions.ts#startGpLetterAction': {
+      args: [{ episodeId: s.episodeId, replacesId: 'no-such-letter' }, { values: {}, fieldErrors: {} }],
+      form: {},
+    },
+    '(app)/episodes/[episodeId]/gp-letter/actions.ts#signOffGpLetterAction': {
+      args: [
+        { episodeId: s.episodeId, letterId: 'no-such-letter', version: 0, episodeVersion: 0 },
+        { values: {}, fieldErrors: {} },
+      ],
+      form: {},
+    },
+    '(app)/episodes/[episodeId]/gp-letter/actions.ts#recordGpLetterSentAction': {
+      args: [{ episodeId: s.episodeId, letterId: 'no-such-letter' }, { values: {}, fieldErrors: {} }],
+      form: {},
     },
     '(app)/reminders/actions.ts#sendNowAction': { args: [{}], form: {} },
     '(app)/reminders/actions.ts#rescheduleAction': {

@@ -66,7 +66,7 @@ describe('buildGpLetter', () => {
     expect(letter.recipient).toEqual(["The patient's GP"]);
   });
 
-  it('says "Not yet done" for each finding not recorded, with the plan’s date and no value', () => {
+  it('says Not yet done for each finding not recorded, with the plan’s date and no value', () => {
     const s = scenario();
     const plan = planOf(s);
     const letter = letterOf(s);
@@ -316,6 +316,21 @@ describe('sign-off', () => {
     expect(() => signGpLetter(signed, { name: 'N', role: 'r', signedAt: NOW })).toThrow(
       /already signed/,
     );
+  });
+});
+
+describe('a course being taken', () => {
+  it('cannot be replaced silently: sign-off is refused with another drug chosen', () => {
+    const s = scenario().add('2025-01-15T10:00:00Z', {
+      type: 'bone-therapy-started',
+      drug: 'alendronic-acid',
+    });
+    const other = letterOf(s, { recipient: 'Surgery', recommendedDrug: 'denosumab' });
+    expect(other.boneTherapyInProgress).toEqual(['alendronic-acid']);
+    expect(texts(other, 'bone-therapy').join(' ')).not.toContain('recommends denosumab');
+    expect(gpLetterSignOffProblems(other).map((p) => p.path)).toEqual(['edits.recommendedDrug']);
+    const same = letterOf(s, { recipient: 'Surgery', recommendedDrug: 'alendronic-acid' });
+    expect(gpLetterSignOffProblems(same)).toEqual([]);
   });
 });
 
