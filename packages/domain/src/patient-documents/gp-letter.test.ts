@@ -14,6 +14,7 @@ import {
   GpLetterError,
   gpLetterSignOffProblems,
   parseGpLetterEdits,
+  parseGpLetterSending,
   signGpLetter,
 } from './gp-letter.js';
 
@@ -331,6 +332,25 @@ describe('a course being taken', () => {
     expect(gpLetterSignOffProblems(other).map((p) => p.path)).toEqual(['edits.recommendedDrug']);
     const same = letterOf(s, { recipient: 'Surgery', recommendedDrug: 'alendronic-acid' });
     expect(gpLetterSignOffProblems(same)).toEqual([]);
+  });
+});
+
+describe('a sending', () => {
+  const signedAt = Date.parse('2026-12-07T10:15:42Z');
+  const now = Date.parse('2026-12-07T11:00:00Z');
+  it('may be given to the minute of the sign-off, not before it nor after now', () => {
+    const at = (sentAt: string, method = 'nhsmail', detail = '') =>
+      parseGpLetterSending({ method, detail, sentAt }, { now, signedAt });
+    expect(at('2026-12-07T10:15:00Z').ok).toBe(true);
+    expect(at('2026-12-07T10:14:59Z')).toEqual({
+      ok: false,
+      issues: [{ path: 'sending.sentAt', message: 'is before the letter was signed off' }],
+    });
+    expect(at('2026-12-07T11:01:00Z')).toEqual({
+      ok: false,
+      issues: [{ path: 'sending.sentAt', message: 'is in the future' }],
+    });
+    expect(at('2026-12-07T10:30:00Z', 'pigeon').ok).toBe(false);
   });
 });
 

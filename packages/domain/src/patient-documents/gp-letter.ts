@@ -143,7 +143,8 @@ export function parseGpLetterSending(
   const at = Date.parse(parsed.data.sentAt);
   if (at > context.now)
     return { ok: false, issues: [{ path: 'sending.sentAt', message: 'is in the future' }] };
-  if (at < context.signedAt)
+  // Forms give the time to the minute: the minute of the sign-off itself is not before it.
+  if (at < Math.floor(context.signedAt / 60_000) * 60_000)
     return {
       ok: false,
       issues: [{ path: 'sending.sentAt', message: 'is before the letter was signed off' }],
