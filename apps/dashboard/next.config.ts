@@ -22,6 +22,9 @@ const config: NextConfig = {
     // fragment from one was not recognised by a client made by another ("syntax error at $1").
     // Loading the runtime from node_modules gives every bundle the same one (which is why the
     // dashboard depends on @prisma/client itself: `next start` must find it).
+    // pdfmake likewise: @vfx/documents (transpiled) requires it, and bundled it cannot find the
+    // font metrics it reads from its own folder at run time (ENOENT on Helvetica), so it is loaded
+    // from node_modules, and the dashboard depends on it for `next start` to find it.
     if (isServer) {
       webpackConfig.externals = [
         ...(Array.isArray(webpackConfig.externals)

@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDatabase, type Database } from '@vfx/database';
-import { produceWrittenPlan } from '@vfx/database/commands';
+import { produceWrittenPlan, saveGpLetterDraft, signOffGpLetter } from '@vfx/database/commands';
+import { gpLettersOfEpisode } from '@vfx/database/views';
 import { type Action, type Actor, type PermissionContext, permission } from '@vfx/domain';
 import type { APIRequestContext, APIResponse } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
@@ -53,6 +54,8 @@ interface Samples {
   readonly otherNurseId: string;
   /** A written plan produced for the episode, for its download. */
   readonly writtenPlanId: string;
+  /** A signed letter to the GP of the sample episode (signed here when there is none yet). */
+  readonly letterId: string;
 }
 
 async function samples(): Promise<Samples> {
@@ -77,7 +80,9 @@ async function samples(): Promise<Samples> {
     { episodeId, largePrint: false, render: renderWrittenPlanPdf },
     { actorId: other.id },
   );
+  const letterId = await signedLetterOf(episodeId);
   return {
+    letterId,
     episodeId,
     patientId: episode.patientId,
     stepKey: episode.steps[0]?.key ?? 'missing',
@@ -89,6 +94,32 @@ async function samples(): Promise<Samples> {
     otherNurseId: other.id,
     writtenPlanId: writtenPlan.id,
   };
+}
+
+/** A signed letter to the GP of the episode: the first one, or one signed now as the demo nurse. */
+async function signedLetterOf(episodeId: string): Promise<string> {
+  const existing = await db.gpLetter.findFirst({
+    where: { episodeId, status: 'signed' },
+    orderBy: { signedAt: 'asc' },
+  });
+  if (existing) return existing.id;
+  const nurse = await db.user.findUniqueOrThrow({ where: { email: demoUser('nurse').email } });
+  const sender = { serviceName: 'Fracture Liaison Service', addressLines: ['Example Hospital'] };
+  const now = new Date();
+  const open = await gpLettersOfEpisode(db, episodeId, { now, sender });
+  const draft = open?.draft.id
+    ? { id: open.draft.id, version: open.draft.version }
+    : await saveGpLetterDraft(
+        db,
+        { episodeId, version: 0, edits: { recipient: 'The Surgery' } },
+        { actorId: nurse.id, now, sender },
+      );
+  const signed = await signOffGpLetter(
+    db,
+    { letterId: draft.id, version: draft.version, episodeVersion: open?.episodeVersion ?? 0 },
+    { actorId: nurse.id, now, sender },
+  );
+  return signed.id;
 }
 
 interface Probe {
@@ -132,6 +163,14 @@ function routeProbes(s: Samples): Probe[] {
     [
       '/episodes/[episodeId]/written-plan/[planId]/pdf',
       `${episode}/written-plan/${s.writtenPlanId}/pdf`,
+      {},
+      s.patientId,
+    ],
+    ['/episodes/[episodeId]/gp-letter', `${episode}/gp-letter`, {}, s.patientId],
+    ['/episodes/[episodeId]/gp-letter/draft.pdf', `${episode}/gp-letter/draft.pdf`, {}, s.patientId],
+    [
+      '/episodes/[episodeId]/gp-letter/[letterId]/letter.pdf',
+      `${episode}/gp-letter/${s.letterId}/letter.pdf`,
       {},
       s.patientId,
     ],
@@ -204,6 +243,27 @@ function actionProbes(s: Samples): Probe[] {
       args: [{ episodeId: s.episodeId }, { values: {}, fieldErrors: {} }],
       form: {},
       context: { entryType: 'episode-details-corrected' },
+    },
+    // Each answers before storing anything: a stale version, an unknown letter, no confirmation,
+    // no sending time.
+    '(app)/episodes/[episodeId]/gp-letter/actions.ts#saveGpLetterDraftAction': {
+      args: [{ episodeId: s.episodeId, version: -1 }, { values: {}, fieldErrors: {} }],
+      form: {},
+    },
+    '(app)/episodes/[episodeId]/gp-letter/actions.ts#startGpLetterAction': {
+      args: [{ episodeId: s.episodeId, replacesId: 'no-such-letter' }, { values: {}, fieldErrors: {} }],
+      form: {},
+    },
+    '(app)/episodes/[episodeId]/gp-letter/actions.ts#signOffGpLetterAction': {
+      args: [
+        { episodeId: s.episodeId, letterId: 'no-such-letter', version: 0, episodeVersion: 0 },
+        { values: {}, fieldErrors: {} },
+      ],
+      form: {},
+    },
+    '(app)/episodes/[episodeId]/gp-letter/actions.ts#recordGpLetterSentAction': {
+      args: [{ episodeId: s.episodeId, letterId: 'no-such-letter' }, { values: {}, fieldErrors: {} }],
+      form: {},
     },
     '(app)/reminders/actions.ts#sendNowAction': { args: [{}], form: {} },
     '(app)/reminders/actions.ts#rescheduleAction': {

@@ -96,6 +96,16 @@ export {
   sha256Hex,
   type WrittenPlanRenderer,
 } from './commands/written-plan.js';
+  type GpLetterOptions,
+  type RecordGpLetterSentInput,
+  recordGpLetterSent,
+  type SavedGpLetterDraft,
+  type SaveGpLetterDraftInput,
+  type SignedGpLetter,
+  type SignOffGpLetterInput,
+  saveGpLetterDraft,
+  signOffGpLetter,
+} from './gp-letters/gp-letters.js';
 export {
   ACCESS_ACTIONS,
   type AccessAction,

@@ -1,5 +1,16 @@
 // What the pages, the API and the worker read: each view is one function over the database.
 
+export {
+  fhirSignedGpLetters,
+  type GpLetterDraftView,
+  type GpLetterPdf,
+  type GpLetterSendingRecord,
+  type GpLettersOfEpisode,
+  gpLetterDraftPdf,
+  gpLettersOfEpisode,
+  type SignedGpLetterSummary,
+  signedGpLetterPdf,
+} from './gp-letters/gp-letters.js';
 export { recordedSearch } from './records/access-audit.js';
 export {
   readEpisodeKpis,

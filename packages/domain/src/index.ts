@@ -95,6 +95,36 @@ export {
   type StepEntries,
   stepEntries,
 } from './pathway/step-entries.js';
+// The letter to the GP (issue 17): its content and its PDF layout.
+export {
+  buildGpLetter,
+  describeLetterDate,
+  EMPTY_GP_LETTER_EDITS,
+  GP_LETTER_DOSES,
+  GP_LETTER_SENDING_METHOD_LABELS,
+  GP_LETTER_SENDING_METHODS,
+  GP_LETTER_TEXT_LIMITS,
+  type GpLetter,
+  type GpLetterEdits,
+  type GpLetterEditsInput,
+  GpLetterEditsSchema,
+  GpLetterError,
+  type GpLetterInput,
+  type GpLetterItem,
+  type GpLetterPatient,
+  type GpLetterSection,
+  type GpLetterSectionId,
+  type GpLetterSender,
+  type GpLetterSending,
+  type GpLetterSendingMethod,
+  GpLetterSendingSchema,
+  type GpLetterSignature,
+  gpLetterSignOffProblems,
+  parseGpLetterEdits,
+  parseGpLetterSending,
+  signGpLetter,
+} from './patient-documents/gp-letter.js';
+export { gpLetterPdfDefinition } from './patient-documents/gp-letter-pdf.js';
 export {
   ADDRESS_LINE_MAX_LENGTH,
   ADDRESS_MAX_LINES,

@@ -60,6 +60,24 @@ export const DashboardEnvSchema = z.object({
         'must be at least 32 characters (a random secret, e.g. `openssl rand -hex 32`); Notify sends it as "Authorization: Bearer <token>"',
     })
     .optional(),
+  /**
+   * Who the letter to the GP is from (its header): the service's name, and its postal address as
+   * lines separated by ";". Telephone and e-mail are optional. The defaults are the demo's.
+   */
+  LETTER_SERVICE_NAME: z
+    .string()
+    .trim()
+    .min(1, { error: 'must name the service, e.g. Fracture Liaison Service' })
+    .max(100, { error: 'must be at most 100 characters' })
+    .default('Fracture Liaison Service'),
+  LETTER_SERVICE_ADDRESS: z
+    .string()
+    .trim()
+    .min(1, { error: 'must be the postal address, lines separated by ";"' })
+    .max(300, { error: 'must be at most 300 characters' })
+    .default('Example Hospital NHS Foundation Trust;Example Road;Exampletown;EX1 1AA'),
+  LETTER_SERVICE_TELEPHONE: z.string().trim().max(40).optional(),
+  LETTER_SERVICE_EMAIL: z.email({ error: 'must be an e-mail address' }).optional(),
 });
 
 export type DashboardConfig = z.output<typeof DashboardEnvSchema>;

@@ -33,6 +33,7 @@ export const PAGES: Readonly<Record<string, RouteEntry>> = {
   '/episodes/[episodeId]/record/[type]': { gate: 'entry.record', reads: 'patient.viewed' },
   '/episodes/[episodeId]/contact': { gate: 'contactPreferences.set', reads: 'patient.viewed' },
   '/episodes/[episodeId]/written-plan': { gate: 'patient.view', reads: 'patient.viewed' },
+  '/episodes/[episodeId]/gp-letter': { gate: 'patient.view', reads: 'patient.viewed' },
   '/reminders': { gate: 'reminders.view', reads: 'reminders.viewed' },
   '/reminders/reschedule': { gate: 'reminder.reschedule', reads: 'patient.viewed' },
   '/deliveries': { gate: 'deliveries.view', reads: 'deliveries.viewed' },
@@ -61,6 +62,11 @@ export const HANDLERS: Readonly<Record<string, RouteEntry>> = {
     gate: 'patient.view',
     reads: 'patient.viewed',
   },
+  '/episodes/[episodeId]/gp-letter/draft.pdf': { gate: 'patient.view', reads: 'patient.viewed' },
+  '/episodes/[episodeId]/gp-letter/[letterId]/letter.pdf': {
+    gate: 'patient.view',
+    reads: 'gpLetter.downloaded',
+  },
 };
 
 /**
@@ -85,6 +91,12 @@ export const SERVER_ACTIONS: Readonly<
   '(app)/episodes/[episodeId]/record/actions.ts': {
     recordEventAction: { gates: ['entry.record'] },
     correctEpisodeDetailsAction: { gates: ['entry.record'] },
+  },
+  '(app)/episodes/[episodeId]/gp-letter/actions.ts': {
+    saveGpLetterDraftAction: { gates: ['gpLetter.draft'] },
+    startGpLetterAction: { gates: ['gpLetter.draft'] },
+    signOffGpLetterAction: { gates: ['gpLetter.signOff'] },
+    recordGpLetterSentAction: { gates: ['gpLetter.recordSent'] },
   },
   '(app)/reminders/actions.ts': {
     sendNowAction: { gates: ['reminder.sendNow'] },

@@ -26,6 +26,7 @@ export const ACCESS_ACTIONS = [
   'overdue.exported',
   'followUps.listed',
   'fhir.exported',
+  'gpLetter.downloaded',
   'access.refused',
 ] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];

@@ -159,6 +159,18 @@ export const PERMISSIONS = {
       return undefined;
     },
   },
+  'gpLetter.draft': {
+    roles: ['nurse', 'admin'],
+    doing: 'write a draft letter to the GP',
+  },
+  'gpLetter.signOff': {
+    roles: ['nurse', 'admin'],
+    doing: 'sign off a letter to the GP',
+  },
+  'gpLetter.recordSent': {
+    roles: ['nurse', 'admin'],
+    doing: 'record that a letter to the GP was sent',
+  },
   'reminder.reschedule': {
     roles: ['scheduler', 'admin'],
     doing: "move a step's reminder",

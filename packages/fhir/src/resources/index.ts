@@ -10,6 +10,14 @@ export {
 } from './care-plan.js';
 export { type StandingEntry, standingEntries } from './common.js';
 export {
+  documentReferenceResource,
+  GP_LETTER_CATEGORY_TEXT,
+  GP_LETTER_SYSTEM,
+  GP_LETTER_TYPE_TEXT,
+  gpLetterBinary,
+  type SignedLetterRecord,
+} from './document-reference.js';
+export {
   CONDITION_TEXT,
   conditionResource,
   EPISODE_TYPE_TEXT,

@@ -9,15 +9,18 @@ import {
   fhirEpisodeRecords,
   fhirPatientIdPage,
   fhirPatientRecords,
+  fhirSignedGpLetters,
   fhirTaskPage,
   type TaskCursor,
 } from '@vfx/database/views';
 import {
   ACTIONABLE_STEP_STATUSES,
   carePlanResource,
+  documentReferenceResource,
   type EpisodeRecord,
   episodeResources,
   FhirError,
+  gpLetterBinary,
   MRN_SYSTEM,
   NHS_NUMBER_SYSTEM,
   ourIdOf,
@@ -476,6 +479,112 @@ function hasCode(resource: Resource, wanted: { system?: string; code: string }):
 }
 
 // ---------------------------------------------------------------------------------------------
+// Signed letters to the GP: DocumentReference (read, search by patient) and the PDF as Binary
+
+async function signedLetter(id: string) {
+  const letterId = ourIdOf(id);
+  const [record] = letterId ? await fhirSignedGpLetters(db(), { letterIds: [letterId] }) : [];
+  return record;
+}
+
+function letterAccess(record: { id: string; patientId: string }, operation: string) {
+  return {
+    action: 'patient.viewed' as const,
+    entityType: 'gp-letter',
+    entityId: record.id,
+    patientId: record.patientId,
+    details: { operation },
+  };
+}
+
+const readDocumentReference: FhirInteraction = {
+  resourceType: 'DocumentReference',
+  interaction: 'read',
+  method: 'GET',
+  path: ['DocumentReference', ':id'],
+  action: 'patient.view',
+  documentation:
+    'Read a signed letter to the GP by id: status current (superseded once a correction replaces it), docStatus final, its PDF in content.attachment (url of the Binary, size, SHA-1 hash).',
+  async run({ params, base }) {
+    const id = params.id as string;
+    const record = await signedLetter(id);
+    if (!record) throw notFound('DocumentReference', id);
+    const resource = documentReferenceResource(record, base);
+    return {
+      status: 200,
+      resource,
+      headers: etagOf(resource),
+      access: letterAccess(record, 'fhir:DocumentReference.read'),
+    };
+  },
+};
+
+const readBinary: FhirInteraction = {
+  resourceType: 'Binary',
+  interaction: 'read',
+  method: 'GET',
+  path: ['Binary', ':id'],
+  action: 'patient.view',
+  documentation:
+    "A signed letter's PDF (the bytes signed off, unchanged), as a Binary resource with base64 data.",
+  async run({ params }) {
+    const id = params.id as string;
+    const record = await signedLetter(id);
+    if (!record) throw notFound('Binary', id);
+    return {
+      status: 200,
+      resource: gpLetterBinary(record),
+      access: letterAccess(record, 'fhir:Binary.read'),
+    };
+  },
+};
+
+const DOCUMENT_REFERENCE_PARAMS: readonly SearchParamSpec[] = [
+  { ...PATIENT_REFERENCE, documentation: 'The patient (Patient/<id> or <id>): required.' },
+];
+
+const searchDocumentReferences: FhirInteraction = {
+  resourceType: 'DocumentReference',
+  interaction: 'search-type',
+  method: 'GET',
+  path: ['DocumentReference'],
+  action: 'patient.search',
+  searchParams: DOCUMENT_REFERENCE_PARAMS,
+  documentation: "A patient's signed letters to the GP, oldest first (patient is required).",
+  async run(context) {
+    const { url, request, base, now } = context;
+    const search = parseSearch(url, request, DOCUMENT_REFERENCE_PARAMS);
+    const patientId = patientOfSearch(search);
+    if (patientId === undefined) {
+      throw new FhirError(400, [
+        {
+          code: 'required',
+          diagnostics:
+            'A DocumentReference search needs the patient: DocumentReference?patient=Patient/<id>',
+          expression: ['patient'],
+        },
+      ]);
+    }
+    if (patientId === null) return emptyPage(context, search, 'DocumentReference');
+    const records = await fhirSignedGpLetters(db(), { patientIds: [patientId] });
+    const matches = records.map((record) => documentReferenceResource(record, base));
+    return {
+      status: 200,
+      resource: searchsetBundle({
+        base,
+        url,
+        search,
+        now,
+        matches,
+        total: matches.length,
+        next: undefined,
+      }),
+      access: searchAccess('DocumentReference', search, matches.length, patientId),
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
 // Patient/$everything
 
 const everything: FhirInteraction = {
@@ -486,7 +595,7 @@ const everything: FhirInteraction = {
   path: ['Patient', ':id', '$everything'],
   action: 'patient.view',
   documentation:
-    'The patient and everything recorded for them: episodes, conditions, care plans, tasks, observations, bone therapy and referrals, in one Bundle.',
+    'The patient and everything recorded for them: episodes, conditions, care plans, tasks, observations, bone therapy, referrals and signed letters to the GP, in one Bundle.',
   async run({ params, url, request, base, now }) {
     // start, end, _since, _type and _count are not supported: ignored and said so, as for a search.
     const search = parseSearch(url, request, []);
@@ -495,7 +604,12 @@ const everything: FhirInteraction = {
     const [patient] = patientId ? await fhirPatientRecords(db(), [patientId]) : [];
     if (!patient) throw notFound('Patient', id);
     const records = await episodesOf({ patientIds: [patient.patient.id] });
-    const matches = [patientResource(patient), ...records.flatMap(resourcesOfEpisode)];
+    const letters = await fhirSignedGpLetters(db(), { patientIds: [patient.patient.id] });
+    const matches = [
+      patientResource(patient),
+      ...records.flatMap(resourcesOfEpisode),
+      ...letters.map((letter) => documentReferenceResource(letter, base)),
+    ];
     return {
       status: 200,
       resource: searchsetBundle({
@@ -538,4 +652,7 @@ export const CLINICAL_INTERACTIONS: readonly FhirInteraction[] = [
   ...(
     ['EpisodeOfCare', 'Condition', 'Observation', 'MedicationStatement', 'ServiceRequest'] as const
   ).map(patientCompartmentSearch),
+  readDocumentReference,
+  searchDocumentReferences,
+  readBinary,
 ];

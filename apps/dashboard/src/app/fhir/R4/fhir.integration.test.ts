@@ -5,15 +5,18 @@
 // each must leave its audit row: one access row for an allowed read of patient data, naming the
 // patient where there is one, and 'access.refused' for each refusal. A new interaction without a
 // probe fails the first test, so it joins the matrix as soon as it is routed.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Bundle, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import type { Bundle, DocumentReference, OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { Database } from '@vfx/database';
 import {
   type ApiKeyCreated,
   createApiKey,
   enrolPatient,
   recordEvent,
+  saveGpLetterDraft,
+  signOffGpLetter,
 } from '@vfx/database/commands';
 import {
   createTestDatabase,
@@ -21,7 +24,7 @@ import {
   type TestDatabase,
   testEnrolment,
 } from '@vfx/database/testing';
-import { fhirEpisodeRecords } from '@vfx/database/views';
+import { fhirEpisodeRecords, gpLettersOfEpisode } from '@vfx/database/views';
 import { type Actor, isValidNhsNumber, permission, ROLES, type Role } from '@vfx/domain';
 import {
   episodeResources,
@@ -29,6 +32,7 @@ import {
   examplePainObservation,
   planDefinitionCanonical,
 } from '@vfx/fhir';
+import { describeFindings, validateR4 } from '@vfx/fhir/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATIENT_READS } from '@/server/access';
 import { db } from '@/server/db';
@@ -96,6 +100,15 @@ const PROBES: Record<string, Probe> = {
     path: () => 'ServiceRequest?patient=pat-1',
     patientId: 'pat-1',
   },
+  'fhir:DocumentReference.read': {
+    path: () => `DocumentReference/${idOf.DocumentReference}`,
+    patientId: 'pat-1',
+  },
+  'fhir:DocumentReference.search-type': {
+    path: () => 'DocumentReference?patient=Patient/pat-1',
+    patientId: 'pat-1',
+  },
+  'fhir:Binary.read': { path: () => `Binary/${idOf.DocumentReference}`, patientId: 'pat-1' },
   'fhir:PlanDefinition.read': { path: () => 'PlanDefinition/ros-2022.2' },
   'fhir:AuditEvent.search-type': { path: () => 'AuditEvent?_count=5' },
   // A fresh patient and fracture for each allowed call, so no write meets an earlier one.
@@ -219,6 +232,20 @@ beforeAll(async () => {
   ]) {
     await recordEvent(client, { episodeId: 'ep-1', event }, { actorId: 'nurse-1', now });
   }
+  // A signed letter to the GP for the first patient: a DocumentReference and its Binary.
+  const sender = { serviceName: 'Test FLS', addressLines: ['Test Hospital'] };
+  const draft = await saveGpLetterDraft(
+    client,
+    { episodeId: 'ep-1', version: 0, edits: { recipient: 'The Surgery' } },
+    { actorId: 'nurse-1', now, sender },
+  );
+  const letters = await gpLettersOfEpisode(client, 'ep-1', { now, sender });
+  await signOffGpLetter(
+    client,
+    { letterId: draft.id, version: draft.version, episodeVersion: letters?.episodeVersion ?? 0 },
+    { actorId: 'nurse-1', now, sender },
+  );
+  idOf.DocumentReference = draft.id;
   const [record] = await fhirEpisodeRecords(client, { episodeIds: ['ep-1'] });
   for (const resource of episodeResources(record as never, planDefinitionCanonical)) {
     idOf[resource.resourceType] ??= resource.id as string;
@@ -307,6 +334,36 @@ describe('/fhir/R4 against the permission table', () => {
 
 describe('/fhir/R4 at the edges', () => {
   const nurse = () => `Bearer ${keys.nurse.secret}`;
+
+  it('serves a signed letter to the GP as a valid DocumentReference, its PDF as a Binary, and in $everything', async () => {
+    const { status, json } = await call('GET', `DocumentReference/${idOf.DocumentReference}`, {
+      authorization: nurse(),
+    });
+    expect(status).toBe(200);
+    const reference = json as unknown as DocumentReference;
+    expect(reference).toMatchObject({ status: 'current', docStatus: 'final' });
+    const validation = validateR4(reference);
+    expect(validation.errors, describeFindings(validation.errors)).toEqual([]);
+    const attachment = reference.content[0]?.attachment;
+    expect(attachment?.url).toBe(`http://test/fhir/R4/Binary/${idOf.DocumentReference}`);
+    const binary = await call('GET', `Binary/${idOf.DocumentReference}`, {
+      authorization: nurse(),
+    });
+    const bytes = Buffer.from(String(binary.json?.data), 'base64');
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.length).toBe(attachment?.size);
+    expect(createHash('sha1').update(bytes).digest('base64')).toBe(attachment?.hash);
+    expect(validateR4(binary.json as Resource).errors).toEqual([]);
+    const search = await call('GET', 'DocumentReference?patient=pat-1', { authorization: nurse() });
+    expect((search.json as unknown as Bundle).total).toBe(1);
+    const none = await call('GET', 'DocumentReference?patient=pat-2', { authorization: nurse() });
+    expect((none.json as unknown as Bundle).total).toBe(0);
+    const everything = await call('GET', 'Patient/pat-1/$everything', { authorization: nurse() });
+    const types = (everything.json as unknown as Bundle).entry?.map(
+      (e) => e.resource?.resourceType,
+    );
+    expect(types).toContain('DocumentReference');
+  });
 
   it('serves the CapabilityStatement without a key, listing exactly the routed interactions', async () => {
     const { status, json } = await call('GET', 'metadata');

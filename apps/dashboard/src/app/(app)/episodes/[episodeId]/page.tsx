@@ -360,11 +360,21 @@ export default async function EpisodePage({
         </nav>
       )}
 
-      <nav className="written-plan-link no-print" aria-label="Patient documents">
-        <p>
-          <Link href={`${base}/written-plan`}>Written plan for the patient</Link>
-          <span className="muted"> · preview, print, PDF and the plans given</span>
-        </p>
+      <nav className="record-menu patient-documents no-print" aria-label="Documents">
+        <h2 className="nhsuk-heading-xs">Documents</h2>
+        <ul>
+          <li>
+            <Link href={`${base}/written-plan`}>Written plan for the patient</Link>
+            <span className="muted"> · preview, print, PDF and the plans given</span>
+          </li>
+          <li>
+            <Link href={`${base}/gp-letter`}>
+              {mayDo(user, 'gpLetter.draft')
+                ? 'Write, preview and sign off the letter to the GP'
+                : 'Letters to the GP'}
+            </Link>
+          </li>
+        </ul>
       </nav>
 
       <section aria-labelledby="timeline-heading" className="timeline-section">
