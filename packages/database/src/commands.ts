@@ -96,6 +96,7 @@ export {
   sha256Hex,
   type WrittenPlanRenderer,
 } from './commands/written-plan.js';
+export {
   type GpLetterOptions,
   type RecordGpLetterSentInput,
   recordGpLetterSent,

@@ -126,6 +126,28 @@ export {
 } from './patient-documents/gp-letter.js';
 export { gpLetterPdfDefinition } from './patient-documents/gp-letter-pdf.js';
 export {
+  PATIENT_WORDING_PLACEHOLDERS,
+  type PatientInformation,
+  type PatientWordingPlaceholder,
+} from './patient-documents/patient-information.js';
+export {
+  buildWrittenPlan,
+  type PainAdvice,
+  patientDate,
+  patientFacingTexts,
+  patientWordings,
+  type WrittenPlan,
+  type WrittenPlanDate,
+  type WrittenPlanDateRole,
+  type WrittenPlanInput,
+  type WrittenPlanItem,
+  type WrittenPlanRefusal,
+  type WrittenPlanResult,
+  type WrittenPlanSection,
+  type WrittenPlanSectionId,
+  type WrittenPlanSource,
+} from './patient-documents/written-plan.js';
+export {
   ADDRESS_LINE_MAX_LENGTH,
   ADDRESS_MAX_LINES,
   CONTACT_CHANNELS,
@@ -160,28 +182,6 @@ export {
   renderPatientMessageText,
   withinSendingHours,
 } from './patient-messages/policy.js';
-export {
-  PATIENT_WORDING_PLACEHOLDERS,
-  type PatientInformation,
-  type PatientWordingPlaceholder,
-} from './patient-documents/patient-information.js';
-export {
-  buildWrittenPlan,
-  type PainAdvice,
-  patientDate,
-  patientFacingTexts,
-  patientWordings,
-  type WrittenPlan,
-  type WrittenPlanDate,
-  type WrittenPlanDateRole,
-  type WrittenPlanInput,
-  type WrittenPlanItem,
-  type WrittenPlanRefusal,
-  type WrittenPlanResult,
-  type WrittenPlanSection,
-  type WrittenPlanSectionId,
-  type WrittenPlanSource,
-} from './patient-documents/written-plan.js';
 export {
   ACTIVE_STEP_STATUSES,
   cite,
