@@ -11,6 +11,8 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { WorkerMetrics } from './metrics/metrics.js';
 import { StateGauges } from './metrics/state-gauges.js';
 import { OutboxRelay } from './outbox/outbox-relay.service.js';
+import { PatientMessageHandlers } from './patient-messages/patient-message.handlers.js';
+import type { PatientMessageSender } from './patient-messages/senders.js';
 import { queueConnection } from './queue/connection.js';
 import { createDispatcher, reportFailures } from './queue/dispatcher.js';
 import { QUEUES, type QueueName } from './queue/job-catalog.js';
@@ -18,13 +20,23 @@ import { Queues } from './queue/queues.js';
 import { Reconciler } from './reconciliation/reconciler.service.js';
 import type { Mailer } from './reminders/mailer.js';
 import { ReminderHandlers } from './reminders/reminder.handlers.js';
-import { CLOCK, type Clock, CONFIG, DATABASE, LOGGER, MAILER, METRICS } from './tokens.js';
+import {
+  CLOCK,
+  type Clock,
+  CONFIG,
+  DATABASE,
+  LOGGER,
+  MAILER,
+  METRICS,
+  PATIENT_SENDER,
+} from './tokens.js';
 
 export interface WorkerDependencies {
   readonly config: WorkerConfig;
   readonly db: Database;
   readonly logger: Logger;
   readonly mailer: Mailer;
+  readonly patientSender: PatientMessageSender;
   readonly clock?: Clock;
 }
 
@@ -40,22 +52,26 @@ class CoreModule {
         { provide: DATABASE, useValue: deps.db },
         { provide: LOGGER, useValue: deps.logger },
         { provide: MAILER, useValue: deps.mailer },
+        { provide: PATIENT_SENDER, useValue: deps.patientSender },
         { provide: METRICS, useValue: new WorkerMetrics() },
         { provide: CLOCK, useValue: deps.clock ?? (() => new Date()) },
         FollowUpHandlers,
         ReminderHandlers,
         FhirExportHandlers,
+        PatientMessageHandlers,
       ],
       exports: [
         CONFIG,
         DATABASE,
         LOGGER,
         MAILER,
+        PATIENT_SENDER,
         METRICS,
         CLOCK,
         FollowUpHandlers,
         ReminderHandlers,
         FhirExportHandlers,
+        PatientMessageHandlers,
       ],
     };
   }
@@ -69,7 +85,15 @@ class CoreModule {
 function queue(name: QueueName, concurrency?: number) {
   return BullModule.registerQueueAsync({
     name,
-    inject: [CONFIG, LOGGER, METRICS, FollowUpHandlers, ReminderHandlers, FhirExportHandlers],
+    inject: [
+      CONFIG,
+      LOGGER,
+      METRICS,
+      FollowUpHandlers,
+      ReminderHandlers,
+      FhirExportHandlers,
+      PatientMessageHandlers,
+    ],
     useFactory: (
       config: WorkerConfig,
       logger: Logger,
@@ -77,12 +101,18 @@ function queue(name: QueueName, concurrency?: number) {
       followUps: FollowUpHandlers,
       reminders: ReminderHandlers,
       fhirExports: FhirExportHandlers,
+      patientMessages: PatientMessageHandlers,
     ) => ({
       ...queueConnection(config),
       processors: [
         {
           callback: reportFailures(
-            createDispatcher(name, [followUps.handlers, reminders.handlers, fhirExports.handlers]),
+            createDispatcher(name, [
+              followUps.handlers,
+              reminders.handlers,
+              fhirExports.handlers,
+              patientMessages.handlers,
+            ]),
             logger,
             metrics,
           ),
@@ -107,6 +137,7 @@ export class WorkerModule {
         queue(QUEUES.followUps),
         queue(QUEUES.reminderDeliveries),
         queue(QUEUES.fhirExports, 1),
+        queue(QUEUES.patientMessages),
       ],
       controllers: [HealthController, MetricsController],
       providers: [Queues, OutboxRelay, Reconciler, StateGauges, FhirExportSweeper],

@@ -4,6 +4,7 @@ export const CONFIG = Symbol('WorkerConfig');
 export const DATABASE = Symbol('Database');
 export const LOGGER = Symbol('Logger');
 export const MAILER = Symbol('Mailer');
+export const PATIENT_SENDER = Symbol('PatientMessageSender');
 export const METRICS = Symbol('Metrics');
 export const CLOCK = Symbol('Clock');
 

@@ -9,6 +9,10 @@ import type { WorkerConfig } from './config/env.js';
 import { securityHeaders } from './http-security.js';
 import { createLogger, type Logger, NestPinoLogger } from './logger.js';
 import { OutboxRelay } from './outbox/outbox-relay.service.js';
+import {
+  createPatientMessageSender,
+  type PatientMessageSender,
+} from './patient-messages/senders.js';
 import { queueBackend } from './queue/connection.js';
 import { Queues } from './queue/queues.js';
 import { Reconciler } from './reconciliation/reconciler.service.js';
@@ -31,6 +35,7 @@ export interface WorkerApp {
 export interface WorkerAppOptions {
   readonly logger?: Logger;
   readonly mailer?: Mailer;
+  readonly patientSender?: PatientMessageSender;
   readonly clock?: Clock;
 }
 
@@ -46,6 +51,7 @@ export async function startWorker(
     applicationName: 'vfx-worker',
   });
   const mailer = options.mailer ?? createMailer(config);
+  const patientSender = options.patientSender ?? createPatientMessageSender(config);
   let app: NestExpressApplication | undefined;
   try {
     app = await NestFactory.create<NestExpressApplication>(
@@ -54,6 +60,7 @@ export async function startWorker(
         db,
         logger,
         mailer,
+        patientSender,
         ...(options.clock ? { clock: options.clock } : {}),
       }),
       { logger: new NestPinoLogger(logger), abortOnError: false },
@@ -74,7 +81,12 @@ export async function startWorker(
     const address = app.getHttpServer().address() as { port: number };
     const url = `http://${config.HOST}:${address.port}`;
     logger.info(
-      { url, queueBackend: config.queueBackend, mail: mailer.destination },
+      {
+        url,
+        queueBackend: config.queueBackend,
+        mail: mailer.destination,
+        patientMessages: patientSender.destination,
+      },
       'worker ready',
     );
     const started = app;

@@ -1,5 +1,10 @@
 // What the pages, the API and the worker read: each view is one function over the database.
 
+export {
+  PATIENT_MESSAGE_TASK_LIMIT,
+  type PatientMessageTask,
+  patientMessageTasks,
+} from './patient-messages/tasks-view.js';
 export { recordedSearch } from './records/access-audit.js';
 export {
   readEpisodeKpis,

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import {
+  type NotifyTemplates,
+  parseNotifyTemplates,
+} from '../patient-messages/notify-templates.js';
 
 /**
  * The worker's configuration, read from the environment once at start-up. Every problem is
@@ -76,6 +80,40 @@ export const WorkerEnvSchema = z.object({
   /** Without SMTP_URL, e-mails are written here as .eml files and never leave the machine. */
   MAILBOX_DIR: z.string().min(1).default('.data/mailbox'),
   MAIL_FROM: z.string().min(3).default('FLS reminders <reminders@fls.localhost>'),
+  /**
+   * GOV.UK Notify API key ("name-<service id>-<secret>", as Notify issues it). Set: patient
+   * reminders go to Notify. Unset (the embedded default, tests): they are written to MAILBOX_DIR.
+   */
+  NOTIFY_API_KEY: z
+    .string()
+    .regex(
+      /-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      {
+        error:
+          'must be a GOV.UK Notify API key: its name, then the service id and the secret key (two UUIDs), as Notify shows it',
+      },
+    )
+    .optional(),
+  /** Notify's API address; default Notify's own (https://api.notifications.service.gov.uk). */
+  NOTIFY_BASE_URL: z
+    .url({ error: 'must be a URL such as https://api.notifications.service.gov.uk' })
+    .optional(),
+  /**
+   * The Notify template of each patient reminder and channel, as JSON:
+   * {"denosumab-dose-before":{"sms":"<template id>","email":"<template id>"},...}. Required with
+   * NOTIFY_API_KEY (README, "Patient messages"). Letters need none: they are sent precompiled.
+   */
+  NOTIFY_TEMPLATE_IDS: z.string().optional(),
+  /** Postage of patient letters sent through Notify: first, second or economy. */
+  NOTIFY_LETTER_POSTAGE: z
+    .enum(['first', 'second', 'economy'], { error: 'must be first, second or economy' })
+    .default('second'),
+  /**
+   * How long a worker's claim on a patient message lasts. Once it runs out with no outcome (the
+   * worker died while sending), the next attempt looks the message up in Notify by its reference
+   * before sending, so it is never sent twice.
+   */
+  PATIENT_MESSAGE_LEASE_SECONDS: positiveInt(120),
   /** Also send each reminder to the nurse by e-mail (the in-app worklist always has it). */
   EMAIL_REMINDERS: z
     .enum(['true', 'false'], { error: 'must be true or false' })
@@ -97,6 +135,8 @@ export const WorkerEnvSchema = z.object({
 
 export type WorkerConfig = z.output<typeof WorkerEnvSchema> & {
   readonly queueBackend: 'redis' | 'postgres';
+  /** Notify template ids by template key and channel (empty without NOTIFY_API_KEY). */
+  readonly notifyTemplates: NotifyTemplates;
 };
 
 export class ConfigError extends Error {
@@ -117,7 +157,20 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     });
     throw new ConfigError(`The worker's configuration is not valid:\n${lines.join('\n')}`);
   }
-  return { ...result.data, queueBackend: result.data.REDIS_URL ? 'redis' : 'postgres' };
+  const templates = parseNotifyTemplates(
+    result.data.NOTIFY_API_KEY,
+    result.data.NOTIFY_TEMPLATE_IDS,
+  );
+  if (!templates.ok) {
+    throw new ConfigError(
+      `The worker's configuration is not valid:\n${templates.problems.map((p) => `  NOTIFY_TEMPLATE_IDS: ${p}`).join('\n')}`,
+    );
+  }
+  return {
+    ...result.data,
+    notifyTemplates: templates.value,
+    queueBackend: result.data.REDIS_URL ? 'redis' : 'postgres',
+  };
 }
 
 function describe(name: string): string {

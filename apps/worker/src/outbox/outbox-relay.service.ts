@@ -39,7 +39,14 @@ export type JobCommand =
       readonly replaceFailed: boolean;
     }
   /** Add a `run-fhir-export` job (a repeated add of the same export is ignored). */
-  | { readonly op: 'run-fhir-export'; readonly payload: JobPayload<'run-fhir-export'> };
+  | { readonly op: 'run-fhir-export'; readonly payload: JobPayload<'run-fhir-export'> }
+  /** Add a `send-patient-message` job, delayed to its send time. */
+  | { readonly op: 'send-patient-message'; readonly payload: JobPayload<'send-patient-message'> }
+  /** Remove the `send-patient-message` job of a cancelled message, if it is still waiting. */
+  | {
+      readonly op: 'remove-patient-message';
+      readonly payload: JobPayload<'send-patient-message'>;
+    };
 
 function assertUnreachable(value: never): never {
   throw new Error(`Unhandled outbox message: ${JSON.stringify(value)}`);
@@ -65,6 +72,16 @@ export function jobCommandOf(message: OutboxMessage): JobCommand {
       };
     case 'fhir-export.run':
       return { op: 'run-fhir-export', payload: { exportId: message.payload.exportId } };
+    case 'patient-message.enqueue':
+      return {
+        op: 'send-patient-message',
+        payload: { messageId: message.payload.messageId, sendAt: message.payload.sendAt },
+      };
+    case 'patient-message.remove':
+      return {
+        op: 'remove-patient-message',
+        payload: { messageId: message.payload.messageId, sendAt: message.payload.sendAt },
+      };
     default:
       return assertUnreachable(message);
   }
@@ -156,6 +173,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       command: Extract<JobCommand, { op: 'deliver' }>;
     }[] = [];
     const exports: { row: ClaimedOutboxRow; kind: string; exportId: string }[] = [];
+    const patientMessages: {
+      row: ClaimedOutboxRow;
+      kind: string;
+      command: Extract<JobCommand, { op: 'send-patient-message' | 'remove-patient-message' }>;
+    }[] = [];
     for (const row of rows) {
       const parsed = parseOutboxMessage(row);
       if (!parsed.ok) {
@@ -177,6 +199,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           break;
         case 'run-fhir-export':
           exports.push({ row, kind: parsed.message.kind, exportId: command.payload.exportId });
+          break;
+        case 'send-patient-message':
+        case 'remove-patient-message':
+          patientMessages.push({ row, kind: parsed.message.kind, command });
           break;
         default:
           assertUnreachable(command);
@@ -210,10 +236,34 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       ),
     );
 
+    const patientMessageError = await this.attempt(async () => {
+      for (const { command } of patientMessages) {
+        if (command.op === 'remove-patient-message') {
+          await this.queues.remove(
+            'send-patient-message',
+            jobId['send-patient-message'](command.payload),
+          );
+        }
+      }
+      const adds = patientMessages.flatMap(({ command }) =>
+        command.op === 'send-patient-message' ? [command.payload] : [],
+      );
+      // A retried message's earlier job may have failed and be kept: its id differs (the send
+      // time is in it), so the add below is never taken for a duplicate of it.
+      await this.queues.addMany(
+        'send-patient-message',
+        adds.map((payload) => ({
+          payload,
+          delayMs: Date.parse(payload.sendAt) - now.getTime(),
+        })),
+      );
+    });
+
     const done = [
       ...(followUpError ? [] : followUps),
       ...(deliveryError ? [] : deliveries),
       ...(exportError ? [] : exports),
+      ...(patientMessageError ? [] : patientMessages),
     ];
     await completeOutbox(
       this.db,
@@ -224,6 +274,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       [followUps, followUpError],
       [deliveries, deliveryError],
       [exports, exportError],
+      [patientMessages, patientMessageError],
     ] as const) {
       if (error && group.length > 0) {
         await releaseOutbox(
@@ -240,12 +291,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         }
       }
     }
-    if (followUpError || deliveryError || exportError) {
+    if (followUpError || deliveryError || exportError || patientMessageError) {
       this.logger.warn(
         {
           followUps: followUpError ?? 'done',
           deliveries: deliveryError ?? 'done',
           fhirExports: exportError ?? 'done',
+          patientMessages: patientMessageError ?? 'done',
         },
         'outbox messages not relayed; they stay in the outbox and are retried after a back-off',
       );

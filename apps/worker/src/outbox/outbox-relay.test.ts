@@ -9,6 +9,8 @@ const examples: Record<OutboxKind, Record<string, string>> = {
   'reminder.deliver': { deliveryId: 'd1' },
   'reminder.retry': { deliveryId: 'd1' },
   'fhir-export.run': { exportId: 'x1' },
+  'patient-message.enqueue': { messageId: 'pm_e1', sendAt: '2027-03-29T08:00:00.000Z' },
+  'patient-message.remove': { messageId: 'pm_e1', sendAt: '2027-03-29T08:00:00.000Z' },
 };
 
 describe('the relay maps outbox messages to the job catalogue', () => {
@@ -21,6 +23,14 @@ describe('the relay maps outbox messages to the job catalogue', () => {
         expect(jobRequest('deliver-reminder', command.payload).opts.jobId).toBe('delivery_d1');
       } else if (command.op === 'run-fhir-export') {
         expect(jobRequest('run-fhir-export', command.payload).opts.jobId).toBe('fhir-export_x1');
+      } else if (
+        command.op === 'send-patient-message' ||
+        command.op === 'remove-patient-message'
+      ) {
+        // The job id names the message and its send time: a moved message gets a new job.
+        expect(jobRequest('send-patient-message', command.payload).opts.jobId).toBe(
+          'patient-message_pm_e1_20270329T080000000Z',
+        );
       } else {
         expect(command).toEqual({ op: 'sync-follow-up', followUpId: 'f1' });
       }

@@ -10,6 +10,8 @@ import { z } from 'zod';
 export const QUEUES = {
   followUps: 'follow-ups',
   reminderDeliveries: 'reminder-deliveries',
+  /** Reminders to patients (GOV.UK Notify, or the local mailbox). */
+  patientMessages: 'patient-messages',
   /** Long jobs (FHIR bulk exports), apart so they never hold up a due step or a reminder. */
   fhirExports: 'fhir-exports',
 } as const;
@@ -42,6 +44,22 @@ export const JOB_CATALOG = {
       removeOnFail: { age: 30 * DAY_SECONDS },
     },
   },
+  /**
+   * Send one patient message at its time. Notify answering 429 or 5xx (or not at all) fails the
+   * attempt, which BullMQ retries with exponential backoff (10 s, 20 s, 40 s ... about 40 min in
+   * all); each retry looks the reference up in Notify before sending, so nothing is sent twice and
+   * nothing is lost. After the last attempt the message is failed and the nurse gets a task.
+   */
+  'send-patient-message': {
+    queue: QUEUES.patientMessages,
+    payload: z.looseObject({ messageId: z.string().min(1), sendAt: z.iso.datetime() }),
+    options: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 10_000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 30 * DAY_SECONDS },
+    },
+  },
   /** Write a FHIR Bulk Data export's files; a retry resumes after the last saved batch. */
   'run-fhir-export': {
     queue: QUEUES.fhirExports,
@@ -64,6 +82,9 @@ export const jobId = {
   'fire-follow-up': (payload: JobPayload<'fire-follow-up'>) => payload.followUpId,
   'deliver-reminder': (payload: JobPayload<'deliver-reminder'>) => `delivery_${payload.deliveryId}`,
   'run-fhir-export': (payload: JobPayload<'run-fhir-export'>) => `fhir-export_${payload.exportId}`,
+  // One job per message and send time: a message moved to another time gets a new job.
+  'send-patient-message': (payload: JobPayload<'send-patient-message'>) =>
+    `patient-message_${payload.messageId}_${payload.sendAt.replace(/[-:.]/g, '')}`,
 } satisfies { [N in JobName]: (payload: JobPayload<N>) => string };
 
 export function jobsOfQueue(queue: QueueName): JobName[] {

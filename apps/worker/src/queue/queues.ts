@@ -10,10 +10,11 @@ export class Queues {
     @InjectQueue(QUEUES.followUps) readonly followUps: Queue,
     @InjectQueue(QUEUES.reminderDeliveries) readonly reminderDeliveries: Queue,
     @InjectQueue(QUEUES.fhirExports) readonly fhirExports: Queue,
+    @InjectQueue(QUEUES.patientMessages) readonly patientMessages: Queue,
   ) {}
 
   all(): Queue[] {
-    return [this.followUps, this.reminderDeliveries, this.fhirExports];
+    return [this.followUps, this.reminderDeliveries, this.fhirExports, this.patientMessages];
   }
 
   private queueOf(name: JobName): Queue {

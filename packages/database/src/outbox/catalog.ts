@@ -33,8 +33,11 @@ export const OUTBOX_CATALOG = {
    * moved message gets a new job and the old one finds nothing to send.
    */
   'patient-message.enqueue': z.looseObject({ messageId: id, sendAt: z.iso.datetime() }),
-  /** A patient message was cancelled: remove its job from the queue, if it is still there. */
-  'patient-message.remove': z.looseObject({ messageId: id }),
+  /**
+   * A patient message was cancelled: remove its job (the one for `sendAt`) from the queue if it
+   * is still there. A job left behind finds the message cancelled and sends nothing.
+   */
+  'patient-message.remove': z.looseObject({ messageId: id, sendAt: z.iso.datetime() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type OutboxKind = keyof typeof OUTBOX_CATALOG;

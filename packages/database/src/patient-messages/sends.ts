@@ -51,8 +51,11 @@ export interface PatientMessageToSend {
 
 export type PatientMessageClaim =
   | { readonly kind: 'send'; readonly message: PatientMessageToSend }
-  /** Not yet: before its time, outside the sending hours, or another worker's live claim. */
-  | { readonly kind: 'wait'; readonly until: Date; readonly why: string }
+  /**
+   * Not yet. `lease`: another worker's claim is live, come back when it ends. Otherwise before
+   * its time or outside the sending hours: the message was moved to `until`, with a new job.
+   */
+  | { readonly kind: 'wait'; readonly until: Date; readonly why: string; readonly lease: boolean }
   /** Cancelled by the check at send, with the reason. */
   | { readonly kind: 'cancelled'; readonly why: string }
   /** Nothing to do: it has an outcome already (or does not exist). */
@@ -126,6 +129,7 @@ export function claimPatientMessage(
           kind: 'wait',
           until: new Date(leaseEnds),
           why: `${row.claimed_by ?? 'another worker'} is sending it`,
+          lease: true,
         };
       }
     } else if (row.state !== 'scheduled') {
@@ -176,7 +180,7 @@ export function claimPatientMessage(
           sendAt: until.toISOString(),
         });
       }
-      return { kind: 'wait', until, why: decision.why };
+      return { kind: 'wait', until, why: decision.why, lease: false };
     }
     const recipient = recipientOf(reachability, `${names.given} ${names.family}`);
     const personalisation =

@@ -69,7 +69,7 @@ export async function syncPatientMessages(
   const inserts: Prisma.PatientMessageCreateManyInput[] = [];
   const outbox: OutboxEntry[] = [];
   let moved = 0;
-  const cancel: { id: string; why: string }[] = [];
+  const cancel: { id: string; why: string; sendAt: Date }[] = [];
   for (const plan of plans) {
     const result = plannedPatientMessages({
       plan,
@@ -114,17 +114,21 @@ export async function syncPatientMessages(
       const skipped = result.skipped.find((s) => s.kind === row.kind && s.stepKey === row.step_key);
       cancel.push({
         id: row.id,
+        sendAt: row.send_at,
         why: result.none ?? skipped?.why ?? 'The plan no longer yields this reminder.',
       });
     }
   }
   if (inserts.length > 0) await tx.patientMessage.createMany({ data: inserts });
-  for (const { id, why } of cancel) {
+  for (const { id, why, sendAt } of cancel) {
     await tx.patientMessage.update({
       where: { id },
       data: { state: 'cancelled', outcome: why, updatedAt: now },
     });
-    outbox.push({ kind: OUTBOX_KINDS.removePatientMessage, payload: { messageId: id } });
+    outbox.push({
+      kind: OUTBOX_KINDS.removePatientMessage,
+      payload: { messageId: id, sendAt: sendAt.toISOString() },
+    });
   }
   await enqueueMany(tx, outbox);
   return { inserted: inserts.length, moved, cancelled: cancel.length };

@@ -107,6 +107,29 @@ describe('the full demo seed', () => {
     expect(await db.reminder.count()).toBeGreaterThan(0);
   });
 
+  it('gives a good share of patients contact preferences, fictional details and planned reminders', async () => {
+    const prefs = await db.patientContactPreferences.findMany();
+    expect(prefs.length).toBeGreaterThanOrEqual(30);
+    const channels = new Set(prefs.map((p) => (p.optedOutAt ? 'opted-out' : p.channel)));
+    expect([...channels].sort()).toEqual(['email', 'letter', 'none', 'opted-out', 'sms']);
+    for (const p of prefs) {
+      expect(p.mobile).toMatch(/^\+447700900\d{3}$/);
+      expect(p.email).toMatch(/@example\.(org|com)$/);
+    }
+    const messages = await db.patientMessage.groupBy({ by: ['channel', 'state'], _count: true });
+    const scheduled = messages.filter((m) => m.state === 'scheduled');
+    expect(new Set(scheduled.map((m) => m.channel))).toEqual(new Set(['sms', 'email', 'letter']));
+    // Nobody opted out or without consent is sent anything.
+    const reachless = prefs
+      .filter((p) => p.optedOutAt || p.channel === 'none')
+      .map((p) => p.patientId);
+    expect(
+      await db.patientMessage.count({
+        where: { patientId: { in: reachless }, state: 'scheduled' },
+      }),
+    ).toBe(0);
+  });
+
   it('is the same caseload every time for the same instant', async () => {
     const other = await openTestDatabase('seed_demo_again');
     try {

@@ -26,9 +26,10 @@ import { enrolPatient } from '../commands/enrol-patient.js';
 import { recordEvent } from '../commands/record-event.js';
 import { fireFollowUps } from '../follow-ups/fire.js';
 import { pendingFollowUpsBefore } from '../follow-ups/queries.js';
+import { syncPatientMessagesForPatient } from '../patient-messages/sync.js';
 import { audit } from '../records/audit.js';
 import { RecordError } from '../records/errors.js';
-import { type EnrolmentInput, loadEpisodeRecord } from '../records/write-path.js';
+import { type EnrolmentInput, loadEpisodeRecord, runWrite } from '../records/write-path.js';
 
 /** Every demo account signs in with this password (README lists the addresses). */
 export const DEMO_PASSWORD = 'demo-password-2026';
@@ -128,7 +129,7 @@ export function random(seed: number) {
 }
 
 const SEED = 20_261_121;
-const PURPOSES = { story: 0x5eed, 'catch-up': 0xca7c, nurse: 0x4e55 } as const;
+const PURPOSES = { story: 0x5eed, 'catch-up': 0xca7c, nurse: 0x4e55, contact: 0xc0de } as const;
 
 /**
  * Patient n's own generator for one purpose, so patient n has the same story however many
@@ -355,6 +356,7 @@ async function seedDemoIn(db: Queryable, options: SeedOptions): Promise<SeedResu
   log(`Created ${DEMO_USERS.length} demo accounts.`);
 
   let events = 0;
+  let contacts = 0;
   const numbers = testNhsNumbers();
   for (let n = 0; n < count; n++) {
     // The patients that give the demo its shape are the demo nurse's, so her first worklist
@@ -378,6 +380,7 @@ async function seedDemoIn(db: Queryable, options: SeedOptions): Promise<SeedResu
       events++;
     }
     events += await catchUp(db, n, patient, nurseId, now, settings);
+    contacts += await demoContactPreferences(db, n, patient.enrolment, nurseId, now, settings);
     if ((n + 1) % 10 === 0) log(`Recorded ${n + 1} of ${count} patients (${events} events).`);
   }
 
@@ -399,6 +402,7 @@ async function seedDemoIn(db: Queryable, options: SeedOptions): Promise<SeedResu
     UPDATE follow_ups SET settled_at = fire_at, lateness_ms = 0
     WHERE state = 'fired' AND settled_at >= ${new Date(now)}`;
   log(`Applied the status changes already due (${fired} reminders).`);
+  log(`Recorded contact preferences for ${contacts} patients (patient reminders planned).`);
   if (options.markSeeded !== false) await markSeeded(db, { patients: count, events, fired });
   return { users, patients: count, events, remindersFired: fired };
 }
@@ -853,4 +857,64 @@ function historyOf(
       }
     }
   }
+}
+
+/**
+ * A good share of the demo's patients have contact preferences, so `npm start` shows patient
+ * reminders (in the local mailbox without NOTIFY_API_KEY): text message, e-mail, letter, none,
+ * opted out, or nothing recorded. The details are fictional: mobiles in Ofcom's range for drama
+ * (07700 900000 to 900999), e-mail addresses at example.org and example.com (reserved for
+ * examples), addresses on made-up streets. Recorded at `now`, with the reminders planned then.
+ */
+async function demoContactPreferences(
+  db: Queryable,
+  n: number,
+  enrolment: { readonly patient: unknown; readonly demographics: unknown },
+  nurseId: string,
+  now: number,
+  settings: ServiceSettings,
+): Promise<number> {
+  const rng = patientRandom('contact', n);
+  const roll = rng.next();
+  const channel =
+    roll < 0.35
+      ? 'sms'
+      : roll < 0.55
+        ? 'email'
+        : roll < 0.7
+          ? 'letter'
+          : roll < 0.78
+            ? 'none'
+            : roll < 0.86
+              ? 'opted-out'
+              : undefined;
+  if (!channel) return 0;
+  const patientId = (enrolment.patient as { id: string }).id;
+  const { givenName, familyName } = enrolment.demographics as {
+    givenName: string;
+    familyName: string;
+  };
+  const at = new Date(now);
+  const local = (name: string) => name.toLowerCase().replace(/[^a-z]/g, '');
+  await runWrite(db, async (tx) => {
+    await tx.patientContactPreferences.create({
+      data: {
+        patientId,
+        channel: channel === 'opted-out' ? 'sms' : channel,
+        consentAt: channel === 'none' ? null : at,
+        consentBy: channel === 'none' ? null : nurseId,
+        mobile: `+447700900${String(n % 1000).padStart(3, '0')}`,
+        email: `${local(givenName)}.${local(familyName)}@${n % 2 === 0 ? 'example.org' : 'example.com'}`,
+        addressLines: [`${1 + (n % 98)} Sample Street`, 'Exampleton'],
+        postcode: 'LS1 4AP',
+        optedOutAt: channel === 'opted-out' ? at : null,
+        optedOutBy: channel === 'opted-out' ? nurseId : null,
+        optOutReason: channel === 'opted-out' ? 'Asked for no text messages' : null,
+        updatedAt: at,
+        updatedBy: nurseId,
+      },
+    });
+    await syncPatientMessagesForPatient(tx, { patientId, now: at, settings });
+  });
+  return 1;
 }
