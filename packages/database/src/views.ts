@@ -11,6 +11,11 @@ export {
   type SignedGpLetterSummary,
   signedGpLetterPdf,
 } from './gp-letters/gp-letters.js';
+export {
+  PATIENT_MESSAGE_TASK_LIMIT,
+  type PatientMessageTask,
+  patientMessageTasks,
+} from './patient-messages/tasks-view.js';
 export { recordedSearch } from './records/access-audit.js';
 export {
   readEpisodeKpis,

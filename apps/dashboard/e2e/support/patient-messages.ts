@@ -27,12 +27,16 @@ export interface MessagePatient {
 }
 
 /**
- * Open episodes of demo patients with an NHS number, from the highest id down: the other journeys
- * take the lowest, so preferences set here do not change what they see.
+ * Open episodes of demo patients with an NHS number and no contact preferences yet (the demo seed
+ * gives some patients theirs), from the highest id down: the other journeys take the lowest, so
+ * preferences set here do not change what they see.
  */
 export async function patientsForMessages(count: number): Promise<MessagePatient[]> {
   const episodes = await database().episode.findMany({
-    where: { closedAt: null, patient: { identifierKind: 'nhs-number' } },
+    where: {
+      closedAt: null,
+      patient: { identifierKind: 'nhs-number', contactPreferences: { is: null } },
+    },
     orderBy: { id: 'desc' },
     distinct: ['patientId'],
     take: count,

@@ -15,6 +15,7 @@ import {
   markPatientMessageSent,
 } from './sends.js';
 import { syncPatientMessagesForPatient } from './sync.js';
+import { patientMessageTasks } from './tasks-view.js';
 
 let db: Database;
 let close: () => Promise<void>;

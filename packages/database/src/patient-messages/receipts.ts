@@ -133,7 +133,7 @@ export async function recordNotifyReceipt(
           stepKey: row.step_key,
           channel: row.channel,
         },
-        `Notify reported a permanent failure (${receipt.notification_type === 'sms' ? 'the number may be wrong or not a mobile' : receipt.notification_type === 'email' ? 'the address may be wrong' : 'the letter was refused'})`,
+        `GOV.UK Notify reported a permanent failure: ${receipt.notification_type === 'sms' ? 'the number may be wrong or not a mobile' : receipt.notification_type === 'email' ? 'the address may be wrong' : 'the letter could not be delivered'}`,
         now,
       );
     }

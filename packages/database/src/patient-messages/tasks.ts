@@ -36,7 +36,7 @@ export async function raisePatientMessageTask(
     (r) => r.kind === message.kind,
   );
   const channel = CHANNEL_WORDS[message.channel] ?? message.channel;
-  const title = `${channel[0]?.toUpperCase()}${channel.slice(1)} to the patient failed: ${reminder?.title ?? message.kind} (${why}). Check their contact details and tell them another way.`;
+  const title = `${channel[0]?.toUpperCase()}${channel.slice(1)} to the patient failed: ${reminder?.title ?? message.kind}. ${why.replace(/\.$/, '')}. Check their contact details and tell them another way.`;
   const id = randomUUID();
   const nurseId = episode.patient.nurseId;
   await tx.reminder.create({

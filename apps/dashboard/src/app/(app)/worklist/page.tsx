@@ -1,8 +1,9 @@
 import {
   holdsCaseload,
   overdueSteps,
+  type PatientMessageTask,
+  patientMessageTasks,
   unappliedSince,
-  type Worklist,
   type WorklistItem,
   type WorklistSection,
   worklist,
@@ -12,7 +13,7 @@ import Link from 'next/link';
 import { db } from '@/server/db';
 import { recordRead, requirePermission, seesEveryCaseload } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
-import { formatDate } from '@/ui/dates';
+import { formatDate, formatDateTime } from '@/ui/dates';
 import { formatIdentifier, patientName } from '@/ui/identity';
 import { type Column, columnSort, DataTable } from '@/ui/nhsuk/table';
 import { RiskTag, riskTotalsText, StatusBadge } from '@/ui/status';
@@ -156,6 +157,60 @@ function Section(props: {
   );
 }
 
+/**
+ * Reminders that did not reach the nurse's patients (a permanent failure Notify reported, or a
+ * message it refused): the nurse checks the patient's contact details and tells them another way.
+ * Shown above the steps, and only when there are some.
+ */
+function PatientMessageTasks(props: {
+  tasks: { readonly items: readonly PatientMessageTask[]; readonly total: number };
+  zone: string;
+}) {
+  const { items, total } = props.tasks;
+  if (total === 0) return null;
+  const title = 'Messages that did not reach your patients';
+  const columns: Column<PatientMessageTask>[] = [
+    {
+      id: 'patient',
+      label: 'Patient',
+      cell: (task) => (
+        <>
+          <Link className="nhsuk-link" href={`/episodes/${task.episodeId}`}>
+            {patientName(task)}
+          </Link>
+          <div className="nhsuk-body-s nhsuk-u-margin-bottom-0">
+            {formatIdentifier(task.identifierKind, task.identifierValue)}
+          </div>
+        </>
+      ),
+    },
+    {
+      id: 'what',
+      label: 'What happened',
+      cell: (task) => (
+        <>
+          {task.urgent ? <strong className="nhsuk-tag nhsuk-tag--red">Urgent</strong> : null}{' '}
+          {task.text}
+        </>
+      ),
+    },
+    { id: 'when', label: 'When', cell: (task) => formatDateTime(task.raisedAt, props.zone) },
+  ];
+  return (
+    <section aria-labelledby="group-patient-messages" className="nhsuk-u-margin-bottom-6">
+      <h2 id="group-patient-messages" className="nhsuk-heading-m nhsuk-u-margin-bottom-2">
+        {title} <span className="nhsuk-u-secondary-text-colour">({number.format(total)})</span>
+      </h2>
+      <DataTable
+        caption={`${title}: ${number.format(total)}`}
+        columns={columns}
+        rows={items}
+        rowKey={(task) => task.reminderId}
+      />
+    </section>
+  );
+}
+
 /** An administrator who holds no caseload: what the service has overdue, and where to see it. */
 async function NoCaseload({
   now,
@@ -203,11 +258,12 @@ export default async function WorklistPage({
   // Someone who may see every caseload (an administrator) may hold none of their own: their
   // worklist then says so instead of "nothing is overdue".
   const holdsNone = seesEveryCaseload(user) && !(await holdsCaseload(db(), user.id));
-  const [list, behindSince]: [Worklist | undefined, Date | undefined] = await Promise.all([
+  const [list, behindSince, tasks] = await Promise.all([
     holdsNone
       ? undefined
       : worklist(db(), { nurseId: user.id, now, timeZone: zone, limit: PAGE_LIMIT, ...order }),
     unappliedSince(db(), now),
+    patientMessageTasks(db(), user.id),
   ]);
   await recordRead(user, {
     action: 'worklist.viewed',
@@ -244,6 +300,7 @@ export default async function WorklistPage({
         {formatDate(now, zone)} · {user.name}
       </p>
       <StatusesAsOf since={behindSince} now={now} zone={zone} />
+      <PatientMessageTasks tasks={tasks} zone={zone} />
       {list ? (
         <>
           <Section
