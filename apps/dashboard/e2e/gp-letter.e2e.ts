@@ -22,7 +22,9 @@ describe('the letter to the GP', () => {
     await page.setViewportSize({ width: 1440, height: 900 });
     await signIn(page, 'nurse');
     await page.goto(`/episodes/${patient.episodeId}`);
-    await page.getByRole('link', { name: 'Write, preview and sign off the letter to the GP' }).click();
+    await page
+      .getByRole('link', { name: 'Write, preview and sign off the letter to the GP' })
+      .click();
     await page.getByRole('heading', { name: 'Letter to the GP', level: 1 }).waitFor();
     const letter = page.getByRole('article', { name: 'The letter to the GP' });
     await expect.poll(() => letter.textContent()).toContain('FLS assessment findings');

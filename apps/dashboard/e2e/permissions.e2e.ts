@@ -151,7 +151,12 @@ function routeProbes(s: Samples): Probe[] {
       s.patientId,
     ],
     ['/episodes/[episodeId]/gp-letter', `${episode}/gp-letter`, {}, s.patientId],
-    ['/episodes/[episodeId]/gp-letter/draft.pdf', `${episode}/gp-letter/draft.pdf`, {}, s.patientId],
+    [
+      '/episodes/[episodeId]/gp-letter/draft.pdf',
+      `${episode}/gp-letter/draft.pdf`,
+      {},
+      s.patientId,
+    ],
     [
       '/episodes/[episodeId]/gp-letter/[letterId]/letter.pdf',
       `${episode}/gp-letter/${s.letterId}/letter.pdf`,
@@ -229,11 +234,17 @@ function actionProbes(s: Samples): Probe[] {
     // Each answers before storing anything: a stale version, an unknown letter, no confirmation,
     // no sending time.
     '(app)/episodes/[episodeId]/gp-letter/actions.ts#saveGpLetterDraftAction': {
-      args: [{ episodeId: s.episodeId, version: -1 }, { values: {}, fieldErrors: {} }],
+      args: [
+        { episodeId: s.episodeId, version: -1 },
+        { values: {}, fieldErrors: {} },
+      ],
       form: {},
     },
     '(app)/episodes/[episodeId]/gp-letter/actions.ts#startGpLetterAction': {
-      args: [{ episodeId: s.episodeId, replacesId: 'no-such-letter' }, { values: {}, fieldErrors: {} }],
+      args: [
+        { episodeId: s.episodeId, replacesId: 'no-such-letter' },
+        { values: {}, fieldErrors: {} },
+      ],
       form: {},
     },
     '(app)/episodes/[episodeId]/gp-letter/actions.ts#signOffGpLetterAction': {
@@ -244,7 +255,10 @@ function actionProbes(s: Samples): Probe[] {
       form: {},
     },
     '(app)/episodes/[episodeId]/gp-letter/actions.ts#recordGpLetterSentAction': {
-      args: [{ episodeId: s.episodeId, letterId: 'no-such-letter' }, { values: {}, fieldErrors: {} }],
+      args: [
+        { episodeId: s.episodeId, letterId: 'no-such-letter' },
+        { values: {}, fieldErrors: {} },
+      ],
       form: {},
     },
     '(app)/reminders/actions.ts#sendNowAction': { args: [{}], form: {} },
