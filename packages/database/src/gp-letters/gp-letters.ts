@@ -511,7 +511,12 @@ export interface GpLetterPdf {
 export async function signedGpLetterPdf(
   db: Queryable,
   letterId: string,
-  reader: { readonly actorId: string; readonly now: Date },
+  reader: {
+    readonly actorId: string;
+    readonly now: Date;
+    /** The episode the request names: a letter of another episode is not found (nor audited). */
+    readonly episodeId?: string;
+  },
 ): Promise<GpLetterPdf | undefined> {
   const row = await db.gpLetter.findUnique({
     where: { id: letterId },
@@ -526,6 +531,7 @@ export async function signedGpLetterPdf(
     },
   });
   if (row?.status !== 'signed' || !row.pdf || !row.pdfSha256 || !row.signedAt) return undefined;
+  if (reader.episodeId !== undefined && row.episodeId !== reader.episodeId) return undefined;
   await recordAccess(db, {
     actor: reader.actorId,
     action: 'gpLetter.downloaded',
@@ -550,10 +556,13 @@ export async function gpLetterDraftPdf(
   db: Queryable,
   episodeId: string,
   options: Omit<GpLetterOptions, 'actorId'>,
-): Promise<Buffer | undefined> {
+): Promise<{ readonly pdf: Buffer; readonly patientId: string } | undefined> {
   const view = await gpLettersOfEpisode(db, episodeId, options);
   if (!view) return undefined;
-  return renderPdf(gpLetterPdfDefinition(view.draft.letter));
+  return {
+    pdf: await renderPdf(gpLetterPdfDefinition(view.draft.letter)),
+    patientId: view.patientId,
+  };
 }
 
 /**

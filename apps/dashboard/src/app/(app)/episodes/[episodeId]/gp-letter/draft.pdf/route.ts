@@ -11,19 +11,17 @@ export async function GET(
 ): Promise<Response> {
   const user = await requirePermission('patient.view');
   const { episodeId } = await params;
-  const episode = await db().episode.findUnique({
-    where: { id: episodeId },
-    select: { patientId: true },
+  const draft = await gpLetterDraftPdf(db(), episodeId, {
+    now: new Date(),
+    sender: letterSender(),
   });
-  if (!episode) return new Response('No such episode.\n', { status: 404 });
+  if (!draft) return new Response('No such episode.\n', { status: 404 });
   await recordPatientView(user, {
     episodeId,
-    patientId: episode.patientId,
+    patientId: draft.patientId,
     details: { page: 'gp-letter', pdf: 'draft' },
   });
-  const pdf = await gpLetterDraftPdf(db(), episodeId, { now: new Date(), sender: letterSender() });
-  if (!pdf) return new Response('No such episode.\n', { status: 404 });
-  return new Response(new Uint8Array(pdf), {
+  return new Response(new Uint8Array(draft.pdf), {
     headers: {
       'Content-Type': 'application/pdf',
       'Content-Disposition': 'inline; filename="gp-letter-draft.pdf"',

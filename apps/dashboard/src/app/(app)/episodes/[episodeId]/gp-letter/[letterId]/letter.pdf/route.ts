@@ -10,8 +10,12 @@ export async function GET(
 ): Promise<Response> {
   const user = await requirePermission('patient.view');
   const { episodeId, letterId } = await params;
-  const letter = await signedGpLetterPdf(db(), letterId, { actorId: user.id, now: new Date() });
-  if (!letter || letter.episodeId !== episodeId) {
+  const letter = await signedGpLetterPdf(db(), letterId, {
+    actorId: user.id,
+    now: new Date(),
+    episodeId,
+  });
+  if (!letter) {
     return new Response('No signed letter with that id.\n', { status: 404 });
   }
   return new Response(new Uint8Array(letter.pdf), {
