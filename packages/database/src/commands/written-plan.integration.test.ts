@@ -46,7 +46,9 @@ async function enrol(pathwayVersion?: string) {
   });
   await enrolPatient(
     db,
-    pathwayVersion ? { ...input, episode: { ...(input.episode as object), pathwayVersion } } : input,
+    pathwayVersion
+      ? { ...input, episode: { ...(input.episode as object), pathwayVersion } }
+      : input,
     { actorId: 'admin-1', now: ENROLLED },
   );
   return { episodeId: `ep-${n}`, patientId: `pat-${n}` };
@@ -173,7 +175,9 @@ describe('produceWrittenPlan', () => {
     ).rejects.toThrow('renderer failed');
     expect(await listWrittenPlans(db, episodeId)).toEqual([]);
     expect(
-      await db.auditEntry.count({ where: { action: 'writtenPlan.produced', patientId: `pat-${n}` } }),
+      await db.auditEntry.count({
+        where: { action: 'writtenPlan.produced', patientId: `pat-${n}` },
+      }),
     ).toBe(0);
   });
 });
