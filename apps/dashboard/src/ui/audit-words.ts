@@ -32,6 +32,7 @@ const FIXED: Readonly<Record<string, string>> = {
   'caseload.reassigned': 'Moved patients to another nurse',
   'reminder.sent-now': 'Sent a reminder now',
   'reminder-delivery.retried': 'Retried a failed reminder delivery',
+  'writtenPlan.produced': "Produced the patient's written plan",
   'service-settings.changed': "Changed the service's settings",
   'step.due': 'A follow-up fell due',
   'step.overdue': 'A follow-up became overdue',

@@ -88,7 +88,7 @@ describe('KPI report over a period of fracture dates', () => {
     const report = await kpiReport(db, PERIOD, { asOf: NOW });
     expect(report.episodes).toBe(3);
     expect(report.notMeasured).toBe(0);
-    expect(report.pathwayVersions).toEqual(['ros-2022.2']);
+    expect(report.pathwayVersions).toEqual(['ros-2022.3']);
     expect(report.summaries.map((s) => s.id)).toEqual([
       'fracture-risk-assessment',
       'dxa',
