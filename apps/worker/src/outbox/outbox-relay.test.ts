@@ -23,14 +23,12 @@ describe('the relay maps outbox messages to the job catalogue', () => {
         expect(jobRequest('deliver-reminder', command.payload).opts.jobId).toBe('delivery_d1');
       } else if (command.op === 'run-fhir-export') {
         expect(jobRequest('run-fhir-export', command.payload).opts.jobId).toBe('fhir-export_x1');
-      } else if (
-        command.op === 'send-patient-message' ||
-        command.op === 'remove-patient-message'
-      ) {
+      } else if (command.op === 'send-patient-message' || command.op === 'remove-patient-message') {
         // The job id names the message and its send time: a moved message gets a new job.
         expect(jobRequest('send-patient-message', command.payload).opts.jobId).toBe(
           'patient-message_pm_e1_20270329T080000000Z',
         );
+        expect(command.payload).toEqual({ sendId: 'pm_e1@20270329T080000000Z' });
       } else {
         expect(command).toEqual({ op: 'sync-follow-up', followUpId: 'f1' });
       }
