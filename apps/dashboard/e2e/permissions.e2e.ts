@@ -121,6 +121,8 @@ function routeProbes(s: Samples): Probe[] {
     ['/reminders', '/reminders'],
     ['/reminders/reschedule', `/reminders/reschedule?${reminder}`, {}, s.reminder.patientId],
     ['/deliveries', '/deliveries'],
+    ['/patient-messages', '/patient-messages'],
+    ['/episodes/[episodeId]/contact', `${episode}/contact`, {}, s.patientId],
     ['/admin/overdue', '/admin/overdue'],
     ['/admin/kpis', '/admin/kpis'],
     ['/admin/users', '/admin/users'],
@@ -192,6 +194,9 @@ function actionProbes(s: Samples): Probe[] {
       form: {},
     },
     '(app)/deliveries/actions.ts#retryAction': { args: [{}], form: {} },
+    '(app)/patient-messages/actions.ts#retryMessageAction': { args: [{}], form: {} },
+    '(app)/episodes/[episodeId]/contact/actions.ts#saveContactAction': { args: [{}], form: {} },
+    '(app)/episodes/[episodeId]/contact/actions.ts#optOutAction': { args: [{}], form: {} },
     '(app)/admin/users/actions.ts#createUserAction': {
       args: [{ values: { name: '', email: '', role: '' } }],
       form: {},

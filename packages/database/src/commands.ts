@@ -80,6 +80,13 @@ export {
   type SentReminder,
   sendReminderNow,
 } from './commands/send-reminder-now.js';
+export {
+  type ContactPreferencesSaved,
+  type OptedOut,
+  type OptOutInput,
+  optOutPatient,
+  setContactPreferences,
+} from './commands/set-contact-preferences.js';
 export { setEstimatedYearlyCaseload } from './commands/set-estimated-yearly-caseload.js';
 export {
   ACCESS_ACTIONS,

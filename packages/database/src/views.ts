@@ -123,6 +123,24 @@ export {
   patientWithEpisodes,
 } from './views/patient-episodes.js';
 export {
+  type DueToday,
+  type DueTodayQuery,
+  type FailedPatientMessage,
+  failedPatientMessages,
+  type KindChannelCount,
+  type ListQuery,
+  type MessagePatient,
+  type OptOut,
+  PATIENT_MESSAGE_PAGE,
+  type Page,
+  type PatientContactDetails,
+  type PatientMessageRow,
+  patientContactDetails,
+  patientMessagesDueToday,
+  patientOptOuts,
+  serviceDay,
+} from './views/patient-messages.js';
+export {
   type FailedDelivery,
   failedDeliveryCount,
   LATE_AFTER_MS,

@@ -48,6 +48,18 @@ export const DashboardEnvSchema = z.object({
   WORKER_PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'must be a URL such as https://fls-worker.example.nhs.uk' })
     .optional(),
+  /**
+   * The bearer token GOV.UK Notify sends with each delivery receipt (set the same value as the
+   * callback's "bearer token" in Notify's API integration settings). Unset: the callback route
+   * answers 503 and Notify's receipts are not recorded.
+   */
+  NOTIFY_CALLBACK_TOKEN: z
+    .string()
+    .min(32, {
+      error:
+        'must be at least 32 characters (a random secret, e.g. `openssl rand -hex 32`); Notify sends it as "Authorization: Bearer <token>"',
+    })
+    .optional(),
 });
 
 export type DashboardConfig = z.output<typeof DashboardEnvSchema>;

@@ -14,6 +14,7 @@ describe('the navigation, from the permission table', () => {
     expect(navigationFor(person('scheduler')).map((item) => item.href)).toEqual([
       '/reminders',
       '/deliveries',
+      '/patient-messages',
     ]);
     expect(navigationFor(person('admin'))).toHaveLength(SECTIONS.length);
     expect(ROLES.map((role) => homeOf(person(role)))).toEqual([

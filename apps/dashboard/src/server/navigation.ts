@@ -25,6 +25,7 @@ export const SECTIONS: readonly (NavItem & { readonly action: Action })[] = [
   { href: '/patients/new', label: 'Enrol a patient', action: 'patient.enrol' },
   { href: '/reminders', label: 'Reminders', action: 'reminders.view' },
   { href: '/deliveries', label: 'Failed deliveries', action: 'deliveries.view' },
+  { href: '/patient-messages', label: 'Patient messages', action: 'patientMessages.view' },
 ];
 
 /** The sections the actor may open. */

@@ -46,7 +46,7 @@ function gatesIn(source: string): Set<Gate> {
     // The call's arguments: enough text for a conditional choice between two actions.
     const args = source.slice(call.index, call.index + 240);
     const end = args.indexOf(');');
-    for (const literal of (end > 0 ? args.slice(0, end) : args).matchAll(/'([a-zA-Z.]+)'/g)) {
+    for (const literal of (end > 0 ? args.slice(0, end) : args).matchAll(/'([a-zA-Z.-]+)'/g)) {
       if ((ACTIONS as readonly string[]).includes(literal[1] as string)) {
         gates.add(literal[1] as Action);
       }

@@ -31,9 +31,11 @@ export const PAGES: Readonly<Record<string, RouteEntry>> = {
   '/episodes/[episodeId]': { gate: 'patient.view', reads: 'patient.viewed' },
   '/episodes/[episodeId]/steps/[stepKey]': { gate: 'entry.record', reads: 'patient.viewed' },
   '/episodes/[episodeId]/record/[type]': { gate: 'entry.record', reads: 'patient.viewed' },
+  '/episodes/[episodeId]/contact': { gate: 'contactPreferences.set', reads: 'patient.viewed' },
   '/reminders': { gate: 'reminders.view', reads: 'reminders.viewed' },
   '/reminders/reschedule': { gate: 'reminder.reschedule', reads: 'patient.viewed' },
   '/deliveries': { gate: 'deliveries.view', reads: 'deliveries.viewed' },
+  '/patient-messages': { gate: 'patientMessages.view', reads: 'patientMessages.viewed' },
   '/admin/overdue': { gate: 'overdue.view', reads: 'overdue.viewed' },
   '/admin/kpis': { gate: 'kpis.view' },
   '/admin/users': { gate: 'users.view' },
@@ -48,6 +50,12 @@ export const HANDLERS: Readonly<Record<string, RouteEntry>> = {
   '/admin/kpis/export.csv': { gate: 'kpis.export' },
   '/worklist/export.csv': { gate: 'worklist.view', reads: 'worklist.exported' },
   '/caseload/export.csv': { gate: 'caseload.view', reads: 'caseload.exported' },
+  /**
+   * GOV.UK Notify's delivery receipts: no user acts, so no action of the table; Notify proves
+   * itself with the bearer token the service gave it (NOTIFY_CALLBACK_TOKEN, src/server/
+   * notify-callback.ts), checked in constant time; a wrong one is answered 401.
+   */
+  '/api/notify/delivery-receipts': { gate: 'public' },
 };
 
 /**
@@ -78,6 +86,13 @@ export const SERVER_ACTIONS: Readonly<
     rescheduleAction: { gates: ['reminder.reschedule'] },
   },
   '(app)/deliveries/actions.ts': { retryAction: { gates: ['delivery.retry'] } },
+  '(app)/patient-messages/actions.ts': {
+    retryMessageAction: { gates: ['patient-message.retry'] },
+  },
+  '(app)/episodes/[episodeId]/contact/actions.ts': {
+    saveContactAction: { gates: ['contactPreferences.set'] },
+    optOutAction: { gates: ['contactPreferences.set'] },
+  },
   '(app)/admin/users/actions.ts': {
     createUserAction: { gates: ['user.create'] },
     changeRoleAction: { gates: ['user.changeRole'] },

@@ -45,6 +45,8 @@ describe('security headers', () => {
     expect(RESOURCE_CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
     expect(isPagePath('/api/v1/follow-ups')).toBe(false);
     expect(isPagePath('/api/v1/openapi.json')).toBe(false);
+    expect(isPagePath('/api/notify/delivery-receipts')).toBe(false);
+    expect(isPagePath('/patient-messages')).toBe(true);
     expect(isPagePath('/fhir/R4/metadata')).toBe(false);
     expect(isPagePath('/fhir/R4/Patient/123/$everything')).toBe(false);
     expect(isPagePath('/admin/overdue/export.csv')).toBe(false);

@@ -21,6 +21,7 @@ export const ACCESS_ACTIONS = [
   'worklist.exported',
   'reminders.viewed',
   'deliveries.viewed',
+  'patientMessages.viewed',
   'overdue.viewed',
   'overdue.exported',
   'followUps.listed',

@@ -114,6 +114,8 @@ export const PERMISSIONS = {
     integrations: true,
   },
   'deliveries.view': { roles: ['scheduler', 'admin'], doing: 'open the failed deliveries' },
+  /** Patient messages due today, failed ones and the opt-outs (Scheduler › Patient messages). */
+  'patientMessages.view': { roles: ['scheduler', 'admin'], doing: 'open the patient messages' },
   'overdue.view': { roles: ADMIN, doing: 'open the overdue follow-ups' },
   'overdue.export': { roles: ADMIN, doing: 'export the overdue follow-ups' },
   'kpis.view': { roles: ADMIN, doing: 'open the KPIs' },
@@ -168,6 +170,11 @@ export const PERMISSIONS = {
     integrations: true,
   },
   'delivery.retry': { roles: ['scheduler', 'admin'], doing: 'retry a failed delivery' },
+  /** How the patient hears from the service (channel, consent, details), and opting them out. */
+  'contactPreferences.set': {
+    roles: ['nurse', 'admin'],
+    doing: 'change how a patient hears from the service',
+  },
   'patient-message.retry': {
     roles: ['scheduler', 'admin'],
     doing: 'retry a failed message to a patient',

@@ -40,6 +40,7 @@ import { RecordedBases } from '@/ui/recorded-basis';
 import { StatusBadge, statusText, Tag } from '@/ui/status';
 import { StatusesAsOf } from '@/ui/statuses-as-of';
 import { Timeline } from '@/ui/timeline';
+import { ContactSection } from './contact/contact-section';
 import './patient.css';
 
 export async function generateMetadata({ params }: { params: Promise<{ episodeId: string }> }) {
@@ -507,6 +508,14 @@ export default async function EpisodePage({
           ) : null}
         </p>
       </section>
+
+      <ContactSection
+        patientId={patientRow.id}
+        episodeId={episodeId}
+        user={user}
+        zone={zone}
+        notice={one(query.contact)}
+      />
 
       <section aria-labelledby="history-heading" className="history-section">
         <h2 id="history-heading">History</h2>
