@@ -468,7 +468,7 @@ describe.runIf(BACKENDS.includes('redis'))('a Redis restart', () => {
       // The run_id, and one lost marker per queue (follow-ups, deliveries, FHIR exports, patient
       // messages).
       expect(lost).toHaveLength(5);
-      expect(lost?.filter((what) => what.includes('lost its marker'))).toHaveLength(3);
+      expect(lost?.filter((what) => what.includes('lost its marker'))).toHaveLength(4);
       await waitFor('the review job again', () => worker.queues.followUps.getJob(review.id));
     } finally {
       await env?.close();
