@@ -465,9 +465,10 @@ describe.runIf(BACKENDS.includes('redis'))('a Redis restart', () => {
       // Without persistence, the markers are gone as well, and the repair queues the job again.
       await redis.restart({ keepData: false });
       const lost = await found(2);
-      // The run_id, and one lost marker per queue (follow-ups, deliveries, FHIR exports).
-      expect(lost).toHaveLength(4);
-      expect(lost?.filter((what) => what.includes('lost its marker'))).toHaveLength(3);
+      // The run_id, and one lost marker per queue (follow-ups, deliveries, FHIR exports, patient
+      // messages).
+      expect(lost).toHaveLength(5);
+      expect(lost?.filter((what) => what.includes('lost its marker'))).toHaveLength(4);
       await waitFor('the review job again', () => worker.queues.followUps.getJob(review.id));
     } finally {
       await env?.close();

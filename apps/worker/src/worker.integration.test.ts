@@ -377,6 +377,7 @@ describe.each(BACKENDS)('worker on %s', (backend) => {
     expect(body.queues.map((q) => q.name).sort()).toEqual([
       'fhir-exports',
       'follow-ups',
+      'patient-messages',
       'reminder-deliveries',
     ]);
     const audited = await env.db.auditEntry.findMany({

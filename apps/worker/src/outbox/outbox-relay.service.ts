@@ -22,7 +22,7 @@ import type { WorkerConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics/metrics.js';
 import { Periodic } from '../periodic.js';
-import { type JobPayload, jobId } from '../queue/job-catalog.js';
+import { type JobPayload, jobId, patientMessageSendId } from '../queue/job-catalog.js';
 import { Queues } from '../queue/queues.js';
 import { CLOCK, type Clock, CONFIG, DATABASE, LOGGER, METRICS } from '../tokens.js';
 
@@ -41,7 +41,12 @@ export type JobCommand =
   /** Add a `run-fhir-export` job (a repeated add of the same export is ignored). */
   | { readonly op: 'run-fhir-export'; readonly payload: JobPayload<'run-fhir-export'> }
   /** Add a `send-patient-message` job, delayed to its send time. */
-  | { readonly op: 'send-patient-message'; readonly payload: JobPayload<'send-patient-message'> }
+  | {
+      readonly op: 'send-patient-message';
+      readonly payload: JobPayload<'send-patient-message'>;
+      /** When it is sent (ISO instant): the job's delay. */
+      readonly sendAt: string;
+    }
   /** Remove the `send-patient-message` job of a cancelled message, if it is still waiting. */
   | {
       readonly op: 'remove-patient-message';
@@ -75,12 +80,17 @@ export function jobCommandOf(message: OutboxMessage): JobCommand {
     case 'patient-message.enqueue':
       return {
         op: 'send-patient-message',
-        payload: { messageId: message.payload.messageId, sendAt: message.payload.sendAt },
+        payload: {
+          sendId: patientMessageSendId(message.payload.messageId, message.payload.sendAt),
+        },
+        sendAt: message.payload.sendAt,
       };
     case 'patient-message.remove':
       return {
         op: 'remove-patient-message',
-        payload: { messageId: message.payload.messageId, sendAt: message.payload.sendAt },
+        payload: {
+          sendId: patientMessageSendId(message.payload.messageId, message.payload.sendAt),
+        },
       };
     default:
       return assertUnreachable(message);
@@ -246,15 +256,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         }
       }
       const adds = patientMessages.flatMap(({ command }) =>
-        command.op === 'send-patient-message' ? [command.payload] : [],
+        command.op === 'send-patient-message' ? [command] : [],
       );
       // A retried message's earlier job may have failed and be kept: its id differs (the send
       // time is in it), so the add below is never taken for a duplicate of it.
       await this.queues.addMany(
         'send-patient-message',
-        adds.map((payload) => ({
+        adds.map(({ payload, sendAt }) => ({
           payload,
-          delayMs: Date.parse(payload.sendAt) - now.getTime(),
+          delayMs: Date.parse(sendAt) - now.getTime(),
         })),
       );
     });

@@ -28,6 +28,7 @@ describe('the relay maps outbox messages to the job catalogue', () => {
         expect(jobRequest('send-patient-message', command.payload).opts.jobId).toBe(
           'patient-message_pm_e1_20270329T080000000Z',
         );
+        expect(command.payload).toEqual({ sendId: 'pm_e1@20270329T080000000Z' });
       } else {
         expect(command).toEqual({ op: 'sync-follow-up', followUpId: 'f1' });
       }

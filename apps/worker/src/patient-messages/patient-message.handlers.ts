@@ -11,7 +11,7 @@ import { DelayedError } from 'bullmq';
 import type { WorkerConfig } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { JobHandlers } from '../queue/dispatcher.js';
-import { JOB_CATALOG } from '../queue/job-catalog.js';
+import { JOB_CATALOG, messageIdOfSendId } from '../queue/job-catalog.js';
 import { CLOCK, type Clock, CONFIG, DATABASE, LOGGER, PATIENT_SENDER } from '../tokens.js';
 import { PatientMessageSendError, type PatientMessageSender } from './senders.js';
 
@@ -35,7 +35,8 @@ export class PatientMessageHandlers {
   ) {}
 
   readonly handlers: JobHandlers = {
-    'send-patient-message': async ({ messageId }, job, token) => {
+    'send-patient-message': async ({ sendId }, job, token) => {
+      const messageId = messageIdOfSendId(sendId);
       const claim = await claimPatientMessage(this.db, messageId, {
         workerId: this.workerId,
         now: this.clock(),

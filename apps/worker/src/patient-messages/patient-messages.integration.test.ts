@@ -7,7 +7,7 @@ import { recordNotifyReceipt, syncPatientMessagesForPatient } from '@vfx/databas
 import { enrolPatient } from '@vfx/database/commands';
 import { testEnrolment } from '@vfx/database/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { JOB_CATALOG, jobRequest } from '../queue/job-catalog.js';
+import { JOB_CATALOG, jobRequest, patientMessageSendId } from '../queue/job-catalog.js';
 import { FakeNotify } from '../testing/fake-notify.js';
 import { BACKENDS, type TestEnvironment, testEnvironment, waitFor } from '../testing/harness.js';
 import { freePort, kill, ready } from '../testing/worker-process.js';
@@ -243,8 +243,7 @@ describe.each(BACKENDS)('patient messages on %s', (backend) => {
     notify.failNext(1, 429);
     const message = await patientWithMessageDueNow(env, { mobile: '+447700900103' });
     const jobId = jobRequest('send-patient-message', {
-      messageId: message.id,
-      sendAt: message.sendAt.toISOString(),
+      sendId: patientMessageSendId(message.id, message.sendAt),
     }).opts.jobId;
     const job = await waitFor('the backoff', async () => {
       const found = await worker.queues.patientMessages.getJob(jobId);
@@ -283,8 +282,7 @@ describe.each(BACKENDS)('patient messages on %s', (backend) => {
     const message = await patientWithMessageDueNow(env, { mobile: '+447700900104' });
     notify.failNext(3, 500);
     const request = jobRequest('send-patient-message', {
-      messageId: message.id,
-      sendAt: message.sendAt.toISOString(),
+      sendId: patientMessageSendId(message.id, message.sendAt),
     });
     await worker.queues.patientMessages.add(request.name, request.data, {
       ...request.opts,
@@ -422,8 +420,7 @@ describe.each(BACKENDS)('patient messages on %s', (backend) => {
     // A repeat of the job (a retry after a crash) finds the message sent: nothing is written twice.
     const worker = await env.start({ clock });
     const request = jobRequest('send-patient-message', {
-      messageId: first.id,
-      sendAt: first.sendAt.toISOString(),
+      sendId: patientMessageSendId(first.id, first.sendAt),
     });
     await worker.queues.patientMessages.add(request.name, request.data, {
       ...request.opts,

@@ -52,7 +52,13 @@ export const JOB_CATALOG = {
    */
   'send-patient-message': {
     queue: QUEUES.patientMessages,
-    payload: z.looseObject({ messageId: z.string().min(1), sendAt: z.iso.datetime() }),
+    // One id: the message and its send time (patientMessageSendId), so a moved message is a new
+    // job and the payload still carries ids only.
+    payload: z.looseObject({
+      sendId: z.string().regex(/^[^@:]+@\d{8}T\d{9}Z$/, {
+        error: 'must be <message id>@<send time, YYYYMMDDTHHMMSSmmmZ>',
+      }),
+    }),
     options: {
       attempts: 8,
       backoff: { type: 'exponential', delay: 10_000 },
@@ -84,8 +90,19 @@ export const jobId = {
   'run-fhir-export': (payload: JobPayload<'run-fhir-export'>) => `fhir-export_${payload.exportId}`,
   // One job per message and send time: a message moved to another time gets a new job.
   'send-patient-message': (payload: JobPayload<'send-patient-message'>) =>
-    `patient-message_${payload.messageId}_${payload.sendAt.replace(/[-:.]/g, '')}`,
+    `patient-message_${payload.sendId.replace('@', '_')}`,
 } satisfies { [N in JobName]: (payload: JobPayload<N>) => string };
+
+/** The id of one scheduled send of a patient message: `<message id>@<send time>`. */
+export function patientMessageSendId(messageId: string, sendAt: string | Date): string {
+  const at = typeof sendAt === 'string' ? sendAt : sendAt.toISOString();
+  return `${messageId}@${at.replace(/[-:.]/g, '')}`;
+}
+
+/** The message a send id is about. */
+export function messageIdOfSendId(sendId: string): string {
+  return sendId.slice(0, sendId.lastIndexOf('@'));
+}
 
 export function jobsOfQueue(queue: QueueName): JobName[] {
   return (Object.keys(JOB_CATALOG) as JobName[]).filter(

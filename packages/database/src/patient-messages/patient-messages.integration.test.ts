@@ -269,6 +269,13 @@ describe('sending, receipts and retry', () => {
     expect(tasks[0]?.stepTitle).toMatch(
       /^Text message to the patient failed: Your exercise programme can start/,
     );
+    // On the nurse's worklist (its tasks list), with the patient it is about.
+    const listed = await patientMessageTasks(db, 'nurse-1');
+    expect(listed.items.find((t) => t.reminderId === tasks[0]?.id)).toMatchObject({
+      episodeId,
+      givenName: 'Test',
+      urgent: false,
+    });
 
     await expect(
       retryPatientMessage(db, message.id, { actorId: 'nurse-1', now: at }),
