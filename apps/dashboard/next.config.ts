@@ -1,5 +1,9 @@
 import type { NextConfig } from 'next';
 
+/** What @vfx/documents loads at run time: pdfmake, its Roboto font file, fontkit. */
+const isPdfRuntime = (request: string | undefined): boolean =>
+  request === 'pdfmake' || request === 'fontkit' || request?.startsWith('pdfmake/') === true;
+
 const config: NextConfig = {
   // The workspace packages export TypeScript source.
   transpilePackages: ['@vfx/domain', '@vfx/database', '@vfx/fhir', '@vfx/documents'],
@@ -22,9 +26,10 @@ const config: NextConfig = {
     // fragment from one was not recognised by a client made by another ("syntax error at $1").
     // Loading the runtime from node_modules gives every bundle the same one (which is why the
     // dashboard depends on @prisma/client itself: `next start` must find it).
-    // pdfmake likewise: @vfx/documents (transpiled) requires it, and bundled it cannot find the
-    // font metrics it reads from its own folder at run time (ENOENT on Helvetica), so it is loaded
-    // from node_modules, and the dashboard depends on it for `next start` to find it.
+    // pdfmake and fontkit likewise: @vfx/documents (transpiled) requires them, and bundled,
+    // pdfmake's pdfkit cannot find the data it reads from its own folder at run time (ENOENT on
+    // Helvetica's metrics), so they are loaded from node_modules, and the dashboard depends on
+    // them for `next start` to find them.
     if (isServer) {
       webpackConfig.externals = [
         ...(Array.isArray(webpackConfig.externals)
@@ -34,10 +39,7 @@ const config: NextConfig = {
           { request }: { request?: string },
           callback: (error?: Error | null, result?: string) => void,
         ) =>
-          // pdfmake (through @vfx/documents, transpiled workspace code) for the same reason: bundled,
-          // its pdfkit reads the built-in fonts' metrics from a folder beside its own file, which
-          // the bundle does not have (ENOENT on Helvetica.afm).
-          request === '@prisma/client/runtime/client' || request === 'pdfmake'
+          request === '@prisma/client/runtime/client' || isPdfRuntime(request)
             ? callback(null, `commonjs ${request}`)
             : callback(),
       ];

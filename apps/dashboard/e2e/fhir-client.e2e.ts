@@ -6,13 +6,16 @@
 // Every resource the server returns over the whole demo caseload must be valid R4 for two
 // validators, and the CapabilityStatement must list exactly what this file exercises.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {
+  Binary,
   Bundle,
   CapabilityStatement,
   CarePlan,
+  DocumentReference,
   OperationOutcome,
   Patient,
   Resource,
@@ -24,6 +27,7 @@ import { isValidNhsNumber } from '@vfx/domain';
 import { describeFindings, validateR4 } from '@vfx/fhir/testing';
 import { Client } from 'fhir-kit-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedLetterOf } from './support/documents';
 import { BROWSER_TIME_ZONE, test } from './support/fixtures';
 import { boxesOf, fillDate } from './support/forms';
 import { LOGS_DIR, REPO_DIR } from './support/paths';
@@ -742,6 +746,50 @@ describe('FHIR R4 with fhir-kit-client', () => {
       .request(secondStatus)
       .catch((error: { response: { status: number } }) => error.response);
     expect((gone as { status: number }).status).toBe(404);
+  });
+
+  it("serves a signed letter to the GP: found by the patient, read, and its PDF as a Binary with the attachment's size and hash", async () => {
+    const nurse = clientFor('nurse');
+    const episode = await db.episode.findFirstOrThrow({
+      where: { closedAt: null },
+      orderBy: { id: 'asc' },
+      select: { id: true, patientId: true },
+    });
+    const letterId = await signedLetterOf(db, episode.id);
+    const bundle = (await nurse.search({
+      resourceType: 'DocumentReference' as never,
+      searchParams: { patient: `Patient/${episode.patientId}` },
+    })) as unknown as Bundle;
+    const found = matches(bundle) as DocumentReference[];
+    const letter = found.find((document) => document.id === letterId);
+    expect(letter, 'the signed letter is among the patient’s documents').toBeDefined();
+    exercised.add('DocumentReference.search-type');
+    const read = (await nurse.read({
+      resourceType: 'DocumentReference' as never,
+      id: letterId,
+    })) as unknown as DocumentReference;
+    expect(read).toEqual(letter);
+    expect(read).toMatchObject({ status: 'current', docStatus: 'final' });
+    exercised.add('DocumentReference.read');
+    const attachment = read.content[0]?.attachment;
+    expect(attachment?.url).toBe(`${base}/Binary/${letterId}`);
+    const binary = (await nurse.read({
+      resourceType: 'Binary' as never,
+      id: letterId,
+    })) as unknown as Binary;
+    exercised.add('Binary.read');
+    expect(binary.contentType).toBe('application/pdf');
+    const pdf = Buffer.from(binary.data as string, 'base64');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBe(attachment?.size);
+    expect(createHash('sha1').update(pdf).digest('base64')).toBe(attachment?.hash);
+    // The bytes are the signed letter's, as stored at sign-off.
+    const stored = await db.gpLetter.findUniqueOrThrow({
+      where: { id: letterId },
+      select: { pdf: true },
+    });
+    expect(Buffer.from(stored.pdf as Uint8Array).equals(pdf)).toBe(true);
+    remember([read, binary]);
   });
 
   it('returned only valid R4 (both validators, zero errors)', () => {

@@ -9,8 +9,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDatabase, type Database } from '@vfx/database';
-import { produceWrittenPlan, saveGpLetterDraft, signOffGpLetter } from '@vfx/database/commands';
-import { gpLettersOfEpisode } from '@vfx/database/views';
 import { type Action, type Actor, type PermissionContext, permission } from '@vfx/domain';
 import type { APIRequestContext, APIResponse } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
@@ -22,8 +20,8 @@ import {
   SERVER_ACTIONS,
   WORKER_ADMIN_ROUTES,
 } from '../src/server/routes';
-import { renderWrittenPlanPdf } from '../src/server/written-plan/render';
 import { closeDemoData } from './support/demo-data';
+import { producedWrittenPlanOf, signedLetterOf } from './support/documents';
 import { test } from './support/fixtures';
 import { PAIN_REVIEW_PATIENT } from './support/journey-patients';
 import { DASHBOARD_DIR, E2E_DIST_DIR } from './support/paths';
@@ -75,12 +73,8 @@ async function samples(): Promise<Samples> {
     select: { episodeId: true, key: true, episode: { select: { patientId: true } } },
   });
   const other = await db.user.findUniqueOrThrow({ where: { email: demoUser('nurse2').email } });
-  const writtenPlan = await produceWrittenPlan(
-    db,
-    { episodeId, largePrint: false, render: renderWrittenPlanPdf },
-    { actorId: other.id },
-  );
-  const letterId = await signedLetterOf(episodeId);
+  const writtenPlanId = await producedWrittenPlanOf(db, episodeId, 'nurse2');
+  const letterId = await signedLetterOf(db, episodeId);
   return {
     letterId,
     episodeId,
@@ -92,34 +86,8 @@ async function samples(): Promise<Samples> {
       patientId: reminder.episode.patientId,
     },
     otherNurseId: other.id,
-    writtenPlanId: writtenPlan.id,
+    writtenPlanId,
   };
-}
-
-/** A signed letter to the GP of the episode: the first one, or one signed now as the demo nurse. */
-async function signedLetterOf(episodeId: string): Promise<string> {
-  const existing = await db.gpLetter.findFirst({
-    where: { episodeId, status: 'signed' },
-    orderBy: { signedAt: 'asc' },
-  });
-  if (existing) return existing.id;
-  const nurse = await db.user.findUniqueOrThrow({ where: { email: demoUser('nurse').email } });
-  const sender = { serviceName: 'Fracture Liaison Service', addressLines: ['Example Hospital'] };
-  const now = new Date();
-  const open = await gpLettersOfEpisode(db, episodeId, { now, sender });
-  const draft = open?.draft.id
-    ? { id: open.draft.id, version: open.draft.version }
-    : await saveGpLetterDraft(
-        db,
-        { episodeId, version: 0, edits: { recipient: 'The Surgery' } },
-        { actorId: nurse.id, now, sender },
-      );
-  const signed = await signOffGpLetter(
-    db,
-    { letterId: draft.id, version: draft.version, episodeVersion: open?.episodeVersion ?? 0 },
-    { actorId: nurse.id, now, sender },
-  );
-  return signed.id;
 }
 
 interface Probe {

@@ -7,7 +7,14 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { APIResponse, Page } from 'playwright-core';
 import { afterAll, describe, expect } from 'vitest';
-import { closeDemoData, demoPatient, nextDemoReminder, patientIdOf } from './support/demo-data';
+import {
+  closeDemoData,
+  demoDatabase,
+  demoPatient,
+  nextDemoReminder,
+  patientIdOf,
+} from './support/demo-data';
+import { producedWrittenPlanOf, signedLetterOf } from './support/documents';
 import { test } from './support/fixtures';
 import { DASHBOARD_DIR } from './support/paths';
 import { signIn } from './support/users';
@@ -44,6 +51,9 @@ async function parameterValues(): Promise<Record<string, string>> {
   const patient = await demoPatient({ nurse: 'nurse' });
   return {
     episodeId: reminder.episodeId,
+    // The reminder's episode's documents, so their PDFs answer (not 404) under the same episode.
+    letterId: await signedLetterOf(demoDatabase(), reminder.episodeId),
+    planId: await producedWrittenPlanOf(demoDatabase(), reminder.episodeId),
     stepKey: reminder.stepKey,
     type: 'pain-assessment',
     patientId: await patientIdOf(patient.episodeId),

@@ -126,7 +126,7 @@ async function readAll(
 /** The page paths of the inventory each role reads here; the test checks none is forgotten. */
 const ROLE_PAGES: Readonly<Record<'nurse' | 'scheduler' | 'admin', readonly string[]>> = {
   nurse: ['/worklist', '/caseload', '/patients/new', '/account/password'],
-  scheduler: ['/reminders', '/deliveries', '/account/password'],
+  scheduler: ['/reminders', '/deliveries', '/patient-messages', '/account/password'],
   admin: [
     '/admin/overdue',
     '/admin/kpis',
@@ -164,6 +164,8 @@ describe('no machine text reaches a page', () => {
       '/episodes/[episodeId]/steps/[stepKey]',
       '/episodes/[episodeId]/record/[type]',
       '/episodes/[episodeId]/written-plan',
+      '/episodes/[episodeId]/gp-letter',
+      '/episodes/[episodeId]/contact',
       '/reminders/reschedule',
     ];
     // The sign-in page is read before signing in; '/' and '/refused' only redirect or refuse.

@@ -8,7 +8,8 @@ import type { DemoUserKey } from './users';
 
 let shared: Database | undefined;
 
-function database(): Database {
+/** The test file's own connection to the e2e database (closed by closeDemoData). */
+export function demoDatabase(): Database {
   shared ??= createDatabase(inject('databaseUrl'), {
     applicationName: 'vfx-e2e-tests',
     maxConnections: 2,
@@ -40,7 +41,7 @@ export async function demoPatient(options: {
   readonly step?: { readonly id: string; readonly statuses: readonly string[] };
 }): Promise<DemoPatient> {
   const email = DEMO_USERS.find((user) => user.key === options.nurse)?.email;
-  const episode = await database().episode.findFirst({
+  const episode = await demoDatabase().episode.findFirst({
     where: {
       closedAt: null,
       patient: { nurse: { email }, identifierKind: 'nhs-number' },
@@ -83,7 +84,7 @@ export interface DemoReminder {
 
 /** The next reminder to go out (a pending follow-up making a step due or overdue). */
 export async function nextDemoReminder(): Promise<DemoReminder> {
-  const next = await database().followUp.findFirst({
+  const next = await demoDatabase().followUp.findFirst({
     where: {
       state: 'pending',
       transition: { in: ['due', 'overdue'] },
@@ -120,7 +121,7 @@ export interface DemoOverdueStep extends DemoPatient {
 
 /** The first overdue step of an episode (by step key), with its patient and nurse. */
 export async function overdueStepOf(episodeId: string): Promise<DemoOverdueStep> {
-  const step = await database().planStep.findFirst({
+  const step = await demoDatabase().planStep.findFirst({
     where: { episodeId, status: 'overdue' },
     orderBy: { key: 'asc' },
     select: {
@@ -156,7 +157,7 @@ export async function overdueStepOf(episodeId: string): Promise<DemoOverdueStep>
 
 /** The patient whose episode this is. */
 export async function patientIdOf(episodeId: string): Promise<string> {
-  const episode = await database().episode.findUnique({
+  const episode = await demoDatabase().episode.findUnique({
     where: { id: episodeId },
     select: { patientId: true },
   });

@@ -1,7 +1,9 @@
 // A nurse produces the patient's written plan: built by the domain from the episode's plan as of
 // now, rendered to PDF by the caller's layout, and stored unchanged (structure, PDF bytes and
 // their SHA-256), audited in the same transaction.
+
 import { createHash, randomUUID } from 'node:crypto';
+import { UnprintableTextError } from '@vfx/documents';
 import {
   buildWrittenPlan,
   DEFAULT_SERVICE_SETTINGS,
@@ -82,7 +84,12 @@ export function produceWrittenPlan(
       now: now.toISOString(),
     });
     if (!built.ok) throw new RecordError('conflict', built.message);
-    const pdf = await input.render(built.plan, { largePrint: input.largePrint });
+    const pdf = await input.render(built.plan, { largePrint: input.largePrint }).catch((error) => {
+      // Text from the record (the patient's name, say) that the PDF cannot print: refused, not garbled.
+      if (error instanceof UnprintableTextError)
+        throw RecordError.invalid([{ path: 'writtenPlan', message: error.message }]);
+      throw error;
+    });
     if (!(pdf instanceof Uint8Array) || pdf.length === 0)
       throw new Error('The written plan renderer returned no PDF bytes');
     const row = {

@@ -4,7 +4,12 @@
 // audit). A signed letter is final: a trigger (migration gp_letters) refuses any change to it, and
 // a correction is a new letter that replaces it.
 import { createHash, randomUUID } from 'node:crypto';
-import { renderPdf } from '@vfx/documents';
+import {
+  describeUnprintable,
+  renderPdf,
+  UnprintableTextError,
+  unprintableCharacters,
+} from '@vfx/documents';
 import {
   buildGpLetter,
   computePlan,
@@ -18,6 +23,7 @@ import {
   type GpLetterSendingMethod,
   gpLetterPdfDefinition,
   gpLetterSignOffProblems,
+  type InputIssue,
   parseGpLetterEdits,
   parseGpLetterSending,
   type ServiceSettings,
@@ -239,6 +245,21 @@ export interface SavedGpLetterDraft {
 
 const json = (value: unknown) => value as Prisma.InputJsonValue;
 
+/** The nurse's text that the letter's PDF could not print as written, field by field. */
+function unprintableEdits(edits: GpLetterEdits): InputIssue[] {
+  return Object.entries(edits).flatMap(([field, value]) => {
+    const characters = typeof value === 'string' ? unprintableCharacters(value) : [];
+    return characters.length > 0
+      ? [
+          {
+            path: `edits.${field}`,
+            message: `holds ${describeUnprintable(characters)}, which the letter cannot print; write ${characters.length === 1 ? 'it' : 'them'} another way (for example "to" instead of an arrow)`,
+          },
+        ]
+      : [];
+  });
+}
+
 async function lockDraft(tx: Transaction, episodeId: string) {
   // Serialises saves and sign-offs of one episode's letters (a row lock on the episode).
   await tx.$queryRaw`SELECT id FROM episodes WHERE id = ${episodeId} FOR UPDATE`;
@@ -259,6 +280,8 @@ export function saveGpLetterDraft(
   return runCommand(db, options.actorId, 'gpLetter.draft', async ({ tx, audit }) => {
     const parsed = parseGpLetterEdits(input.edits);
     if (!parsed.ok) throw RecordError.invalid(parsed.issues);
+    const unprintable = unprintableEdits(parsed.value);
+    if (unprintable.length > 0) throw RecordError.invalid(unprintable);
     const existing = await lockDraft(tx, input.episodeId);
     const { letter, patientId } = await letterNow(tx, input.episodeId, parsed.value, options);
     if (existing) {
@@ -399,7 +422,12 @@ export function signOffGpLetter(
       if (error instanceof GpLetterError) throw RecordError.invalid(error.issues);
       throw error;
     }
-    const pdf = await renderPdf(gpLetterPdfDefinition(letter));
+    const pdf = await renderPdf(gpLetterPdfDefinition(letter)).catch((error: unknown) => {
+      // Text from the record (a name, say) that the PDF cannot print: refused, not garbled.
+      if (error instanceof UnprintableTextError)
+        throw RecordError.invalid([{ path: 'letter', message: error.message }]);
+      throw error;
+    });
     const pdfSha256 = createHash('sha256').update(pdf).digest('hex');
     await tx.gpLetter.update({
       where: { id: current.id },

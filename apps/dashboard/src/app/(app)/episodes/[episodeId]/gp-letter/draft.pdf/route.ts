@@ -1,4 +1,5 @@
 import { gpLetterDraftPdf } from '@vfx/database/views';
+import { UnprintableTextError } from '@vfx/documents';
 import { db } from '@/server/db';
 import { letterSender } from '@/server/gp-letter';
 import { recordPatientView, requirePermission } from '@/server/session';
@@ -11,10 +12,17 @@ export async function GET(
 ): Promise<Response> {
   const user = await requirePermission('patient.view');
   const { episodeId } = await params;
-  const draft = await gpLetterDraftPdf(db(), episodeId, {
-    now: new Date(),
-    sender: letterSender(),
-  });
+  let draft: Awaited<ReturnType<typeof gpLetterDraftPdf>>;
+  try {
+    draft = await gpLetterDraftPdf(db(), episodeId, { now: new Date(), sender: letterSender() });
+  } catch (error) {
+    // Text from the record that the PDF cannot print: said so, rather than a garbled preview.
+    if (!(error instanceof UnprintableTextError)) throw error;
+    return new Response(`The letter cannot be previewed as a PDF: ${error.message}\n`, {
+      status: 422,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+    });
+  }
   if (!draft) return new Response('No such episode.\n', { status: 404 });
   await recordPatientView(user, {
     episodeId,
