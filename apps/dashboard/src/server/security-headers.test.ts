@@ -50,6 +50,10 @@ describe('security headers', () => {
     expect(isPagePath('/fhir/R4/metadata')).toBe(false);
     expect(isPagePath('/fhir/R4/Patient/123/$everything')).toBe(false);
     expect(isPagePath('/admin/overdue/export.csv')).toBe(false);
+    expect(isPagePath('/episodes/ep-1/gp-letter/draft.pdf')).toBe(false);
+    expect(isPagePath('/episodes/ep-1/gp-letter/abc/letter.pdf')).toBe(false);
+    expect(isPagePath('/episodes/ep-1/written-plan/abc/pdf')).toBe(false);
+    expect(isPagePath('/episodes/ep-1/written-plan')).toBe(true);
     expect(isPagePath('/_next/static/chunks/main.js')).toBe(false);
     expect(isPagePath('/episodes/ep-1/steps/pain-review-48h')).toBe(true);
     expect(isPagePath('/')).toBe(true);

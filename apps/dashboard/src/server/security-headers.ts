@@ -105,8 +105,10 @@ export function isPagePath(pathname: string): boolean {
   if (pathname.startsWith('/api/') || pathname === '/api') return false;
   if (pathname.startsWith('/fhir/') || pathname === '/fhir') return false;
   if (pathname.startsWith('/_next/static/') || pathname.startsWith('/_next/image')) return false;
-  // Files served beside the pages: the icon, CSV downloads (…/export.csv).
-  return !/\.(svg|ico|png|csv|txt|json|xml|webmanifest)$/.test(pathname);
+  // Files served beside the pages: the icon, CSV downloads (…/export.csv), the documents' PDFs
+  // (…/gp-letter/draft.pdf, …/written-plan/<id>/pdf).
+  if (/\/pdf$/.test(pathname)) return false;
+  return !/\.(svg|ico|png|csv|txt|json|xml|webmanifest|pdf)$/.test(pathname);
 }
 
 /** A nonce for one response: 16 random bytes, base64. */
