@@ -63,6 +63,25 @@ describe('the letter to the GP', () => {
     await screenshot(page, 'gp-letter-2-draft-820');
     await page.setViewportSize({ width: 1440, height: 900 });
 
+    // Typed but not saved: sign-off is refused in the page (it would sign the saved text), and
+    // says why; saving re-enables it, with the typed text in the letter.
+    const signOffButton = page
+      .getByRole('form', { name: 'Sign off the letter' })
+      .getByRole('button', { name: 'Sign off' });
+    expect(await signOffButton.isEnabled()).toBe(true);
+    await draftForm
+      .getByLabel('Clinical summary (optional)')
+      .fill('Seen in the FLS clinic. Pain settling; mobilising with a stick. Reviewed today.');
+    await expect.poll(() => signOffButton.isDisabled()).toBe(true);
+    expect(await page.locator('#sign-off-unsaved').textContent()).toBe(
+      'Save the draft first: your changes are not saved yet.',
+    );
+    expect(await page.locator('#sign-off-unsaved').getAttribute('aria-live')).toBe('polite');
+    await draftForm.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => letter.textContent()).toContain('Reviewed today.');
+    await expect.poll(() => signOffButton.isEnabled()).toBe(true);
+    expect(await page.locator('#sign-off-unsaved').textContent()).toBe('');
+
     // The preview PDF, marked as a draft.
     const previewHref = await page
       .getByRole('link', { name: /Preview the PDF/ })

@@ -117,6 +117,9 @@ describe('the letter to the GP of every demo patient', () => {
       expect(text, where).toContain('Fracture Liaison Service');
       expect(text, where).toContain('Signed off electronically on');
       expect(text, where).not.toContain('DRAFT');
+      // A letter cites a source by its title and section, never by an internal file name.
+      expect(text, where).not.toContain('.txt');
+      expect(JSON.stringify(letter), where).not.toContain('.txt');
       if (redFlag) {
         expect(text, where).toContain('left the routine conservative pathway for specialist care');
         expect(text, where).not.toContain('60 mg subcutaneously');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findPathway } from '../pathway/registry.js';
 import { SOURCE_DOCUMENTS } from '../pathway/sources.js';
+import { QA_DENOSUMAB_STOPPING } from '../pathway/versions/ros-2022-citations.js';
 import { computePlan } from '../plan/compute-plan.js';
 import { type Scenario, scenario } from '../testing/scenario.js';
 import {
@@ -150,9 +151,12 @@ describe('buildGpLetter', () => {
     const bone = section(letter, 'bone-therapy').items;
     expect(bone[0]?.text).toBe('The FLS recommends denosumab (subcutaneous).');
     expect(bone[1]?.text).toContain('Denosumab 60 mg subcutaneously every 6 months');
-    expect(bone[1]?.sources?.[0]).toContain(SOURCE_DOCUMENTS.qaConservativeCare.file);
+    expect(bone[1]?.sources?.[0]).toContain(SOURCE_DOCUMENTS.qaConservativeCare.short);
+    expect(bone[1]?.sources?.[0]).not.toContain('.txt');
     expect(bone[2]?.prompt).toBe(true);
-    expect(bone[2]?.text).toContain('Check the BNF and the summary of product characteristics');
+    expect(bone[2]?.text).toBe(
+      "Contraindications and cautions: check the BNF and the summary of product characteristics (SmPC) before prescribing denosumab; the pathway's sources do not list them.",
+    );
     const start = section(letter, 'gp-actions').items.find((i) => i.text.startsWith('Start'));
     expect(start?.date).toBe(
       plan.steps.find((st) => st.stepId === 'bone-therapy-decision')?.window?.due,
@@ -167,7 +171,9 @@ describe('buildGpLetter', () => {
     const letter = letterOf(scenario(), { recommendedDrug: 'alendronic-acid' });
     const dose = section(letter, 'bone-therapy').items[1];
     expect(dose?.prompt).toBe(true);
-    expect(dose?.text).toContain('give no dose for alendronic acid');
+    expect(dose?.text).toBe(
+      "Dose: as the BNF and the summary of product characteristics (SmPC) give it (the pathway's sources give no dose for alendronic acid).",
+    );
     expect(dose?.text).not.toMatch(/\d+ ?mg/);
   });
 
@@ -233,10 +239,49 @@ describe('buildGpLetter', () => {
       expect(everything).not.toMatch(/calcium|denosumab 60|exercise programme|bed rest/i);
     });
 
+    it('on denosumab with a dose overdue: states the treatment and the dose, to discuss with the specialist team, and recommends nothing new', () => {
+      const s = redFlag().add('2025-01-15T10:00:00Z', {
+        type: 'bone-therapy-started',
+        drug: 'denosumab',
+      });
+      const later = '2025-08-20T10:00:00Z';
+      const plan = planOf(s, later);
+      const dueStep = plan.steps.find((st) => st.stepId === 'denosumab-next-dose');
+      expect(dueStep?.status).toBe('overdue');
+      const letter = letterOf(s, {}, later);
+      expect(letter.branch).toBe('red-flag');
+      const bone = section(letter, 'bone-therapy');
+      expect(bone.intro).toContain('No new routine bone therapy is recommended');
+      expect(bone.items[0]?.text).toContain('Current treatment: Denosumab (subcutaneous)');
+      expect(bone.items[0]?.text).toContain('do not stop or delay denosumab without a plan');
+      expect(bone.items[0]?.date).toBe('2025-01-15');
+      expect(bone.items[0]?.sources?.join(' ')).toContain(QA_DENOSUMAB_STOPPING.quote);
+      const actions = section(letter, 'gp-actions');
+      expect(actions.intro).toBeUndefined();
+      const dose = actions.items.find((i) => i.text.startsWith('Denosumab dose due'));
+      expect(dose?.text).toContain('discuss with the specialist team before giving or stopping it');
+      expect(dose?.date).toBe(dueStep?.window?.due);
+      expect(dose?.dateLabel).toBe('Was due by');
+      expect(dose?.urgent).toBe(true);
+      // Still no new routine therapy: no recommendation, no dose to start, no supplements.
+      const everything = JSON.stringify(letter.sections.filter((x) => x.id !== 'specialist-care'));
+      expect(everything).not.toMatch(/recommends denosumab|calcium|denosumab 60|Start /i);
+    });
+
     it('cannot be signed with a drug recommended', () => {
       const letter = letterOf(redFlag(), { recommendedDrug: 'denosumab', recipient: 'Surgery' });
       expect(gpLetterSignOffProblems(letter).map((p) => p.path)).toEqual(['edits.recommendedDrug']);
     });
+  });
+
+  it('greets a named doctor by name, and anyone else as Doctor', () => {
+    const named = letterOf(scenario(), { recipient: 'Dr A Smith\nThe Health Centre\nEX2 2AA' });
+    expect(named.salutation).toBe('Dear Dr A Smith,');
+    expect(named.recipient[0]).toBe('Dr A Smith');
+    const practice = letterOf(scenario(), { recipient: 'The Health Centre\nDr A Smith' });
+    expect(practice.salutation).toBe('Dear Doctor,');
+    expect(letterOf(scenario()).salutation).toBe('Dear Doctor,');
+    expect(letterOf(scenario(), { recipient: 'Drummond Surgery' }).salutation).toBe('Dear Doctor,');
   });
 
   it('refuses a plan of another episode', () => {

@@ -11,8 +11,11 @@
  * rule made up here.
  *
  * Red-flag patients have left the routine conservative pathway for specialist care: their letter
- * says so, and recommends no drug, no supplement and no routine conservative action (the specialist
- * team directs care; see HAZ-026 in docs/clinical-safety/hazard-log.md).
+ * says so, and recommends no new drug, no supplement and no routine conservative action (the
+ * specialist team directs care). A bone therapy already being taken is still named, with any dose
+ * due or overdue, to discuss with the specialist team before giving or stopping it (stopping
+ * denosumab harms); see HAZ-026 in docs/clinical-safety/hazard-log.md. Sources are cited by their
+ * document's short title and section, never by an internal file name.
  */
 import { z } from 'zod';
 import { formatNhsNumber } from '../identifiers/nhs-number.js';
@@ -24,7 +27,7 @@ import { multiLineText, singleLineText } from '../inputs/text.js';
 import type { PathwayDefinition } from '../pathway/definition.js';
 import { BONE_THERAPY_DRUGS, type BoneTherapyDrug, DRUGS } from '../pathway/drugs.js';
 import { SOURCE_DOCUMENTS, type SourceRef } from '../pathway/sources.js';
-import { QA_DENOSUMAB_CC } from '../pathway/versions/ros-2022-citations.js';
+import { QA_DENOSUMAB_CC, QA_DENOSUMAB_STOPPING } from '../pathway/versions/ros-2022-citations.js';
 import type { Citation, Plan, PlanStep } from '../plan/types.js';
 import { describeCivilDate } from '../time/civil-date.js';
 import {
@@ -185,7 +188,7 @@ export interface GpLetterItem {
   /** A prompt to the reader where the sources give nothing (dose, contraindications). */
   readonly prompt?: boolean;
   readonly urgent?: boolean;
-  /** The sources, each as "ROS 2022 (004_….txt), section: “quote”". */
+  /** The sources, each as "ROS 2022, section: “quote”" (the document's short name, never its file). */
   readonly sources?: readonly string[];
 }
 
@@ -271,7 +274,15 @@ export const GP_LETTER_DOSES: Readonly<Partial<Record<BoneTherapyDrug, SourceRef
   denosumab: QA_DENOSUMAB_CC,
 };
 
-const CHECK_BNF_SMPC = 'Check the BNF and the summary of product characteristics (SmPC).';
+/**
+ * What the letter says of a drug the patient already takes when a red flag takes them to
+ * specialist care: stopping it may harm (denosumab: rebound fractures), so the GP discusses it with
+ * the specialist team before giving or stopping a dose. A drug with no source here gets the words
+ * without a source.
+ */
+const STOPPING_HARM: Readonly<Partial<Record<BoneTherapyDrug, SourceRef>>> = {
+  denosumab: QA_DENOSUMAB_STOPPING,
+};
 
 const SEX_WORDS: Record<Patient['sex'], string> = {
   female: 'Female',
@@ -304,7 +315,7 @@ const ACTIVE = new Set(['upcoming', 'open', 'due', 'overdue']);
 
 function sourceText(citation: Citation | SourceRef): string {
   const doc = SOURCE_DOCUMENTS[citation.document];
-  return `${doc.short} (${doc.file}), ${citation.section}: “${citation.quote}”`;
+  return `${doc.short}, ${citation.section}: “${citation.quote}”`;
 }
 
 /** Builds the letter; throws GpLetterError when the inputs do not belong together. */
@@ -506,14 +517,14 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
     return ref
       ? { text: `Dose, as the source gives it: ${ref.quote}.`, sources: cited([ref]) }
       : {
-          text: `Dose: the pathway's sources give no dose for ${DRUGS[drug].label.toLowerCase()}. ${CHECK_BNF_SMPC}`,
+          text: `Dose: as the BNF and the summary of product characteristics (SmPC) give it (the pathway's sources give no dose for ${DRUGS[drug].label.toLowerCase()}).`,
           prompt: true,
         };
   };
   const contraindications = (drug: BoneTherapyDrug): GpLetterItem[] => {
     const items: GpLetterItem[] = [
       {
-        text: `Contraindications and cautions to check: the pathway's sources list none for ${DRUGS[drug].label.toLowerCase()}. ${CHECK_BNF_SMPC}`,
+        text: `Contraindications and cautions: check the BNF and the summary of product characteristics (SmPC) before prescribing ${DRUGS[drug].label.toLowerCase()}; the pathway's sources do not list them.`,
         prompt: true,
       },
     ];
@@ -533,7 +544,23 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
     return items;
   };
   let boneIntro: string | undefined;
-  if (redFlag) {
+  if (redFlag && courses.length > 0) {
+    // The patient already takes bone therapy: the letter recommends nothing new, but says what is
+    // being taken and asks for each next dose to be discussed with the specialist team (HAZ-026).
+    boneIntro =
+      'No new routine bone therapy is recommended in this letter: the specialist team directs care after a red flag. The patient is already on the bone therapy below: please discuss it with the specialist team before giving or stopping a dose. The FLS will write again when a bone therapy decision is made with the specialist team.';
+    for (const course of courses) {
+      const drug = course.drug;
+      const harm = STOPPING_HARM[drug];
+      boneTherapy.push({
+        text: `Current treatment: ${DRUGS[drug].label} (${DRUGS[drug].route}). Discuss it with the specialist team before giving or stopping the next dose${drug === 'denosumab' ? '; do not stop or delay denosumab without a plan agreed with them' : ''}.`,
+        date: course.prior?.startedOn ?? localDate(course.started.event.occurredAt),
+        dateLabel: 'Started',
+        urgent: true,
+        ...(harm ? { sources: cited([harm]) } : {}),
+      });
+    }
+  } else if (redFlag) {
     boneIntro =
       'No bone therapy is recommended in this letter: the specialist team directs care after a red flag. The FLS will write again when a bone therapy decision is made with the specialist team.';
   } else if (courses.length > 0) {
@@ -566,6 +593,20 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
   } else {
     boneIntro =
       'The FLS has not yet made a bone therapy recommendation; it will follow in a further letter.';
+  }
+  if (redFlag && courses.length > 0) {
+    // A dose of the current treatment due or overdue, with its date: not to be given or missed
+    // silently, but discussed with the specialist team.
+    for (const s of plan.steps) {
+      if (s.category !== 'bone-therapy' || !ACTIVE.has(s.status) || !s.window) continue;
+      if (stepBranch(s.stepId) === 'conservative' || s.stepId === 'bone-therapy-decision') continue;
+      gpActions.push({
+        text: `${s.title}${s.status === 'overdue' ? ' (overdue)' : ''}: discuss with the specialist team before giving or stopping it.`,
+        date: s.window.due,
+        dateLabel: s.status === 'overdue' ? 'Was due by' : 'Due',
+        urgent: true,
+      });
+    }
   }
   if (!redFlag) {
     for (const rec of plan.recommendations) {
@@ -681,7 +722,7 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
     letterDate: localDate(new Date(now).toISOString()),
     sender: input.sender,
     recipient,
-    salutation: 'Dear Doctor,',
+    salutation: salutationOf(recipient[0]),
     patient: {
       name,
       dateOfBirth: patient.dateOfBirth,
@@ -696,6 +737,12 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
     sources: [...allSources],
     edits,
   };
+}
+
+/** "Dear Dr A Smith," when the addressee's first line names a doctor, else "Dear Doctor,". */
+function salutationOf(firstLine: string | undefined): string {
+  const named = firstLine?.match(/^Dr\.? +\S.*$/)?.[0];
+  return named ? `Dear ${named.replace(/[,;:]+$/, '')},` : 'Dear Doctor,';
 }
 
 /**

@@ -1,5 +1,6 @@
 'use client';
 
+import { useEffect, useState } from 'react';
 import type { FormState } from '@/forms/form-state';
 import { ErrorSummary, type SummaryItem } from '@/ui/nhsuk/error-summary';
 import { Button, Checkboxes, DateInput, Select, Textarea, TextInput } from '@/ui/nhsuk/form';
@@ -25,6 +26,13 @@ const DRAFT_IDS: Record<string, string> = {
   additionalComments: 'additionalComments',
 };
 
+/**
+ * The event the draft form sends when the nurse changes a field, so sign-off (a separate form)
+ * cannot sign the last saved text while the typed text is not saved. Saving reloads the page with
+ * the next draft version, which mounts both forms afresh (see their keys in page.tsx).
+ */
+const DRAFT_CHANGED = 'vfx:gp-letter-draft-changed';
+
 /** The nurse's part of the draft: the addressee, the drug recommended, and the free text. */
 export function DraftForm(props: {
   action: Action;
@@ -40,7 +48,15 @@ export function DraftForm(props: {
   const v = state.values;
   const e = state.fieldErrors;
   return (
-    <form {...form} noValidate aria-label="Edit the draft letter">
+    <form
+      {...form}
+      noValidate
+      aria-label="Edit the draft letter"
+      onChange={(event) => {
+        const name = (event.target as HTMLElement & { name?: string }).name;
+        if (name && name in DRAFT_IDS) window.dispatchEvent(new Event(DRAFT_CHANGED));
+      }}
+    >
       <ErrorSummary items={summary(state, Object.keys(DRAFT_IDS), DRAFT_IDS)} response={state} />
       <Textarea
         id="recipient"
@@ -94,6 +110,12 @@ export function SignOffForm(props: { action: Action; blocked: readonly string[] 
     values: {},
     fieldErrors: {},
   });
+  const [unsaved, setUnsaved] = useState(false);
+  useEffect(() => {
+    const changed = () => setUnsaved(true);
+    window.addEventListener(DRAFT_CHANGED, changed);
+    return () => window.removeEventListener(DRAFT_CHANGED, changed);
+  }, []);
   const ids = {
     confirm: 'confirm',
     recipient: 'recipient',
@@ -136,7 +158,14 @@ export function SignOffForm(props: { action: Action; blocked: readonly string[] 
         ]}
         defaultValues={[]}
       />
-      <Button disabled={pending}>{pending ? 'Signing off…' : 'Sign off'}</Button>
+      <p
+        className={unsaved ? 'nhsuk-error-message' : undefined}
+        aria-live="polite"
+        id="sign-off-unsaved"
+      >
+        {unsaved ? 'Save the draft first: your changes are not saved yet.' : null}
+      </p>
+      <Button disabled={pending || unsaved}>{pending ? 'Signing off…' : 'Sign off'}</Button>
     </form>
   );
 }

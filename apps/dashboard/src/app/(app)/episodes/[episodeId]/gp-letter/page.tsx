@@ -126,6 +126,7 @@ export default async function GpLetterPage({
                 <>
                   <h3 className="nhsuk-heading-s">Your text</h3>
                   <DraftForm
+                    key={`draft-${draft.version}`}
                     action={saveGpLetterDraftAction.bind(null, {
                       episodeId,
                       version: draft.version,
@@ -159,6 +160,7 @@ export default async function GpLetterPage({
                     <>
                       <h3 className="nhsuk-heading-s">Sign off</h3>
                       <SignOffForm
+                        key={`sign-off-${draft.version}`}
                         action={signOffGpLetterAction.bind(null, {
                           episodeId,
                           letterId: draft.id,
