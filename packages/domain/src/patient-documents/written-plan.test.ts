@@ -5,8 +5,10 @@ import { SOURCE_DOCUMENTS } from '../pathway/sources.js';
 import { ROS_2022_V1 } from '../pathway/versions/ros-2022.1.js';
 import { ROS_2022_V2 } from '../pathway/versions/ros-2022.2.js';
 import { ROS_2022_V3 } from '../pathway/versions/ros-2022.3.js';
+import { QA_DENOSUMAB_STOPPING } from '../pathway/versions/ros-2022-citations.js';
 import type { Plan } from '../plan/types.js';
 import { scenario } from '../testing/scenario.js';
+import { fromEpochDay, toEpochDay } from '../time/civil-date.js';
 import {
   buildWrittenPlan,
   patientDate,
@@ -217,6 +219,51 @@ describe('dates that have passed, and doses', () => {
     expect(dose?.dates).toEqual([{ role: 'due', date: patientDate(step?.window?.due as string) }]);
     expect(dose?.text).toContain(
       `Your next injection is due on ${patientDate(step?.window?.due as string).words}.`,
+    );
+  });
+});
+
+describe('a late dose', () => {
+  const dosed = () =>
+    moderate()
+      .add('2027-01-20T10:00:00Z', { type: 'bone-therapy-started', drug: 'denosumab' })
+      .add('2027-01-20T10:05:00Z', { type: 'bone-therapy-dose', drug: 'denosumab' });
+  const next = dosed()
+    .plan('2027-01-21T12:00:00Z')
+    .steps.find((s) => s.stepId === 'denosumab-next-dose' && s.status === 'upcoming');
+  const due = next?.window?.due as string;
+  const lateText = `Your injection is late. It was due on ${patientDate(due).words}. Ring your GP surgery today to book it. Stopping it or putting it off can make it more likely that you break a bone.`;
+  const doseItem = (at: string) =>
+    items(written(dosed().plan(at), at)).find((i) => i.title === 'Your next denosumab injection');
+
+  it('says plainly that an overdue denosumab injection is late and to ring the GP surgery now', () => {
+    expect(due).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const at = `${fromEpochDay(toEpochDay(due) + 35)}T12:00:00Z`;
+    expect(
+      dosed()
+        .plan(at)
+        .steps.find((s) => s.key === next?.key)?.status,
+    ).toBe('overdue');
+    const dose = doseItem(at);
+    expect(dose?.text).toBe(lateText);
+    expect(dose?.text).not.toContain('Your nurse will be in touch');
+    expect(dose?.dates).toEqual([{ role: 'due', date: patientDate(due) }]);
+    expect(dose?.source.kind).toBe('service-standard');
+    if (dose?.source.kind === 'service-standard')
+      expect(dose.source.explanation).toContain(QA_DENOSUMAB_STOPPING.quote);
+  });
+
+  it('says so from the day after the due day, before the plan marks it overdue', () => {
+    const after = `${fromEpochDay(toEpochDay(due) + 1)}T12:00:00Z`;
+    expect(
+      dosed()
+        .plan(after)
+        .steps.find((s) => s.key === next?.key)?.status,
+    ).toBe('due');
+    expect(doseItem(after)?.text).toBe(lateText);
+    // On the due day itself it is not late yet.
+    expect(doseItem(`${due}T12:00:00Z`)?.text).toContain(
+      `Your next injection is due on ${patientDate(due).words}.`,
     );
   });
 });

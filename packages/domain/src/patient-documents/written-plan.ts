@@ -327,6 +327,7 @@ function dateItems(
   common: { fractureDate: string; restrictionEnds: string },
   redFlag: boolean,
 ): WrittenPlanItem[] {
+  const today = localDay(plan.asOf, plan.timeZone);
   const items = info.dates.steps.flatMap((stepId) => {
     const step = definition.steps.find((s) => s.id === stepId);
     const wording = step?.patient;
@@ -338,15 +339,17 @@ function dateItems(
       .filter((s) => s.stepId === stepId && ACTIVE.includes(s.status) && s.window)
       .map((s) => {
         const window = s.window as NonNullable<PlanStep['window']>;
-        const item = fill(
-          wording,
-          {
-            ...common,
-            opens: windowDay(window.opens, plan.timeZone),
-            due: windowDay(window.due, plan.timeZone),
-          },
-          { stepKey: s.key },
-        );
+        const values = {
+          ...common,
+          opens: windowDay(window.opens, plan.timeZone),
+          due: windowDay(window.due, plan.timeZone),
+        };
+        // A late step the patient must act on (a dose) says so plainly, in its own words, from
+        // the day after its due day (the plan marks it overdue only later, after its grace).
+        const isLate = s.status === 'overdue' || (s.status === 'due' && values.due < today);
+        if (isLate && wording.overdue)
+          return fill({ ...wording.overdue, title: wording.title }, values, { stepKey: s.key });
+        const item = fill(wording, values, { stepKey: s.key });
         if (s.status !== 'overdue') return item;
         const late = fill(info.dates.late, common);
         return { ...item, text: `${item.text} ${late.text}` };
@@ -408,8 +411,10 @@ export function patientFacingTexts(definition: PathwayDefinition): string[] {
     ...info.redFlags.whatToDo.map((w) => w.text),
     ...info.signposting.text.map((w) => w.text),
   ];
-  for (const step of definition.steps)
+  for (const step of definition.steps) {
     if (step.patient) texts.push(step.patient.title, step.patient.text);
+    if (step.patient?.overdue) texts.push(step.patient.overdue.text);
+  }
   for (const rec of definition.recommendations) if (rec.patient) texts.push(rec.patient.text);
   return texts;
 }
@@ -443,7 +448,17 @@ export function labelledPatientWordings(
     ]),
     ...definition.steps.flatMap((step) =>
       step.patient
-        ? [{ where: `Step ${step.id} (${step.patient.title})`, wording: step.patient }]
+        ? [
+            { where: `Step ${step.id} (${step.patient.title})`, wording: step.patient },
+            ...(step.patient.overdue
+              ? [
+                  {
+                    where: `Step ${step.id} (${step.patient.title}): when it is late`,
+                    wording: step.patient.overdue,
+                  },
+                ]
+              : []),
+          ]
         : [],
     ),
     ...definition.recommendations.flatMap((rec) =>
