@@ -19,6 +19,7 @@ import {
 } from './written-plan.js';
 
 const NAME = 'Asha Khan';
+const CONTACT = { name: 'Northtown Fracture Liaison Service', telephone: '0161 496 0000' };
 const INFO = (() => {
   const info = ROS_2022_V3.patientInformation;
   if (!info) throw new Error('version 3 has patient information');
@@ -28,7 +29,7 @@ const INFO = (() => {
 function written(plan: Plan, now = plan.asOf): WrittenPlan {
   const definition = findPathway(plan.pathwayVersion);
   if (!definition) throw new Error(`no pathway ${plan.pathwayVersion}`);
-  const result = buildWrittenPlan({ plan, definition, patientName: NAME, now });
+  const result = buildWrittenPlan({ plan, definition, patientName: NAME, now, contact: CONTACT });
   if (!result.ok) throw new Error(result.message);
   return result.plan;
 }
@@ -323,7 +324,15 @@ describe('refusals', () => {
     (version, definition) => {
       const plan = moderate().plan(AS_OF);
       const old = scenario({ fractureDate: '2027-01-06', pathwayVersion: version }).plan(AS_OF);
-      expect(buildWrittenPlan({ plan: old, definition, patientName: NAME, now: AS_OF })).toEqual({
+      expect(
+        buildWrittenPlan({
+          plan: old,
+          definition,
+          patientName: NAME,
+          now: AS_OF,
+          contact: CONTACT,
+        }),
+      ).toEqual({
         ok: false,
         reason: 'no-patient-wording',
         message: `No written plan can be produced for this episode: it is planned under pathway ${version}, which has no patient wording (written plans start with pathway version 3, ros-2022.3). Give the patient the service's printed information instead, or move the episode to the current version.`,
@@ -339,6 +348,7 @@ describe('refusals', () => {
       definition: ROS_2022_V3,
       patientName: NAME,
       now: AS_OF,
+      contact: CONTACT,
     });
     expect(result).toMatchObject({ ok: false, reason: 'version-mismatch' });
   });
@@ -350,6 +360,7 @@ describe('refusals', () => {
       definition: ROS_2022_V3,
       patientName: NAME,
       now: '2027-01-09T09:00:00Z',
+      contact: CONTACT,
     });
     expect(result).toMatchObject({ ok: false, reason: 'plan-not-current' });
     if (!result.ok) expect(result.message).toContain('compute the plan as of now');
@@ -360,6 +371,7 @@ describe('refusals', () => {
         definition: ROS_2022_V3,
         patientName: NAME,
         now: '2027-01-08T23:30:00Z',
+        contact: CONTACT,
       }).ok,
     ).toBe(true);
   });
@@ -369,15 +381,64 @@ describe('refusals', () => {
       .add('2027-01-08T09:00:00Z', { type: 'closure', reason: 'transferred' })
       .plan(AS_OF);
     expect(
-      buildWrittenPlan({ plan, definition: ROS_2022_V3, patientName: NAME, now: AS_OF }),
+      buildWrittenPlan({
+        plan,
+        definition: ROS_2022_V3,
+        patientName: NAME,
+        now: AS_OF,
+        contact: CONTACT,
+      }),
     ).toMatchObject({ ok: false, reason: 'episode-closed' });
   });
 
   it('refuses a missing name', () => {
     const plan = moderate().plan(AS_OF);
     expect(
-      buildWrittenPlan({ plan, definition: ROS_2022_V3, patientName: '  ', now: AS_OF }),
+      buildWrittenPlan({
+        plan,
+        definition: ROS_2022_V3,
+        patientName: '  ',
+        now: AS_OF,
+        contact: CONTACT,
+      }),
     ).toMatchObject({ ok: false, reason: 'no-name' });
+  });
+});
+
+describe('whom to call', () => {
+  const plan = moderate().plan(AS_OF);
+  const build = (contact: { name: string; telephone?: string; openingHours?: string }) =>
+    buildWrittenPlan({ plan, definition: ROS_2022_V3, patientName: NAME, now: AS_OF, contact });
+  const getHelp = (wp: WrittenPlan) =>
+    wp.sections.find((s) => s.id === 'get-help')?.items.map((i) => i.text) ?? [];
+
+  it('names the service and its telephone in the get-help section, and keeps it on the plan', () => {
+    const wp = written(plan);
+    expect(getHelp(wp)).toContain(
+      'Your fracture liaison nurse team: Northtown Fracture Liaison Service, telephone 0161 496 0000.',
+    );
+    expect(wp.contact).toEqual(CONTACT);
+  });
+
+  it('gives the opening hours when configured', () => {
+    const result = build({ ...CONTACT, openingHours: 'Monday to Friday, 9am to 5pm' });
+    if (!result.ok) throw new Error(result.message);
+    expect(getHelp(result.plan)).toContain(
+      'Your fracture liaison nurse team: Northtown Fracture Liaison Service, telephone 0161 496 0000. Open Monday to Friday, 9am to 5pm.',
+    );
+  });
+
+  it('says how to get the number when no telephone is configured, rather than nothing', () => {
+    const result = build({ name: 'Northtown Fracture Liaison Service', telephone: ' ' });
+    if (!result.ok) throw new Error(result.message);
+    expect(getHelp(result.plan)).toContain(
+      "Your fracture liaison nurse team: Northtown Fracture Liaison Service. Ask at your next appointment for the team's telephone number.",
+    );
+    expect(result.plan.contact).toEqual({ name: 'Northtown Fracture Liaison Service' });
+  });
+
+  it('refuses a contact with no name, saying what to set', () => {
+    expect(build({ name: ' ' })).toMatchObject({ ok: false, reason: 'no-contact' });
   });
 });
 

@@ -79,7 +79,16 @@ export interface WrittenPlan {
   /** The fracture date plus the version's 12-week limit (the end of the subacute phase). */
   readonly restrictionEnds: WrittenPlanDate;
   readonly painAdvice: PainAdvice;
+  /** The service's contact the patient is told to call (also said in the 'get-help' section). */
+  readonly contact: WrittenPlanContact;
   readonly sections: readonly WrittenPlanSection[];
+}
+
+/** The fracture liaison service's contact, from the service's configuration. */
+export interface WrittenPlanContact {
+  readonly name: string;
+  readonly telephone?: string;
+  readonly openingHours?: string;
 }
 
 export type WrittenPlanRefusal = {
@@ -88,7 +97,8 @@ export type WrittenPlanRefusal = {
     | 'version-mismatch'
     | 'plan-not-current'
     | 'episode-closed'
-    | 'no-name';
+    | 'no-name'
+    | 'no-contact';
   readonly message: string;
 };
 
@@ -104,6 +114,8 @@ export interface WrittenPlanInput {
   readonly patientName: string;
   /** ISO instant. */
   readonly now: string;
+  /** The service's contact (name, telephone and opening hours if configured). */
+  readonly contact: WrittenPlanContact;
 }
 
 const HEADINGS: Readonly<Record<WrittenPlanSectionId, string>> = {
@@ -242,6 +254,14 @@ export function buildWrittenPlan(input: WrittenPlanInput): WrittenPlanResult {
     };
   if (patientName === '')
     return { ok: false, reason: 'no-name', message: 'The patient’s name is missing.' };
+  const contact = contactOf(input.contact);
+  if (!contact)
+    return {
+      ok: false,
+      reason: 'no-contact',
+      message:
+        'The service’s name is missing, so the written plan cannot say whom to call: set LETTER_SERVICE_NAME.',
+    };
 
   const fractureDate = addDays(today, -plan.daysSinceFracture);
   const restrictionEnds = addDays(fractureDate, definition.phases.subacuteUntilDay);
@@ -293,6 +313,7 @@ export function buildWrittenPlan(input: WrittenPlanInput): WrittenPlanResult {
     fill(info.redFlags.intro, common),
     ...info.redFlags.signs.map((w) => fill(w, common)),
     ...info.redFlags.whatToDo.map((w) => fill(w, common)),
+    contactItem(contact),
   ]);
   section('support', [
     ...info.signposting.text.map((w) => fill(w, common)),
@@ -315,8 +336,38 @@ export function buildWrittenPlan(input: WrittenPlanInput): WrittenPlanResult {
       fractureDate: patientDate(fractureDate),
       restrictionEnds: patientDate(restrictionEnds),
       painAdvice,
+      contact,
       sections,
     },
+  };
+}
+
+function contactOf(given: WrittenPlanContact): WrittenPlanContact | undefined {
+  const name = given.name.trim();
+  if (name === '') return undefined;
+  const telephone = given.telephone?.trim();
+  const openingHours = given.openingHours?.trim();
+  return {
+    name,
+    ...(telephone ? { telephone } : {}),
+    ...(openingHours ? { openingHours } : {}),
+  };
+}
+
+/** Whom "call your nurse" means: the service's name and telephone, or how to get the number. */
+function contactItem(contact: WrittenPlanContact): WrittenPlanItem {
+  const hours = contact.openingHours ? ` Open ${contact.openingHours}.` : '';
+  const text = contact.telephone
+    ? `Your fracture liaison nurse team: ${contact.name}, telephone ${contact.telephone}.${hours}`
+    : `Your fracture liaison nurse team: ${contact.name}. Ask at your next appointment for the team's telephone number.${hours}`;
+  return {
+    text,
+    source: {
+      kind: 'service-standard',
+      explanation:
+        'The plan tells the patient to call their nurse; this gives the fracture liaison service’s own name and telephone number from the service’s configuration (the same contact as its letters), so the patient knows whom to call. With no telephone configured it tells the patient how to get the number.',
+    },
+    dates: [],
   };
 }
 

@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from '@vfx/database/testing';
 import { currentPlan, readWrittenPlan } from '@vfx/database/views';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/server/db';
+import { writtenPlanContact } from './contact';
 import { WRITTEN_PLAN_TITLE, WRITTEN_PLAN_TYPE, writtenPlanPdf } from './pdf-layout';
 import { renderWrittenPlanPdf } from './render';
 
@@ -73,7 +74,12 @@ describe('the written plan PDF', () => {
       const largePrint = index % 2 === 1;
       const produced: ProducedWrittenPlan = await produceWrittenPlan(
         client,
-        { episodeId: episode.id, largePrint, render: renderWrittenPlanPdf },
+        {
+          episodeId: episode.id,
+          largePrint,
+          render: renderWrittenPlanPdf,
+          contact: writtenPlanContact(),
+        },
         { actorId: nurseId, now: NOW },
       );
       const stored = await readWrittenPlan(client, produced.id, episode.id);
@@ -86,6 +92,7 @@ describe('the written plan PDF', () => {
         WRITTEN_PLAN_TITLE,
         plan.patientName,
         plan.producedOn.words,
+        plan.contact.name,
         ...plan.sections.map((s) => s.heading),
         ...plan.sections.flatMap((s) => s.items.flatMap((i) => i.dates.map((d) => d.date.words))),
       ];
@@ -119,7 +126,12 @@ describe('the written plan PDF', () => {
   it('sets large print at 16 pt or larger throughout, and standard print smaller', async () => {
     const produced = await produceWrittenPlan(
       client,
-      { episodeId: episodes[0]?.id ?? '', largePrint: true, render: renderWrittenPlanPdf },
+      {
+        episodeId: episodes[0]?.id ?? '',
+        largePrint: true,
+        render: renderWrittenPlanPdf,
+        contact: writtenPlanContact(),
+      },
       { actorId: nurseId, now: NOW },
     );
     const large = writtenPlanPdf(produced.content, { largePrint: true });
