@@ -52,6 +52,19 @@ function pdfText(file: string): string {
   return words(execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }));
 }
 
+/** One page's lines of text, trimmed, without blank lines. */
+function pageLines(file: string, page: number): string[] {
+  const text = execFileSync(
+    'pdftotext',
+    ['-enc', 'UTF-8', '-f', String(page), '-l', String(page), file, '-'],
+    { encoding: 'utf8' },
+  );
+  return text
+    .split('\n')
+    .map((line) => words(line))
+    .filter(Boolean);
+}
+
 function pages(file: string, prefix: string): string[] {
   execFileSync('pdftoppm', ['-png', '-r', '60', file, join(dir, prefix)]);
   return readdirSync(dir).filter((name) => name.startsWith(`${prefix}-`) && name.endsWith('.png'));
@@ -119,6 +132,14 @@ describe('the written plan PDF', () => {
       }
       const pngs = pages(file, episode.id);
       if (pngs.length < 1) problems.push(`${episode.id}: no pages rendered`);
+      // No page ends with a section heading whose content is on the next page.
+      const headings = new Set(plan.sections.map((s) => s.heading));
+      for (let page = 1; page <= pngs.length; page += 1) {
+        const lines = pageLines(file, page).filter((line) => !line.includes(`Page ${page} of`));
+        const last = lines.at(-1) ?? '';
+        if (page < pngs.length && headings.has(last))
+          problems.push(`${episode.id}: page ${page} ends with the heading "${last}"`);
+      }
     }
     expect(problems).toEqual([]);
   }, 600_000);
