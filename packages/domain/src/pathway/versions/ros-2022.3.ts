@@ -348,7 +348,7 @@ const PATIENT_INFORMATION: PatientInformation = {
         'If you get new weakness or numbness in your legs, get help straight away. Call 999 or go to A&E.',
         'The sources ask for immediate surgical referral for any neurological deficit (Clinical Q&A (red flags): "Immediate surgical referral is mandatory for:"); they do not say how a patient at home reaches care. This service tells the patient to use the NHS emergency route (999 or an emergency department). The clinical lead may change it.',
       ),
-      said('Tell your nurse if you have ever had cancer.', QA_RED_FLAGS),
+      said('If you have ever had cancer, call your nurse team to tell them.', QA_RED_FLAGS),
       service(
         'For other worries about your back or your plan, call your nurse.',
         'The fracture liaison service is the patient’s first contact for questions about the plan.',
