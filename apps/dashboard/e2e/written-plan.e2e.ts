@@ -27,6 +27,8 @@ describe('the written plan', () => {
     expect(text).toContain('Your plan after a broken bone in your back');
     expect(text).toContain('Get help at once');
     expect(text).toContain('0808 800 0035');
+    // Whom to call: the service's own nurse team (LETTER_SERVICE_NAME).
+    expect(text).toContain('Your fracture liaison nurse team: ');
     expect(text).toMatch(/(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \d{1,2} [A-Z][a-z]+ \d{4}/);
     await screenshot(page, 'written-plan-1-preview-1440');
 
@@ -51,8 +53,8 @@ describe('the written plan', () => {
     const produced = await readFile(await download.path());
     expect(produced.subarray(0, 5).toString()).toBe('%PDF-');
 
-    // The plans given to this patient: this one, by this nurse, under the current version.
-    await page.reload();
+    // The plans given to this patient: this one, by this nurse, under the current version,
+    // listed without a reload.
     const given = page.locator('.written-plans-given table tbody tr').first();
     await given.waitFor();
     const row = (await given.textContent()) ?? '';

@@ -137,6 +137,7 @@ export {
   patientFacingTexts,
   patientWordings,
   type WrittenPlan,
+  type WrittenPlanContact,
   type WrittenPlanDate,
   type WrittenPlanDateRole,
   type WrittenPlanInput,

@@ -4,6 +4,7 @@
 import type { Database } from '@vfx/database';
 import { produceWrittenPlan, saveGpLetterDraft, signOffGpLetter } from '@vfx/database/commands';
 import { gpLettersOfEpisode } from '@vfx/database/views';
+import { writtenPlanContact } from '../../src/server/written-plan/contact';
 import { renderWrittenPlanPdf } from '../../src/server/written-plan/render';
 import { demoUser } from './users';
 
@@ -43,7 +44,7 @@ export async function producedWrittenPlanOf(
   const user = await db.user.findUniqueOrThrow({ where: { email: demoUser(by).email } });
   const plan = await produceWrittenPlan(
     db,
-    { episodeId, largePrint: false, render: renderWrittenPlanPdf },
+    { episodeId, largePrint: false, render: renderWrittenPlanPdf, contact: writtenPlanContact() },
     { actorId: user.id },
   );
   return plan.id;

@@ -36,6 +36,8 @@ const render: WrittenPlanRenderer = (plan: WrittenPlan, { largePrint }) =>
     ]),
   });
 
+const CONTACT = { name: 'Northtown Fracture Liaison Service', telephone: '0161 496 0000' };
+
 let n = 0;
 async function enrol(pathwayVersion?: string) {
   n += 1;
@@ -62,7 +64,7 @@ describe('produceWrittenPlan', () => {
     const { episodeId, patientId } = await enrol();
     const produced = await produceWrittenPlan(
       db,
-      { episodeId, largePrint: true, render },
+      { episodeId, largePrint: true, render, contact: CONTACT },
       { actorId: 'nurse-1', now: NOW },
     );
     expect(produced).toMatchObject({
@@ -77,6 +79,7 @@ describe('produceWrittenPlan', () => {
     expect(produced.sha256).toBe(sha256Hex(produced.pdf));
     expect(produced.content.patientName).toBe(`Test Patient ${n}`);
     expect(produced.content.restrictionEnds.iso).toBe('2027-02-08'); // 12 weeks after the fracture
+    expect(produced.content.contact).toEqual(CONTACT);
 
     const stored = await readWrittenPlan(db, produced.id, episodeId);
     expect(stored?.pdf.length).toBe(produced.pdf.length);
@@ -102,12 +105,12 @@ describe('produceWrittenPlan', () => {
     const { episodeId } = await enrol();
     const first = await produceWrittenPlan(
       db,
-      { episodeId, largePrint: false, render },
+      { episodeId, largePrint: false, render, contact: CONTACT },
       { actorId: 'nurse-1', now: NOW },
     );
     const second = await produceWrittenPlan(
       db,
-      { episodeId, largePrint: true, render },
+      { episodeId, largePrint: true, render, contact: CONTACT },
       { actorId: 'admin-1', now: new Date(NOW.getTime() + 60_000) },
     );
     const list = await listWrittenPlans(db, episodeId);
@@ -126,7 +129,7 @@ describe('produceWrittenPlan', () => {
     const error = await refusal(
       produceWrittenPlan(
         db,
-        { episodeId, largePrint: false, render },
+        { episodeId, largePrint: false, render, contact: CONTACT },
         { actorId: 'scheduler-1', now: NOW },
       ),
     );
@@ -143,7 +146,7 @@ describe('produceWrittenPlan', () => {
     const error = await refusal(
       produceWrittenPlan(
         db,
-        { episodeId, largePrint: false, render },
+        { episodeId, largePrint: false, render, contact: CONTACT },
         { actorId: 'nurse-1', now: NOW },
       ),
     );
@@ -158,7 +161,7 @@ describe('produceWrittenPlan', () => {
         await refusal(
           produceWrittenPlan(
             db,
-            { episodeId: 'ep-none', largePrint: false, render },
+            { episodeId: 'ep-none', largePrint: false, render, contact: CONTACT },
             { actorId: 'nurse-1', now: NOW },
           ),
         )
@@ -169,7 +172,7 @@ describe('produceWrittenPlan', () => {
     await expect(
       produceWrittenPlan(
         db,
-        { episodeId, largePrint: false, render: failing },
+        { episodeId, largePrint: false, render: failing, contact: CONTACT },
         { actorId: 'nurse-1', now: NOW },
       ),
     ).rejects.toThrow('renderer failed');

@@ -10,6 +10,7 @@ import {
   findPathway,
   type ServiceSettings,
   type WrittenPlan,
+  type WrittenPlanContact,
 } from '@vfx/domain';
 import type { Queryable } from '../client.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -27,6 +28,8 @@ export interface ProduceWrittenPlanInput {
   readonly episodeId: string;
   readonly largePrint: boolean;
   readonly render: WrittenPlanRenderer;
+  /** The service's contact the plan gives the patient (the dashboard's LETTER_SERVICE_* settings). */
+  readonly contact: WrittenPlanContact;
 }
 
 export interface ProduceWrittenPlanOptions {
@@ -82,6 +85,7 @@ export function produceWrittenPlan(
       definition,
       patientName: `${patient.givenName} ${patient.familyName}`,
       now: now.toISOString(),
+      contact: input.contact,
     });
     if (!built.ok) throw new RecordError('conflict', built.message);
     const pdf = await input.render(built.plan, { largePrint: input.largePrint }).catch((error) => {

@@ -242,6 +242,11 @@ export interface StepDefinition {
 /** A step as the patient reads it: a heading ("Your exercise programme") and what it means. */
 export interface PatientStepWording extends PatientWording {
   readonly title: string;
+  /**
+   * Said instead of `text` when the step is overdue (its due day has passed), where the patient
+   * must act rather than wait (a late dose). Without it, the version's `dates.late` is added.
+   */
+  readonly overdue?: PatientWording;
 }
 
 export interface SourcePosition {

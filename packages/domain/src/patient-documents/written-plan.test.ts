@@ -5,8 +5,10 @@ import { SOURCE_DOCUMENTS } from '../pathway/sources.js';
 import { ROS_2022_V1 } from '../pathway/versions/ros-2022.1.js';
 import { ROS_2022_V2 } from '../pathway/versions/ros-2022.2.js';
 import { ROS_2022_V3 } from '../pathway/versions/ros-2022.3.js';
+import { QA_DENOSUMAB_STOPPING } from '../pathway/versions/ros-2022-citations.js';
 import type { Plan } from '../plan/types.js';
 import { scenario } from '../testing/scenario.js';
+import { fromEpochDay, toEpochDay } from '../time/civil-date.js';
 import {
   buildWrittenPlan,
   patientDate,
@@ -17,6 +19,7 @@ import {
 } from './written-plan.js';
 
 const NAME = 'Asha Khan';
+const CONTACT = { name: 'Northtown Fracture Liaison Service', telephone: '0161 496 0000' };
 const INFO = (() => {
   const info = ROS_2022_V3.patientInformation;
   if (!info) throw new Error('version 3 has patient information');
@@ -26,7 +29,7 @@ const INFO = (() => {
 function written(plan: Plan, now = plan.asOf): WrittenPlan {
   const definition = findPathway(plan.pathwayVersion);
   if (!definition) throw new Error(`no pathway ${plan.pathwayVersion}`);
-  const result = buildWrittenPlan({ plan, definition, patientName: NAME, now });
+  const result = buildWrittenPlan({ plan, definition, patientName: NAME, now, contact: CONTACT });
   if (!result.ok) throw new Error(result.message);
   return result.plan;
 }
@@ -221,6 +224,51 @@ describe('dates that have passed, and doses', () => {
   });
 });
 
+describe('a late dose', () => {
+  const dosed = () =>
+    moderate()
+      .add('2027-01-20T10:00:00Z', { type: 'bone-therapy-started', drug: 'denosumab' })
+      .add('2027-01-20T10:05:00Z', { type: 'bone-therapy-dose', drug: 'denosumab' });
+  const next = dosed()
+    .plan('2027-01-21T12:00:00Z')
+    .steps.find((s) => s.stepId === 'denosumab-next-dose' && s.status === 'upcoming');
+  const due = next?.window?.due as string;
+  const lateText = `Your injection is late. It was due on ${patientDate(due).words}. Ring your GP surgery today to book it. Stopping it or putting it off can make it more likely that you break a bone.`;
+  const doseItem = (at: string) =>
+    items(written(dosed().plan(at), at)).find((i) => i.title === 'Your next denosumab injection');
+
+  it('says plainly that an overdue denosumab injection is late and to ring the GP surgery now', () => {
+    expect(due).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const at = `${fromEpochDay(toEpochDay(due) + 35)}T12:00:00Z`;
+    expect(
+      dosed()
+        .plan(at)
+        .steps.find((s) => s.key === next?.key)?.status,
+    ).toBe('overdue');
+    const dose = doseItem(at);
+    expect(dose?.text).toBe(lateText);
+    expect(dose?.text).not.toContain('Your nurse will be in touch');
+    expect(dose?.dates).toEqual([{ role: 'due', date: patientDate(due) }]);
+    expect(dose?.source.kind).toBe('service-standard');
+    if (dose?.source.kind === 'service-standard')
+      expect(dose.source.explanation).toContain(QA_DENOSUMAB_STOPPING.quote);
+  });
+
+  it('says so from the day after the due day, before the plan marks it overdue', () => {
+    const after = `${fromEpochDay(toEpochDay(due) + 1)}T12:00:00Z`;
+    expect(
+      dosed()
+        .plan(after)
+        .steps.find((s) => s.key === next?.key)?.status,
+    ).toBe('due');
+    expect(doseItem(after)?.text).toBe(lateText);
+    // On the due day itself it is not late yet.
+    expect(doseItem(`${due}T12:00:00Z`)?.text).toContain(
+      `Your next injection is due on ${patientDate(due).words}.`,
+    );
+  });
+});
+
 describe('the red-flag branch: nothing that contradicts specialist care', () => {
   const routine = ['what-happened', 'pain-relief', 'moving', 'bones'];
   const routineTexts = [
@@ -276,7 +324,15 @@ describe('refusals', () => {
     (version, definition) => {
       const plan = moderate().plan(AS_OF);
       const old = scenario({ fractureDate: '2027-01-06', pathwayVersion: version }).plan(AS_OF);
-      expect(buildWrittenPlan({ plan: old, definition, patientName: NAME, now: AS_OF })).toEqual({
+      expect(
+        buildWrittenPlan({
+          plan: old,
+          definition,
+          patientName: NAME,
+          now: AS_OF,
+          contact: CONTACT,
+        }),
+      ).toEqual({
         ok: false,
         reason: 'no-patient-wording',
         message: `No written plan can be produced for this episode: it is planned under pathway ${version}, which has no patient wording (written plans start with pathway version 3, ros-2022.3). Give the patient the service's printed information instead, or move the episode to the current version.`,
@@ -292,6 +348,7 @@ describe('refusals', () => {
       definition: ROS_2022_V3,
       patientName: NAME,
       now: AS_OF,
+      contact: CONTACT,
     });
     expect(result).toMatchObject({ ok: false, reason: 'version-mismatch' });
   });
@@ -303,6 +360,7 @@ describe('refusals', () => {
       definition: ROS_2022_V3,
       patientName: NAME,
       now: '2027-01-09T09:00:00Z',
+      contact: CONTACT,
     });
     expect(result).toMatchObject({ ok: false, reason: 'plan-not-current' });
     if (!result.ok) expect(result.message).toContain('compute the plan as of now');
@@ -313,6 +371,7 @@ describe('refusals', () => {
         definition: ROS_2022_V3,
         patientName: NAME,
         now: '2027-01-08T23:30:00Z',
+        contact: CONTACT,
       }).ok,
     ).toBe(true);
   });
@@ -322,15 +381,64 @@ describe('refusals', () => {
       .add('2027-01-08T09:00:00Z', { type: 'closure', reason: 'transferred' })
       .plan(AS_OF);
     expect(
-      buildWrittenPlan({ plan, definition: ROS_2022_V3, patientName: NAME, now: AS_OF }),
+      buildWrittenPlan({
+        plan,
+        definition: ROS_2022_V3,
+        patientName: NAME,
+        now: AS_OF,
+        contact: CONTACT,
+      }),
     ).toMatchObject({ ok: false, reason: 'episode-closed' });
   });
 
   it('refuses a missing name', () => {
     const plan = moderate().plan(AS_OF);
     expect(
-      buildWrittenPlan({ plan, definition: ROS_2022_V3, patientName: '  ', now: AS_OF }),
+      buildWrittenPlan({
+        plan,
+        definition: ROS_2022_V3,
+        patientName: '  ',
+        now: AS_OF,
+        contact: CONTACT,
+      }),
     ).toMatchObject({ ok: false, reason: 'no-name' });
+  });
+});
+
+describe('whom to call', () => {
+  const plan = moderate().plan(AS_OF);
+  const build = (contact: { name: string; telephone?: string; openingHours?: string }) =>
+    buildWrittenPlan({ plan, definition: ROS_2022_V3, patientName: NAME, now: AS_OF, contact });
+  const getHelp = (wp: WrittenPlan) =>
+    wp.sections.find((s) => s.id === 'get-help')?.items.map((i) => i.text) ?? [];
+
+  it('names the service and its telephone in the get-help section, and keeps it on the plan', () => {
+    const wp = written(plan);
+    expect(getHelp(wp)).toContain(
+      'Your fracture liaison nurse team: Northtown Fracture Liaison Service, telephone 0161 496 0000.',
+    );
+    expect(wp.contact).toEqual(CONTACT);
+  });
+
+  it('gives the opening hours when configured', () => {
+    const result = build({ ...CONTACT, openingHours: 'Monday to Friday, 9am to 5pm' });
+    if (!result.ok) throw new Error(result.message);
+    expect(getHelp(result.plan)).toContain(
+      'Your fracture liaison nurse team: Northtown Fracture Liaison Service, telephone 0161 496 0000. Open Monday to Friday, 9am to 5pm.',
+    );
+  });
+
+  it('says how to get the number when no telephone is configured, rather than nothing', () => {
+    const result = build({ name: 'Northtown Fracture Liaison Service', telephone: ' ' });
+    if (!result.ok) throw new Error(result.message);
+    expect(getHelp(result.plan)).toContain(
+      "Your fracture liaison nurse team: Northtown Fracture Liaison Service. Ask at your next appointment for the team's telephone number.",
+    );
+    expect(result.plan.contact).toEqual({ name: 'Northtown Fracture Liaison Service' });
+  });
+
+  it('refuses a contact with no name, saying what to set', () => {
+    expect(build({ name: ' ' })).toMatchObject({ ok: false, reason: 'no-contact' });
   });
 });
 

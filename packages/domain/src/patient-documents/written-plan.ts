@@ -79,7 +79,16 @@ export interface WrittenPlan {
   /** The fracture date plus the version's 12-week limit (the end of the subacute phase). */
   readonly restrictionEnds: WrittenPlanDate;
   readonly painAdvice: PainAdvice;
+  /** The service's contact the patient is told to call (also said in the 'get-help' section). */
+  readonly contact: WrittenPlanContact;
   readonly sections: readonly WrittenPlanSection[];
+}
+
+/** The fracture liaison service's contact, from the service's configuration. */
+export interface WrittenPlanContact {
+  readonly name: string;
+  readonly telephone?: string;
+  readonly openingHours?: string;
 }
 
 export type WrittenPlanRefusal = {
@@ -88,7 +97,8 @@ export type WrittenPlanRefusal = {
     | 'version-mismatch'
     | 'plan-not-current'
     | 'episode-closed'
-    | 'no-name';
+    | 'no-name'
+    | 'no-contact';
   readonly message: string;
 };
 
@@ -104,6 +114,8 @@ export interface WrittenPlanInput {
   readonly patientName: string;
   /** ISO instant. */
   readonly now: string;
+  /** The service's contact (name, telephone and opening hours if configured). */
+  readonly contact: WrittenPlanContact;
 }
 
 const HEADINGS: Readonly<Record<WrittenPlanSectionId, string>> = {
@@ -242,6 +254,14 @@ export function buildWrittenPlan(input: WrittenPlanInput): WrittenPlanResult {
     };
   if (patientName === '')
     return { ok: false, reason: 'no-name', message: 'The patient’s name is missing.' };
+  const contact = contactOf(input.contact);
+  if (!contact)
+    return {
+      ok: false,
+      reason: 'no-contact',
+      message:
+        'The service’s name is missing, so the written plan cannot say whom to call: set LETTER_SERVICE_NAME.',
+    };
 
   const fractureDate = addDays(today, -plan.daysSinceFracture);
   const restrictionEnds = addDays(fractureDate, definition.phases.subacuteUntilDay);
@@ -293,6 +313,7 @@ export function buildWrittenPlan(input: WrittenPlanInput): WrittenPlanResult {
     fill(info.redFlags.intro, common),
     ...info.redFlags.signs.map((w) => fill(w, common)),
     ...info.redFlags.whatToDo.map((w) => fill(w, common)),
+    contactItem(contact),
   ]);
   section('support', [
     ...info.signposting.text.map((w) => fill(w, common)),
@@ -315,8 +336,38 @@ export function buildWrittenPlan(input: WrittenPlanInput): WrittenPlanResult {
       fractureDate: patientDate(fractureDate),
       restrictionEnds: patientDate(restrictionEnds),
       painAdvice,
+      contact,
       sections,
     },
+  };
+}
+
+function contactOf(given: WrittenPlanContact): WrittenPlanContact | undefined {
+  const name = given.name.trim();
+  if (name === '') return undefined;
+  const telephone = given.telephone?.trim();
+  const openingHours = given.openingHours?.trim();
+  return {
+    name,
+    ...(telephone ? { telephone } : {}),
+    ...(openingHours ? { openingHours } : {}),
+  };
+}
+
+/** Whom "call your nurse" means: the service's name and telephone, or how to get the number. */
+function contactItem(contact: WrittenPlanContact): WrittenPlanItem {
+  const hours = contact.openingHours ? ` Open ${contact.openingHours}.` : '';
+  const text = contact.telephone
+    ? `Your fracture liaison nurse team: ${contact.name}, telephone ${contact.telephone}.${hours}`
+    : `Your fracture liaison nurse team: ${contact.name}. Ask at your next appointment for the team's telephone number.${hours}`;
+  return {
+    text,
+    source: {
+      kind: 'service-standard',
+      explanation:
+        'The plan tells the patient to call their nurse; this gives the fracture liaison service’s own name and telephone number from the service’s configuration (the same contact as its letters), so the patient knows whom to call. With no telephone configured it tells the patient how to get the number.',
+    },
+    dates: [],
   };
 }
 
@@ -327,6 +378,7 @@ function dateItems(
   common: { fractureDate: string; restrictionEnds: string },
   redFlag: boolean,
 ): WrittenPlanItem[] {
+  const today = localDay(plan.asOf, plan.timeZone);
   const items = info.dates.steps.flatMap((stepId) => {
     const step = definition.steps.find((s) => s.id === stepId);
     const wording = step?.patient;
@@ -338,15 +390,17 @@ function dateItems(
       .filter((s) => s.stepId === stepId && ACTIVE.includes(s.status) && s.window)
       .map((s) => {
         const window = s.window as NonNullable<PlanStep['window']>;
-        const item = fill(
-          wording,
-          {
-            ...common,
-            opens: windowDay(window.opens, plan.timeZone),
-            due: windowDay(window.due, plan.timeZone),
-          },
-          { stepKey: s.key },
-        );
+        const values = {
+          ...common,
+          opens: windowDay(window.opens, plan.timeZone),
+          due: windowDay(window.due, plan.timeZone),
+        };
+        // A late step the patient must act on (a dose) says so plainly, in its own words, from
+        // the day after its due day (the plan marks it overdue only later, after its grace).
+        const isLate = s.status === 'overdue' || (s.status === 'due' && values.due < today);
+        if (isLate && wording.overdue)
+          return fill({ ...wording.overdue, title: wording.title }, values, { stepKey: s.key });
+        const item = fill(wording, values, { stepKey: s.key });
         if (s.status !== 'overdue') return item;
         const late = fill(info.dates.late, common);
         return { ...item, text: `${item.text} ${late.text}` };
@@ -408,8 +462,10 @@ export function patientFacingTexts(definition: PathwayDefinition): string[] {
     ...info.redFlags.whatToDo.map((w) => w.text),
     ...info.signposting.text.map((w) => w.text),
   ];
-  for (const step of definition.steps)
+  for (const step of definition.steps) {
     if (step.patient) texts.push(step.patient.title, step.patient.text);
+    if (step.patient?.overdue) texts.push(step.patient.overdue.text);
+  }
   for (const rec of definition.recommendations) if (rec.patient) texts.push(rec.patient.text);
   return texts;
 }
@@ -443,7 +499,17 @@ export function labelledPatientWordings(
     ]),
     ...definition.steps.flatMap((step) =>
       step.patient
-        ? [{ where: `Step ${step.id} (${step.patient.title})`, wording: step.patient }]
+        ? [
+            { where: `Step ${step.id} (${step.patient.title})`, wording: step.patient },
+            ...(step.patient.overdue
+              ? [
+                  {
+                    where: `Step ${step.id} (${step.patient.title}): when it is late`,
+                    wording: step.patient.overdue,
+                  },
+                ]
+              : []),
+          ]
         : [],
     ),
     ...definition.recommendations.flatMap((rec) =>

@@ -34,11 +34,10 @@ export function writtenPlanPdf(
     },
   ];
   for (const section of plan.sections) {
-    content.push({
+    const heading = {
       text: section.heading,
       style: section.id === 'get-help' ? 'urgentHeading' : 'heading',
-      headlineLevel: 1,
-    });
+    };
     const items = section.items.map((item) => ({
       stack: [
         ...(item.title ? [{ text: item.title, bold: true, margin: [0, 0, 0, 2] }] : []),
@@ -48,9 +47,12 @@ export function writtenPlanPdf(
       // An item is never split across two pages.
       unbreakable: true,
     }));
-    content.push(
-      section.id === 'get-help'
-        ? {
+    if (section.id === 'get-help') {
+      // The warning box is kept whole, with its heading: never a heading alone at a page's foot.
+      content.push({
+        stack: [
+          heading,
+          {
             table: {
               widths: ['*'],
               dontBreakRows: true,
@@ -63,9 +65,15 @@ export function writtenPlanPdf(
               vLineColor: () => '#d5281b',
             },
             margin: [0, 0, 0, gap],
-          }
-        : { stack: items },
-    );
+          },
+        ],
+        unbreakable: true,
+      });
+    } else {
+      // Each heading stays on the page of its first item.
+      const [first, ...rest] = items;
+      content.push({ stack: [heading, ...(first ? [first] : [])], unbreakable: true }, ...rest);
+    }
   }
   return {
     info: {
@@ -86,9 +94,6 @@ export function writtenPlanPdf(
         margin: [0, gap, 0, gap],
       },
     },
-    // A heading is never left alone at the foot of a page.
-    pageBreakBefore: (node: { headlineLevel?: number; startPosition: { verticalRatio: number } }) =>
-      node.headlineLevel === 1 && node.startPosition.verticalRatio > 0.85,
     footer: (page: number, pages: number) => ({
       text: `${plan.patientName} · ${plan.producedOn.words} · Page ${page} of ${pages}`,
       fontSize: type.small,

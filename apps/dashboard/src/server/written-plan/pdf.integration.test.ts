@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from '@vfx/database/testing';
 import { currentPlan, readWrittenPlan } from '@vfx/database/views';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/server/db';
+import { writtenPlanContact } from './contact';
 import { WRITTEN_PLAN_TITLE, WRITTEN_PLAN_TYPE, writtenPlanPdf } from './pdf-layout';
 import { renderWrittenPlanPdf } from './render';
 
@@ -51,6 +52,19 @@ function pdfText(file: string): string {
   return words(execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }));
 }
 
+/** One page's lines of text, trimmed, without blank lines. */
+function pageLines(file: string, page: number): string[] {
+  const text = execFileSync(
+    'pdftotext',
+    ['-enc', 'UTF-8', '-f', String(page), '-l', String(page), file, '-'],
+    { encoding: 'utf8' },
+  );
+  return text
+    .split('\n')
+    .map((line) => words(line))
+    .filter(Boolean);
+}
+
 function pages(file: string, prefix: string): string[] {
   execFileSync('pdftoppm', ['-png', '-r', '60', file, join(dir, prefix)]);
   return readdirSync(dir).filter((name) => name.startsWith(`${prefix}-`) && name.endsWith('.png'));
@@ -73,7 +87,12 @@ describe('the written plan PDF', () => {
       const largePrint = index % 2 === 1;
       const produced: ProducedWrittenPlan = await produceWrittenPlan(
         client,
-        { episodeId: episode.id, largePrint, render: renderWrittenPlanPdf },
+        {
+          episodeId: episode.id,
+          largePrint,
+          render: renderWrittenPlanPdf,
+          contact: writtenPlanContact(),
+        },
         { actorId: nurseId, now: NOW },
       );
       const stored = await readWrittenPlan(client, produced.id, episode.id);
@@ -86,6 +105,7 @@ describe('the written plan PDF', () => {
         WRITTEN_PLAN_TITLE,
         plan.patientName,
         plan.producedOn.words,
+        plan.contact.name,
         ...plan.sections.map((s) => s.heading),
         ...plan.sections.flatMap((s) => s.items.flatMap((i) => i.dates.map((d) => d.date.words))),
       ];
@@ -112,6 +132,14 @@ describe('the written plan PDF', () => {
       }
       const pngs = pages(file, episode.id);
       if (pngs.length < 1) problems.push(`${episode.id}: no pages rendered`);
+      // No page ends with a section heading whose content is on the next page.
+      const headings = new Set(plan.sections.map((s) => s.heading));
+      for (let page = 1; page <= pngs.length; page += 1) {
+        const lines = pageLines(file, page).filter((line) => !line.includes(`Page ${page} of`));
+        const last = lines.at(-1) ?? '';
+        if (page < pngs.length && headings.has(last))
+          problems.push(`${episode.id}: page ${page} ends with the heading "${last}"`);
+      }
     }
     expect(problems).toEqual([]);
   }, 600_000);
@@ -119,7 +147,12 @@ describe('the written plan PDF', () => {
   it('sets large print at 16 pt or larger throughout, and standard print smaller', async () => {
     const produced = await produceWrittenPlan(
       client,
-      { episodeId: episodes[0]?.id ?? '', largePrint: true, render: renderWrittenPlanPdf },
+      {
+        episodeId: episodes[0]?.id ?? '',
+        largePrint: true,
+        render: renderWrittenPlanPdf,
+        contact: writtenPlanContact(),
+      },
       { actorId: nurseId, now: NOW },
     );
     const large = writtenPlanPdf(produced.content, { largePrint: true });

@@ -198,6 +198,10 @@ const STEP_WORDING: Readonly<Record<string, PatientStepWording>> = {
       'Your next injection is due on {due}. Do not stop it or put it off without talking to your nurse or GP. Stopping it can make it more likely that you break a bone.',
       QA_DENOSUMAB_STOPPING,
     ),
+    overdue: service(
+      'Your injection is late. It was due on {due}. Ring your GP surgery today to book it. Stopping it or putting it off can make it more likely that you break a bone.',
+      `A late denosumab dose is the point of highest risk: Clinical Q&A (Long-term Management and Prevention of Additional Fractures): "${QA_DENOSUMAB_STOPPING.quote}". The sources do not say how a patient books a late dose; this service tells the patient plainly that the injection is late and to ring their GP surgery to book it now, rather than wait to be contacted. The clinical lead may change it.`,
+    ),
   },
 };
 
@@ -344,7 +348,7 @@ const PATIENT_INFORMATION: PatientInformation = {
         'If you get new weakness or numbness in your legs, get help straight away. Call 999 or go to A&E.',
         'The sources ask for immediate surgical referral for any neurological deficit (Clinical Q&A (red flags): "Immediate surgical referral is mandatory for:"); they do not say how a patient at home reaches care. This service tells the patient to use the NHS emergency route (999 or an emergency department). The clinical lead may change it.',
       ),
-      said('Tell your nurse if you have ever had cancer.', QA_RED_FLAGS),
+      said('If you have ever had cancer, call your nurse team to tell them.', QA_RED_FLAGS),
       service(
         'For other worries about your back or your plan, call your nurse.',
         'The fracture liaison service is the patient’s first contact for questions about the plan.',

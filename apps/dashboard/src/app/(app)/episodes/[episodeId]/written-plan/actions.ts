@@ -2,8 +2,10 @@
 
 import { RecordError } from '@vfx/database';
 import { produceWrittenPlan } from '@vfx/database/commands';
+import { revalidatePath } from 'next/cache';
 import { db } from '@/server/db';
 import { requirePermission } from '@/server/session';
+import { writtenPlanContact } from '@/server/written-plan/contact';
 import { renderWrittenPlanPdf } from '@/server/written-plan/render';
 
 export interface ProduceState {
@@ -30,9 +32,11 @@ export async function produceWrittenPlanAction(
   try {
     const produced = await produceWrittenPlan(
       db(),
-      { episodeId, largePrint, render: renderWrittenPlanPdf },
+      { episodeId, largePrint, render: renderWrittenPlanPdf, contact: writtenPlanContact() },
       { actorId: user.id },
     );
+    // The page's list of plans given shows the new one without a reload.
+    revalidatePath(`/episodes/${encodeURIComponent(episodeId)}/written-plan`);
     return {
       ok: `Written plan produced${largePrint ? ' in large print' : ''}. The download starts now.`,
       href: `/episodes/${encodeURIComponent(episodeId)}/written-plan/${encodeURIComponent(produced.id)}/pdf`,

@@ -5,6 +5,7 @@ import { db } from '@/server/db';
 import { episodeView } from '@/server/episode';
 import { recordPatientView, requirePermission } from '@/server/session';
 import { userTimeZone } from '@/server/time-zone';
+import { writtenPlanContact } from '@/server/written-plan/contact';
 import { WRITTEN_PLAN_TITLE } from '@/server/written-plan/pdf-layout';
 import { formatDateTime } from '@/ui/dates';
 import { patientName } from '@/ui/identity';
@@ -50,6 +51,7 @@ export default async function WrittenPlanPage({
         definition: view.definition,
         patientName: patientName(view.patientRow),
         now: view.now.toISOString(),
+        contact: writtenPlanContact(),
       })
     : undefined;
   const given = await listWrittenPlans(db(), episodeId);
