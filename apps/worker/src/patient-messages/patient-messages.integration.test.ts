@@ -344,7 +344,9 @@ describe.each(BACKENDS)('patient messages on %s', (backend) => {
         {
           cwd: workerDir,
           env: {
-            ...process.env,
+            // Not an outer faketime's settings (a run under scripts/at-instant.sh): this
+            // faketime alone sets the worker's clock, to the tests' instant.
+            ...withoutFaketime(process.env),
             ...env.env,
             ...notifyEnv,
             PORT: String(port),
@@ -433,3 +435,13 @@ describe.each(BACKENDS)('patient messages on %s', (backend) => {
     expect((await readdir(dir)).filter((f) => f.startsWith('patient-message.'))).toHaveLength(2);
   });
 });
+
+/** The environment without faketime's variables (FAKETIME*, and its LD_PRELOAD library). */
+function withoutFaketime(environment: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(environment).filter(
+      ([name, value]) =>
+        !name.startsWith('FAKETIME') && !(name === 'LD_PRELOAD' && value?.includes('faketime')),
+    ),
+  );
+}

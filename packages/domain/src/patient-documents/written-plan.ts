@@ -2,7 +2,7 @@ import { Temporal } from 'temporal-polyfill';
 import type { PathwayDefinition, PatientWording } from '../pathway/definition.js';
 import { cite } from '../plan/compute-plan.js';
 import type { Citation, Plan, PlanRecommendation, PlanStep } from '../plan/types.js';
-import { fromEpochDay, isoDayOfWeek, toEpochDay } from '../time/civil-date.js';
+import { describeCivilDateInFull, fromEpochDay, toEpochDay } from '../time/civil-date.js';
 import {
   PATIENT_WORDING_PLACEHOLDERS,
   type PatientInformation,
@@ -129,36 +129,9 @@ const HEADINGS: Readonly<Record<WrittenPlanSectionId, string>> = {
   support: 'Help and support',
 };
 
-const WEEKDAYS = [
-  'Monday',
-  'Tuesday',
-  'Wednesday',
-  'Thursday',
-  'Friday',
-  'Saturday',
-  'Sunday',
-] as const;
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const;
-
 /** "Monday 12 April 2027": a calendar date (YYYY-MM-DD) as a patient reads it. */
 export function patientDate(iso: string): WrittenPlanDate {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso) || fromEpochDay(toEpochDay(iso)) !== iso)
-    throw new RangeError(`"${iso}" is not a calendar date (YYYY-MM-DD)`);
-  const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
-  return { iso, words: `${WEEKDAYS[isoDayOfWeek(iso) - 1]} ${day} ${MONTHS[month - 1]} ${year}` };
+  return { iso, words: describeCivilDateInFull(iso) };
 }
 
 const localDay = (instant: string, timeZone: string): string =>

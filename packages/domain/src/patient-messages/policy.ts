@@ -9,7 +9,7 @@ import type { TimingBasis } from '../pathway/sources.js';
 import { isActive } from '../plan/compute-plan.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import type { EpochMs, LocalDate, ServiceCalendar } from '../time/calendar.js';
-import { describeCivilDate } from '../time/civil-date.js';
+import { describeCivilDateInFull } from '../time/civil-date.js';
 import {
   DEFAULT_SERVICE_SETTINGS,
   type ServiceSettings,
@@ -168,31 +168,7 @@ function personalise(
 
 /** "Tuesday 7 April 2026": how the patient reads a date. */
 export function longDate(date: LocalDate): string {
-  const [weekday, day, month, year] = describeCivilDate(date).split(' ');
-  const days: Record<string, string> = {
-    Mon: 'Monday',
-    Tue: 'Tuesday',
-    Wed: 'Wednesday',
-    Thu: 'Thursday',
-    Fri: 'Friday',
-    Sat: 'Saturday',
-    Sun: 'Sunday',
-  };
-  const months: Record<string, string> = {
-    Jan: 'January',
-    Feb: 'February',
-    Mar: 'March',
-    Apr: 'April',
-    May: 'May',
-    Jun: 'June',
-    Jul: 'July',
-    Aug: 'August',
-    Sep: 'September',
-    Oct: 'October',
-    Nov: 'November',
-    Dec: 'December',
-  };
-  return `${days[weekday ?? ''] ?? weekday} ${day} ${months[month ?? ''] ?? month} ${year}`;
+  return describeCivilDateInFull(date);
 }
 
 type Timing = { sendAt: EpochMs; sendBy: LocalDate; about: LocalDate } | { why: string };

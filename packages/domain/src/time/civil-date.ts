@@ -90,3 +90,38 @@ export function describeCivilDate(date: string): string {
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   return `${WEEKDAYS[isoDayOfWeek(date) - 1]} ${day} ${MONTHS[month - 1]} ${year}`;
 }
+
+const WEEKDAYS_IN_FULL = [
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+] as const;
+const MONTHS_IN_FULL = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+/**
+ * A calendar date as a patient reads it, "Tuesday 7 April 2026": the written plan, the patient
+ * messages and the letters to patients write dates this way (staff pages use describeCivilDate).
+ */
+export function describeCivilDateInFull(date: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || fromEpochDay(toEpochDay(date)) !== date)
+    throw new RangeError(`"${date}" is not a calendar date (YYYY-MM-DD)`);
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return `${WEEKDAYS_IN_FULL[isoDayOfWeek(date) - 1]} ${day} ${MONTHS_IN_FULL[month - 1]} ${year}`;
+}
