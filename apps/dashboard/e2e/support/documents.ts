@@ -4,11 +4,13 @@
 import type { Database } from '@vfx/database';
 import { produceWrittenPlan, saveGpLetterDraft, signOffGpLetter } from '@vfx/database/commands';
 import { gpLettersOfEpisode } from '@vfx/database/views';
-import { writtenPlanContact } from '../../src/server/written-plan/contact';
 import { renderWrittenPlanPdf } from '../../src/server/written-plan/render';
 import { demoUser } from './users';
 
+// The service as the documents name it. Fixed here: the test process has no dashboard
+// configuration (LETTER_SERVICE_*), which the running dashboard reads for its own documents.
 const SENDER = { serviceName: 'Fracture Liaison Service', addressLines: ['Example Hospital'] };
+const CONTACT = { name: SENDER.serviceName, telephone: '0113 496 0000' };
 
 /** A signed letter to the GP of the episode: the first one, or one signed now as the demo nurse. */
 export async function signedLetterOf(db: Database, episodeId: string): Promise<string> {
@@ -44,7 +46,7 @@ export async function producedWrittenPlanOf(
   const user = await db.user.findUniqueOrThrow({ where: { email: demoUser(by).email } });
   const plan = await produceWrittenPlan(
     db,
-    { episodeId, largePrint: false, render: renderWrittenPlanPdf, contact: writtenPlanContact() },
+    { episodeId, largePrint: false, render: renderWrittenPlanPdf, contact: CONTACT },
     { actorId: user.id },
   );
   return plan.id;
