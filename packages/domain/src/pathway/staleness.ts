@@ -1,5 +1,6 @@
 import type { EpochMs, LocalDate, ServiceCalendar } from '../time/calendar.js';
 import { toIso } from '../time/calendar.js';
+import { MONTHS_IN_FULL } from '../time/civil-date.js';
 import type { PathwayDefinition, RecordedValueKind, StalenessLimit } from './definition.js';
 import { phaseOf } from './phases.js';
 import type { TimingBasis } from './sources.js';
@@ -73,25 +74,10 @@ export function recordedValueAge(
   };
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** "12 May 2026" for a calendar date (YYYY-MM-DD). */
 export function dayInWords(date: LocalDate): string {
   const [year, month, day] = date.split('-').map(Number);
-  return `${day} ${MONTHS[(month ?? 1) - 1]} ${year}`;
+  return `${day} ${MONTHS_IN_FULL[(month ?? 1) - 1]} ${year}`;
 }
 
 /** "today", "yesterday", "219 days ago". */

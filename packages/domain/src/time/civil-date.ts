@@ -100,7 +100,8 @@ const WEEKDAYS_IN_FULL = [
   'Saturday',
   'Sunday',
 ] as const;
-const MONTHS_IN_FULL = [
+/** The months' names in full, for dates written out for people (patients, plan reasons). */
+export const MONTHS_IN_FULL = [
   'January',
   'February',
   'March',
