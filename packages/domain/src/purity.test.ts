@@ -9,7 +9,8 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return sourceFiles(path);
-    const isTestSupport = /\.test\.ts$|\.child\.ts$/.test(entry.name);
+    // Test support may read files (the seed documents a quote test checks); it never ships.
+    const isTestSupport = /\.test\.ts$|\.test-support\.ts$|\.child\.ts$/.test(entry.name);
     return entry.name.endsWith('.ts') && !isTestSupport ? [path] : [];
   });
 }

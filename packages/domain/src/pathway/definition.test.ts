@@ -1,13 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import {
+  quotesNotInTheirSources,
+  SEED_DOCUMENTS_PRESENT,
+} from '../testing/seed-documents.test-support.js';
 import { serviceCalendar } from '../time/settings.js';
 import type { Condition, PathwayDefinition, SourcePosition, StepDefinition } from './definition.js';
 import { FACTS } from './facts.js';
 import { CURRENT_PATHWAY_VERSION, findPathway, pathwayVersions } from './registry.js';
-import { SOURCE_DOCUMENTS, type SourceRef } from './sources.js';
-
-const SEEDS = fileURLToPath(new URL('../../../../../shared/seeds/', import.meta.url));
+import type { SourceRef } from './sources.js';
 
 function definitions(): PathwayDefinition[] {
   return pathwayVersions().map((version) => findPathway(version) as PathwayDefinition);
@@ -48,17 +48,6 @@ function allCitations(definition: PathwayDefinition): SourceRef[] {
     );
   }
   return refs;
-}
-
-/** PDF text breaks lines and uses typographic quotes; compare words, not layout. */
-function normalise(text: string): string {
-  return text
-    .replace(/-\s*\n\s*/g, '-')
-    .replace(/[‘’]/g, "'")
-    .replace(/[“”]/g, '"')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
 }
 
 describe('pathway definitions', () => {
@@ -149,21 +138,8 @@ describe('pathway definitions', () => {
         }
       });
 
-      // The seed documents sit beside the repository (../shared/seeds), as they do in CI.
-      it.skipIf(!existsSync(SEEDS))('quotes every cited source word for word', () => {
-        const texts = new Map(
-          Object.values(SOURCE_DOCUMENTS).map((doc) => [
-            doc.file,
-            normalise(readFileSync(`${SEEDS}${doc.file}`, 'utf8')),
-          ]),
-        );
-        const missing = allCitations(definition)
-          .filter(
-            (ref) =>
-              !texts.get(SOURCE_DOCUMENTS[ref.document].file)?.includes(normalise(ref.quote)),
-          )
-          .map((ref) => `${SOURCE_DOCUMENTS[ref.document].file}: "${ref.quote}"`);
-        expect(missing).toEqual([]);
+      it.skipIf(!SEED_DOCUMENTS_PRESENT)('quotes every cited source word for word', () => {
+        expect(quotesNotInTheirSources(allCitations(definition))).toEqual([]);
       });
     });
   }

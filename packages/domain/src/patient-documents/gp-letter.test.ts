@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findPathway } from '../pathway/registry.js';
 import { SOURCE_DOCUMENTS } from '../pathway/sources.js';
 import { QA_DENOSUMAB_STOPPING } from '../pathway/versions/ros-2022-citations.js';
 import { computePlan } from '../plan/compute-plan.js';
 import { type Scenario, scenario } from '../testing/scenario.js';
+import {
+  quotesNotInTheirSources,
+  SEED_DOCUMENTS_PRESENT,
+} from '../testing/seed-documents.test-support.js';
 import {
   buildGpLetter,
   EMPTY_GP_LETTER_EDITS,
@@ -400,15 +403,9 @@ describe('a sending', () => {
 });
 
 describe('the doses the letter quotes', () => {
-  it('are found word for word in their source documents', () => {
-    for (const ref of Object.values(GP_LETTER_DOSES)) {
-      if (!ref) continue;
-      const file = new URL(
-        `../../../../../shared/seeds/${SOURCE_DOCUMENTS[ref.document].file}`,
-        import.meta.url,
-      );
-      const text = readFileSync(file, 'utf8').replace(/\s+/g, ' ');
-      expect(text).toContain(ref.quote);
-    }
+  it.skipIf(!SEED_DOCUMENTS_PRESENT)('are found word for word in their source documents', () => {
+    const doses = Object.values(GP_LETTER_DOSES).filter((ref) => ref !== undefined);
+    expect(doses.length).toBeGreaterThan(0);
+    expect(quotesNotInTheirSources(doses)).toEqual([]);
   });
 });

@@ -1,13 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findPathway } from '../pathway/registry.js';
-import { SOURCE_DOCUMENTS } from '../pathway/sources.js';
 import { ROS_2022_V1 } from '../pathway/versions/ros-2022.1.js';
 import { ROS_2022_V2 } from '../pathway/versions/ros-2022.2.js';
 import { ROS_2022_V3 } from '../pathway/versions/ros-2022.3.js';
 import { QA_DENOSUMAB_STOPPING } from '../pathway/versions/ros-2022-citations.js';
 import type { Plan } from '../plan/types.js';
 import { scenario } from '../testing/scenario.js';
+import {
+  quotesNotInTheirSources,
+  SEED_DOCUMENTS_PRESENT,
+} from '../testing/seed-documents.test-support.js';
 import { fromEpochDay, toEpochDay } from '../time/civil-date.js';
 import {
   buildWrittenPlan,
@@ -444,19 +446,6 @@ describe('whom to call', () => {
 
 // --- The wording itself ------------------------------------------------------------------------
 
-const SEEDS = new URL('../../../../../shared/seeds/', import.meta.url).pathname;
-
-/** PDF text breaks lines and uses typographic quotes; compare words, not layout. */
-function normalise(text: string): string {
-  return text
-    .replace(/-\s*\n\s*/g, '-')
-    .replace(/[‘’]/g, "'")
-    .replace(/[“”]/g, '"')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
-}
-
 describe('version 3 patient wording', () => {
   const wordings = patientWordings(ROS_2022_V3);
 
@@ -512,20 +501,9 @@ describe('version 3 patient wording', () => {
         expect(w.source.serviceStandard.length, w.text).toBeGreaterThan(30);
   });
 
-  it.skipIf(!existsSync(SEEDS))('quotes every cited source word for word', () => {
-    const texts = new Map(
-      Object.values(SOURCE_DOCUMENTS).map((doc) => [
-        doc.file,
-        normalise(readFileSync(`${SEEDS}${doc.file}`, 'utf8')),
-      ]),
-    );
-    const missing = wordings
-      .flatMap((w) => ('serviceStandard' in w.source ? [] : [w.source]))
-      .filter(
-        (ref) => !texts.get(SOURCE_DOCUMENTS[ref.document].file)?.includes(normalise(ref.quote)),
-      )
-      .map((ref) => `${SOURCE_DOCUMENTS[ref.document].file}: "${ref.quote}"`);
-    expect(missing).toEqual([]);
+  it.skipIf(!SEED_DOCUMENTS_PRESENT)('quotes every cited source word for word', () => {
+    const cited = wordings.flatMap((w) => ('serviceStandard' in w.source ? [] : [w.source]));
+    expect(quotesNotInTheirSources(cited)).toEqual([]);
   });
 
   it('quotes the Royal Osteoporosis Society’s helpline, e-mail and website from the guidance', () => {
