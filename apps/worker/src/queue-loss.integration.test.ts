@@ -26,8 +26,12 @@ import type { WorkerApp } from './worker-app.js';
 
 const HOUR = 3_600_000;
 const BURST = 240;
-/** The burst falls due this long after enrolment, within SPREAD_MS. */
-const LEAD_MS = 12_000;
+/**
+ * The burst falls due this long after enrolment starts, within SPREAD_MS. Enrolling 240 patients
+ * takes 2-5 s on an idle machine and over 10 s when other suites share its two cores; the lead
+ * leaves the worker at least 4 s to start and queue the burst after that.
+ */
+const LEAD_MS = 25_000;
 const SPREAD_MS = 3_000;
 /** The target: a loss may make a step at most this much later than it would have been. */
 const MAX_LATENESS_MS = 10_000;
