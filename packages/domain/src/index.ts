@@ -120,6 +120,7 @@ export {
   type GpLetterSendingMethod,
   GpLetterSendingSchema,
   type GpLetterSignature,
+  gpLetterOverdueItems,
   gpLetterSignOffProblems,
   parseGpLetterEdits,
   parseGpLetterSending,

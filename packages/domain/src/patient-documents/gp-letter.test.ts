@@ -17,6 +17,7 @@ import {
   type GpLetter,
   type GpLetterEdits,
   GpLetterError,
+  gpLetterOverdueItems,
   gpLetterSignOffProblems,
   parseGpLetterEdits,
   parseGpLetterSending,
@@ -391,6 +392,23 @@ describe('the dates the GP is given', () => {
     );
     expect(followUp).toMatchObject({ date: '2025-04-28', dateLabel: 'Overdue since' });
     expect(followUp?.text).toContain('The FLS will make this contact as soon as possible.');
+  });
+
+  it('lists the dates already past for the nurse to check before sign-off, the GP’s actions first', () => {
+    const letter = letterOf(onDenosumab(), {}, '2025-08-20T10:00:00Z');
+    const overdue = gpLetterOverdueItems(letter);
+    expect(overdue[0]).toMatchObject({
+      section: 'gp-actions',
+      heading: 'Actions for the GP',
+      item: { date: '2025-07-15', dateLabel: 'Overdue since' },
+    });
+    const rank = ['gp-actions', 'fls-plan', 'findings'];
+    const ranks = overdue.map((o) => rank.indexOf(o.section));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(overdue.filter((o) => o.section === 'fls-plan').length).toBeGreaterThanOrEqual(3);
+    for (const { item } of overdue) expect(String(item.date) < letter.letterDate).toBe(true);
+    // A letter written before anything is due has none.
+    expect(gpLetterOverdueItems(letterOf(scenario()))).toEqual([]);
   });
 
   it('gives a deadline on a weekend or bank holiday as the working day before it', () => {

@@ -862,6 +862,27 @@ export function gpLetterSignOffProblems(letter: GpLetter): InputIssue[] {
   return issues;
 }
 
+/**
+ * The letter's dates already past at its own date (the actions for the GP first, then the FLS's
+ * own plan and the findings not yet done), each with its section's heading: what the nurse checks
+ * before signing off, since the letter asks for each as soon as possible.
+ */
+export function gpLetterOverdueItems(
+  letter: GpLetter,
+): {
+  readonly section: GpLetterSectionId;
+  readonly heading: string;
+  readonly item: GpLetterItem;
+}[] {
+  const order: readonly GpLetterSectionId[] = ['gp-actions', 'fls-plan', 'findings'];
+  return order.flatMap((id) => {
+    const section = letter.sections.find((s) => s.id === id);
+    return (section?.items ?? [])
+      .filter((item) => item.overdue)
+      .map((item) => ({ section: id, heading: section?.heading ?? id, item }));
+  });
+}
+
 /** The letter as signed: the same content with its signature. */
 export function signGpLetter(letter: GpLetter, signature: GpLetterSignature): GpLetter {
   if (letter.signature) throw new GpLetterError([{ path: 'letter', message: 'is already signed' }]);
