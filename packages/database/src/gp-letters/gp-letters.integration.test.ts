@@ -354,7 +354,7 @@ describe('a red-flag patient’s letter', () => {
 });
 
 describe('a letter written when a denosumab dose is late and other steps are overdue', () => {
-  it('gives the dose one action, "Overdue since" its due date and asking for it as soon as possible, and no past "by" date, in the signed PDF', async () => {
+  it('gives the dose one action, overdue since its due date and asking for it as soon as possible, and no past by-date, in the signed PDF', async () => {
     // Fracture 2 March 2026; denosumab started 10 March, so the next dose was due Thursday
     // 10 September 2026, more than 4 weeks before the letter (20 November 2026).
     const enrolment = testEnrolment({ n: 4, fractureDate: '2026-03-02', nurseId: 'nurse-1' });

@@ -351,7 +351,7 @@ describe('the dates the GP is given', () => {
     expect(texts(letter, 'gp-actions').filter((t) => t.startsWith('Calcium'))).toHaveLength(1);
   });
 
-  it('a dose past its due date but within its grace is overdue since that date, never "Due" a day gone', () => {
+  it('a dose past its due date but within its grace is overdue since that date, never due on a day gone', () => {
     const at = '2025-07-20T10:00:00Z';
     expect(
       planOf(onDenosumab(), at).steps.find((st) => st.stepId === 'denosumab-next-dose')?.status,
@@ -364,7 +364,7 @@ describe('the dates the GP is given', () => {
     );
   });
 
-  it('with several steps overdue, gives one line per step and no "by" date in the past', () => {
+  it('with several steps overdue, gives one line per step and no by-date in the past', () => {
     const at = '2025-08-20T10:00:00Z';
     const letter = letterOf(onDenosumab(), {}, at);
     const dated = letter.sections.flatMap((sec) =>

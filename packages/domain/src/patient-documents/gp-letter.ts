@@ -867,9 +867,7 @@ export function gpLetterSignOffProblems(letter: GpLetter): InputIssue[] {
  * own plan and the findings not yet done), each with its section's heading: what the nurse checks
  * before signing off, since the letter asks for each as soon as possible.
  */
-export function gpLetterOverdueItems(
-  letter: GpLetter,
-): {
+export function gpLetterOverdueItems(letter: GpLetter): {
   readonly section: GpLetterSectionId;
   readonly heading: string;
   readonly item: GpLetterItem;
