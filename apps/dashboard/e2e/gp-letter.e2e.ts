@@ -135,4 +135,45 @@ describe('the letter to the GP', () => {
     await checkPage(page, 'GP letter signed and sent (820)');
     await screenshot(page, 'gp-letter-3-signed-820');
   });
+  test('a nurse sees the dates already past highlighted, and listed before sign-off, at 1440 and 820 px', async ({
+    page,
+  }) => {
+    // A patient whose DXA scan is overdue: the letter says so instead of a "by" date gone.
+    const patient = await demoPatient({
+      nurse: 'nurse',
+      step: { id: 'dxa-scan', statuses: ['overdue'] },
+    });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await signIn(page, 'nurse');
+    await page.goto(`/episodes/${patient.episodeId}/gp-letter`);
+    const letter = page.getByRole('article', { name: 'The letter to the GP' });
+    await letter.waitFor();
+    const summary = page.locator('.gp-letter-overdue');
+    await summary.waitFor();
+    const heading = (await summary.getByRole('heading', { level: 3 }).textContent()) ?? '';
+    expect(heading).toMatch(
+      /^Important: (1 date in this letter has|\d+ dates in this letter have) passed$/,
+    );
+    const listed = await summary.locator('li').allTextContents();
+    expect(listed.length).toBe(Number(await summary.getAttribute('data-overdue')));
+    expect(listed.some((line) => line.startsWith('FLS assessment findings: DXA scan'))).toBe(true);
+    const today = new Date();
+    for (const line of listed) {
+      const date = line.match(/Overdue since: (\w{3} \d{1,2} \w{3} \d{4})$/)?.[1];
+      expect(date, line).toBeDefined();
+      expect(Date.parse(`${date?.slice(4)} UTC`)).toBeLessThan(today.getTime());
+    }
+    // The same items are marked in the letter itself, and nothing reads "by" a day gone.
+    const marked = letter.locator('li.gp-letter__item--overdue');
+    expect(await marked.count()).toBe(listed.length);
+    expect(await letter.textContent()).not.toContain('Was due by');
+    expect(await marked.first().locator('.gp-letter__date--overdue').textContent()).toMatch(
+      /^Overdue since: /,
+    );
+    await checkPage(page, 'GP letter with dates passed (1440)');
+    await screenshot(page, 'gp-letter-4-overdue-1440');
+    await page.setViewportSize({ width: 820, height: 1100 });
+    await checkPage(page, 'GP letter with dates passed (820)');
+    await screenshot(page, 'gp-letter-4-overdue-820');
+  });
 });

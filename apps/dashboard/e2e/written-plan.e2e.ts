@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, describe, expect } from 'vitest';
+import { describeCivilDate, patientDate, serviceCalendar } from '@vfx/domain';
+import { afterAll, describe, expect, inject } from 'vitest';
 import { closeDemoData, demoPatient } from './support/demo-data';
 import { test } from './support/fixtures';
+import { STALE_PAIN_PATIENT } from './support/journey-patients';
+import { axeViolations, sidewaysOverflow } from './support/page-checks';
 import { screenshot } from './support/screenshots';
 import { signIn } from './support/users';
 
@@ -87,6 +90,71 @@ describe('the written plan', () => {
     await screenshot(page, 'written-plan-4-print');
     const printed = await page.pdf({ format: 'A4' });
     expect(Buffer.from(printed).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  test('a nurse is warned before producing a plan whose pain score is out of date, and can go to record one', async ({
+    openPage,
+  }) => {
+    // The journey patient's only pain score is on day 11 of a fracture 230 days before the seed
+    // (acute phase: a 7-day limit), so it has been out of date since 8 days after that.
+    const patient = STALE_PAIN_PATIENT;
+    const calendar = serviceCalendar();
+    const seededDay = calendar.localDate(Date.parse(inject('seededAt')));
+    const scoredOn = calendar.addToDate(seededDay, {
+      days: patient.painDayAfterFracture - patient.daysSinceFracture,
+    });
+    const staleSince = calendar.addToDate(scoredOn, { days: 8 });
+    for (const width of [1440, 820]) {
+      const page = await openPage({ width });
+      await signIn(page, 'nurse');
+      await page.goto(`/episodes/${patient.episodeId}/written-plan`);
+      const warning = page.locator('.nhsuk-warning-callout[data-warning="pain-score-stale"]');
+      await warning.waitFor();
+      expect(await warning.getByRole('heading', { level: 2 }).textContent()).toBe(
+        'Important: The pain score is out of date',
+      );
+      const said = (await warning.textContent()) ?? '';
+      expect(said).toContain(
+        `The latest pain score, of ${describeCivilDate(scoredOn)}, has been out of date since ${describeCivilDate(staleSince)} (its limit is 7 days).`,
+      );
+      // Before the button that produces the plan, so it is read first.
+      const produce = page.getByRole('button', { name: 'Produce and download PDF' });
+      const [warningBox, produceBox] = [await warning.boundingBox(), await produce.boundingBox()];
+      expect(warningBox?.y ?? Number.POSITIVE_INFINITY).toBeLessThan(produceBox?.y ?? 0);
+      // It agrees with what the patient is told, and the plan repeats no advice from the score.
+      const preview = page.getByRole('article', { name: 'Written plan preview' });
+      expect(await preview.textContent()).toContain(
+        `Your last pain score was taken on ${patientDate(scoredOn).words}.`,
+      );
+      expect(await axeViolations(page)).toEqual([]);
+      expect(await sidewaysOverflow(page)).toEqual([]);
+      await screenshot(page, `written-plan-7-stale-pain-warning-${width}`);
+      // Printed, the warning is not on the patient's copy.
+      await page.emulateMedia({ media: 'print' });
+      expect(await warning.isVisible()).toBe(false);
+      await page.emulateMedia({ media: 'screen' });
+      if (width === 1440) {
+        await warning.getByRole('link', { name: 'Record a pain score' }).click();
+        await page.waitForURL((url) =>
+          url.pathname.endsWith(`/episodes/${patient.episodeId}/record/pain-assessment`),
+        );
+        await page.getByRole('heading', { name: /Pain assessment/, level: 1 }).waitFor();
+      }
+      await page.close();
+    }
+  });
+
+  test('gives no warning when the pain score is current', async ({ openPage }) => {
+    const patient = await demoPatient({ nurse: 'nurse' });
+    const page = await openPage({ width: 1440 });
+    await signIn(page, 'nurse');
+    await page.goto(`/episodes/${patient.episodeId}/written-plan`);
+    const preview = page.getByRole('article', { name: 'Written plan preview' });
+    await preview.waitFor();
+    const text = (await preview.textContent()) ?? '';
+    const warned = await page.locator('.nhsuk-warning-callout[data-warning^="pain-score"]').count();
+    // The warning and the plan's pain relief section agree, whichever the demo patient has.
+    expect(warned).toBe(text.includes('This advice goes by your pain score on') ? 0 : 1);
   });
 
   test('fits a tablet: the written plan at 820 px', async ({ openPage }) => {

@@ -95,6 +95,7 @@ export {
   type StepEntries,
   stepEntries,
 } from './pathway/step-entries.js';
+export { type DocumentDeadline, documentDeadline } from './patient-documents/deadline.js';
 // The letter to the GP (issue 17): its content and its PDF layout.
 export {
   buildGpLetter,
@@ -119,6 +120,7 @@ export {
   type GpLetterSendingMethod,
   GpLetterSendingSchema,
   type GpLetterSignature,
+  gpLetterOverdueItems,
   gpLetterSignOffProblems,
   parseGpLetterEdits,
   parseGpLetterSending,
@@ -142,11 +144,14 @@ export {
   type WrittenPlanDateRole,
   type WrittenPlanInput,
   type WrittenPlanItem,
+  type WrittenPlanItemDate,
+  type WrittenPlanNurseWarning,
   type WrittenPlanRefusal,
   type WrittenPlanResult,
   type WrittenPlanSection,
   type WrittenPlanSectionId,
   type WrittenPlanSource,
+  writtenPlanNurseWarnings,
 } from './patient-documents/written-plan.js';
 export {
   ADDRESS_LINE_MAX_LENGTH,

@@ -86,6 +86,7 @@ export function produceWrittenPlan(
       patientName: `${patient.givenName} ${patient.familyName}`,
       now: now.toISOString(),
       contact: input.contact,
+      settings,
     });
     if (!built.ok) throw new RecordError('conflict', built.message);
     const pdf = await input.render(built.plan, { largePrint: input.largePrint }).catch((error) => {

@@ -353,6 +353,62 @@ describe('a red-flag patient’s letter', () => {
   });
 });
 
+describe('a letter written when a denosumab dose is late and other steps are overdue', () => {
+  it('gives the dose one action, overdue since its due date and asking for it as soon as possible, and no past by-date, in the signed PDF', async () => {
+    // Fracture 2 March 2026; denosumab started 10 March, so the next dose was due Thursday
+    // 10 September 2026, more than 4 weeks before the letter (20 November 2026).
+    const enrolment = testEnrolment({ n: 4, fractureDate: '2026-03-02', nurseId: 'nurse-1' });
+    await enrolPatient(
+      db,
+      {
+        ...enrolment,
+        history: [
+          { type: 'bone-therapy-started', drug: 'denosumab', occurredAt: '2026-03-10T10:00:00Z' },
+          {
+            type: 'laboratory-screen',
+            secondaryCauseFound: false,
+            occurredAt: '2026-03-11T10:00:00Z',
+          },
+        ],
+      },
+      { actorId: 'nurse-1', now: NOW },
+    );
+    const saved = await saveGpLetterDraft(
+      db,
+      { episodeId: 'ep-4', version: 0, edits: { ...EDITS, recommendedDrug: '' } },
+      opts('nurse-1', later(1)),
+    );
+    const view = await gpLettersOfEpisode(db, 'ep-4', { now: later(2), sender: SENDER });
+    const signed = await signOffGpLetter(
+      db,
+      { letterId: saved.id, version: saved.version, episodeVersion: view?.episodeVersion ?? -1 },
+      opts('nurse-1', later(2)),
+    );
+    const actions = signed.letter.sections.find((x) => x.id === 'gp-actions')?.items ?? [];
+    const doses = actions.filter((i) => /denosumab dose/i.test(i.text));
+    expect(doses).toHaveLength(1);
+    expect(doses[0]).toMatchObject({ date: '2026-09-10', dateLabel: 'Overdue since' });
+    const pdf = await signedGpLetterPdf(db, signed.id, { actorId: 'nurse-1', now: later(3) });
+    const text = execFileSync('pdftotext', ['-', '-'], { input: pdf?.pdf })
+      .toString()
+      .replace(/\s+/g, ' ');
+    expect(text.match(/Denosumab dose due \(every 6 months\)/g)).toHaveLength(1);
+    expect(text).toContain(
+      'Denosumab dose due (every 6 months). Overdue: please arrange it as soon as possible. Denosumab dose more than 4 weeks late: Give the overdue denosumab dose as soon as possible.',
+    );
+    expect(text).toContain('Overdue since: Thu 10 Sep 2026');
+    // Several steps are overdue (the assessments, the 16-week follow-up): each says so.
+    expect(text.match(/Overdue since: /g)?.length).toBeGreaterThanOrEqual(4);
+    // No deadline the letter gives is before the letter's date.
+    const deadlines = [...text.matchAll(/(?:By|Planned by|Due): \w{3} (\d{1,2} \w{3} \d{4})/g)].map(
+      (m) => Date.parse(`${m[1]} UTC`),
+    );
+    expect(deadlines.length).toBeGreaterThan(0);
+    for (const day of deadlines) expect(day).toBeGreaterThanOrEqual(Date.parse('2026-11-20'));
+    expect(text).not.toContain('Was due by');
+  });
+});
+
 describe('recordGpLetterSent and corrections', () => {
   it('records each sending with how, by whom and when, and refuses bad ones clearly', async () => {
     const signed = await db.gpLetter.findFirstOrThrow({

@@ -1,6 +1,6 @@
 import type { EpochMs, LocalDate, ServiceCalendar } from '../time/calendar.js';
 import { toIso } from '../time/calendar.js';
-import { MONTHS_IN_FULL } from '../time/civil-date.js';
+import { addToCivilDate, MONTHS_IN_FULL } from '../time/civil-date.js';
 import type { PathwayDefinition, RecordedValueKind, StalenessLimit } from './definition.js';
 import { phaseOf } from './phases.js';
 import type { TimingBasis } from './sources.js';
@@ -59,7 +59,8 @@ export function recordedValueAge(
 ): RecordedValueAge {
   const { calendar } = context;
   const on = calendar.localDate(item.occurredAt);
-  const ageDays = calendar.daysBetween(on, calendar.localDate(context.asOf));
+  const today = calendar.localDate(context.asOf);
+  const ageDays = calendar.daysBetween(on, today);
   const limit = definition.staleness?.[what];
   const limitDays = limitDaysFor(definition, limit, calendar.daysBetween(context.fractureDate, on));
   return {
@@ -70,8 +71,17 @@ export function recordedValueAge(
     ageDays,
     limitDays,
     limitBasis: limit?.basis,
-    stale: limitDays !== undefined && ageDays > limitDays,
+    stale: limitDays !== undefined && today >= firstStaleDay(on, limitDays),
   };
+}
+
+/**
+ * The first service day on which a value recorded on `on` is stale under a limit of `limitDays`:
+ * the day its age passes the limit (a 7-day limit: recorded on the 12th, stale from the 20th).
+ * The one statement of the rule: recordedValueAge's `stale` is "today is on or after this day".
+ */
+export function firstStaleDay(on: LocalDate, limitDays: number): LocalDate {
+  return addToCivilDate(on, { days: limitDays + 1 });
 }
 
 /** "12 May 2026" for a calendar date (YYYY-MM-DD). */

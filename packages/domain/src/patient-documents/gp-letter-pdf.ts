@@ -28,7 +28,14 @@ function itemNode(item: GpLetterItem): Node {
       ],
     },
   ];
-  if (when) stack.push({ text: when, bold: true, fontSize: 9.5, color: NHS_DARK_GREY });
+  // A date already past ("Overdue since") in red, so it is not read as a deadline still ahead.
+  if (when)
+    stack.push({
+      text: when,
+      bold: true,
+      fontSize: 9.5,
+      color: item.overdue ? NHS_RED : NHS_DARK_GREY,
+    });
   for (const source of item.sources ?? []) {
     stack.push({ text: `Source: ${source}`, fontSize: 8, color: NHS_DARK_GREY, italics: true });
   }

@@ -8,6 +8,7 @@ import {
   quotesNotInTheirSources,
   SEED_DOCUMENTS_PRESENT,
 } from '../testing/seed-documents.test-support.js';
+import { serviceCalendar } from '../time/settings.js';
 import {
   buildGpLetter,
   EMPTY_GP_LETTER_EDITS,
@@ -16,6 +17,7 @@ import {
   type GpLetter,
   type GpLetterEdits,
   GpLetterError,
+  gpLetterOverdueItems,
   gpLetterSignOffProblems,
   parseGpLetterEdits,
   parseGpLetterSending,
@@ -82,8 +84,11 @@ describe('buildGpLetter', () => {
       expect(item.text).toMatch(/Not yet done\.$/);
       expect(item.text).not.toMatch(/%|T-score|at risk/);
     }
+    // The DXA scan is due on Sunday 6 April 2025: planned by the working day before it.
     const dxaDue = plan.steps.find((st) => st.stepId === 'dxa-scan')?.window?.due;
-    expect(findings[1]?.date).toBe(dxaDue);
+    expect(dxaDue).toBe('2025-04-06');
+    expect(findings[1]?.date).toBe('2025-04-04');
+    expect(findings[1]?.dateLabel).toBe('Planned by');
   });
 
   it('gives each recorded finding with its own date and values', () => {
@@ -161,9 +166,12 @@ describe('buildGpLetter', () => {
       "Contraindications and cautions: check the BNF and the summary of product characteristics (SmPC) before prescribing denosumab; the pathway's sources do not list them.",
     );
     const start = section(letter, 'gp-actions').items.find((i) => i.text.startsWith('Start'));
-    expect(start?.date).toBe(
-      plan.steps.find((st) => st.stepId === 'bone-therapy-decision')?.window?.due,
+    // Due on Sunday 6 April 2025 by the plan: by Friday 4 April in the letter.
+    expect(plan.steps.find((st) => st.stepId === 'bone-therapy-decision')?.window?.due).toBe(
+      '2025-04-06',
     );
+    expect(start?.date).toBe('2025-04-04');
+    expect(start?.dateLabel).toBe('By');
     // Calcium and vitamin D as the pathway gives them, from the letter date.
     const calcium = section(letter, 'gp-actions').items.find((i) => i.text.includes('calcium'));
     expect(calcium?.text).toContain('at least 1000 mg');
@@ -262,9 +270,11 @@ describe('buildGpLetter', () => {
       const actions = section(letter, 'gp-actions');
       expect(actions.intro).toBeUndefined();
       const dose = actions.items.find((i) => i.text.startsWith('Denosumab dose due'));
-      expect(dose?.text).toContain('discuss with the specialist team before giving or stopping it');
+      expect(dose?.text).toBe(
+        'Denosumab dose due (every 6 months) (overdue): discuss it with the specialist team as soon as possible, before giving or stopping it.',
+      );
       expect(dose?.date).toBe(dueStep?.window?.due);
-      expect(dose?.dateLabel).toBe('Was due by');
+      expect(dose?.dateLabel).toBe('Overdue since');
       expect(dose?.urgent).toBe(true);
       // Still no new routine therapy: no recommendation, no dose to start, no supplements.
       const everything = JSON.stringify(letter.sections.filter((x) => x.id !== 'specialist-care'));
@@ -306,6 +316,127 @@ describe('buildGpLetter', () => {
         now: NOW,
       }),
     ).toThrow(GpLetterError);
+  });
+});
+
+describe('the dates the GP is given', () => {
+  const FACT_LABELS = ['Recorded', 'Started', 'Fracture date', 'Admitted', 'Done on'];
+  // Denosumab started 15 January 2025: the next dose is due 15 July 2025 (a Tuesday).
+  const onDenosumab = () =>
+    scenario()
+      .add('2025-01-15T10:00:00Z', { type: 'bone-therapy-started', drug: 'denosumab' })
+      .add('2025-01-16T10:00:00Z', { type: 'laboratory-screen', secondaryCauseFound: false });
+  const doseActions = (letter: GpLetter) =>
+    section(letter, 'gp-actions').items.filter((i) => /denosumab dose/i.test(i.text));
+
+  it('a denosumab dose more than 4 weeks late is one action, overdue since its due date, asking for it as soon as possible', () => {
+    const at = '2025-08-20T10:00:00Z';
+    const plan = planOf(onDenosumab(), at);
+    expect(plan.steps.find((st) => st.stepId === 'denosumab-next-dose')?.status).toBe('overdue');
+    expect(plan.recommendations.map((r) => r.id)).toContain('denosumab-dose-late');
+    const letter = letterOf(onDenosumab(), {}, at);
+    const [dose, ...others] = doseActions(letter);
+    expect(others).toEqual([]);
+    expect(dose).toMatchObject({
+      date: '2025-07-15',
+      dateLabel: 'Overdue since',
+      overdue: true,
+      urgent: true,
+    });
+    expect(dose?.text).toBe(
+      'Denosumab dose due (every 6 months). Overdue: please arrange it as soon as possible. Denosumab dose more than 4 weeks late: Give the overdue denosumab dose as soon as possible. Delaying or stopping denosumab is associated with rebound fractures, often multiple vertebral fractures.',
+    );
+    expect(dose?.sources?.join(' ')).toContain(QA_DENOSUMAB_STOPPING.quote);
+    // Calcium and vitamin D stays an action of its own, from the letter date.
+    expect(texts(letter, 'gp-actions').filter((t) => t.startsWith('Calcium'))).toHaveLength(1);
+  });
+
+  it('a dose past its due date but within its grace is overdue since that date, never due on a day gone', () => {
+    const at = '2025-07-20T10:00:00Z';
+    expect(
+      planOf(onDenosumab(), at).steps.find((st) => st.stepId === 'denosumab-next-dose')?.status,
+    ).toBe('due');
+    const [dose, ...others] = doseActions(letterOf(onDenosumab(), {}, at));
+    expect(others).toEqual([]);
+    expect(dose).toMatchObject({ date: '2025-07-15', dateLabel: 'Overdue since', urgent: true });
+    expect(dose?.text).toBe(
+      'Denosumab dose due (every 6 months). Overdue: please arrange it as soon as possible.',
+    );
+  });
+
+  it('with several steps overdue, gives one line per step and no by-date in the past', () => {
+    const at = '2025-08-20T10:00:00Z';
+    const letter = letterOf(onDenosumab(), {}, at);
+    const dated = letter.sections.flatMap((sec) =>
+      // Every date but the facts (when something happened): the deadlines the letter gives.
+      sec.items.filter((i) => i.date && !FACT_LABELS.includes(i.dateLabel ?? '')),
+    );
+    const overdue = dated.filter((i) => i.overdue);
+    // The dose, the fracture risk assessment, DXA, falls risk and the 16-week follow-up.
+    expect(overdue.length).toBeGreaterThanOrEqual(5);
+    for (const item of dated) {
+      if ((item.date as string) < letter.letterDate) {
+        expect(item.dateLabel, item.text).toBe('Overdue since');
+        if (item.stepKey) expect(item.urgent, item.text).toBe(true);
+        expect(item.text, item.text).toMatch(/as soon as possible|Not yet done/);
+      } else if (item.dateLabel !== 'From') {
+        expect(item.dateLabel, item.text).toMatch(/^(By|Planned by|Due)$/);
+      }
+    }
+    for (const id of ['gp-actions', 'fls-plan'] as const) {
+      const keys = section(letter, id).items.flatMap((i) => (i.stepKey ? [i.stepKey] : []));
+      expect(new Set(keys).size, id).toBe(keys.length);
+    }
+    const followUp = section(letter, 'fls-plan').items.find((i) =>
+      i.text.startsWith('Follow-up contact at 16 weeks'),
+    );
+    expect(followUp).toMatchObject({ date: '2025-04-28', dateLabel: 'Overdue since' });
+    expect(followUp?.text).toContain('The FLS will make this contact as soon as possible.');
+  });
+
+  it('lists the dates already past for the nurse to check before sign-off, the GP’s actions first', () => {
+    const letter = letterOf(onDenosumab(), {}, '2025-08-20T10:00:00Z');
+    const overdue = gpLetterOverdueItems(letter);
+    expect(overdue[0]).toMatchObject({
+      section: 'gp-actions',
+      heading: 'Actions for the GP',
+      item: { date: '2025-07-15', dateLabel: 'Overdue since' },
+    });
+    const rank = ['gp-actions', 'fls-plan', 'findings'];
+    const ranks = overdue.map((o) => rank.indexOf(o.section));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(overdue.filter((o) => o.section === 'fls-plan').length).toBeGreaterThanOrEqual(3);
+    for (const { item } of overdue) expect(String(item.date) < letter.letterDate).toBe(true);
+    // A letter written before anything is due has none.
+    expect(gpLetterOverdueItems(letterOf(scenario()))).toEqual([]);
+  });
+
+  it('gives a deadline on a weekend or bank holiday as the working day before it', () => {
+    // 6 April 2025 is a Sunday: the assessments due then are planned by Friday 4 April.
+    const letter = letterOf(scenario(), { recommendedDrug: 'denosumab' });
+    const dxa = section(letter, 'findings').items[1];
+    expect(dxa).toMatchObject({ date: '2025-04-04', dateLabel: 'Planned by' });
+    const fls = section(letter, 'fls-plan').items.filter((i) => i.dateLabel === 'By');
+    expect(fls.length).toBeGreaterThanOrEqual(3);
+    for (const item of fls) expect(item.date, item.text).toBe('2025-04-04');
+    // Fracture on 26 September 2026: the assessments fall due on Christmas Day (planned by
+    // Thursday 24 December), the 16-week follow-up on Saturday 16 January 2027 (by Friday 15th).
+    const winter = letterOf(scenario({ fractureDate: '2026-09-26' }), {}, '2026-10-05T10:00:00Z');
+    const winterPlan = planOf(scenario({ fractureDate: '2026-09-26' }), '2026-10-05T10:00:00Z');
+    expect(winterPlan.steps.find((st) => st.stepId === 'dxa-scan')?.window?.due).toBe('2026-12-25');
+    expect(section(winter, 'findings').items[1]).toMatchObject({
+      date: '2026-12-24',
+      dateLabel: 'Planned by',
+    });
+    const followUp = section(winter, 'fls-plan').items.find((i) =>
+      i.text.startsWith('Follow-up contact at 16 weeks'),
+    );
+    expect(followUp).toMatchObject({ date: '2027-01-15', dateLabel: 'Due' });
+    for (const item of winter.sections.flatMap((sec) => sec.items)) {
+      if (!item.date || item.overdue || FACT_LABELS.includes(item.dateLabel ?? '')) continue;
+      if (item.dateLabel === 'From') continue;
+      expect(serviceCalendar().isWorkingDay(item.date), `${item.text} ${item.date}`).toBe(true);
+    }
   });
 });
 

@@ -24,17 +24,18 @@ import { type InputIssue, issuesFromZod } from '../inputs/errors.js';
 import { effectiveHistory, therapyCourses, timed } from '../inputs/history.js';
 import type { ClinicalEvent, Episode, EventOf, EventType, Patient } from '../inputs/schemas.js';
 import { multiLineText, singleLineText } from '../inputs/text.js';
-import type { PathwayDefinition } from '../pathway/definition.js';
+import type { Condition, FactTest, PathwayDefinition } from '../pathway/definition.js';
 import { BONE_THERAPY_DRUGS, type BoneTherapyDrug, DRUGS } from '../pathway/drugs.js';
 import { SOURCE_DOCUMENTS, type SourceRef } from '../pathway/sources.js';
 import { QA_DENOSUMAB_CC, QA_DENOSUMAB_STOPPING } from '../pathway/versions/ros-2022-citations.js';
-import type { Citation, Plan, PlanStep } from '../plan/types.js';
+import type { Citation, Plan, PlanRecommendation, PlanStep } from '../plan/types.js';
 import { describeCivilDate } from '../time/civil-date.js';
 import {
   DEFAULT_SERVICE_SETTINGS,
   type ServiceSettings,
   serviceCalendar,
 } from '../time/settings.js';
+import { documentDeadline } from './deadline.js';
 
 // ---------------------------------------------------------------------------------------------
 // What the nurse may edit
@@ -181,8 +182,18 @@ export interface GpLetterItem {
   readonly text: string;
   /** The local date (YYYY-MM-DD) the item is about: a finding's date, an action's due date. */
   readonly date?: string;
-  /** How the date reads before it: "Recorded", "By", "Due", "From". */
+  /**
+   * How the date reads before it: "Recorded", "By", "Due", "From", or "Overdue since" for a date
+   * already past at the letter's date (the letter never gives a past "by" date).
+   */
   readonly dateLabel?: string;
+  /** A date the letter gives that has passed: the item asks for it as soon as possible. */
+  readonly overdue?: boolean;
+  /**
+   * The plan's step instance the item is about (its key): the letter has one action per step
+   * instance.
+   */
+  readonly stepKey?: string;
   /** A finding not recorded yet: shown as "Not yet done", never with a value. */
   readonly notYetDone?: boolean;
   /** A prompt to the reader where the sources give nothing (dose, contraindications). */
@@ -318,6 +329,23 @@ function sourceText(citation: Citation | SourceRef): string {
   return `${doc.short}, ${citation.section}: “${citation.quote}”`;
 }
 
+/**
+ * The step-status tests a recommendation's condition holds on (not under a `not`): the steps it is
+ * about, so the letter says it in that step's action rather than as an action of its own.
+ */
+function stepTestsOf(condition: Condition | undefined): FactTest[] {
+  if (!condition || 'not' in condition) return [];
+  if ('all' in condition) return condition.all.flatMap(stepTestsOf);
+  if ('any' in condition) return condition.any.flatMap(stepTestsOf);
+  return condition.fact === 'stepStatus' && condition.step ? [condition] : [];
+}
+
+function statusPasses(test: FactTest, status: string): boolean {
+  if (test.eq !== undefined && test.eq !== status) return false;
+  if (test.in !== undefined && !test.in.includes(status)) return false;
+  return true;
+}
+
 /** Builds the letter; throws GpLetterError when the inputs do not belong together. */
 export function buildGpLetter(input: GpLetterInput): GpLetter {
   const { patient, plan, pathway } = input;
@@ -354,6 +382,27 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
       .at(-1);
   const step = (id: string): PlanStep | undefined => plan.steps.find((s) => s.stepId === id);
   const stepBranch = (id: string) => pathway.steps.find((s) => s.id === id)?.branch;
+  const today = localDate(new Date(now).toISOString());
+  /** A window bound as a day: day windows hold dates, hour windows instants. */
+  const dayOf = (value: string) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? value : localDate(value));
+  /**
+   * A step's date as the letter gives it (deadline.ts): a deadline on a weekend or bank holiday
+   * is the working day before it; a date already past says "Overdue since" it, never "by" it.
+   */
+  const dated = (
+    s: PlanStep,
+    futureLabel: string,
+  ): Pick<GpLetterItem, 'date' | 'dateLabel' | 'overdue'> => {
+    const window = s.window as NonNullable<PlanStep['window']>;
+    const deadline = documentDeadline(
+      { opens: dayOf(window.opens), due: dayOf(window.due) },
+      today,
+      calendar,
+    );
+    return deadline.passed
+      ? { date: deadline.date, dateLabel: 'Overdue since', overdue: true }
+      : { date: deadline.date, dateLabel: futureLabel };
+  };
   const redFlag = plan.branch === 'red-flag';
   const edits = input.edits;
   const allSources = new Set<string>();
@@ -436,13 +485,10 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
         dateLabel: 'Recorded',
       };
     }
-    const due = s && ACTIVE.has(s.status) ? s.window?.due : undefined;
     return {
       text: `${what}: Not yet done.`,
       notYetDone: true,
-      ...(due
-        ? { date: due, dateLabel: s?.status === 'overdue' ? 'Was due by' : 'Planned by' }
-        : {}),
+      ...(s && ACTIVE.has(s.status) && s.window ? dated(s, 'Planned by') : {}),
     };
   };
   const risk = latest('fracture-risk-assessment');
@@ -583,11 +629,12 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
     boneTherapy.push(doseItem(drug));
     boneTherapy.push(...contraindications(drug));
     if (decision && ACTIVE.has(decision.status) && decision.window) {
+      const when = dated(decision, 'By');
       gpActions.push({
-        text: `Start ${DRUGS[drug].label.toLowerCase()} as recommended above, after checking the contraindications.`,
-        date: decision.window.due,
-        dateLabel: 'By',
-        urgent: decision.status === 'overdue',
+        text: `Start ${DRUGS[drug].label.toLowerCase()} as recommended above, after checking the contraindications${when.overdue ? ', as soon as possible' : ''}.`,
+        ...when,
+        urgent: decision.status === 'overdue' || when.overdue === true,
+        stepKey: decision.key,
       });
     }
   } else {
@@ -600,15 +647,31 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
     for (const s of plan.steps) {
       if (s.category !== 'bone-therapy' || !ACTIVE.has(s.status) || !s.window) continue;
       if (stepBranch(s.stepId) === 'conservative' || s.stepId === 'bone-therapy-decision') continue;
+      const when = dated(s, 'Due');
       gpActions.push({
-        text: `${s.title}${s.status === 'overdue' ? ' (overdue)' : ''}: discuss with the specialist team before giving or stopping it.`,
-        date: s.window.due,
-        dateLabel: s.status === 'overdue' ? 'Was due by' : 'Due',
+        text: when.overdue
+          ? `${s.title} (overdue): discuss it with the specialist team as soon as possible, before giving or stopping it.`
+          : `${s.title}: discuss with the specialist team before giving or stopping it.`,
+        ...when,
         urgent: true,
+        stepKey: s.key,
       });
     }
   }
   if (!redFlag) {
+    // The plan's bone therapy steps still to do (the next denosumab dose, a review): one action
+    // per step instance, with its date. A recommendation about one of them (the pathway applies
+    // it on that step's status, as "denosumab dose more than 4 weeks late" does) is said in that
+    // step's action, not as a second action for the same dose.
+    const stepActions = plan.steps.filter(
+      (s) =>
+        s.category === 'bone-therapy' &&
+        ACTIVE.has(s.status) &&
+        s.window !== undefined &&
+        stepBranch(s.stepId) !== 'conservative' &&
+        !gpActions.some((action) => action.stepKey === s.key),
+    );
+    const folded = new Map<string, PlanRecommendation[]>();
     for (const rec of plan.recommendations) {
       if (rec.category !== 'secondary-prevention' && rec.category !== 'bone-therapy') continue;
       if (rec.withholds.length > 0) continue;
@@ -617,24 +680,33 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
         urgent: rec.priority === 'urgent',
         sources: cited(rec.sources),
       });
-      if (rec.id === 'calcium-vitamin-d' || rec.category === 'bone-therapy') {
-        gpActions.push({
-          text: `${rec.title}: ${rec.text}`,
-          date: localDate(new Date(now).toISOString()),
-          dateLabel: 'From',
-          urgent: rec.priority === 'urgent',
-        });
-      }
-    }
-    // The plan's bone therapy steps still to do (the next denosumab dose, a review), with dates.
-    for (const s of plan.steps) {
-      if (s.category !== 'bone-therapy' || !ACTIVE.has(s.status) || !s.window) continue;
-      if (stepBranch(s.stepId) === 'conservative') continue;
+      if (rec.id !== 'calcium-vitamin-d' && rec.category !== 'bone-therapy') continue;
+      const tests = stepTestsOf(pathway.recommendations.find((r) => r.id === rec.id)?.when);
+      const about = stepActions.filter((s) =>
+        tests.some((test) => test.step === s.stepId && statusPasses(test, s.status)),
+      );
+      for (const s of about) folded.set(s.key, [...(folded.get(s.key) ?? []), rec]);
+      if (about.length > 0) continue;
       gpActions.push({
-        text: `${s.title}.`,
-        date: s.window.due,
-        dateLabel: 'Due',
-        urgent: s.status === 'overdue',
+        text: `${rec.title}: ${rec.text}`,
+        date: today,
+        dateLabel: 'From',
+        urgent: rec.priority === 'urgent',
+      });
+    }
+    for (const s of stepActions) {
+      const when = dated(s, 'Due');
+      const recs = folded.get(s.key) ?? [];
+      const said = recs.map((rec) => ` ${rec.title}: ${rec.text}`).join('');
+      gpActions.push({
+        text: `${s.title}.${when.overdue ? ' Overdue: please arrange it as soon as possible.' : ''}${said}`,
+        ...when,
+        urgent:
+          s.status === 'overdue' ||
+          when.overdue === true ||
+          recs.some((r) => r.priority === 'urgent'),
+        stepKey: s.key,
+        ...(recs.length > 0 ? { sources: cited(recs.flatMap((rec) => rec.sources)) } : {}),
       });
     }
   }
@@ -662,11 +734,12 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
   for (const id of FLS_ASSESSMENT_STEPS) {
     const s = step(id);
     if (s && ACTIVE.has(s.status) && s.window) {
+      const when = dated(s, 'By');
       flsPlan.push({
-        text: `${s.title}.`,
-        date: s.window.due,
-        dateLabel: s.status === 'overdue' ? 'Was due by' : 'By',
-        urgent: s.status === 'overdue',
+        text: `${s.title}.${when.overdue ? ' The FLS will arrange it as soon as possible.' : ''}`,
+        ...when,
+        urgent: s.status === 'overdue' || when.overdue === true,
+        stepKey: s.key,
       });
     }
   }
@@ -680,17 +753,17 @@ export function buildGpLetter(input: GpLetterInput): GpLetter {
     if (s.status === 'completed' && s.completion) {
       flsPlan.push({ text: what, date: localDate(s.completion.at), dateLabel: 'Done on' });
     } else if (ACTIVE.has(s.status)) {
+      const when = dated(s, 'Due');
       flsPlan.push({
-        text: what,
-        date: s.window.due,
-        dateLabel: s.status === 'overdue' ? 'Was due by' : 'Due',
-        urgent: s.status === 'overdue',
+        text: `${what}${when.overdue ? ' The FLS will make this contact as soon as possible.' : ''}`,
+        ...when,
+        urgent: s.status === 'overdue' || when.overdue === true,
+        stepKey: s.key,
       });
     } else if (s.status === 'not-applicable' && id === 'fls-adherence-52-weeks') {
       flsPlan.push({
         text: `${what} (Once bone therapy has started.)`,
-        date: s.window.due,
-        dateLabel: 'Due',
+        ...dated(s, 'Due'),
       });
     }
   }
@@ -787,6 +860,25 @@ export function gpLetterSignOffProblems(letter: GpLetter): InputIssue[] {
     });
   }
   return issues;
+}
+
+/**
+ * The letter's dates already past at its own date (the actions for the GP first, then the FLS's
+ * own plan and the findings not yet done), each with its section's heading: what the nurse checks
+ * before signing off, since the letter asks for each as soon as possible.
+ */
+export function gpLetterOverdueItems(letter: GpLetter): {
+  readonly section: GpLetterSectionId;
+  readonly heading: string;
+  readonly item: GpLetterItem;
+}[] {
+  const order: readonly GpLetterSectionId[] = ['gp-actions', 'fls-plan', 'findings'];
+  return order.flatMap((id) => {
+    const section = letter.sections.find((s) => s.id === id);
+    return (section?.items ?? [])
+      .filter((item) => item.overdue)
+      .map((item) => ({ section: id, heading: section?.heading ?? id, item }));
+  });
 }
 
 /** The letter as signed: the same content with its signature. */

@@ -18,6 +18,7 @@ import {
   placeholdersOf,
   type WrittenPlan,
   type WrittenPlanItem,
+  writtenPlanNurseWarnings,
 } from './written-plan.js';
 
 const NAME = 'Asha Khan';
@@ -106,9 +107,12 @@ describe('the written plan (version 3)', () => {
       const key = (item.from as { stepKey: string }).stepKey;
       const step = plan.steps.find((s) => s.key === key);
       expect(step?.window, key).toBeDefined();
-      for (const { role, date } of item.dates) {
+      for (const { role, date, guideline } of item.dates) {
         expect(['opens', 'due']).toContain(role);
-        expect(date.iso, `${key} ${role}`).toBe(step?.window?.[role as 'opens' | 'due']);
+        // A deadline moved off a weekend or bank holiday keeps the plan's own date beside it.
+        expect((guideline ?? date).iso, `${key} ${role}`).toBe(
+          step?.window?.[role as 'opens' | 'due'],
+        );
         expect(item.text).toContain(date.words);
       }
     }
@@ -192,12 +196,140 @@ describe('pain relief by band', () => {
     // A moderate score on day 1 (acute phase: 7-day limit), plan on day 20.
     const plan = moderate().plan('2027-01-26T12:00:00Z');
     const wp = written(plan);
-    expect(wp.painAdvice).toEqual({ kind: 'stale', scoreOn: '2027-01-07' });
+    expect(wp.painAdvice).toEqual({
+      kind: 'stale',
+      scoreOn: '2027-01-07',
+      staleSince: '2027-01-15',
+      limitDays: 7,
+    });
     const text = allText(wp);
     for (const id of ['analgesia-mild', 'analgesia-moderate', 'analgesia-severe'])
       expect(text).not.toContain(patientText(id));
     expect(text).toContain('Your last pain score was taken on Thursday 7 January 2027.');
     expect(text).toContain('Ask your nurse to check your pain again');
+  });
+});
+
+describe('the warning to the nurse before producing the plan', () => {
+  it('warns that the pain score is out of date, from the first day it is, and says since when', () => {
+    // Moderate pain on Thursday 7 January 2027, day 1 (acute phase: a 7-day limit).
+    expect(writtenPlanNurseWarnings(written(moderate().plan('2027-01-14T23:30:00Z')))).toEqual([]);
+    // 00:30 on Friday 15 January in London is the first day the score is 8 days old.
+    const wp = written(moderate().plan('2027-01-15T00:30:00Z'));
+    expect(writtenPlanNurseWarnings(wp)).toEqual([
+      {
+        kind: 'pain-score-stale',
+        title: 'The pain score is out of date',
+        text: 'The latest pain score, of Thu 7 Jan 2027, has been out of date since Fri 15 Jan 2027 (its limit is 7 days). The written plan will give no pain relief advice from it: it asks the patient to have their pain checked again. Record a pain score first, so the plan gives pain relief advice for the patient’s pain today.',
+        scoreOn: '2027-01-07',
+        staleSince: '2027-01-15',
+      },
+    ]);
+    // The warning agrees with what the patient is told.
+    expect(allText(wp)).toContain('Your last pain score was taken on Thursday 7 January 2027.');
+  });
+
+  it('warns that no pain score is recorded', () => {
+    const wp = written(scenario({ fractureDate: '2027-01-06' }).plan(AS_OF));
+    expect(writtenPlanNurseWarnings(wp).map((w) => [w.kind, w.title])).toEqual([
+      ['pain-score-missing', 'No pain score is recorded'],
+    ]);
+  });
+
+  it('gives no warning with a current score, nor on the red-flag branch (no pain relief section)', () => {
+    expect(writtenPlanNurseWarnings(written(moderate().plan(AS_OF)))).toEqual([]);
+    const redFlag = scenario({ fractureDate: '2027-01-06', neurologicalDeficit: true }).plan(AS_OF);
+    const wp = written(redFlag);
+    expect(wp.painAdvice).toEqual({ kind: 'specialist-team' });
+    expect(writtenPlanNurseWarnings(wp)).toEqual([]);
+  });
+});
+
+describe('a deadline on a day the service is closed', () => {
+  // The bone scan is due 90 days after the fracture. Each case is read 5 days after the fracture.
+  const scan = (fractureDate: string) => {
+    const s = scenario({ fractureDate }).pain(
+      `${fromEpochDay(toEpochDay(fractureDate) + 3)}T10:00:00Z`,
+      5,
+      6,
+      'moderate',
+    );
+    const asOf = `${fromEpochDay(toEpochDay(fractureDate) + 5)}T12:00:00Z`;
+    const plan = s.plan(asOf);
+    const item = items(written(plan)).find((i) => i.title === 'Your bone scan');
+    const due = plan.steps.find((st) => st.stepId === 'dxa-scan')?.window?.due;
+    return { item, due };
+  };
+
+  it.each([
+    ['a Sunday', '2026-11-30', '2027-02-28', '2027-02-26', 'Sunday', 'Friday 26 February 2027'],
+    ['a Saturday', '2026-11-29', '2027-02-27', '2027-02-26', 'Saturday', 'Friday 26 February 2027'],
+    [
+      'Christmas Day',
+      '2026-09-26',
+      '2026-12-25',
+      '2026-12-24',
+      'Christmas Day',
+      'Thursday 24 December 2026',
+    ],
+    [
+      'the Boxing Day substitute',
+      '2026-09-29',
+      '2026-12-28',
+      '2026-12-24',
+      'Boxing Day',
+      'Thursday 24 December 2026',
+    ],
+    [
+      'New Year’s Day',
+      '2026-10-03',
+      '2027-01-01',
+      '2026-12-31',
+      'New Year’s Day',
+      'Thursday 31 December 2026',
+    ],
+  ])(
+    'due on %s: tells the patient the working day before, never a later day',
+    (_, fractureDate, guideline, shown, why, words) => {
+      const { item, due } = scan(fractureDate);
+      expect(due).toBe(guideline);
+      expect(item?.text).toContain(`You should have a bone scan by ${words}.`);
+      expect(item?.dates).toEqual([
+        {
+          role: 'due',
+          date: patientDate(shown),
+          guideline: { ...patientDate(guideline), notWorkingBecause: why },
+        },
+      ]);
+    },
+  );
+
+  it('on an ordinary working day: the plan’s own date, unchanged', () => {
+    const { item, due } = scan('2026-11-26');
+    expect(due).toBe('2027-02-24');
+    expect(item?.text).toContain('You should have a bone scan by Wednesday 24 February 2027.');
+    expect(item?.dates).toEqual([{ role: 'due', date: patientDate('2027-02-24') }]);
+  });
+
+  it('uses the service’s bank holidays in the plan’s own time zone, whatever the settings say', () => {
+    const plan = scenario({ fractureDate: '2026-09-26' }).plan('2026-10-01T12:00:00Z');
+    const definition = findPathway(plan.pathwayVersion);
+    if (!definition) throw new Error('no pathway');
+    const result = buildWrittenPlan({
+      plan,
+      definition,
+      patientName: NAME,
+      now: plan.asOf,
+      contact: CONTACT,
+      settings: {
+        timeZone: 'America/New_York',
+        clinicTime: '09:00',
+        bankHolidays: 'england-and-wales',
+      },
+    });
+    if (!result.ok) throw new Error(result.message);
+    const item = items(result.plan).find((i) => i.title === 'Your bone scan');
+    expect(item?.text).toContain('by Thursday 24 December 2026');
   });
 });
 

@@ -1,8 +1,21 @@
 import { Temporal } from 'temporal-polyfill';
 import type { PathwayDefinition, PatientWording } from '../pathway/definition.js';
+import { firstStaleDay } from '../pathway/staleness.js';
 import { cite } from '../plan/compute-plan.js';
 import type { Citation, Plan, PlanRecommendation, PlanStep } from '../plan/types.js';
-import { describeCivilDateInFull, fromEpochDay, toEpochDay } from '../time/civil-date.js';
+import type { ServiceCalendar } from '../time/calendar.js';
+import {
+  describeCivilDate,
+  describeCivilDateInFull,
+  fromEpochDay,
+  toEpochDay,
+} from '../time/civil-date.js';
+import {
+  DEFAULT_SERVICE_SETTINGS,
+  type ServiceSettings,
+  serviceCalendar,
+} from '../time/settings.js';
+import { documentDeadline } from './deadline.js';
 import {
   PATIENT_WORDING_PLACEHOLDERS,
   type PatientInformation,
@@ -31,13 +44,23 @@ export type WrittenPlanSource =
 
 export type WrittenPlanDateRole = 'opens' | 'due' | 'restriction-ends' | 'fracture' | 'pain-score';
 
+export interface WrittenPlanItemDate {
+  readonly role: WrittenPlanDateRole;
+  readonly date: WrittenPlanDate;
+  /**
+   * For a deadline the plan sets on a weekend or bank holiday: the plan's own date, when the
+   * text gives the working day before it (deadline.ts), never a later one.
+   */
+  readonly guideline?: WrittenPlanDate & { readonly notWorkingBecause: string };
+}
+
 export interface WrittenPlanItem {
   /** A heading for the item (steps: "Your bone scan"). */
   readonly title?: string;
   readonly text: string;
   readonly source: WrittenPlanSource;
   /** Every date the text names, with what it is. */
-  readonly dates: readonly { readonly role: WrittenPlanDateRole; readonly date: WrittenPlanDate }[];
+  readonly dates: readonly WrittenPlanItemDate[];
   /** The step (its key in the plan) or recommendation it comes from, if any. */
   readonly from?: { readonly stepKey: string } | { readonly recommendationId: string };
 }
@@ -61,7 +84,13 @@ export interface WrittenPlanSection {
 /** How the pain relief section was chosen. */
 export type PainAdvice =
   | { readonly kind: 'band'; readonly recommendationId: string; readonly scoreOn: string }
-  | { readonly kind: 'stale'; readonly scoreOn: string }
+  | {
+      readonly kind: 'stale';
+      readonly scoreOn: string;
+      /** The first day the score was too old (pathway/staleness.ts firstStaleDay). */
+      readonly staleSince: string;
+      readonly limitDays: number;
+    }
   | { readonly kind: 'no-score' }
   | { readonly kind: 'specialist-team' };
 
@@ -116,6 +145,11 @@ export interface WrittenPlanInput {
   readonly now: string;
   /** The service's contact (name, telephone and opening hours if configured). */
   readonly contact: WrittenPlanContact;
+  /**
+   * The service's settings, for its working days (bank holidays); the plan's own time zone is
+   * used. Defaults to the default settings.
+   */
+  readonly settings?: ServiceSettings;
 }
 
 const HEADINGS: Readonly<Record<WrittenPlanSectionId, string>> = {
@@ -174,7 +208,7 @@ function fill(
   values: Partial<Record<PatientWordingPlaceholder, string>>,
   from?: WrittenPlanItem['from'],
 ): WrittenPlanItem {
-  const dates: { role: WrittenPlanDateRole; date: WrittenPlanDate }[] = [];
+  const dates: WrittenPlanItemDate[] = [];
   for (const name of placeholdersOf(wording.text)) {
     const iso = values[name];
     if (iso === undefined)
@@ -268,7 +302,11 @@ export function buildWrittenPlan(input: WrittenPlanInput): WrittenPlanResult {
     );
   }
 
-  section('your-dates', dateItems(plan, definition, info, common, redFlag));
+  const calendar = serviceCalendar({
+    ...(input.settings ?? DEFAULT_SERVICE_SETTINGS),
+    timeZone: plan.timeZone,
+  });
+  section('your-dates', dateItems(plan, definition, info, common, redFlag, calendar));
 
   let painAdvice: PainAdvice = { kind: 'specialist-team' };
   if (!redFlag) {
@@ -350,6 +388,7 @@ function dateItems(
   info: PatientInformation,
   common: { fractureDate: string; restrictionEnds: string },
   redFlag: boolean,
+  calendar: ServiceCalendar,
 ): WrittenPlanItem[] {
   const today = localDay(plan.asOf, plan.timeZone);
   const items = info.dates.steps.flatMap((stepId) => {
@@ -373,6 +412,20 @@ function dateItems(
         const isLate = s.status === 'overdue' || (s.status === 'due' && values.due < today);
         if (isLate && wording.overdue)
           return fill({ ...wording.overdue, title: wording.title }, values, { stepKey: s.key });
+        // A deadline still ahead on a weekend or bank holiday: the working day before it, so the
+        // patient is never told a day later than the plan's (HAZ-024). A passed one stays as it was.
+        const deadline = documentDeadline(values, today, calendar);
+        if (deadline.movedBecause) {
+          const moved = fill(wording, { ...values, due: deadline.date }, { stepKey: s.key });
+          const guideline = {
+            ...patientDate(deadline.guidelineDate),
+            notWorkingBecause: deadline.movedBecause,
+          };
+          return {
+            ...moved,
+            dates: moved.dates.map((d) => (d.role === 'due' ? { ...d, guideline } : d)),
+          };
+        }
         const item = fill(wording, values, { stepKey: s.key });
         if (s.status !== 'overdue') return item;
         const late = fill(info.dates.late, common);
@@ -409,12 +462,58 @@ function painItems(
   const stale = plan.recommendations
     .flatMap((rec) => rec.basedOn)
     .find((basis) => basis.what === 'pain-assessment' && basis.stale);
-  if (stale)
+  if (stale?.limitDays !== undefined)
     return {
-      advice: { kind: 'stale', scoreOn: stale.on },
+      advice: {
+        kind: 'stale',
+        scoreOn: stale.on,
+        staleSince: firstStaleDay(stale.on, stale.limitDays),
+        limitDays: stale.limitDays,
+      },
       items: [fill(info.painRelief.staleScore, { ...common, painScoreDate: stale.on })],
     };
   return { advice: { kind: 'no-score' }, items: [fill(info.painRelief.noScore, common)] };
+}
+
+/**
+ * What the nurse must know before producing a written plan: its pain relief section reads no
+ * current pain score (the latest is older than its limit, or there is none), so the patient gets
+ * no pain relief advice, only a request to have their pain checked (HAZ-022). Decided from the
+ * plan's own `painAdvice`; the page shows it with a link to record a pain score. Red-flag plans
+ * give no pain relief section, so they get no warning.
+ */
+export interface WrittenPlanNurseWarning {
+  readonly kind: 'pain-score-stale' | 'pain-score-missing';
+  readonly title: string;
+  readonly text: string;
+  /** The stale score's day and the first day it was too old (YYYY-MM-DD). */
+  readonly scoreOn?: string;
+  readonly staleSince?: string;
+}
+
+export function writtenPlanNurseWarnings(plan: WrittenPlan): WrittenPlanNurseWarning[] {
+  const advice = plan.painAdvice;
+  const record =
+    'Record a pain score first, so the plan gives pain relief advice for the patient’s pain today.';
+  if (advice.kind === 'stale')
+    return [
+      {
+        kind: 'pain-score-stale',
+        title: 'The pain score is out of date',
+        text: `The latest pain score, of ${describeCivilDate(advice.scoreOn)}, has been out of date since ${describeCivilDate(advice.staleSince)} (its limit is ${advice.limitDays} days). The written plan will give no pain relief advice from it: it asks the patient to have their pain checked again. ${record}`,
+        scoreOn: advice.scoreOn,
+        staleSince: advice.staleSince,
+      },
+    ];
+  if (advice.kind === 'no-score')
+    return [
+      {
+        kind: 'pain-score-missing',
+        title: 'No pain score is recorded',
+        text: `The written plan will give no pain relief advice: it asks the patient to ask their nurse. ${record}`,
+      },
+    ];
+  return [];
 }
 
 /** Every patient-facing text a version's written plan can show (for the readability test). */

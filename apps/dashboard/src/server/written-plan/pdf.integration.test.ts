@@ -13,6 +13,7 @@ import { type ProducedWrittenPlan, produceWrittenPlan } from '@vfx/database/comm
 import { DEMO_USERS, seedDemo } from '@vfx/database/seed';
 import { createTestDatabase, type TestDatabase } from '@vfx/database/testing';
 import { currentPlan, readWrittenPlan } from '@vfx/database/views';
+import { serviceCalendar } from '@vfx/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/server/db';
 import { writtenPlanContact } from './contact';
@@ -115,13 +116,17 @@ describe('the written plan PDF', () => {
       // restriction, as the episode's plan has them now.
       const current = await currentPlan(client, episode.id, NOW);
       for (const item of plan.sections.flatMap((s) => s.items)) {
-        for (const { role, date } of item.dates) {
+        for (const { role, date, guideline } of item.dates) {
           if (item.from && 'stepKey' in item.from) {
             const key = item.from.stepKey;
             const step = current?.plan.steps.find((s) => s.key === key);
             const expected = step?.window?.[role as 'opens' | 'due'];
-            if (date.iso !== expected)
+            // A deadline on a weekend or bank holiday is given as the working day before it,
+            // with the plan's own date kept beside it.
+            if ((guideline ?? date).iso !== expected)
               problems.push(`${episode.id}: ${key} ${role} ${date.iso}, the plan has ${expected}`);
+            if (guideline && date.iso !== serviceCalendar().workingDayOnOrBefore(guideline.iso))
+              problems.push(`${episode.id}: ${key} ${date.iso} is not the working day before`);
           } else if (role === 'restriction-ends' && date.iso !== plan.restrictionEnds.iso) {
             problems.push(`${episode.id}: restriction ends ${date.iso}`);
           } else if (role === 'pain-score') {

@@ -1,4 +1,4 @@
-import type { GpLetter, GpLetterItem } from '@vfx/domain';
+import { type GpLetter, type GpLetterItem, gpLetterOverdueItems } from '@vfx/domain';
 import { formatCalendarDate } from '@/ui/dates';
 
 /**
@@ -83,12 +83,12 @@ export function GpLetterView({ letter }: { letter: GpLetter }) {
 
 function Item({ item }: { item: GpLetterItem }) {
   return (
-    <li>
+    <li className={item.overdue ? 'gp-letter__item--overdue' : undefined}>
       {item.urgent ? <strong className="gp-letter__important">Important: </strong> : null}
       {item.prompt ? <strong>Please check: </strong> : null}
       {item.text}
       {item.date ? (
-        <span className="gp-letter__date">
+        <span className={`gp-letter__date${item.overdue ? ' gp-letter__date--overdue' : ''}`}>
           {item.dateLabel ?? 'Date'}: {formatCalendarDate(item.date)}
         </span>
       ) : null}
@@ -98,5 +98,39 @@ function Item({ item }: { item: GpLetterItem }) {
         </span>
       ))}
     </li>
+  );
+}
+
+/**
+ * The letter's dates already past (packages/domain gpLetterOverdueItems), listed before sign-off
+ * so the nurse sees what the letter asks for as soon as possible. Nothing when none has passed.
+ */
+export function OverdueSummary({ letter }: { letter: GpLetter }) {
+  const overdue = gpLetterOverdueItems(letter);
+  if (overdue.length === 0) return null;
+  return (
+    <div className="nhsuk-warning-callout gp-letter-overdue" data-overdue={overdue.length}>
+      <h3 className="nhsuk-warning-callout__label">
+        <span className="nhsuk-u-visually-hidden">Important: </span>
+        {overdue.length === 1
+          ? '1 date in this letter has passed'
+          : `${overdue.length} dates in this letter have passed`}
+      </h3>
+      <p>
+        The letter says each is overdue and asks for it as soon as possible. Check them before
+        signing off.
+      </p>
+      <ul>
+        {overdue.map(({ section, heading, item }) => (
+          <li key={`${section}|${item.text}`}>
+            <span className="gp-letter-overdue__section">{heading}: </span>
+            {item.text}{' '}
+            <strong>
+              {item.dateLabel}: {formatCalendarDate(item.date as string)}
+            </strong>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

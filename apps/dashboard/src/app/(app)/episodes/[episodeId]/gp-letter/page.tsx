@@ -23,7 +23,7 @@ import {
   startGpLetterAction,
 } from './actions';
 import { DraftForm, SentForm, SignOffForm, StartLetterForm } from './forms';
-import { GpLetterView } from './letter-view';
+import { GpLetterView, OverdueSummary } from './letter-view';
 import './gp-letter.css';
 
 export const metadata = { title: 'Letter to the GP · Fracture liaison' };
@@ -122,6 +122,7 @@ export default async function GpLetterPage({
           <div className="gp-letter-layout">
             <GpLetterView letter={draft.letter} />
             <div>
+              <OverdueSummary letter={draft.letter} />
               {mayDraft ? (
                 <>
                   <h3 className="nhsuk-heading-s">Your text</h3>

@@ -1,5 +1,11 @@
 import { listWrittenPlans } from '@vfx/database/views';
-import { buildWrittenPlan, may, type WrittenPlan } from '@vfx/domain';
+import {
+  buildWrittenPlan,
+  may,
+  type WrittenPlan,
+  type WrittenPlanNurseWarning,
+  writtenPlanNurseWarnings,
+} from '@vfx/domain';
 import Link from 'next/link';
 import { db } from '@/server/db';
 import { episodeView } from '@/server/episode';
@@ -56,6 +62,9 @@ export default async function WrittenPlanPage({
     : undefined;
   const given = await listWrittenPlans(db(), episodeId);
   const mayProduce = may(user, 'writtenPlan.produce');
+  // What the nurse must know before producing it (a stale or missing pain score): the domain's.
+  const warnings = built?.ok ? writtenPlanNurseWarnings(built.plan) : [];
+  const mayRecordPain = may(user, 'entry.record', { entryType: 'pain-assessment' });
 
   return (
     <div className="written-plan-page">
@@ -79,6 +88,13 @@ export default async function WrittenPlanPage({
         </div>
       ) : (
         <>
+          {warnings.map((warning) => (
+            <NurseWarning
+              key={warning.kind}
+              warning={warning}
+              recordHref={mayRecordPain ? `${base}/record/pain-assessment` : undefined}
+            />
+          ))}
           <div className="written-plan-controls no-print">
             <p>
               {largePrint ? (
@@ -143,6 +159,32 @@ export default async function WrittenPlanPage({
           </div>
         )}
       </section>
+    </div>
+  );
+}
+
+/** A warning to the nurse before producing the plan, with a link to put it right. */
+function NurseWarning({
+  warning,
+  recordHref,
+}: {
+  warning: WrittenPlanNurseWarning;
+  recordHref: string | undefined;
+}) {
+  return (
+    <div className="nhsuk-warning-callout no-print" data-warning={warning.kind}>
+      <h2 className="nhsuk-warning-callout__label">
+        <span className="nhsuk-u-visually-hidden">Important: </span>
+        {warning.title}
+      </h2>
+      <p>{warning.text}</p>
+      {recordHref ? (
+        <p>
+          <Link href={recordHref}>Record a pain score</Link>
+        </p>
+      ) : (
+        <p>Ask a nurse to record a pain score.</p>
+      )}
     </div>
   );
 }
