@@ -47,7 +47,7 @@ describe('audit actions in words', () => {
       entityId: 'notify.delivery-receipt',
       after: { status: 401, reason: 'wrong bearer token' },
     };
-    expect(auditActionWords(refused)).toBe('Refused a GOV.UK Notify delivery receipt');
+    expect(auditActionWords(refused)).toBe('Tried to post a GOV.UK Notify delivery receipt');
     expect(auditRefusalReason(refused)).toBe('wrong bearer token');
     expect(auditActionWords(entry('patient-message.receipt-stale'))).toMatch(
       /^Ignored a late delivery receipt of an earlier attempt/,

@@ -69,8 +69,8 @@ export function auditActionWords(entry: AuditWordsInput): string | undefined {
   }
   if (entry.action === 'access.refused' && entry.entityType === 'callback') {
     return entry.entityId === 'notify.delivery-receipt'
-      ? 'Refused a GOV.UK Notify delivery receipt'
-      : 'Refused a callback';
+      ? 'Tried to post a GOV.UK Notify delivery receipt'
+      : 'Tried to post to a callback';
   }
   if (entry.action === 'access.refused') {
     const rule = (PERMISSIONS as Record<string, { doing: string } | undefined>)[entry.entityId];
