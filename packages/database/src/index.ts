@@ -22,9 +22,11 @@ export {
   withRetries,
 } from './errors.js';
 export {
+  NOTIFY_CALLBACK_ACTOR,
   type NotifyReceipt,
   type NotifyReceiptResult,
   NotifyReceiptSchema,
+  RECEIPT_AUDIT_ACTIONS,
   recordNotifyReceipt,
 } from './patient-messages/receipts.js';
 export {

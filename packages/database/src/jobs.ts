@@ -66,7 +66,11 @@ export {
   reviveSetAside,
   setAsideOutbox,
 } from './outbox/outbox.js';
-export { type NotifyReceiptResult, recordNotifyReceipt } from './patient-messages/receipts.js';
+export {
+  NOTIFY_CALLBACK_ACTOR,
+  type NotifyReceiptResult,
+  recordNotifyReceipt,
+} from './patient-messages/receipts.js';
 export {
   type ClaimOptions as PatientMessageClaimOptions,
   claimPatientMessage,

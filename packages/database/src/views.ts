@@ -147,6 +147,7 @@ export {
   type PatientContactDetails,
   type PatientMessageRow,
   patientContactDetails,
+  patientContactPreferences,
   patientMessagesDueToday,
   patientOptOuts,
   serviceDay,

@@ -162,6 +162,9 @@ export async function closeDemoDatabase(holder: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The bearer token the browser tests' server expects on Notify's delivery receipts. */
+export const E2E_NOTIFY_CALLBACK_TOKEN = 'e2e-notify-callback-token-0123456789abcdef';
+
 /**
  * `next start` on a port the system picks (port 0), so runs never collide; the address is read
  * from what Next prints, then the sign-in page must answer before the tests begin.
@@ -180,6 +183,7 @@ export async function start(
       SECURE_COOKIES: 'false',
       TRUSTED_PROXY_COUNT: '0',
       TZ: SERVER_TIME_ZONE,
+      NOTIFY_CALLBACK_TOKEN: E2E_NOTIFY_CALLBACK_TOKEN,
     },
     logFile,
   );

@@ -97,7 +97,11 @@ describe('the delivery-receipt callback', () => {
   it('records a delivered receipt on its message', async () => {
     const response = await handle(post(receipt()));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ messageId: 'msg-1', state: 'delivered' });
+    expect(await response.json()).toEqual({
+      messageId: 'msg-1',
+      state: 'delivered',
+      outcome: 'applied',
+    });
     expect(await db.patientMessage.findUniqueOrThrow({ where: { id: 'msg-1' } })).toMatchObject({
       state: 'delivered',
       providerStatus: 'delivered',
@@ -164,6 +168,146 @@ describe('the delivery-receipt callback', () => {
     );
     expect(response.status).toBe(404);
     expect((await response.json()).error).toMatch(/No patient message has Notify id/);
+  });
+
+  it("acknowledges a late receipt of an earlier attempt with 200 and changes nothing: only the current attempt's Notify id is applied", async () => {
+    const earlier = '640e5834-3a29-46b4-9a6f-16142fde5330';
+    const openTasks = () =>
+      db.reminder.count({
+        where: { episodeId: 'ep-1', kind: 'patient-message-failed', status: 'open' },
+      });
+    const tasksBefore = await openTasks();
+    const response = await handle(post(receipt({ id: earlier, status: 'permanent-failure' })));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ messageId: 'msg-1', state: 'sent', outcome: 'stale' });
+    expect(await db.patientMessage.findUniqueOrThrow({ where: { id: 'msg-1' } })).toMatchObject({
+      state: 'sent',
+      notifyId: NOTIFY_ID,
+      failedAt: null,
+    });
+    expect(await openTasks()).toBe(tasksBefore);
+    const audit = await db.auditEntry.findFirstOrThrow({
+      where: { action: 'patient-message.receipt-stale', entityId: 'msg-1' },
+      orderBy: { id: 'desc' },
+    });
+    expect(audit).toMatchObject({ actor: 'system:notify-callback', patientId: 'pat-1' });
+    expect(audit.after).toMatchObject({ notifyId: earlier, currentNotifyId: NOTIFY_ID });
+    // The current attempt's own receipt is still applied.
+    expect((await (await handle(post(receipt()))).json()).state).toBe('delivered');
+  });
+
+  it("audits every refused callback with its status and why, never the token nor the body's personal data", async () => {
+    const wrongToken = 'a-guessed-token-that-must-never-be-kept-0001';
+    const cases: {
+      readonly request: () => Request;
+      readonly token?: string;
+      readonly status: number;
+      readonly actor: string;
+      readonly reason: RegExp;
+    }[] = [
+      {
+        request: () => post(receipt(), { 'content-type': 'application/json' }),
+        status: 401,
+        actor: 'anonymous',
+        reason: /^no Authorization header$/,
+      },
+      {
+        request: () =>
+          post(receipt(), {
+            authorization: `Bearer ${wrongToken}`,
+            'content-type': 'application/json',
+          }),
+        status: 401,
+        actor: 'anonymous',
+        reason: /^wrong bearer token$/,
+      },
+      {
+        request: () =>
+          post(receipt(), { authorization: `Basic ${TOKEN}`, 'content-type': 'application/json' }),
+        status: 401,
+        actor: 'anonymous',
+        reason: /not "Bearer <token>"/,
+      },
+      {
+        request: () => post(receipt()),
+        token: '',
+        status: 503,
+        actor: 'anonymous',
+        reason: /NOTIFY_CALLBACK_TOKEN is not configured/,
+      },
+      {
+        request: () =>
+          post(receipt(), { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/plain' }),
+        status: 415,
+        actor: 'system:notify-callback',
+        reason: /not JSON/,
+      },
+      {
+        request: () => post(receipt({ padding: 'x'.repeat(MAX_RECEIPT_BYTES) })),
+        status: 413,
+        actor: 'system:notify-callback',
+        reason: /larger than/,
+      },
+      {
+        request: () => post('{"to": "+447700900123", '),
+        status: 400,
+        actor: 'system:notify-callback',
+        reason: /not valid JSON/,
+      },
+      {
+        request: () => post(receipt({ id: 'not-a-uuid', status: 'lost' })),
+        status: 400,
+        actor: 'system:notify-callback',
+        reason: /not a Notify delivery receipt/,
+      },
+      {
+        request: () =>
+          post(receipt({ id: '11111111-2222-4333-8444-555555555555', reference: 'msg-unknown' })),
+        status: 404,
+        actor: 'system:notify-callback',
+        reason: /no patient message has this Notify id/,
+      },
+    ];
+    for (const c of cases) {
+      const before = (await db.auditEntry.findFirst({ orderBy: { id: 'desc' } }))?.id ?? 0n;
+      const response = await handleNotifyReceipt(c.request(), {
+        db,
+        token: c.token ?? TOKEN,
+        now: NOW,
+      });
+      expect(response.status, String(c.reason)).toBe(c.status);
+      const rows = await db.auditEntry.findMany({ where: { id: { gt: before } } });
+      expect(rows, String(c.reason)).toHaveLength(1);
+      const [row] = rows;
+      expect(row).toMatchObject({
+        actor: c.actor,
+        action: 'access.refused',
+        entityType: 'callback',
+        entityId: 'notify.delivery-receipt',
+        patientId: null,
+        at: NOW,
+      });
+      const after = row?.after as { status: number; reason: string; operation: string };
+      expect(after.status).toBe(c.status);
+      expect(after.operation).toBe('POST /api/notify/delivery-receipts');
+      expect(after.reason).toMatch(c.reason);
+      const kept = JSON.stringify({ ...row, id: String(row?.id) });
+      for (const secret of [TOKEN, wrongToken, '+447700900123', 'msg-unknown', 'xxxxxxxx']) {
+        expect(kept, String(c.reason)).not.toContain(secret);
+      }
+    }
+    // What was wrong is named by field; the unknown message by Notify's id.
+    const refusals = await db.auditEntry.findMany({
+      where: { action: 'access.refused', entityType: 'callback' },
+      orderBy: { id: 'desc' },
+      take: 2,
+    });
+    expect(refusals[0]?.after).toMatchObject({ notifyId: '11111111-2222-4333-8444-555555555555' });
+    const issues = (refusals[1]?.after as { issues?: string[] } | undefined)?.issues ?? [];
+    expect(issues.join('\n')).toMatch(/^id: /m);
+    expect((await db.patientMessage.findUniqueOrThrow({ where: { id: 'msg-1' } })).state).toBe(
+      'sent',
+    );
   });
 
   it('is served by POST /api/notify/delivery-receipts with the token from the configuration', async () => {

@@ -55,7 +55,8 @@ export const HANDLERS: Readonly<Record<string, RouteEntry>> = {
   /**
    * GOV.UK Notify's delivery receipts: no user acts, so no action of the table; Notify proves
    * itself with the bearer token the service gave it (NOTIFY_CALLBACK_TOKEN, src/server/
-   * notify-callback.ts), checked in constant time; a wrong one is answered 401.
+   * notify-callback.ts), checked in constant time; a wrong one is answered 401. Every refusal
+   * is audited there as 'access.refused' of the callback.
    */
   '/api/notify/delivery-receipts': { gate: 'public' },
   '/episodes/[episodeId]/written-plan/[planId]/pdf': {

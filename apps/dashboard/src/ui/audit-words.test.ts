@@ -40,6 +40,23 @@ describe('audit actions in words', () => {
     expect(auditRefusalReason(entry('access.refused'))).toBeUndefined();
   });
 
+  it("names a refused Notify delivery receipt and keeps why, and the receipts' outcomes", () => {
+    const refused = {
+      action: 'access.refused',
+      entityType: 'callback',
+      entityId: 'notify.delivery-receipt',
+      after: { status: 401, reason: 'wrong bearer token' },
+    };
+    expect(auditActionWords(refused)).toBe('Tried to post a GOV.UK Notify delivery receipt');
+    expect(auditRefusalReason(refused)).toBe('wrong bearer token');
+    expect(auditActionWords(entry('patient-message.receipt-stale'))).toMatch(
+      /^Ignored a late delivery receipt of an earlier attempt/,
+    );
+    expect(auditActionWords(entry('gpLetter.downloaded'))).toBe(
+      'Downloaded a signed letter to the GP',
+    );
+  });
+
   it('leaves an action it does not know to its code', () => {
     expect(auditActionWords(entry('something.new'))).toBeUndefined();
   });

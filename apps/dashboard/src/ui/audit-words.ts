@@ -36,6 +36,13 @@ const FIXED: Readonly<Record<string, string>> = {
   'service-settings.changed': "Changed the service's settings",
   'step.due': 'A follow-up fell due',
   'step.overdue': 'A follow-up became overdue',
+  'gpLetter.downloaded': 'Downloaded a signed letter to the GP',
+  'patient-message.retried': 'Retried a failed message to the patient',
+  'patient-message.receipt-stale':
+    "Ignored a late delivery receipt of an earlier attempt (the message's current attempt is another notification)",
+  'patient-message.receipt-held':
+    "Held a delivery receipt that came before the attempt's Notify id was recorded",
+  'patient-message.receipt-applied': 'Applied a held delivery receipt to its attempt',
 };
 
 /** A whole number stored in `after` under one of these names, if any. */
@@ -59,6 +66,11 @@ export function auditActionWords(entry: AuditWordsInput): string | undefined {
     const what = exported === 'overdue' ? 'overdue follow-ups' : exported.replaceAll('-', ' ');
     const count = countIn(entry.after, ['rows', 'rowCount', 'count']);
     return count === undefined ? `Exported the ${what}` : `Exported ${rows(count)} of ${what}`;
+  }
+  if (entry.action === 'access.refused' && entry.entityType === 'callback') {
+    return entry.entityId === 'notify.delivery-receipt'
+      ? 'Tried to post a GOV.UK Notify delivery receipt'
+      : 'Tried to post to a callback';
   }
   if (entry.action === 'access.refused') {
     const rule = (PERMISSIONS as Record<string, { doing: string } | undefined>)[entry.entityId];

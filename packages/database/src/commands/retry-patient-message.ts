@@ -27,8 +27,8 @@ export interface PatientMessageRetried {
 /**
  * Puts a failed patient message back to be sent at the next sending hour (09:00-19:00 service
  * time, working day), closes the nurse's task about it, and audits the retry. The attempts and
- * the last error stay, so the history is kept; the next attempt looks the reference up in Notify
- * first. Schedulers and administrators only ('patient-message.retry').
+ * the last error stay, so the history is kept (the failed attempt's Notify id in the audit entry);
+ * the next attempt looks the reference up in Notify first. Schedulers and administrators only ('patient-message.retry').
  */
 export function retryPatientMessage(
   db: Queryable,
@@ -56,7 +56,17 @@ export function retryPatientMessage(
     const sendAt = new Date(nextSendingInstant(now.getTime(), calendar, { workingDaysOnly: true }));
     await tx.patientMessage.update({
       where: { id: messageId },
-      data: { state: 'scheduled', sendAt, outcome: null, claimedAt: null, updatedAt: now },
+      // The failed attempt's Notify id is no longer the current attempt's: a late receipt of it
+      // is then held, never applied, unless Notify's look-up finds that notification again
+      // (receipts.ts). The id stays in this retry's audit entry.
+      data: {
+        state: 'scheduled',
+        sendAt,
+        outcome: null,
+        claimedAt: null,
+        notifyId: null,
+        updatedAt: now,
+      },
     });
     await enqueue(tx, OUTBOX_KINDS.enqueuePatientMessage, {
       messageId,
@@ -81,6 +91,7 @@ export function retryPatientMessage(
         attempts: message.attempts,
         lastError: message.lastError,
         providerStatus: message.providerStatus,
+        notifyId: message.notifyId,
       },
       after: { state: 'scheduled', sendAt: sendAt.toISOString() },
       at: now,

@@ -188,6 +188,7 @@ describe('sending, receipts and retry', () => {
       ok: true,
       messageId: message.id,
       state: 'delivered',
+      outcome: 'applied',
       taskRaised: false,
     });
     expect(await recordNotifyReceipt(db, receipt, at)).toMatchObject({
@@ -298,6 +299,166 @@ describe('sending, receipts and retry', () => {
     await expect(
       retryPatientMessage(db, message.id, { actorId: 'scheduler-1', now: at }),
     ).rejects.toBeInstanceOf(RecordError);
+  });
+
+  it('a receipt changes a message only when its Notify id is the current attempt’s: a late one of an earlier attempt is acknowledged, audited and changes nothing', async () => {
+    const { episodeId, patientId } = await patientOnDenosumab();
+    const message = await db.patientMessage.findFirstOrThrow({
+      where: { episodeId, kind: 'exercise-programme-start' },
+    });
+    const receiptOf = (id: string, status: string, completedAt: string) => ({
+      id,
+      reference: message.id,
+      to: '+447700900123',
+      status,
+      created_at: '2026-12-14T09:00:06.000Z',
+      completed_at: completedAt,
+      sent_at: '2026-12-14T09:00:07.000Z',
+      notification_type: 'sms',
+    });
+    const state = async () =>
+      (await db.patientMessage.findUniqueOrThrow({ where: { id: message.id } })).state;
+    const tasks = () =>
+      db.reminder.count({ where: { episodeId, kind: 'patient-message-failed', status: 'open' } });
+    // Attempt 1 fails for good; a scheduler retries.
+    const first = '11111111-aaaa-4aaa-8aaa-000000000001';
+    const at = new Date('2026-12-14T09:00:05Z');
+    await claimPatientMessage(db, message.id, { workerId: 'w1', now: at, leaseMs: 60_000 });
+    await markPatientMessageSent(db, {
+      messageId: message.id,
+      notifyId: first,
+      providerStatus: 'created',
+      now: at,
+    });
+    await recordNotifyReceipt(
+      db,
+      receiptOf(first, 'permanent-failure', '2026-12-14T09:01:00Z'),
+      at,
+    );
+    expect(await state()).toBe('permanent-failure');
+    await retryPatientMessage(db, message.id, {
+      actorId: 'scheduler-1',
+      now: new Date('2026-12-14T10:00:00Z'),
+    });
+    const retried = await db.patientMessage.findUniqueOrThrow({ where: { id: message.id } });
+    expect([retried.state, retried.notifyId]).toEqual(['scheduled', null]);
+    // A late 'delivered' of attempt 1 (the reverse case) before attempt 2 has an id: held, not
+    // applied, and it never will be, since attempt 2 is another notification.
+    const heldAt = new Date('2026-12-14T10:05:00Z');
+    expect(
+      await recordNotifyReceipt(db, receiptOf(first, 'delivered', '2026-12-14T10:04:00Z'), heldAt),
+    ).toEqual({
+      ok: true,
+      messageId: message.id,
+      state: 'scheduled',
+      outcome: 'held',
+      taskRaised: false,
+    });
+    expect(await state()).toBe('scheduled');
+    // Attempt 2 goes, with another Notify id.
+    const second = '22222222-bbbb-4bbb-8bbb-000000000002';
+    const next = new Date('2026-12-15T09:00:05Z');
+    expect(
+      await claimPatientMessage(db, message.id, { workerId: 'w1', now: next, leaseMs: 60_000 }),
+    ).toMatchObject({ kind: 'send', message: { attempt: 2, lookUpFirst: true } });
+    await markPatientMessageSent(db, {
+      messageId: message.id,
+      notifyId: second,
+      providerStatus: 'created',
+      now: next,
+    });
+    expect(await state()).toBe('sent');
+    // Notify repeats attempt 1's permanent failure late: acknowledged, nothing changes.
+    const late = receiptOf(first, 'permanent-failure', '2026-12-14T09:01:00Z');
+    expect(await recordNotifyReceipt(db, late, next)).toEqual({
+      ok: true,
+      messageId: message.id,
+      state: 'sent',
+      outcome: 'stale',
+      taskRaised: false,
+    });
+    expect(await tasks()).toBe(0);
+    // Attempt 2's own receipt is applied; attempt 1's failure after it still changes nothing.
+    expect(
+      await recordNotifyReceipt(db, receiptOf(second, 'delivered', '2026-12-15T09:00:30Z'), next),
+    ).toMatchObject({ outcome: 'applied', state: 'delivered' });
+    expect(await recordNotifyReceipt(db, late, next)).toMatchObject({
+      outcome: 'stale',
+      state: 'delivered',
+    });
+    const row = await db.patientMessage.findUniqueOrThrow({ where: { id: message.id } });
+    expect([row.state, row.notifyId, row.providerStatus, row.deliveredAt?.toISOString()]).toEqual([
+      'delivered',
+      second,
+      'delivered',
+      '2026-12-15T09:00:30.000Z',
+    ]);
+    expect(await tasks()).toBe(0);
+    // Each one not applied is in the audit trail, on the patient, without the recipient.
+    const audited = await db.auditEntry.findMany({
+      where: {
+        entityType: 'patient-message',
+        entityId: message.id,
+        actor: 'system:notify-callback',
+      },
+      orderBy: { id: 'asc' },
+    });
+    expect(audited.map((e) => [e.action, (e.after as { notifyId: string }).notifyId])).toEqual([
+      ['patient-message.receipt-held', first],
+      ['patient-message.receipt-stale', first],
+      ['patient-message.receipt-stale', first],
+    ]);
+    expect(audited.every((e) => e.patientId === patientId)).toBe(true);
+    expect(audited[1]?.after).toMatchObject({
+      status: 'permanent-failure',
+      currentNotifyId: second,
+      attempts: 2,
+    });
+    expect(JSON.stringify(audited.map((e) => e.after))).not.toContain('+447700900123');
+  });
+
+  it('a receipt that comes before its attempt’s Notify id is recorded is held, then applied when that id is recorded', async () => {
+    const { episodeId } = await patientOnDenosumab();
+    const message = await db.patientMessage.findFirstOrThrow({
+      where: { episodeId, kind: 'exercise-programme-start' },
+    });
+    const at = new Date('2026-12-14T09:00:05Z');
+    await claimPatientMessage(db, message.id, { workerId: 'w1', now: at, leaseMs: 60_000 });
+    const notifyId = '33333333-cccc-4ccc-8ccc-000000000003';
+    const failure = {
+      id: notifyId,
+      reference: message.id,
+      to: '+447700900123',
+      status: 'permanent-failure',
+      created_at: '2026-12-14T09:00:06.000Z',
+      completed_at: '2026-12-14T09:00:09.000Z',
+      sent_at: '2026-12-14T09:00:07.000Z',
+      notification_type: 'sms',
+    };
+    expect(await recordNotifyReceipt(db, failure, at)).toMatchObject({
+      outcome: 'held',
+      state: 'sending',
+    });
+    await markPatientMessageSent(db, {
+      messageId: message.id,
+      notifyId,
+      providerStatus: 'created',
+      now: at,
+    });
+    const row = await db.patientMessage.findUniqueOrThrow({ where: { id: message.id } });
+    expect([row.state, row.notifyId, row.failedAt?.toISOString()]).toEqual([
+      'permanent-failure',
+      notifyId,
+      '2026-12-14T09:00:09.000Z',
+    ]);
+    expect(await db.reminder.count({ where: { episodeId, kind: 'patient-message-failed' } })).toBe(
+      1,
+    );
+    expect(
+      await db.auditEntry.count({
+        where: { entityId: message.id, action: 'patient-message.receipt-applied' },
+      }),
+    ).toBe(1);
   });
 
   it('a 4xx refusal fails the message with the error and raises a task; a 5xx only releases it', async () => {

@@ -18,6 +18,7 @@ import type { Database, Transaction } from '../client.js';
 import { enqueue, OUTBOX_KINDS } from '../outbox/catalog.js';
 import { loadEpisodeRecord, runWrite } from '../records/write-path.js';
 import { loadContactPreferences } from './contact-store.js';
+import { applyHeldReceipts } from './receipts.js';
 import type { PatientMessageState } from './states.js';
 import { raisePatientMessageTask } from './tasks.js';
 
@@ -82,12 +83,13 @@ interface LockedMessage {
   claimed_at: Date | null;
   claimed_by: string | null;
   personalisation: Record<string, string> | null;
+  notify_id: string | null;
 }
 
 async function lockMessage(tx: Transaction, id: string): Promise<LockedMessage | undefined> {
   const rows = await tx.$queryRaw<LockedMessage[]>`
     SELECT id, episode_id, patient_id, kind, step_key, channel, state, send_at, attempts,
-      claimed_at, claimed_by, personalisation
+      claimed_at, claimed_by, personalisation, notify_id
     FROM patient_messages WHERE id = ${id} FOR UPDATE`;
   return rows[0];
 }
@@ -228,7 +230,11 @@ export function claimPatientMessage(
   });
 }
 
-/** Notify accepted the message (or already had it): sent, with Notify's id. */
+/**
+ * Notify accepted the message (or already had it): sent, with Notify's id, which is from now on
+ * the current attempt's (only receipts of that id change the message, receipts.ts). Receipts of
+ * this id that came before it was recorded were held; they are applied now, in order.
+ */
 export function markPatientMessageSent(
   db: Database,
   input: {
@@ -241,20 +247,30 @@ export function markPatientMessageSent(
   return runWrite(db, async (tx) => {
     const row = await lockMessage(tx, input.messageId);
     if (!row) return;
-    // A receipt may have come first (delivered already): keep its state, add the id.
-    const data =
-      row.state === 'sending'
-        ? {
-            state: 'sent',
-            sentAt: input.now,
-            claimedAt: null,
-            lastError: null,
-            notifyId: input.notifyId,
-            providerStatus: input.providerStatus,
-            updatedAt: input.now,
-          }
-        : { notifyId: input.notifyId, updatedAt: input.now };
-    await tx.patientMessage.update({ where: { id: row.id }, data });
+    if (row.state === 'sending') {
+      await tx.patientMessage.update({
+        where: { id: row.id },
+        data: {
+          state: 'sent',
+          sentAt: input.now,
+          claimedAt: null,
+          lastError: null,
+          notifyId: input.notifyId,
+          providerStatus: input.providerStatus,
+          updatedAt: input.now,
+        },
+      });
+    } else if (row.notify_id === null && input.notifyId !== null) {
+      // An attempt that ended otherwise meanwhile: its id is recorded, its state kept. An id
+      // already recorded is never replaced by another attempt's.
+      await tx.patientMessage.update({
+        where: { id: row.id },
+        data: { notifyId: input.notifyId, updatedAt: input.now },
+      });
+    } else {
+      return;
+    }
+    if (input.notifyId !== null) await applyHeldReceipts(tx, row.id, input.notifyId, input.now);
   });
 }
 

@@ -367,3 +367,18 @@ export async function patientContactDetails(
     updatedBy: named(row.updatedBy) ?? { id: row.updatedBy, name: row.updatedBy },
   };
 }
+
+/**
+ * A patient's contact preferences for the JSON API: undefined when there is no such patient;
+ * `details` null when none are recorded yet (the patient is then sent nothing).
+ */
+export async function patientContactPreferences(
+  db: Queryable,
+  patientId: string,
+): Promise<
+  { readonly patientId: string; readonly details: PatientContactDetails | null } | undefined
+> {
+  const patient = await db.patient.findUnique({ where: { id: patientId }, select: { id: true } });
+  if (!patient) return undefined;
+  return { patientId: patient.id, details: await patientContactDetails(db, patientId) };
+}

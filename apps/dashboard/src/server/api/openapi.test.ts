@@ -144,6 +144,7 @@ describe('the OpenAPI document', () => {
       enrolPatient: ['nurse', 'admin'],
       recordEvent: ['nurse', 'scheduler', 'admin'],
       getPatient: ['nurse', 'scheduler', 'admin'],
+      getContactPreferences: ['nurse', 'scheduler', 'admin'],
       getPlan: ['nurse', 'scheduler', 'admin'],
       getTimeline: ['nurse', 'scheduler', 'admin'],
       listFollowUps: ['scheduler', 'admin'],

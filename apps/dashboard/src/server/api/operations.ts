@@ -12,14 +12,16 @@ import {
   decodeFollowUpCursor,
   episodeTimeline,
   followUpsByState,
+  patientContactPreferences,
   patientWithEpisodes,
 } from '@vfx/database/views';
-import type { TimerTransition } from '@vfx/domain';
+import { patientReachability, type TimerTransition } from '@vfx/domain';
 import { z } from 'zod';
 import { db } from '../db';
 import { ApiError } from './errors';
 import { defineOperation } from './operation';
 import {
+  ContactPreferencesResponse,
   EnrolmentBody,
   EnrolmentCreated,
   EventRecorded,
@@ -168,6 +170,51 @@ const getPatientOperation = defineOperation({
   },
 });
 
+const getContactPreferencesOperation = defineOperation({
+  operationId: 'getContactPreferences',
+  method: 'GET',
+  path: '/patients/{patientId}/contact-preferences',
+  tag: 'Clinical records',
+  summary: "A patient's contact preferences",
+  description:
+    "How the patient hears from the service, as recorded on the patient's Contact page: the channel, consent, contact details and any opt-out, who recorded them and when, and whether reminders can go now (or why not). Setting them is a nurse's or administrator's, on the page: the permission table does not let an API key do it ('contactPreferences.set').",
+  action: 'patient.view',
+  params: PatientParams,
+  success: {
+    status: 200,
+    description: "The patient's contact preferences.",
+    schema: ContactPreferencesResponse,
+  },
+  errors: ['not-found'],
+  async run({ params }) {
+    const found = await patientContactPreferences(db(), params.patientId);
+    if (!found) throw new ApiError('not-found', `Patient "${params.patientId}" does not exist`);
+    const details = found.details;
+    const reach = patientReachability(details?.preferences ?? null);
+    return {
+      access: {
+        action: 'patient.viewed',
+        entityType: 'patient',
+        entityId: found.patientId,
+        patientId: found.patientId,
+        details: { operation: 'getContactPreferences' },
+      },
+      body: {
+        patientId: found.patientId,
+        preferences: details?.preferences ?? null,
+        consentBy: details?.consentBy ?? null,
+        optedOutBy: details?.optedOutBy ?? null,
+        optOutReason: details?.optOutReason ?? null,
+        updatedAt: details?.updatedAt.toISOString() ?? null,
+        updatedBy: details?.updatedBy ?? null,
+        reminders: reach.reachable
+          ? { reachable: true as const, channel: reach.channel }
+          : { reachable: false as const, why: reach.why },
+      },
+    };
+  },
+});
+
 const getPlanOperation = defineOperation({
   operationId: 'getPlan',
   method: 'GET',
@@ -307,6 +354,7 @@ export const CLINICAL_OPERATIONS = [
   enrolOperation,
   recordEventOperation,
   getPatientOperation,
+  getContactPreferencesOperation,
   getPlanOperation,
   getTimelineOperation,
   listFollowUpsOperation,

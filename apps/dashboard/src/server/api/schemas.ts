@@ -8,8 +8,10 @@ import { FOLLOW_UP_STATES } from '@vfx/database/views';
 import {
   BONE_THERAPY_DRUGS,
   ClinicalEventSchema,
+  CONTACT_CHANNELS,
   EpisodeSchema,
   EVENT_TYPES,
+  PATIENT_CHANNELS,
   PatientSchema,
   type Plan,
   type PlanChange,
@@ -386,6 +388,48 @@ export const PatientResponse = z.object({
       links: Links(['plan', 'timeline', 'events']),
     }),
   ),
+});
+
+const Recorder = z.object({ id: text(), name: text() });
+
+export const ContactPreferencesResponse = z.object({
+  patientId: text(),
+  preferences: z
+    .object({
+      channel: z.enum(CONTACT_CHANNELS),
+      consentAt: instant()
+        .nullable()
+        .meta({ description: 'When the patient agreed to reminders on this channel.' }),
+      optedOutAt: instant()
+        .nullable()
+        .meta({ description: 'When the patient opted out; a later consent clears it.' }),
+      mobile: text().optional().meta({ description: 'A UK mobile number in E.164 (+447...).' }),
+      email: text().optional(),
+      address: z
+        .object({
+          lines: z.array(text()).meta({ description: 'Up to 6 lines, without the postcode.' }),
+          postcode: text(),
+        })
+        .optional(),
+    })
+    .nullable()
+    .meta({
+      description: 'As recorded; null when none are recorded (the patient is sent nothing).',
+    }),
+  consentBy: Recorder.nullable(),
+  optedOutBy: Recorder.nullable(),
+  optOutReason: text().nullable(),
+  updatedAt: instant().nullable(),
+  updatedBy: Recorder.nullable(),
+  reminders: z
+    .discriminatedUnion('reachable', [
+      z.object({ reachable: z.literal(true), channel: z.enum(PATIENT_CHANNELS) }),
+      z.object({ reachable: z.literal(false), why: text() }),
+    ])
+    .meta({
+      description:
+        'Whether reminders may be sent to the patient now and on which channel, or why not, as the service decides it at send.',
+    }),
 });
 
 export const PlanResponse = z.object({

@@ -487,9 +487,18 @@ async function signedLetter(id: string) {
   return record;
 }
 
-function letterAccess(record: { id: string; patientId: string }, operation: string) {
+/**
+ * A read of a signed letter, audited on the letter and its patient. Its PDF (the Binary) is the
+ * letter itself: audited as the download the patient page's link records ('gpLetter.downloaded'),
+ * so an administrator sees who read which letter, however they read it.
+ */
+function letterAccess(
+  record: { id: string; patientId: string },
+  operation: string,
+  action: 'patient.viewed' | 'gpLetter.downloaded' = 'patient.viewed',
+) {
   return {
-    action: 'patient.viewed' as const,
+    action,
     entityType: 'gp-letter',
     entityId: record.id,
     patientId: record.patientId,
@@ -534,7 +543,7 @@ const readBinary: FhirInteraction = {
     return {
       status: 200,
       resource: gpLetterBinary(record),
-      access: letterAccess(record, 'fhir:Binary.read'),
+      access: letterAccess(record, 'fhir:Binary.read', 'gpLetter.downloaded'),
     };
   },
 };

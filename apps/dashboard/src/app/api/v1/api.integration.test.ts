@@ -3,7 +3,14 @@
 // status, so the document describes what the service really answers.
 
 import type { Database } from '@vfx/database';
-import { type ApiKeyCreated, createApiKey, revokeApiKey } from '@vfx/database/commands';
+import {
+  type ApiKeyCreated,
+  createApiKey,
+  enrolPatient,
+  optOutPatient,
+  revokeApiKey,
+  setContactPreferences,
+} from '@vfx/database/commands';
 import {
   createTestDatabase,
   createUsers,
@@ -20,6 +27,7 @@ import * as plan from './episodes/[episodeId]/plan/route';
 import * as timeline from './episodes/[episodeId]/timeline/route';
 import * as followUps from './follow-ups/route';
 import * as openapi from './openapi.json/route';
+import * as contactPreferences from './patients/[patientId]/contact-preferences/route';
 import * as patients from './patients/[patientId]/route';
 
 let database: TestDatabase;
@@ -380,6 +388,86 @@ describe('reading', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.error.issues[0].path).toBe('path.patientId');
     expectDocumented('/patients/{patientId}', 'get', 400, bad.json);
+  });
+
+  it('GET /patients/{patientId}/contact-preferences: as recorded on the page, and whether reminders can go; 404 unknown; 400 bad id; no write by key', async () => {
+    const enrolled = new Date(Date.now() - 60 * 60_000);
+    await enrolPatient(client, testEnrolment({ n: 90 }), { actorId: 'nurse-1', now: enrolled });
+    const get = (patientId: string, key = 'scheduler') =>
+      call(contactPreferences.GET, `/patients/${patientId}/contact-preferences`, {
+        key,
+        params: { patientId },
+      });
+    const path = '/patients/{patientId}/contact-preferences';
+
+    // None recorded: nothing is sent, and the answer says so.
+    const none = await get('pat-90');
+    expect(none.status).toBe(200);
+    expectDocumented(path, 'get', 200, none.json);
+    expect(none.json).toMatchObject({
+      patientId: 'pat-90',
+      preferences: null,
+      updatedBy: null,
+      reminders: { reachable: false, why: 'No contact preferences recorded for the patient' },
+    });
+
+    // Recorded by a nurse through the page's write path.
+    await setContactPreferences(
+      client,
+      'pat-90',
+      { channel: 'sms', consentAt: enrolled.toISOString(), mobile: '07700 900123' },
+      { actorId: 'nurse-1', now: enrolled },
+    );
+    const recorded = await get('pat-90', 'nurse');
+    expectDocumented(path, 'get', 200, recorded.json);
+    expect(recorded.json).toMatchObject({
+      preferences: {
+        channel: 'sms',
+        consentAt: enrolled.toISOString(),
+        optedOutAt: null,
+        mobile: '+447700900123',
+      },
+      consentBy: { id: 'nurse-1', name: 'nurse-1' },
+      updatedBy: { id: 'nurse-1' },
+      optedOutBy: null,
+      reminders: { reachable: true, channel: 'sms' },
+    });
+    const audit = await client.auditEntry.findFirstOrThrow({
+      where: { action: 'patient.viewed', patientId: 'pat-90', actor: keys.nurse.userId },
+      orderBy: { id: 'desc' },
+    });
+    expect(audit.after).toMatchObject({ operation: 'getContactPreferences' });
+
+    // Opted out: kept with who and why, and reminders stop.
+    await optOutPatient(
+      client,
+      'pat-90',
+      { reason: 'Asked by phone not to be texted' },
+      { actorId: 'nurse-1', now: new Date() },
+    );
+    const optedOut = await get('pat-90');
+    expectDocumented(path, 'get', 200, optedOut.json);
+    expect(optedOut.json).toMatchObject({
+      optedOutBy: { id: 'nurse-1' },
+      optOutReason: 'Asked by phone not to be texted',
+      reminders: { reachable: false, why: 'The patient opted out of reminders' },
+    });
+
+    const missing = await get('pat-404');
+    expect(missing.status).toBe(404);
+    expectDocumented(path, 'get', 404, missing.json);
+    const bad = await get('a b');
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.issues[0].path).toBe('path.patientId');
+    // Setting them is the page's: the permission table gives no key 'contactPreferences.set'.
+    const put = await call(contactPreferences.PUT, '/patients/pat-90/contact-preferences', {
+      key: 'admin',
+      method: 'PUT',
+      body: { channel: 'none' },
+      params: { patientId: 'pat-90' },
+    });
+    expect(put.status).toBe(405);
+    expect(put.response.headers.get('allow')).toBe('GET');
   });
 
   it('GET /episodes/{episodeId}/plan: the plan now, with sources and recommendations; 404 unknown', async () => {

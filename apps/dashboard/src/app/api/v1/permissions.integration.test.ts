@@ -89,6 +89,7 @@ const PROBES: Record<string, readonly Probe[]> = {
     },
   ],
   getPatient: [{ params: { patientId: 'pat-1' }, patientId: 'pat-1' }],
+  getContactPreferences: [{ params: { patientId: 'pat-1' }, patientId: 'pat-1' }],
   getPlan: [{ params: { episodeId: 'ep-1' }, patientId: 'pat-1' }],
   getTimeline: [{ params: { episodeId: 'ep-1' }, patientId: 'pat-1' }],
   listFollowUps: [{ params: {}, query: '?status=pending' }],

@@ -59,6 +59,8 @@ interface Probe {
   readonly status?: number;
   /** For a read of one patient: the patient its audit row must name. */
   readonly patientId?: string;
+  /** The audit action of that read, when it is not a view or search ('gpLetter.downloaded'). */
+  readonly reads?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -108,7 +110,11 @@ const PROBES: Record<string, Probe> = {
     path: () => 'DocumentReference?patient=Patient/pat-1',
     patientId: 'pat-1',
   },
-  'fhir:Binary.read': { path: () => `Binary/${idOf.DocumentReference}`, patientId: 'pat-1' },
+  'fhir:Binary.read': {
+    path: () => `Binary/${idOf.DocumentReference}`,
+    patientId: 'pat-1',
+    reads: 'gpLetter.downloaded',
+  },
   'fhir:PlanDefinition.read': { path: () => 'PlanDefinition/ros-2022.2' },
   'fhir:AuditEvent.search-type': { path: () => 'AuditEvent?_count=5' },
   // A fresh patient and fracture for each allowed call, so no write meets an earlier one.
@@ -295,7 +301,8 @@ describe('/fhir/R4 against the permission table', () => {
       if (PATIENT_READS.has(interaction.action)) {
         const read = rows.filter((row) => row.actor === key.userId);
         expect(read, 'one access row for the read').toHaveLength(1);
-        expect(read[0]?.action).toMatch(/\.(viewed|searched)$/);
+        if (probe.reads) expect(read[0]?.action).toBe(probe.reads);
+        else expect(read[0]?.action).toMatch(/\.(viewed|searched)$/);
         expect(read[0]?.patientId ?? undefined).toBe(probe.patientId);
       }
     } else {
@@ -346,9 +353,23 @@ describe('/fhir/R4 at the edges', () => {
     expect(validation.errors, describeFindings(validation.errors)).toEqual([]);
     const attachment = reference.content[0]?.attachment;
     expect(attachment?.url).toBe(`http://test/fhir/R4/Binary/${idOf.DocumentReference}`);
+    const before = await lastId();
     const binary = await call('GET', `Binary/${idOf.DocumentReference}`, {
       authorization: nurse(),
     });
+    // Reading the PDF is downloading the letter: audited as the patient page's download is, on
+    // the letter and its patient, by the key's user.
+    expect(
+      (await rowsSince(before)).map((row) => [
+        row.actor,
+        row.action,
+        row.entityType,
+        row.entityId,
+        row.patientId,
+      ]),
+    ).toEqual([
+      [keys.nurse.userId, 'gpLetter.downloaded', 'gp-letter', idOf.DocumentReference, 'pat-1'],
+    ]);
     const bytes = Buffer.from(String(binary.json?.data), 'base64');
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(bytes.length).toBe(attachment?.size);

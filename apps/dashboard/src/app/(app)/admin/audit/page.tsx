@@ -1,4 +1,4 @@
-import { WORKER_ACTOR } from '@vfx/database/jobs';
+import { NOTIFY_CALLBACK_ACTOR, WORKER_ACTOR } from '@vfx/database/jobs';
 import {
   type AuditKind,
   type AuditPatient,
@@ -31,7 +31,8 @@ const PATH = '/admin/audit';
 const OTHER_ACTORS: readonly { id: string; name: string }[] = [
   { id: WORKER_ACTOR, name: 'The worker (automatic changes)' },
   { id: 'system:user-create', name: 'Account tool (npm run user:create)' },
-  { id: 'anonymous', name: 'Not signed in (refused sign-ins)' },
+  { id: NOTIFY_CALLBACK_ACTOR, name: 'GOV.UK Notify (delivery receipts)' },
+  { id: 'anonymous', name: 'Not signed in (refused sign-ins, API keys and callbacks)' },
 ];
 
 function actorLabel(row: Pick<AuditRow, 'actor' | 'actorName'>): string {
