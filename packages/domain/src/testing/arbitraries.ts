@@ -371,7 +371,9 @@ const findingsBody: fc.Arbitrary<Body> = fc
  * properties in plan/prior-therapy.test.ts), closures, retractions, reschedules (a reschedule's
  * correction needs the plan to pick a day in the window; the reschedule seed makes those) and
  * corrections of the episode's details (the details seed makes those, within the dates the log
- * allows).
+ * allows). DXA appointments are not generated: their days are checked against the recording day
+ * and the fracture date, and the patient-message tests (patient-messages/appointment.test.ts)
+ * cover them.
  */
 type Correctable = Exclude<
   EventType,
@@ -384,6 +386,7 @@ type Correctable = Exclude<
   | 'retraction'
   | 'step-rescheduled'
   | 'episode-details-corrected'
+  | 'dxa-appointment'
 >;
 
 const bodiesByType = fc.record({
