@@ -371,9 +371,7 @@ const findingsBody: fc.Arbitrary<Body> = fc
  * properties in plan/prior-therapy.test.ts), closures, retractions, reschedules (a reschedule's
  * correction needs the plan to pick a day in the window; the reschedule seed makes those) and
  * corrections of the episode's details (the details seed makes those, within the dates the log
- * allows). DXA appointments are not generated: their days are checked against the recording day
- * and the fracture date, and the patient-message tests (patient-messages/appointment.test.ts)
- * cover them.
+ * allows). DXA appointments have their own seed (a cancellation needs a booking in effect).
  */
 type Correctable = Exclude<
   EventType,
@@ -506,6 +504,15 @@ type EventSeed =
       readonly correct: boolean;
     }
   | {
+      /** A DXA appointment booked `days` after the day it is recorded, or the booked one cancelled. */
+      readonly kind: 'appointment';
+      readonly time: TimeSeed;
+      readonly cancel: boolean;
+      readonly days: number;
+      readonly clock: string | undefined;
+      readonly place: string | undefined;
+    }
+  | {
       readonly kind: 'reschedule';
       readonly time: TimeSeed;
       /** Picks the step among those whose due reminder can still move, and the day in range. */
@@ -610,6 +617,20 @@ const eventSeedArb: fc.Arbitrary<EventSeed> = fc.oneof(
       levels: fc.subarray([...VERTEBRAL_LEVELS], { minLength: 1, maxLength: 3 }),
       offset: offsetArb,
       correct: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('appointment' as const),
+      time: timeSeedArb,
+      cancel: fc.boolean(),
+      days: fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: 0, max: 14 }) },
+        { weight: 2, arbitrary: fc.integer({ min: 0, max: 365 }) },
+      ),
+      clock: opt(fc.constantFrom('08:15', '10:30', '16:45')),
+      place: opt(fc.constantFrom('Radiology', 'DXA unit, St Elsewhere Hospital')),
     }),
   },
   {
@@ -721,7 +742,8 @@ function buildEvents(
       previousWasReschedule ||
       body.supersedes !== undefined ||
       THERAPY_TYPES.has(body.type) ||
-      body.type === 'closure'
+      body.type === 'closure' ||
+      body.type === 'dxa-appointment'
         ? Math.max(time.gap, 1)
         : time.gap;
     previousWasReschedule = body.type === 'step-rescheduled';
@@ -755,7 +777,8 @@ function buildEvents(
         (purpose === 'retraction' ||
           (event.type !== 'step-rescheduled' &&
             event.type !== 'episode-details-corrected' &&
-            event.type !== 'treatment-review')) &&
+            event.type !== 'treatment-review' &&
+            event.type !== 'dxa-appointment')) &&
         (purpose === 'correction' ||
           !THERAPY_TYPES.has(event.type) ||
           event.type === 'bone-therapy-dose'),
@@ -884,6 +907,31 @@ function buildEvents(
             ? { type, stepKey: target.event.stepKey, outcome: seed.outcome }
             : seed.bodies[type as Exclude<Correctable, 'step-completed'>];
         emit(id, { ...body, supersedes }, seed.time);
+        return;
+      }
+      case 'appointment': {
+        // The appointment in effect: the latest dxa-appointment entry not corrected or withdrawn.
+        const current = built.findLast(
+          ({ event }) => event.type === 'dxa-appointment' && !superseded.has(event.id),
+        );
+        if (seed.cancel && current?.event.action === 'booked') {
+          emit(id, { type: 'dxa-appointment', action: 'cancelled' }, seed.time);
+          return;
+        }
+        // Recorded as emit records it: the day is counted from the recording day.
+        const recordedAt = Math.max(cursor + Math.max(seed.time.gap, 1) * MINUTE, floor);
+        const calendar = serviceCalendar();
+        emit(
+          id,
+          compact({
+            type: 'dxa-appointment' as const,
+            action: 'booked',
+            appointmentOn: calendar.addToDate(calendar.localDate(recordedAt), { days: seed.days }),
+            appointmentTime: seed.clock,
+            place: seed.place,
+          }),
+          seed.time,
+        );
         return;
       }
       case 'reschedule': {
