@@ -419,9 +419,14 @@ function checkAgainstHistory(
   if (event.type === 'dxa-appointment') {
     const definition = pathways.find(episode.pathwayVersion);
     if (definition && !definition.steps.some((s) => s.appointmentEntry === 'dxa-appointment')) {
+      const recording = pathways
+        .versions()
+        .filter((version) =>
+          pathways.find(version)?.steps.some((s) => s.appointmentEntry === 'dxa-appointment'),
+        );
       at(
         'type',
-        `cannot be recorded under pathway ${episode.pathwayVersion}, which records no DXA appointments; pathway ${pathways.current} and later do`,
+        `cannot be recorded under pathway ${episode.pathwayVersion}, which records no DXA appointments${recording.length > 0 ? `; pathway ${recording.join(', ')} does` : ''}`,
       );
     } else {
       // The appointment in effect without this entry (and without the one it corrects).

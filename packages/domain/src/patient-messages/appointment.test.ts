@@ -1,13 +1,18 @@
 // The DXA appointment: the entry that records it (validation), the plan that shows it (the latest
 // entry in effect wins; a withdrawal removes it) and the patient reminder a week before it.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PathwayInputError } from '../inputs/errors.js';
-import { parseEvent } from '../inputs/validate.js';
+import { parseEpisodeRecord, parseEvent } from '../inputs/validate.js';
 import { PATIENT_REMINDERS } from '../pathway/versions/ros-2022.3-patient-reminders.js';
 import { describeAppointment } from '../plan/appointments.js';
+import { computePlan } from '../plan/compute-plan.js';
+import { recordWithAsOfArb } from '../testing/arbitraries.js';
 import { scenario } from '../testing/scenario.js';
+import { serviceCalendar } from '../time/settings.js';
 import {
   type MessageReachability,
+  PATIENT_MESSAGE_HOURS,
   patientMessageAtSend,
   patientMessageId,
   plannedPatientMessages,
@@ -135,7 +140,7 @@ describe('recording a DXA appointment', () => {
         appointmentOn: '2027-01-12',
       }),
     ).toEqual([
-      'type: cannot be recorded under pathway ros-2022.2, which records no DXA appointments; pathway ros-2022.3 and later do',
+      'type: cannot be recorded under pathway ros-2022.2, which records no DXA appointments; pathway ros-2022.3 does',
     ]);
   });
 });
@@ -390,4 +395,38 @@ describe('what cancels the DXA appointment reminder', () => {
       personalisation: { first_name: 'Ada', date: 'Tuesday 12 January 2027' },
     });
   });
+});
+
+describe('property: generated records, DXA appointments among them', () => {
+  it('every planned message goes in the sending hours of a working day, not before the plan’s instant and by its last day; a DXA appointment message only for the appointment booked, before its day', () => {
+    const calendar = serviceCalendar();
+    let appointmentMessages = 0;
+    fc.assert(
+      fc.property(recordWithAsOfArb(), ({ record, asOf }) => {
+        const parsed = parseEpisodeRecord(record, { now: asOf });
+        const plan = computePlan({ ...parsed, asOf });
+        const result = plannedPatientMessages({ plan, reachability: sms, givenName: 'Ada' });
+        for (const message of result.messages) {
+          const at = Date.parse(message.sendAt);
+          const local = calendar.describeTime(at);
+          expect(at).toBeGreaterThanOrEqual(Date.parse(plan.asOf));
+          expect(local >= PATIENT_MESSAGE_HOURS.from && local < PATIENT_MESSAGE_HOURS.until).toBe(
+            true,
+          );
+          expect(calendar.isWorkingDay(message.sendOn)).toBe(true);
+          expect(message.sendOn <= message.sendBy).toBe(true);
+          if (message.kind !== 'dxa-appointment') continue;
+          appointmentMessages += 1;
+          const step = plan.steps.find((x) => x.key === message.stepKey);
+          expect(step?.appointment).toMatchObject({ state: 'booked', on: message.about });
+          expect(message.id).toBe(idFor(message.about).replace('ep1', plan.episodeId));
+          expect(message.sendOn < message.about).toBe(true);
+          expect(Object.keys(message.personalisation).sort()).toEqual(['date', 'first_name']);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // The generated records do reach the reminder.
+    expect(appointmentMessages).toBeGreaterThan(0);
+  }, 120_000);
 });

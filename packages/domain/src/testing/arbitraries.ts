@@ -55,6 +55,11 @@ export interface RecordOptions {
   readonly closure?: 'never' | 'sometimes' | 'always';
   /** Most events in the log before any closure (default 15). */
   readonly maxEvents?: number;
+  /**
+   * Whether DXA appointments are generated (default yes). Pathway versions 1 and 2 refuse them,
+   * so a test that plans the records under those versions leaves them out.
+   */
+  readonly appointments?: boolean;
 }
 
 const MINUTE = 60_000;
@@ -1122,7 +1127,12 @@ export function episodeRecordArb(options: RecordOptions = {}): fc.Arbitrary<Epis
       patient: patientArb,
       episode: episodeSeedArb,
       idPrefix: fc.constantFrom(...ID_PREFIXES),
-      seeds: fc.array(eventSeedArb, { maxLength: options.maxEvents ?? 15, size: 'medium' }),
+      seeds: fc.array(
+        options.appointments === false
+          ? eventSeedArb.filter((seed) => seed.kind !== 'appointment')
+          : eventSeedArb,
+        { maxLength: options.maxEvents ?? 15, size: 'medium' },
+      ),
       closure: closureArb,
     })
     .map(({ patient, episode: episodeSeed, idPrefix, seeds, closure: closureSeed }) => {
