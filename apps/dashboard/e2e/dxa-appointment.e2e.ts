@@ -18,14 +18,15 @@ afterAll(async () => {
   await closePatientMessagesData();
 });
 
-/** The demo nurse's first open version-3 episode whose DXA step still needs doing. */
+/** The demo nurse's first open version-3 episode whose DXA step still needs doing, none booked. */
 async function patientAwaitingDxa() {
   const email = DEMO_USERS.find((user) => user.key === 'nurse')?.email;
   const episode = await demoDatabase().episode.findFirst({
     where: {
       closedAt: null,
       pathwayVersion: 'ros-2022.3',
-      patient: { nurse: { email }, identifierKind: 'nhs-number' },
+      // Not the demo's own booking (a patient with contact preferences: seed/demo.ts).
+      patient: { nurse: { email }, identifierKind: 'nhs-number', contactPreferences: { is: null } },
       steps: { some: { stepId: 'dxa-scan', status: { in: ['open', 'due', 'overdue'] } } },
     },
     orderBy: { id: 'asc' },
