@@ -27,6 +27,7 @@ const ELSEWHERE = new Set([
   'step-completed',
   'step-rescheduled',
   'retraction',
+  'dxa-appointment',
 ]);
 const RECORDABLE = EVENT_TYPES.filter((type) => !ELSEWHERE.has(type));
 

@@ -186,8 +186,14 @@ export {
   patientMessageId,
   plannedPatientMessages,
   renderPatientMessageText,
+  whyNoLongerPlanned,
   withinSendingHours,
 } from './patient-messages/policy.js';
+export {
+  appointmentProblems,
+  currentAppointment,
+  describeAppointment,
+} from './plan/appointments.js';
 export {
   ACTIVE_STEP_STATUSES,
   cite,

@@ -7,6 +7,7 @@ import {
   CLOSURE_REASONS,
   COLUMN_INVOLVEMENT,
   CONTACT_MODES,
+  DXA_APPOINTMENT_ACTIONS,
   EVENT_TYPES,
   type EventType,
   FRACTURE_RISK_CATEGORIES,
@@ -73,6 +74,8 @@ const WORDS: Record<string, string> = {
   continue: 'Continue the same drug',
   change: 'Change to another drug',
   stop: 'Stop bone therapy',
+  booked: 'Booked (or moved to a new day)',
+  cancelled: 'Cancelled (no appointment now)',
 };
 
 /** How a problem's message names the field and says what to do (src/forms/messages.ts). */
@@ -229,6 +232,36 @@ export const EVENT_FORMS: Record<EventType, EventFormSpec> = {
       decimal('totalHipTScore', 'Total hip T-score', -10, 5, false),
       decimal('femoralNeckTScore', 'Femoral neck T-score', -10, 5, false),
       yesNo('vertebralFractureAssessment', 'Vertebral fracture assessment done', false),
+    ],
+  },
+  'dxa-appointment': {
+    type: 'dxa-appointment',
+    title: 'DXA appointment',
+    purpose:
+      'The DXA appointment booked for the patient, or the booked one cancelled. A new booking moves it. The patient is reminded a week before (no time or place in the message). It does not complete the DXA step: record the DXA result when the scan is done.',
+    fields: [
+      choice('action', 'The appointment is', DXA_APPOINTMENT_ACTIONS),
+      {
+        name: 'appointmentOn',
+        label: 'Appointment date',
+        kind: 'date',
+        required: false,
+        hint: 'Needed when booked. Not before the date of fracture, and at most a year ahead.',
+      },
+      {
+        name: 'appointmentTime',
+        label: 'Appointment time (optional)',
+        kind: 'text',
+        required: false,
+        hint: '24-hour clock, for example 10:30. Shown to staff only.',
+      },
+      {
+        name: 'place',
+        label: 'Where (optional)',
+        kind: 'text',
+        required: false,
+        hint: 'A few words, for example Radiology, St Elsewhere Hospital. Shown to staff only.',
+      },
     ],
   },
   'laboratory-screen': {
@@ -425,13 +458,14 @@ export function genericCompletionSpec(entries: StepEntries): EventFormSpec {
 /**
  * Entries recorded from somewhere other than the patient page's menu: enrolment details from its
  * header, a step's outcome from the step page, reminder moves by schedulers, withdrawals from the
- * history.
+ * history, a DXA appointment from the DXA step (pathway versions without it refuse it).
  */
 const RECORDED_ELSEWHERE: ReadonlySet<EventType> = new Set([
   'episode-details-corrected',
   'step-completed',
   'step-rescheduled',
   'retraction',
+  'dxa-appointment',
 ]);
 
 /** Entries a nurse records from the patient page, in the domain's order. */

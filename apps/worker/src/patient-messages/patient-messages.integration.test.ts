@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { recordNotifyReceipt, syncPatientMessagesForPatient } from '@vfx/database';
-import { enrolPatient } from '@vfx/database/commands';
+import { enrolPatient, recordEvent } from '@vfx/database/commands';
 import { testEnrolment } from '@vfx/database/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JOB_CATALOG, jobRequest, patientMessageSendId } from '../queue/job-catalog.js';
@@ -28,6 +28,7 @@ const TEMPLATE_KEYS = [
   'denosumab-dose-due',
   'fls-follow-up',
   'exercise-programme-start',
+  'dxa-appointment',
 ];
 const templateIds = JSON.stringify(
   Object.fromEntries(
@@ -433,6 +434,59 @@ describe.each(BACKENDS)('patient messages on %s', (backend) => {
       return !job || (await job.isCompleted());
     });
     expect((await readdir(dir)).filter((f) => f.startsWith('patient-message.'))).toHaveLength(2);
+  });
+
+  // Hazard HAZ-035: a moved appointment is reminded once, for its new day only.
+  it('a DXA appointment moved to next week: the mailbox holds exactly one DXA appointment message, for the new day, without time or place', async () => {
+    const clock = virtualClock();
+    const local = await testEnvironment(backend);
+    env = local;
+    await local.start({ clock });
+    const exercise = await patientWithMessageDueNow(env, { mobile: '+447700900108' });
+    const book = (id: string, appointmentOn: string) =>
+      recordEvent(
+        local.db,
+        {
+          episodeId: exercise.episodeId,
+          event: {
+            id,
+            type: 'dxa-appointment',
+            action: 'booked',
+            appointmentOn,
+            appointmentTime: '10:30',
+            place: 'Radiology, St Elsewhere Hospital',
+            occurredAt: clock().toISOString(),
+          },
+        },
+        { actorId: 'nurse-1', now: clock() },
+      );
+    // Tue 16 Mar: reminded Tue 9 Mar. Then moved to Mon 8 Mar: reminded a week before, today.
+    await book('dxa-1', '2027-03-16');
+    await book('dxa-2', '2027-03-08');
+    const moved = `pm_${exercise.episodeId}_dxa-appointment_dxa-scan_2027-03-08`;
+    await waitFor('the DXA appointment message', () =>
+      local.db.patientMessage.findFirst({
+        where: { id: moved, state: 'sent', providerStatus: 'local-mailbox' },
+      }),
+    );
+    const old = await local.db.patientMessage.findUniqueOrThrow({
+      where: { id: `pm_${exercise.episodeId}_dxa-appointment_dxa-scan_2027-03-16` },
+    });
+    expect([old.state, old.outcome]).toEqual([
+      'cancelled',
+      'The appointment moved to Monday 8 March 2027: the message for the new day replaces this one.',
+    ]);
+    const dir = env.env.MAILBOX_DIR as string;
+    const files = (await readdir(dir)).filter(
+      (f) => f.startsWith('patient-message.') && f.includes('dxa-appointment'),
+    );
+    expect(files).toEqual([path.basename(patientMessageFile(dir, moved))]);
+    const text = await readFile(patientMessageFile(dir, moved), 'utf8');
+    expect(text).toContain(
+      'Hello Test. You have a bone density (DXA) scan appointment on Monday 8 March 2027. Your appointment letter gives the time and place.',
+    );
+    expect(text).not.toContain('10:30');
+    expect(text).not.toContain('Radiology');
   });
 });
 

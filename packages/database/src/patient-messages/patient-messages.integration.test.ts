@@ -135,6 +135,92 @@ describe('patient messages follow the plan (write path)', () => {
   });
 });
 
+describe('the DXA appointment reminder follows the recorded appointment (write path)', () => {
+  // Hazard HAZ-035: a reminder for a DXA appointment that was moved or already attended.
+  it('an appointment recorded schedules its message; moved, the old one is cancelled with the reason and the new day scheduled; the result cancels it', async () => {
+    const { episodeId } = await patientOnDenosumab();
+    const dxa = async () =>
+      (
+        await db.patientMessage.findMany({
+          where: { episodeId, kind: 'dxa-appointment' },
+          orderBy: { id: 'asc' },
+        })
+      ).map((m) => `${m.id} ${m.sendAt.toISOString()} ${m.state} ${m.outcome ?? ''}`.trim());
+    const enqueued = async (messageId: string) =>
+      db.outboxMessage.count({
+        where: {
+          kind: 'patient-message.enqueue',
+          payload: { path: ['messageId'], equals: messageId },
+        },
+      });
+    const removed = async (messageId: string) =>
+      db.outboxMessage.count({
+        where: {
+          kind: 'patient-message.remove',
+          payload: { path: ['messageId'], equals: messageId },
+        },
+      });
+    const first = `pm_${episodeId}_dxa-appointment_dxa-scan_2027-01-12`;
+    const moved = `pm_${episodeId}_dxa-appointment_dxa-scan_2027-01-19`;
+    await recordEvent(
+      db,
+      {
+        episodeId,
+        event: {
+          type: 'dxa-appointment',
+          action: 'booked',
+          appointmentOn: '2027-01-12',
+          appointmentTime: '10:30',
+          place: 'Radiology',
+          occurredAt: '2026-11-25T10:00:00Z',
+        },
+      },
+      { actorId: 'nurse-1', now: new Date('2026-11-25T10:00:00Z') },
+    );
+    // Tue 12 Jan 2027: a week before, Tue 5 Jan, 09:00 GMT.
+    expect(await dxa()).toEqual([`${first} 2027-01-05T09:00:00.000Z scheduled`]);
+    expect(await enqueued(first)).toBe(1);
+    const stored = await db.patientMessage.findUniqueOrThrow({ where: { id: first } });
+    expect(stored.personalisation).toEqual({ first_name: 'Test', date: 'Tuesday 12 January 2027' });
+
+    await recordEvent(
+      db,
+      {
+        episodeId,
+        event: {
+          type: 'dxa-appointment',
+          action: 'booked',
+          appointmentOn: '2027-01-19',
+          occurredAt: '2026-11-26T10:00:00Z',
+        },
+      },
+      { actorId: 'nurse-1', now: new Date('2026-11-26T10:00:00Z') },
+    );
+    expect(await dxa()).toEqual([
+      `${first} 2027-01-05T09:00:00.000Z cancelled The appointment moved to Tuesday 19 January 2027: the message for the new day replaces this one.`,
+      `${moved} 2027-01-12T09:00:00.000Z scheduled`,
+    ]);
+    expect(await removed(first)).toBe(1);
+    expect(await enqueued(moved)).toBe(1);
+
+    await recordEvent(
+      db,
+      {
+        episodeId,
+        event: { type: 'dxa-result', lumbarSpineTScore: -2.8, occurredAt: '2026-12-01T10:00:00Z' },
+      },
+      { actorId: 'nurse-1', now: new Date('2026-12-01T11:00:00Z') },
+    );
+    const [, afterResult] = await dxa();
+    expect(afterResult).toMatch(
+      new RegExp(
+        `^${moved} 2027-01-12T09:00:00.000Z cancelled "DXA scan .*" is completed: it needs no reminder\\.$`,
+      ),
+    );
+    expect(await removed(moved)).toBe(1);
+  });
+});
+
 describe('sending, receipts and retry', () => {
   it('claims, records the send and Notify’s delivery receipt, once', async () => {
     const { episodeId } = await patientOnDenosumab();

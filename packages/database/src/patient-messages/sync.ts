@@ -12,6 +12,7 @@ import {
   patientReachability,
   plannedPatientMessages,
   type ServiceSettings,
+  whyNoLongerPlanned,
 } from '@vfx/domain';
 import type { Transaction } from '../client.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -111,11 +112,10 @@ export async function syncPatientMessages(
     }
     for (const row of existing.filter((r) => r.episode_id === plan.episodeId)) {
       if (row.state !== 'scheduled' || planned.has(row.id)) continue;
-      const skipped = result.skipped.find((s) => s.kind === row.kind && s.stepKey === row.step_key);
       cancel.push({
         id: row.id,
         sendAt: row.send_at,
-        why: result.none ?? skipped?.why ?? 'The plan no longer yields this reminder.',
+        why: whyNoLongerPlanned(result, { id: row.id, kind: row.kind, stepKey: row.step_key }),
       });
     }
   }

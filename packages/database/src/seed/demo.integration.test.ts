@@ -130,6 +130,19 @@ describe('the full demo seed', () => {
     ).toBe(0);
   });
 
+  it('books one DXA appointment for a patient who gets texts, with its reminder planned', async () => {
+    const booked = await db.clinicalEvent.findMany({ where: { type: 'dxa-appointment' } });
+    expect(booked).toHaveLength(1);
+    const messages = await db.patientMessage.findMany({
+      where: { kind: 'dxa-appointment', episodeId: booked[0]?.episodeId },
+    });
+    // Booked for Mon 12 Apr 2027 (15 days after Sun 28 Mar): one text, a week before, at 09:00 BST.
+    expect(messages.map((m) => [m.channel, m.state, m.sendAt.toISOString()])).toEqual([
+      ['sms', 'scheduled', '2027-04-05T08:00:00.000Z'],
+    ]);
+    expect(messages[0]?.id).toMatch(/_dxa-appointment_dxa-scan_2027-04-12$/);
+  });
+
   it('is the same caseload every time for the same instant', async () => {
     const other = await openTestDatabase('seed_demo_again');
     try {

@@ -384,6 +384,8 @@ async function seedDemoIn(db: Queryable, options: SeedOptions): Promise<SeedResu
     if ((n + 1) % 10 === 0) log(`Recorded ${n + 1} of ${count} patients (${events} events).`);
   }
 
+  events += await demoDxaAppointment(db, now, settings);
+
   // What the worker would have done meanwhile: every status change whose time has come.
   let fired = 0;
   for (;;) {
@@ -866,6 +868,52 @@ function historyOf(
  * (07700 900000 to 900999), e-mail addresses at example.org and example.com (reserved for
  * examples), addresses on made-up streets. Recorded at `now`, with the reminders planned then.
  */
+/**
+ * One DXA appointment, so the demo shows it on a DXA step and plans its patient reminder: booked
+ * about two weeks ahead for the last patient (highest episode id) who agreed to text messages and
+ * whose DXA scan is still to do under pathway version 3. The browser tests record their own on
+ * patients without contact preferences. Returns the entries recorded (0 or 1).
+ */
+async function demoDxaAppointment(
+  db: Queryable,
+  now: number,
+  settings: ServiceSettings,
+): Promise<number> {
+  const calendar = serviceCalendar(settings);
+  const episode = await db.episode.findFirst({
+    where: {
+      closedAt: null,
+      pathwayVersion: CURRENT_PATHWAY_VERSION,
+      patient: { contactPreferences: { is: { channel: 'sms', optedOutAt: null } } },
+      steps: { some: { stepId: 'dxa-scan', status: { in: ['open', 'due', 'overdue'] } } },
+    },
+    orderBy: { id: 'desc' },
+    select: { id: true, patient: { select: { nurseId: true } } },
+  });
+  const nurseId = episode?.patient.nurseId;
+  if (!episode || !nurseId) return 0;
+  const day = calendar.workingDayOnOrAfter(
+    calendar.addToDate(calendar.localDate(now), { days: 15 }),
+  );
+  await recordEvent(
+    db,
+    {
+      episodeId: episode.id,
+      event: {
+        id: `${episode.id}-dxa-appointment`,
+        type: 'dxa-appointment',
+        action: 'booked',
+        appointmentOn: day,
+        appointmentTime: '10:30',
+        place: 'DXA unit, Radiology',
+        occurredAt: iso(now),
+      },
+    },
+    { actorId: nurseId, now: new Date(now), settings },
+  );
+  return 1;
+}
+
 async function demoContactPreferences(
   db: Queryable,
   n: number,

@@ -253,6 +253,57 @@ const DxaResult = z
     },
   );
 
+/**
+ * A DXA appointment booked for the patient, or the booked one cancelled. The latest entry in
+ * effect decides the episode's current appointment (plan/appointments.ts); it shows on the DXA
+ * step and, under a pathway that sends patient reminders, plans the patient's reminder. It does
+ * not complete the DXA step: the dxa-result entry does. Its dates are checked against the episode
+ * in validate.ts (not before the fracture, not more than a year ahead; a cancel needs a booking).
+ */
+export const DXA_APPOINTMENT_ACTIONS = ['booked', 'cancelled'] as const;
+const appointmentPlace = () =>
+  singleLineText(100, 'where the appointment is').min(1, {
+    error: 'must not be empty (where the appointment is); leave it out if it is not known',
+  });
+const DxaAppointment = z
+  .strictObject({
+    ...eventBase,
+    type: z.literal('dxa-appointment'),
+    action: oneOf(DXA_APPOINTMENT_ACTIONS),
+    /** The appointment's day on the service's calendar (booked only). */
+    appointmentOn: isoDate().optional(),
+    /** The appointment's local time, 24-hour HH:MM (booked only; optional). */
+    appointmentTime: z
+      .string({ error: 'must be a time written HH:MM (24-hour), e.g. 10:30' })
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+        error: 'must be a time written HH:MM (24-hour), e.g. 10:30',
+      })
+      .optional(),
+    /** Where, in a few words ("Radiology, St Elsewhere Hospital"); optional. */
+    place: appointmentPlace().optional(),
+  })
+  .superRefine((entry, ctx) => {
+    if (entry.action === 'booked' && entry.appointmentOn === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['appointmentOn'],
+        message: 'must give the day of the appointment booked (YYYY-MM-DD)',
+      });
+    }
+    if (entry.action === 'cancelled') {
+      for (const field of ['appointmentOn', 'appointmentTime', 'place'] as const) {
+        if (entry[field] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message:
+              'must be left out of a cancellation (it cancels the appointment booked); to move an appointment, record the new booking',
+          });
+        }
+      }
+    }
+  });
+
 const LaboratoryScreen = z.strictObject({
   ...eventBase,
   type: z.literal('laboratory-screen'),
@@ -439,6 +490,7 @@ export const EVENT_TYPES = [
   'falls-risk-assessment',
   'fracture-risk-assessment',
   'dxa-result',
+  'dxa-appointment',
   'laboratory-screen',
   'referral',
   'bone-therapy-started',
@@ -464,6 +516,7 @@ export const ClinicalEventSchema = z.discriminatedUnion(
     FallsRiskAssessment,
     FractureRiskAssessment,
     DxaResult,
+    DxaAppointment,
     LaboratoryScreen,
     Referral,
     BoneTherapyStarted,

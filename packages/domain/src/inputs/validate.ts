@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { type PathwayRegistry, PUBLISHED_PATHWAYS } from '../pathway/registry.js';
 import { genericCompletionProblem } from '../pathway/step-entries.js';
+import { appointmentProblems, currentAppointment } from '../plan/appointments.js';
 import { computePlan, isActive } from '../plan/compute-plan.js';
 import type { Plan } from '../plan/types.js';
 import { type RescheduleProblem, rescheduleProblem } from '../plan/window.js';
-import type { EpochMs, ServiceCalendar } from '../time/calendar.js';
+import { type EpochMs, type ServiceCalendar, toIso } from '../time/calendar.js';
 import {
   DEFAULT_SERVICE_SETTINGS,
   type ServiceSettings,
@@ -413,6 +414,35 @@ function checkAgainstHistory(
     issues.push(
       ...episodeDetailsIssues(event, item, { episode, current, patient }, history, resolved, path),
     );
+  }
+
+  if (event.type === 'dxa-appointment') {
+    const definition = pathways.find(episode.pathwayVersion);
+    if (definition && !definition.steps.some((s) => s.appointmentEntry === 'dxa-appointment')) {
+      const recording = pathways
+        .versions()
+        .filter((version) =>
+          pathways.find(version)?.steps.some((s) => s.appointmentEntry === 'dxa-appointment'),
+        );
+      at(
+        'type',
+        `cannot be recorded under pathway ${episode.pathwayVersion}, which records no DXA appointments${recording.length > 0 ? `; pathway ${recording.join(', ')} does` : ''}`,
+      );
+    } else {
+      // The appointment in effect without this entry (and without the one it corrects).
+      const before = currentAppointment(
+        effective.filter((h) => h.event.id !== event.supersedes),
+        toIso,
+      );
+      const recordedOn = calendar.localDate(item.recordedAt);
+      for (const problem of appointmentProblems(event, before, {
+        fractureDate: current.fractureDate,
+        recordedOn,
+        latest: calendar.addToDate(recordedOn, { years: 1 }),
+      })) {
+        at(problem.field, problem.message);
+      }
+    }
   }
 
   if (event.type === 'step-rescheduled' && !closure) {

@@ -237,6 +237,12 @@ export interface StepDefinition {
   };
   /** What the patient's written plan says about this step (versions with patient wording). */
   readonly patient?: PatientStepWording;
+  /**
+   * The entry that records an appointment for this step ('dxa-appointment'): the step offers it,
+   * the plan shows the current appointment on the step, and patient reminders may be measured
+   * from its day. It never completes the step. Versions without it refuse the entry.
+   */
+  readonly appointmentEntry?: 'dxa-appointment';
 }
 
 /** A step as the patient reads it: a heading ("Your exercise programme") and what it means. */

@@ -185,6 +185,8 @@ function satisfiedBy(step: StepDefinition): string {
     if (offer.effect === 'completes-and-plans-next')
       return `${entry}: completes it and plans the next`;
     if (offer.effect === 'stops-therapy') return `${entry}: ends it on purpose (reason required)`;
+    if (offer.effect === 'records-appointment')
+      return `${entry}: records the appointment (booked or cancelled), shown on the step; completes nothing`;
     return `${entry}${condition}: completes it`;
   });
   parts.push(

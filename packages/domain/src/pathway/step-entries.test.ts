@@ -40,10 +40,20 @@ const ROUTINE: Partial<Record<EventType, Record<string, unknown>>> = {
 };
 
 function entryFor(offer: EntryOffer, at: string, id: string): ClinicalEventInput {
+  // An appointment a fortnight after the day it is booked (the day as UTC reads it: a day either
+  // way still passes the checks, which allow up to a year ahead).
+  const appointment =
+    offer.event === 'dxa-appointment'
+      ? {
+          action: 'booked',
+          appointmentOn: new Date(Date.parse(at) + 14 * 86_400_000).toISOString().slice(0, 10),
+        }
+      : {};
   return {
     id,
     type: offer.event,
     ...ROUTINE[offer.event],
+    ...appointment,
     ...offer.fill,
     occurredAt: at,
     recordedAt: at,
@@ -55,6 +65,8 @@ function entryFor(offer: EntryOffer, at: string, id: string): ClinicalEventInput
 function promisedStatus(offer: EntryOffer | 'generic', step: PlanStep, early: string | undefined) {
   if (offer === 'generic') return ['completed'];
   if (offer.effect === 'stops-therapy') return ['cancelled', 'due', 'overdue'];
+  // An appointment completes nothing: the step stays as it was.
+  if (offer.effect === 'records-appointment') return [step.status];
   if (step.status === 'upcoming' && early === 'from-window-opening') return ['upcoming'];
   return ['completed'];
 }

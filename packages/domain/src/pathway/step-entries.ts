@@ -17,9 +17,14 @@ export interface EntryOffer {
   readonly event: EventType;
   /**
    * What the entry does: completes the step; completes it and plans the next one (a dose);
-   * stops the therapy the step belongs to (so the step is cancelled or falls due at once).
+   * stops the therapy the step belongs to (so the step is cancelled or falls due at once);
+   * records an appointment for the step (shown on it; it completes nothing).
    */
-  readonly effect: 'completes' | 'completes-and-plans-next' | 'stops-therapy';
+  readonly effect:
+    | 'completes'
+    | 'completes-and-plans-next'
+    | 'stops-therapy'
+    | 'records-appointment';
   /** Field values the entry must carry to count (a referral's type, a dose's drug). */
   readonly fill: Readonly<Record<string, string>>;
   /** Any further condition on the entry, in words ("pain band is severe"). */
@@ -65,6 +70,7 @@ const ENTRY_WORDS: Partial<Record<EventType, string>> = {
   'falls-risk-assessment': 'a falls risk assessment',
   'fracture-risk-assessment': 'a fracture risk assessment',
   'dxa-result': 'a DXA result',
+  'dxa-appointment': 'a DXA appointment',
   'laboratory-screen': 'a laboratory screen',
   referral: 'a referral',
   'bone-therapy-started': 'the start of bone therapy',
@@ -177,6 +183,7 @@ export function stepEntries(step: StepDefinition, courseDrug?: BoneTherapyDrug):
         : 'brings this step due at once (the follow-on treatment is needed when the course ends)';
     offers.push(...trigger.drugs.map((drug) => stopOffer(drug, effect)));
   }
+  if (step.appointmentEntry) offers.push(appointmentOffer(step));
   if (step.completedBy.length === 0) {
     return {
       offers,
@@ -199,6 +206,17 @@ export function stepEntries(step: StepDefinition, courseDrug?: BoneTherapyDrug):
     genericLimit: `"${step.title}" is done by recording ${describeEntry(specific.event, specific.fill)}, so what was found reaches the rest of the plan; the generic entry may only record it as declined or not indicated.`,
     early,
     reschedulable,
+  };
+}
+
+function appointmentOffer(step: StepDefinition): EntryOffer {
+  return {
+    event: step.appointmentEntry ?? 'dxa-appointment',
+    effect: 'records-appointment',
+    fill: {},
+    condition: undefined,
+    says: `Recording a DXA appointment (booked, or the booked one cancelled) shows it on "${step.title}" and, where the pathway sends patient reminders, plans the patient's reminder before it. It does not complete the step: the DXA result does.`,
+    confirm: undefined,
   };
 }
 

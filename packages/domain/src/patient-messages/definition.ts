@@ -23,9 +23,11 @@ export interface PatientReminderDefinition {
   readonly stepId: string;
   /**
    * The step's date it is measured from: 'due' (the day the step falls due, or the day a
-   * scheduler moved its reminder to) or 'opens' (the first day of the step's window).
+   * scheduler moved its reminder to), 'opens' (the first day of the step's window) or
+   * 'appointment' (the day of the appointment booked on the step: planned only while one is
+   * booked, and a message per appointment day, so a moved appointment gets a new message).
    */
-  readonly from: 'due' | 'opens';
+  readonly from: 'due' | 'opens' | 'appointment';
   /** How far from that date it is sent: negative days go before it ({ days: -14 }). */
   readonly offset: CalendarOffset;
   /**

@@ -6,6 +6,7 @@
  */
 import { findPathway } from '../pathway/registry.js';
 import type { TimingBasis } from '../pathway/sources.js';
+import { describeAppointment } from '../plan/appointments.js';
 import { isActive } from '../plan/compute-plan.js';
 import type { Plan, PlanStep } from '../plan/types.js';
 import type { EpochMs, LocalDate, ServiceCalendar } from '../time/calendar.js';
@@ -56,6 +57,8 @@ export interface PlannedPatientMessage {
   readonly sendBy: LocalDate;
   readonly templateKey: string;
   readonly personalisation: Readonly<Record<string, string>>;
+  /** The day the message is about (the step's date, or the appointment's day). */
+  readonly about: LocalDate;
 }
 
 export interface PatientMessagePlanInput {
@@ -73,19 +76,28 @@ export interface PatientMessagePlan {
   /** Why nothing at all is planned (no reminders in the version, unreachable, closed), if so. */
   readonly none?: string;
   /** Reminders not planned, each with the reason in words. */
-  readonly skipped: readonly {
-    readonly kind: string;
-    readonly stepKey: string;
-    readonly why: string;
-  }[];
+  readonly skipped: readonly SkippedReminder[];
 }
 
-/** The message id: readable, with no ':' (a queue job id) and stable across re-planning. */
+export interface SkippedReminder {
+  readonly kind: string;
+  readonly stepKey: string;
+  readonly why: string;
+  /** The message's id, where there was a day to plan it for (an appointment's reminder). */
+  readonly id?: string;
+  readonly about?: LocalDate;
+}
+
+/**
+ * The message id: readable, with no ':' (a queue job id) and stable across re-planning. A
+ * reminder measured from an appointment takes the appointment's day as its occurrence, so a
+ * moved appointment is a new message, never the old one sent again with a new date.
+ */
 export function patientMessageId(
   episodeId: string,
   kind: string,
   stepKey: string,
-  occurrence = 1,
+  occurrence: number | LocalDate = 1,
 ): string {
   return `pm_${episodeId}_${kind}_${stepKey}_${occurrence}`;
 }
@@ -129,16 +141,28 @@ export function plannedPatientMessages(input: PatientMessagePlanInput): PatientM
   const calendar = serviceCalendar(input.settings ?? DEFAULT_SERVICE_SETTINGS);
   const asOf = Date.parse(plan.asOf);
   const messages: PlannedPatientMessage[] = [];
-  const skipped: { kind: string; stepKey: string; why: string }[] = [];
+  const skipped: SkippedReminder[] = [];
   for (const reminder of reminders) {
     for (const step of plan.steps.filter((s) => s.stepId === reminder.stepId)) {
       const timing = messageTiming(reminder, step, calendar, asOf);
-      if ('why' in timing) {
-        skipped.push({ kind: reminder.kind, stepKey: step.key, why: timing.why });
+      const occurrence = reminder.from === 'appointment' ? timing.about : 1;
+      const id =
+        occurrence === undefined
+          ? undefined
+          : patientMessageId(plan.episodeId, reminder.kind, step.key, occurrence);
+      if ('why' in timing || id === undefined) {
+        skipped.push({
+          kind: reminder.kind,
+          stepKey: step.key,
+          why: 'why' in timing ? timing.why : 'It has no day to be about.',
+          ...(id !== undefined && reminder.from === 'appointment'
+            ? { id, about: timing.about }
+            : {}),
+        });
         continue;
       }
       messages.push({
-        id: patientMessageId(plan.episodeId, reminder.kind, step.key),
+        id,
         episodeId: plan.episodeId,
         patientId: plan.patientId,
         kind: reminder.kind,
@@ -152,6 +176,7 @@ export function plannedPatientMessages(input: PatientMessagePlanInput): PatientM
           first_name: input.givenName,
           date: longDate(timing.about),
         }),
+        about: timing.about,
       });
     }
   }
@@ -171,7 +196,35 @@ export function longDate(date: LocalDate): string {
   return describeCivilDateInFull(date);
 }
 
-type Timing = { sendAt: EpochMs; sendBy: LocalDate; about: LocalDate } | { why: string };
+type Timing =
+  | { sendAt: EpochMs; sendBy: LocalDate; about: LocalDate }
+  | { why: string; about?: LocalDate };
+
+/**
+ * The day a reminder is measured from: the step's opening or due day, or for an appointment's
+ * reminder the day of the appointment booked on the step (none while none is booked).
+ */
+function reminderDay(
+  reminder: PatientReminderDefinition,
+  step: PlanStep,
+): { about: LocalDate } | { why: string } {
+  if (reminder.from === 'appointment') {
+    const appointment = step.appointment;
+    if (appointment?.state === 'booked' && appointment.on !== undefined) {
+      return { about: appointment.on };
+    }
+    return {
+      why: appointment
+        ? `${describeAppointment(appointment)} The reminder is not sent.`
+        : `No appointment is recorded on "${step.title}": there is nothing to remind the patient of.`,
+    };
+  }
+  const window = step.window;
+  if (window?.granularity !== 'day') {
+    return { why: `"${step.title}" has no day window to measure the reminder from.` };
+  }
+  return { about: reminder.from === 'opens' ? window.opens : (window.rescheduledTo ?? window.due) };
+}
 
 function messageTiming(
   reminder: PatientReminderDefinition,
@@ -182,11 +235,21 @@ function messageTiming(
   if (!isActive(step.status)) {
     return { why: `"${step.title}" is ${step.status}: it needs no reminder.` };
   }
-  const window = step.window;
-  if (window?.granularity !== 'day') {
-    return { why: `"${step.title}" has no day window to measure the reminder from.` };
+  const measured = reminderDay(reminder, step);
+  if ('why' in measured) return measured;
+  const { about } = measured;
+  const dayBefore = calendar.addToDate(about, { days: -1 });
+  if (reminder.from === 'appointment' && step.appointment) {
+    // Booked the day before (or on the day): the patient heard of it at booking, and a message
+    // now could reach them before the letter that gives the time and place.
+    const bookedOn = calendar.localDate(Date.parse(step.appointment.recordedAt));
+    if (bookedOn >= dayBefore) {
+      return {
+        why: `The appointment on ${calendar.describeDate(about)} was booked on ${calendar.describeDate(bookedOn)}, less than a day ahead: the patient heard of it when it was booked, so no reminder is sent.`,
+        about,
+      };
+    }
   }
-  const about = reminder.from === 'opens' ? window.opens : (window.rescheduledTo ?? window.due);
   const nominal = calendar.addToDate(about, reminder.offset);
   const day =
     reminder.nonWorkingDay === 'earlier'
@@ -197,7 +260,7 @@ function messageTiming(
   // A reminder before the date may still go until the day before it; one on or after the date
   // only on its own day (a day late it would tell the patient something that is no longer so).
   const before = reminder.offset.days !== undefined && reminder.offset.days < 0;
-  const sendBy = before ? maxDate(day, calendar.addToDate(about, { days: -1 })) : day;
+  const sendBy = before ? maxDate(day, dayBefore) : day;
   const sendAt = nextSendingInstant(
     calendar.atLocalTime(day, PATIENT_MESSAGE_HOURS.from),
     calendar,
@@ -214,9 +277,35 @@ function messageTiming(
   if (calendar.localDate(from) > sendBy) {
     return {
       why: `Its last day to be sent (${calendar.describeDate(sendBy)}) has passed.`,
+      about,
     };
   }
   return { sendAt: from, sendBy, about };
+}
+
+/**
+ * Why a message stored earlier is not among those the plan yields now, in words: stored with the
+ * message when it is cancelled. A message about an appointment that moved is replaced by the one
+ * for the new day (its id differs: patientMessageId).
+ */
+export function whyNoLongerPlanned(
+  result: PatientMessagePlan,
+  message: { readonly id: string; readonly kind: string; readonly stepKey: string },
+): string {
+  if (result.none) return result.none;
+  const exact = result.skipped.find((s) => s.id === message.id);
+  if (exact) return exact.why;
+  const same = (s: { kind: string; stepKey: string }) =>
+    s.kind === message.kind && s.stepKey === message.stepKey;
+  const replacement = result.messages.find((m) => same(m) && m.id !== message.id);
+  if (replacement) {
+    return `The appointment moved to ${longDate(replacement.about)}: the message for the new day replaces this one.`;
+  }
+  const skipped = result.skipped.find(same);
+  if (skipped?.about !== undefined) {
+    return `The appointment moved to ${longDate(skipped.about)}, and no message goes for it: ${skipped.why}`;
+  }
+  return skipped?.why ?? 'The plan no longer yields this reminder.';
 }
 
 function maxDate(a: LocalDate, b: LocalDate): LocalDate {
@@ -322,17 +411,10 @@ export function patientMessageAtSend(input: MessageAtSendInput): MessageAtSendDe
           : `"${step.title}" is ${step.status}: the reminder is no longer needed.`,
     };
   }
-  const planned = plannedPatientMessages({ ...input, plan }).messages.find(
-    (m) => m.id === message.id,
-  );
+  const result = plannedPatientMessages({ ...input, plan });
+  const planned = result.messages.find((m) => m.id === message.id);
   if (!planned) {
-    const skipped = plannedPatientMessages({ ...input, plan }).skipped.find(
-      (s) => s.kind === message.kind && s.stepKey === message.stepKey,
-    );
-    return {
-      action: 'cancel',
-      why: skipped?.why ?? 'The plan no longer yields this reminder.',
-    };
+    return { action: 'cancel', why: whyNoLongerPlanned(result, message) };
   }
   if (Date.parse(planned.sendAt) > input.now) {
     const calendar = serviceCalendar(input.settings ?? DEFAULT_SERVICE_SETTINGS);

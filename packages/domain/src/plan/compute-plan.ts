@@ -46,10 +46,12 @@ import {
   serviceCalendar,
 } from '../time/settings.js';
 import { phaseOf } from '../views/summary.js';
+import { currentAppointment } from './appointments.js';
 import type {
   Citation,
   Phase,
   Plan,
+  PlanAppointment,
   PlanCompletion,
   PlanRecommendation,
   PlanStep,
@@ -133,6 +135,8 @@ class Planner {
   /** The latest reschedule in effect for each step key (the scheduler's last decision). */
   private readonly reschedules: ReadonlyMap<string, TimedEvent<EventOf<'step-rescheduled'>>>;
   private readonly enrolledAt: EpochMs;
+  /** The DXA appointment the entries in effect leave (shown on the step that takes it). */
+  private readonly appointment: PlanAppointment | undefined;
   private readonly baseContext: Omit<FactContext, 'event'>;
 
   constructor(
@@ -161,6 +165,7 @@ class Planner {
         reschedules.set(item.event.stepKey, item as TimedEvent<EventOf<'step-rescheduled'>>);
     }
     this.reschedules = reschedules;
+    this.appointment = currentAppointment(this.history, toIso);
     const { episode } = this;
     this.episodeState = {
       fractureDate: episode.fractureDate,
@@ -704,6 +709,7 @@ class Planner {
       },
       notes: state.notes ?? [],
       ...(state.drug ? { drug: state.drug } : {}),
+      ...(step.appointmentEntry && this.appointment ? { appointment: this.appointment } : {}),
     };
   }
 

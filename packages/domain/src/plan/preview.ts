@@ -1,6 +1,7 @@
 import type { StepStatus } from '../pathway/facts.js';
+import { describeAppointment } from './appointments.js';
 import { diffPlans, type PlanChange } from './diff.js';
-import type { Plan } from './types.js';
+import type { Plan, PlanStep } from './types.js';
 
 /** What an unsaved entry would do to the plan, shown before it is saved. */
 export interface EntryPreview {
@@ -34,6 +35,14 @@ const STATUS_WORDS: Readonly<Record<StepStatus, string>> = {
   cancelled: 'Cancelled',
 };
 
+/** " DXA appointment booked: ..." when the entry changes the step's appointment, else nothing. */
+function appointmentChange(was: PlanStep, now: PlanStep): string {
+  if (!now.appointment || JSON.stringify(was.appointment) === JSON.stringify(now.appointment)) {
+    return '';
+  }
+  return ` ${describeAppointment(now.appointment)}`;
+}
+
 export function statusWords(status: StepStatus): string {
   return STATUS_WORDS[status];
 }
@@ -58,7 +67,7 @@ export function previewEntry(
           title: now.title,
           before: was.status,
           after: now.status,
-          sentence: `"${now.title}" ${was.status === now.status ? 'stays' : 'becomes'} ${statusWords(now.status)}: ${now.reason}`,
+          sentence: `"${now.title}" ${was.status === now.status ? 'stays' : 'becomes'} ${statusWords(now.status)}: ${now.reason}${appointmentChange(was, now)}`,
         }
       : undefined;
   return {

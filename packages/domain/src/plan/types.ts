@@ -93,6 +93,25 @@ export interface PlanStep {
   readonly notes: readonly string[];
   /** For a step of one therapy course (its doses, its review): the course's drug. */
   readonly drug?: BoneTherapyDrug;
+  /**
+   * For a step that takes an appointment (the DXA scan, from version 3): the appointment the
+   * latest dxa-appointment entry in effect leaves. Absent when none was ever recorded.
+   */
+  readonly appointment?: PlanAppointment;
+}
+
+/** An appointment recorded for a step (plan/appointments.ts). */
+export interface PlanAppointment {
+  readonly state: 'booked' | 'cancelled';
+  /** The appointment's day (service calendar); for a cancelled one, the day it was, if known. */
+  readonly on?: string;
+  /** Local time, HH:MM, when recorded. */
+  readonly time?: string;
+  /** Where, as recorded. */
+  readonly place?: string;
+  /** The entry that decided it, and when that was entered (ISO instant). */
+  readonly eventId: string;
+  readonly recordedAt: string;
 }
 
 export interface PlanRecommendation {

@@ -55,6 +55,11 @@ export interface RecordOptions {
   readonly closure?: 'never' | 'sometimes' | 'always';
   /** Most events in the log before any closure (default 15). */
   readonly maxEvents?: number;
+  /**
+   * Whether DXA appointments are generated (default yes). Pathway versions 1 and 2 refuse them,
+   * so a test that plans the records under those versions leaves them out.
+   */
+  readonly appointments?: boolean;
 }
 
 const MINUTE = 60_000;
@@ -371,7 +376,7 @@ const findingsBody: fc.Arbitrary<Body> = fc
  * properties in plan/prior-therapy.test.ts), closures, retractions, reschedules (a reschedule's
  * correction needs the plan to pick a day in the window; the reschedule seed makes those) and
  * corrections of the episode's details (the details seed makes those, within the dates the log
- * allows).
+ * allows). DXA appointments have their own seed (a cancellation needs a booking in effect).
  */
 type Correctable = Exclude<
   EventType,
@@ -384,6 +389,7 @@ type Correctable = Exclude<
   | 'retraction'
   | 'step-rescheduled'
   | 'episode-details-corrected'
+  | 'dxa-appointment'
 >;
 
 const bodiesByType = fc.record({
@@ -503,6 +509,15 @@ type EventSeed =
       readonly correct: boolean;
     }
   | {
+      /** A DXA appointment booked `days` after the day it is recorded, or the booked one cancelled. */
+      readonly kind: 'appointment';
+      readonly time: TimeSeed;
+      readonly cancel: boolean;
+      readonly days: number;
+      readonly clock: string | undefined;
+      readonly place: string | undefined;
+    }
+  | {
       readonly kind: 'reschedule';
       readonly time: TimeSeed;
       /** Picks the step among those whose due reminder can still move, and the day in range. */
@@ -607,6 +622,20 @@ const eventSeedArb: fc.Arbitrary<EventSeed> = fc.oneof(
       levels: fc.subarray([...VERTEBRAL_LEVELS], { minLength: 1, maxLength: 3 }),
       offset: offsetArb,
       correct: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('appointment' as const),
+      time: timeSeedArb,
+      cancel: fc.boolean(),
+      days: fc.oneof(
+        { weight: 3, arbitrary: fc.integer({ min: 0, max: 14 }) },
+        { weight: 2, arbitrary: fc.integer({ min: 0, max: 365 }) },
+      ),
+      clock: opt(fc.constantFrom('08:15', '10:30', '16:45')),
+      place: opt(fc.constantFrom('Radiology', 'DXA unit, St Elsewhere Hospital')),
     }),
   },
   {
@@ -718,7 +747,8 @@ function buildEvents(
       previousWasReschedule ||
       body.supersedes !== undefined ||
       THERAPY_TYPES.has(body.type) ||
-      body.type === 'closure'
+      body.type === 'closure' ||
+      body.type === 'dxa-appointment'
         ? Math.max(time.gap, 1)
         : time.gap;
     previousWasReschedule = body.type === 'step-rescheduled';
@@ -752,7 +782,8 @@ function buildEvents(
         (purpose === 'retraction' ||
           (event.type !== 'step-rescheduled' &&
             event.type !== 'episode-details-corrected' &&
-            event.type !== 'treatment-review')) &&
+            event.type !== 'treatment-review' &&
+            event.type !== 'dxa-appointment')) &&
         (purpose === 'correction' ||
           !THERAPY_TYPES.has(event.type) ||
           event.type === 'bone-therapy-dose'),
@@ -881,6 +912,31 @@ function buildEvents(
             ? { type, stepKey: target.event.stepKey, outcome: seed.outcome }
             : seed.bodies[type as Exclude<Correctable, 'step-completed'>];
         emit(id, { ...body, supersedes }, seed.time);
+        return;
+      }
+      case 'appointment': {
+        // The appointment in effect: the latest dxa-appointment entry not corrected or withdrawn.
+        const current = built.findLast(
+          ({ event }) => event.type === 'dxa-appointment' && !superseded.has(event.id),
+        );
+        if (seed.cancel && current?.event.action === 'booked') {
+          emit(id, { type: 'dxa-appointment', action: 'cancelled' }, seed.time);
+          return;
+        }
+        // Recorded as emit records it: the day is counted from the recording day.
+        const recordedAt = Math.max(cursor + Math.max(seed.time.gap, 1) * MINUTE, floor);
+        const calendar = serviceCalendar();
+        emit(
+          id,
+          compact({
+            type: 'dxa-appointment' as const,
+            action: 'booked',
+            appointmentOn: calendar.addToDate(calendar.localDate(recordedAt), { days: seed.days }),
+            appointmentTime: seed.clock,
+            place: seed.place,
+          }),
+          seed.time,
+        );
         return;
       }
       case 'reschedule': {
@@ -1071,7 +1127,12 @@ export function episodeRecordArb(options: RecordOptions = {}): fc.Arbitrary<Epis
       patient: patientArb,
       episode: episodeSeedArb,
       idPrefix: fc.constantFrom(...ID_PREFIXES),
-      seeds: fc.array(eventSeedArb, { maxLength: options.maxEvents ?? 15, size: 'medium' }),
+      seeds: fc.array(
+        options.appointments === false
+          ? eventSeedArb.filter((seed) => seed.kind !== 'appointment')
+          : eventSeedArb,
+        { maxLength: options.maxEvents ?? 15, size: 'medium' },
+      ),
       closure: closureArb,
     })
     .map(({ patient, episode: episodeSeed, idPrefix, seeds, closure: closureSeed }) => {

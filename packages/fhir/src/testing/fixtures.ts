@@ -141,6 +141,14 @@ export function everyEntryScenario(options: { readonly closed?: boolean } = {}):
       columnInvolvement: 'anterior-only',
     })
     .add('2025-01-27T10:00:00Z', { type: 'laboratory-screen', secondaryCauseFound: false })
+    // Maps to no resource (docs/interop.md): the appointment shows on the plan's DXA step.
+    .add('2025-01-27T10:05:00Z', {
+      type: 'dxa-appointment',
+      action: 'booked',
+      appointmentOn: '2025-02-03',
+      appointmentTime: '09:30',
+      place: 'Radiology',
+    })
     .add('2025-02-03T10:00:00Z', {
       id: 'dxa-1',
       type: 'dxa-result',

@@ -2,6 +2,7 @@ import type { PatientReminderDefinition } from '../../patient-messages/definitio
 import {
   QA_DENOSUMAB_6_MONTHLY,
   QA_DENOSUMAB_STOPPING,
+  ROS_DXA,
   ROS_EXERCISE_PROGRAMME,
   ROS_FLS_FOLLOW_UP,
 } from './ros-2022-citations.js';
@@ -11,9 +12,9 @@ import {
  * windows, with their sources) but gives no timing for reminding the patient: every offset here
  * is a service standard, with its reason, measured from a step date that has its own source.
  *
- * A DXA appointment reminder is not listed: no entry records a DXA appointment date (the
- * dxa-result entry records the scan's result), so such a reminder would never be sent. It needs
- * an appointment entry first, which is a change to the recorded events, not to this list.
+ * The DXA appointment reminder is measured from the appointment the nurse recorded on the DXA step
+ * (the dxa-appointment entry), not from a step date: it is planned only while an appointment is
+ * booked and the scan's result is not yet recorded, and a moved appointment gets a new message.
  */
 export const PATIENT_REMINDERS: readonly PatientReminderDefinition[] = [
   {
@@ -99,6 +100,25 @@ export const PATIENT_REMINDERS: readonly PatientReminderDefinition[] = [
       explanation:
         'The guidance considers an individualised exercise programme from 4 weeks after the fracture (source; the step opens then). This service tells the patient on the day it opens (the next working day when that is a weekend or bank holiday, so the service can answer questions); it is sent only while no referral is recorded.',
       source: ROS_EXERCISE_PROGRAMME,
+    },
+  },
+  {
+    kind: 'dxa-appointment',
+    title: 'Your DXA scan appointment (a week before it)',
+    stepId: 'dxa-scan',
+    from: 'appointment',
+    offset: { days: -7 },
+    nonWorkingDay: 'earlier',
+    templateKey: 'dxa-appointment',
+    // No time or place: the appointment letter gives them, and the message carries no more about
+    // the patient's care than it needs (data minimisation).
+    personalisation: ['first_name', 'date'],
+    text: 'Hello ((first_name)). You have a bone density (DXA) scan appointment on ((date)). Your appointment letter gives the time and place. If you cannot go, please contact the hospital to change it.',
+    timing: {
+      kind: 'service-standard',
+      explanation:
+        'The guidance asks for a DXA scan with vertebral fracture assessment (source) and sets no reminder to the patient. This service reminds the patient a week before the appointment the nurse recorded, on a working day (the working day before, when that day is a weekend or bank holiday), so they can arrange transport or rebook in time. It goes no later than the day before the appointment (booked less than a week ahead, at the next sending hour), and not at all for an appointment booked only the day before (the patient heard of it at booking, and the message could arrive before the letter giving the time and place); a cancelled or moved appointment, a recorded scan result, closure or opt-out cancels it, and a moved appointment gets a message for its new date.',
+      source: ROS_DXA,
     },
   },
 ];

@@ -41,6 +41,7 @@ import {
 export const CHANGES: readonly string[] = [
   'Patient wording: each step and recommendation the patient needs to know about has plain-English wording for the written plan, with its source; the plan itself (steps, windows, recommendations) is version 2’s.',
   'Patient reminders: reminders sent to the patient by text message, e-mail or letter, with their kinds and timing.',
+  'DXA appointments: the DXA step records the appointment booked for the patient (dxa-appointment: booked or cancelled); the step shows it and the patient is reminded a week before it. It does not complete the step: the DXA result does.',
 ];
 
 const said = (text: string, source: SourceRef): PatientWording => ({ text, source });
@@ -390,7 +391,13 @@ export const ROS_2022_V3: PathwayDefinition = {
   version: 'ros-2022.3',
   title: 'Vertebral fragility fracture pathway (Royal Osteoporosis Society 2022), version 3',
   publishedOn: '2026-12-07',
-  steps: withWording<StepDefinition, PatientStepWording>(ROS_2022_V2.steps, STEP_WORDING),
+  steps: withWording<StepDefinition, PatientStepWording>(
+    ROS_2022_V2.steps.map(
+      (step): StepDefinition =>
+        step.id === 'dxa-scan' ? { ...step, appointmentEntry: 'dxa-appointment' } : step,
+    ),
+    STEP_WORDING,
+  ),
   recommendations: withWording<RecommendationDefinition, PatientWording>(
     ROS_2022_V2.recommendations,
     RECOMMENDATION_WORDING,

@@ -4,6 +4,7 @@ import {
   type ClinicalEvent,
   changedDetails,
   compareOverdueRisk,
+  describeAppointment,
   EPISODE_DETAIL_FIELDS,
   type Episode,
   type EventOf,
@@ -690,6 +691,11 @@ function StepItem(props: {
       </div>
       {when && !props.compact ? <p className="small step-when">{when}</p> : null}
       {props.compact ? null : <p className="muted small step-reason">{reason}</p>}
+      {step.appointment && !props.compact ? (
+        <p className="small step-appointment" data-testid="step-appointment">
+          {describeAppointment(step.appointment)}
+        </p>
+      ) : null}
       {isActive(step.status) && !props.closed ? (
         <p className="no-print">
           <Link

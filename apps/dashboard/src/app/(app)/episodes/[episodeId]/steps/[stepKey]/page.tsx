@@ -1,4 +1,11 @@
-import { cite, describeEntry, type EventType, isActive, stepEntries } from '@vfx/domain';
+import {
+  cite,
+  describeAppointment,
+  describeEntry,
+  type EventType,
+  isActive,
+  stepEntries,
+} from '@vfx/domain';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { EVENT_FORMS, genericCompletionSpec } from '@/forms/event-fields';
@@ -48,7 +55,11 @@ export default async function StepPage({
   // What the step accepts is the domain's rule: the form offers the entry that satisfies it
   // (for a dose, the dose given, which plans the next), never a generic "done" that would end it.
   const entries = stepEntries(definition, step.drug);
-  const [primary, ...others] = entries.offers.filter((offer) => offer.effect !== 'stops-therapy');
+  const [primary, ...others] = entries.offers.filter(
+    (offer) => offer.effect !== 'stops-therapy' && offer.effect !== 'records-appointment',
+  );
+  // An appointment (the DXA step) is recorded on its own form: it completes nothing.
+  const appointmentOffer = entries.offers.find((offer) => offer.effect === 'records-appointment');
   const stops = entries.offers.filter((offer) => offer.effect === 'stops-therapy');
   const type = primary?.event ?? 'step-completed';
   const spec =
@@ -110,6 +121,11 @@ export default async function StepPage({
                   )
                 : null}
             </dl>
+          ) : null}
+          {step.appointment ? (
+            <div className="nhsuk-inset-text" data-testid="step-appointment">
+              <p>{describeAppointment(step.appointment)}</p>
+            </div>
           ) : null}
           <p>
             <strong>Why:</strong> {step.why}
@@ -176,6 +192,28 @@ export default async function StepPage({
                 ) : null}
               </ul>
               {entries.genericLimit ? <p className="muted small">{entries.genericLimit}</p> : null}
+              {appointmentOffer ? (
+                <>
+                  <h3>Appointment</h3>
+                  <ul className="small stack-tight">
+                    <li>
+                      <Link href={recordLink(appointmentOffer.event, { action: 'booked' })}>
+                        {step.appointment?.state === 'booked'
+                          ? 'Record a new DXA appointment (moves it)'
+                          : 'Record a DXA appointment'}
+                      </Link>
+                    </li>
+                    {step.appointment?.state === 'booked' ? (
+                      <li>
+                        <Link href={recordLink(appointmentOffer.event, { action: 'cancelled' })}>
+                          Record that the DXA appointment was cancelled
+                        </Link>
+                      </li>
+                    ) : null}
+                  </ul>
+                  <p className="muted small">{appointmentOffer.says}</p>
+                </>
+              ) : null}
             </>
           ) : (
             <p className="muted">This step needs nothing more.</p>
