@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { findPathway } from '../pathway/registry.js';
 import { PATIENT_REMINDERS } from '../pathway/versions/ros-2022.3-patient-reminders.js';
+import { buildWrittenPlan } from '../patient-documents/written-plan.js';
 import { scenario } from '../testing/scenario.js';
 import { serviceCalendar } from '../time/settings.js';
 import {
@@ -56,6 +58,38 @@ describe('plannedPatientMessages: every reminder kind of version 3', () => {
       templateKey: 'denosumab-dose-due',
       personalisation: { first_name: 'Ada', date: 'Friday 25 December 2026' },
     });
+  });
+
+  it('tells the patient the deadline the written plan gives: a Saturday follow-up is by the Friday before it', () => {
+    // Fracture on Saturday 13 June 2026: the 16-week follow-up is due on Saturday 3 October.
+    const s = scenario({ fractureDate: '2026-06-13' });
+    const asOf = '2026-07-01T10:00:00Z';
+    const plan = s.plan(asOf);
+    const message = plannedPatientMessages({
+      plan,
+      reachability: sms,
+      givenName: 'Ada',
+    }).messages.find((m) => m.kind === 'fls-follow-up-16-weeks');
+    expect(plan.steps.find((st) => st.stepId === 'fls-follow-up-16-weeks')?.window?.due).toBe(
+      '2026-10-03',
+    );
+    expect(message?.personalisation.date).toBe('Friday 2 October 2026');
+    const definition = findPathway(plan.pathwayVersion);
+    if (!definition) throw new Error('no pathway');
+    const written = buildWrittenPlan({
+      plan,
+      definition,
+      patientName: 'Ada Lovelace',
+      now: asOf,
+      contact: { name: 'Northtown Fracture Liaison Service', telephone: '0161 496 0000' },
+    });
+    if (!written.ok) throw new Error(written.message);
+    const followUp = written.plan.sections
+      .flatMap((section) => section.items)
+      .find(
+        (item) => item.from && 'stepKey' in item.from && item.from.stepKey === message?.stepKey,
+      );
+    expect(followUp?.dates.find((d) => d.role === 'due')?.date.words).toBe('Friday 2 October 2026');
   });
 
   it('is idempotent: planning again, later, gives the same ids and times', () => {

@@ -4,8 +4,10 @@
  * before one is sent. Pure: the database hands in the plan, the patient's reachability and the
  * instant; it stores what is decided here and decides nothing itself.
  */
+
 import { findPathway } from '../pathway/registry.js';
 import type { TimingBasis } from '../pathway/sources.js';
+import { documentDeadline } from '../patient-documents/deadline.js';
 import { describeAppointment } from '../plan/appointments.js';
 import { isActive } from '../plan/compute-plan.js';
 import type { Plan, PlanStep } from '../plan/types.js';
@@ -174,7 +176,7 @@ export function plannedPatientMessages(input: PatientMessagePlanInput): PatientM
         templateKey: reminder.templateKey,
         personalisation: personalise(reminder.personalisation, {
           first_name: input.givenName,
-          date: longDate(timing.about),
+          date: longDate(dateTold(reminder, step, timing, calendar)),
         }),
         about: timing.about,
       });
@@ -189,6 +191,26 @@ function personalise(
   values: Record<PatientMessageField, string>,
 ): Record<string, string> {
   return Object.fromEntries(fields.map((field) => [field, values[field]]));
+}
+
+/**
+ * The day the message tells the patient. A step's due day is a deadline, and the patient hears the
+ * deadline the written plan gives (documentDeadline: on a weekend or bank holiday, the working day
+ * before it, unless that day has passed when the message goes), so the text message and the
+ * printed plan never name different days for the same dose or call. A day a scheduler moved the
+ * reminder to, a window's opening day and an appointment are told as they are.
+ */
+function dateTold(
+  reminder: PatientReminderDefinition,
+  step: PlanStep,
+  timing: { readonly sendAt: EpochMs; readonly about: LocalDate },
+  calendar: ServiceCalendar,
+): LocalDate {
+  const window = step.window;
+  if (reminder.from !== 'due' || window?.granularity !== 'day' || window.rescheduledTo) {
+    return timing.about;
+  }
+  return documentDeadline(window, calendar.localDate(timing.sendAt), calendar).date;
 }
 
 /** "Tuesday 7 April 2026": how the patient reads a date. */
