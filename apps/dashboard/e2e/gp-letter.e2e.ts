@@ -18,6 +18,7 @@ describe('the letter to the GP', () => {
     const patient = await demoPatient({
       nurse: 'nurse',
       step: { id: 'bone-therapy-decision', statuses: ['open', 'due', 'overdue'] },
+      withoutGpLetter: true,
     });
     await page.setViewportSize({ width: 1440, height: 900 });
     await signIn(page, 'nurse');
@@ -142,6 +143,7 @@ describe('the letter to the GP', () => {
     const patient = await demoPatient({
       nurse: 'nurse',
       step: { id: 'dxa-scan', statuses: ['overdue'] },
+      withoutGpLetter: true,
     });
     await page.setViewportSize({ width: 1440, height: 900 });
     await signIn(page, 'nurse');

@@ -39,6 +39,12 @@ export interface DemoPatient {
 export async function demoPatient(options: {
   readonly nurse: DemoUserKey;
   readonly step?: { readonly id: string; readonly statuses: readonly string[] };
+  /**
+   * Only an episode with no letter to the GP yet. Other browser-test files sign letters on demo
+   * episodes (support/documents.ts), in an order vitest chooses; a test that writes the first
+   * letter must not pick one of theirs.
+   */
+  readonly withoutGpLetter?: boolean;
 }): Promise<DemoPatient> {
   const email = DEMO_USERS.find((user) => user.key === options.nurse)?.email;
   const episode = await demoDatabase().episode.findFirst({
@@ -52,6 +58,7 @@ export async function demoPatient(options: {
             },
           }
         : {}),
+      ...(options.withoutGpLetter ? { gpLetters: { none: {} } } : {}),
     },
     orderBy: { id: 'asc' },
     select: {
@@ -60,9 +67,9 @@ export async function demoPatient(options: {
     },
   });
   if (!episode) {
-    const wanted = options.step
-      ? ` with step "${options.step.id}" ${options.step.statuses.join(' or ')}`
-      : '';
+    const wanted = `${
+      options.step ? ` with step "${options.step.id}" ${options.step.statuses.join(' or ')}` : ''
+    }${options.withoutGpLetter ? ' and no letter to the GP' : ''}`;
     throw new Error(
       `The demo caseload has no open episode of ${email}${wanted}; the journey needs one (packages/database/src/seed/demo.ts).`,
     );
