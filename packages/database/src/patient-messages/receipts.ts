@@ -165,13 +165,7 @@ async function applyReceipt(
   if (taskRaised) {
     await raisePatientMessageTask(
       tx,
-      {
-        id: row.id,
-        episodeId: row.episode_id,
-        kind: row.kind,
-        stepKey: row.step_key,
-        channel: row.channel,
-      },
+      row,
       `GOV.UK Notify reported a permanent failure: ${facts.notificationType === 'sms' ? 'the number may be wrong or not a mobile' : facts.notificationType === 'email' ? 'the address may be wrong' : 'the letter could not be delivered'}`,
       now,
     );

@@ -309,18 +309,7 @@ export function markPatientMessageAttemptFailed(
         updatedAt: input.now,
       },
     });
-    await raisePatientMessageTask(
-      tx,
-      {
-        id: row.id,
-        episodeId: row.episode_id,
-        kind: row.kind,
-        stepKey: row.step_key,
-        channel: row.channel,
-      },
-      input.error,
-      input.now,
-    );
+    await raisePatientMessageTask(tx, row, input.error, input.now);
     return { state: 'failed' };
   });
 }

@@ -7,11 +7,12 @@ import { findPathway } from '@vfx/domain';
 import type { Transaction } from '../client.js';
 import { PATIENT_MESSAGE_FAILED_REMINDER } from './states.js';
 
+/** The failed message as its row is read under lock (the sends and the receipts read it so). */
 export interface FailedMessage {
   readonly id: string;
-  readonly episodeId: string;
+  readonly episode_id: string;
   readonly kind: string;
-  readonly stepKey: string;
+  readonly step_key: string;
   readonly channel: string;
 }
 
@@ -29,7 +30,7 @@ export async function raisePatientMessageTask(
   now: Date,
 ): Promise<string> {
   const episode = await tx.episode.findUniqueOrThrow({
-    where: { id: message.episodeId },
+    where: { id: message.episode_id },
     select: { pathwayVersion: true, patient: { select: { nurseId: true } } },
   });
   const reminder = findPathway(episode.pathwayVersion)?.patientReminders?.find(
@@ -43,8 +44,8 @@ export async function raisePatientMessageTask(
     data: {
       id,
       followUpId: null,
-      episodeId: message.episodeId,
-      stepKey: message.stepKey,
+      episodeId: message.episode_id,
+      stepKey: message.step_key,
       stepTitle: title.slice(0, 500),
       kind: PATIENT_MESSAGE_FAILED_REMINDER,
       // A missed denosumab reminder risks a late dose (rebound bone loss): urgent.
